@@ -1,0 +1,23 @@
+// kernels.h: the compute kernels the layers call, with a scalar reference for each one.
+// The SIMD set is chosen at compile time (wasm SIMD128, AVX2/FMA or SSE2 on x86, NEON, scalar);
+// at run time a program can switch to the reference kernels (`--kernels reference`, the page's
+// switch) to show the speed-up. No intrinsics in this header.
+#pragma once
+#include <cstdint>
+
+namespace cnn {
+
+enum class KernelSet : uint8_t { simd, reference };
+void set_kernel_set(KernelSet k);
+KernelSet kernel_set();
+const char* simd_isa_name();  // "avx2", "sse2", "wasmsimd", "neon" or "scalar"
+
+// C = alpha * op(A) * op(B) + beta * C, row-major; op(A) is m x k, op(B) is k x n.
+// ta/tb: A (resp. B) is stored transposed. beta == 0 overwrites C (NaNs in C are not propagated).
+void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
+           const float* b, int ldb, float beta, float* c, int ldc);
+// The plain triple loop, always scalar: the reference every GEMM kernel is tested against.
+void sgemm_reference(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
+                     const float* b, int ldb, float beta, float* c, int ldc);
+
+}  // namespace cnn

@@ -1,0 +1,110 @@
+// spec.h: the model text format and the architecture analysis (shapes, parameters, receptive
+// fields, cost). Nothing here allocates a network: the analysis runs on the text alone, so the
+// interface can show it on every keystroke.
+//
+//   input 28x28x1          # height x width x channels
+//   conv 6 k5 p2           # N maps; kK|kKHxKW; sS|sSHxSW; pP|pPHxPW|same|valid|full; dD; nobias
+//   relu                   # also leakyrelu [a0.01], sigmoid, tanh, softmax
+//   maxpool k2 s2          # also avgpool; kK, sS (default = kernel), pP (default 0)
+//   dense 10               # alias fc; flattens its input
+//   softmax                # also flatten, gap, dropout 0.5, batchnorm
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cnn {
+
+enum class LayerKind : uint8_t {
+  conv, maxpool, avgpool, gap, dense, flatten,
+  relu, leakyrelu, sigmoid, tanh, softmax,
+  dropout, batchnorm,
+};
+const char* layer_kind_name(LayerKind k);  // "conv", "maxpool", ...
+
+enum class Padding : uint8_t { explicit_pad, same, valid, full };
+
+// Activation shape of one sample: height x width x channels. A flat vector is 1 x 1 x C.
+struct Shape {
+  int h = 0, w = 0, c = 0;
+  int64_t size() const { return int64_t(h) * w * c; }
+  bool operator==(const Shape& o) const { return h == o.h && w == o.w && c == o.c; }
+  bool operator!=(const Shape& o) const { return !(*this == o); }
+};
+
+// One line of model text, parsed. Fields a layer kind does not use keep their defaults.
+struct LayerSpec {
+  LayerKind kind = LayerKind::relu;
+  int line = 0, column = 0;  // 1-based position of the layer's keyword in the text
+  int units = 0;             // conv: output maps; dense: outputs
+  int kh = 1, kw = 1;        // kernel (conv, pools)
+  int sh = 1, sw = 1;        // stride
+  int dh = 1, dw = 1;        // dilation (conv)
+  Padding padding = Padding::valid;
+  int ph = 0, pw = 0;        // explicit padding on each side (padding == explicit_pad)
+  bool bias = true;          // conv, dense
+  float alpha = 0.01f;       // leakyrelu slope for a < 0
+  float rate = 0.5f;         // dropout probability of dropping a unit
+};
+
+struct ModelSpec {
+  Shape input;
+  int input_line = 1;
+  std::vector<LayerSpec> layers;  // every line after `input`, activations included
+};
+
+// A message a learner can act on: where (1-based line and column; 0 when it concerns the whole
+// model), what is wrong, and what to do about it.
+struct SpecError {
+  int line = 0, column = 0;
+  int layer = 0;             // 1-based index in ModelSpec::layers, 0 for input/whole model
+  std::string message;
+  std::string hint;
+  std::string to_string() const;  // "line 3, column 6: ... (hint: ...)"
+};
+
+bool parse_model(std::string_view text, ModelSpec* out, SpecError* err);
+
+// Canonical text of one layer ("conv 6 k5 p2") and of a whole model, one layer per line, or on one
+// line separated by "; " (the form used in links). parse_model(model_to_text(m)) gives back m.
+std::string layer_to_text(const LayerSpec& l);
+std::string model_to_text(const ModelSpec& m, bool one_line = false);
+
+// Padding actually applied on each side once the input size is known (`same` puts the extra
+// row/column at the bottom/right).
+struct Pad4 { int top = 0, left = 0, bottom = 0, right = 0; };
+
+struct ReceptiveField {
+  int64_t size[2] = {1, 1};   // rows, cols, in input pixels (nominal, may exceed the image)
+  int64_t jump[2] = {1, 1};   // distance in input pixels between neighbouring units
+  double start[2] = {0, 0};   // input coordinate of the centre of the first unit's field
+  bool whole_input = false;   // after dense or gap: every input pixel
+};
+
+struct LayerInfo {
+  Shape in, out;
+  Pad4 pad;
+  int64_t params = 0;
+  std::string params_formula;      // "(3*11*11 + 1)*96", empty when params == 0
+  int64_t macs = 0;                // multiply-accumulates per sample, forward
+  ReceptiveField rf;
+  int64_t activation_floats = 0;   // floats a training step keeps for this layer, per sample
+  int64_t fc_weights = 0;          // conv only: weights of a dense layer with the same in and out
+};
+
+struct ModelInfo {
+  Shape input;
+  std::vector<LayerInfo> layers;   // one per ModelSpec::layers entry
+  int64_t total_params = 0, total_macs = 0, total_activation_floats = 0;
+};
+
+// The page's memory budget for one network and its training buffers.
+constexpr int64_t kMemoryBudgetBytes = int64_t(1) << 30;  // 1 GiB
+
+bool analyze_model(const ModelSpec& m, ModelInfo* out, SpecError* err);
+
+// Convenience: parse then analyze.
+bool parse_and_analyze(std::string_view text, ModelSpec* spec, ModelInfo* info, SpecError* err);
+
+}  // namespace cnn
