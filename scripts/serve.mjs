@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// A small static file server for the built page (no dependencies): node scripts/serve.mjs [DIR] [PORT]
+// Serves DIR (default build/wasm/site) on http://localhost:PORT (default 8080) with the right MIME
+// types for .wasm and .data, and nothing outside DIR. Stops on Ctrl-C.
+import { createServer } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = resolve(process.argv[2] || join(here, '..', 'build', 'wasm', 'site'));
+const port = Number(process.argv[3] || process.env.PORT || 8080);
+const types = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.data': 'application/octet-stream',
+  '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml', '.txt': 'text/plain; charset=utf-8',
+  '.gz': 'application/octet-stream', '.bin': 'application/octet-stream', '.ico': 'image/x-icon',
+};
+
+export function startServer(dir = root, listenPort = port, quiet = false) {
+  const server = createServer((req, res) => {
+    let path;
+    try { path = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { res.writeHead(400).end('bad request'); return; }
+    if (path.endsWith('/')) path += 'index.html';
+    const file = normalize(join(dir, path));
+    if (file !== dir && !file.startsWith(dir + sep)) { res.writeHead(403).end('forbidden'); return; }
+    let st;
+    try { st = statSync(file); } catch { res.writeHead(404).end('not found'); return; }
+    if (!st.isFile()) { res.writeHead(404).end('not found'); return; }
+    res.writeHead(200, {
+      'Content-Type': types[extname(file)] || 'application/octet-stream',
+      'Content-Length': st.size,
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    if (req.method === 'HEAD') { res.end(); return; }
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(listenPort, '127.0.0.1', () => {
+      const url = `http://localhost:${server.address().port}/`;
+      if (!quiet) console.log(`CNN Sandbox is served at ${url}  (folder ${dir}; Ctrl-C stops)`);
+      resolveListen({ server, url, close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try { statSync(join(root, 'index.html')); } catch {
+    console.error(`serve: ${root}/index.html not found: build the page first (cmake --preset wasm && cmake --build --preset wasm)`);
+    process.exit(2);
+  }
+  startServer().catch((e) => {
+    console.error(e.code === 'EADDRINUSE' ? `serve: port ${port} is in use; pass another: node scripts/serve.mjs DIR PORT` : String(e));
+    process.exit(1);
+  });
+  process.on('SIGINT', () => { console.log('\nstopped'); process.exit(0); });
+  process.on('SIGTERM', () => process.exit(0));
+}

@@ -1,0 +1,81 @@
+// Helpers for the browser tests: serve the built page, drive Debian's chromium with playwright-core,
+// collect console errors, save screenshots as artifacts, check the canvas is not blank.
+//   SITE_DIR    folder of the built page (default build/wasm/site)
+//   CHROMIUM    browser binary (default /usr/bin/chromium)
+import { mkdirSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+export const repoRoot = resolve(here, '..', '..');
+export const siteDir = resolve(process.env.SITE_DIR || join(repoRoot, 'build', 'wasm', 'site'));
+export const artifactDir = join(here, 'artifacts');
+
+const chromiumArgs = [
+  '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run', '--disable-quic', '--disable-features=Translate,MediaRouter',
+];
+
+// Starts the server and the browser once for a test file. Returns { url, browser, close() }.
+export async function startLab() {
+  if (!existsSync(join(siteDir, 'index.html'))) throw new Error(`${siteDir}/index.html not found: build the page first`);
+  const srv = await startServer(siteDir, 0, true);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: chromiumArgs,
+  });
+  return { url: srv.url, browser, close: async () => { await browser.close(); await srv.close(); } };
+}
+
+// Opens the page (optionally with a URL hash) and waits for the ImGui app to have drawn frames.
+// Every console error and uncaught exception is recorded in page.errors.
+export async function openLab(lab, { hash = '', width = 1280, height = 720, dpr = 1, waitReady = true } = {}) {
+  const context = await lab.browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => page.errors.push(`exception: ${e.message}`));
+  page.on('requestfailed', (r) => page.errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  await page.goto(lab.url + (hash ? '#' + hash : ''));
+  if (waitReady) await waitForFrames(page, 5);
+  return page;
+}
+
+// Waits until the app has rendered `n` more frames (the status box is hidden once main() runs).
+export async function waitForFrames(page, n = 3, timeout = 60000) {
+  await page.waitForFunction(() => document.getElementById('status')?.classList.contains('hidden'), null, { timeout });
+  await page.evaluate((k) => new Promise((r) => { let i = 0; const f = () => (++i >= k ? r() : requestAnimationFrame(f)); requestAnimationFrame(f); }), n);
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(artifactDir, { recursive: true });
+  const file = join(artifactDir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+// Statistics of the canvas pixels, read back from a screenshot of the canvas element (WebGL
+// buffers are not preserved, so the compositor's picture is the honest one).
+export async function canvasStats(page) {
+  const png = await page.locator('#canvas').screenshot();
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width; c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    const colors = new Set();
+    let min = 255, max = 0;
+    for (let i = 0; i < d.length; i += 4 * 7) {
+      const v = (d[i] * 299 + d[i + 1] * 587 + d[i + 2] * 114) / 1000;
+      if (v < min) min = v; if (v > max) max = v;
+      if (colors.size < 5000) colors.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    }
+    return { width: c.width, height: c.height, distinctColors: colors.size, minLuma: min, maxLuma: max };
+  }, png.toString('base64'));
+}
