@@ -3,6 +3,7 @@
 // Generated sets come from a seed and are identical natively and in wasm; real data comes from IDX
 // files (Fashion-MNIST from Debian's dataset-fashion-mnist), CSV, or the learner's own files.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -41,5 +42,139 @@ struct Dataset {
 // Writes an augmented copy of one training sample (shape of `d`) into `out`, drawing from `rng`.
 // With d.augment false it copies. Implemented in data_augment.cpp.
 void augment_sample(const Dataset& d, const float* in, float* out, Rng& rng);
+
+// ---------------------------------------------------------------------------------------------
+// Registry of named datasets (data_registry.cpp). Generated sets come from a seed and use only
+// + - * / sqrt and cnn::Rng, so native and wasm builds produce the same bytes.
+//
+//   cnn::DataOptions opt;  opt.seed = 1;                // 0 for n_train/n_test/noise = defaults
+//   cnn::Dataset d;  std::string err;
+//   if (!cnn::dataset_make("digits", opt, &d, &err)) { fprintf(stderr, "%s\n", err.c_str()); }
+//
+// Every loader below writes into a temporary and moves it into *out only on success, so on error
+// the caller's current dataset is left untouched. All loaders normalize (see dataset_normalize).
+
+enum class DataKind : uint8_t { points2d, image, regression };
+const char* data_kind_name(DataKind k);  // "points2d", "image", "regression"
+
+struct DatasetInfo {
+  std::string name;         // "spirals", "circles", "xor", "blobs", "shapes", "bars", "digits",
+                            // "bar-angle", "blob-center", "fashion-mnist"
+  std::string description;  // one line for menus and --help
+  DataKind kind = DataKind::image;
+  Shape shape;              // of one sample
+  int num_classes = 0;      // 0 for regression (blobs: the default K)
+  int target_dim = 0;       // regression: floats per target
+  int default_train = 0, default_test = 0;
+  float default_noise = 0.0f;
+  bool needs_files = false;  // fashion-mnist: reads IDX files (data_dir); not in the browser
+};
+
+struct DataOptions {
+  uint64_t seed = 1;
+  int n_train = 0, n_test = 0;  // generated sets: sample counts (0 = the set's default)
+  float noise = -1.0f;          // generated sets: noise level in [0, 1] (< 0 = the set's default)
+  int classes = 0;              // blobs: number of classes K in [2, 10] (0 = 3)
+  std::string data_dir;         // fashion-mnist: folder of the IDX files ("" = Debian's
+                                // /usr/share/datasets/fashion-mnist); .gz or uncompressed
+  int limit_train = 0, limit_test = 0;  // real data: keep only the first N samples (0 = all)
+  double test_fraction = 1.0 / 6.0;     // learner files without a test split: share held out
+};
+
+std::vector<DatasetInfo> dataset_list();
+// Fills *out with the named set. Unknown names and out-of-range options give an *err that lists
+// what is valid, and leave *out untouched.
+bool dataset_make(const std::string& name, const DataOptions& opt, Dataset* out, std::string* err);
+
+// Computes mean and standard deviation over every value of train_x (raw units), stores them in
+// norm_mean/norm_std and applies (x - mean) / std to train_x and test_x. A constant train split
+// gets std 1. Targets of regression sets are not touched.
+void dataset_normalize(Dataset* d);
+
+// Stable checksum (FNV-1a 64) over shape, labels, targets and sample bytes: tests compare it
+// between native and wasm builds.
+uint64_t dataset_checksum(const Dataset& d);
+
+// ---------------------------------------------------------------------------------------------
+// Files and bytes (data_idx.cpp, data_inflate.cpp, data_csv.cpp, data_packed.cpp).
+
+struct ByteSpan {
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  ByteSpan() = default;
+  ByteSpan(const uint8_t* d, size_t n) : data(d), size(n) {}
+  ByteSpan(const std::vector<uint8_t>& v) : data(v.data()), size(v.size()) {}  // NOLINT
+};
+
+// Size limits for data a learner brings (stated in the interface and in error messages).
+constexpr size_t kMaxInputBytes = size_t(100) << 20;       // 100 MB per file (compressed or not)
+constexpr size_t kMaxInflatedBytes = size_t(256) << 20;    // 256 MB after gunzip
+constexpr int64_t kMaxSamples = 200000;                    // per split
+constexpr int kMaxImageSide = 256;                         // pixels per side
+constexpr int kMaxClasses = 1000;
+
+// DEFLATE (RFC 1951) and gzip (RFC 1952) decoding, our own code so that the same decoder runs
+// natively, under node and in the browser. gunzip accepts concatenated members, checks CRC-32 and
+// length, and refuses output beyond max_out bytes.
+bool inflate_raw(ByteSpan in, std::vector<uint8_t>* out, std::string* err,
+                 size_t max_out = kMaxInflatedBytes, size_t* consumed = nullptr);
+bool gunzip(ByteSpan in, std::vector<uint8_t>* out, std::string* err,
+            size_t max_out = kMaxInflatedBytes);
+bool is_gzip(ByteSpan in);  // starts with the gzip magic 1f 8b
+uint32_t crc32(const uint8_t* data, size_t n, uint32_t crc = 0);
+
+// Reads a whole file (at most max_bytes), with the path and the cause in *err on failure.
+bool read_file_bytes(const std::string& path, std::vector<uint8_t>* out, std::string* err,
+                     size_t max_bytes = size_t(1) << 30);
+
+// An IDX array of unsigned bytes (type 0x08), the MNIST format: magic 00 00 08 NDIM, NDIM
+// big-endian uint32 sizes, then the data. Other element types are refused with a message.
+struct IdxArray {
+  std::vector<int> dims;
+  std::vector<uint8_t> data;  // product(dims) bytes
+};
+// `what` names the file in messages ("train-images-idx3-ubyte.gz"). Gzip input is inflated first.
+bool idx_parse(ByteSpan bytes, IdxArray* out, std::string* err, const std::string& what = "IDX data");
+
+// Learner files: an image IDX (N x H x W, or N x H x W x C) and a label IDX (N) for training, and
+// optionally a second pair for testing (empty spans: a stratified test_fraction is held out, drawn
+// from opt.seed). Labels give num_classes = max label + 1; class names are "0", "1", ...
+// Pixels are scaled to [0, 1] by 1/255, then normalized.
+bool dataset_from_idx_bytes(ByteSpan train_images, ByteSpan train_labels, ByteSpan test_images,
+                            ByteSpan test_labels, const DataOptions& opt, Dataset* out,
+                            std::string* err, const std::string& name = "idx");
+
+// CSV text, one sample per line: label, v1, v2, ... (a header line is skipped if its first field
+// is not a number). Integer labels 0..K-1, or any other words (then classes are sorted by name).
+// Sample shape: S x S x 1 if the value count is a square S*S, S x S x 3 if it is 3*S*S, else
+// 1 x 1 x N (feature vectors, e.g. 2D points). Images whose values exceed 1 are taken as 0..255
+// and scaled by 1/255 (values outside 0..255 are an error). A stratified test_fraction is held
+// out. Limits: kMaxInputBytes of text, kMaxSamples rows.
+bool dataset_from_csv_text(const std::string& text, const DataOptions& opt, Dataset* out,
+                           std::string* err, const std::string& name = "csv");
+
+// Learner images (the page decodes PNG/JPEG in the browser): grey or RGB bytes of any size up to
+// kMaxImageSide, each with a label string (from its file name or folder). All are resampled
+// (area average) to out_h x out_w, classes are the sorted distinct labels, a stratified
+// test_fraction is held out.
+struct LabeledImage {
+  std::string label;
+  int h = 0, w = 0, c = 1;     // c = 1 (grey) or 3 (RGB)
+  std::vector<uint8_t> pixels; // h x w x c, interleaved
+};
+bool dataset_from_images(const std::vector<LabeledImage>& images, int out_h, int out_w, int out_c,
+                         const DataOptions& opt, Dataset* out, std::string* err,
+                         const std::string& name = "my-images");
+
+// Fashion-MNIST from IDX files in opt.data_dir (names as in Debian's package, with or without .gz).
+extern const char* const kFashionMnistClasses[10];
+bool dataset_fashion_mnist(const DataOptions& opt, Dataset* out, std::string* err);
+
+// The compact packed format of the web subset (scripts/pack-fashion-mnist.js writes it, gzip'd):
+//   "CNNPACK1" | u32le n_train, n_test, h, w, c, num_classes, name_len, names_len |
+//   name (name_len bytes) | class names joined by '\n' (names_len bytes) |
+//   train labels (n_train bytes) | test labels (n_test bytes) | train pixels | test pixels (u8)
+// The loader accepts the gzip'd file or its inflated bytes; limits apply as for learner files.
+bool dataset_from_packed(ByteSpan bytes, const DataOptions& opt, Dataset* out, std::string* err);
 
 }  // namespace cnn
