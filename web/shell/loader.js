@@ -10,6 +10,7 @@
     statusText.textContent = msg;
     progress.style.display = 'none';
   }
+  document.getElementById('canvas').addEventListener('contextmenu', (e) => e.preventDefault());
   const gl = document.createElement('canvas').getContext('webgl2');
   if (!gl) { fail('CNN Sandbox needs WebGL 2, which this browser does not provide (or has switched off). Try a current Firefox, Chrome, Edge or Safari, and check that hardware acceleration is allowed.'); return; }
   if (typeof WebAssembly !== 'object') { fail('CNN Sandbox needs WebAssembly, which this browser does not provide.'); return; }
