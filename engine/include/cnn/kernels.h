@@ -20,4 +20,9 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, i
 void sgemm_reference(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
                      const float* b, int ldb, float beta, float* c, int ldc);
 
+// The blocking of this build's sgemm (register tile mr x nr, cache blocks mc, kc, nc), so that tests
+// and benchmarks can probe sizes below, at and above each edge.
+struct GemmTile { int mr, nr, mc, kc, nc; };
+GemmTile gemm_tile();
+
 }  // namespace cnn

@@ -1,0 +1,28 @@
+// vf32 on arm64 NEON: 4 lanes, fused multiply-add. See vf32.h for the API.
+#pragma once
+#include <arm_neon.h>
+
+#define CNN_VF32_ISA_NEON 1
+#define CNN_VF32_ISA_NAME "neon"
+#define VF32_LANES 4
+
+namespace cnn {
+typedef float32x4_t vf32;
+
+static inline vf32 vf32_zero() { return vdupq_n_f32(0.0f); }
+static inline vf32 vf32_splat(float x) { return vdupq_n_f32(x); }
+static inline vf32 vf32_load_splat(const float* p) { return vld1q_dup_f32(p); }
+static inline vf32 vf32_load(const float* p) { return vld1q_f32(p); }
+static inline void vf32_store(float* p, vf32 v) { vst1q_f32(p, v); }
+static inline vf32 vf32_add(vf32 a, vf32 b) { return vaddq_f32(a, b); }
+static inline vf32 vf32_sub(vf32 a, vf32 b) { return vsubq_f32(a, b); }
+static inline vf32 vf32_mul(vf32 a, vf32 b) { return vmulq_f32(a, b); }
+static inline vf32 vf32_madd(vf32 a, vf32 b, vf32 c) { return vfmaq_f32(c, a, b); }
+static inline vf32 vf32_max(vf32 a, vf32 b) { return vmaxq_f32(a, b); }
+static inline vf32 vf32_min(vf32 a, vf32 b) { return vminq_f32(a, b); }
+static inline vf32 vf32_select_ge0(vf32 x, vf32 v) {
+  return vreinterpretq_f32_u32(vandq_u32(vcgeq_f32(x, vdupq_n_f32(0.0f)), vreinterpretq_u32_f32(v)));
+}
+static inline float vf32_hsum(vf32 v) { return vaddvq_f32(v); }
+static inline float vf32_hmax(vf32 v) { return vmaxvq_f32(v); }
+}  // namespace cnn

@@ -1,0 +1,27 @@
+// vf32 without SIMD: one lane, plain C++. Kernels written against the API still compile and stay
+// correct on any target; this is also how the scalar path of every kernel is tested on x86
+// (-DCNN_SIMD_FORCE_SCALAR). See vf32.h for the API.
+#pragma once
+
+#define CNN_VF32_ISA_SCALAR 1
+#define CNN_VF32_ISA_NAME "scalar"
+#define VF32_LANES 1
+
+namespace cnn {
+typedef float vf32;
+
+static inline vf32 vf32_zero() { return 0.0f; }
+static inline vf32 vf32_splat(float x) { return x; }
+static inline vf32 vf32_load_splat(const float* p) { return *p; }
+static inline vf32 vf32_load(const float* p) { return *p; }
+static inline void vf32_store(float* p, vf32 v) { *p = v; }
+static inline vf32 vf32_add(vf32 a, vf32 b) { return a + b; }
+static inline vf32 vf32_sub(vf32 a, vf32 b) { return a - b; }
+static inline vf32 vf32_mul(vf32 a, vf32 b) { return a * b; }
+static inline vf32 vf32_madd(vf32 a, vf32 b, vf32 c) { return a * b + c; }
+static inline vf32 vf32_max(vf32 a, vf32 b) { return a < b ? b : a; }
+static inline vf32 vf32_min(vf32 a, vf32 b) { return b < a ? b : a; }
+static inline vf32 vf32_select_ge0(vf32 x, vf32 v) { return x >= 0.0f ? v : 0.0f; }
+static inline float vf32_hsum(vf32 v) { return v; }
+static inline float vf32_hmax(vf32 v) { return v; }
+}  // namespace cnn

@@ -1,0 +1,36 @@
+// vf32 on x86 SSE2: 4 lanes, multiply then add (no FMA). See vf32.h for the API.
+#pragma once
+#include <emmintrin.h>
+
+#define CNN_VF32_ISA_SSE2 1
+#define CNN_VF32_ISA_NAME "sse2"
+#define VF32_LANES 4
+
+namespace cnn {
+typedef __m128 vf32;
+
+static inline vf32 vf32_zero() { return _mm_setzero_ps(); }
+static inline vf32 vf32_splat(float x) { return _mm_set1_ps(x); }
+static inline vf32 vf32_load_splat(const float* p) { return _mm_load1_ps(p); }
+static inline vf32 vf32_load(const float* p) { return _mm_loadu_ps(p); }
+static inline void vf32_store(float* p, vf32 v) { _mm_storeu_ps(p, v); }
+static inline vf32 vf32_add(vf32 a, vf32 b) { return _mm_add_ps(a, b); }
+static inline vf32 vf32_sub(vf32 a, vf32 b) { return _mm_sub_ps(a, b); }
+static inline vf32 vf32_mul(vf32 a, vf32 b) { return _mm_mul_ps(a, b); }
+static inline vf32 vf32_madd(vf32 a, vf32 b, vf32 c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
+static inline vf32 vf32_max(vf32 a, vf32 b) { return _mm_max_ps(a, b); }
+static inline vf32 vf32_min(vf32 a, vf32 b) { return _mm_min_ps(a, b); }
+static inline vf32 vf32_select_ge0(vf32 x, vf32 v) {
+  return _mm_and_ps(_mm_cmpge_ps(x, _mm_setzero_ps()), v);
+}
+static inline float vf32_hsum(vf32 v) {
+  __m128 s = _mm_add_ps(v, _mm_movehl_ps(v, v));
+  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+  return _mm_cvtss_f32(s);
+}
+static inline float vf32_hmax(vf32 v) {
+  __m128 s = _mm_max_ps(v, _mm_movehl_ps(v, v));
+  s = _mm_max_ss(s, _mm_shuffle_ps(s, s, 1));
+  return _mm_cvtss_f32(s);
+}
+}  // namespace cnn

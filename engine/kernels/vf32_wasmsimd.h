@@ -1,0 +1,40 @@
+// vf32 on WebAssembly SIMD128: 4 lanes. Wasm has no fused multiply-add (relaxed-simd's is not in
+// our Emscripten 3.1.6 nor guaranteed by browsers), so madd is a multiply then an add, which also
+// keeps results identical across browsers. See vf32.h for the API.
+#pragma once
+#include <wasm_simd128.h>
+
+#define CNN_VF32_ISA_WASMSIMD 1
+#define CNN_VF32_ISA_NAME "wasmsimd"
+#define VF32_LANES 4
+
+namespace cnn {
+typedef v128_t vf32;
+
+static inline vf32 vf32_zero() { return wasm_f32x4_const(0.0f, 0.0f, 0.0f, 0.0f); }
+static inline vf32 vf32_splat(float x) { return wasm_f32x4_splat(x); }
+static inline vf32 vf32_load_splat(const float* p) { return wasm_v128_load32_splat(p); }
+static inline vf32 vf32_load(const float* p) { return wasm_v128_load(p); }
+static inline void vf32_store(float* p, vf32 v) { wasm_v128_store(p, v); }
+static inline vf32 vf32_add(vf32 a, vf32 b) { return wasm_f32x4_add(a, b); }
+static inline vf32 vf32_sub(vf32 a, vf32 b) { return wasm_f32x4_sub(a, b); }
+static inline vf32 vf32_mul(vf32 a, vf32 b) { return wasm_f32x4_mul(a, b); }
+static inline vf32 vf32_madd(vf32 a, vf32 b, vf32 c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
+// pmax/pmin (a < b ? b : a) map to single x86 instructions; f32x4.max's NaN and -0 rules cost
+// several. Our inputs are finite, where both agree.
+static inline vf32 vf32_max(vf32 a, vf32 b) { return wasm_f32x4_pmax(a, b); }
+static inline vf32 vf32_min(vf32 a, vf32 b) { return wasm_f32x4_pmin(a, b); }
+static inline vf32 vf32_select_ge0(vf32 x, vf32 v) {
+  return wasm_v128_and(wasm_f32x4_ge(x, wasm_f32x4_const(0.0f, 0.0f, 0.0f, 0.0f)), v);
+}
+static inline float vf32_hsum(vf32 v) {
+  vf32 s = wasm_f32x4_add(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+  s = wasm_f32x4_add(s, wasm_i32x4_shuffle(s, s, 1, 0, 3, 2));
+  return wasm_f32x4_extract_lane(s, 0);
+}
+static inline float vf32_hmax(vf32 v) {
+  vf32 s = wasm_f32x4_pmax(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+  s = wasm_f32x4_pmax(s, wasm_i32x4_shuffle(s, s, 1, 0, 3, 2));
+  return wasm_f32x4_extract_lane(s, 0);
+}
+}  // namespace cnn
