@@ -1,0 +1,178 @@
+// train.h: minibatch training (Algorithm 1 of the notes, averaged over a minibatch, then one
+// optimizer update), shaped for an interactive page that calls it once per frame:
+//
+//   cnn::Trainer tr;  std::string err;
+//   cnn::TrainConfig cfg;  cfg.optimizer = cnn::OptimizerKind::adam;  cfg.lr = 1e-3f;
+//   if (!cnn::trainer_setup(&tr, &net, &data, cfg, &err)) show(err);   // inits the weights
+//   every frame:  cnn::trainer_run_for(&tr, 8.0);      // ~8 ms of steps, then back to the UI
+//                 plot(tr.history.loss), show(tr.message) ...
+//
+// What a step does: take the next `batch` indices of this epoch's shuffled order (Fisher-Yates
+// from cfg.seed, a new order each epoch), copy (or augment) those samples, forward in training
+// mode, loss (mean over the batch), zero the gradient arena, backward, check, update.
+//
+// Determinism: the same network, data and config give the same batches, the same updates and a
+// bit-identical loss curve on every run of one build. (Native and wasm agree within rounding:
+// their SIMD kernels sum in different orders.)
+//
+// Numerical faults: a loss, gradient or updated weight that is NaN or infinite stops the step
+// before anything is kept. The weights and the optimizer state are restored to the snapshot taken
+// before the previous update, i.e. the weights of the last step whose loss and gradients were
+// finite; training pauses; `message` says what happened and what to try. The history only ever
+// holds finite numbers, so plots never break.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cnn/data.h"
+#include "cnn/net.h"
+#include "cnn/optim.h"
+#include "cnn/rng.h"
+
+namespace cnn {
+
+struct TrainConfig {
+  OptimizerKind optimizer = OptimizerKind::adam;
+  float lr = 0.001f;
+  float momentum = 0.9f;      // optimizer == momentum
+  bool nesterov = false;      // optimizer == momentum
+  float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;  // optimizer == adam
+  float weight_decay = 0.0f;  // L2 added to the gradient (see optim.h)
+  ScheduleConfig schedule;    // constant, step (gamma every N epochs), cosine (to 0 at the end)
+  int batch = 32;
+  int epochs = 1;
+  uint64_t seed = 1;          // weight init, shuffling, augmentation, dropout
+  int eval_every = 0;         // steps between evaluations; 0 = once at the end of every epoch
+  int eval_limit = 1000;      // test samples per evaluation (0 = the whole test split)
+  bool augment = false;       // random shifts (and flips where the dataset allows them)
+  bool init_weights = true;   // setup/reset initialize the weights from seed (false: keep them)
+  float smoothing = 0.95f;    // of the smoothed loss curve (exponential, bias-corrected)
+};
+
+// Checks every field; false with a message naming the field, its value and the valid range.
+bool train_config_check(const TrainConfig& c, std::string* err);
+OptimConfig optim_config(const TrainConfig& c);
+
+enum class Split : uint8_t { train, test };
+
+struct EvalResult {
+  int64_t n = 0;                  // samples evaluated
+  float loss = 0;                 // mean loss
+  bool classification = false;    // false: regression, only the loss is meaningful
+  float accuracy = 0;             // fraction correct
+  float zero_one = 0;             // 1 - accuracy, the zero-one loss
+  int num_classes = 0;
+  std::vector<int32_t> confusion;  // num_classes x num_classes, [true][predicted]
+};
+
+// Inference-mode pass over the first `limit` samples of a split (0 = all), in chunks of
+// net->max_batch. Changes only activations and the loss gradient buffers, never the weights.
+EvalResult evaluate(Network* net, const Dataset& d, Split split, int64_t limit);
+
+// Everything the page plots, in plain vectors.
+struct TrainHistory {
+  // One entry per step taken.
+  std::vector<float> loss;         // minibatch loss
+  std::vector<float> loss_smooth;  // exponential moving average of loss (bias-corrected)
+  std::vector<float> lr;           // learning rate used by the step
+  // One entry per evaluation point.
+  std::vector<float> eval_step;    // steps taken when it was made (x axis)
+  std::vector<float> eval_epoch;   // the same in epochs (fractional)
+  std::vector<float> train_loss;   // mean minibatch loss since the previous evaluation point
+  std::vector<float> train_acc;    // the same for accuracy, in training mode (classification)
+  std::vector<float> test_loss;
+  std::vector<float> test_acc;     // classification only (empty for regression)
+  std::vector<float> test_error;   // zero-one error = 1 - test_acc (classification only)
+};
+
+enum class FaultKind : uint8_t { none, loss, gradient, weights };
+
+struct Trainer {
+  Network* net = nullptr;
+  const Dataset* data = nullptr;
+  TrainConfig cfg;
+  Optimizer opt;
+
+  // Progress. A step is one minibatch and one update.
+  int64_t steps_per_epoch = 0;   // ceil(n_train / batch): the last batch of an epoch may be smaller
+  int64_t total_steps = 0;       // steps_per_epoch * epochs
+  int64_t step = 0;              // steps taken (updates applied)
+  int epoch = 0;                 // current epoch, 0-based (== cfg.epochs when finished)
+  int64_t step_in_epoch = 0;     // steps taken in the current epoch
+  int64_t samples_seen = 0;
+
+  bool paused = false;           // trainer_run_for does nothing while paused
+  bool finished = false;         // all epochs done and the last evaluation made
+  FaultKind fault = FaultKind::none;  // the last numerical fault (cleared by resume/reset)
+  std::string message;           // for the learner: why training stopped, what to try
+
+  TrainHistory history;
+  EvalResult last_eval;          // the most recent test evaluation (with its confusion matrix)
+
+  // Speed: time spent in training steps only (evaluations excluded).
+  double train_ms = 0;
+  double samples_per_second = 0;
+
+  // --- internals ---
+  Rng shuffle_rng, augment_rng;
+  std::vector<int32_t> order;          // this epoch's permutation of the training indices
+  bool need_shuffle = true;
+  std::vector<float> batch_x, batch_t;
+  std::vector<int32_t> batch_y;
+  Dataset augment_meta;                // shape, normalization and augmentation switches only
+  double window_loss = 0;              // sums since the previous evaluation point
+  int64_t window_correct = 0, window_samples = 0, window_steps = 0;
+  double ema = 0, ema_decay_pow = 1;   // smoothed loss
+  // Snapshot taken before each update (weights of the last good step, optimizer state, batchnorm
+  // running statistics), restored on a numerical fault.
+  bool have_snapshot = false;
+  std::vector<float> snap_params, snap_m, snap_v;
+  int64_t snap_t = 0;
+  double snap_beta1_pow = 1, snap_beta2_pow = 1;
+  std::vector<std::vector<float>> snap_running;  // per layer: running_mean then running_var
+  int64_t snap_step = 0;               // 1-based number of the step that used the snapshot weights
+  // An evaluation in progress, run in chunks so one frame never takes long.
+  bool eval_pending = false;
+  int64_t eval_cursor = 0, eval_end = 0;
+  double eval_loss_sum = 0;
+  int64_t eval_correct = 0;
+  EvalResult eval_acc;
+  float eval_train_loss = 0, eval_train_acc = 0;
+  int64_t eval_at_step = 0;
+};
+
+// Binds a network and a dataset, checks that they fit together (input shape, outputs vs classes
+// or targets, batch <= net->max_batch, labels in range) and the config, then resets. On false the
+// trainer is left unusable and *err says what to change.
+bool trainer_setup(Trainer* t, Network* net, const Dataset* data, const TrainConfig& cfg,
+                   std::string* err);
+// Back to step 0: weights re-initialized from cfg.seed (if cfg.init_weights), optimizer state,
+// history and counters cleared, not paused.
+void trainer_reset(Trainer* t);
+// Changes hyperparameters on the fly (lr, momentum, betas, eps, weight decay, schedule, epochs,
+// eval_every, eval_limit, augment). A different optimizer kind restarts its state from zero.
+// batch and seed need trainer_setup: false with a message if they differ.
+bool trainer_update_config(Trainer* t, const TrainConfig& cfg, std::string* err);
+
+// Runs up to n steps (completing any evaluation they make due). Runs even while paused (the page's
+// "one step" button). Returns the steps taken: fewer than n when training finishes or a fault
+// stops it.
+int trainer_step(Trainer* t, int n);
+// Runs steps (and evaluation chunks) until budget_ms has passed, at least one unit of work per
+// call; nothing while paused or finished. Returns the steps taken.
+int trainer_run_for(Trainer* t, double budget_ms);
+// Runs until finished or a fault (the command-line tool). Returns the steps taken.
+int64_t trainer_run_to_end(Trainer* t);
+
+void trainer_pause(Trainer* t);
+void trainer_resume(Trainer* t);   // also clears a fault (after, say, the learner lowered lr)
+
+// Learning rate the next step will use.
+float trainer_current_lr(const Trainer* t);
+double trainer_epoch_progress(const Trainer* t);  // fractional epochs done, e.g. 2.25
+
+// Monotonic clock in milliseconds (emscripten_get_now in the browser, steady_clock natively).
+double now_ms();
+
+}  // namespace cnn

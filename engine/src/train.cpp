@@ -1,0 +1,547 @@
+// The trainer: minibatch SGD as in Algorithm 1 of the notes, one update per minibatch, with
+// evaluation, history and the numerical-fault path (see train.h for the contract).
+#include "cnn/train.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#else
+#include <chrono>
+#endif
+
+namespace cnn {
+
+double now_ms() {
+#ifdef __EMSCRIPTEN__
+  return emscripten_get_now();
+#else
+  using clock = std::chrono::steady_clock;
+  return std::chrono::duration<double, std::milli>(clock::now().time_since_epoch()).count();
+#endif
+}
+
+// ---- configuration -------------------------------------------------------------------------------
+
+static bool fail(std::string* err, const std::string& msg) {
+  if (err) *err = msg;
+  return false;
+}
+
+static std::string fmt(const char* f, double a) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, f, a);
+  return buf;
+}
+
+bool train_config_check(const TrainConfig& c, std::string* err) {
+  auto finite_pos = [](float x) { return std::isfinite(x) && x > 0.0f; };
+  if (!finite_pos(c.lr))
+    return fail(err, fmt("learning rate %g is not valid: it must be a positive number such as 0.01", c.lr));
+  if (c.batch < 1 || c.batch > 4096)
+    return fail(err, fmt("batch size %g is not valid: use 1 to 4096 (32 is a good start)", c.batch));
+  if (c.epochs < 1 || c.epochs > 100000)
+    return fail(err, fmt("epochs %g is not valid: use 1 to 100000", c.epochs));
+  if (!(c.momentum >= 0.0f && c.momentum < 1.0f))
+    return fail(err, fmt("momentum %g is not valid: it must be in [0, 1), typically 0.9", c.momentum));
+  if (!(c.beta1 >= 0.0f && c.beta1 < 1.0f))
+    return fail(err, fmt("Adam beta1 %g is not valid: it must be in [0, 1), typically 0.9", c.beta1));
+  if (!(c.beta2 >= 0.0f && c.beta2 < 1.0f))
+    return fail(err, fmt("Adam beta2 %g is not valid: it must be in [0, 1), typically 0.999", c.beta2));
+  if (!finite_pos(c.eps))
+    return fail(err, fmt("Adam epsilon %g is not valid: it must be positive, typically 1e-8", c.eps));
+  if (!(std::isfinite(c.weight_decay) && c.weight_decay >= 0.0f))
+    return fail(err, fmt("weight decay %g is not valid: it must be 0 or positive, e.g. 5e-4", c.weight_decay));
+  if (c.schedule.kind == ScheduleKind::step) {
+    if (c.schedule.step_epochs < 1)
+      return fail(err, fmt("step schedule: every %g epochs is not valid: use 1 or more", c.schedule.step_epochs));
+    if (!(c.schedule.gamma > 0.0f && c.schedule.gamma <= 1.0f))
+      return fail(err, fmt("step schedule: gamma %g is not valid: it must be in (0, 1], e.g. 0.1", c.schedule.gamma));
+  }
+  if (c.eval_every < 0) return fail(err, fmt("eval_every %g is not valid: use 0 (once per epoch) or a number of steps", c.eval_every));
+  if (c.eval_limit < 0) return fail(err, fmt("eval_limit %g is not valid: use 0 (all test samples) or a count", c.eval_limit));
+  if (!(c.smoothing >= 0.0f && c.smoothing < 1.0f))
+    return fail(err, fmt("loss smoothing %g is not valid: it must be in [0, 1)", c.smoothing));
+  return true;
+}
+
+OptimConfig optim_config(const TrainConfig& c) {
+  OptimConfig o;
+  o.kind = c.optimizer;
+  o.lr = c.lr;
+  o.momentum = c.momentum;
+  o.nesterov = c.nesterov;
+  o.beta1 = c.beta1;
+  o.beta2 = c.beta2;
+  o.eps = c.eps;
+  o.weight_decay = c.weight_decay;
+  return o;
+}
+
+// ---- evaluation ----------------------------------------------------------------------------------
+
+static bool is_classification(const Dataset& d) { return !d.regression() && d.num_classes > 0; }
+
+// Predicted class of sample i of the last forward: arg max, or p >= 0.5 for one sigmoid output.
+static int predicted_class(const Network* net, int i) {
+  if (net->out_size() == 1) return net->output()[i] >= 0.5f ? 1 : 0;
+  return network_predicted_class(net, i);
+}
+
+// Forward (inference) and loss over samples [begin, end) of a split; adds into the accumulators.
+static void eval_chunk(Network* net, const Dataset& d, Split split, int64_t begin, int64_t end,
+                       double* loss_sum, int64_t* correct, std::vector<int32_t>* confusion) {
+  const bool cls = is_classification(d);
+  const float* xs = split == Split::train ? d.train_x.data() : d.test_x.data();
+  const std::vector<int32_t>& ys = split == Split::train ? d.train_y : d.test_y;
+  const std::vector<float>& ts = split == Split::train ? d.train_t : d.test_t;
+  const int64_t ss = d.sample_size();
+  for (int64_t b = begin; b < end; b += net->max_batch) {
+    const int n = int(std::min<int64_t>(net->max_batch, end - b));
+    network_forward(net, xs + b * ss, n, false);
+    const int32_t* labels = cls ? ys.data() + b : nullptr;
+    const float* targets = d.regression() ? ts.data() + b * d.target_dim : nullptr;
+    *loss_sum += double(network_loss(net, labels, targets)) * n;
+    if (cls) {
+      *correct += network_count_correct(net, labels);
+      for (int i = 0; i < n; ++i) {
+        int p = predicted_class(net, i);
+        if (labels[i] >= 0 && labels[i] < d.num_classes && p >= 0 && p < d.num_classes)
+          (*confusion)[size_t(labels[i]) * d.num_classes + p] += 1;
+      }
+    }
+  }
+}
+
+static EvalResult eval_start(const Dataset& d) {
+  EvalResult r;
+  r.classification = is_classification(d);
+  r.num_classes = r.classification ? d.num_classes : 0;
+  r.confusion.assign(size_t(r.num_classes) * r.num_classes, 0);
+  return r;
+}
+
+static void eval_finish(EvalResult* r, double loss_sum, int64_t correct, int64_t n) {
+  r->n = n;
+  r->loss = n > 0 ? float(loss_sum / double(n)) : 0.0f;
+  if (r->classification && n > 0) {
+    r->accuracy = float(double(correct) / double(n));
+    r->zero_one = 1.0f - r->accuracy;
+  }
+}
+
+EvalResult evaluate(Network* net, const Dataset& d, Split split, int64_t limit) {
+  EvalResult r = eval_start(d);
+  int64_t n = split == Split::train ? d.n_train() : d.n_test();
+  if (limit > 0) n = std::min(n, limit);
+  double loss_sum = 0;
+  int64_t correct = 0;
+  if (n > 0 && net->max_batch > 0) eval_chunk(net, d, split, 0, n, &loss_sum, &correct, &r.confusion);
+  eval_finish(&r, loss_sum, correct, n);
+  return r;
+}
+
+// ---- setup ---------------------------------------------------------------------------------------
+
+static std::string shape_text(const Shape& s) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%dx%dx%d", s.h, s.w, s.c);
+  return buf;
+}
+
+bool trainer_setup(Trainer* t, Network* net, const Dataset* data, const TrainConfig& cfg,
+                   std::string* err) {
+  t->net = nullptr;
+  t->data = nullptr;
+  if (!net || !data) return fail(err, "trainer: no network or no dataset");
+  if (!train_config_check(cfg, err)) return false;
+  const Dataset& d = *data;
+  if (net->num_layers() == 0 || net->params.size() != net->grads.size())
+    return fail(err, "trainer: the network is not built");
+  if (d.n_train() < 1) return fail(err, "dataset '" + d.name + "' has no training samples");
+  if (net->info.input != d.shape)
+    return fail(err, "the model's input is " + shape_text(net->info.input) + " but dataset '" +
+                         d.name + "' has samples of " + shape_text(d.shape) +
+                         ": change the model's first line to `input " + shape_text(d.shape) + "`");
+  const int64_t out = net->out_size();
+  if (d.regression()) {
+    if (out != d.target_dim)
+      return fail(err, fmt("the model has %g outputs but this regression set has ", double(out)) +
+                           fmt("%g target values per sample: make the last dense layer that size "
+                               "(and leave out softmax)", d.target_dim));
+    if (int64_t(d.train_t.size()) != d.n_train() * d.target_dim ||
+        int64_t(d.test_t.size()) != d.n_test() * d.target_dim)
+      return fail(err, "dataset '" + d.name + "': targets and samples differ in number");
+  } else {
+    if (d.num_classes < 1) return fail(err, "dataset '" + d.name + "' has no classes");
+    const bool binary_ok = out == 1 && d.num_classes == 2;
+    if (out != d.num_classes && !binary_ok)
+      return fail(err, fmt("the model has %g outputs but dataset '", double(out)) + d.name +
+                           fmt("' has %g classes: make the last dense layer `dense ", d.num_classes) +
+                           std::to_string(d.num_classes) + "`");
+    if (int64_t(d.train_y.size()) != d.n_train() || int64_t(d.test_y.size()) != d.n_test())
+      return fail(err, "dataset '" + d.name + "': labels and samples differ in number");
+    for (const std::vector<int32_t>* ys : {&d.train_y, &d.test_y})
+      for (int32_t y : *ys)
+        if (y < 0 || y >= d.num_classes)
+          return fail(err, "dataset '" + d.name + fmt("': label %g is outside the classes ", y) +
+                               fmt("0..%g", d.num_classes - 1));
+  }
+  if (cfg.batch > net->max_batch)
+    return fail(err, fmt("batch size %g is larger than the network was built for ", cfg.batch) +
+                         fmt("(%g): rebuild it with a larger batch", net->max_batch));
+  t->net = net;
+  t->data = data;
+  t->cfg = cfg;
+  trainer_reset(t);
+  return true;
+}
+
+static void history_clear(TrainHistory* h) { *h = TrainHistory(); }
+
+void trainer_reset(Trainer* t) {
+  if (!t->net || !t->data) return;
+  const TrainConfig& c = t->cfg;
+  const Dataset& d = *t->data;
+  // One seed, separate streams: the weights, the shuffle and the augmentation never share draws,
+  // so turning augmentation on does not change the batch order.
+  if (c.init_weights) network_init(t->net, c.seed);
+  t->shuffle_rng.reseed(c.seed, 101);
+  t->augment_rng.reseed(c.seed, 202);
+  optimizer_init(&t->opt, optim_config(c), int64_t(t->net->params.size()));
+
+  const int64_t n = d.n_train();
+  t->steps_per_epoch = (n + c.batch - 1) / c.batch;
+  t->total_steps = t->steps_per_epoch * c.epochs;
+  t->step = 0;
+  t->epoch = 0;
+  t->step_in_epoch = 0;
+  t->samples_seen = 0;
+  t->paused = false;
+  t->finished = false;
+  t->fault = FaultKind::none;
+  t->message.clear();
+  history_clear(&t->history);
+  t->last_eval = EvalResult();
+  t->train_ms = 0;
+  t->samples_per_second = 0;
+
+  t->order.resize(size_t(n));
+  for (int64_t i = 0; i < n; ++i) t->order[size_t(i)] = int32_t(i);
+  t->need_shuffle = true;
+  t->batch_x.assign(size_t(c.batch * d.sample_size()), 0.0f);
+  t->batch_y.assign(size_t(c.batch), 0);
+  t->batch_t.assign(d.regression() ? size_t(c.batch) * d.target_dim : 0, 0.0f);
+
+  // augment_sample reads only the shape, the normalization and the switches.
+  Dataset& m = t->augment_meta;
+  m = Dataset();
+  m.name = d.name;
+  m.shape = d.shape;
+  m.norm_mean = d.norm_mean;
+  m.norm_std = d.norm_std;
+  m.augment = c.augment;
+  m.augment_shift = d.augment_shift;
+  m.augment_flip = d.augment_flip;
+
+  t->window_loss = 0;
+  t->window_correct = t->window_samples = t->window_steps = 0;
+  t->ema = 0;
+  t->ema_decay_pow = 1;
+  t->have_snapshot = false;
+  t->snap_step = 0;
+  t->eval_pending = false;
+}
+
+bool trainer_update_config(Trainer* t, const TrainConfig& cfg, std::string* err) {
+  if (!t->net) return fail(err, "trainer: not set up");
+  if (!train_config_check(cfg, err)) return false;
+  if (cfg.batch != t->cfg.batch)
+    return fail(err, "the batch size changes the steps of an epoch: reset the training to change it");
+  if (cfg.seed != t->cfg.seed)
+    return fail(err, "the seed fixes the initial weights and the order of the samples: reset the "
+                     "training to change it");
+  const bool new_kind = cfg.optimizer != t->cfg.optimizer;
+  t->cfg = cfg;
+  if (new_kind) {
+    optimizer_init(&t->opt, optim_config(cfg), int64_t(t->net->params.size()));
+    t->have_snapshot = false;  // the snapshot's optimizer state belongs to the old optimizer
+  } else {
+    int64_t steps = t->opt.t;
+    double p1 = t->opt.beta1_pow, p2 = t->opt.beta2_pow;
+    // The state (velocity, moments) stays; the coefficients change from the next step.
+    t->opt.cfg = optim_config(cfg);
+    t->opt.t = steps;
+    t->opt.beta1_pow = p1;
+    t->opt.beta2_pow = p2;
+  }
+  t->augment_meta.augment = cfg.augment;
+  t->total_steps = t->steps_per_epoch * cfg.epochs;
+  if (t->epoch < cfg.epochs && !t->eval_pending) t->finished = false;
+  if (t->epoch >= cfg.epochs && !t->eval_pending) t->finished = true;
+  return true;
+}
+
+// ---- the step ------------------------------------------------------------------------------------
+
+float trainer_current_lr(const Trainer* t) {
+  return schedule_lr(t->cfg.schedule, t->cfg.lr, t->step, t->steps_per_epoch, t->total_steps);
+}
+
+double trainer_epoch_progress(const Trainer* t) {
+  if (t->steps_per_epoch <= 0) return 0;
+  return double(t->step) / double(t->steps_per_epoch);
+}
+
+static bool all_finite(const float* a, int64_t n) {
+  // x - x is 0 for every finite x and NaN for NaN and +-inf; summing those keeps the loop simple
+  // and vectorizable, and any non-finite value poisons the sum.
+  float acc = 0.0f;
+  for (int64_t i = 0; i < n; ++i) acc += a[i] - a[i];
+  return acc == 0.0f;
+}
+
+static void take_snapshot(Trainer* t) {
+  Network* net = t->net;
+  t->snap_params = net->params;  // same size every time: no allocation after the first step
+  t->snap_m = t->opt.m;
+  t->snap_v = t->opt.v;
+  t->snap_t = t->opt.t;
+  t->snap_beta1_pow = t->opt.beta1_pow;
+  t->snap_beta2_pow = t->opt.beta2_pow;
+  t->snap_running.resize(net->state.size());
+  for (size_t i = 0; i < net->state.size(); ++i) {
+    const LayerState& s = net->state[i];
+    std::vector<float>& r = t->snap_running[i];
+    r.resize(s.running_mean.size() + s.running_var.size());
+    std::copy(s.running_mean.begin(), s.running_mean.end(), r.begin());
+    std::copy(s.running_var.begin(), s.running_var.end(), r.begin() + long(s.running_mean.size()));
+  }
+  t->snap_step = t->step + 1;
+  t->have_snapshot = true;
+}
+
+static void restore_snapshot(Trainer* t) {
+  if (!t->have_snapshot) return;
+  Network* net = t->net;
+  std::copy(t->snap_params.begin(), t->snap_params.end(), net->params.begin());
+  t->opt.m = t->snap_m;
+  t->opt.v = t->snap_v;
+  t->opt.t = t->snap_t;
+  t->opt.beta1_pow = t->snap_beta1_pow;
+  t->opt.beta2_pow = t->snap_beta2_pow;
+  for (size_t i = 0; i < net->state.size() && i < t->snap_running.size(); ++i) {
+    LayerState& s = net->state[i];
+    const std::vector<float>& r = t->snap_running[i];
+    std::copy(r.begin(), r.begin() + long(s.running_mean.size()), s.running_mean.begin());
+    std::copy(r.begin() + long(s.running_mean.size()), r.end(), s.running_var.begin());
+  }
+}
+
+static std::string lr_text(float lr) { return fmt("%g", lr); }
+
+// Restores the last good weights, pauses, and explains. `what` names the failing quantity.
+static void on_fault(Trainer* t, FaultKind kind, float loss, float lr) {
+  restore_snapshot(t);
+  t->fault = kind;
+  t->paused = true;
+  const int64_t s = t->step + 1;  // 1-based number of the failing step
+  std::string what;
+  switch (kind) {
+    case FaultKind::loss:
+      what = std::isnan(loss) ? "The loss became NaN (not a number)" : "The loss became infinite";
+      break;
+    case FaultKind::gradient: what = "A gradient became infinite or NaN"; break;
+    case FaultKind::weights: what = "An update made a weight infinite or NaN"; break;
+    case FaultKind::none: break;
+  }
+  std::string kept;
+  if (t->have_snapshot)
+    kept = fmt("the weights of step %g (the last with a finite loss) were restored", double(t->snap_step));
+  else
+    kept = "the initial weights were kept (no step had succeeded yet)";
+  float lower = lr / 10.0f;
+  t->message = what + fmt(" at step %g", double(s)) + ": training paused and " + kept +
+               ". The steps were too large: the learning rate " + lr_text(lr) +
+               " is most likely too high for this model. Try " + lr_text(lower) +
+               " (10x lower), then resume or reset.";
+}
+
+static void schedule_eval(Trainer* t) {
+  const Dataset& d = *t->data;
+  t->eval_pending = true;
+  t->eval_cursor = 0;
+  int64_t n = d.n_test();
+  if (t->cfg.eval_limit > 0) n = std::min<int64_t>(n, t->cfg.eval_limit);
+  t->eval_end = n;
+  t->eval_loss_sum = 0;
+  t->eval_correct = 0;
+  t->eval_acc = eval_start(d);
+  t->eval_train_loss = t->window_samples > 0 ? float(t->window_loss / double(t->window_samples)) : 0.0f;
+  t->eval_train_acc =
+      t->window_samples > 0 ? float(double(t->window_correct) / double(t->window_samples)) : 0.0f;
+  t->eval_at_step = t->step;
+  t->window_loss = 0;
+  t->window_correct = t->window_samples = t->window_steps = 0;
+}
+
+// Evaluates up to one network batch of the pending evaluation; records the point when done.
+static void eval_advance(Trainer* t) {
+  const Dataset& d = *t->data;
+  if (t->eval_cursor < t->eval_end) {
+    int64_t end = std::min<int64_t>(t->eval_end, t->eval_cursor + t->net->max_batch);
+    eval_chunk(t->net, d, Split::test, t->eval_cursor, end, &t->eval_loss_sum, &t->eval_correct,
+               &t->eval_acc.confusion);
+    t->eval_cursor = end;
+  }
+  if (t->eval_cursor < t->eval_end) return;
+  eval_finish(&t->eval_acc, t->eval_loss_sum, t->eval_correct, t->eval_end);
+  t->last_eval = t->eval_acc;
+  TrainHistory& h = t->history;
+  h.eval_step.push_back(float(t->eval_at_step));
+  h.eval_epoch.push_back(float(double(t->eval_at_step) / double(t->steps_per_epoch)));
+  h.train_loss.push_back(t->eval_train_loss);
+  h.test_loss.push_back(std::isfinite(t->eval_acc.loss) ? t->eval_acc.loss : 0.0f);
+  if (t->eval_acc.classification) {
+    h.train_acc.push_back(t->eval_train_acc);
+    h.test_acc.push_back(t->eval_acc.accuracy);
+    h.test_error.push_back(t->eval_acc.zero_one);
+  }
+  t->eval_pending = false;
+  if (t->epoch >= t->cfg.epochs) {
+    t->finished = true;
+    t->message = fmt("Training finished: %g epochs", t->cfg.epochs) +
+                 fmt(", %g steps.", double(t->step));
+  }
+}
+
+static void eval_complete(Trainer* t) {
+  while (t->eval_pending) eval_advance(t);
+}
+
+// One minibatch step. Returns false (and takes no step) when finished or on a fault.
+static bool step_once(Trainer* t) {
+  if (t->finished || t->epoch >= t->cfg.epochs) return false;
+  const double t0 = now_ms();
+  Network* net = t->net;
+  const Dataset& d = *t->data;
+  const TrainConfig& c = t->cfg;
+  if (t->need_shuffle) {
+    shuffle(t->order.data(), int64_t(t->order.size()), t->shuffle_rng);
+    t->need_shuffle = false;
+  }
+  // Gather the minibatch.
+  const int64_t first = t->step_in_epoch * c.batch;
+  const int n = int(std::min<int64_t>(c.batch, d.n_train() - first));
+  const int64_t ss = d.sample_size();
+  const bool cls = is_classification(d);
+  for (int i = 0; i < n; ++i) {
+    const int32_t idx = t->order[size_t(first + i)];
+    float* dst = t->batch_x.data() + i * ss;
+    if (c.augment) augment_sample(t->augment_meta, d.train_sample(idx), dst, t->augment_rng);
+    else std::memcpy(dst, d.train_sample(idx), size_t(ss) * sizeof(float));
+    if (cls) t->batch_y[size_t(i)] = d.train_y[size_t(idx)];
+    if (d.regression())
+      std::memcpy(t->batch_t.data() + size_t(i) * d.target_dim,
+                  d.train_t.data() + size_t(idx) * d.target_dim, size_t(d.target_dim) * sizeof(float));
+  }
+  const float lr = trainer_current_lr(t);
+
+  // Forward, loss, backward (Algorithm 1, averaged over the minibatch by the loss's 1/n).
+  network_forward(net, t->batch_x.data(), n, true);
+  const float loss = network_loss(net, cls ? t->batch_y.data() : nullptr,
+                                  d.regression() ? t->batch_t.data() : nullptr);
+  if (!std::isfinite(loss)) { on_fault(t, FaultKind::loss, loss, lr); return false; }
+  const int correct = cls ? network_count_correct(net, t->batch_y.data()) : 0;
+  network_zero_grad(net);
+  network_backward(net, false);
+  const int64_t np = int64_t(net->params.size());
+  if (!all_finite(net->grads.data(), np)) { on_fault(t, FaultKind::gradient, loss, lr); return false; }
+
+  // Update, keeping the weights from before it in case it overflows.
+  take_snapshot(t);
+  optimizer_step(&t->opt, net->params.data(), net->grads.data(), lr);
+  if (!all_finite(net->params.data(), np)) { on_fault(t, FaultKind::weights, loss, lr); return false; }
+
+  // Record.
+  TrainHistory& h = t->history;
+  h.loss.push_back(loss);
+  const double a = c.smoothing;
+  t->ema = a * t->ema + (1.0 - a) * double(loss);
+  t->ema_decay_pow *= a;
+  h.loss_smooth.push_back(float(t->ema / (1.0 - t->ema_decay_pow)));
+  h.lr.push_back(lr);
+  t->window_loss += double(loss) * n;
+  t->window_correct += correct;
+  t->window_samples += n;
+  t->window_steps += 1;
+  t->step += 1;
+  t->step_in_epoch += 1;
+  t->samples_seen += n;
+
+  bool eval_now = c.eval_every > 0 && t->step % c.eval_every == 0;
+  if (t->step_in_epoch == t->steps_per_epoch) {
+    t->epoch += 1;
+    t->step_in_epoch = 0;
+    t->need_shuffle = true;
+    if (c.eval_every == 0 || t->epoch >= c.epochs) eval_now = true;  // always one at the very end
+  }
+  if (eval_now) schedule_eval(t);
+  t->train_ms += now_ms() - t0;
+  if (t->train_ms > 0) t->samples_per_second = double(t->samples_seen) * 1000.0 / t->train_ms;
+  return true;
+}
+
+int trainer_step(Trainer* t, int n) {
+  if (!t->net) return 0;
+  eval_complete(t);
+  int done = 0;
+  for (int i = 0; i < n; ++i) {
+    if (!step_once(t)) break;
+    ++done;
+    eval_complete(t);
+  }
+  return done;
+}
+
+int trainer_run_for(Trainer* t, double budget_ms) {
+  if (!t->net || t->paused || t->finished) return 0;
+  const double start = now_ms();
+  int done = 0;
+  do {
+    if (t->eval_pending) {
+      eval_advance(t);
+    } else {
+      if (!step_once(t)) break;
+      ++done;
+    }
+  } while (!t->paused && !t->finished && now_ms() - start < budget_ms);
+  return done;
+}
+
+int64_t trainer_run_to_end(Trainer* t) {
+  if (!t->net) return 0;
+  int64_t done = 0;
+  eval_complete(t);
+  while (!t->finished && t->fault == FaultKind::none) {
+    if (!step_once(t)) break;
+    ++done;
+    eval_complete(t);
+  }
+  return done;
+}
+
+void trainer_pause(Trainer* t) { t->paused = true; }
+
+void trainer_resume(Trainer* t) {
+  t->paused = false;
+  if (t->fault != FaultKind::none) {
+    t->fault = FaultKind::none;
+    t->message.clear();
+  }
+}
+
+}  // namespace cnn
