@@ -1,0 +1,141 @@
+// Convolution as im2col + GEMM (darknet's classic path): per sample, the receptive windows are
+// copied into the columns of a matrix, then one GEMM with the weights computes every output map.
+// Backward: dW += dY col^T (GEMM with a transpose), dcol = W^T dY, then col2im scatters dcol back.
+#include "cnn/kernels.h"
+#include "cnn/nn.h"
+
+#include <cstring>
+
+namespace cnn {
+
+ConvDims conv_dims(const LayerSpec& l, const LayerInfo& info) {
+  ConvDims d;
+  d.c = info.in.c; d.h = info.in.h; d.w = info.in.w;
+  d.oc = info.out.c; d.oh = info.out.h; d.ow = info.out.w;
+  d.kh = l.kh; d.kw = l.kw; d.sh = l.sh; d.sw = l.sw; d.dh = l.dh; d.dw = l.dw;
+  d.pad = info.pad;
+  d.bias = l.bias;
+  return d;
+}
+
+// The valid range [lo, hi) of output columns ox for which ix = ox*sw + off lies in [0, w).
+static inline void valid_range(int off, int stride, int w, int ow, int* lo, int* hi) {
+  // ix >= 0  <=>  ox >= ceil(-off / stride);  ix < w  <=>  ox < ceil((w - off) / stride)
+  int a = off >= 0 ? 0 : (-off + stride - 1) / stride;
+  int b = w - off <= 0 ? 0 : (w - off + stride - 1) / stride;
+  *lo = a < ow ? a : ow;
+  *hi = b < ow ? b : ow;
+  if (*hi < *lo) *hi = *lo;
+}
+
+void im2col(float* col, const float* x, const ConvDims& d) {
+  const int64_t P = d.col_cols();
+  for (int ci = 0; ci < d.c; ++ci) {
+    const float* plane = x + int64_t(ci) * d.h * d.w;
+    for (int ki = 0; ki < d.kh; ++ki) {
+      for (int kj = 0; kj < d.kw; ++kj) {
+        float* row = col + ((int64_t(ci) * d.kh + ki) * d.kw + kj) * P;
+        const int xoff = kj * d.dw - d.pad.left;
+        int lo, hi;
+        valid_range(xoff, d.sw, d.w, d.ow, &lo, &hi);
+        for (int oy = 0; oy < d.oh; ++oy) {
+          float* r = row + int64_t(oy) * d.ow;
+          const int iy = oy * d.sh - d.pad.top + ki * d.dh;
+          if (iy < 0 || iy >= d.h) {
+            std::memset(r, 0, sizeof(float) * d.ow);
+            continue;
+          }
+          const float* src = plane + int64_t(iy) * d.w;
+          for (int ox = 0; ox < lo; ++ox) r[ox] = 0.0f;
+          if (d.sw == 1) {
+            std::memcpy(r + lo, src + lo + xoff, sizeof(float) * (hi - lo));
+          } else {
+            for (int ox = lo; ox < hi; ++ox) r[ox] = src[ox * d.sw + xoff];
+          }
+          for (int ox = hi; ox < d.ow; ++ox) r[ox] = 0.0f;
+        }
+      }
+    }
+  }
+}
+
+void col2im_add(float* dx, const float* col, const ConvDims& d) {
+  const int64_t P = d.col_cols();
+  for (int ci = 0; ci < d.c; ++ci) {
+    float* plane = dx + int64_t(ci) * d.h * d.w;
+    for (int ki = 0; ki < d.kh; ++ki) {
+      for (int kj = 0; kj < d.kw; ++kj) {
+        const float* row = col + ((int64_t(ci) * d.kh + ki) * d.kw + kj) * P;
+        const int xoff = kj * d.dw - d.pad.left;
+        int lo, hi;
+        valid_range(xoff, d.sw, d.w, d.ow, &lo, &hi);
+        for (int oy = 0; oy < d.oh; ++oy) {
+          const int iy = oy * d.sh - d.pad.top + ki * d.dh;
+          if (iy < 0 || iy >= d.h) continue;
+          const float* r = row + int64_t(oy) * d.ow;
+          float* dst = plane + int64_t(iy) * d.w;
+          for (int ox = lo; ox < hi; ++ox) dst[ox * d.sw + xoff] += r[ox];
+        }
+      }
+    }
+  }
+}
+
+void conv2d_forward(float* y, float* col, const float* x, const float* w, const float* b, int n,
+                    const ConvDims& d) {
+  const int K = int(d.col_rows()), P = int(d.col_cols());
+  const int64_t in_size = int64_t(d.c) * d.h * d.w, out_size = int64_t(d.oc) * P;
+  const bool direct = !d.needs_im2col();
+  for (int s = 0; s < n; ++s) {
+    const float* xs = x + s * in_size;
+    float* ys = y + s * out_size;
+    const float* cols = xs;
+    if (!direct) { im2col(col, xs, d); cols = col; }
+    // ys (oc x P) = W (oc x K) * cols (K x P)
+    sgemm(false, false, d.oc, P, K, 1.0f, w, K, cols, P, 0.0f, ys, P);
+    if (b) {
+      for (int m = 0; m < d.oc; ++m) {
+        float* r = ys + int64_t(m) * P;
+        const float bm = b[m];
+        for (int p = 0; p < P; ++p) r[p] += bm;
+      }
+    }
+  }
+}
+
+void conv2d_backward(float* dx, float* dw, float* db, float* col, const float* dy, const float* x,
+                     const float* w, int n, const ConvDims& d) {
+  const int K = int(d.col_rows()), P = int(d.col_cols());
+  const int64_t in_size = int64_t(d.c) * d.h * d.w, out_size = int64_t(d.oc) * P;
+  const bool direct = !d.needs_im2col();
+  for (int s = 0; s < n; ++s) {
+    const float* xs = x + s * in_size;
+    const float* dys = dy + s * out_size;
+    if (db) {
+      for (int m = 0; m < d.oc; ++m) {
+        const float* r = dys + int64_t(m) * P;
+        float acc = 0.0f;
+        for (int p = 0; p < P; ++p) acc += r[p];
+        db[m] += acc;
+      }
+    }
+    if (dw) {
+      const float* cols = xs;
+      if (!direct) { im2col(col, xs, d); cols = col; }
+      // dW (oc x K) += dY (oc x P) * cols^T (P x K)
+      sgemm(false, true, d.oc, K, P, 1.0f, dys, P, cols, P, 1.0f, dw, K);
+    }
+    if (dx) {
+      float* dxs = dx + s * in_size;
+      if (direct) {
+        // dX (K x P) += W^T (K x oc) * dY (oc x P), straight into dx
+        sgemm(true, false, K, P, d.oc, 1.0f, w, K, dys, P, 1.0f, dxs, P);
+      } else {
+        sgemm(true, false, K, P, d.oc, 1.0f, w, K, dys, P, 0.0f, col, P);
+        col2im_add(dxs, col, d);
+      }
+    }
+  }
+}
+
+}  // namespace cnn

@@ -1,0 +1,123 @@
+// Max pooling (with its argmax cache), average pooling and global average pooling, NCHW.
+#include "cnn/nn.h"
+
+namespace cnn {
+
+PoolDims pool_dims(const LayerSpec& l, const LayerInfo& info) {
+  PoolDims d;
+  d.c = info.in.c; d.h = info.in.h; d.w = info.in.w;
+  d.oh = info.out.h; d.ow = info.out.w;
+  d.kh = l.kh; d.kw = l.kw; d.sh = l.sh; d.sw = l.sw;
+  d.pad = info.pad;
+  return d;
+}
+
+void maxpool_forward(float* y, int32_t* argmax, const float* x, int n, const PoolDims& d) {
+  const int64_t planes = int64_t(n) * d.c;
+  const int64_t in_plane = int64_t(d.h) * d.w, out_plane = int64_t(d.oh) * d.ow;
+  for (int64_t p = 0; p < planes; ++p) {
+    const float* xp = x + p * in_plane;
+    float* yp = y + p * out_plane;
+    int32_t* ap = argmax + p * out_plane;
+    for (int oy = 0; oy < d.oh; ++oy) {
+      const int y0 = oy * d.sh - d.pad.top;
+      const int ky0 = y0 < 0 ? -y0 : 0, ky1 = y0 + d.kh > d.h ? d.h - y0 : d.kh;
+      for (int ox = 0; ox < d.ow; ++ox) {
+        const int x0 = ox * d.sw - d.pad.left;
+        const int kx0 = x0 < 0 ? -x0 : 0, kx1 = x0 + d.kw > d.w ? d.w - x0 : d.kw;
+        int32_t best = -1;
+        float bv = 0.0f;
+        for (int ky = ky0; ky < ky1; ++ky) {
+          const int iy = y0 + ky;
+          for (int kx = kx0; kx < kx1; ++kx) {
+            const int idx = iy * d.w + x0 + kx;
+            const float v = xp[idx];
+            if (best < 0 || v > bv) { best = idx; bv = v; }  // strict >: ties keep the first
+          }
+        }
+        yp[oy * d.ow + ox] = bv;
+        ap[oy * d.ow + ox] = best;
+      }
+    }
+  }
+}
+
+void maxpool_backward(float* dx, const float* dy, const int32_t* argmax, int n, const PoolDims& d) {
+  const int64_t planes = int64_t(n) * d.c;
+  const int64_t in_plane = int64_t(d.h) * d.w, out_plane = int64_t(d.oh) * d.ow;
+  for (int64_t p = 0; p < planes; ++p) {
+    float* dxp = dx + p * in_plane;
+    const float* dyp = dy + p * out_plane;
+    const int32_t* ap = argmax + p * out_plane;
+    for (int64_t o = 0; o < out_plane; ++o)
+      if (ap[o] >= 0) dxp[ap[o]] += dyp[o];
+  }
+}
+
+void avgpool_forward(float* y, const float* x, int n, const PoolDims& d) {
+  const int64_t planes = int64_t(n) * d.c;
+  const int64_t in_plane = int64_t(d.h) * d.w, out_plane = int64_t(d.oh) * d.ow;
+  const float inv = 1.0f / float(d.kh * d.kw);  // padded cells count (count_include_pad=True)
+  for (int64_t p = 0; p < planes; ++p) {
+    const float* xp = x + p * in_plane;
+    float* yp = y + p * out_plane;
+    for (int oy = 0; oy < d.oh; ++oy) {
+      const int y0 = oy * d.sh - d.pad.top;
+      const int ky0 = y0 < 0 ? -y0 : 0, ky1 = y0 + d.kh > d.h ? d.h - y0 : d.kh;
+      for (int ox = 0; ox < d.ow; ++ox) {
+        const int x0 = ox * d.sw - d.pad.left;
+        const int kx0 = x0 < 0 ? -x0 : 0, kx1 = x0 + d.kw > d.w ? d.w - x0 : d.kw;
+        float acc = 0.0f;
+        for (int ky = ky0; ky < ky1; ++ky) {
+          const float* r = xp + int64_t(y0 + ky) * d.w + x0;
+          for (int kx = kx0; kx < kx1; ++kx) acc += r[kx];
+        }
+        yp[oy * d.ow + ox] = acc * inv;
+      }
+    }
+  }
+}
+
+void avgpool_backward(float* dx, const float* dy, int n, const PoolDims& d) {
+  const int64_t planes = int64_t(n) * d.c;
+  const int64_t in_plane = int64_t(d.h) * d.w, out_plane = int64_t(d.oh) * d.ow;
+  const float inv = 1.0f / float(d.kh * d.kw);
+  for (int64_t p = 0; p < planes; ++p) {
+    float* dxp = dx + p * in_plane;
+    const float* dyp = dy + p * out_plane;
+    for (int oy = 0; oy < d.oh; ++oy) {
+      const int y0 = oy * d.sh - d.pad.top;
+      const int ky0 = y0 < 0 ? -y0 : 0, ky1 = y0 + d.kh > d.h ? d.h - y0 : d.kh;
+      for (int ox = 0; ox < d.ow; ++ox) {
+        const int x0 = ox * d.sw - d.pad.left;
+        const int kx0 = x0 < 0 ? -x0 : 0, kx1 = x0 + d.kw > d.w ? d.w - x0 : d.kw;
+        const float g = dyp[oy * d.ow + ox] * inv;
+        for (int ky = ky0; ky < ky1; ++ky) {
+          float* r = dxp + int64_t(y0 + ky) * d.w + x0;
+          for (int kx = kx0; kx < kx1; ++kx) r[kx] += g;
+        }
+      }
+    }
+  }
+}
+
+void gap_forward(float* y, const float* x, int n, int c, int hw) {
+  const float inv = 1.0f / float(hw);
+  for (int64_t p = 0; p < int64_t(n) * c; ++p) {
+    const float* xp = x + p * hw;
+    float acc = 0.0f;
+    for (int i = 0; i < hw; ++i) acc += xp[i];
+    y[p] = acc * inv;
+  }
+}
+
+void gap_backward(float* dx, const float* dy, int n, int c, int hw) {
+  const float inv = 1.0f / float(hw);
+  for (int64_t p = 0; p < int64_t(n) * c; ++p) {
+    float* dxp = dx + p * hw;
+    const float g = dy[p] * inv;
+    for (int i = 0; i < hw; ++i) dxp[i] += g;
+  }
+}
+
+}  // namespace cnn
