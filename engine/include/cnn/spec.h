@@ -46,6 +46,9 @@ struct LayerSpec {
   bool bias = true;          // conv, dense
   float alpha = 0.01f;       // leakyrelu slope for a < 0
   float rate = 0.5f;         // dropout probability of dropping a unit
+  // 1-based columns of the options as written (0 = not written), so that errors found by the
+  // analysis can point at the offending token rather than at the keyword.
+  int units_column = 0, kernel_column = 0, stride_column = 0, pad_column = 0, dilation_column = 0;
 };
 
 struct ModelSpec {
@@ -91,16 +94,43 @@ struct LayerInfo {
   ReceptiveField rf;
   int64_t activation_floats = 0;   // floats a training step keeps for this layer, per sample
   int64_t fc_weights = 0;          // conv only: weights of a dense layer with the same in and out
+  // conv only: the notes' comparison, a dense layer from the input to m maps of the INPUT's
+  // resolution, in.h*in.w*in.c * in.h*in.w*out.c (3*96*224^4 = 725,077,721,088 for AlexNet).
+  int64_t fc_weights_same_res = 0;
+  double fc_ratio = 0;             // conv only: fc_weights / params
+  int64_t train_bytes = 0;         // this layer's share of the training memory (see ModelInfo)
+  // The output-size arithmetic with the numbers filled in, e.g. "floor((224 + 2*2 - 11)/4) + 1 = 55"
+  // (rows, then cols when they differ); empty for layers that keep their input's shape.
+  std::string shape_formula;
+  // A remark worth showing a learner, e.g. rows of the padded input that no window covers (the
+  // AlexNet 55-vs-56 question), or why the field is the whole input. Empty when there is none.
+  std::string note;
 };
 
 struct ModelInfo {
   Shape input;
   std::vector<LayerInfo> layers;   // one per ModelSpec::layers entry
   int64_t total_params = 0, total_macs = 0, total_activation_floats = 0;
+  // Memory to train with a batch of kBudgetBatch samples, 4 bytes per float: parameters and their
+  // gradients, plus activations (input included) and their gradients for every sample.
+  //   training_bytes = 4 * (2*total_params + 2*kBudgetBatch*total_activation_floats)
+  int64_t training_bytes = 0;
 };
 
 // The page's memory budget for one network and its training buffers.
 constexpr int64_t kMemoryBudgetBytes = int64_t(1) << 30;  // 1 GiB
+constexpr int64_t kBudgetBatch = 32;                      // batch the budget is checked for
+// Sane limits, checked by the parser and the analysis so no arithmetic can overflow: every integer
+// in the text (sizes, maps, units, kernel, stride, padding, dilation) is at most kMaxSize, and a
+// model has at most kMaxLayers layers after `input`.
+constexpr int64_t kMaxSize = 65536;
+constexpr int kMaxLayers = 1000;
+
+// Receptive-field area in input pixels (rows * cols), e.g. 169 for the notes' 13x13 example.
+inline int64_t receptive_field_pixels(const ReceptiveField& rf) { return rf.size[0] * rf.size[1]; }
+// 61706 -> "61,706"; 1610612736 -> "1.5 GiB".
+std::string with_commas(int64_t v);
+std::string format_bytes(int64_t bytes);
 
 bool analyze_model(const ModelSpec& m, ModelInfo* out, SpecError* err);
 

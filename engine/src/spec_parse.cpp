@@ -1,0 +1,611 @@
+// spec_parse.cpp: the model text format -> ModelSpec, and back (layer_to_text, model_to_text).
+//
+// The parser is a single pass over statements (a line, or a piece of a line between `;`), each a
+// list of whitespace-separated tokens whose 1-based column is remembered, so that every error can
+// point at the token at fault. It stops at the first error: one message, one place, one hint.
+// Checks that need shapes (kernel larger than its input, softmax last, memory budget) belong to
+// analyze_model (spec_analyze.cpp), which also re-validates everything checked here, because a
+// ModelSpec can be built by code as well as parsed.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cnn/spec.h"
+
+namespace cnn {
+
+const char* layer_kind_name(LayerKind k) {
+  switch (k) {
+    case LayerKind::conv: return "conv";
+    case LayerKind::maxpool: return "maxpool";
+    case LayerKind::avgpool: return "avgpool";
+    case LayerKind::gap: return "gap";
+    case LayerKind::dense: return "dense";
+    case LayerKind::flatten: return "flatten";
+    case LayerKind::relu: return "relu";
+    case LayerKind::leakyrelu: return "leakyrelu";
+    case LayerKind::sigmoid: return "sigmoid";
+    case LayerKind::tanh: return "tanh";
+    case LayerKind::softmax: return "softmax";
+    case LayerKind::dropout: return "dropout";
+    case LayerKind::batchnorm: return "batchnorm";
+  }
+  return "?";
+}
+
+std::string SpecError::to_string() const {
+  std::string s;
+  if (line > 0) {
+    s = "line " + std::to_string(line);
+    if (column > 0) s += ", column " + std::to_string(column);
+    s += ": ";
+  }
+  s += message;
+  if (!hint.empty()) s += " (hint: " + hint + ")";
+  return s;
+}
+
+std::string with_commas(int64_t v) {
+  bool neg = v < 0;
+  uint64_t u = neg ? uint64_t(0) - uint64_t(v) : uint64_t(v);
+  std::string digits = std::to_string(u), out;
+  int n = int(digits.size());
+  for (int i = 0; i < n; ++i) {
+    if (i > 0 && (n - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return neg ? "-" + out : out;
+}
+
+std::string format_bytes(int64_t bytes) {
+  static const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  if (bytes < 1024) return std::to_string(bytes) + " bytes";
+  double v = double(bytes);
+  int u = 0;
+  while (v >= 1024.0 && u < 6) { v /= 1024.0; ++u; }
+  char buf[48];
+  std::snprintf(buf, sizeof buf, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+  return buf;
+}
+
+namespace {
+
+struct Token {
+  std::string_view text;
+  int column = 0;  // 1-based, in bytes from the start of the line
+};
+
+struct Statement {
+  int line = 0;
+  std::vector<Token> tokens;
+};
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+std::string lower(std::string_view s) {
+  std::string r(s);
+  for (char& c : r)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  return r;
+}
+
+bool valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = (unsigned char)s[i];
+    int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    if (n < 0 || i + size_t(n) >= s.size()) return n == 0;
+    for (int k = 1; k <= n; ++k)
+      if ((((unsigned char)s[i + size_t(k)]) & 0xC0) != 0x80) return false;
+    i += size_t(n) + 1;
+  }
+  return true;
+}
+
+// A token as it can be shown inside a message: quoted, at most 32 bytes, control bytes escaped
+// (the text may come from a URL or a binary file pasted by mistake).
+std::string quote(std::string_view s) {
+  bool cut = s.size() > 32;
+  if (cut) s = s.substr(0, 32);
+  bool utf8 = valid_utf8(s);
+  std::string r = "'";
+  for (char ch : s) {
+    unsigned char c = (unsigned char)ch;
+    if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      r += buf;
+    } else {
+      r += ch;
+    }
+  }
+  if (cut) r += "...";
+  return r + "'";
+}
+
+// Splits the text into statements: lines, and pieces of lines between `;`; `#` starts a comment
+// that runs to the end of the line. Empty statements are dropped.
+std::vector<Statement> split_statements(std::string_view text) {
+  std::vector<Statement> out;
+  int line = 1;
+  size_t i = 0, n = text.size();
+  while (i <= n) {
+    size_t end = text.find('\n', i);
+    if (end == std::string_view::npos) end = n;
+    std::string_view ln = text.substr(i, end - i);
+    size_t hash = ln.find('#');
+    if (hash != std::string_view::npos) ln = ln.substr(0, hash);
+    Statement st;
+    st.line = line;
+    size_t j = 0;
+    while (j <= ln.size()) {
+      if (j == ln.size() || ln[j] == ';') {
+        if (!st.tokens.empty()) out.push_back(st);
+        st.tokens.clear();
+        ++j;
+        continue;
+      }
+      if (is_space(ln[j])) { ++j; continue; }
+      size_t k = j;
+      while (k < ln.size() && !is_space(ln[k]) && ln[k] != ';') ++k;
+      st.tokens.push_back(Token{ln.substr(j, k - j), int(j) + 1});
+      j = k;
+    }
+    if (end == n) break;
+    i = end + 1;
+    ++line;
+  }
+  return out;
+}
+
+int edit_distance(std::string_view a, std::string_view b) {
+  if (a.size() > 40) a = a.substr(0, 40);
+  if (b.size() > 40) b = b.substr(0, 40);
+  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = int(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = int(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      int sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min(std::min(prev[j] + 1, cur[j - 1] + 1), sub);
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+struct KeywordEntry {
+  const char* word;
+  LayerKind kind;
+};
+const KeywordEntry kKeywords[] = {
+    {"conv", LayerKind::conv},       {"maxpool", LayerKind::maxpool},
+    {"avgpool", LayerKind::avgpool}, {"gap", LayerKind::gap},
+    {"dense", LayerKind::dense},     {"fc", LayerKind::dense},
+    {"flatten", LayerKind::flatten}, {"relu", LayerKind::relu},
+    {"leakyrelu", LayerKind::leakyrelu}, {"sigmoid", LayerKind::sigmoid},
+    {"tanh", LayerKind::tanh},       {"softmax", LayerKind::softmax},
+    {"dropout", LayerKind::dropout}, {"batchnorm", LayerKind::batchnorm},
+};
+
+// Closest word of `words` to `s` when it is plausibly a typo (distance at most ~1/3 of the length,
+// or `s` is a prefix of it); empty otherwise.
+std::string closest(std::string_view s, const std::vector<std::string>& words) {
+  std::string best;
+  int best_d = 1 << 30;
+  for (const std::string& w : words) {
+    int d = edit_distance(s, w);
+    if (s.size() >= 2 && w.compare(0, s.size(), s) == 0) d = std::min(d, 1);
+    if (d < best_d) { best_d = d; best = w; }
+  }
+  int allowed = std::max(1, int(std::max(s.size(), best.size())) / 3);
+  return best_d <= allowed ? best : std::string();
+}
+
+const char* options_help(LayerKind k) {
+  switch (k) {
+    case LayerKind::conv:
+      return "conv takes: the number of maps N, kK or kKHxKW (kernel), sS or sSHxSW (stride, "
+             "default 1), pP or pPHxPW or same, valid (default), full (padding), dD (dilation, "
+             "default 1), nobias; e.g. `conv 6 k5 p2`";
+    case LayerKind::maxpool:
+    case LayerKind::avgpool:
+      return "pools take: kK or kKHxKW (window), sS (stride, default = window), pP (padding, "
+             "default 0); e.g. `maxpool k2` or `maxpool k3 s2`";
+    case LayerKind::dense: return "dense takes: the number of outputs N, nobias; e.g. `dense 10`";
+    case LayerKind::leakyrelu:
+      return "leakyrelu takes: aA, the slope for negative inputs (default 0.01); e.g. "
+             "`leakyrelu a0.1`";
+    case LayerKind::dropout:
+      return "dropout takes: the probability of dropping a unit (default 0.5); e.g. `dropout 0.25`";
+    default: return "";
+  }
+}
+
+enum class NumStatus { ok, missing, malformed, negative, too_large };
+
+// A whole number of digits only, at most kMaxSize (checked digit by digit: no overflow).
+NumStatus parse_uint(std::string_view s, int64_t* v) {
+  if (s.empty()) return NumStatus::missing;
+  if (s[0] == '-' && s.size() > 1 && is_digit(s[1])) {
+    for (size_t i = 1; i < s.size(); ++i)
+      if (!is_digit(s[i])) return NumStatus::malformed;
+    return NumStatus::negative;
+  }
+  int64_t x = 0;
+  bool big = false;
+  for (char c : s) {
+    if (!is_digit(c)) return NumStatus::malformed;
+    if (!big) {
+      x = x * 10 + (c - '0');
+      if (x > kMaxSize) big = true;
+    }
+  }
+  if (big) return NumStatus::too_large;
+  *v = x;
+  return NumStatus::ok;
+}
+
+// A decimal number such as 0.5, .25, 1e-2 (digits, one point, optional exponent), finite.
+bool parse_real(std::string_view s, double* v) {
+  if (s.empty() || s.size() > 40) return false;
+  for (char c : s)
+    if (!(is_digit(c) || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+')) return false;
+  char buf[48];
+  std::memcpy(buf, s.data(), s.size());
+  buf[s.size()] = 0;
+  char* end = nullptr;
+  double x = std::strtod(buf, &end);
+  if (end != buf + s.size() || !std::isfinite(x)) return false;
+  *v = x;
+  return true;
+}
+
+class Parser {
+ public:
+  explicit Parser(SpecError* err) : err_(err) {}
+
+  bool fail(int line, int column, std::string message, std::string hint, int layer = -1) {
+    if (err_) {
+      err_->line = line;
+      err_->column = column;
+      err_->layer = layer >= 0 ? layer : layer_;
+      err_->message = std::move(message);
+      err_->hint = std::move(hint);
+    }
+    return false;
+  }
+
+  // Parses "A", "AxB" (parts_max 2) or "AxBxC" (parts 3) into vals. `what` names the quantity
+  // ("kernel size"), `example` is a correct token for the hint, min_value 0 or 1.
+  bool dims(std::string_view body, const Token& tok, int line, int parts_min, int parts_max,
+            int64_t min_value, const char* what, const char* example, int64_t* vals, int* nparts) {
+    std::string b = lower(body);
+    if (b.find("\xc3\x97") != std::string::npos)
+      return fail(line, tok.column, std::string(what) + " " + quote(tok.text) +
+                                        " uses the sign \xc3\x97 between numbers",
+                  std::string("type the letter x instead, e.g. ") + example);
+    if (b.empty())
+      return fail(line, tok.column, std::string("missing ") + what + " after " + quote(tok.text),
+                  std::string("write the number right after it, e.g. ") + example);
+    std::vector<std::string_view> parts;
+    std::string_view bv(b);
+    size_t start = 0;
+    while (true) {
+      size_t x = bv.find('x', start);
+      parts.push_back(bv.substr(start, x == std::string_view::npos ? std::string_view::npos : x - start));
+      if (x == std::string_view::npos) break;
+      start = x + 1;
+      if (parts.size() > 8) break;
+    }
+    int np = int(parts.size());
+    for (int i = 0; i < np; ++i) {
+      int64_t v = 0;
+      NumStatus st = parse_uint(parts[size_t(i)], &v);
+      if (st == NumStatus::missing || st == NumStatus::malformed)
+        return fail(line, tok.column, quote(tok.text) + " is not a valid " + what,
+                    std::string("write whole numbers") + (parts_max > 1 ? " separated by x" : "") +
+                        ", e.g. " + example);
+      if (st == NumStatus::negative || (st == NumStatus::ok && v < min_value))
+        return fail(line, tok.column,
+                    std::string(what) + " in " + quote(tok.text) + " must be " +
+                        (min_value > 0 ? "at least 1" : "0 or more") + ", not " +
+                        std::string(parts[size_t(i)]),
+                    std::string("use a positive size, e.g. ") + example);
+      if (st == NumStatus::too_large)
+        return fail(line, tok.column,
+                    std::string(what) + " in " + quote(tok.text) + " is too large (the limit is " +
+                        with_commas(kMaxSize) + ")",
+                    "such sizes cannot fit in the page's memory; use a smaller number");
+      if (i < 3) vals[i] = v;
+    }
+    if (np < parts_min || np > parts_max) {
+      std::string shape = parts_max == 3 ? "HxWxC (height x width x channels)"
+                          : parts_max == 2 ? "one number or two separated by x"
+                                           : "one number";
+      return fail(line, tok.column, quote(tok.text) + " is not a valid " + what,
+                  "write " + shape + ", e.g. " + example);
+    }
+    *nparts = np;
+    return true;
+  }
+
+  bool parse(std::string_view text, ModelSpec* out) {
+    std::vector<Statement> sts = split_statements(text);
+    if (sts.empty())
+      return fail(0, 0, "the model is empty",
+                  "start with `input HxWxC`, then one layer per line, e.g. `input 28x28x1` then "
+                  "`conv 6 k5`, `relu`, `dense 10`, `softmax`");
+    ModelSpec m;
+    const Statement& first = sts[0];
+    std::string kw0 = lower(first.tokens[0].text);
+    if (kw0 != "input")
+      return fail(first.line, first.tokens[0].column,
+                  "the model must start with `input`, not " + quote(first.tokens[0].text),
+                  "add a first line `input HxWxC` (height x width x channels), e.g. "
+                  "`input 28x28x1` for grey 28x28 images");
+    if (first.tokens.size() < 2)
+      return fail(first.line, first.tokens[0].column, "`input` needs the size of one sample",
+                  "write it as HxWxC (height x width x channels), e.g. `input 28x28x1`");
+    if (first.tokens.size() > 2)
+      return fail(first.line, first.tokens[2].column,
+                  "unexpected " + quote(first.tokens[2].text) + " after the input size",
+                  "`input` takes only HxWxC, e.g. `input 28x28x1`");
+    int64_t v[3] = {0, 0, 0};
+    int np = 0;
+    if (!dims(first.tokens[1].text, first.tokens[1], first.line, 3, 3, 1, "input size",
+              "`input 28x28x1`", v, &np))
+      return false;
+    m.input = Shape{int(v[0]), int(v[1]), int(v[2])};
+    m.input_line = first.line;
+    if (sts.size() == 1)
+      return fail(first.line, first.tokens[0].column, "the model has no layers after `input`",
+                  "add layers, one per line or separated by `;`, e.g. `dense 10` then `softmax`");
+
+    for (size_t i = 1; i < sts.size(); ++i) {
+      if (int(m.layers.size()) >= kMaxLayers)
+        return fail(sts[i].line, sts[i].tokens[0].column,
+                    "too many layers: the limit is " + std::to_string(kMaxLayers),
+                    "the page cannot train deeper stacks; remove layers");
+      LayerSpec l;
+      if (!layer(sts[i], int(m.layers.size()) + 1, &l)) return false;
+      m.layers.push_back(l);
+    }
+    *out = std::move(m);
+    return true;
+  }
+
+ private:
+  bool layer(const Statement& st, int index, LayerSpec* out) {
+    const Token& kt = st.tokens[0];
+    std::string kw = lower(kt.text);
+    layer_ = index;
+    LayerSpec l;
+    l.line = st.line;
+    l.column = kt.column;
+    bool found = false;
+    for (const KeywordEntry& e : kKeywords)
+      if (kw == e.word) { l.kind = e.kind; found = true; }
+    if (kw == "input")
+      return fail(st.line, kt.column, "`input` may appear only once, as the first line",
+                  "remove this line; to change the sample size, edit the first line", index);
+    if (!found) {
+      std::vector<std::string> words = {"input"};
+      for (const KeywordEntry& e : kKeywords) words.push_back(e.word);
+      std::string c = closest(kw, words);
+      std::string hint = c.empty() ? std::string() : "did you mean `" + c + "`? ";
+      hint += "layers are: conv, maxpool, avgpool, gap, dense (or fc), flatten, relu, leakyrelu, "
+              "sigmoid, tanh, softmax, dropout, batchnorm";
+      return fail(st.line, kt.column, "unknown layer " + quote(kt.text), hint, index);
+    }
+    const bool is_conv = l.kind == LayerKind::conv;
+    const bool is_pool = l.kind == LayerKind::maxpool || l.kind == LayerKind::avgpool;
+    const bool is_dense = l.kind == LayerKind::dense;
+    int units_col = 0, k_col = 0, s_col = 0, p_col = 0, d_col = 0, bias_col = 0, val_col = 0;
+    auto duplicate = [&](const Token& t, int first_col, const char* what) {
+      return fail(st.line, t.column,
+                  std::string(what) + " given twice (first at column " + std::to_string(first_col) +
+                      ")",
+                  std::string("keep only one ") + what + " option", index);
+    };
+    const std::string name = layer_kind_name(l.kind);
+    for (size_t ti = 1; ti < st.tokens.size(); ++ti) {
+      const Token& t = st.tokens[ti];
+      std::string o = lower(t.text);
+      const bool numeric = is_digit(o[0]) || o[0] == '-' || o[0] == '.' || o[0] == '+';
+      auto unknown = [&]() {
+        std::string help = options_help(l.kind);
+        if (help.empty())
+          return fail(st.line, t.column, "`" + name + "` takes no options, but got " + quote(t.text),
+                      "remove " + quote(t.text), index);
+        std::vector<std::string> words;
+        if (is_conv) words = {"same", "valid", "full", "nobias"};
+        if (is_dense) words = {"nobias"};
+        std::string c = closest(o, words);
+        return fail(st.line, t.column, "unknown option " + quote(t.text) + " for `" + name + "`",
+                    (c.empty() ? std::string() : "did you mean `" + c + "`? ") + help, index);
+      };
+      if (is_conv || is_dense) {
+        if (numeric) {
+          if (units_col) return duplicate(t, units_col, is_conv ? "number of maps" : "number of outputs");
+          int64_t v[3];
+          int np;
+          if (!dims(o, t, st.line, 1, 1, 1, is_conv ? "number of maps" : "number of outputs",
+                    is_conv ? "`conv 6 k5`" : "`dense 10`", v, &np))
+            return false;
+          l.units = int(v[0]);
+          units_col = t.column;
+          continue;
+        }
+        if (o == "nobias") {
+          if (bias_col) return duplicate(t, bias_col, "nobias");
+          l.bias = false;
+          bias_col = t.column;
+          continue;
+        }
+      }
+      if (is_conv && (o == "same" || o == "valid" || o == "full")) {
+        if (p_col) return duplicate(t, p_col, "padding");
+        l.padding = o == "same" ? Padding::same : o == "valid" ? Padding::valid : Padding::full;
+        p_col = t.column;
+        continue;
+      }
+      if ((is_conv || is_pool) && (o[0] == 'k' || o[0] == 's' || o[0] == 'p' || (is_conv && o[0] == 'd'))) {
+        std::string_view body = std::string_view(o).substr(1);
+        // "k", "k5", "k5x3", "k-1": a letter followed by a number (or nothing, reported as
+        // missing); anything else ("kernel5", "stride") is an unknown option.
+        if (!body.empty() && !(is_digit(body[0]) || body[0] == '-' || body[0] == '.' ||
+                               body.compare(0, 2, "\xc3\x97") == 0))
+          return unknown();
+        char c = o[0];
+        int* col = c == 'k' ? &k_col : c == 's' ? &s_col : c == 'p' ? &p_col : &d_col;
+        const char* what = c == 'k' ? (is_pool ? "window size" : "kernel size")
+                           : c == 's' ? "stride"
+                           : c == 'p' ? "padding"
+                                      : "dilation";
+        const char* ex = c == 'k' ? "k5 or k5x3" : c == 's' ? "s2 or s2x1" : c == 'p' ? "p2 or p2x1" : "d2";
+        if (*col) return duplicate(t, *col, what);
+        int64_t v[3] = {0, 0, 0};
+        int np = 0;
+        if (!dims(body, t, st.line, 1, 2, c == 'p' ? 0 : 1, what, ex, v, &np))
+          return false;
+        int a = int(v[0]), b = int(np == 2 ? v[1] : v[0]);
+        if (c == 'k') { l.kh = a; l.kw = b; }
+        if (c == 's') { l.sh = a; l.sw = b; }
+        if (c == 'p') { l.ph = a; l.pw = b; l.padding = Padding::explicit_pad; }
+        if (c == 'd') { l.dh = a; l.dw = b; }
+        *col = t.column;
+        continue;
+      }
+      if (l.kind == LayerKind::leakyrelu || l.kind == LayerKind::dropout) {
+        std::string_view body = o;
+        if (l.kind == LayerKind::leakyrelu && o[0] == 'a') body = body.substr(1);
+        else if (!numeric) return unknown();
+        const char* what = l.kind == LayerKind::leakyrelu ? "slope" : "dropout rate";
+        const char* ex = l.kind == LayerKind::leakyrelu ? "`leakyrelu a0.01`" : "`dropout 0.5`";
+        if (val_col) return duplicate(t, val_col, what);
+        if (body.empty())
+          return fail(st.line, t.column, std::string("missing ") + what + " after " + quote(t.text),
+                      std::string("write the number right after it, e.g. ") + ex, index);
+        double x = 0;
+        if (!parse_real(body, &x)) {
+          if (l.kind == LayerKind::leakyrelu && !(is_digit(body[0]) || body[0] == '.' || body[0] == '-'))
+            return unknown();
+          return fail(st.line, t.column, quote(t.text) + " is not a valid " + what,
+                      std::string("write a decimal number, e.g. ") + ex, index);
+        }
+        if (!(x >= 0 && x < 1))
+          return fail(st.line, t.column,
+                      std::string(what) + " must be at least 0 and below 1, not " + std::string(body),
+                      l.kind == LayerKind::leakyrelu
+                          ? "the slope for negative inputs is usually small, e.g. `leakyrelu a0.01`"
+                          : "it is the probability of dropping a unit, e.g. `dropout 0.5`",
+                      index);
+        if (l.kind == LayerKind::leakyrelu) l.alpha = float(x);
+        else l.rate = float(x);
+        val_col = t.column;
+        continue;
+      }
+      return unknown();
+    }
+    if ((is_conv || is_dense) && !units_col)
+      return fail(st.line, kt.column,
+                  is_conv ? "`conv` needs the number of output maps" : "`" + std::string(kt.text) +
+                                                                           "` needs the number of outputs",
+                  is_conv ? "write it right after conv, e.g. `conv 6 k5`"
+                          : "write it right after the keyword, e.g. `dense 10`",
+                  index);
+    if ((is_conv || is_pool) && !k_col)
+      return fail(st.line, kt.column, "`" + name + "` needs a " + (is_pool ? "window" : "kernel") + " size",
+                  is_conv ? "add kK, e.g. `conv 6 k5` for 5x5 kernels" : "add kK, e.g. `" + name + " k2`",
+                  index);
+    if (is_pool && !s_col) { l.sh = l.kh; l.sw = l.kw; }  // default stride = window
+    l.units_column = units_col;
+    l.kernel_column = k_col;
+    l.stride_column = s_col;
+    l.pad_column = p_col;
+    l.dilation_column = d_col;
+    *out = l;
+    return true;
+  }
+
+  SpecError* err_;
+  int layer_ = 0;  // 1-based index of the layer being parsed, 0 for input
+};
+
+// Shortest decimal text that reads back as the same float (so model_to_text round-trips).
+std::string float_text(float v) {
+  char buf[32];
+  for (int prec = 1; prec <= 9; ++prec) {
+    std::snprintf(buf, sizeof buf, "%.*g", prec, double(v));
+    if (std::strtof(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+std::string pair_text(char letter, int a, int b) {
+  std::string s(1, letter);
+  s += std::to_string(a);
+  if (b != a) s += "x" + std::to_string(b);
+  return s;
+}
+
+}  // namespace
+
+bool parse_model(std::string_view text, ModelSpec* out, SpecError* err) {
+  Parser p(err);
+  ModelSpec m;
+  if (!p.parse(text, &m)) return false;
+  if (out) *out = std::move(m);
+  return true;
+}
+
+std::string layer_to_text(const LayerSpec& l) {
+  std::string s = layer_kind_name(l.kind);
+  switch (l.kind) {
+    case LayerKind::conv:
+      s += " " + std::to_string(l.units) + " " + pair_text('k', l.kh, l.kw);
+      if (l.sh != 1 || l.sw != 1) s += " " + pair_text('s', l.sh, l.sw);
+      if (l.padding == Padding::explicit_pad) s += " " + pair_text('p', l.ph, l.pw);
+      if (l.padding == Padding::same) s += " same";
+      if (l.padding == Padding::full) s += " full";
+      if (l.dh != 1 || l.dw != 1) s += " " + pair_text('d', l.dh, l.dw);
+      if (!l.bias) s += " nobias";
+      break;
+    case LayerKind::maxpool:
+    case LayerKind::avgpool:
+      s += " " + pair_text('k', l.kh, l.kw);
+      if (l.sh != l.kh || l.sw != l.kw) s += " " + pair_text('s', l.sh, l.sw);
+      if (l.padding == Padding::explicit_pad) s += " " + pair_text('p', l.ph, l.pw);
+      break;
+    case LayerKind::dense:
+      s += " " + std::to_string(l.units);
+      if (!l.bias) s += " nobias";
+      break;
+    case LayerKind::leakyrelu:
+      if (l.alpha != 0.01f) s += " a" + float_text(l.alpha);
+      break;
+    case LayerKind::dropout:
+      s += " " + float_text(l.rate);
+      break;
+    default: break;
+  }
+  return s;
+}
+
+std::string model_to_text(const ModelSpec& m, bool one_line) {
+  std::string s = "input " + std::to_string(m.input.h) + "x" + std::to_string(m.input.w) + "x" +
+                  std::to_string(m.input.c);
+  for (const LayerSpec& l : m.layers) {
+    s += one_line ? "; " : "\n";
+    s += layer_to_text(l);
+  }
+  if (!one_line) s += "\n";
+  return s;
+}
+
+}  // namespace cnn
