@@ -110,7 +110,8 @@ struct ByteSpan {
 constexpr size_t kMaxInputBytes = size_t(100) << 20;       // 100 MB per file (compressed or not)
 constexpr size_t kMaxInflatedBytes = size_t(256) << 20;    // 256 MB after gunzip
 constexpr int64_t kMaxSamples = 200000;                    // per split
-constexpr int kMaxImageSide = 256;                         // pixels per side
+constexpr int kMaxImageSide = 256;                         // pixels per side of a sample
+constexpr int kMaxPhotoSide = 4096;                        // dataset_from_images input side
 constexpr int kMaxClasses = 1000;
 
 // DEFLATE (RFC 1951) and gzip (RFC 1952) decoding, our own code so that the same decoder runs
@@ -154,7 +155,7 @@ bool dataset_from_csv_text(const std::string& text, const DataOptions& opt, Data
                            std::string* err, const std::string& name = "csv");
 
 // Learner images (the page decodes PNG/JPEG in the browser): grey or RGB bytes of any size up to
-// kMaxImageSide, each with a label string (from its file name or folder). All are resampled
+// kMaxPhotoSide per side, each with a label string (from its file name or folder). All are resampled
 // (area average) to out_h x out_w, classes are the sorted distinct labels, a stratified
 // test_fraction is held out.
 struct LabeledImage {

@@ -1,0 +1,30 @@
+// data_internal.h: helpers shared by the dataset files (data_*.cpp); not part of the public API.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "cnn/data.h"
+
+namespace cnn {
+namespace data_detail {
+
+// Pixels of n samples, u8 in channel-major order per sample (c x h x w), appended to `dst` as
+// floats in [0, 1] (v / 255).
+void append_u8_pixels(const uint8_t* px, int64_t count, std::vector<float>* dst);
+
+// Indices 0..n-1 split so that each class keeps about `fraction` of its samples for the test set
+// (at least one per class with 2 or more samples), drawn from `seed`. Both lists stay in
+// ascending order so the files' order is kept.
+void stratified_split(const std::vector<int32_t>& labels, int num_classes, double fraction,
+                      uint64_t seed, std::vector<int64_t>* train, std::vector<int64_t>* test);
+
+// Checks opt.limit_train / limit_test / test_fraction; message names the option.
+bool check_limits(const DataOptions& opt, std::string* err);
+
+// Keeps the first `limit` samples (0 = all) of a split.
+void truncate_split(Dataset* d, bool train, int64_t limit);
+
+std::string count_text(int64_t v);  // 60000 -> "60,000"
+
+}  // namespace data_detail
+}  // namespace cnn
