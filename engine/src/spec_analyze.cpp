@@ -180,6 +180,10 @@ class Analyzer {
                       (lo == 1 ? " row/column" : " rows/columns") +
                       " of the padded input are never read: the floor in the formula drops them";
           }
+          if (l.sh > ar.k_eff || l.sw > ac.k_eff)
+            li.note = "the stride " + shape_text(l.sh, l.sw) + " is larger than the " +
+                      shape_text(ar.k_eff, ac.k_eff) + " window, so the pixels between windows "
+                      "are never read";
           if (l.padding == Padding::same && (li.pad.top != li.pad.bottom || li.pad.left != li.pad.right))
             li.note = "`same` pads " + num(li.pad.top + li.pad.bottom) + " rows and " +
                       num(li.pad.left + li.pad.right) +

@@ -56,7 +56,7 @@ std::string source_line(const std::string& text, int line) {
 }
 
 // 0 -> 0, 0.5 -> 0.5, -2 -> -2: integers print without a decimal point, as in the example.
-nlohmann::json number(double v) {
+nlohmann::ordered_json number(double v) {
   if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9e15) return int64_t(v);
   return v;
 }
@@ -115,7 +115,9 @@ int cmd_summary(int argc, char** argv) {
   }
 
   if (json) {
-    using nlohmann::json;
+    // ordered_json keeps the key order; printed with one layer per line so that the output
+    // reads like the example and diffs line by line.
+    using json = nlohmann::ordered_json;
     json j;
     j["input"] = {spec.input.h, spec.input.w, spec.input.c};
     json layers = json::array();
@@ -148,14 +150,20 @@ int cmd_summary(int argc, char** argv) {
       if (!li.note.empty()) e["note"] = li.note;
       layers.push_back(e);
     }
-    j["layers"] = layers;
     j["total_params"] = info.total_params;
     j["total_macs"] = info.total_macs;
     j["total_activation_floats"] = info.total_activation_floats;
     j["training_bytes"] = info.training_bytes;
     j["memory_budget_bytes"] = cnn::kMemoryBudgetBytes;
     j["budget_batch"] = cnn::kBudgetBatch;
-    std::printf("%s\n", j.dump(2).c_str());
+    std::string outs = "{\"input\": " + j["input"].dump() + ",\n \"layers\": [";
+    for (size_t i = 0; i < layers.size(); ++i)
+      outs += (i ? ",\n  " : "\n  ") + layers[i].dump();
+    outs += "]";
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it.key() != "input") outs += ",\n " + json(it.key()).dump() + ": " + it.value().dump();
+    outs += "}\n";
+    std::fputs(outs.c_str(), stdout);
     return 0;
   }
 
@@ -224,9 +232,9 @@ int cmd_summary(int argc, char** argv) {
     if (!li.shape_formula.empty()) std::printf(" output %s.", li.shape_formula.c_str());
     if (conv)
       std::printf(" A dense layer from the same %s input to the same %s output would need %s "
-                  "weights (%.0fx these %s); with maps of the input's resolution, %s.",
+                  "weights (%sx these %s); with maps of the input's resolution, %s.",
                   shape(li.in).c_str(), shape(li.out).c_str(), cnn::with_commas(li.fc_weights).c_str(),
-                  li.fc_ratio, cnn::with_commas(li.params).c_str(),
+                  cnn::with_commas(int64_t(li.fc_ratio + 0.5)).c_str(), cnn::with_commas(li.params).c_str(),
                   cnn::with_commas(li.fc_weights_same_res).c_str());
     if (!li.note.empty()) std::printf(" Note: %s.", li.note.c_str());
     std::printf("\n");

@@ -82,7 +82,9 @@ struct ReceptiveField {
   int64_t size[2] = {1, 1};   // rows, cols, in input pixels (nominal, may exceed the image)
   int64_t jump[2] = {1, 1};   // distance in input pixels between neighbouring units
   double start[2] = {0, 0};   // input coordinate of the centre of the first unit's field
-  bool whole_input = false;   // after dense or gap: every input pixel
+  // After dense or gap every unit sees every input pixel: whole_input is set, size is the input's
+  // H and W, jump is 0 (a single unit has no neighbours) and start is the input's centre.
+  bool whole_input = false;
 };
 
 struct LayerInfo {
