@@ -146,8 +146,11 @@ bool network_unit_input_gradient(Network* net, const float* x, int layer, int64_
 // (the templated reference layers of nn_reference.h). Works on a private copy of the network, so
 // `net` is not changed. For each layer i it compares dl/dw, dl/db on up to max_params_per_tensor
 // entries (picked by a seeded Rng) and dl/dx^(i) (the layer's input) on up to max_inputs entries.
-// Error measure per tensor: max_k |g_bp - g_fd| / max(max_k |g_fd|, 1e-8), i.e. relative to the
-// tensor's largest gradient (per-entry relative errors explode on gradients that are ~0).
+// Error measure per tensor: max_k |g_bp - g_fd| / max(max_k |g_fd|, 1e-3 * largest |g_fd| of the
+// network), i.e. relative to the tensor's largest gradient (per-entry relative errors explode on
+// gradients that are ~0). Entries on a kink (a ReLU input at 0, a max-pooling tie, e.g. a window
+// of ReLU zeros), where the one-sided differences disagree, have no derivative: they are skipped
+// and counted in `kinks`.
 // Dropout masks are drawn once and shared by both passes; batchnorm runs in training mode.
 struct GradCheckOptions {
   int max_params_per_tensor = 24;
@@ -157,8 +160,9 @@ struct GradCheckOptions {
   bool training = true;
 };
 struct GradCheckLayer {
-  double err_w = 0, err_b = 0, err_x = 0;  // -1 when the layer has no such tensor
+  double err_w = 0, err_b = 0, err_x = 0;  // -1 when the layer has no such tensor (or none checked)
   int64_t checked = 0;                      // entries compared
+  int64_t kinks = 0;                        // entries skipped: not differentiable there
 };
 struct GradCheckResult {
   std::vector<GradCheckLayer> layers;  // one per spec.layers entry
