@@ -1,29 +1,150 @@
-// app.cpp: the top-level layout of the lab.
+// app.cpp: the top-level layout of the lab and the per-frame order of work:
+//   1. frame timing, 2. one training slice (a time budget, so the page stays at >= 30 fps),
+//   3. the windows, whose rects are computed from the viewport every frame (no saved layout,
+//      nothing overlaps at any size): left column "Model" with tabs Designer / Analysis / Data,
+//      right column "Training" (controls) above "Plots".
 #include "app.h"
 
-#include "cnn/kernels.h"
-#include "imgui.h"
+#include <algorithm>
+#include <cmath>
 
-void AppInit(AppState& app) {}
+#include "cnn/kernels.h"
+#include "cnn/train.h"
+#include "imgui.h"
+#include "session.h"
+
+// The page opens on a working lab: a small CNN on a generated image set, ready to train.
+static const char* kDefaultPreset = "lenet5";
+static const char* kDefaultDataset = "digits";
+
+void AppInit(AppState& app) {
+  LoadPresets(app);
+  app.dataset_name = kDefaultDataset;
+  if (!ApplyPreset(app, kDefaultPreset)) {
+    if (!app.presets.empty()) ApplyPreset(app, app.presets.front().name);
+    else DocSetText(app, "input 28x28x1\nconv 8 k3 s2\nrelu\ndense 10\nsoftmax\n");
+  }
+  app.doc.undo.clear();  // opening the page is not an edit
+  app.preset_changed = true;
+  app.stats.last_start = cnn::now_ms();
+  app.stats.sps_window_start = app.stats.last_start;
+}
 
 void AppStyle(ImGuiStyle& style) {
   ImGui::StyleColorsDark(&style);
-  style.WindowRounding = 4.0f;
+  style.WindowRounding = 0.0f;
   style.FrameRounding = 3.0f;
+  style.GrabRounding = 3.0f;
+  style.TabRounding = 3.0f;
+  style.WindowBorderSize = 1.0f;
+  style.WindowPadding = ImVec2(8, 6);
+  style.FramePadding = ImVec2(6, 3);
+  style.ItemSpacing = ImVec2(7, 4);
+  ImVec4* c = style.Colors;
+  c[ImGuiCol_WindowBg] = ImVec4(0.105f, 0.115f, 0.135f, 1.0f);
+  c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
+  c[ImGuiCol_TitleBg] = ImVec4(0.13f, 0.16f, 0.22f, 1.0f);
+  c[ImGuiCol_TitleBgActive] = ImVec4(0.15f, 0.21f, 0.32f, 1.0f);
+  c[ImGuiCol_FrameBg] = ImVec4(0.17f, 0.19f, 0.23f, 1.0f);
+  c[ImGuiCol_TableRowBgAlt] = ImVec4(1, 1, 1, 0.035f);
+}
+
+static void UpdateFrameStats(AppState& app, double start, double end, double train_ms) {
+  FrameStats& s = app.stats;
+  float interval = float(start - s.last_start);
+  s.last_start = start;
+  s.interval_ms[s.head] = interval;
+  s.work_ms[s.head] = float(end - start);
+  s.train_ms[s.head] = float(train_ms);
+  s.head = (s.head + 1) % FrameStats::kN;
+  s.count = std::min(s.count + 1, FrameStats::kN);
+  double sum = 0, mx = 0, work = 0;
+  for (int i = 0; i < s.count; i++) { sum += s.interval_ms[i]; mx = std::max(mx, double(s.interval_ms[i])); work += s.work_ms[i]; }
+  s.mean_interval_ms = float(sum / std::max(s.count, 1));
+  s.max_interval_ms = float(mx);
+  s.mean_work_ms = float(work / std::max(s.count, 1));
+  s.fps = s.mean_interval_ms > 0 ? 1000.0f / s.mean_interval_ms : 0;
+  double win = end - s.sps_window_start;
+  if (win >= 1000.0) {
+    s.samples_per_sec = double(s.sps_window_samples) * 1000.0 / win;
+    s.sps_window_samples = 0;
+    s.sps_window_start = end;
+  }
+}
+
+static void Rect(const char* name, ImVec2 pos, ImVec2 size) {
+  ImGui::SetNextWindowPos(pos);
+  ImGui::SetNextWindowSize(size);
+  (void)name;
 }
 
 void AppFrame(AppState& app) {
   app.frame++;
+  double start = cnn::now_ms();
+  app.rects.clear();
+
+  // 1-2: keep the engine objects in step with the choices, then train for a slice of the frame
+  SessionEnsure(app);
+  double t0 = cnn::now_ms();
+  SessionTrainSlice(app, app.train_budget_ms);
+  double train_ms = cnn::now_ms() - t0;
+
+  // 3: layout from the viewport size (device pixels)
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(vp->WorkPos);
-  ImGui::SetNextWindowSize(vp->WorkSize);
-  ImGui::Begin("CNN Sandbox", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse);
-  ImGui::PushFont(app.font_big);
-  ImGui::TextUnformatted("CNN Sandbox");
-  ImGui::PopFont();
-  ImGui::Text("Engine kernels: %s", cnn::simd_isa_name());
+  const ImVec2 o = vp->WorkPos, size = vp->WorkSize;
+  const float fs = ImGui::GetFontSize();
+  const ImGuiStyle& st = ImGui::GetStyle();
+  app.narrow = size.x / app.dpr < 1000;
+  float left_w = std::floor(size.x * (app.narrow ? 0.5f : 0.47f));
+  float right_w = size.x - left_w;
+  float row = ImGui::GetFrameHeightWithSpacing();
+  float title = fs + st.FramePadding.y * 2;
+  int settings_rows = 4 + ((app.settings.optimizer == 1 || app.settings.schedule == 1) ? 1 : 0);
+  float train_h = title + st.WindowPadding.y * 2 + row * (2 + settings_rows) + ImGui::GetTextLineHeightWithSpacing() * 2.2f;
+  train_h = std::min(train_h, size.y * 0.5f);
+  const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+  Rect("model", o, ImVec2(left_w, size.y));
+  ImGui::Begin("CNN Sandbox: model###model", nullptr, fixed);
+  if (ImGui::BeginTabBar("left")) {
+    struct TabDef { const char* name; LeftTab tab; };
+    const TabDef tabs[] = {{"Designer", LeftTab::Designer}, {"Analysis", LeftTab::Analysis}, {"Data", LeftTab::Data}};
+    for (const TabDef& t : tabs) {
+      ImGuiTabItemFlags f = (app.request_tab && app.left_tab == t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
+      bool open = ImGui::BeginTabItem(t.name, nullptr, f);
+      ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+      app.rects[std::string("tab_") + t.name] = ImVec4(a.x, a.y, b.x, b.y);
+      if (open) {
+        if (!app.request_tab) app.left_tab = t.tab;
+        ImGui::BeginChild("tab", ImVec2(0, 0), false);
+        switch (t.tab) {
+          case LeftTab::Designer: ShowDesignerPanel(app); break;
+          case LeftTab::Analysis: ShowAnalysisPanel(app); break;
+          case LeftTab::Data: ShowDataPanel(app); break;
+        }
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+      }
+    }
+    app.request_tab = false;
+    ImGui::EndTabBar();
+  }
   ImGui::End();
+
+  Rect("training", ImVec2(o.x + left_w, o.y), ImVec2(right_w, train_h));
+  ImGui::Begin("Training###training", nullptr, fixed);
+  ShowTrainingPanel(app);
+  ImGui::End();
+
+  Rect("plots", ImVec2(o.x + left_w, o.y + train_h), ImVec2(right_w, size.y - train_h));
+  ImGui::Begin("Curves###plots", nullptr, fixed);
+  ShowPlotsPanel(app);
+  ImGui::End();
+
+  UpdateFrameStats(app, start, cnn::now_ms(), train_ms);
 }
 
 void AppAfterRender(AppState& app) {}
-void AppShutdown(AppState& app) {}
+
+void AppShutdown(AppState& app) { app.session.reset(); }

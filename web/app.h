@@ -1,9 +1,106 @@
 // app.h: the one state struct of the front end and the functions main.cpp calls.
+//
+// [SECTION] Model document (the text, what it parses to, undo/redo)   -> model_doc.cpp
+// [SECTION] Training session (dataset, network, trainer, runs)        -> session.cpp
+// [SECTION] Panels, one Show…Panel function and one file each:
+//   ShowDesignerPanel   panel_designer.cpp   layer list, model text, presets, undo/redo
+//   ShowAnalysisPanel   panel_analysis.cpp   shapes, parameters, receptive fields, cost
+//   ShowDataPanel       panel_data.cpp       dataset picker, sample grid, classes
+//   ShowTrainingPanel   panel_training.cpp   optimizer settings, Train/Pause/Step/Reset
+//   ShowPlotsPanel      panel_plots.cpp      loss and accuracy curves, runs, CSV export
+// [SECTION] JS hook for tests and course pages                        -> js_api.cpp
 #pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "cnn/spec.h"
+#include "imgui.h"
 
 struct ImFont;
 struct ImGuiStyle;
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Model document
+// The text is the source of truth; the layer list edits a parsed copy and writes text back.
+struct ModelDoc {
+  std::string text;             // what the editor shows
+  cnn::ModelSpec spec;          // last text that PARSED (the layer list shows this)
+  bool parsed = false;
+  bool valid = false;           // parsed and analyzed
+  cnn::ModelInfo info;          // analysis of `spec` (when valid)
+  cnn::SpecError error;         // when !valid
+  // The last valid model is never lost: training and the plots use it while the text is broken.
+  std::string last_valid_text;
+  cnn::ModelSpec last_valid_spec;
+  cnn::ModelInfo last_valid_info;
+  std::string preset_name;         // preset the model came from ("" once edited away)
+  std::string preset_description;  // the preset file's leading comment lines
+  int revision = 0;                // bumps on every change of `text`
+
+  std::vector<std::string> undo, redo;
+  std::string undo_group;          // edits of the same widget within a second are one undo step
+  double undo_group_time = -10.0;
+};
+
+struct Preset {
+  std::string name, text, description;
+};
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Training
+struct TrainSettings {
+  int optimizer = 2;          // cnn::OptimizerKind: 0 sgd, 1 momentum, 2 adam
+  float lr = 0.003f;
+  float momentum = 0.9f;
+  int schedule = 0;           // cnn::ScheduleKind: 0 constant, 1 step, 2 cosine
+  int step_epochs = 2;
+  float gamma = 0.5f;
+  int batch = 32;
+  int epochs = 10;
+  float weight_decay = 0.0f;
+  int seed = 1;
+  int eval_every = 50;        // steps between evaluations on the held-out slice
+  int eval_samples = 500;     // size of that slice
+};
+
+// One training run kept for the plots: a run starts at Reset/first Train and stays when the next
+// begins, so two architectures or learning rates can be overlaid.
+struct Run {
+  int id = 0;
+  std::string label;          // "lenet5 adam lr=0.003"
+  std::string model_text;
+  ImU32 color = 0;
+  bool visible = true;
+  std::vector<float> step;           // x of the per-step curves (1-based step index)
+  std::vector<float> loss, smooth;   // minibatch loss and its exponential moving average
+  std::vector<float> train_err;      // minibatch zero-one error
+  std::vector<float> eval_step;      // x of the evaluations
+  std::vector<float> test_loss, test_acc, test_err;
+  int64_t samples = 0;
+};
+
+struct Session;  // session.h: dataset, network, optimizer, progress (engine objects)
+struct SessionDeleter { void operator()(Session* s) const; };  // so app.h needs no engine headers
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Interface state
+enum class LeftTab { Designer, Analysis, Data };
+
+struct FrameStats {
+  static constexpr int kN = 120;
+  float interval_ms[kN] = {};   // time between frame starts
+  float work_ms[kN] = {};       // CPU time of AppFrame (interface + training slice)
+  float train_ms[kN] = {};      // of which training
+  int head = 0, count = 0;
+  double last_start = 0;
+  float fps = 0, mean_interval_ms = 0, max_interval_ms = 0, mean_work_ms = 0;
+  double samples_per_sec = 0;   // training throughput over the last second
+  double sps_window_start = 0;
+  int64_t sps_window_samples = 0;
+};
 
 struct AppState {
   // Set by main.cpp.
@@ -12,6 +109,40 @@ struct AppState {
   ImFont* font_big = nullptr;
   float dpr = 1.0f;  // device pixel ratio; sizes in ImGui are device pixels
   int frame = 0;
+
+  ModelDoc doc;
+  std::vector<Preset> presets;
+  int selected_layer = -1;          // -1 = input row, -2 = none
+  bool preset_changed = false;      // a preset was chosen this frame: pick a dataset that fits
+
+  std::string dataset_name = "digits";
+  std::vector<int> data_grid;        // sample indices shown in the data panel
+  int data_grid_seed = 1;
+
+  TrainSettings settings;
+  std::unique_ptr<Session, SessionDeleter> session;  // owns engine objects; rebuilt when model/data/settings change
+  std::vector<Run> runs;
+  int next_run_id = 1;
+  int current_run = -1;              // index into runs of the run being trained, -1 = none
+  bool training = false;             // Train pressed and not paused
+  int pending_steps = 0;             // Step button / JS step(n): minibatches still to run
+  float train_budget_ms = 12.0f;     // training time per frame
+  std::string status;                // last message for the learner (errors, divergence)
+  bool status_is_error = false;
+
+  // Plots
+  bool plot_log_y = true;
+  bool plot_show_raw = true;
+  float smooth_factor = 0.9f;
+  bool plot_show_train_err = false;
+
+  // Layout
+  LeftTab left_tab = LeftTab::Designer;
+  bool request_tab = false;
+  bool narrow = false;               // narrow viewport (iframe): stacked layout
+  std::map<std::string, ImVec4> rects;  // named widget rects (x0, y0, x1, y1 in device px) for tests
+
+  FrameStats stats;
 };
 
 void AppInit(AppState& app);
@@ -19,3 +150,56 @@ void AppStyle(ImGuiStyle& style);   // colours and spacing before scaling by dpr
 void AppFrame(AppState& app);       // builds one frame of the interface
 void AppAfterRender(AppState& app); // after the draw data is submitted (frame timing)
 void AppShutdown(AppState& app);
+
+AppState& AppGlobal();              // the instance main.cpp owns (for the JS hook)
+
+// model_doc.cpp
+void DocSetText(AppState& app, const std::string& text, const char* undo_group = nullptr);
+void DocSetSpec(AppState& app, const cnn::ModelSpec& spec, const char* undo_group = nullptr);
+void DocUndo(AppState& app);
+void DocRedo(AppState& app);
+void LoadPresets(AppState& app);
+bool ApplyPreset(AppState& app, const std::string& name);
+std::string ShapeText(const cnn::Shape& s);
+std::string FormatCount(int64_t n);  // 61706 -> "61,706"
+std::string FormatSI(double v);      // 1.2e6 -> "1.2 M"
+
+// session.cpp
+bool SessionEnsure(AppState& app);   // builds dataset/network for the current settings if needed
+void SessionTrainSlice(AppState& app, double budget_ms);
+void SessionReset(AppState& app);    // new weights, new run
+void SessionTrainPressed(AppState& app);
+void SessionPause(AppState& app);
+void SessionStep(AppState& app, int n);
+bool TrainingAllowed(const AppState& app, std::string* why);
+const std::vector<std::string>& DatasetNames();
+struct DatasetView {               // what the data panel shows
+  bool ok = false;
+  std::string error;
+  int h = 0, w = 0, c = 0, num_classes = 0;
+  bool points2d = false;
+  int64_t n_train = 0, n_test = 0;
+  std::vector<std::string> class_names;
+  std::vector<int64_t> train_counts, test_counts;
+  const float* train_x = nullptr;
+  const int32_t* train_y = nullptr;
+  const float* train_t = nullptr;  // regression targets, target_dim per sample
+  int target_dim = 0;
+  float norm_mean = 0, norm_std = 1;
+  std::string description;
+};
+DatasetView SessionDatasetView(AppState& app);
+double SessionEpochProgress(const AppState& app);  // 0..epochs (fractional)
+int64_t SessionStepCount(const AppState& app);
+int64_t SessionStepsPerEpoch(const AppState& app);
+
+// Panels
+void ShowDesignerPanel(AppState& app);
+void ShowAnalysisPanel(AppState& app);
+void ShowDataPanel(AppState& app);
+void ShowTrainingPanel(AppState& app);
+void ShowPlotsPanel(AppState& app);
+
+// panel_plots.cpp
+std::string RunsToCsv(const AppState& app);
+void DownloadText(const char* filename, const std::string& text, const char* mime);

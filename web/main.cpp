@@ -22,6 +22,7 @@
 
 static GLFWwindow* g_window = nullptr;
 static AppState g_app;
+AppState& AppGlobal() { return g_app; }
 static float g_font_scale = 0;  // device pixel ratio the fonts were last built for
 
 static float DevicePixelRatio() {

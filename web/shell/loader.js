@@ -27,7 +27,15 @@
       const m = /\((\d+(?:\.\d+)?)\/(\d+)\)/.exec(t || '');
       if (m) { progress.value = 100 * Number(m[1]) / Number(m[2]); statusText.textContent = 'Loading CNN Sandbox… ' + Math.round(progress.value) + '%'; }
     },
-    onAppReady: () => { statusBox.classList.add('hidden'); document.getElementById('canvas').focus(); },
+    onAppReady: () => { window.Module.appReady = true; statusBox.classList.add('hidden'); document.getElementById('canvas').focus(); },
+    // Saves text as a file (CSV of the curves, model files): a Blob behind a temporary link.
+    cnnDownload: (data, name, type) => {
+      const url = URL.createObjectURL(new Blob([data], { type: type }));
+      const a = document.createElement('a');
+      a.href = url; a.download = name; document.body.appendChild(a); a.click(); a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      window.Module.lastDownload = { name: name, size: data.length, text: data.length < 1e6 ? data : null };
+    },
     onAbort: (what) => fail('CNN Sandbox stopped: ' + what + '. Reload the page; your design is kept.'),
   };
   const s = document.createElement('script');

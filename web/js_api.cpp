@@ -1,0 +1,153 @@
+// js_api.cpp: the C side of window.cnnSandbox (web/shell/api.js), for browser tests and course
+// pages. Each function runs between two frames, on the same state the interface shows.
+// (Issue 8 grows this into the documented page API: URL state, onEpoch callbacks, files.)
+#include <string>
+
+#include "app.h"
+#include "nlohmann/json.hpp"
+#include "session.h"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#define CNN_EXPORT extern "C" EMSCRIPTEN_KEEPALIVE
+#else
+#define CNN_EXPORT extern "C"
+#endif
+
+static const char* TabName(LeftTab t) {
+  switch (t) {
+    case LeftTab::Designer: return "designer";
+    case LeftTab::Analysis: return "analysis";
+    case LeftTab::Data: return "data";
+  }
+  return "designer";
+}
+
+// Everything a test or a lesson script may want to read, as one JSON object. Rects are in CSS
+// pixels (device pixels / devicePixelRatio) relative to the canvas, ready for mouse clicks.
+CNN_EXPORT const char* cnn_get_state() {
+  static std::string out;
+  AppState& app = AppGlobal();
+  using nlohmann::json;
+  json j;
+  j["frame"] = app.frame;
+  j["fps"] = app.stats.fps;
+  j["frameMs"] = app.stats.mean_interval_ms;
+  j["maxFrameMs"] = app.stats.max_interval_ms;
+  j["workMs"] = app.stats.mean_work_ms;
+  j["trainBudgetMs"] = app.train_budget_ms;
+  j["samplesPerSecond"] = app.stats.samples_per_sec;
+  j["training"] = app.training;
+  j["steps"] = SessionStepCount(app);
+  j["epochProgress"] = SessionEpochProgress(app);
+  j["dpr"] = app.dpr;
+  j["narrow"] = app.narrow;
+  j["tab"] = TabName(app.left_tab);
+  j["preset"] = app.doc.preset_name;
+  j["dataset"] = app.dataset_name;
+  j["modelText"] = app.doc.text;
+  j["modelValid"] = app.doc.valid;
+  j["modelParsed"] = app.doc.parsed;
+  j["totalParams"] = app.doc.valid ? app.doc.info.total_params : 0;
+  j["undoDepth"] = app.doc.undo.size();
+  j["redoDepth"] = app.doc.redo.size();
+  json err = nullptr;
+  if (!app.doc.valid) {
+    err = json::object();
+    err["message"] = app.doc.error.message;
+    err["hint"] = app.doc.error.hint;
+    err["line"] = app.doc.error.line;
+    err["column"] = app.doc.error.column;
+    err["layer"] = app.doc.error.layer;
+    err["text"] = app.doc.error.to_string();
+  }
+  j["error"] = err;
+  std::string why;
+  j["trainingAllowed"] = TrainingAllowed(app, &why);
+  j["trainingBlockedBecause"] = why;
+  j["status"] = app.status;
+  j["statusIsError"] = app.status_is_error;
+  // curves of the current run (or the last kept one)
+  const Run* r = app.current_run >= 0 ? &app.runs[size_t(app.current_run)] : (app.runs.empty() ? nullptr : &app.runs.back());
+  j["runs"] = app.runs.size();
+  j["lossHistoryLength"] = r ? r->loss.size() : 0;
+  j["firstLoss"] = r && !r->loss.empty() ? json(r->loss.front()) : json(nullptr);
+  j["lastLoss"] = r && !r->loss.empty() ? json(r->loss.back()) : json(nullptr);
+  j["lastSmoothLoss"] = r && !r->smooth.empty() ? json(r->smooth.back()) : json(nullptr);
+  j["evaluations"] = r ? r->eval_step.size() : 0;
+  j["testAccuracy"] = r && !r->test_acc.empty() ? json(r->test_acc.back()) : json(nullptr);
+  j["testLoss"] = r && !r->test_loss.empty() ? json(r->test_loss.back()) : json(nullptr);
+  json rects = json::object();
+  for (const auto& [name, v] : app.rects) rects[name] = {v.x / app.dpr, v.y / app.dpr, v.z / app.dpr, v.w / app.dpr};
+  j["rects"] = rects;
+  json presets = json::array();
+  for (const Preset& p : app.presets) presets.push_back(p.name);
+  j["presets"] = presets;
+  j["datasets"] = DatasetNames();
+  out = j.dump();
+  return out.c_str();
+}
+
+CNN_EXPORT int cnn_set_model(const char* text) {
+  AppState& app = AppGlobal();
+  DocSetText(app, text ? text : "");
+  app.doc.preset_name.clear();
+  return app.doc.valid ? 1 : 0;
+}
+
+CNN_EXPORT int cnn_set_preset(const char* name) {
+  AppState& app = AppGlobal();
+  if (!ApplyPreset(app, name ? name : "")) return 0;
+  app.preset_changed = true;
+  return 1;
+}
+
+CNN_EXPORT int cnn_set_dataset(const char* name) {
+  AppState& app = AppGlobal();
+  for (const std::string& n : DatasetNames())
+    if (n == name) { app.dataset_name = n; return 1; }
+  return 0;
+}
+
+CNN_EXPORT int cnn_set_tab(const char* name) {
+  AppState& app = AppGlobal();
+  std::string n = name ? name : "";
+  if (n == "designer") app.left_tab = LeftTab::Designer;
+  else if (n == "analysis") app.left_tab = LeftTab::Analysis;
+  else if (n == "data") app.left_tab = LeftTab::Data;
+  else return 0;
+  app.request_tab = true;
+  return 1;
+}
+
+// Numeric settings by name: lr, batch, epochs, seed, weightDecay, optimizer (0 sgd, 1 momentum,
+// 2 adam), schedule (0 constant, 1 step, 2 cosine), evalEvery, budgetMs.
+CNN_EXPORT int cnn_set_number(const char* key, double v) {
+  AppState& app = AppGlobal();
+  TrainSettings& s = app.settings;
+  std::string k = key ? key : "";
+  if (k == "lr") s.lr = float(v);
+  else if (k == "batch") s.batch = int(v);
+  else if (k == "epochs") s.epochs = int(v);
+  else if (k == "seed") s.seed = int(v);
+  else if (k == "weightDecay") s.weight_decay = float(v);
+  else if (k == "optimizer") s.optimizer = int(v);
+  else if (k == "schedule") s.schedule = int(v);
+  else if (k == "evalEvery") s.eval_every = int(v);
+  else if (k == "budgetMs") app.train_budget_ms = float(v);
+  else return 0;
+  return 1;
+}
+
+CNN_EXPORT void cnn_train() { AppState& app = AppGlobal(); SessionEnsure(app); SessionTrainPressed(app); }
+CNN_EXPORT void cnn_pause() { SessionPause(AppGlobal()); }
+CNN_EXPORT void cnn_step(int n) { AppState& app = AppGlobal(); SessionEnsure(app); SessionStep(app, n); }
+CNN_EXPORT void cnn_reset() { SessionReset(AppGlobal()); }
+CNN_EXPORT void cnn_undo() { DocUndo(AppGlobal()); }
+CNN_EXPORT void cnn_redo() { DocRedo(AppGlobal()); }
+
+CNN_EXPORT const char* cnn_curves_csv() {
+  static std::string out;
+  out = RunsToCsv(AppGlobal());
+  return out.c_str();
+}

@@ -1,0 +1,237 @@
+// panel_analysis.cpp: the live analysis table. Per layer: output shape (with the size formula on
+// hover), parameters (formula on hover), receptive field (size, jump, start), multiply-accumulates,
+// activation memory, and for convolutions the weights a fully connected layer with the same input
+// and output would need. Totals below. It recomputes on every edit (the analyzer reads only text).
+#include <algorithm>
+#include <cstdio>
+
+#include "app.h"
+#include "cnn/net.h"
+#include "imgui.h"
+
+static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
+static const ImVec4 kErr(1.0f, 0.45f, 0.40f, 1.0f);
+
+static std::string PairText(int64_t a, int64_t b) {
+  char buf[64];
+  if (a == b) std::snprintf(buf, sizeof buf, "%lld", (long long)a);
+  else std::snprintf(buf, sizeof buf, "%lldx%lld", (long long)a, (long long)b);
+  return buf;
+}
+
+static std::string StartText(double a, double b) {
+  char buf[64];
+  if (a == b) std::snprintf(buf, sizeof buf, "%.1f", a);
+  else std::snprintf(buf, sizeof buf, "%.1f, %.1f", a, b);
+  return buf;
+}
+
+static bool IsSpatial(cnn::LayerKind k) {
+  return k == cnn::LayerKind::conv || k == cnn::LayerKind::maxpool || k == cnn::LayerKind::avgpool;
+}
+
+// "floor((224 + 2 + 2 - 11) / 4) + 1 = 55" for one dimension of a conv or pool layer.
+static std::string SizeFormula(int in, int pad_a, int pad_b, int k, int s, int dil, int out) {
+  char buf[160];
+  int keff = dil * (k - 1) + 1;
+  if (dil > 1)
+    std::snprintf(buf, sizeof buf, "floor((%d + %d + %d - %d) / %d) + 1 = %d   (dilated kernel %d*(%d-1)+1 = %d)", in, pad_a, pad_b, keff, s, out, dil, k, keff);
+  else
+    std::snprintf(buf, sizeof buf, "floor((%d + %d + %d - %d) / %d) + 1 = %d", in, pad_a, pad_b, keff, s, out);
+  return buf;
+}
+
+static void TooltipOutput(const cnn::LayerSpec& l, const cnn::LayerInfo& li) {
+  ImGui::BeginTooltip();
+  ImGui::Text("%s -> %s  (%s values per sample)", ShapeText(li.in).c_str(), ShapeText(li.out).c_str(), FormatCount(li.out.size()).c_str());
+  if (IsSpatial(l.kind)) {
+    int dh = l.kind == cnn::LayerKind::conv ? l.dh : 1, dw = l.kind == cnn::LayerKind::conv ? l.dw : 1;
+    ImGui::Text("rows:    %s", SizeFormula(li.in.h, li.pad.top, li.pad.bottom, l.kh, l.sh, dh, li.out.h).c_str());
+    ImGui::Text("columns: %s", SizeFormula(li.in.w, li.pad.left, li.pad.right, l.kw, l.sw, dw, li.out.w).c_str());
+    ImGui::TextColored(kDim, "(input + padding top/left + padding bottom/right - kernel) / stride, rounded down, + 1");
+  }
+  ImGui::EndTooltip();
+}
+
+// The notes' AlexNet first layer: 55 in the paper, 56 with "same" padding. Shown whenever a layer
+// has that configuration, so the learner can try the paddings and watch the number change.
+static void ShowAlexNetNote(const cnn::ModelSpec& spec, const cnn::ModelInfo& info) {
+  for (size_t i = 0; i < spec.layers.size() && i < info.layers.size(); i++) {
+    const cnn::LayerSpec& l = spec.layers[i];
+    const cnn::LayerInfo& li = info.layers[i];
+    if (l.kind != cnn::LayerKind::conv || li.in.h != 224 || l.kh != 11 || l.sh != 4) continue;
+    ImGui::Spacing();
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.16f, 0.20f, 0.28f, 1));
+    float h = ImGui::GetTextLineHeightWithSpacing() * 7.5f;
+    ImGui::BeginChild("alexnet-note", ImVec2(0, h), true);
+    ImGui::TextWrapped(
+        "55 or 56? The AlexNet paper reports 55x55 maps for 96 kernels of 11x11 with stride 4 on a 224x224 image. "
+        "With \"same\" padding the output is ceil(224 / 4) = 56. With \"valid\" (no padding) it is floor((224 - 11) / 4) + 1 = 54. "
+        "55 comes out with 2 pixels of padding on each side, floor((224 + 2 + 2 - 11) / 4) + 1 = 55, or with a 227x227 input and no padding. "
+        "This layer gives %dx%d: change its padding in the designer and watch the number. Parameters stay (3*11*11 + 1)*96 = 34,944 in every case.",
+        li.out.h, li.out.w);
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+    return;
+  }
+}
+
+void ShowAnalysisPanel(AppState& app) {
+  const ModelDoc& d = app.doc;
+  const cnn::ModelSpec* spec = &d.spec;
+  const cnn::ModelInfo* info = &d.info;
+  int error_row = -1;
+  if (!d.parsed) {
+    ImGui::TextColored(kErr, "The model text does not parse: %s", d.error.to_string().c_str());
+    if (d.last_valid_text.empty()) return;
+    ImGui::TextColored(kDim, "Showing the last valid model.");
+    spec = &d.last_valid_spec;
+    info = &d.last_valid_info;
+  } else if (!d.valid) {
+    error_row = d.error.layer - 1;
+    ImGui::TextColored(kErr, "Invalid model: %s", d.error.message.c_str());
+    if (!d.error.hint.empty()) ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.55f, 1), "hint: %s", d.error.hint.c_str());
+  }
+  const int rows_ok = (int)std::min(info->layers.size(), spec->layers.size());
+  const bool valid_view = d.valid || !d.parsed;
+
+  ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
+                          ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
+  float fs = ImGui::GetFontSize();
+  float note_h = 0;
+  for (size_t i = 0; i < spec->layers.size() && i < info->layers.size(); i++)
+    if (spec->layers[i].kind == cnn::LayerKind::conv && info->layers[i].in.h == 224 && spec->layers[i].kh == 11 && spec->layers[i].sh == 4)
+      note_h = ImGui::GetTextLineHeightWithSpacing() * 8.0f;
+  float totals_h = ImGui::GetTextLineHeightWithSpacing() * 3.6f;
+  float table_h = std::max(ImGui::GetContentRegionAvail().y - totals_h - note_h, fs * 8);
+  if (ImGui::BeginTable("analysis", 10, flags, ImVec2(0, table_h))) {
+    ImGui::TableSetupScrollFreeze(2, 1);
+    ImGui::TableSetupColumn("#");
+    ImGui::TableSetupColumn("layer");
+    ImGui::TableSetupColumn("output");
+    ImGui::TableSetupColumn("params");
+    ImGui::TableSetupColumn("RF size");
+    ImGui::TableSetupColumn("jump");
+    ImGui::TableSetupColumn("start");
+    ImGui::TableSetupColumn("MACs");
+    ImGui::TableSetupColumn("memory");
+    ImGui::TableSetupColumn("as dense");
+    ImGui::TableHeadersRow();
+    // header tooltips
+    const char* header_tips[10] = {
+        nullptr, nullptr, "Output shape of one sample: height x width x channels (hover a cell for the formula)",
+        "Trainable parameters (hover a cell for the formula)",
+        "Receptive field: rows x columns of input pixels that one unit of this layer depends on",
+        "Distance in input pixels between neighbouring units of this layer (product of strides)",
+        "Input coordinate of the centre of the first unit's receptive field (negative: it starts in the padding)",
+        "Multiply-accumulates per sample, forward pass",
+        "Activation memory a training step keeps for this layer, per sample (float32)",
+        "Weights a fully connected layer with the same input and output sizes would need"};
+    for (int c = 0; c < 10; c++) {
+      if (!header_tips[c]) continue;
+      ImGui::TableSetColumnIndex(c);
+      ImGui::PushID(c);
+      ImGui::TableHeader(ImGui::TableGetColumnName(c));
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", header_tips[c]);
+      ImGui::PopID();
+    }
+
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn(); ImGui::TextUnformatted("0");
+    ImGui::TableNextColumn(); ImGui::TextUnformatted("input");
+    ImGui::TableNextColumn(); ImGui::TextUnformatted(ShapeText(spec->input).c_str());
+    ImGui::TableNextColumn(); ImGui::TextColored(kDim, "-");
+    ImGui::TableNextColumn(); ImGui::TextUnformatted("1");
+    ImGui::TableNextColumn(); ImGui::TextUnformatted("1");
+    ImGui::TableNextColumn(); ImGui::TextUnformatted("0.0");
+    ImGui::TableNextColumn(); ImGui::TextColored(kDim, "-");
+    ImGui::TableNextColumn(); ImGui::TextUnformatted((FormatSI(double(spec->input.size()) * 4) + "B").c_str());
+    ImGui::TableNextColumn();
+
+    for (int i = 0; i < int(spec->layers.size()); i++) {
+      const cnn::LayerSpec& l = spec->layers[size_t(i)];
+      ImGui::TableNextRow();
+      ImGui::PushID(i);
+      ImGui::TableNextColumn(); ImGui::Text("%d", i + 1);
+      ImGui::TableNextColumn();
+      std::string lt = cnn::layer_to_text(l);
+      if (i == error_row) ImGui::TextColored(kErr, "%s", lt.c_str());
+      else ImGui::TextUnformatted(lt.c_str());
+      if (i == error_row) {
+        ImGui::TableNextColumn();
+        ImGui::TextColored(kErr, "error: %s", d.error.message.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\nhint: %s", d.error.message.c_str(), d.error.hint.c_str());
+        ImGui::PopID();
+        continue;
+      }
+      if (i >= rows_ok || (!valid_view && error_row >= 0 && i > error_row)) {
+        ImGui::TableNextColumn(); ImGui::TextColored(kDim, "?");
+        ImGui::PopID();
+        continue;
+      }
+      const cnn::LayerInfo& li = info->layers[size_t(i)];
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(ShapeText(li.out).c_str());
+      if (ImGui::IsItemHovered()) TooltipOutput(l, li);
+      ImGui::TableNextColumn();
+      if (li.params) {
+        ImGui::TextUnformatted(FormatCount(li.params).c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s = %s", li.params_formula.c_str(), FormatCount(li.params).c_str());
+      } else {
+        ImGui::TextColored(kDim, "0");
+      }
+      ImGui::TableNextColumn();
+      if (li.rf.whole_input) ImGui::TextUnformatted("all");
+      else ImGui::TextUnformatted(PairText(li.rf.size[0], li.rf.size[1]).c_str());
+      if (ImGui::IsItemHovered()) {
+        if (li.rf.whole_input) ImGui::SetTooltip("After a dense or global pooling layer every unit sees the whole input.");
+        else ImGui::SetTooltip("Each unit depends on %lld x %lld input pixels (%s pixels).\nr = r_prev + (k - 1) * jump_prev", (long long)li.rf.size[0], (long long)li.rf.size[1], FormatCount(li.rf.size[0] * li.rf.size[1]).c_str());
+      }
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(li.rf.whole_input ? "-" : PairText(li.rf.jump[0], li.rf.jump[1]).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(li.rf.whole_input ? "-" : StartText(li.rf.start[0], li.rf.start[1]).c_str());
+      ImGui::TableNextColumn();
+      if (li.macs) {
+        ImGui::TextUnformatted(FormatSI(double(li.macs)).c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s multiply-accumulates per sample", FormatCount(li.macs).c_str());
+      } else {
+        ImGui::TextColored(kDim, "0");
+      }
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted((FormatSI(double(li.activation_floats) * 4) + "B").c_str());
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s floats kept per sample for the backward pass", FormatCount(li.activation_floats).c_str());
+      ImGui::TableNextColumn();
+      if (li.fc_weights > 0) {
+        ImGui::TextUnformatted(FormatSI(double(li.fc_weights)).c_str());
+        if (ImGui::IsItemHovered()) {
+          double ratio = li.params > 0 ? double(li.fc_weights) / double(li.params) : 0;
+          ImGui::SetTooltip("A fully connected layer from %s (%s values) to %s (%s values)\nwould need %s weights: %s times the %s parameters of this convolution.",
+                            ShapeText(li.in).c_str(), FormatCount(li.in.size()).c_str(), ShapeText(li.out).c_str(), FormatCount(li.out.size()).c_str(),
+                            FormatCount(li.fc_weights).c_str(), FormatSI(ratio).c_str(), FormatCount(li.params).c_str());
+        }
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+
+  // totals
+  if (valid_view || rows_ok > 0) {
+    int64_t conv_params = 0, fc_equiv = 0;
+    for (int i = 0; i < rows_ok; i++) {
+      if (spec->layers[size_t(i)].kind == cnn::LayerKind::conv) { conv_params += info->layers[size_t(i)].params; fc_equiv += info->layers[size_t(i)].fc_weights; }
+    }
+    ImGui::Text("Total: %s parameters (%sB), %s MACs per sample, %sB of activations per sample",
+                FormatCount(info->total_params).c_str(), FormatSI(double(info->total_params) * 4).c_str(),
+                FormatSI(double(info->total_macs)).c_str(), FormatSI(double(info->total_activation_floats) * 4).c_str());
+    if (valid_view) {
+      int64_t bytes = cnn::network_bytes_needed(*spec, *info, app.settings.batch);
+      ImGui::Text("Training with batch %d needs about %sB (budget %sB).", app.settings.batch, FormatSI(double(bytes)).c_str(), FormatSI(double(cnn::kMemoryBudgetBytes)).c_str());
+    }
+    if (fc_equiv > 0)
+      ImGui::TextColored(kDim, "Its convolutions hold %s weights; fully connected layers with the same shapes would need %s.",
+                         FormatCount(conv_params).c_str(), FormatSI(double(fc_equiv)).c_str());
+  }
+  ShowAlexNetNote(*spec, *info);
+}

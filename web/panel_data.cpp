@@ -1,0 +1,216 @@
+// panel_data.cpp: pick a dataset, see a grid of its samples with their labels (or, for the 2D sets,
+// the points coloured by class), the class names and how many samples each has.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "app.h"
+#include "cnn/rng.h"
+#include "imgui.h"
+#include "session.h"
+#include "texture.h"
+
+static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
+
+ImU32 ClassColor(int k) {
+  static const ImU32 c[] = {IM_COL32(90, 170, 255, 255), IM_COL32(255, 150, 60, 255), IM_COL32(110, 210, 110, 255),
+                            IM_COL32(235, 95, 120, 255), IM_COL32(190, 140, 255, 255), IM_COL32(240, 220, 90, 255),
+                            IM_COL32(80, 215, 210, 255), IM_COL32(200, 160, 120, 255), IM_COL32(250, 170, 220, 255),
+                            IM_COL32(170, 170, 170, 255)};
+  return c[((k % 10) + 10) % 10];
+}
+
+// The model's input and output adapted to the dataset: input line = sample shape, last dense
+// layer's outputs = number of classes (or targets).
+static void FitModelToData(AppState& app, const DatasetView& v) {
+  if (!app.doc.parsed) return;
+  cnn::ModelSpec spec = app.doc.spec;
+  spec.input = cnn::Shape{v.h, v.w, v.c};
+  int outs = v.target_dim > 0 ? v.target_dim : v.num_classes;
+  for (int i = int(spec.layers.size()) - 1; i >= 0; i--)
+    if (spec.layers[size_t(i)].kind == cnn::LayerKind::dense) { spec.layers[size_t(i)].units = outs; break; }
+  DocSetSpec(app, spec);
+  app.doc.preset_name.clear();
+}
+
+struct GridCache {
+  Texture tex;
+  std::string data_name;
+  int seed = -1, cols = 0, rows = 0;
+  std::vector<int64_t> index;
+};
+static GridCache g_grid;
+
+static void BuildGrid(const DatasetView& v, const std::string& name, int seed, int cols, int rows) {
+  GridCache& g = g_grid;
+  g.data_name = name; g.seed = seed; g.cols = cols; g.rows = rows;
+  g.index.clear();
+  cnn::Rng rng(uint64_t(seed), 7);
+  int n = cols * rows;
+  for (int i = 0; i < n && v.n_train > 0; i++) g.index.push_back(int64_t(rng.below(uint32_t(v.n_train))));
+  // atlas: one cell of (w+1) x (h+1) per sample, a one-pixel gap between cells
+  int cw = v.w + 1, ch = v.h + 1;
+  int W = cols * cw, H = rows * ch;
+  std::vector<uint8_t> rgba(size_t(W) * H * 4, 0);
+  int64_t size = int64_t(v.h) * v.w * v.c;
+  for (int i = 0; i < int(g.index.size()); i++) {
+    const float* x = v.train_x + g.index[size_t(i)] * size;
+    int ox = (i % cols) * cw, oy = (i / cols) * ch;
+    for (int y = 0; y < v.h; y++)
+      for (int xx = 0; xx < v.w; xx++) {
+        uint8_t px[3];
+        for (int k = 0; k < 3; k++) {
+          int chn = v.c == 3 ? k : 0;
+          float raw = x[int64_t(chn) * v.h * v.w + int64_t(y) * v.w + xx] * v.norm_std + v.norm_mean;
+          float u = std::min(std::max(raw, 0.0f), 1.0f);
+          px[k] = uint8_t(u * 255.0f + 0.5f);
+        }
+        uint8_t* p = &rgba[(size_t(oy + y) * W + size_t(ox + xx)) * 4];
+        p[0] = px[0]; p[1] = px[1]; p[2] = px[2]; p[3] = 255;
+      }
+  }
+  TextureUpload(g.tex, rgba.data(), W, H, true);
+}
+
+static std::string LabelOf(const DatasetView& v, int64_t i) {
+  char buf[64];
+  if (v.train_y && v.num_classes > 0) {
+    int y = v.train_y[i];
+    if (y >= 0 && y < int(v.class_names.size())) return v.class_names[size_t(y)];
+    std::snprintf(buf, sizeof buf, "%d", y);
+    return buf;
+  }
+  if (v.train_t && v.target_dim > 0) {
+    if (v.target_dim == 1) std::snprintf(buf, sizeof buf, "t=%.2f", v.train_t[i]);
+    else std::snprintf(buf, sizeof buf, "t=%.2f,%.2f", v.train_t[i * v.target_dim], v.train_t[i * v.target_dim + 1]);
+    return buf;
+  }
+  return "?";
+}
+
+static void ShowImageGrid(AppState& app, const DatasetView& v, const std::string& name) {
+  const float fs = ImGui::GetFontSize();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float cell = std::max(fs * 3.6f, float(std::max(v.w, v.h)) * std::floor(std::max(1.0f, fs * 3.6f / std::max(v.w, v.h))));
+  float label_h = fs * 1.15f;
+  int cols = std::max(1, int(avail.x / (cell + fs * 0.5f)));
+  int rows = std::max(1, int(avail.y / (cell + label_h + fs * 0.4f)));
+  rows = std::min(rows, 8);
+  cols = std::min(cols, 16);
+  if (g_grid.data_name != name || g_grid.seed != app.data_grid_seed || g_grid.cols != cols || g_grid.rows != rows)
+    BuildGrid(v, name, app.data_grid_seed, cols, rows);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 o = ImGui::GetCursorScreenPos();
+  float cw = float(v.w + 1) / float(g_grid.tex.w), ch = float(v.h + 1) / float(g_grid.tex.h);
+  float step_x = cell + fs * 0.5f, step_y = cell + label_h + fs * 0.4f;
+  for (int i = 0; i < int(g_grid.index.size()); i++) {
+    int cx = i % cols, cy = i / cols;
+    ImVec2 p(o.x + cx * step_x, o.y + cy * step_y);
+    float sx = cell, sy = cell;
+    if (v.w != v.h) { float s = cell / float(std::max(v.w, v.h)); sx = v.w * s; sy = v.h * s; }
+    ImVec2 uv0(cx * cw, cy * ch), uv1(cx * cw + float(v.w) / g_grid.tex.w, cy * ch + float(v.h) / g_grid.tex.h);
+    dl->AddImage(g_grid.tex.Id(), p, ImVec2(p.x + sx, p.y + sy), uv0, uv1);
+    int64_t idx = g_grid.index[size_t(i)];
+    std::string label = LabelOf(v, idx);
+    ImU32 col = v.train_y ? ClassColor(v.train_y[idx]) : ImGui::GetColorU32(ImGuiCol_Text);
+    ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+    float tx = p.x + std::max(0.0f, (sx - ts.x) * 0.5f);
+    dl->PushClipRect(ImVec2(p.x - fs * 0.2f, p.y), ImVec2(p.x + step_x - fs * 0.1f, p.y + step_y), true);
+    dl->AddText(ImVec2(tx, p.y + sy + fs * 0.1f), col, label.c_str());
+    dl->PopClipRect();
+  }
+  ImGui::Dummy(ImVec2(cols * step_x, rows * step_y));
+}
+
+static void ShowPoints(const DatasetView& v) {
+  const float fs = ImGui::GetFontSize();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float side = std::max(std::min(avail.x, avail.y), fs * 8);
+  ImVec2 o = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(side, side));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(o, ImVec2(o.x + side, o.y + side), ImGui::GetColorU32(ImGuiCol_FrameBg), 3);
+  // raw coordinates (undo the normalization) to see the real geometry
+  int64_t n = std::min<int64_t>(v.n_train, 2000);
+  float lo = 1e30f, hi = -1e30f;
+  for (int64_t i = 0; i < n * 2; i++) { float r = v.train_x[i] * v.norm_std + v.norm_mean; lo = std::min(lo, r); hi = std::max(hi, r); }
+  if (hi <= lo) hi = lo + 1;
+  float pad = (hi - lo) * 0.05f;
+  lo -= pad; hi += pad;
+  float r = std::max(1.5f, fs * 0.14f);
+  for (int64_t i = 0; i < n; i++) {
+    float x = v.train_x[2 * i] * v.norm_std + v.norm_mean, y = v.train_x[2 * i + 1] * v.norm_std + v.norm_mean;
+    ImVec2 p(o.x + (x - lo) / (hi - lo) * side, o.y + side - (y - lo) / (hi - lo) * side);
+    dl->AddCircleFilled(p, r, v.train_y ? ClassColor(v.train_y[i]) : IM_COL32(200, 200, 200, 255), 6);
+  }
+}
+
+void ShowDataPanel(AppState& app) {
+  const float fs = ImGui::GetFontSize();
+  const std::vector<std::string>& names = DatasetNames();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Dataset");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 9);
+  if (ImGui::BeginCombo("##dataset", app.dataset_name.c_str())) {
+    for (const std::string& n : names)
+      if (ImGui::Selectable(n.c_str(), n == app.dataset_name)) app.dataset_name = n;
+    ImGui::EndCombo();
+  }
+  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  app.rects["dataset"] = ImVec4(a.x, a.y, b.x, b.y);
+  ImGui::SameLine();
+  if (ImGui::Button("Other samples")) app.data_grid_seed++;
+  SessionEnsure(app);
+  DatasetView v = SessionDatasetView(app);
+  if (!v.ok) {
+    ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", v.error.empty() ? "loading..." : v.error.c_str());
+    return;
+  }
+  if (!v.description.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kDim);
+    ImGui::TextWrapped("%s", v.description.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::Text("%s train, %s test samples of %s%s", FormatCount(v.n_train).c_str(), FormatCount(v.n_test).c_str(), ShapeText(cnn::Shape{v.h, v.w, v.c}).c_str(),
+              v.points2d ? " (2D points)" : "");
+  // model vs data
+  if (app.doc.valid) {
+    const cnn::Shape in = app.doc.info.input;
+    int64_t outs = app.doc.info.layers.empty() ? in.size() : app.doc.info.layers.back().out.size();
+    int want = v.target_dim > 0 ? v.target_dim : v.num_classes;
+    if (in != cnn::Shape{v.h, v.w, v.c} || outs != want) {
+      ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.55f, 1), "The model takes %s and gives %lld outputs; this set needs %s and %d.", ShapeText(in).c_str(), (long long)outs,
+                         ShapeText(cnn::Shape{v.h, v.w, v.c}).c_str(), want);
+      if (ImGui::Button("Fit model to data")) FitModelToData(app, v);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Set the input line to the sample shape and the last dense layer's outputs to the number of %s", v.target_dim > 0 ? "targets" : "classes");
+    }
+  }
+  // classes
+  if (v.num_classes > 0) {
+    float table_h = std::min(ImGui::GetTextLineHeightWithSpacing() * (v.num_classes + 1.5f), ImGui::GetContentRegionAvail().y * 0.4f);
+    if (ImGui::BeginTable("classes", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit, ImVec2(0, table_h))) {
+      ImGui::TableSetupScrollFreeze(0, 1);
+      ImGui::TableSetupColumn("#");
+      ImGui::TableSetupColumn("class", ImGuiTableColumnFlags_WidthStretch);
+      ImGui::TableSetupColumn("train");
+      ImGui::TableSetupColumn("test");
+      ImGui::TableHeadersRow();
+      for (int k = 0; k < v.num_classes; k++) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn(); ImGui::Text("%d", k);
+        ImGui::TableNextColumn();
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ClassColor(k)), "%s", k < int(v.class_names.size()) ? v.class_names[size_t(k)].c_str() : "?");
+        ImGui::TableNextColumn(); ImGui::Text("%s", k < int(v.train_counts.size()) ? FormatCount(v.train_counts[size_t(k)]).c_str() : "-");
+        ImGui::TableNextColumn(); ImGui::Text("%s", k < int(v.test_counts.size()) ? FormatCount(v.test_counts[size_t(k)]).c_str() : "-");
+      }
+      ImGui::EndTable();
+    }
+  } else if (v.target_dim > 0) {
+    ImGui::Text("Regression: %d target value%s per sample (quadratic loss).", v.target_dim, v.target_dim > 1 ? "s" : "");
+  }
+  ImGui::Spacing();
+  if (v.points2d) ShowPoints(v);
+  else ShowImageGrid(app, v, app.dataset_name);
+}

@@ -1,0 +1,361 @@
+// panel_designer.cpp: the layer stack as a list (add, insert, remove, duplicate, drag to reorder,
+// option widgets for the selected layer) beside the model text; both edit the same document
+// (model_doc.cpp), so they always agree. Errors from the analyzer appear at the offending layer.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app.h"
+#include "imgui.h"
+#include "imgui_stdlib.h"
+
+static const ImVec4 kErrorColor(1.0f, 0.45f, 0.40f, 1.0f);
+static const ImVec4 kDimColor(0.62f, 0.65f, 0.72f, 1.0f);
+static const ImVec4 kShapeColor(0.55f, 0.80f, 1.0f, 1.0f);
+
+static const cnn::LayerKind kAllKinds[] = {
+    cnn::LayerKind::conv,    cnn::LayerKind::maxpool,   cnn::LayerKind::avgpool, cnn::LayerKind::gap,
+    cnn::LayerKind::dense,   cnn::LayerKind::flatten,   cnn::LayerKind::relu,    cnn::LayerKind::leakyrelu,
+    cnn::LayerKind::sigmoid, cnn::LayerKind::tanh,      cnn::LayerKind::softmax, cnn::LayerKind::dropout,
+    cnn::LayerKind::batchnorm,
+};
+
+// A new layer of a kind, with options a learner would pick first.
+static cnn::LayerSpec DefaultLayer(cnn::LayerKind k) {
+  cnn::LayerSpec l;
+  l.kind = k;
+  switch (k) {
+    case cnn::LayerKind::conv: l.units = 8; l.kh = l.kw = 3; l.padding = cnn::Padding::same; break;
+    case cnn::LayerKind::maxpool:
+    case cnn::LayerKind::avgpool: l.kh = l.kw = 2; l.sh = l.sw = 2; l.padding = cnn::Padding::explicit_pad; break;
+    case cnn::LayerKind::dense: l.units = 10; break;
+    default: break;
+  }
+  return l;
+}
+
+static const char* kPaddingNames[] = {"explicit", "same", "valid", "full"};
+
+// Menu of layer kinds; returns true and sets *out when one is chosen.
+static bool LayerKindMenu(cnn::LayerKind* out) {
+  bool chosen = false;
+  for (cnn::LayerKind k : kAllKinds) {
+    if (ImGui::MenuItem(cnn::layer_kind_name(k))) { *out = k; chosen = true; }
+  }
+  return chosen;
+}
+
+// Option widgets of one layer. Returns true when something changed.
+static bool LayerOptions(cnn::LayerSpec& l, const cnn::LayerInfo* info) {
+  bool changed = false;
+  float w = ImGui::GetFontSize() * 7.0f;
+  ImGui::PushItemWidth(w);
+  int kind = 0;
+  for (int i = 0; i < int(IM_ARRAYSIZE(kAllKinds)); i++) if (kAllKinds[i] == l.kind) kind = i;
+  if (ImGui::BeginCombo("kind", cnn::layer_kind_name(l.kind))) {
+    cnn::LayerKind k;
+    if (LayerKindMenu(&k) && k != l.kind) {
+      cnn::LayerSpec d = DefaultLayer(k);
+      d.line = l.line;
+      // keep what both kinds share (maps/units, kernel, stride)
+      if ((k == cnn::LayerKind::conv || k == cnn::LayerKind::dense) && l.units > 0) d.units = l.units;
+      l = d;
+      changed = true;
+    }
+    ImGui::EndCombo();
+  }
+  (void)kind;
+  switch (l.kind) {
+    case cnn::LayerKind::conv:
+      changed |= ImGui::InputInt("maps", &l.units);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Number of output feature maps (kernels).");
+      changed |= ImGui::InputInt2("kernel h, w", &l.kh);
+      changed |= ImGui::InputInt2("stride h, w", &l.sh);
+      {
+        int p = int(l.padding);
+        if (ImGui::Combo("padding", &p, kPaddingNames, 4)) { l.padding = cnn::Padding(p); changed = true; }
+        if (ImGui::IsItemHovered())
+          ImGui::SetTooltip("same: output = ceil(input / stride)\nvalid: no padding\nfull: k-1 on each side\nexplicit: the numbers below");
+        if (l.padding == cnn::Padding::explicit_pad) changed |= ImGui::InputInt2("pad h, w", &l.ph);
+      }
+      changed |= ImGui::InputInt2("dilation h, w", &l.dh);
+      changed |= ImGui::Checkbox("bias", &l.bias);
+      break;
+    case cnn::LayerKind::maxpool:
+    case cnn::LayerKind::avgpool:
+      changed |= ImGui::InputInt2("kernel h, w", &l.kh);
+      changed |= ImGui::InputInt2("stride h, w", &l.sh);
+      if (l.padding != cnn::Padding::explicit_pad) { l.padding = cnn::Padding::explicit_pad; }
+      changed |= ImGui::InputInt2("pad h, w", &l.ph);
+      break;
+    case cnn::LayerKind::dense:
+      changed |= ImGui::InputInt("outputs", &l.units);
+      changed |= ImGui::Checkbox("bias", &l.bias);
+      break;
+    case cnn::LayerKind::leakyrelu:
+      changed |= ImGui::InputFloat("slope a", &l.alpha, 0.01f, 0.1f, "%.3f");
+      break;
+    case cnn::LayerKind::dropout:
+      changed |= ImGui::SliderFloat("drop rate", &l.rate, 0.0f, 0.95f, "%.2f");
+      break;
+    default:
+      ImGui::TextColored(kDimColor, "(no options)");
+      break;
+  }
+  ImGui::PopItemWidth();
+  if (info && info->params > 0) ImGui::TextColored(kDimColor, "parameters: %s = %s", info->params_formula.c_str(), FormatCount(info->params).c_str());
+  return changed;
+}
+
+static void ShowPresetRow(AppState& app) {
+  ModelDoc& d = app.doc;
+  const float fs = ImGui::GetFontSize();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Preset");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 9);
+  std::string current = d.preset_name.empty() ? "(custom)" : d.preset_name;
+  if (ImGui::BeginCombo("##preset", current.c_str())) {
+    for (const Preset& p : app.presets) {
+      if (ImGui::Selectable(p.name.c_str(), p.name == d.preset_name)) {
+        ApplyPreset(app, p.name);
+        app.preset_changed = true;
+      }
+      if (ImGui::IsItemHovered() && !p.description.empty()) ImGui::SetTooltip("%s", p.description.c_str());
+    }
+    ImGui::EndCombo();
+  }
+  app.rects["preset"] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y);
+  ImGui::SameLine();
+  ImGui::BeginDisabled(d.undo.empty());
+  if (ImGui::Button("Undo")) DocUndo(app);
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Undo the last model edit (Ctrl+Z outside the text box)");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(d.redo.empty());
+  if (ImGui::Button("Redo")) DocRedo(app);
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Redo (Ctrl+Y or Ctrl+Shift+Z outside the text box)");
+  ImGui::SameLine();
+  if (d.valid) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(ImVec4(0.5f, 0.85f, 0.5f, 1), "valid: %s params", FormatCount(d.info.total_params).c_str());
+  } else {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(kErrorColor, "invalid model");
+  }
+  if (!d.preset_description.empty() && !d.preset_name.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kDimColor);
+    ImGui::TextWrapped("%s", d.preset_description.c_str());
+    ImGui::PopStyleColor();
+  }
+}
+
+// The error box shown at the offending layer (or above the list for text that does not parse).
+static void ShowErrorBox(const cnn::SpecError& e) {
+  ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+  ImGui::TextWrapped("%s", e.message.c_str());
+  ImGui::PopStyleColor();
+  if (!e.hint.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.55f, 1));
+    ImGui::TextWrapped("hint: %s", e.hint.c_str());
+    ImGui::PopStyleColor();
+  }
+}
+
+static void ShowLayerList(AppState& app) {
+  ModelDoc& d = app.doc;
+  cnn::ModelSpec spec = d.spec;  // edited copy; written back through DocSetSpec
+  const float fs = ImGui::GetFontSize();
+  const bool has_info = true;
+  bool changed = false;
+  const char* group = nullptr;
+  int error_row = d.valid ? -2 : (d.parsed ? d.error.layer - 1 : -2);  // -1 = input row
+
+  if (!d.parsed) {
+    ImGui::TextColored(kErrorColor, "The text does not parse (line %d):", d.error.line);
+    ShowErrorBox(d.error);
+    ImGui::TextColored(kDimColor, "The list shows the last model that parsed.");
+    ImGui::Separator();
+  }
+
+  // input row
+  ImGui::PushID("input");
+  {
+    ImGui::PushFont(app.font_mono);
+    bool sel = app.selected_layer == -1;
+    char label[64];
+    std::snprintf(label, sizeof label, " 0  input");
+    if (ImGui::Selectable(label, sel, ImGuiSelectableFlags_AllowItemOverlap)) app.selected_layer = sel ? -2 : -1;
+    ImGui::PopFont();
+    ImGui::SameLine(fs * 9.5f);
+    ImGui::TextColored(kShapeColor, "%s", ShapeText(spec.input).c_str());
+    if (sel) {
+      ImGui::Indent(fs);
+      int hwc[3] = {spec.input.h, spec.input.w, spec.input.c};
+      ImGui::SetNextItemWidth(fs * 10);
+      if (ImGui::InputInt3("height, width, channels", hwc)) {
+        spec.input = cnn::Shape{hwc[0], hwc[1], hwc[2]};
+        changed = true;
+        group = "input";
+      }
+      ImGui::Unindent(fs);
+    }
+    if (error_row == -1) ShowErrorBox(d.error);
+  }
+  ImGui::PopID();
+
+  int remove = -1, duplicate = -1, insert_after = -3, move_from = -1, move_to = -1;
+  cnn::LayerKind insert_kind = cnn::LayerKind::relu;
+  const int n = int(spec.layers.size());
+  for (int i = 0; i < n; i++) {
+    cnn::LayerSpec& l = spec.layers[size_t(i)];
+    const cnn::LayerInfo* info = (d.parsed && i < int(d.info.layers.size()) && (d.valid || i < error_row)) ? &d.info.layers[size_t(i)] : nullptr;
+    ImGui::PushID(i);
+    bool sel = app.selected_layer == i;
+    bool is_error = i == error_row;
+    std::string text = cnn::layer_to_text(l);
+    char label[96];
+    std::snprintf(label, sizeof label, "%2d  %s", i + 1, text.c_str());
+    ImGui::PushFont(app.font_mono);
+    if (is_error) ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+    float row_w = ImGui::GetContentRegionAvail().x - fs * 4.6f;
+    if (ImGui::Selectable(label, sel, ImGuiSelectableFlags_AllowItemOverlap, ImVec2(row_w, 0))) app.selected_layer = sel ? -2 : i;
+    if (is_error) ImGui::PopStyleColor();
+    ImGui::PopFont();
+    // Drag a row up or down to move the layer (the demo's "drag to reorder" pattern).
+    if (ImGui::IsItemActive() && !ImGui::IsItemHovered()) {
+      float dy = ImGui::GetMouseDragDelta(0).y;
+      int to = i + (dy < 0 ? -1 : 1);
+      if (std::fabs(dy) > fs * 0.5f && to >= 0 && to < n) { move_from = i; move_to = to; ImGui::ResetMouseDragDelta(); }
+    }
+    if (ImGui::IsItemHovered() && !ImGui::IsItemActive()) {
+      if (info) ImGui::SetTooltip("%s -> %s\nparams: %s\ndrag to reorder, click for options", ShapeText(info->in).c_str(), ShapeText(info->out).c_str(), info->params ? (info->params_formula + " = " + FormatCount(info->params)).c_str() : "0");
+      else ImGui::SetTooltip("drag to reorder, click for options");
+    }
+    if (info) {
+      ImGui::SameLine(std::max(row_w - fs * 5.5f, fs * 10.0f));
+      ImGui::TextColored(kShapeColor, "%s", ShapeText(info->out).c_str());
+    }
+    // row buttons
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - fs * 4.4f);
+    if (ImGui::SmallButton("+")) ImGui::OpenPopup("insert");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Insert a layer below this one");
+    if (ImGui::BeginPopup("insert")) {
+      if (LayerKindMenu(&insert_kind)) insert_after = i;
+      ImGui::EndPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("2x")) duplicate = i;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Duplicate this layer");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("x")) remove = i;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this layer");
+
+    if (sel) {
+      ImGui::Indent(fs * 1.5f);
+      if (LayerOptions(l, info)) { changed = true; group = "options"; }
+      ImGui::Unindent(fs * 1.5f);
+      ImGui::Spacing();
+    }
+    if (is_error) {
+      ImGui::Indent(fs * 1.5f);
+      ShowErrorBox(d.error);
+      ImGui::Unindent(fs * 1.5f);
+    }
+    ImGui::PopID();
+  }
+  if (!d.valid && d.parsed && error_row >= n) ShowErrorBox(d.error);
+
+  // add at the end
+  if (ImGui::Button("+ Add layer")) ImGui::OpenPopup("add");
+  app.rects["add_layer"] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y);
+  if (ImGui::BeginPopup("add")) {
+    if (LayerKindMenu(&insert_kind)) insert_after = n - 1;
+    ImGui::EndPopup();
+  }
+
+  if (insert_after >= -1) {
+    spec.layers.insert(spec.layers.begin() + (insert_after + 1), DefaultLayer(insert_kind));
+    app.selected_layer = insert_after + 1;
+    changed = true;
+  } else if (duplicate >= 0) {
+    spec.layers.insert(spec.layers.begin() + duplicate + 1, spec.layers[size_t(duplicate)]);
+    app.selected_layer = duplicate + 1;
+    changed = true;
+  } else if (remove >= 0) {
+    spec.layers.erase(spec.layers.begin() + remove);
+    if (app.selected_layer >= int(spec.layers.size())) app.selected_layer = -2;
+    changed = true;
+  } else if (move_from >= 0) {
+    std::swap(spec.layers[size_t(move_from)], spec.layers[size_t(move_to)]);
+    if (app.selected_layer == move_from) app.selected_layer = move_to;
+    changed = true;
+    group = "reorder";
+  }
+  if (changed) {
+    DocSetSpec(app, spec, group);
+    app.doc.preset_name.clear();
+  }
+  (void)has_info;
+}
+
+static void ShowModelText(AppState& app, float height) {
+  ModelDoc& d = app.doc;
+  static std::string buffer;
+  static int buffer_rev = -1;
+  static bool was_active = false;
+  if (buffer_rev != d.revision && !was_active) { buffer = d.text; buffer_rev = d.revision; }
+  ImGui::PushFont(app.font_mono);
+  float err_h = d.valid ? 0.0f : ImGui::GetFontSize() * 4.5f;
+  bool edited = ImGui::InputTextMultiline("##model", &buffer, ImVec2(-1, std::max(height - err_h, ImGui::GetFontSize() * 6)), ImGuiInputTextFlags_AllowTabInput);
+  was_active = ImGui::IsItemActive();
+  app.rects["model_text"] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y);
+  ImGui::PopFont();
+  if (edited) {
+    DocSetText(app, buffer, "text");
+    buffer_rev = d.revision;
+    app.doc.preset_name.clear();
+  }
+  if (!d.valid) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+    if (d.error.line > 0) ImGui::TextWrapped("line %d, column %d: %s", d.error.line, d.error.column, d.error.message.c_str());
+    else ImGui::TextWrapped("%s", d.error.message.c_str());
+    ImGui::PopStyleColor();
+    if (!d.error.hint.empty()) ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.55f, 1), "hint: %s", d.error.hint.c_str());
+  }
+}
+
+void ShowDesignerPanel(AppState& app) {
+  ModelDoc& d = app.doc;
+  ImGuiIO& io = ImGui::GetIO();
+  if (!io.WantTextInput && io.KeyCtrl) {
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z), false)) { if (io.KeyShift) DocRedo(app); else DocUndo(app); }
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Y), false)) DocRedo(app);
+  }
+  ShowPresetRow(app);
+  ImGui::Separator();
+  const float fs = ImGui::GetFontSize();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  bool side_by_side = avail.x > fs * 30;
+  if (side_by_side) {
+    float list_w = std::floor(avail.x * 0.58f);
+    ImGui::BeginChild("layers", ImVec2(list_w, avail.y), false);
+    ImGui::TextColored(kDimColor, "Layers (click to edit, drag to move)");
+    ShowLayerList(app);
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("text", ImVec2(0, avail.y), false);
+    ImGui::TextColored(kDimColor, "Model text (edit freely)");
+    ShowModelText(app, ImGui::GetContentRegionAvail().y);
+    ImGui::EndChild();
+  } else {
+    float list_h = std::floor(avail.y * 0.6f);
+    ImGui::BeginChild("layers", ImVec2(0, list_h), false);
+    ShowLayerList(app);
+    ImGui::EndChild();
+    ImGui::TextColored(kDimColor, "Model text");
+    ShowModelText(app, ImGui::GetContentRegionAvail().y);
+  }
+  (void)d;
+}

@@ -1,0 +1,175 @@
+// panel_plots.cpp: live curves of every kept run: minibatch loss (raw and smoothed) with the test
+// loss, and test accuracy with the zero-one error. Runs are overlaid in their own colours; a CSV of
+// all curves can be downloaded.
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "app.h"
+#include "imgui.h"
+#include "plot.h"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#endif
+
+static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
+
+static ImU32 WithAlpha(ImU32 c, int a) { return (c & ~IM_COL32_A_MASK) | (ImU32(a) << IM_COL32_A_SHIFT); }
+
+// Lighter variant of a run colour for its second curve (test vs. train).
+static ImU32 Lighter(ImU32 c) {
+  ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(0.55f * v.x + 0.45f, 0.55f * v.y + 0.45f, 0.55f * v.z + 0.45f, 1));
+}
+
+std::string RunsToCsv(const AppState& app) {
+  std::ostringstream o;
+  o << "run,label,kind,step,value\n";
+  auto Put = [&](const Run& r, const char* kind, const std::vector<float>& x, const std::vector<float>& y) {
+    for (size_t i = 0; i < x.size() && i < y.size(); i++) {
+      std::string label = r.label;
+      std::replace(label.begin(), label.end(), '"', '\'');
+      o << r.id << ",\"" << label << "\"," << kind << "," << x[i] << "," << y[i] << "\n";
+    }
+  };
+  for (const Run& r : app.runs) {
+    Put(r, "loss", r.step, r.loss);
+    Put(r, "loss_smooth", r.step, r.smooth);
+    Put(r, "test_loss", r.eval_step, r.test_loss);
+    Put(r, "test_accuracy", r.eval_step, r.test_acc);
+    Put(r, "test_zero_one_error", r.eval_step, r.test_err);
+    Put(r, "train_zero_one_error", r.eval_step, r.train_err);
+  }
+  return o.str();
+}
+
+void DownloadText(const char* filename, const std::string& text, const char* mime) {
+#ifdef __EMSCRIPTEN__
+  // A Blob and a temporary link: the browser saves the file (no server round trip, allowed by the CSP).
+  // Module.cnnDownload (loader.js) makes a Blob and clicks a temporary link: the browser saves the
+  // file, with no server round trip (allowed by the page's CSP).
+  EM_ASM({ Module.cnnDownload(UTF8ToString($0), UTF8ToString($1), UTF8ToString($2)); }, text.c_str(), filename, mime);
+#else
+  std::ofstream f(filename);
+  f << text;
+  std::fprintf(stderr, "wrote %s (%zu bytes)\n", filename, text.size());
+#endif
+}
+
+static void ShowRunsRow(AppState& app) {
+  const float fs = ImGui::GetFontSize();
+  int remove = -1;
+  for (size_t i = 0; i < app.runs.size(); i++) {
+    Run& r = app.runs[i];
+    ImGui::PushID(r.id);
+    ImGui::PushStyleColor(ImGuiCol_CheckMark, ImGui::ColorConvertU32ToFloat4(r.color));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(Lighter(r.color)));
+    char label[32];
+    std::snprintf(label, sizeof label, "#%d%s", r.id, int(i) == app.current_run ? "*" : "");
+    ImGui::Checkbox(label, &r.visible);
+    ImGui::PopStyleColor(2);
+    if (ImGui::IsItemHovered()) {
+      ImGui::BeginTooltip();
+      ImGui::TextUnformatted(r.label.c_str());
+      ImGui::TextColored(kDim, "%zu steps, %lld samples%s", r.loss.size(), (long long)r.samples, int(i) == app.current_run ? " (current run)" : "");
+      if (!r.test_acc.empty()) ImGui::Text("last test accuracy %.1f%%", r.test_acc.back() * 100.0);
+      ImGui::TextColored(kDim, "right-click to remove");
+      ImGui::EndTooltip();
+    }
+    if (ImGui::BeginPopupContextItem("run")) {
+      if (ImGui::MenuItem("Remove this run")) remove = int(i);
+      ImGui::EndPopup();
+    }
+    ImGui::SameLine();
+    ImGui::PopID();
+    if (ImGui::GetContentRegionAvail().x < fs * 4) ImGui::NewLine();
+  }
+  if (remove >= 0) {
+    app.runs.erase(app.runs.begin() + remove);
+    if (app.current_run == remove) app.current_run = -1;
+    else if (app.current_run > remove) app.current_run--;
+  }
+  ImGui::NewLine();
+}
+
+void ShowPlotsPanel(AppState& app) {
+  const float fs = ImGui::GetFontSize();
+  // toolbar
+  ImGui::Checkbox("log loss", &app.plot_log_y);
+  ImGui::SameLine();
+  ImGui::Checkbox("raw loss", &app.plot_show_raw);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show every minibatch loss (noisy) under the smoothed curve");
+  ImGui::SameLine();
+  ImGui::Checkbox("train error", &app.plot_show_train_err);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Also plot the zero-one error on the training minibatches (between evaluations)");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(app.runs.empty());
+  if (ImGui::Button("CSV")) DownloadText("cnn-sandbox-curves.csv", RunsToCsv(app), "text/csv");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Download every run's curves as CSV (run, label, kind, step, value)");
+  ImGui::SameLine();
+  if (ImGui::Button("Clear")) {
+    // keep the run being trained
+    if (app.current_run >= 0) {
+      Run cur = app.runs[size_t(app.current_run)];
+      app.runs.clear();
+      app.runs.push_back(cur);
+      app.current_run = 0;
+    } else {
+      app.runs.clear();
+    }
+  }
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Forget the kept runs (the current one stays)");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::TextColored(kDim, "runs:");
+  ImGui::SameLine();
+  ShowRunsRow(app);
+
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  bool side = avail.x > avail.y * 2.2f;  // wide and short: plots side by side
+  ImVec2 size = side ? ImVec2((avail.x - ImGui::GetStyle().ItemSpacing.x) * 0.5f, avail.y)
+                     : ImVec2(avail.x, (avail.y - ImGui::GetStyle().ItemSpacing.y) * 0.5f);
+  size.y = std::max(size.y, fs * 6);
+
+  if (Plot::BeginPlot("Loss", size)) {
+    Plot::SetupAxes("step", "minibatch (thin), smoothed, test (dots)", 0, app.plot_log_y ? Plot::AxisFlags_Log : 0);
+    for (const Run& r : app.runs) {
+      if (!r.visible) continue;
+      char label[48];
+      if (app.plot_show_raw) {
+        std::snprintf(label, sizeof label, "#%d raw", r.id);
+        Plot::PlotLine(label, r.step.data(), r.loss.data(), int(r.loss.size()), WithAlpha(r.color, 70), 1.0f, Plot::LineFlags_NoLegend);
+      }
+      std::snprintf(label, sizeof label, "#%d loss", r.id);
+      Plot::PlotLine(label, r.step.data(), r.smooth.data(), int(r.smooth.size()), r.color, 2.0f);
+      std::snprintf(label, sizeof label, "#%d test loss", r.id);
+      Plot::PlotLine(label, r.eval_step.data(), r.test_loss.data(), int(std::min(r.eval_step.size(), r.test_loss.size())), Lighter(r.color), 1.5f, Plot::LineFlags_Markers | Plot::LineFlags_NoLegend);
+    }
+    Plot::EndPlot();
+  }
+  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  app.rects["plot_loss"] = ImVec4(a.x, a.y, b.x, b.y);
+  if (side) ImGui::SameLine();
+  if (Plot::BeginPlot("Test accuracy", size)) {
+    Plot::SetupAxes("step", "zero-one error: light line", 0, Plot::AxisFlags_Percent);
+    Plot::SetupAxisLimitsY(0.0, 1.0);
+    for (const Run& r : app.runs) {
+      if (!r.visible) continue;
+      char label[48];
+      int n = int(std::min(r.eval_step.size(), r.test_acc.size()));
+      std::snprintf(label, sizeof label, "#%d accuracy", r.id);
+      Plot::PlotLine(label, r.eval_step.data(), r.test_acc.data(), n, r.color, 2.0f, Plot::LineFlags_Markers);
+      std::snprintf(label, sizeof label, "#%d error", r.id);
+      Plot::PlotLine(label, r.eval_step.data(), r.test_err.data(), int(std::min(r.eval_step.size(), r.test_err.size())), Lighter(r.color), 1.0f, Plot::LineFlags_NoLegend);
+      if (app.plot_show_train_err) {
+        std::snprintf(label, sizeof label, "#%d train error", r.id);
+        Plot::PlotLine(label, r.eval_step.data(), r.train_err.data(), int(std::min(r.eval_step.size(), r.train_err.size())), WithAlpha(Lighter(r.color), 120), 1.0f, Plot::LineFlags_NoLegend);
+      }
+    }
+    Plot::EndPlot();
+  }
+  a = ImGui::GetItemRectMin(); b = ImGui::GetItemRectMax();
+  app.rects["plot_acc"] = ImVec4(a.x, a.y, b.x, b.y);
+}

@@ -1,0 +1,147 @@
+// panel_training.cpp: hyperparameters, the Train / Pause / Step / Reset buttons, progress and speed.
+// Training itself runs in AppFrame, a time slice per frame (session.cpp), so this panel only sets
+// what the next slice does.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app.h"
+#include "imgui.h"
+#include "session.h"
+
+static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
+static const ImVec4 kErr(1.0f, 0.45f, 0.40f, 1.0f);
+
+static void SaveRect(AppState& app, const char* name) {
+  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  app.rects[name] = ImVec4(a.x, a.y, b.x, b.y);
+}
+
+static void ShowSettings(AppState& app) {
+  TrainSettings& s = app.settings;
+  const float fs = ImGui::GetFontSize();
+  const float w = fs * 6.0f;
+  static const char* opts[] = {"sgd", "momentum", "adam"};
+  static const char* scheds[] = {"constant", "step", "cosine"};
+  if (ImGui::BeginTable("settings", 2, ImGuiTableFlags_SizingStretchSame)) {
+    ImGui::TableNextColumn();
+    ImGui::SetNextItemWidth(w);
+    ImGui::Combo("optimizer", &s.optimizer, opts, 3);
+    ImGui::TableNextColumn();
+    ImGui::SetNextItemWidth(w);
+    ImGui::InputFloat("learning rate", &s.lr, 0, 0, "%.5g");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step size of each update (adam: ~0.001-0.01, sgd: ~0.01-0.1)");
+    ImGui::TableNextColumn();
+    ImGui::SetNextItemWidth(w);
+    ImGui::Combo("schedule", &s.schedule, scheds, 3);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("constant: the same rate throughout\nstep: times gamma every N epochs\ncosine: falls smoothly to 0 at the end");
+    ImGui::TableNextColumn();
+    ImGui::SetNextItemWidth(w);
+    ImGui::InputFloat("weight decay", &s.weight_decay, 0, 0, "%.2g");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("L2 penalty: adds weight_decay * w to each gradient (0 = off)");
+    ImGui::TableNextColumn();
+    ImGui::SetNextItemWidth(w);
+    ImGui::InputInt("batch", &s.batch, 0);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Samples per minibatch (changing it rebuilds the network)");
+    ImGui::TableNextColumn();
+    ImGui::SetNextItemWidth(w);
+    ImGui::InputInt("epochs", &s.epochs, 0);
+    ImGui::TableNextColumn();
+    ImGui::SetNextItemWidth(w);
+    ImGui::InputInt("seed", &s.seed, 0);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Weights, shuffling and dropout come from this seed:\nthe same seed gives the same run, so runs compare fairly");
+    ImGui::TableNextColumn();
+    ImGui::SetNextItemWidth(w);
+    ImGui::InputInt("eval every", &s.eval_every, 0);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Steps between evaluations on %d held-out test samples (0: once per epoch)", s.eval_samples);
+    if (s.optimizer == 1) {
+      ImGui::TableNextColumn();
+      ImGui::SetNextItemWidth(w);
+      ImGui::SliderFloat("momentum", &s.momentum, 0.0f, 0.99f, "%.2f");
+    }
+    if (s.schedule == 1) {
+      ImGui::TableNextColumn();
+      ImGui::SetNextItemWidth(w * 0.45f);
+      ImGui::InputInt("##every", &s.step_epochs, 0);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("epochs between steps");
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(w * 0.5f);
+      ImGui::InputFloat("epochs, gamma", &s.gamma, 0, 0, "%.2f");
+    }
+    ImGui::EndTable();
+  }
+}
+
+void ShowTrainingPanel(AppState& app) {
+  const float fs = ImGui::GetFontSize();
+  std::string why;
+  bool allowed = TrainingAllowed(app, &why);
+
+  // --- buttons ---
+  ImVec2 bsize(fs * 5.0f, 0);
+  ImGui::BeginDisabled(!allowed || app.training);
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.20f, 0.48f, 0.28f, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.26f, 0.60f, 0.34f, 1));
+  if (ImGui::Button(app.current_run >= 0 && SessionStepCount(app) > 0 ? "Resume" : "Train", bsize)) SessionTrainPressed(app);
+  ImGui::PopStyleColor(2);
+  ImGui::EndDisabled();
+  SaveRect(app, "train");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled) && !allowed) ImGui::SetTooltip("%s", why.c_str());
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!app.training);
+  if (ImGui::Button("Pause", bsize)) SessionPause(app);
+  ImGui::EndDisabled();
+  SaveRect(app, "pause");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!allowed || app.training);
+  if (ImGui::Button("Step", bsize)) SessionStep(app, 1);
+  ImGui::EndDisabled();
+  SaveRect(app, "step");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("One minibatch: forward, loss, backward, one update");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!allowed);
+  if (ImGui::Button("Reset", bsize)) SessionReset(app);
+  ImGui::EndDisabled();
+  SaveRect(app, "reset");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("New weights from the seed; the curves of this run stay in the plots");
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored(kDim, "%.0f fps, %s samples/s", app.stats.fps, FormatSI(app.stats.samples_per_sec).c_str());
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("frame interval %.1f ms mean, %.1f ms max (last 2 s)\nwork per frame %.1f ms, of which training %.1f ms budget\nTraining runs %.0f ms per frame so the page stays responsive.",
+                      app.stats.mean_interval_ms, app.stats.max_interval_ms, app.stats.mean_work_ms, app.train_budget_ms, app.train_budget_ms);
+
+  // --- progress ---
+  int64_t spe = SessionStepsPerEpoch(app);
+  double ep = SessionEpochProgress(app);
+  int epochs = std::max(app.settings.epochs, 1);
+  char overlay[160];
+  double left_s = -1;
+  if (app.session && app.session->ready && app.stats.samples_per_sec > 1 && spe > 0) {
+    double samples_left = (double(epochs) - ep) * double(spe) * app.settings.batch;
+    left_s = samples_left / app.stats.samples_per_sec;
+  }
+  int cur_epoch = std::min(int(std::floor(ep)) + 1, epochs);
+  double frac = ep - std::floor(ep);
+  if (ep >= epochs) frac = 1.0;
+  if (left_s >= 0 && app.training)
+    std::snprintf(overlay, sizeof overlay, "epoch %d/%d  step %lld  %.0f%%  ~%.0f s left", cur_epoch, epochs, (long long)SessionStepCount(app), frac * 100, left_s);
+  else
+    std::snprintf(overlay, sizeof overlay, "epoch %d/%d  step %lld  %.0f%%", cur_epoch, epochs, (long long)SessionStepCount(app), frac * 100);
+  ImGui::ProgressBar(float(frac), ImVec2(-1, 0), overlay);
+  SaveRect(app, "progress");
+
+  // --- status line ---
+  if (!allowed) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kErr);
+    ImGui::TextWrapped("Training is off: %s", why.c_str());
+    ImGui::PopStyleColor();
+    // "analysis only" models (AlexNet's first layer on 224x224x3) fit no dataset here
+  } else if (!app.status.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, app.status_is_error ? kErr : kDim);
+    ImGui::TextWrapped("%s", app.status.c_str());
+    ImGui::PopStyleColor();
+  }
+
+  ShowSettings(app);
+}

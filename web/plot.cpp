@@ -1,0 +1,320 @@
+// plot.cpp: the line-plot widget of plot.h.
+#include "plot.h"
+
+#include "imgui_internal.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace Plot {
+
+struct Series {
+  std::string label;
+  std::vector<float> x, y;
+  ImU32 color;
+  float thickness;
+  int flags;
+};
+
+struct PlotContext {
+  bool active = false;
+  std::string title;
+  ImRect frame;
+  std::string x_label, y_label;
+  int x_flags = 0, y_flags = 0;
+  bool fixed_y = false;
+  double y_min = 0, y_max = 1;
+  std::vector<Series> series;
+  bool hovered = false;
+};
+
+static PlotContext g;
+static bool g_last_hover_valid = false;
+static double g_last_hover_x = 0, g_last_hover_y = 0;
+
+bool BeginPlot(const char* title_id, const ImVec2& size_arg) {
+  IM_ASSERT(!g.active && "BeginPlot without EndPlot");
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  ImVec2 size(size_arg.x > 0 ? size_arg.x : std::max(avail.x + size_arg.x, 4.0f),
+              size_arg.y > 0 ? size_arg.y : std::max(avail.y + size_arg.y, 4.0f));
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::PushID(title_id);
+  ImGui::InvisibleButton("##plot", size);
+  g.hovered = ImGui::IsItemHovered();
+  ImGui::PopID();
+  if (!ImGui::IsItemVisible()) return false;
+  g = PlotContext();
+  g.active = true;
+  g.hovered = ImGui::IsItemHovered();
+  const char* end = ImGui::FindRenderedTextEnd(title_id);
+  g.title.assign(title_id, end);
+  g.frame = ImRect(pos, ImVec2(pos.x + size.x, pos.y + size.y));
+  return true;
+}
+
+void SetupAxes(const char* x_label, const char* y_label, int x_flags, int y_flags) {
+  g.x_label = x_label ? x_label : "";
+  g.y_label = y_label ? y_label : "";
+  g.x_flags = x_flags;
+  g.y_flags = y_flags;
+}
+
+void SetupAxisLimitsY(double y_min, double y_max) {
+  g.fixed_y = true;
+  g.y_min = y_min;
+  g.y_max = y_max;
+}
+
+void PlotLine(const char* label, const float* xs, const float* ys, int count, ImU32 color,
+              float thickness, int flags) {
+  if (!g.active) return;
+  Series s;
+  s.label = label;
+  s.color = color;
+  s.thickness = thickness;
+  s.flags = flags;
+  s.x.reserve(size_t(std::max(count, 0)));
+  s.y.reserve(size_t(std::max(count, 0)));
+  for (int i = 0; i < count; i++) {
+    float y = ys[i];
+    if (!std::isfinite(y) || !std::isfinite(xs[i])) continue;
+    if ((g.y_flags & AxisFlags_Log) && y <= 0) continue;
+    s.x.push_back(xs[i]);
+    s.y.push_back(y);
+  }
+  g.series.push_back(std::move(s));
+}
+
+// "Nice" tick step (1, 2 or 5 times a power of ten) for about `target` ticks over `range`.
+static double NiceStep(double range, int target) {
+  double raw = range / std::max(target, 1);
+  double p = std::pow(10.0, std::floor(std::log10(raw)));
+  double m = raw / p;
+  return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+}
+
+static void FormatTick(char* buf, size_t n, double v, double step, bool percent) {
+  if (percent) { std::snprintf(buf, n, "%.0f%%", v * 100); return; }
+  double a = std::fabs(v);
+  if (a != 0 && (a >= 1e5 || a < 1e-3)) std::snprintf(buf, n, "%.0e", v);
+  else if (a >= 1000) std::snprintf(buf, n, "%.0fk", v / 1000);
+  else {
+    int dec = step >= 1 ? 0 : int(std::ceil(-std::log10(step)));
+    std::snprintf(buf, n, "%.*f", std::min(dec, 4), v);
+  }
+}
+
+void EndPlot() {
+  IM_ASSERT(g.active);
+  g.active = false;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float fs = ImGui::GetFontSize();
+  const ImU32 col_bg = ImGui::GetColorU32(ImGuiCol_FrameBg);
+  const ImU32 col_grid = IM_COL32(255, 255, 255, 28);
+  const ImU32 col_text = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 col_dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const bool logy = g.y_flags & AxisFlags_Log;
+  const bool percent = g.y_flags & AxisFlags_Percent;
+
+  dl->AddRectFilled(g.frame.Min, g.frame.Max, col_bg, st.FrameRounding);
+
+  // --- limits ---
+  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+  for (const Series& s : g.series)
+    for (size_t i = 0; i < s.x.size(); i++) {
+      x0 = std::min(x0, double(s.x[i])); x1 = std::max(x1, double(s.x[i]));
+      double y = logy ? std::log10(double(s.y[i])) : s.y[i];
+      y0 = std::min(y0, y); y1 = std::max(y1, y);
+    }
+  bool empty = x0 > x1;
+  if (empty) { x0 = 0; x1 = 1; y0 = logy ? -1 : 0; y1 = logy ? 1 : 1; }
+  if (g.fixed_y) {
+    y0 = logy ? std::log10(std::max(g.y_min, 1e-12)) : g.y_min;
+    y1 = logy ? std::log10(std::max(g.y_max, 1e-12)) : g.y_max;
+  } else {
+    double pad = (y1 - y0) * 0.06;
+    if (pad <= 0) pad = logy ? 0.5 : (std::fabs(y0) > 0 ? std::fabs(y0) * 0.1 : 1.0);
+    y0 -= pad; y1 += pad;
+    if (!logy && y0 < 0 && !empty) {
+      bool any_neg = false;
+      for (const Series& s : g.series) for (float v : s.y) any_neg |= v < 0;
+      if (!any_neg) y0 = 0;  // losses, errors and accuracies are never negative: keep 0 in view
+    }
+  }
+  if (x1 <= x0) x1 = x0 + 1;
+
+  // --- areas: title on top, y ticks left, x ticks and label below ---
+  char buf[64];
+  float left = fs * 3.2f, bottom = fs * 1.6f, top = fs * 1.5f, right = fs * 0.6f;
+  ImRect area(ImVec2(g.frame.Min.x + left, g.frame.Min.y + top),
+              ImVec2(g.frame.Max.x - right, g.frame.Max.y - bottom));
+  if (area.GetWidth() < 10 || area.GetHeight() < 10) return;
+  auto MapX = [&](double x) { return float(area.Min.x + (x - x0) / (x1 - x0) * area.GetWidth()); };
+  auto MapY = [&](double y) { return float(area.Max.y - (y - y0) / (y1 - y0) * area.GetHeight()); };
+
+  dl->AddText(ImVec2(g.frame.Min.x + st.FramePadding.x, g.frame.Min.y + fs * 0.2f), col_text, g.title.c_str());
+  if (!g.y_label.empty()) {
+    ImVec2 ts = ImGui::CalcTextSize(g.y_label.c_str());
+    float tx = g.frame.Min.x + st.FramePadding.x + ImGui::CalcTextSize(g.title.c_str()).x + fs;
+    (void)ts;
+    dl->AddText(ImVec2(tx, g.frame.Min.y + fs * 0.2f), col_dim, g.y_label.c_str());
+  }
+
+  // y grid
+  if (logy) {
+    int e0 = int(std::floor(y0)), e1 = int(std::ceil(y1));
+    bool minor = e1 - e0 <= 3;
+    for (int e = e0; e <= e1; e++) {
+      for (int m : {1, 2, 5}) {
+        if (m != 1 && !minor) continue;
+        double v = std::log10(double(m)) + e;
+        if (v < y0 || v > y1) continue;
+        float py = MapY(v);
+        dl->AddLine(ImVec2(area.Min.x, py), ImVec2(area.Max.x, py), m == 1 ? col_grid : IM_COL32(255, 255, 255, 14));
+        double val = m * std::pow(10.0, e);
+        if (val >= 0.01 && val < 1000) std::snprintf(buf, sizeof buf, "%g", val);
+        else std::snprintf(buf, sizeof buf, "%.0e", val);
+        ImVec2 ts = ImGui::CalcTextSize(buf);
+        dl->AddText(ImVec2(area.Min.x - ts.x - fs * 0.3f, py - ts.y * 0.5f), col_dim, buf);
+      }
+    }
+  } else {
+    double step = NiceStep(y1 - y0, std::max(2, int(area.GetHeight() / (fs * 2.2f))));
+    for (double v = std::ceil(y0 / step) * step; v <= y1 + step * 1e-6; v += step) {
+      float py = MapY(v);
+      dl->AddLine(ImVec2(area.Min.x, py), ImVec2(area.Max.x, py), col_grid);
+      FormatTick(buf, sizeof buf, std::fabs(v) < step * 1e-6 ? 0.0 : v, step, percent);
+      ImVec2 ts = ImGui::CalcTextSize(buf);
+      dl->AddText(ImVec2(area.Min.x - ts.x - fs * 0.3f, py - ts.y * 0.5f), col_dim, buf);
+    }
+  }
+  // x grid
+  {
+    double step = NiceStep(x1 - x0, std::max(2, int(area.GetWidth() / (fs * 5.0f))));
+    if (step < 1) step = 1;
+    for (double v = std::ceil(x0 / step) * step; v <= x1 + step * 1e-6; v += step) {
+      float px = MapX(v);
+      dl->AddLine(ImVec2(px, area.Min.y), ImVec2(px, area.Max.y), col_grid);
+      FormatTick(buf, sizeof buf, v, step, false);
+      ImVec2 ts = ImGui::CalcTextSize(buf);
+      dl->AddText(ImVec2(px - ts.x * 0.5f, area.Max.y + fs * 0.15f), col_dim, buf);
+    }
+    if (!g.x_label.empty()) {
+      ImVec2 ts = ImGui::CalcTextSize(g.x_label.c_str());
+      dl->AddText(ImVec2(area.Max.x - ts.x, g.frame.Max.y - ts.y - fs * 0.05f), col_dim, g.x_label.c_str());
+    }
+  }
+  dl->AddRect(area.Min, area.Max, IM_COL32(255, 255, 255, 40));
+
+  // --- series ---
+  dl->PushClipRect(area.Min, area.Max, true);
+  std::vector<ImVec2> pts;
+  for (const Series& s : g.series) {
+    size_t n = s.x.size();
+    if (n == 0) continue;
+    pts.clear();
+    float width = area.GetWidth();
+    if (n > size_t(width * 2)) {
+      // min/max per pixel column keeps the envelope of a noisy curve
+      int col = -1;
+      float lo = 0, hi = 0, first = 0, last = 0;
+      auto Flush = [&]() {
+        if (col < 0) return;
+        float px = area.Min.x + col + 0.5f;
+        pts.push_back(ImVec2(px, first));
+        if (hi != first) pts.push_back(ImVec2(px, hi));
+        if (lo != hi) pts.push_back(ImVec2(px, lo));
+        if (last != lo) pts.push_back(ImVec2(px, last));
+      };
+      for (size_t i = 0; i < n; i++) {
+        double yv = logy ? std::log10(double(s.y[i])) : s.y[i];
+        float px = MapX(s.x[i]), py = MapY(yv);
+        int c = int(px - area.Min.x);
+        if (c != col) { Flush(); col = c; lo = hi = first = py; }
+        lo = std::max(lo, py); hi = std::min(hi, py); last = py;
+      }
+      Flush();
+    } else {
+      for (size_t i = 0; i < n; i++) {
+        double yv = logy ? std::log10(double(s.y[i])) : s.y[i];
+        pts.push_back(ImVec2(MapX(s.x[i]), MapY(yv)));
+      }
+    }
+    if (pts.size() >= 2) dl->AddPolyline(pts.data(), int(pts.size()), s.color, 0, s.thickness * std::max(1.0f, fs / 15.0f));
+    if ((s.flags & LineFlags_Markers) || pts.size() == 1)
+      for (const ImVec2& p : pts) dl->AddCircleFilled(p, fs * 0.18f + s.thickness, s.color, 8);
+  }
+  dl->PopClipRect();
+
+  // --- legend (top right, inside the area) ---
+  {
+    float y = area.Min.y + fs * 0.3f;
+    float swatch = fs * 0.9f;
+    float maxw = 0;
+    for (const Series& s : g.series)
+      if (!(s.flags & LineFlags_NoLegend)) maxw = std::max(maxw, ImGui::CalcTextSize(s.label.c_str()).x);
+    float x = area.Max.x - maxw - swatch - fs * 0.8f;
+    int shown = 0;
+    for (const Series& s : g.series) {
+      if (s.flags & LineFlags_NoLegend) continue;
+      if (y + fs > area.Max.y) break;
+      if (shown == 0) {
+        int rows = 0;
+        for (const Series& t : g.series) rows += !(t.flags & LineFlags_NoLegend);
+        float h = std::min(rows * (fs + 2), area.GetHeight() - fs * 0.6f);
+        dl->AddRectFilled(ImVec2(x - fs * 0.3f, y - fs * 0.15f), ImVec2(area.Max.x - fs * 0.3f, y + h), IM_COL32(20, 22, 27, 200), 3);
+      }
+      dl->AddLine(ImVec2(x, y + fs * 0.5f), ImVec2(x + swatch, y + fs * 0.5f), s.color, 3.0f);
+      dl->AddText(ImVec2(x + swatch + fs * 0.3f, y), col_text, s.label.c_str());
+      y += fs + 2;
+      shown++;
+    }
+  }
+
+  // --- hover readout ---
+  ImVec2 mouse = ImGui::GetIO().MousePos;
+  if (g.hovered && area.Contains(mouse) && !empty) {
+    double mx = x0 + (mouse.x - area.Min.x) / area.GetWidth() * (x1 - x0);
+    double my = y0 + (area.Max.y - mouse.y) / area.GetHeight() * (y1 - y0);
+    g_last_hover_valid = true;
+    g_last_hover_x = mx;
+    g_last_hover_y = logy ? std::pow(10.0, my) : my;
+    dl->AddLine(ImVec2(mouse.x, area.Min.y), ImVec2(mouse.x, area.Max.y), IM_COL32(255, 255, 255, 90));
+    ImGui::BeginTooltip();
+    ImGui::Text("%s = %.0f", g.x_label.empty() ? "x" : g.x_label.c_str(), mx);
+    for (const Series& s : g.series) {
+      if (s.x.empty() || (s.flags & LineFlags_NoHover)) continue;
+      auto it = std::lower_bound(s.x.begin(), s.x.end(), float(mx));
+      size_t i = size_t(it - s.x.begin());
+      if (i >= s.x.size()) i = s.x.size() - 1;
+      if (i > 0 && std::fabs(s.x[i - 1] - mx) < std::fabs(s.x[i] - mx)) i--;
+      // markers-only series (evaluations) read out only near a point
+      if ((s.flags & LineFlags_Markers) && std::fabs(MapX(s.x[i]) - mouse.x) > fs * 3) continue;
+      ImVec2 p(MapX(s.x[i]), MapY(logy ? std::log10(double(s.y[i])) : s.y[i]));
+      dl->AddCircle(p, fs * 0.3f, s.color, 12, 2.0f);
+      ImGui::ColorButton("##c", ImGui::ColorConvertU32ToFloat4(s.color), ImGuiColorEditFlags_NoTooltip, ImVec2(fs * 0.7f, fs * 0.7f));
+      ImGui::SameLine();
+      if (percent) ImGui::Text("%s: %.2f%%  (step %.0f)", s.label.c_str(), s.y[i] * 100.0, s.x[i]);
+      else ImGui::Text("%s: %.4g  (step %.0f)", s.label.c_str(), s.y[i], s.x[i]);
+    }
+    ImGui::EndTooltip();
+  }
+  if (empty) {
+    const char* msg = "no data yet: press Train";
+    ImVec2 ts = ImGui::CalcTextSize(msg);
+    dl->AddText(ImVec2(area.GetCenter().x - ts.x * 0.5f, area.GetCenter().y - ts.y * 0.5f), col_dim, msg);
+  }
+}
+
+bool LastHover(double* x, double* y) {
+  if (!g_last_hover_valid) return false;
+  *x = g_last_hover_x;
+  *y = g_last_hover_y;
+  return true;
+}
+
+}  // namespace Plot

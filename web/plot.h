@@ -1,0 +1,42 @@
+// plot.h: a small line-plot widget drawn on ImDrawList. ImPlot is in no registry we can use, so this
+// follows the shape of its API, and code that uses it reads like ImPlot:
+//
+//   if (Plot::BeginPlot("Loss", ImVec2(-1, 200))) {
+//     Plot::SetupAxes("step", "loss", 0, Plot::AxisFlags_Log);
+//     Plot::PlotLine("run 1", xs, ys, n, IM_COL32(90, 160, 255, 255));
+//     Plot::EndPlot();
+//   }
+//
+// Series are collected between BeginPlot and EndPlot (the limits fit all of them), then drawn:
+// long series are reduced to a min/max pair per pixel column, so ten thousand steps cost no more
+// than the plot's width. Hovering shows a vertical cursor and each series' value under it.
+#pragma once
+#include "imgui.h"
+
+namespace Plot {
+
+enum AxisFlags_ {
+  AxisFlags_None = 0,
+  AxisFlags_Log = 1 << 0,        // log10 scale (non-positive values are skipped)
+  AxisFlags_Percent = 1 << 1,    // tick labels as percentages of 1
+};
+
+enum LineFlags_ {
+  LineFlags_None = 0,
+  LineFlags_Markers = 1 << 0,    // a dot at every point (for sparse series such as evaluations)
+  LineFlags_NoLegend = 1 << 1,
+  LineFlags_NoHover = 1 << 2,
+};
+
+// size: width/height in pixels; <= 0 means "the available width/height" (as ImGui::BeginChild).
+bool BeginPlot(const char* title_id, const ImVec2& size);
+void SetupAxes(const char* x_label, const char* y_label, int x_flags = 0, int y_flags = 0);
+void SetupAxisLimitsY(double y_min, double y_max);  // fixed y range (e.g. 0..1 for accuracy)
+void PlotLine(const char* label, const float* xs, const float* ys, int count, ImU32 color,
+              float thickness = 1.5f, int flags = 0);
+void EndPlot();
+
+// Value under the mouse of the last plot that was hovered (for tests and readouts).
+bool LastHover(double* x, double* y);
+
+}  // namespace Plot
