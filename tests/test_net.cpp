@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cnn/cnn.h"
 #include "cnn/net.h"
 #include "cnn/nn.h"
 #include "cnn/rng.h"
@@ -249,4 +250,30 @@ TEST_CASE("net: dropout is seeded, batchnorm switches modes") {
   network_forward(&a, x.data(), 4, false);
   CHECK(std::memcmp(i2.data(), a.output(), 8 * sizeof(float)) == 0);
   CHECK(a.state[1].running_mean != std::vector<float>(16, 0.0f));
+}
+
+TEST_CASE("net: the tutorial of cnn.h runs and learns (smaller data)") {
+  std::string err;
+  cnn::DataOptions dopt;
+  dopt.n_train = 960;
+  dopt.n_test = 200;
+  cnn::Dataset data;
+  REQUIRE_MESSAGE(cnn::dataset_make("shapes", dopt, &data, &err), err);
+  cnn::Network net;
+  REQUIRE_MESSAGE(cnn::network_build_from_text(&net, "input 28x28x1; conv 8 k5 s2; relu; maxpool k2; dense 5; softmax",
+                                               64, &err),
+                  err);
+  cnn::TrainConfig cfg;
+  cfg.optimizer = cnn::OptimizerKind::adam;
+  cfg.lr = 3e-3f;
+  cfg.batch = 32;
+  cfg.epochs = 6;
+  cfg.seed = 1;
+  cnn::Trainer tr;
+  REQUIRE_MESSAGE(cnn::trainer_setup(&tr, &net, &data, cfg, &err), err);
+  cnn::trainer_run_to_end(&tr);
+  MESSAGE("tutorial: test accuracy " << tr.last_eval.accuracy << " after " << tr.step << " steps, first loss "
+                                     << tr.history.loss.front() << ", last " << tr.history.loss.back());
+  CHECK(tr.history.loss.back() < tr.history.loss.front());
+  CHECK(tr.last_eval.accuracy > 0.6f);  // chance is 0.2
 }
