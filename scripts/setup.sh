@@ -22,6 +22,7 @@ fi
 # 1. Debian packages ----------------------------------------------------------------------------
 apt_packages=(
   ca-certificates git cmake ninja-build make g++ clang lld pkg-config python3 gzip
+  libclang-rt-dev   # clang's sanitizer and libFuzzer runtimes (scripts/test-all.sh, scripts/fuzz.sh)
   emscripten
   doctest-dev nlohmann-json3-dev libglfw3-dev libgl-dev
   chromium fonts-dejavu-core

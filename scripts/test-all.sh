@@ -13,6 +13,12 @@ cmake --preset native >/dev/null
 cmake --build --preset native -j "$jobs"
 ctest --preset native -j "$jobs"
 
+step "sanitize: the native suite under AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake --preset sanitize >/dev/null
+cmake --build --preset sanitize -j "$jobs" --target cnn_tests
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  build/sanitize/cnn_tests --no-intro --force-colors=0
+
 step "wasm: configure, build, test under node"
 cmake --preset wasm >/dev/null
 cmake --build --preset wasm -j "$jobs"
@@ -20,3 +26,11 @@ ctest --preset wasm -j "$jobs"
 
 step "browser: the page in chromium"
 SITE_DIR="$PWD/build/wasm/site" node --test tests/browser/
+
+# Fuzzing: every libFuzzer target for a bounded time (scripts/fuzz.sh; 60 s each when run alone).
+if [ "${CI:-}" = true ] || [ -n "${FUZZ_SECONDS:-}" ]; then
+  step "fuzz: each libFuzzer target for ${FUZZ_SECONDS:-20} s"
+  FUZZ_SECONDS=${FUZZ_SECONDS:-20} bash scripts/fuzz.sh
+else
+  step "fuzz: skipped here (runs when CI=true or FUZZ_SECONDS=N is set; or run scripts/fuzz.sh)"
+fi

@@ -134,6 +134,12 @@ bool dataset_from_csv_text(const std::string& text, const DataOptions& opt, Data
         *err = at + "value " + std::to_string(i) + " ('" + std::string(fields[i].first, fields[i].second).substr(0, 20) + "') is not a number";
         return false;
       }
+      // Finite as a float too, with room to spare: normalization subtracts the mean in float, so
+      // values near FLT_MAX (3.4e38) would still overflow to infinity there.
+      if (!(std::fabs(v) <= 1e30)) {
+        *err = at + "value " + std::to_string(i) + " ('" + std::string(fields[i].first, fields[i].second).substr(0, 20) + "') is too large: values must lie within -1e30..1e30";
+        return false;
+      }
       x.push_back(float(v));
     }
   }

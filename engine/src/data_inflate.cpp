@@ -26,6 +26,15 @@ struct BitReader {
 
   BitReader(const uint8_t* data, size_t size) : p(data), n(size) {}
   void refill() {
+    if (pos + 8 <= n) {  // fast path: take as many whole bytes as fit in one 8-byte load
+      uint64_t v;
+      std::memcpy(&v, p + pos, 8);  // little-endian hosts only (x86, arm64, wasm)
+      const int take = (63 - cnt) >> 3;
+      buf |= (take == 8 ? v : v & ((uint64_t(1) << (8 * take)) - 1)) << cnt;
+      pos += size_t(take);
+      cnt += 8 * take;
+      return;
+    }
     while (cnt <= 56) {
       if (pos < n) {
         buf |= uint64_t(p[pos++]) << cnt;
@@ -146,8 +155,11 @@ bool inflate_codes(BitReader& br, Out& o, const Huffman& lit, const Huffman& dis
   for (;;) {
     int sym = lit.decode(br);
     if (sym < 0) { *err = "corrupt deflate data: invalid literal/length code"; return false; }
+    // Checked on every symbol: past the end the reader hands out zero bits, which a dynamic code
+    // may decode as literals, so a truncated stream would otherwise fill the output up to max_out.
+    if (br.overrun()) { *err = "truncated deflate data"; return false; }
     if (sym < 256) {
-      if (!o.reserve(1, err)) return false;
+      if (o.len == o.v->size() && !o.reserve(1, err)) return false;
       (*o.v)[o.len++] = uint8_t(sym);
       continue;
     }
@@ -163,7 +175,8 @@ bool inflate_codes(BitReader& br, Out& o, const Huffman& lit, const Huffman& dis
     if (!o.reserve(len, err)) return false;
     uint8_t* w = o.v->data() + o.len;
     const uint8_t* r = w - d;
-    for (size_t i = 0; i < len; ++i) w[i] = r[i];  // byte by byte: the copy may overlap itself
+    if (d == 1) std::memset(w, *r, len);  // a run of one byte (zeros around every image)
+    else for (size_t i = 0; i < len; ++i) w[i] = r[i];  // byte by byte: the copy may overlap itself
     o.len += len;
   }
 }

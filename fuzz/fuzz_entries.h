@@ -1,0 +1,219 @@
+// fuzz_entries.h: one entry point per fuzz target, shared by the libFuzzer drivers (fuzz/*.cpp)
+// and the corpus replay in the normal test suite (tests/test_corpus_replay.cpp), so that both feed
+// the same bytes to the same engine calls and check the same properties.
+//
+// Each entry takes arbitrary bytes and returns "" when every property held, or a sentence saying
+// which one broke. A crash, hang, sanitizer report or non-empty return is a finding. Properties:
+//   - a refused input carries a message (errors carry place and cause);
+//   - a refused input leaves the caller's object untouched (loaders write into a temporary);
+//   - an accepted input gives a self-consistent result (sizes agree, labels in range, no NaN).
+// Header-only on purpose: the drivers and the test binary compile it with their own flags.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cnn/data.h"
+#include "cnn/spec.h"
+
+namespace cnn_fuzz {
+
+// Output cap for the gzip target: large enough for every real header, small enough that a
+// decompression bomb costs the fuzzer milliseconds (the real cap, kMaxInflatedBytes, is 256 MB).
+constexpr size_t kFuzzMaxInflate = size_t(1) << 20;
+
+// A dataset no loader would produce, to prove that a refused input leaves *out as it was.
+inline cnn::Dataset sentinel_dataset() {
+  cnn::Dataset d;
+  d.name = "sentinel";
+  d.shape = {1, 1, 3};
+  d.num_classes = 2;
+  d.class_names = {"a", "b"};
+  d.train_x = {1.0f, 2.0f, 3.0f};
+  d.train_y = {1};
+  d.norm_mean = 7.0f;
+  return d;
+}
+
+inline bool is_sentinel(const cnn::Dataset& d) {
+  return d.name == "sentinel" && d.shape == cnn::Shape{1, 1, 3} && d.num_classes == 2 &&
+         d.class_names.size() == 2 && d.train_x.size() == 3 && d.train_x[2] == 3.0f &&
+         d.train_y.size() == 1 && d.train_y[0] == 1 && d.test_x.empty() && d.norm_mean == 7.0f;
+}
+
+// "" if `d` is a dataset the trainer can use without reading out of bounds.
+inline std::string check_dataset(const cnn::Dataset& d) {
+  const int64_t ss = d.sample_size();
+  if (d.shape.h < 1 || d.shape.w < 1 || d.shape.c < 1) return "accepted dataset has an empty sample shape";
+  if (d.train_x.size() % size_t(ss) || d.test_x.size() % size_t(ss))
+    return "accepted dataset: sample buffers are not a multiple of the sample size";
+  if (d.n_train() < 1) return "accepted dataset has no training sample";
+  for (float v : d.train_x)
+    if (!std::isfinite(v)) return "accepted dataset has a non-finite training value";
+  for (float v : d.test_x)
+    if (!std::isfinite(v)) return "accepted dataset has a non-finite test value";
+  if (d.regression()) {
+    if (d.train_t.size() != size_t(d.n_train() * d.target_dim) ||
+        d.test_t.size() != size_t(d.n_test() * d.target_dim))
+      return "accepted regression dataset: target count does not match sample count";
+    return "";
+  }
+  if (d.num_classes < 1 || d.num_classes > cnn::kMaxClasses) return "accepted dataset: class count out of range";
+  if (int64_t(d.class_names.size()) != d.num_classes) return "accepted dataset: class_names.size() != num_classes";
+  if (int64_t(d.train_y.size()) != d.n_train() || int64_t(d.test_y.size()) != d.n_test())
+    return "accepted dataset: label count does not match sample count";
+  for (int32_t y : d.train_y)
+    if (y < 0 || y >= d.num_classes) return "accepted dataset: training label out of range";
+  for (int32_t y : d.test_y)
+    if (y < 0 || y >= d.num_classes) return "accepted dataset: test label out of range";
+  if (d.n_train() > cnn::kMaxSamples || d.n_test() > cnn::kMaxSamples) return "accepted dataset exceeds kMaxSamples";
+  return "";
+}
+
+// Result of a loader call: refused with a message and *out untouched, or accepted and consistent.
+inline std::string check_loader(bool ok, const std::string& err, const cnn::Dataset& out,
+                                const char* what) {
+  if (!ok) {
+    if (err.empty()) return std::string(what) + " refused an input without a message";
+    if (!is_sentinel(out)) return std::string(what) + " refused an input but changed the caller's dataset";
+    return "";
+  }
+  std::string bad = check_dataset(out);
+  return bad.empty() ? "" : std::string(what) + ": " + bad;
+}
+
+// Splits one fuzz input into two byte spans: the first two bytes (little-endian) give the length
+// of the first part. Lets one target feed a pair of files (images + labels).
+inline void split2(const uint8_t* data, size_t size, cnn::ByteSpan* a, cnn::ByteSpan* b) {
+  if (size < 2) { *a = cnn::ByteSpan(data, size); *b = cnn::ByteSpan(); return; }
+  size_t n = size_t(data[0]) | size_t(data[1]) << 8;
+  data += 2;
+  size -= 2;
+  if (n > size) n = size;
+  *a = cnn::ByteSpan(data, n);
+  *b = cnn::ByteSpan(data + n, size - n);
+}
+
+// --- model text: parse + analyze, and the canonical text round trip ------------------------------
+inline std::string run_model_text(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  cnn::ModelSpec spec;
+  cnn::ModelInfo info;
+  cnn::SpecError err;
+  if (!cnn::parse_and_analyze(text, &spec, &info, &err)) {
+    if (err.message.empty()) return "parse_and_analyze refused a model without a message";
+    if (err.line < 0 || err.column < 0) return "parse_and_analyze gave a negative line or column";
+    if (err.to_string().empty()) return "SpecError::to_string is empty";
+    return "";
+  }
+  if (info.layers.size() != spec.layers.size()) return "analysis has a different layer count than the spec";
+  if (info.total_params < 0 || info.total_macs < 0 || info.training_bytes < 0)
+    return "analysis gave a negative total (overflow?)";
+  for (const cnn::LayerInfo& l : info.layers)
+    if (l.out.h < 1 || l.out.w < 1 || l.out.c < 1) return "analysis accepted a layer with an empty output";
+  // parse_model(model_to_text(m)) gives back m (spec.h), in both the multi-line and link forms.
+  for (bool one_line : {false, true}) {
+    const std::string canon = cnn::model_to_text(spec, one_line);
+    cnn::ModelSpec again;
+    cnn::SpecError err2;
+    if (!cnn::parse_model(canon, &again, &err2))
+      return "model_to_text gave text that does not parse: " + err2.to_string() + "\n" + canon;
+    if (cnn::model_to_text(again, one_line) != canon)
+      return "model_to_text round trip changed the model:\n" + canon;
+  }
+  return "";
+}
+
+// --- IDX: the array parser, and the learner-files loader on an (images, labels) pair -------------
+inline std::string run_idx(const uint8_t* data, size_t size) {
+  {
+    cnn::IdxArray arr;
+    std::string err;
+    if (cnn::idx_parse(cnn::ByteSpan(data, size), &arr, &err)) {
+      size_t n = 1;
+      for (int d : arr.dims) {
+        if (d < 0) return "idx_parse accepted a negative dimension";
+        n *= size_t(d);
+      }
+      if (arr.dims.empty() ? !arr.data.empty() : n != arr.data.size())
+        return "idx_parse: data size does not match the product of the dimensions";
+    } else if (err.empty()) {
+      return "idx_parse refused an input without a message";
+    }
+  }
+  cnn::ByteSpan images, labels;
+  split2(data, size, &images, &labels);
+  cnn::Dataset d = sentinel_dataset();
+  std::string err;
+  cnn::DataOptions opt;
+  bool ok = cnn::dataset_from_idx_bytes(images, labels, cnn::ByteSpan(), cnn::ByteSpan(), opt, &d, &err);
+  return check_loader(ok, err, d, "dataset_from_idx_bytes");
+}
+
+// --- CSV -----------------------------------------------------------------------------------------
+inline std::string run_csv(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  cnn::Dataset d = sentinel_dataset();
+  std::string err;
+  cnn::DataOptions opt;
+  bool ok = cnn::dataset_from_csv_text(text, opt, &d, &err);
+  return check_loader(ok, err, d, "dataset_from_csv_text");
+}
+
+// --- gzip / DEFLATE ------------------------------------------------------------------------------
+inline std::string run_gzip(const uint8_t* data, size_t size) {
+  cnn::ByteSpan in(data, size);
+  {
+    std::vector<uint8_t> out;
+    std::string err;
+    if (cnn::gunzip(in, &out, &err, kFuzzMaxInflate)) {
+      if (out.size() > kFuzzMaxInflate) return "gunzip wrote more than max_out";
+      if (!cnn::is_gzip(in)) return "gunzip accepted input without the gzip magic";
+    } else if (err.empty()) {
+      return "gunzip refused an input without a message";
+    }
+  }
+  {
+    std::vector<uint8_t> out;
+    std::string err;
+    size_t consumed = size_t(-1);
+    if (cnn::inflate_raw(in, &out, &err, kFuzzMaxInflate, &consumed)) {
+      if (out.size() > kFuzzMaxInflate) return "inflate_raw wrote more than max_out";
+      if (consumed > size) return "inflate_raw consumed more bytes than it was given";
+    } else if (err.empty()) {
+      return "inflate_raw refused an input without a message";
+    }
+  }
+  return "";
+}
+
+// --- the packed Fashion-MNIST subset format ------------------------------------------------------
+inline std::string run_packed(const uint8_t* data, size_t size) {
+  cnn::Dataset d = sentinel_dataset();
+  std::string err;
+  cnn::DataOptions opt;
+  bool ok = cnn::dataset_from_packed(cnn::ByteSpan(data, size), opt, &d, &err);
+  return check_loader(ok, err, d, "dataset_from_packed");
+}
+
+struct Target {
+  const char* name;  // folder under fuzz/corpus/, and fuzz_<name> is the libFuzzer binary
+  std::string (*run)(const uint8_t*, size_t);
+};
+
+// Every target; the replay test walks this list, scripts/fuzz.sh finds the binaries by name.
+inline const std::vector<Target>& targets() {
+  static const std::vector<Target> t = {
+      {"model_text", run_model_text},
+      {"idx", run_idx},
+      {"csv", run_csv},
+      {"gzip", run_gzip},
+      {"packed", run_packed},
+  };
+  return t;
+}
+
+}  // namespace cnn_fuzz

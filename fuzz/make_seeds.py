@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora in fuzz/corpus/<target>/: small valid inputs of every feature the
+readers support, plus a few broken ones near the edges (truncated, wrong magic, wrong checksum).
+Names: err_* must be refused (with a message), any_* may go either way, the rest must be accepted;
+tests/test_corpus_replay.cpp checks this. Deterministic: run it again and the files come out the same (gzip mtime is 0).
+
+    python3 fuzz/make_seeds.py        # rewrites the seeds; new fuzzer finds are kept alongside
+"""
+import gzip, os, struct, zlib
+
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+
+
+def put(target, name, data):
+    d = os.path.join(root, target)
+    os.makedirs(d, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def gz(data):
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def raw_deflate(data, level=9, strategy=zlib.Z_DEFAULT_STRATEGY):
+    c = zlib.compressobj(level, zlib.DEFLATED, -15, 8, strategy)
+    return c.compress(data) + c.flush()
+
+
+# --- model text ------------------------------------------------------------------------------------
+models = {
+    "lenet5.txt": open(os.path.join(os.path.dirname(root), "..", "assets", "presets", "lenet5.txt")).read(),
+    "mlp.txt": "input 1x1x2\ndense 16\nrelu\ndense 16\ntanh\ndense 3\nsoftmax\n",
+    "conv_options.txt": "input 32x30x3\nconv 8 k3x5 s2x1 p1x2 d2 nobias\nleakyrelu a0.1\n"
+                        "conv 4 k3 same\nbatchnorm\nsigmoid\navgpool k3 s2 p1\nconv 4 k2 full\n"
+                        "maxpool k2\ngap\ndropout 0.3\nfc 5\nsoftmax\n",
+    "flatten_valid.txt": "# comment line\n\ninput 8x8x1   # trailing comment\nconv 2 k3 valid\n"
+                         "flatten\ndense 1\nsigmoid\n",
+    "one_line.txt": "input 28x28x1; conv 6 k5 p2; relu; maxpool k2 s2; dense 10; softmax",
+    "crlf_tabs.txt": "input 4x4x1\r\n\tconv 2 k3\t p1\r\nrelu\r\ndense 2\r\n",
+    "err_keyword.txt": "input 28x28x1\nconvolution 6 k5\n",
+    "err_no_input.txt": "conv 6 k5\nrelu\n",
+    "err_shrinks.txt": "input 4x4x1\nconv 2 k5\n",
+    "any_huge.txt": "input 65536x65536x3\nconv 65536 k3\ndense 65536\n",
+    "err_overflow.txt": "input 99999999999999999999x1x1\n",
+    "err_options.txt": "input 8x8x1\nconv 2 k0 s-1 p1x2x3 d\nleakyrelu a\ndropout 1.5\nmaxpool k2 s0\n",
+    "err_empty.txt": "",
+    "stride_uncovered.txt": "input 10x10x1\nmaxpool k3 s4\ndense 2\n",
+}
+for name, text in models.items():
+    put("model_text", name, text)
+
+# --- IDX (a pair: u16le length of the images part, images, labels) ---------------------------------
+def idx(dims, data, type_code=0x08):
+    return bytes([0, 0, type_code, len(dims)]) + b"".join(struct.pack(">I", d) for d in dims) + bytes(data)
+
+
+def pair(images, labels):
+    return struct.pack("<H", len(images)) + images + labels
+
+
+imgs = idx([4, 3, 3], [(i * 37) % 256 for i in range(36)])
+labs = idx([4], [0, 1, 2, 1])
+put("idx", "pair_valid", pair(imgs, labs))
+put("idx", "pair_gzip", pair(gz(imgs), gz(labs)))
+put("idx", "pair_rgb", pair(idx([4, 2, 2, 3], range(48)), idx([4], [1, 0, 1, 0])))
+put("idx", "err_pair_label_mismatch", pair(imgs, idx([3], [0, 1, 2])))
+put("idx", "err_pair_float_type", pair(idx([1, 2, 2], [0] * 16, 0x0D), labs))
+put("idx", "err_pair_truncated", pair(imgs[:-5], labs))
+put("idx", "err_pair_huge_dims", pair(idx([60000, 65535, 65535], []), labs))
+put("idx", "err_pair_bad_magic", pair(b"\x01\x02" + imgs[2:], labs))
+put("idx", "single_4d", idx([1, 2, 2, 1], [9, 8, 7, 6]))  # one IDX file, not a pair
+put("idx", "single_gzip", gz(idx([2, 2], [1, 2, 3, 4])))
+
+# --- CSV -------------------------------------------------------------------------------------------
+put("csv", "image_2x2.csv", "label,p1,p2,p3,p4\n0,0,255,128,3\n1,10,20,30,40\n0,1,2,3,4\n1,255,255,0,0\n")
+put("csv", "points.csv", "0,0.5,-0.25\n1,1.5,2.0\n0,-1e-3,3e2\n1,0.0,0.0\n2,1,1\n2,2,2\n")
+put("csv", "words.csv", "animal,x,y\ncat,0.1,0.2\ndog,0.3,0.4\ncat,0.5,0.6\ndog,0.7,0.8\n")
+put("csv", "rgb_1x1.csv", "0,1,2,3\n1,4,5,6\n0,7,8,9\n1,10,11,12\n")
+put("csv", "crlf_blank.csv", "0,1,2\r\n\r\n1,3,4\r\n0,5,6\r\n1,7,8\r\n")
+put("csv", "err_ragged.csv", "0,1,2\n1,3\n")
+put("csv", "err_nan.csv", "0,nan,1\n1,inf,2\n")
+put("csv", "err_range.csv", "0,1,2,3,999\n1,4,5,6,7\n")
+put("csv", "err_text_value.csv", "0,1,abc\n1,2,3\n")
+put("csv", "err_empty.csv", "")
+put("csv", "err_header_only.csv", "label,x,y\n")
+
+# --- gzip / DEFLATE --------------------------------------------------------------------------------
+text = b"the quick brown fox jumps over the lazy dog " * 20
+put("gzip", "dynamic.gz", gz(text))
+put("gzip", "fixed.gz", gzip.compress(b"abcabcabcabc", compresslevel=1, mtime=0))
+put("gzip", "stored.gz", gz(os.urandom(0) + bytes(range(256))))  # incompressible: stored block
+put("gzip", "empty.gz", gz(b""))
+put("gzip", "two_members.gz", gz(b"first ") + gz(b"second"))
+header_fields = bytearray(gz(b"with name and comment"))
+header_fields[3] = 0x18  # FNAME | FCOMMENT, both zero-terminated after the 10-byte header
+header_fields[10:10] = b"file.txt\x00a comment\x00"
+put("gzip", "fname_fcomment.gz", bytes(header_fields))
+bad_crc = bytearray(gz(text))
+bad_crc[-8] ^= 0xFF
+put("gzip", "err_crc.gz", bytes(bad_crc))
+put("gzip", "err_truncated.gz", gz(text)[:-12])
+put("gzip", "raw_dynamic.deflate", raw_deflate(text))
+put("gzip", "raw_huffman_only.deflate", raw_deflate(text, 9, zlib.Z_HUFFMAN_ONLY))
+put("gzip", "raw_rle.deflate", raw_deflate(b"\x00" * 3000, 9, zlib.Z_RLE))
+put("gzip", "err_block_type3.deflate", b"\x07\x00")
+
+# --- packed subset ---------------------------------------------------------------------------------
+def packed(n_train, n_test, h, w, c, names, set_name=b"mini"):
+    k = len(names)
+    names_b = b"\n".join(names)
+    hdr = b"CNNPACK1" + struct.pack("<8I", n_train, n_test, h, w, c, k, len(set_name), len(names_b))
+    tl = bytes(i % k for i in range(n_train))
+    sl = bytes((i + 1) % k for i in range(n_test))
+    px = bytes((i * 13) % 256 for i in range((n_train + n_test) * h * w * c))
+    return hdr + set_name + names_b + tl + sl + px
+
+
+p = packed(6, 3, 2, 2, 1, [b"shirt", b"shoe", b"bag"])
+put("packed", "valid.bin", p)
+put("packed", "valid.bin.gz", gz(p))
+put("packed", "rgb.bin", packed(2, 1, 1, 2, 3, [b"a", b"b"]))
+put("packed", "err_truncated.bin", p[:-3])
+put("packed", "err_magic.bin", b"CNNPACK2" + p[8:])
+put("packed", "err_huge.bin", b"CNNPACK1" + struct.pack("<8I", 200001, 1, 256, 256, 3, 10, 0, 0))
+put("packed", "err_label.bin", packed(2, 1, 1, 1, 1, [b"a"])[:-5] + b"\x07\x00\x00\x01\x02")
