@@ -263,6 +263,11 @@ TEST_CASE("spec errors: one message with line, column and hint per class") {
   expect_error("input 100000x1x1\nrelu\n", 1, 7, "too large");
   // pool padding of more than half the window
   expect_error("input 28x28x1\nmaxpool k2 p2\n", 2, 12, "more than half");
+  // names from other libraries are suggested, never accepted
+  expect_error("input 28x28x1\nLinear 10\n", 2, 1, "unknown layer 'Linear'");
+  CHECK(run("input 28x28x1\nLinear 10\n").err.hint.rfind("did you mean `dense`?", 0) == 0);
+  CHECK(run("input 28x28x1\nconv2d 6 k5\n").err.hint.find("`conv`") != std::string::npos);
+  expect_error("input 28x28x1\nmaxpool k3 s2 same\n", 2, 15, "pools have no 'same' padding");
   // SpecError::to_string carries place, cause and hint
   Result r = run("input 28x28x1\nrelux\n");
   CHECK(r.err.to_string().rfind("line 2, column 1: unknown layer 'relux' (hint: ", 0) == 0);
@@ -354,6 +359,13 @@ TEST_CASE("spec: random and mutated texts never crash and errors have a place") 
   CHECK(failed > 50);
 }
 
+TEST_CASE("spec: model_description reads the leading comment lines") {
+  CHECK(model_description("# LeNet-5\n#   on 28x28\n#\ninput 28x28x1\n# not this\n") ==
+        "LeNet-5\n  on 28x28\n");
+  CHECK(model_description("input 1x1x2\n# late\n") == "");
+  CHECK(model_description("") == "");
+}
+
 TEST_CASE("spec: the presets parse, and their numbers are the notes'") {
   struct Preset { const char* name; int64_t params; };
   const Preset presets[] = {{"lenet5", 61706}, {"rf-example", -1}, {"alexnet-conv1", 34944},
@@ -369,6 +381,7 @@ TEST_CASE("spec: the presets parse, and their numbers are the notes'") {
     while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
     std::fclose(f);
     CHECK(text.rfind("# ", 0) == 0);  // starts with its description
+    CHECK(model_description(text).size() > 40);
     Result r = run(text);
     REQUIRE_MESSAGE(r.ok, r.err.to_string());
     if (p.params >= 0) CHECK(r.info.total_params == p.params);

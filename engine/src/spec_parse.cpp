@@ -397,6 +397,17 @@ class Parser {
       std::vector<std::string> words = {"input"};
       for (const KeywordEntry& e : kKeywords) words.push_back(e.word);
       std::string c = closest(kw, words);
+      // Names learners bring from PyTorch and Keras, suggested (never accepted silently).
+      static const char* const kForeign[][2] = {
+          {"conv2d", "conv"},        {"convolution", "conv"},   {"linear", "dense"},
+          {"fullyconnected", "dense"}, {"maxpool2d", "maxpool"}, {"maxpooling2d", "maxpool"},
+          {"pool", "maxpool"},       {"avgpool2d", "avgpool"},  {"averagepooling2d", "avgpool"},
+          {"globalavgpool", "gap"},  {"adaptiveavgpool2d", "gap"}, {"globalaveragepooling2d", "gap"},
+          {"bn", "batchnorm"},       {"batchnorm2d", "batchnorm"}, {"batchnormalization", "batchnorm"},
+          {"lrelu", "leakyrelu"},    {"leaky_relu", "leakyrelu"}, {"drop", "dropout"},
+          {"logsoftmax", "softmax"}, {"in", "input"},           {"inputs", "input"}};
+      for (const auto& f : kForeign)
+        if (kw == f[0]) c = f[1];
       std::string hint = c.empty() ? std::string() : "did you mean `" + c + "`? ";
       hint += "layers are: conv, maxpool, avgpool, gap, dense (or fc), flatten, relu, leakyrelu, "
               "sigmoid, tanh, softmax, dropout, batchnorm";
@@ -410,7 +421,7 @@ class Parser {
       return fail(st.line, t.column,
                   std::string(what) + " given twice (first at column " + std::to_string(first_col) +
                       ")",
-                  std::string("keep only one ") + what + " option", index);
+                  "keep only one of them", index);
     };
     const std::string name = layer_kind_name(l.kind);
     for (size_t ti = 1; ti < st.tokens.size(); ++ti) {
@@ -422,6 +433,14 @@ class Parser {
         if (help.empty())
           return fail(st.line, t.column, "`" + name + "` takes no options, but got " + quote(t.text),
                       "remove " + quote(t.text), index);
+        if (is_pool && (o == "same" || o == "valid" || o == "full"))
+          return fail(st.line, t.column, "pools have no " + quote(t.text) + " padding",
+                      "give the padding on each side as pP (at most half the window), e.g. "
+                      "`maxpool k3 s2 p1`; without pP there is none",
+                      index);
+        if (is_pool && o[0] == 'd' && (o.size() == 1 || is_digit(o[1])))
+          return fail(st.line, t.column, "pools have no dilation (" + quote(t.text) + ")",
+                      "remove it; pools take kK, sS and pP", index);
         std::vector<std::string> words;
         if (is_conv) words = {"same", "valid", "full", "nobias"};
         if (is_dense) words = {"nobias"};
@@ -555,6 +574,27 @@ std::string pair_text(char letter, int a, int b) {
 }
 
 }  // namespace
+
+std::string model_description(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = text.find('\n', i);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view ln = text.substr(i, end - i);
+    size_t a = 0;
+    while (a < ln.size() && is_space(ln[a])) ++a;
+    ln = ln.substr(a);
+    if (ln.empty() || ln[0] != '#') break;
+    ln = ln.substr(1);
+    if (!ln.empty() && ln[0] == ' ') ln = ln.substr(1);
+    while (!ln.empty() && is_space(ln.back())) ln = ln.substr(0, ln.size() - 1);
+    if (!out.empty()) out += '\n';
+    out += ln;
+    i = end + 1;
+  }
+  return out;
+}
 
 bool parse_model(std::string_view text, ModelSpec* out, SpecError* err) {
   Parser p(err);

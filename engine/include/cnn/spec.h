@@ -72,6 +72,9 @@ bool parse_model(std::string_view text, ModelSpec* out, SpecError* err);
 // Canonical text of one layer ("conv 6 k5 p2") and of a whole model, one layer per line, or on one
 // line separated by "; " (the form used in links). parse_model(model_to_text(m)) gives back m.
 std::string layer_to_text(const LayerSpec& l);
+// The `#` comment lines at the top of a model text, without the `#` and one following space,
+// joined with newlines: a preset's description. Empty when the text does not start with one.
+std::string model_description(std::string_view text);
 std::string model_to_text(const ModelSpec& m, bool one_line = false);
 
 // Padding actually applied on each side once the input size is known (`same` puts the extra
