@@ -110,6 +110,12 @@ TEST_CASE("net: refuses what it cannot build, with messages") {
   network_forward(&net, x, 2, true);
   int32_t bad[2] = {0, 3};
   CHECK(std::isnan(network_loss(&net, bad, nullptr)));
+  // More samples than the buffers hold: refused, not clamped.
+  float x3[12] = {0};
+  CHECK(network_forward(&net, x3, 3, true) == nullptr);
+  CHECK(net.batch == 0);
+  int32_t good[3] = {0, 1, 2};
+  CHECK(std::isnan(network_loss(&net, good, nullptr)));
 }
 
 TEST_CASE("net: forward equals the layer functions chained by hand; loss and accuracy") {

@@ -26,15 +26,11 @@ static bool last_is(const ModelSpec& m, LayerKind k) { return !m.layers.empty() 
 LossKind default_loss(const ModelSpec& m) {
   if (last_is(m, LayerKind::softmax)) return LossKind::cross_entropy;
   if (last_is(m, LayerKind::sigmoid)) {
-    // One output: the sigmoid is a binary classifier's probability. The output count needs the
-    // analysis; without it, trust a preceding dense 1.
-    for (int i = int(m.layers.size()) - 2; i >= 0; --i) {
-      const LayerSpec& l = m.layers[size_t(i)];
-      if (l.kind == LayerKind::dense || l.kind == LayerKind::conv) {
-        if (l.kind == LayerKind::dense && l.units == 1) return LossKind::binary_cross_entropy;
-        break;
-      }
-    }
+    // One output: the sigmoid is a binary classifier's probability.
+    ModelInfo info;
+    SpecError se;
+    if (analyze_model(m, &info, &se) && !info.layers.empty() && info.layers.back().out.size() == 1)
+      return LossKind::binary_cross_entropy;
   }
   return LossKind::quadratic;
 }
@@ -161,7 +157,6 @@ bool network_build(Network* net, const ModelSpec& m, int max_batch, std::string*
     n.workspace.assign(size_t(ws), 0.0f);
     n.dl_dp.assign(size_t(max_batch * n.out_size()), 0.0f);
     n.loss = default_loss(m);
-    if (n.loss == LossKind::binary_cross_entropy && n.out_size() != 1) n.loss = LossKind::quadratic;
   } catch (const std::bad_alloc&) {
     return fail("out of memory while allocating " + mib(need) + " for this network: use a smaller batch or a smaller model");
   }
@@ -280,11 +275,14 @@ static void layer_forward(Network* net, int i, int n, bool training) {
 }
 
 const float* network_forward(Network* net, const float* x, int n, bool training) {
-  if (n > net->max_batch) n = net->max_batch;  // callers check; never write past the buffers
+  net->fused_last = false;
+  if (n < 1 || n > net->max_batch || net->acts.empty()) {
+    net->batch = 0;  // network_loss then returns NaN, backward does nothing
+    return nullptr;
+  }
   net->batch = n;
   net->training = training;
-  net->fused_last = false;
-  std::memcpy(net->acts[0].data(), x, sizeof(float) * size_t(n * net->info.input.size()));
+  if (x != net->acts[0].data()) std::memcpy(net->acts[0].data(), x, sizeof(float) * size_t(n * net->info.input.size()));
   for (int i = 0; i < net->num_layers(); ++i) layer_forward(net, i, n, training);
   return net->acts.back().data();
 }
@@ -293,6 +291,7 @@ const float* network_forward(Network* net, const float* x, int n, bool training)
 
 float network_loss(Network* net, const int32_t* labels, const float* targets) {
   const int L = net->num_layers(), n = net->batch;
+  if (n < 1) return NAN;
   const int k = int(net->out_size());
   const float* p = net->acts[size_t(L)].data();
   float* dp = net->dl_dp.data();
@@ -388,6 +387,7 @@ static void backward_from(Network* net, int top, bool want_input_grad, bool para
 
 void network_backward(Network* net, bool want_input_grad) {
   const int L = net->num_layers();
+  if (net->batch < 1) return;
   backward_from(net, net->fused_last ? L - 1 : L, want_input_grad, true);
 }
 

@@ -102,13 +102,16 @@ bool network_set_loss(Network* net, LossKind k, std::string* err);
 void network_init(Network* net, uint64_t seed);
 
 // Forward pass of n <= max_batch samples (x: n x C x H x W). training: dropout active, batchnorm
-// uses (and updates the running averages from) batch statistics. Returns acts.back().
+// uses (and updates the running averages from) batch statistics. Returns acts.back(), or nullptr
+// (and batch = 0) when n is not in 1..max_batch: the buffers were sized for max_batch.
 const float* network_forward(Network* net, const float* x, int n, bool training);
 
 // Mean loss over the batch of the last forward. labels: n class indices (cross-entropy; binary
 // cross-entropy takes labels 0/1 when targets is null). targets: n x out_size floats (quadratic;
 // when null, the one-hot encoding of labels is the target). Writes dL/d(output) into dacts.back()
 // and dl_dp (1/n included), or with fused_last set, the fused gradient into dacts[L-1].
+// Returns NaN when there was no valid forward, or labels are needed and missing or out of range
+// (class labels in 0..outputs-1; 0/1 for binary cross-entropy).
 float network_loss(Network* net, const int32_t* labels, const float* targets);
 
 void network_zero_grad(Network* net);  // one memset of the grads arena
