@@ -3,10 +3,12 @@
 // test that no text crashes the parser or the analysis.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "cnn/net.h"
 #include "cnn/rng.h"
 #include "cnn/spec.h"
 
@@ -387,5 +389,57 @@ TEST_CASE("spec: the presets parse, and their numbers are the notes'") {
     if (p.params >= 0) CHECK(r.info.total_params == p.params);
     if (std::string(p.name) == "rf-example") CHECK(r.info.layers[2].rf.size[0] == 13);
     if (std::string(p.name) == "alexnet-conv1") CHECK(r.info.layers.back().out.size() == 69984);
+  }
+}
+
+// The analytic receptive field against the engine: with random weights and no activation that can
+// zero a gradient (tanh, avgpool), the input pixels with a nonzero gradient for one unit are
+// exactly the field, [centre - (size-1)/2, centre + (size-1)/2] clipped to the image, where
+// centre = start + position*jump. Checks size, jump, start and the `same` padding split at once.
+
+TEST_CASE("spec: receptive fields equal the support of the engine's input gradient") {
+  const char* models[] = {
+      "input 32x32x1; conv 2 k5 s2; tanh; conv 2 k5",                  // the notes' example, 13
+      "input 23x21x2; conv 3 k3 same; avgpool k2; conv 2 k3 s2 same",  // same, odd splits
+      "input 20x20x1; conv 2 k3 d2 p1; avgpool k3 s2 p1; conv 2 k2x3 s1x2 p1x0",
+      "input 17x17x1; conv 2 k4 s3 full; tanh; conv 1 k2",
+  };
+  for (const char* text : models) {
+    CAPTURE(text);
+    Network net;
+    std::string err;
+    REQUIRE_MESSAGE(network_build_from_text(&net, text, 1, &err), err);
+    network_init(&net, 7);
+    const Shape in = net.info.input;
+    std::vector<float> x(size_t(in.size()));
+    Rng rng(3);
+    for (float& v : x) v = rng.uniform(-1.0f, 1.0f);
+    const int L = net.num_layers();
+    const Shape out = net.info.layers[size_t(L - 1)].out;
+    const ReceptiveField& rf = net.info.layers[size_t(L - 1)].rf;
+    // A few units: first, last, and one in the middle of channel 0.
+    const int rows[] = {0, out.h / 2, out.h - 1}, cols[] = {0, out.w / 2, out.w - 1};
+    for (int u = 0; u < 3; ++u) {
+      int r = rows[u], c = cols[u];
+      CAPTURE(r);
+      CAPTURE(c);
+      std::vector<float> g;
+      REQUIRE(network_unit_input_gradient(&net, x.data(), L, int64_t(r) * out.w + c, &g, &err));
+      int lo[2] = {1 << 30, 1 << 30}, hi[2] = {-1, -1};
+      for (int ch = 0; ch < in.c; ++ch)
+        for (int i = 0; i < in.h; ++i)
+          for (int j = 0; j < in.w; ++j)
+            if (g[size_t((int64_t(ch) * in.h + i) * in.w + j)] != 0.0f) {
+              lo[0] = std::min(lo[0], i); hi[0] = std::max(hi[0], i);
+              lo[1] = std::min(lo[1], j); hi[1] = std::max(hi[1], j);
+            }
+      const int pos[2] = {r, c}, dim[2] = {in.h, in.w};
+      for (int a = 0; a < 2; ++a) {
+        double centre = rf.start[a] + double(pos[a]) * double(rf.jump[a]);
+        double first = centre - double(rf.size[a] - 1) / 2.0, last = centre + double(rf.size[a] - 1) / 2.0;
+        CHECK(lo[a] == int(std::max(0.0, first)));
+        CHECK(hi[a] == int(std::min(double(dim[a] - 1), last)));
+      }
+    }
   }
 }
