@@ -256,6 +256,8 @@ void trainer_reset(Trainer* t) {
   t->eval_pending = false;
 }
 
+static void take_snapshot(Trainer* t);
+
 bool trainer_update_config(Trainer* t, const TrainConfig& cfg, std::string* err) {
   if (!t->net) return fail(err, "trainer: not set up");
   if (!train_config_check(cfg, err)) return false;
@@ -268,7 +270,9 @@ bool trainer_update_config(Trainer* t, const TrainConfig& cfg, std::string* err)
   t->cfg = cfg;
   if (new_kind) {
     optimizer_init(&t->opt, optim_config(cfg), int64_t(t->net->params.size()));
-    t->have_snapshot = false;  // the snapshot's optimizer state belongs to the old optimizer
+    // The old snapshot's optimizer state belongs to the old optimizer: the current weights (all
+    // finite, every update was checked) with the fresh state become the point to return to.
+    if (t->have_snapshot) take_snapshot(t);
   } else {
     int64_t steps = t->opt.t;
     double p1 = t->opt.beta1_pow, p2 = t->opt.beta2_pow;
@@ -366,8 +370,11 @@ static void on_fault(Trainer* t, FaultKind kind, float loss, float lr) {
   float lower = lr / 10.0f;
   t->message = what + fmt(" at step %g", double(s)) + ": training paused and " + kept +
                ". The steps were too large: the learning rate " + lr_text(lr) +
-               " is most likely too high for this model. Try " + lr_text(lower) +
-               " (10x lower), then resume or reset.";
+               " is most likely too high for this model" +
+               (t->cfg.weight_decay >= 0.1f
+                    ? " (and the weight decay " + lr_text(t->cfg.weight_decay) + " is unusually large)"
+                    : std::string()) +
+               ". Try " + lr_text(lower) + " (10x lower), then resume or reset.";
 }
 
 static void schedule_eval(Trainer* t) {

@@ -1,9 +1,322 @@
-// cnn-sandbox train: placeholder until its issue lands; says so instead of pretending.
+// cnn-sandbox train: trains a model text file on a named dataset with the engine's Trainer (the
+// same code the page runs every frame), prints one line per epoch and ends with one JSON line.
+// With --json, the per-epoch lines go to stderr so stdout holds only the JSON.
+// Exit status: 0 trained, 2 bad arguments or input (message on stderr), 1 training stopped on a
+// numerical fault (the JSON line is still printed, with "diverged": true and the message).
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "cnn/data.h"
+#include "cnn/kernels.h"
+#include "cnn/net.h"
+#include "cnn/optim.h"
+#include "cnn/spec.h"
+#include "cnn/train.h"
 #include "commands.h"
 
-int cmd_train(int, char**) {
-  std::fprintf(stderr, "cnn-sandbox train: not built yet in this version\n");
-  return 1;
+namespace {
+
+void train_usage(FILE* f) {
+  std::fprintf(f,
+      "usage: cnn-sandbox train --model FILE --data NAME [options]\n"
+      "  Trains the model on the dataset (minibatch steps, one update each), evaluates on the test\n"
+      "  split after every epoch and prints a final JSON line with test_accuracy, test_loss,\n"
+      "  train_loss, epochs, seconds and samples_per_second.\n"
+      "\n"
+      "  --model FILE         model text (see assets/presets/), '-' for standard input\n"
+      "  --data NAME          a generated set (spirals, circles, xor, blobs, shapes, bars, digits,\n"
+      "                       bar-angle, blob-center) or fashion-mnist\n"
+      "  --data-dir DIR       folder of the Fashion-MNIST IDX files (default: %s)\n"
+      "  --epochs N           passes over the training split (default 1)\n"
+      "  --batch N            samples per step (default 32)\n"
+      "  --optimizer NAME     sgd | momentum | adam (default adam)\n"
+      "  --lr X               learning rate (default 0.001)\n"
+      "  --momentum X         for momentum (default 0.9)      --nesterov   Nesterov momentum\n"
+      "  --weight-decay X     L2 coefficient added to the gradient (default 0)\n"
+      "  --schedule NAME      constant | step | cosine (default constant)\n"
+      "  --step-epochs N      step schedule: decay every N epochs (default 1)\n"
+      "  --gamma X            step schedule: factor (default 0.1)\n"
+      "  --augment            random shifts (and flips where the set allows them)\n"
+      "  --seed N             weights, shuffling, generated data (default 1)\n"
+      "  --limit-train N      use the first N training samples (generated sets: generate N)\n"
+      "  --limit-test N       use the first N test samples (generated sets: generate N)\n"
+      "  --save FILE          write the trained weights (format below)\n"
+      "  --json               per-epoch lines to stderr; stdout is the JSON line only\n"
+      "  --kernels simd|reference   compute kernels (default simd: %s)\n"
+      "\n"
+      "  Weights file (--save), little-endian: the 8 bytes \"CNNSBW01\", u32 format version (1),\n"
+      "  u32 length and the model text (canonical, one layer per line), u64 parameter count,\n"
+      "  the float32 parameters in the engine's arena order, u64 FNV-1a 64 checksum of all\n"
+      "  preceding bytes.\n",
+      CNN_FASHION_MNIST_DIR, cnn::simd_isa_name());
+}
+
+int bad(const std::string& msg) {
+  std::fprintf(stderr, "cnn-sandbox train: %s\n", msg.c_str());
+  return 2;
+}
+
+bool parse_int(const char* s, long long lo, long long hi, long long* out) {
+  if (!s || !*s) return false;
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(s, &end, 10);
+  if (errno || *end != 0 || v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+bool parse_float(const char* s, double* out) {
+  if (!s || !*s) return false;
+  errno = 0;
+  char* end = nullptr;
+  double v = std::strtod(s, &end);
+  if (errno || *end != 0 || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
+bool read_text(const std::string& path, std::string* out, std::string* err) {
+  if (path == "-") {
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) out->append(buf, n);
+    return true;
+  }
+  std::vector<uint8_t> bytes;
+  if (!cnn::read_file_bytes(path, &bytes, err, size_t(16) << 20)) return false;
+  out->assign(bytes.begin(), bytes.end());
+  return true;
+}
+
+// A float32 as the shortest decimal that reads back as the same float (0.001, not 0.0010000000474974513).
+double f32(float f) {
+  char buf[32];
+  for (int digits = 6; digits <= 9; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, double(f));
+    if (std::strtof(buf, nullptr) == f) break;
+  }
+  return std::strtod(buf, nullptr);
+}
+
+uint64_t fnv1a(const std::vector<uint8_t>& b) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (uint8_t c : b) { h ^= c; h *= 0x100000001b3ULL; }
+  return h;
+}
+
+void put_u32(std::vector<uint8_t>* b, uint32_t v) {
+  for (int i = 0; i < 4; ++i) b->push_back(uint8_t(v >> (8 * i)));
+}
+void put_u64(std::vector<uint8_t>* b, uint64_t v) {
+  for (int i = 0; i < 8; ++i) b->push_back(uint8_t(v >> (8 * i)));
+}
+
+bool save_weights(const std::string& path, const cnn::Network& net, std::string* err) {
+  std::vector<uint8_t> b;
+  const char magic[8] = {'C', 'N', 'N', 'S', 'B', 'W', '0', '1'};
+  b.insert(b.end(), magic, magic + 8);
+  put_u32(&b, 1);
+  std::string text = cnn::model_to_text(net.spec);
+  put_u32(&b, uint32_t(text.size()));
+  b.insert(b.end(), text.begin(), text.end());
+  put_u64(&b, uint64_t(net.params.size()));
+  for (float f : net.params) {
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    put_u32(&b, u);
+  }
+  put_u64(&b, fnv1a(b));
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) { *err = "cannot write '" + path + "': " + std::strerror(errno); return false; }
+  bool ok = std::fwrite(b.data(), 1, b.size(), f) == b.size();
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok) *err = "writing '" + path + "' failed (disk full?)";
+  return ok;
+}
+
+}  // namespace
+
+int cmd_train(int argc, char** argv) {
+  std::string model_path, data_name, data_dir, save_path;
+  cnn::TrainConfig cfg;
+  cfg.optimizer = cnn::OptimizerKind::adam;
+  cfg.lr = 0.001f;
+  cfg.epochs = 1;
+  cfg.batch = 32;
+  cfg.eval_limit = 0;  // evaluate on the whole (limited) test split
+  long long limit_train = 0, limit_test = 0;
+  bool json_only = false;
+  cnn::KernelSet kernels = cnn::KernelSet::simd;
+
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&](const char** out) -> bool {
+      if (i + 1 >= argc) return false;
+      *out = argv[++i];
+      return true;
+    };
+    const char* v = nullptr;
+    long long n = 0;
+    double x = 0;
+    if (a == "-h" || a == "--help") { train_usage(stdout); return 0; }
+    else if (a == "--json") json_only = true;
+    else if (a == "--nesterov") cfg.nesterov = true;
+    else if (a == "--augment") cfg.augment = true;
+    else if (a == "--model" || a == "--data" || a == "--data-dir" || a == "--save") {
+      if (!value(&v)) return bad(a + " needs a value");
+      (a == "--model" ? model_path : a == "--data" ? data_name : a == "--data-dir" ? data_dir : save_path) = v;
+    } else if (a == "--epochs" || a == "--batch" || a == "--seed" || a == "--limit-train" ||
+               a == "--limit-test" || a == "--step-epochs") {
+      if (!value(&v)) return bad(a + " needs a whole number");
+      const long long hi = a == "--seed" ? 0x7fffffffffffffffLL : a == "--batch" ? 4096 : 100000000;
+      const long long lo = (a == "--limit-train" || a == "--limit-test" || a == "--seed") ? 0 : 1;
+      if (!parse_int(v, lo, hi, &n))
+        return bad(a + ": '" + v + "' is not a whole number in " + std::to_string(lo) + ".." + std::to_string(hi));
+      if (a == "--epochs") cfg.epochs = int(n);
+      else if (a == "--batch") cfg.batch = int(n);
+      else if (a == "--seed") cfg.seed = uint64_t(n);
+      else if (a == "--limit-train") limit_train = n;
+      else if (a == "--limit-test") limit_test = n;
+      else cfg.schedule.step_epochs = int(n);
+    } else if (a == "--lr" || a == "--momentum" || a == "--weight-decay" || a == "--gamma") {
+      if (!value(&v)) return bad(a + " needs a number");
+      if (!parse_float(v, &x)) return bad(a + ": '" + v + "' is not a number");
+      if (a == "--lr") cfg.lr = float(x);
+      else if (a == "--momentum") cfg.momentum = float(x);
+      else if (a == "--weight-decay") cfg.weight_decay = float(x);
+      else cfg.schedule.gamma = float(x);
+    } else if (a == "--optimizer") {
+      if (!value(&v)) return bad("--optimizer needs sgd, momentum or adam");
+      if (!cnn::optimizer_from_name(v, &cfg.optimizer))
+        return bad(std::string("--optimizer: '") + v + "' is not one of sgd, momentum, adam");
+    } else if (a == "--schedule") {
+      if (!value(&v)) return bad("--schedule needs constant, step or cosine");
+      if (!cnn::schedule_from_name(v, &cfg.schedule.kind))
+        return bad(std::string("--schedule: '") + v + "' is not one of constant, step, cosine");
+    } else if (a == "--kernels") {
+      if (!value(&v)) return bad("--kernels needs simd or reference");
+      if (!std::strcmp(v, "simd")) kernels = cnn::KernelSet::simd;
+      else if (!std::strcmp(v, "reference")) kernels = cnn::KernelSet::reference;
+      else return bad(std::string("--kernels: '") + v + "' is not simd or reference");
+    } else {
+      return bad("unknown option '" + a + "' (see: cnn-sandbox train --help)");
+    }
+  }
+  if (model_path.empty()) return bad("--model FILE is required (for example assets/presets/lenet5.txt)");
+  if (data_name.empty()) return bad("--data NAME is required (for example digits or fashion-mnist)");
+  std::string err;
+  if (!cnn::train_config_check(cfg, &err)) return bad(err);
+  cnn::set_kernel_set(kernels);
+
+  // Model.
+  std::string text;
+  if (!read_text(model_path, &text, &err)) return bad(err);
+  cnn::ModelSpec spec;
+  cnn::ModelInfo info;
+  cnn::SpecError serr;
+  if (!cnn::parse_and_analyze(text, &spec, &info, &serr))
+    return bad(model_path + ": " + serr.to_string());
+
+  // Data.
+  cnn::DataOptions dopt;
+  dopt.seed = cfg.seed;
+  dopt.data_dir = data_dir;
+  bool needs_files = false;
+  bool known = false;
+  for (const cnn::DatasetInfo& di : cnn::dataset_list())
+    if (di.name == data_name) { known = true; needs_files = di.needs_files; }
+  if (known && !needs_files) {
+    dopt.n_train = int(limit_train);
+    dopt.n_test = int(limit_test);
+  } else {
+    dopt.limit_train = int(limit_train);
+    dopt.limit_test = int(limit_test);
+  }
+  const double t_load = cnn::now_ms();
+  cnn::Dataset data;
+  if (!cnn::dataset_make(data_name, dopt, &data, &err)) return bad(err);
+  FILE* progress = json_only ? stderr : stdout;
+  std::fprintf(progress, "data %s: %lld train, %lld test samples of %dx%dx%d (%.1f s to load)\n",
+               data.name.c_str(), (long long)data.n_train(), (long long)data.n_test(), data.shape.h,
+               data.shape.w, data.shape.c, (cnn::now_ms() - t_load) / 1000.0);
+
+  cnn::Network net;
+  if (!cnn::network_build(&net, spec, cfg.batch, &err)) return bad(model_path + ": " + err);
+  cnn::Trainer tr;
+  if (!cnn::trainer_setup(&tr, &net, &data, cfg, &err)) return bad(err);
+  std::fprintf(progress, "model %s: %lld parameters; %s, lr %g, batch %d, %d epochs of %lld steps; kernels %s\n",
+               model_path.c_str(), (long long)net.params.size(), cnn::optimizer_name(cfg.optimizer),
+               double(cfg.lr), cfg.batch, cfg.epochs, (long long)tr.steps_per_epoch,
+               kernels == cnn::KernelSet::simd ? cnn::simd_isa_name() : "reference");
+  std::fflush(progress);
+
+  // Train, one epoch at a time, printing each evaluation point as it appears.
+  const double t0 = cnn::now_ms();
+  size_t printed = 0;
+  while (!tr.finished && tr.fault == cnn::FaultKind::none) {
+    if (cnn::trainer_step(&tr, 1) == 0) break;
+    const cnn::TrainHistory& h = tr.history;
+    while (printed < h.test_loss.size()) {
+      std::string acc;
+      if (!h.test_acc.empty()) {
+        char b[96];
+        std::snprintf(b, sizeof b, " acc %.4f", double(h.train_acc[printed]));
+        acc = b;
+      }
+      std::fprintf(progress, "epoch %d/%d  train loss %.4f%s  test loss %.4f", int(h.eval_epoch[printed] + 0.5),
+                   cfg.epochs, double(h.train_loss[printed]), acc.c_str(), double(h.test_loss[printed]));
+      if (!h.test_acc.empty()) std::fprintf(progress, " acc %.4f", double(h.test_acc[printed]));
+      std::fprintf(progress, "  %.1f s  %.0f samples/s\n", (cnn::now_ms() - t0) / 1000.0, tr.samples_per_second);
+      std::fflush(progress);
+      ++printed;
+    }
+  }
+  const double seconds = (cnn::now_ms() - t0) / 1000.0;
+  const bool diverged = tr.fault != cnn::FaultKind::none;
+  if (diverged) std::fprintf(stderr, "cnn-sandbox train: %s\n", tr.message.c_str());
+
+  using nlohmann::json;
+  json j;
+  const cnn::TrainHistory& h = tr.history;
+  const cnn::EvalResult& e = tr.last_eval;
+  j["model"] = model_path;
+  j["data"] = data.name;
+  j["n_train"] = data.n_train();
+  j["n_test"] = data.n_test();
+  j["optimizer"] = cnn::optimizer_name(cfg.optimizer);
+  j["lr"] = f32(cfg.lr);
+  j["batch"] = cfg.batch;
+  j["seed"] = cfg.seed;
+  j["kernels"] = kernels == cnn::KernelSet::simd ? cnn::simd_isa_name() : "reference";
+  j["epochs"] = tr.epoch;
+  j["steps"] = tr.step;
+  j["test_loss"] = e.n > 0 ? json(f32(e.loss)) : json(nullptr);
+  if (e.classification) j["test_accuracy"] = e.n > 0 ? json(f32(e.accuracy)) : json(nullptr);
+  j["train_loss"] = h.train_loss.empty() ? json(nullptr) : json(f32(h.train_loss.back()));
+  if (e.classification && !h.train_acc.empty()) j["train_accuracy"] = f32(h.train_acc.back());
+  j["final_step_loss"] = h.loss.empty() ? json(nullptr) : json(f32(h.loss.back()));
+  j["seconds"] = seconds;
+  j["train_seconds"] = tr.train_ms / 1000.0;
+  j["samples_per_second"] = tr.samples_per_second;
+  j["diverged"] = diverged;
+  if (diverged) j["message"] = tr.message;
+
+  if (!save_path.empty()) {
+    if (!save_weights(save_path, net, &err)) {
+      std::printf("%s\n", j.dump().c_str());
+      return bad(err);
+    }
+    j["saved"] = save_path;
+  }
+  std::printf("%s\n", j.dump().c_str());
+  return diverged ? 1 : 0;
 }
