@@ -27,6 +27,7 @@ apt_packages=(
   doctest-dev nlohmann-json3-dev libglfw3-dev libgl-dev
   chromium fonts-dejavu-core
   dataset-fashion-mnist
+  python3-torch   # PyTorch 1.13 for /usr/bin/python3: the referee of tests/pytorch/crosscheck.py
   dpkg-dev
 )
 missing=()

@@ -5,3 +5,4 @@
 int cmd_summary(int argc, char** argv);  // cmd_summary.cpp
 int cmd_train(int argc, char** argv);    // cmd_train.cpp
 int cmd_bench(int argc, char** argv);    // cmd_bench.cpp
+int cmd_export(int argc, char** argv);   // cmd_export.cpp (and its hidden --dump, cmd_dump.cpp)

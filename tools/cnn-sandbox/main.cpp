@@ -15,6 +15,7 @@ static void usage(FILE* f) {
                "  summary [--json] FILE|-     shapes, parameters, receptive fields and cost of a model\n"
                "  train --model FILE --data NAME [...]   train and evaluate (see: train --help)\n"
                "  bench --model FILE [...] | --gemm      measure speed (see: bench --help)\n"
+               "  export --pytorch --model FILE [--weights FILE] -o OUT.py   a PyTorch script of the model\n"
                "\n"
                "engine: SIMD kernels for %s\n",
                cnn::simd_isa_name());
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   if (!std::strcmp(cmd, "summary")) return cmd_summary(argc - 1, argv + 1);
   if (!std::strcmp(cmd, "train")) return cmd_train(argc - 1, argv + 1);
   if (!std::strcmp(cmd, "bench")) return cmd_bench(argc - 1, argv + 1);
+  if (!std::strcmp(cmd, "export")) return cmd_export(argc - 1, argv + 1);
   std::fprintf(stderr, "cnn-sandbox: unknown command '%s'\n\n", cmd);
   usage(stderr);
   return 2;

@@ -1,0 +1,543 @@
+// The PyTorch exporter (export.h): writes a readable script whose nn.Module computes what our
+// Network computes, layer for layer, and the sandbox weights file it loads.
+//
+// Every choice below keeps one promise: the exported module, loaded with our weights, gives our
+// outputs and gradients (tests/pytorch/crosscheck.py measures it). Where PyTorch's defaults differ
+// from ours, the script spells out ours:
+// - padding: PyTorch's `padding=` is symmetric and, for pools, at most half the kernel. `same`
+//   with an even total puts the extra row/column at the bottom/right (Pad4), so those cases get an
+//   explicit nn.ZeroPad2d (conv, avgpool) or a -inf pad (maxpool: padded cells never win);
+// - a max-pool window entirely in the padding gives 0 in the sandbox (no input to take the max
+//   of), -inf in PyTorch: a small module maps it to 0;
+// - softmax on a sample that still has rows and columns normalizes all its C*H*W values together;
+// - average pooling counts padded cells (PyTorch's default count_include_pad=True), as ours does;
+// - batchnorm: eps 1e-5, momentum 0.1, unbiased running variance: PyTorch's defaults;
+// - dropout: inverted (kept units scaled by 1/(1-p)) in both.
+#include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+
+#include "cnn/export.h"
+#include "cnn/net.h"
+
+namespace cnn {
+
+namespace {
+
+std::string strf(const char* fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  return buf;
+}
+
+// "5" when both axes agree, "(5, 3)" otherwise (PyTorch takes either).
+std::string pair(int a, int b) { return a == b ? strf("%d", a) : strf("(%d, %d)", a, b); }
+
+std::string base64(const uint8_t* p, size_t n, size_t line_chars) {
+  static const char* tab = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve(n / 3 * 4 + n / 3 * 4 / line_chars + 8);
+  size_t col = 0;
+  for (size_t i = 0; i < n; i += 3) {
+    const uint32_t b0 = p[i], b1 = i + 1 < n ? p[i + 1] : 0, b2 = i + 2 < n ? p[i + 2] : 0;
+    const uint32_t v = (b0 << 16) | (b1 << 8) | b2;
+    char q[4] = {tab[(v >> 18) & 63], tab[(v >> 12) & 63], i + 1 < n ? tab[(v >> 6) & 63] : '=',
+                 i + 2 < n ? tab[v & 63] : '='};
+    out.append(q, 4);
+    col += 4;
+    if (col >= line_chars) { out += '\n'; col = 0; }
+  }
+  if (col) out += '\n';
+  return out;
+}
+
+// Tensor shape as PyTorch prints it for a batch of N: [N,C,H,W] or [N,C] when flat.
+std::string torch_shape(const Shape& s, bool flat) {
+  return flat ? strf("[N,%" PRId64 "]", s.size()) : strf("[N,%d,%d,%d]", s.c, s.h, s.w);
+}
+
+// Text inside a Python triple-quoted string: no backslash escapes, no closing quotes.
+std::string py_docstring_safe(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else out += c;
+  }
+  return out;
+}
+
+// Does some window of a pooling axis lie entirely in the padding? (in: input size, k kernel,
+// s stride, lo padding before, out: output size.)
+bool has_empty_window(int in, int k, int s, int lo, int out) {
+  for (int o = 0; o < out; ++o) {
+    const int first = o * s - lo, last = first + k - 1;
+    if (last < 0 || first >= in) return true;
+  }
+  return false;
+}
+
+// The layer after which the sandbox fuses its loss (cross-entropy after softmax, binary
+// cross-entropy after a one-output sigmoid), or -1.
+int fused_head(const ModelSpec& m, const ModelInfo& info) {
+  if (m.layers.empty()) return -1;
+  const int last = int(m.layers.size()) - 1;
+  if (m.layers[last].kind == LayerKind::softmax) return last;
+  if (m.layers[last].kind == LayerKind::sigmoid && info.layers[last].out.size() == 1) return last;
+  return -1;
+}
+
+struct WeightName {
+  std::string name;   // state_dict key
+  std::string shape;  // Python tuple
+  int64_t count = 0;
+};
+
+}  // namespace
+
+int64_t sandbox_weights_count(const ModelSpec& m, const ModelInfo& info) {
+  int64_t n = info.total_params;
+  for (size_t i = 0; i < m.layers.size(); ++i)
+    if (m.layers[i].kind == LayerKind::batchnorm) n += 2 * int64_t(info.layers[i].in.c);
+  return n;
+}
+
+std::vector<float> sandbox_weights(const Network& net) {
+  std::vector<float> out;
+  out.reserve(size_t(sandbox_weights_count(net.spec, net.info)));
+  for (int i = 0; i < net.num_layers(); ++i) {
+    const LayerParams& p = net.layer_params[i];
+    out.insert(out.end(), p.w, p.w + p.nw);
+    if (p.nb) out.insert(out.end(), p.b, p.b + p.nb);
+    if (net.spec.layers[i].kind == LayerKind::batchnorm) {
+      const LayerState& s = net.state[i];
+      out.insert(out.end(), s.running_mean.begin(), s.running_mean.end());
+      out.insert(out.end(), s.running_var.begin(), s.running_var.end());
+    }
+  }
+  return out;
+}
+
+bool load_sandbox_weights(Network* net, const float* w, int64_t count, std::string* err) {
+  const int64_t full = sandbox_weights_count(net->spec, net->info);
+  const int64_t params = int64_t(net->params.size());
+  if (count != full && count != params) {
+    if (err)
+      *err = strf("the weights hold %" PRId64 " floats but this model needs %" PRId64
+                  " (%" PRId64 " parameters%s): were they saved for another model?",
+                  count, full, params, full != params ? " + batchnorm running statistics" : "");
+    return false;
+  }
+  const bool with_stats = count == full;
+  int64_t at = 0;
+  for (int i = 0; i < net->num_layers(); ++i) {
+    LayerParams& p = net->layer_params[i];
+    if (p.nw) std::memcpy(p.w, w + at, size_t(p.nw) * sizeof(float));
+    at += p.nw;
+    if (p.nb) std::memcpy(p.b, w + at, size_t(p.nb) * sizeof(float));
+    at += p.nb;
+    if (with_stats && net->spec.layers[i].kind == LayerKind::batchnorm) {
+      LayerState& s = net->state[i];
+      for (float& v : s.running_mean) v = w[at++];
+      for (float& v : s.running_var) v = w[at++];
+    }
+  }
+  return true;
+}
+
+bool read_sandbox_weights_file(Network* net, const std::string& path, std::string* err) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    if (err) *err = "cannot open weights file '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  std::vector<float> w;
+  float buf[4096];
+  size_t got = 0, tail = 0;
+  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    w.insert(w.end(), buf, buf + got / sizeof(float));
+    tail = got % sizeof(float);
+    if (tail) break;
+  }
+  std::fclose(f);
+  if (tail) {
+    if (err) *err = "weights file '" + path + "' is not a whole number of float32 values";
+    return false;
+  }
+  std::string e;
+  if (!load_sandbox_weights(net, w.data(), int64_t(w.size()), &e)) {
+    if (err) *err = "weights file '" + path + "': " + e;
+    return false;
+  }
+  return true;
+}
+
+bool write_sandbox_weights_file(const Network& net, const std::string& path, std::string* err) {
+  const std::vector<float> w = sandbox_weights(net);
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) {
+    if (err) *err = "cannot write weights file '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  const bool ok = std::fwrite(w.data(), sizeof(float), w.size(), f) == w.size();
+  if (std::fclose(f) != 0 || !ok) {
+    if (err) *err = "writing weights file '" + path + "' failed (disk full?)";
+    return false;
+  }
+  return true;
+}
+
+bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportOptions& opt,
+                    std::string* script, std::string* err) {
+  ModelInfo info;
+  SpecError se;
+  if (!analyze_model(m, &info, &se)) {
+    if (err) *err = "the model does not analyze: " + se.to_string();
+    return false;
+  }
+  if (net && (net->num_layers() != int(m.layers.size()) || net->info.total_params != info.total_params ||
+              net->info.input != info.input)) {
+    if (err) *err = "the network's weights belong to another model (layers or parameter counts differ)";
+    return false;
+  }
+  const int head = fused_head(m, info);
+  const bool head_softmax = head >= 0 && m.layers[head].kind == LayerKind::softmax;
+  const int L = int(m.layers.size());
+  const int64_t k_out = L ? info.layers[L - 1].out.size() : info.input.size();
+
+  // --- the modules, one group per line of model text ------------------------------------------
+  std::string body;
+  std::vector<WeightName> names;
+  bool need_softmax_all = false, need_empty_windows = false;
+  bool flat = false;  // is the tensor 2-D ([N, features]) at this point?
+  int module = 0;     // index of the next module in nn.Sequential
+  auto add = [&](const std::string& line) {
+    body += "            " + line + ",\n";
+    ++module;
+  };
+  auto comment = [&](const std::string& line) { body += "            # " + line + "\n"; };
+  auto unflatten_if_flat = [&](const Shape& in) {
+    if (!flat) return;
+    comment("back to channels x rows x cols: this layer needs the 4-D form");
+    add(strf("nn.Unflatten(1, (%d, %d, %d))", in.c, in.h, in.w));
+    flat = false;
+  };
+  auto add_params = [&](const std::string& w_shape, int64_t nw, bool bias, int64_t nb) {
+    names.push_back({strf("layers.%d.weight", module), w_shape, nw});
+    if (bias) names.push_back({strf("layers.%d.bias", module), strf("(%" PRId64 ",)", nb), nb});
+  };
+
+  for (int i = 0; i < (head >= 0 ? head : L); ++i) {
+    const LayerSpec& l = m.layers[i];
+    const LayerInfo& li = info.layers[i];
+    const Pad4& p = li.pad;
+    const bool padded = p.top || p.left || p.bottom || p.right;
+    const bool symmetric = p.top == p.bottom && p.left == p.right;
+    const bool flat_in = flat;
+    // Shapes are written after the modules are known (flat may change).
+    std::string lines;
+    std::swap(lines, body);
+    const int first_module = module;
+    switch (l.kind) {
+      case LayerKind::conv: {
+        unflatten_if_flat(li.in);
+        std::string args = strf("%d, %d, kernel_size=%s", li.in.c, l.units, pair(l.kh, l.kw).c_str());
+        if (l.sh != 1 || l.sw != 1) args += ", stride=" + pair(l.sh, l.sw);
+        if (padded && symmetric) args += ", padding=" + pair(p.top, p.left);
+        if (l.dh != 1 || l.dw != 1) args += ", dilation=" + pair(l.dh, l.dw);
+        if (!l.bias) args += ", bias=False";
+        if (padded && !symmetric) {
+          comment(strf("PyTorch's padding= is symmetric: pad rows %d top, %d bottom, cols %d left, %d right",
+                       p.top, p.bottom, p.left, p.right));
+          add(strf("nn.ZeroPad2d((%d, %d, %d, %d))", p.left, p.right, p.top, p.bottom));
+        }
+        add_params(strf("(%d, %d, %d, %d)", l.units, li.in.c, l.kh, l.kw),
+                   int64_t(l.units) * li.in.c * l.kh * l.kw, l.bias, l.units);
+        add("nn.Conv2d(" + args + ")");
+        break;
+      }
+      case LayerKind::maxpool:
+      case LayerKind::avgpool: {
+        unflatten_if_flat(li.in);
+        const bool is_max = l.kind == LayerKind::maxpool;
+        const char* cls = is_max ? "nn.MaxPool2d" : "nn.AvgPool2d";
+        std::string args = "kernel_size=" + pair(l.kh, l.kw) + ", stride=" + pair(l.sh, l.sw);
+        // PyTorch pads pools symmetrically by at most half the kernel (max: with -inf; avg: zeros
+        // counted in the divisor, count_include_pad=True, as ours).
+        const bool fits = symmetric && 2 * p.top <= l.kh && 2 * p.left <= l.kw;
+        const bool empty = is_max && padded &&
+                           (has_empty_window(li.in.h, l.kh, l.sh, p.top, li.out.h) ||
+                            has_empty_window(li.in.w, l.kw, l.sw, p.left, li.out.w));
+        if (padded && fits && !empty) {
+          args += ", padding=" + pair(p.top, p.left);
+        } else if (padded) {
+          if (is_max) {
+            comment("padded cells never win the max: pad with -inf");
+            add(strf("nn.ConstantPad2d((%d, %d, %d, %d), float(\"-inf\"))", p.left, p.right, p.top,
+                     p.bottom));
+          } else {
+            comment("padded cells count as zeros in the average, as count_include_pad=True");
+            add(strf("nn.ZeroPad2d((%d, %d, %d, %d))", p.left, p.right, p.top, p.bottom));
+          }
+        }
+        add(std::string(cls) + "(" + args + ")");
+        if (empty) {
+          comment("windows lying entirely in the padding give 0 in the sandbox");
+          add("EmptyWindowsToZero()");
+          need_empty_windows = true;
+        }
+        break;
+      }
+      case LayerKind::gap:
+        unflatten_if_flat(li.in);
+        add("nn.AdaptiveAvgPool2d(1)");
+        add("nn.Flatten()");
+        flat = true;
+        break;
+      case LayerKind::flatten:
+        add("nn.Flatten()");
+        flat = true;
+        break;
+      case LayerKind::dense:
+        if (!flat) {
+          add("nn.Flatten()");  // C, H, W order: the order of our dense weights' inputs
+          flat = true;
+        }
+        add_params(strf("(%d, %" PRId64 ")", l.units, li.in.size()), int64_t(l.units) * li.in.size(),
+                   l.bias, l.units);
+        add(strf("nn.Linear(%" PRId64 ", %d%s)", li.in.size(), l.units, l.bias ? "" : ", bias=False"));
+        break;
+      case LayerKind::relu: add("nn.ReLU()"); break;
+      case LayerKind::leakyrelu: add(strf("nn.LeakyReLU(negative_slope=%.9g)", double(l.alpha))); break;
+      case LayerKind::sigmoid: add("nn.Sigmoid()"); break;
+      case LayerKind::tanh: add("nn.Tanh()"); break;
+      case LayerKind::softmax:
+        if (flat) {
+          add("nn.Softmax(dim=1)");
+        } else {
+          add("SoftmaxOverSample()");
+          need_softmax_all = true;
+        }
+        break;
+      case LayerKind::dropout: add(strf("nn.Dropout(p=%.9g)", double(l.rate))); break;
+      case LayerKind::batchnorm: {
+        const int c = flat ? int(li.in.size()) : li.in.c;
+        const std::string cs = strf("(%d,)", c);
+        names.push_back({strf("layers.%d.weight", module), cs, c});
+        names.push_back({strf("layers.%d.bias", module), cs, c});
+        names.push_back({strf("layers.%d.running_mean", module), cs, c});
+        names.push_back({strf("layers.%d.running_var", module), cs, c});
+        add(strf("nn.BatchNorm%dd(%d, eps=1e-5, momentum=0.1)", flat ? 1 : 2, c));
+        break;
+      }
+    }
+    std::swap(lines, body);
+    body += strf("            # line %d: %s    %s -> %s%s\n", l.line, layer_to_text(l).c_str(),
+                 torch_shape(li.in, flat_in).c_str(), torch_shape(li.out, flat).c_str(),
+                 module - first_module > 1 ? strf("  (modules %d-%d)", first_module, module - 1).c_str()
+                                           : strf("  (module %d)", first_module).c_str());
+    body += lines;
+  }
+  // A fused head's logits are one axis of k scores: flatten a 4-D input first (the sandbox's
+  // softmax normalizes all C*H*W values of a sample together).
+  if (head >= 0 && !flat) {
+    body += strf("            # line %d: %s normalizes all %" PRId64
+                 " values of a sample: flatten them into one axis of scores\n",
+                 m.layers[head].line, layer_kind_name(m.layers[head].kind), k_out);
+    add("nn.Flatten()");
+    flat = true;
+  }
+
+  // --- weights ---------------------------------------------------------------------------------
+  int64_t total = 0;
+  for (const WeightName& w : names) total += w.count;
+  if (total != sandbox_weights_count(m, info)) {
+    if (err) *err = "internal error: exported weight table does not match the model's parameters";
+    return false;
+  }
+  std::vector<float> blob;
+  if (net) blob = sandbox_weights(*net);
+
+  // --- the script --------------------------------------------------------------------------------
+  const std::string& cls = opt.class_name;
+  const Shape& in = info.input;
+  const std::string text = opt.model_text.empty() ? model_to_text(m) : opt.model_text;
+  std::string s;
+  s += "#!/usr/bin/env python3\n\"\"\"" + cls + ": a CNN Sandbox model as a PyTorch nn.Module (cnn-sandbox export --pytorch).\n\n";
+  s += "The model text it was exported from:\n\n";
+  {
+    size_t a = 0;
+    while (a < text.size()) {
+      size_t b = text.find('\n', a);
+      if (b == std::string::npos) b = text.size();
+      std::string ln = text.substr(a, b - a);
+      s += ln.empty() ? "\n" : "    " + py_docstring_safe(ln) + "\n";
+      a = b + 1;
+    }
+  }
+  s += strf("\nParameters: %s. Input: float32 tensors of shape (N, %d, %d, %d): N samples, channels\n",
+            with_commas(info.total_params).c_str(), in.c, in.h, in.w);
+  s += "first (NCHW), the sandbox's own layout, so nn.Flatten orders features as the sandbox's dense\n"
+       "layers do and the weights copy over unchanged.\n";
+  if (head >= 0)
+    s += strf("Output of forward(): (N, %" PRId64 ") %s, as in the sandbox. The sandbox fuses its last %s\n"
+              "with the %s loss; so does PyTorch's %s, which takes the scores BEFORE the %s:\n"
+              "train on model.logits(x), predict with model(x).\n",
+              k_out, head_softmax ? "class probabilities" : "probabilities",
+              head_softmax ? "softmax" : "sigmoid", head_softmax ? "cross-entropy" : "binary cross-entropy",
+              head_softmax ? "nn.CrossEntropyLoss" : "nn.BCEWithLogitsLoss", head_softmax ? "softmax" : "sigmoid");
+  else
+    s += strf("Output of forward(): %s values per sample (quadratic loss in the sandbox).\n",
+              with_commas(k_out).c_str());
+  s += "\nRun it (python3 THIS_FILE.py) to train a few epochs on random stand-in data; put your own data\n"
+       "in the marked place. Needs only PyTorch.\n\"\"\"\n";
+  s += "import base64\nimport math\nimport os\n\nimport torch\nfrom torch import nn\n\n";
+
+  if (need_softmax_all)
+    s += "\nclass SoftmaxOverSample(nn.Module):\n"
+         "    \"\"\"Softmax over ALL values of each sample (channels, rows and columns together), as the\n"
+         "    sandbox's softmax does when its input still has rows and columns.\"\"\"\n\n"
+         "    def forward(self, x):\n"
+         "        return torch.softmax(x.flatten(1), dim=1).view_as(x)\n\n";
+  if (need_empty_windows)
+    s += "\nclass EmptyWindowsToZero(nn.Module):\n"
+         "    \"\"\"A max-pool window lying entirely in the padding has no input to take the max of: the\n"
+         "    sandbox outputs 0 there (and passes no gradient), PyTorch -inf.\"\"\"\n\n"
+         "    def forward(self, x):\n"
+         "        return x.masked_fill(x == float(\"-inf\"), 0.0)\n\n";
+
+  s += "\nclass " + cls + "(nn.Module):\n";
+  s += strf("    \"\"\"%d layers of model text -> %d modules. Comments: line of model text, shapes.\"\"\"\n\n",
+            L, module);
+  s += "    def __init__(self):\n        super().__init__()\n";
+  s += strf("        # input %dx%dx%d (rows x cols x channels)    [N,%d,%d,%d]\n", in.h, in.w, in.c, in.c, in.h, in.w);
+  s += "        self.layers = nn.Sequential(\n" + body + "        )\n\n";
+  if (head >= 0) {
+    const LayerSpec& h = m.layers[head];
+    s += "    def logits(self, x):\n";
+    s += strf("        \"\"\"Scores before the last %s: train on these with %s.\"\"\"\n",
+              layer_kind_name(h.kind), head_softmax ? "nn.CrossEntropyLoss" : "nn.BCEWithLogitsLoss");
+    s += "        return self.layers(x)\n\n";
+    s += "    def forward(self, x):\n";
+    s += strf("        # line %d: %s\n", h.line, layer_to_text(h).c_str());
+    s += head_softmax ? "        return torch.softmax(self.logits(x), dim=1)\n\n"
+                      : "        return torch.sigmoid(self.logits(x))\n\n";
+  } else {
+    s += "    def forward(self, x):\n        return self.layers(x)\n\n";
+  }
+
+  // Weight table and loader.
+  s += "\n# The sandbox's weights file: float32, little-endian, these tensors one after the other.\n";
+  s += "SANDBOX_WEIGHT_NAMES = [\n";
+  for (const WeightName& w : names) s += "    (\"" + w.name + "\", " + w.shape + "),\n";
+  s += "]\n";
+  if (!net) {
+    s += "# This export carries no trained weights: " + cls +
+         "() starts from PyTorch's own initialization\n"
+         "# (not the sandbox's He/Glorot draw). load_sandbox_weights(model, path) reads a weights file.\n"
+         "SANDBOX_WEIGHTS_FILE = None\nSANDBOX_WEIGHTS_BASE64 = None\n";
+  } else if (!opt.weights_file.empty()) {
+    s += "# The trained weights, in a file beside this script.\n";
+    s += "SANDBOX_WEIGHTS_FILE = \"" + py_docstring_safe(opt.weights_file) + "\"\nSANDBOX_WEIGHTS_BASE64 = None\n";
+  } else {
+    s += strf("# The trained weights (%s floats), base64 of the weights file.\n",
+              with_commas(int64_t(blob.size())).c_str());
+    s += "SANDBOX_WEIGHTS_FILE = None\nSANDBOX_WEIGHTS_BASE64 = \"\"\"\n";
+    s += base64(reinterpret_cast<const uint8_t*>(blob.data()), blob.size() * sizeof(float), 100);
+    s += "\"\"\"\n";
+  }
+  s += R"PY(
+
+def load_sandbox_weights(model, path=None):
+    """Copies sandbox weights into `model`: from `path` (a weights file), else the ones this script
+    carries. Returns False when there are none."""
+    if path is None and SANDBOX_WEIGHTS_FILE is not None:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), SANDBOX_WEIGHTS_FILE)
+    if path is not None:
+        with open(path, "rb") as f:
+            data = f.read()
+    elif SANDBOX_WEIGHTS_BASE64 is not None:
+        data = base64.b64decode(SANDBOX_WEIGHTS_BASE64)
+    else:
+        return False
+    expected = sum(math.prod(shape) for _, shape in SANDBOX_WEIGHT_NAMES)
+    if len(data) != 4 * expected:
+        raise ValueError(f"sandbox weights: {len(data)} bytes, this model needs {4 * expected}")
+    if expected == 0:
+        return True
+    flat = torch.frombuffer(bytearray(data), dtype=torch.float32)  # little-endian, as written
+    state = model.state_dict()
+    offset = 0
+    with torch.no_grad():
+        for name, shape in SANDBOX_WEIGHT_NAMES:
+            n = math.prod(shape)
+            state[name].copy_(flat[offset:offset + n].view(shape))
+            offset += n
+    return True
+
+)PY";
+
+  // Training scaffold.
+  const char* loss_line;
+  const char* target_line;
+  const char* out_expr;
+  if (head >= 0 && head_softmax) {
+    loss_line = "    loss_fn = nn.CrossEntropyLoss()  # log-softmax + NLL on logits: the sandbox's softmax + cross-entropy\n";
+    target_line = "    y = torch.randint(0, %d, (512,))  # class indices\n";
+    out_expr = "loss_fn(model.logits(xb), yb)";
+  } else if (head >= 0) {
+    loss_line = "    loss_fn = nn.BCEWithLogitsLoss()  # log-sigmoid inside: the sandbox's sigmoid + binary cross-entropy\n";
+    target_line = "    y = torch.randint(0, 2, (512,)).float()  # labels 0/1 (%d output)\n";
+    out_expr = "loss_fn(model.logits(xb).view(-1), yb)";
+  } else {
+    loss_line = "    # The sandbox's quadratic loss: squared error SUMMED over the outputs, averaged over samples\n"
+                "    # (nn.MSELoss would also average over the outputs).\n"
+                "    loss_fn = lambda out, target: ((out - target) ** 2).sum(dim=1).mean()\n";
+    target_line = "    y = torch.rand(512, %d)  # targets\n";
+    out_expr = "loss_fn(model(xb).flatten(1), yb)";
+  }
+  s += "\nif __name__ == \"__main__\":\n";
+  s += "    # A training-loop scaffold. On several GPUs or machines, wrap the model in\n"
+       "    # torch.nn.parallel.DistributedDataParallel and give the DataLoader a DistributedSampler.\n";
+  s += "    torch.manual_seed(0)\n    device = \"cuda\" if torch.cuda.is_available() else \"cpu\"\n";
+  s += "    model = " + cls + "()\n";
+  s += "    if load_sandbox_weights(model):\n        print(\"loaded the sandbox's trained weights\")\n";
+  s += "    model.to(device)\n\n";
+  s += strf("    # Your data here: x of shape (N, %d, %d, %d), float32. Random stand-ins:\n", in.c, in.h, in.w);
+  s += strf("    x = torch.rand(512, %d, %d, %d)\n", in.c, in.h, in.w);
+  s += strf(target_line, int(k_out));
+  s += "    data = torch.utils.data.TensorDataset(x, y)\n"
+       "    loader = torch.utils.data.DataLoader(data, batch_size=32, shuffle=True)\n";
+  s += "    # The sandbox's optimizers: \"momentum\" is SGD(lr, momentum=0.9); \"adam\" is Adam(lr=1e-3).\n";
+  s += "    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)\n";
+  s += loss_line;
+  s += "    for epoch in range(3):\n"
+       "        model.train()  # dropout on, batchnorm on batch statistics\n"
+       "        total = 0.0\n"
+       "        for xb, yb in loader:\n"
+       "            xb, yb = xb.to(device), yb.to(device)\n"
+       "            optimizer.zero_grad()\n";
+  s += std::string("            loss = ") + out_expr + "\n";
+  s += "            loss.backward()\n"
+       "            optimizer.step()\n"
+       "            total += loss.item() * len(xb)\n"
+       "        print(f\"epoch {epoch + 1}: mean loss {total / len(data):.4f}\")\n";
+  s += "    model.eval()  # dropout off, batchnorm on running statistics\n"
+       "    with torch.no_grad():\n"
+       "        print(\"outputs of the first 2 samples:\", model(x[:2].to(device)))\n"
+       "    # torch.save(model.state_dict(), \"" + cls + ".pt\")  # to keep the trained weights\n";
+  *script = std::move(s);
+  return true;
+}
+
+std::string export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportOptions& opt) {
+  std::string script, err;
+  if (!export_pytorch(m, net, opt, &script, &err)) return "# cnn-sandbox export failed: " + err + "\n";
+  return script;
+}
+
+}  // namespace cnn

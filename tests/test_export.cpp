@@ -1,0 +1,154 @@
+// The PyTorch exporter: the script's modules for our padding rules, and the weights file layout.
+// (The numbers themselves are refereed by PyTorch in tests/pytorch/crosscheck.py.)
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cnn/export.h"
+#include "cnn/net.h"
+#include "cnn/spec.h"
+
+namespace {
+
+cnn::ModelSpec parse(const char* text) {
+  cnn::ModelSpec m;
+  cnn::SpecError e;
+  REQUIRE_MESSAGE(cnn::parse_model(text, &m, &e), e.to_string());
+  return m;
+}
+
+bool has(const std::string& s, const char* what) { return s.find(what) != std::string::npos; }
+
+std::vector<uint8_t> base64_decode(const std::string& s) {
+  auto val = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  std::vector<uint8_t> out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : s) {
+    const int v = val(c);
+    if (v < 0) continue;  // newlines and '=' padding
+    acc = (acc << 6) | uint32_t(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(uint8_t(acc >> bits));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("export: LeNet-5 as PyTorch modules, logits before the fused softmax") {
+  const cnn::ModelSpec m = parse(
+      "input 28x28x1\nconv 6 k5 p2\nrelu\nmaxpool k2 s2\nconv 16 k5\nrelu\nmaxpool k2\n"
+      "dense 120\nrelu\ndense 84\nrelu\ndense 10\nsoftmax\n");
+  std::string py, err;
+  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, cnn::PytorchExportOptions(), &py, &err), err);
+  CHECK(has(py, "nn.Conv2d(1, 6, kernel_size=5, padding=2)"));
+  CHECK(has(py, "nn.MaxPool2d(kernel_size=2, stride=2)"));
+  CHECK(has(py, "nn.Flatten(),\n            nn.Linear(400, 120)"));  // C,H,W order = ours
+  CHECK(has(py, "# line 2: conv 6 k5 p2    [N,1,28,28] -> [N,6,28,28]"));
+  CHECK(has(py, "def logits(self, x):"));
+  CHECK(has(py, "return torch.softmax(self.logits(x), dim=1)"));
+  CHECK(has(py, "nn.CrossEntropyLoss()"));
+  CHECK(has(py, "(\"layers.11.weight\", (10, 84)),"));
+  CHECK(has(py, "SANDBOX_WEIGHTS_BASE64 = None"));  // no weights given
+  CHECK_FALSE(has(py, "nn.Softmax"));               // the softmax is applied in forward()
+}
+
+TEST_CASE("export: asymmetric `same` padding becomes an explicit pad, bottom/right") {
+  // k2 stride 1: one row of padding in total, which `same` puts at the bottom (and one column at
+  // the right). PyTorch's padding= cannot say that.
+  const cnn::ModelSpec m = parse("input 6x6x2\nconv 3 k2 same\ntanh\nconv 2 k3 s2 same d2 nobias\n");
+  std::string py, err;
+  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, cnn::PytorchExportOptions(), &py, &err), err);
+  CHECK(has(py, "nn.ZeroPad2d((0, 1, 0, 1)),\n            nn.Conv2d(2, 3, kernel_size=2)"));
+  // 6 -> ceil(6/2) = 3 outputs; (3-1)*2 + 2*(3-1)+1 - 6 = 3 rows of padding: 1 top, 2 bottom.
+  CHECK(has(py, "nn.ZeroPad2d((1, 2, 1, 2)),\n            nn.Conv2d(3, 2, kernel_size=3, stride=2, dilation=2, bias=False)"));
+  CHECK(has(py, "loss_fn = lambda out, target: ((out - target) ** 2).sum(dim=1).mean()"));
+  CHECK_FALSE(has(py, "def logits"));
+}
+
+TEST_CASE("export: pools, gap, batchnorm, dropout, leakyrelu and a one-output sigmoid") {
+  const cnn::ModelSpec m = parse(
+      "input 9x9x3\nconv 4 k3 p1\nbatchnorm\nleakyrelu a0.2\navgpool k3 s2 p1\nmaxpool k2 s1 p1\n"
+      "dropout 0.25\ngap\nbatchnorm\ndense 1\nsigmoid\n");
+  std::string py, err;
+  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, cnn::PytorchExportOptions(), &py, &err), err);
+  CHECK(has(py, "nn.BatchNorm2d(4, eps=1e-5, momentum=0.1)"));
+  CHECK(has(py, "nn.LeakyReLU(negative_slope=0.200000003)"));  // the float32 slope, exactly
+  CHECK(has(py, "nn.AvgPool2d(kernel_size=3, stride=2, padding=1)"));
+  CHECK(has(py, "nn.MaxPool2d(kernel_size=2, stride=1, padding=1)"));
+  CHECK(has(py, "nn.Dropout(p=0.25)"));
+  CHECK(has(py, "nn.AdaptiveAvgPool2d(1),\n            nn.Flatten()"));
+  CHECK(has(py, "nn.BatchNorm1d(4, eps=1e-5, momentum=0.1)"));
+  CHECK(has(py, "(\"layers.1.running_var\", (4,)),"));
+  CHECK(has(py, "return torch.sigmoid(self.logits(x))"));
+  CHECK(has(py, "nn.BCEWithLogitsLoss()"));
+}
+
+TEST_CASE("export: a conv after a dense layer gets its channels x rows x cols back") {
+  const cnn::ModelSpec m = parse("input 4x4x1\ndense 6\nconv 2 k1\n");
+  std::string py, err;
+  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, cnn::PytorchExportOptions(), &py, &err), err);
+  CHECK(has(py, "nn.Unflatten(1, (6, 1, 1)),\n            nn.Conv2d(6, 2, kernel_size=1)"));
+}
+
+TEST_CASE("export: weights file layout, round trip, embedded base64 equals the file") {
+  const cnn::ModelSpec m = parse("input 5x5x2\nconv 3 k3\nbatchnorm\nrelu\ndense 4\nsoftmax\n");
+  cnn::Network a, b;
+  std::string err;
+  REQUIRE_MESSAGE(cnn::network_build(&a, m, 2, &err), err);
+  REQUIRE_MESSAGE(cnn::network_build(&b, m, 2, &err), err);
+  cnn::network_init(&a, 7);
+  a.state[1].running_mean = {0.5f, -0.25f, 1.0f};
+  a.state[1].running_var = {2.0f, 3.0f, 4.0f};
+  const std::vector<float> w = cnn::sandbox_weights(a);
+  // conv 3*2*3*3 + 3, batchnorm gamma/beta 3 + 3 and running stats 3 + 3, dense 4*27 + 4
+  CHECK(int64_t(w.size()) == cnn::sandbox_weights_count(a.spec, a.info));
+  CHECK(w.size() == size_t(54 + 3 + 6 + 6 + 108 + 4));
+  CHECK(std::memcmp(w.data(), a.layer_params[0].w, 54 * sizeof(float)) == 0);
+  CHECK(w[54 + 3 + 6] == 0.5f);       // running mean after gamma, beta
+  CHECK(w[54 + 3 + 6 + 3] == 2.0f);   // then running variance
+  REQUIRE_MESSAGE(cnn::load_sandbox_weights(&b, w.data(), int64_t(w.size()), &err), err);
+  CHECK(b.params == a.params);
+  CHECK(b.state[1].running_var == a.state[1].running_var);
+
+  // The parameter arena alone is also accepted; anything else is refused with both counts.
+  CHECK(cnn::load_sandbox_weights(&b, a.params.data(), int64_t(a.params.size()), &err));
+  CHECK_FALSE(cnn::load_sandbox_weights(&b, w.data(), 10, &err));
+  CHECK(has(err, "10 floats"));
+  CHECK(has(err, "181"));
+
+  std::string py;
+  REQUIRE_MESSAGE(cnn::export_pytorch(m, &a, cnn::PytorchExportOptions(), &py, &err), err);
+  const size_t at = py.find("SANDBOX_WEIGHTS_BASE64 = \"\"\"");
+  REQUIRE(at != std::string::npos);
+  const size_t from = py.find('\n', at) + 1, to = py.find("\"\"\"", from);
+  const std::vector<uint8_t> bytes = base64_decode(py.substr(from, to - from));
+  REQUIRE(bytes.size() == w.size() * sizeof(float));
+  CHECK(std::memcmp(bytes.data(), w.data(), bytes.size()) == 0);
+
+  cnn::PytorchExportOptions side;
+  side.weights_file = "model.weights.bin";
+  REQUIRE(cnn::export_pytorch(m, &a, side, &py, &err));
+  CHECK(has(py, "SANDBOX_WEIGHTS_FILE = \"model.weights.bin\""));
+}
+
+TEST_CASE("export: a model that does not analyze is refused with the analysis' message") {
+  const cnn::ModelSpec m = parse("input 4x4x1\nconv 2 k7\n");  // the kernel does not fit
+  std::string py, err;
+  CHECK_FALSE(cnn::export_pytorch(m, nullptr, cnn::PytorchExportOptions(), &py, &err));
+  CHECK(has(err, "does not analyze"));
+  CHECK(has(cnn::export_pytorch(m, nullptr), "# cnn-sandbox export failed"));
+}
