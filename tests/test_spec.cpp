@@ -270,6 +270,9 @@ TEST_CASE("spec errors: one message with line, column and hint per class") {
   CHECK(run("input 28x28x1\nLinear 10\n").err.hint.rfind("did you mean `dense`?", 0) == 0);
   CHECK(run("input 28x28x1\nconv2d 6 k5\n").err.hint.find("`conv`") != std::string::npos);
   expect_error("input 28x28x1\nmaxpool k3 s2 same\n", 2, 15, "pools have no 'same' padding");
+  // columns count characters, not bytes; a byte-order mark is not text
+  expect_error("input 28x28x1\nconv 6 k5 # 5\xc3\x97" "5\nrelu; \xc3\x97relux\n", 3, 7, "unknown layer");
+  expect_error("\xef\xbb\xbfinput 28x28x1\nrelux\n", 2, 1, "unknown layer 'relux'");
   // SpecError::to_string carries place, cause and hint
   Result r = run("input 28x28x1\nrelux\n");
   CHECK(r.err.to_string().rfind("line 2, column 1: unknown layer 'relux' (hint: ", 0) == 0);

@@ -76,7 +76,7 @@ namespace {
 
 struct Token {
   std::string_view text;
-  int column = 0;  // 1-based, in bytes from the start of the line
+  int column = 0;  // 1-based, in characters from the start of the line
 };
 
 struct Statement {
@@ -127,10 +127,21 @@ std::string quote(std::string_view s) {
   return r + "'";
 }
 
+// 1-based column of byte `pos` of a line, counted in characters (UTF-8 code points), so that an
+// editor can underline the token even after a non-ASCII character such as the sign x.
+int char_column(std::string_view ln, size_t pos) {
+  int col = 1;
+  for (size_t i = 0; i < pos && i < ln.size(); ++i)
+    if ((((unsigned char)ln[i]) & 0xC0) != 0x80) ++col;
+  return col;
+}
+
 // Splits the text into statements: lines, and pieces of lines between `;`; `#` starts a comment
 // that runs to the end of the line. Empty statements are dropped.
 std::vector<Statement> split_statements(std::string_view text) {
   std::vector<Statement> out;
+  // A UTF-8 byte-order mark (Windows editors write one) is encoding, not text.
+  if (text.size() >= 3 && text.compare(0, 3, "\xef\xbb\xbf") == 0) text = text.substr(3);
   int line = 1;
   size_t i = 0, n = text.size();
   while (i <= n) {
@@ -152,7 +163,7 @@ std::vector<Statement> split_statements(std::string_view text) {
       if (is_space(ln[j])) { ++j; continue; }
       size_t k = j;
       while (k < ln.size() && !is_space(ln[k]) && ln[k] != ';') ++k;
-      st.tokens.push_back(Token{ln.substr(j, k - j), int(j) + 1});
+      st.tokens.push_back(Token{ln.substr(j, k - j), char_column(ln, j)});
       j = k;
     }
     if (end == n) break;

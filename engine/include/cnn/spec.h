@@ -36,7 +36,7 @@ struct Shape {
 // One line of model text, parsed. Fields a layer kind does not use keep their defaults.
 struct LayerSpec {
   LayerKind kind = LayerKind::relu;
-  int line = 0, column = 0;  // 1-based position of the layer's keyword in the text
+  int line = 0, column = 0;  // 1-based position of the layer's keyword (column in characters)
   int units = 0;             // conv: output maps; dense: outputs
   int kh = 1, kw = 1;        // kernel (conv, pools)
   int sh = 1, sw = 1;        // stride
