@@ -118,6 +118,7 @@ void pack_b(bool tb, int kc, int nc, const float* b, int ldb, float* dst) {
 }  // namespace
 
 GemmTile gemm_tile() { return GemmTile{MR, NR, MC, KC, NC}; }
+const char* gemm_kernel_name() { return CNN_STRINGIZE(f32_gemm_ukernel); }
 
 void f32_gemm_ukernel(int kc, const float* a, const float* b, float* c, int ldc, int mr, int nr,
                       float alpha, float beta);

@@ -5,30 +5,41 @@
 //
 // GEMM tiles (MR rows x NR = NV vectors of columns) are sized to the register file: accumulators
 // MR*NV, plus NV B vectors and one broadcast A value, must fit in the 16 (x86, wasm on x86 hosts)
-// or 32 (NEON) vector registers, or the kernel spills.
+// or 32 (NEON) vector registers, or the kernel spills. V8 keeps one xmm register as scratch, and a
+// wasm multiply-add needs a temporary, so wasm tiles stay at 8 accumulators. Measured in node on the
+// 2-core EPYC (bench/gemm_tiles.sh, CPU clock, n = 256/512, GFLOP/s): 4x8 36-40, 2x16 25-37,
+// 5x8 24-26, 4x12 22-23, 3x16 23; unrolling k by 2 or 4 made 4x8 slower (26, 23).
 #pragma once
 
 #if defined(CNN_VF32_ISA_AVX2)
 #define CNN_GEMM_MR 6
 #define CNN_GEMM_NV 2
 #define f32_gemm_ukernel f32_gemm_ukernel__avx2_6x16
+#define f32_madd_peak f32_madd_peak__avx2_x12
 #elif defined(CNN_VF32_ISA_SSE2)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 2
 #define f32_gemm_ukernel f32_gemm_ukernel__sse2_4x8
+#define f32_madd_peak f32_madd_peak__sse2_x12
 #elif defined(CNN_VF32_ISA_WASMSIMD)
 #ifndef CNN_GEMM_MR  // overridable for tile experiments (bench/gemm_tiles.sh)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 2
 #endif
 #define f32_gemm_ukernel f32_gemm_ukernel__wasmsimd_4x8
+#define f32_madd_peak f32_madd_peak__wasmsimd_x12
 #elif defined(CNN_VF32_ISA_NEON)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 4
 #define f32_gemm_ukernel f32_gemm_ukernel__neon_4x16
+#define f32_madd_peak f32_madd_peak__neon_x12
 #elif defined(CNN_VF32_ISA_SCALAR)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 4
 #define f32_gemm_ukernel f32_gemm_ukernel__scalar_4x4
+#define f32_madd_peak f32_madd_peak__scalar_x12
 #endif
 #define CNN_GEMM_NR (CNN_GEMM_NV * VF32_LANES)
+
+#define CNN_STRINGIZE_(x) #x
+#define CNN_STRINGIZE(x) CNN_STRINGIZE_(x)

@@ -24,5 +24,11 @@ void sgemm_reference(bool ta, bool tb, int m, int n, int k, float alpha, const f
 // and benchmarks can probe sizes below, at and above each edge.
 struct GemmTile { int mr, nr, mc, kc, nc; };
 GemmTile gemm_tile();
+const char* gemm_kernel_name();  // the micro-kernel's symbol, e.g. "f32_gemm_ukernel__avx2_6x16"
+
+// The arithmetic peak of this build's vector unit: `iterations` rounds of 12 independent vector
+// multiply-adds on registers. Returns the floating-point operations done (2 per lane per madd);
+// the result goes to *sink so the loop cannot be optimized away. Benchmarks time it.
+int64_t madd_peak_loop(int64_t iterations, float* sink);
 
 }  // namespace cnn
