@@ -231,6 +231,7 @@ TEST_CASE("spec errors: one message with line, column and hint per class") {
   expect_error("input 28x28x1\ndense -10\n", 2, 7, "must be at least 1");
   expect_error("input 28x28x1\nconv 6 k5 p-1\n", 2, 11, "must be 0 or more");
   expect_error("input 28x28x1\ndropout 1\n", 2, 9, "below 1");
+  expect_error("input 28x28x1\ndropout 0.9999999999\n", 2, 9, "below 1");  // 1.0f as a float
   // kernel larger than its padded input (the column is the kernel's)
   expect_error("input 8x8x1\nconv 3 k3 p1\nconv 3 k11\n", 3, 8, "larger than its padded input");
   expect_error("input 8x8x1\nconv 3 k3 d5\n", 2, 8, "spans 11x11");
@@ -244,7 +245,7 @@ TEST_CASE("spec errors: one message with line, column and hint per class") {
   expect_error("input 28x28x1\nconv 6 k5 same p2\n", 2, 16, "padding given twice");
   // model too large for the page's memory budget (the budget is stated)
   expect_error("input 28x28x1\ndense 60000\ndense 60000\n", 3, 7, "model too large");
-  CHECK(run("input 28x28x1\ndense 60000\ndense 60000\n").err.message.find("1.0 GiB") !=
+  CHECK(run("input 28x28x1\ndense 60000\ndense 60000\n").err.message.find("budget is 1 GiB") !=
         std::string::npos);
   expect_error("input 4096x4096x3\nrelu\n", 1, 1, "model too large");
   // input missing, not first, or repeated
@@ -362,6 +363,19 @@ TEST_CASE("spec: random and mutated texts never crash and errors have a place") 
   }
   CHECK(parsed > 50);
   CHECK(failed > 50);
+}
+
+TEST_CASE("spec: number formatting helpers") {
+  CHECK(with_commas(0) == "0");
+  CHECK(with_commas(999) == "999");
+  CHECK(with_commas(61706) == "61,706");
+  CHECK(with_commas(725077721088LL) == "725,077,721,088");
+  CHECK(with_commas(-1234) == "-1,234");
+  CHECK(format_bytes(512) == "512 bytes");
+  CHECK(format_bytes(kMemoryBudgetBytes) == "1 GiB");
+  CHECK(format_bytes(int64_t(3) << 29) == "1.5 GiB");
+  CHECK(format_bytes(int64_t(196) << 20) == "196 MiB");
+  CHECK(format_bytes(9 * 1024 + 1000) == "10 KiB");
 }
 
 TEST_CASE("spec: model_description reads the leading comment lines") {

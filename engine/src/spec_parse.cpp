@@ -68,7 +68,9 @@ std::string format_bytes(int64_t bytes) {
   int u = 0;
   while (v >= 1024.0 && u < 6) { v /= 1024.0; ++u; }
   char buf[48];
-  std::snprintf(buf, sizeof buf, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+  // 1 GiB, 1.5 GiB, 196 MiB: one decimal below 10 unless it is .0
+  bool whole = v >= 10 || double(int64_t(v * 10 + 0.5)) == 10.0 * double(int64_t(v + 0.05));
+  std::snprintf(buf, sizeof buf, whole ? "%.0f %s" : "%.1f %s", v, units[u]);
   return buf;
 }
 
@@ -326,7 +328,8 @@ class Parser {
                     std::string(what) + " in " + quote(tok.text) + " must be " +
                         (min_value > 0 ? "at least 1" : "0 or more") + ", not " +
                         std::string(parts[size_t(i)]),
-                    std::string("use a positive size, e.g. ") + example);
+                    std::string(min_value > 0 ? "use a positive number, e.g. " : "use 0 or more, e.g. ") +
+                        example);
       if (st == NumStatus::too_large)
         return fail(line, tok.column,
                     std::string(what) + " in " + quote(tok.text) + " is too large (the limit is " +
@@ -528,15 +531,17 @@ class Parser {
           return fail(st.line, t.column, quote(t.text) + " is not a valid " + what,
                       std::string("write a decimal number, e.g. ") + ex, index);
         }
-        if (!(x >= 0 && x < 1))
+        // Checked on the float actually stored: 0.999999999 rounds to 1.0f.
+        const float xf = float(x);
+        if (!(xf >= 0 && xf < 1))
           return fail(st.line, t.column,
                       std::string(what) + " must be at least 0 and below 1, not " + std::string(body),
                       l.kind == LayerKind::leakyrelu
                           ? "the slope for negative inputs is usually small, e.g. `leakyrelu a0.01`"
                           : "it is the probability of dropping a unit, e.g. `dropout 0.5`",
                       index);
-        if (l.kind == LayerKind::leakyrelu) l.alpha = float(x);
-        else l.rate = float(x);
+        if (l.kind == LayerKind::leakyrelu) l.alpha = xf;
+        else l.rate = xf;
         val_col = t.column;
         continue;
       }
