@@ -134,6 +134,7 @@ TEST_CASE("spec: AlexNet's first layer, 34,944 parameters; 55 with p2, 56 same, 
   CHECK(same.info.layers[0].pad.top == 3);
   CHECK(same.info.layers[0].pad.bottom == 4);
   CHECK(same.info.layers[0].rf.start[0] == 2.0);  // 5 - 3
+  CHECK(same.info.layers[0].shape_formula == "ceil(224/4) = 56, padding 3 + 4");
 
   Result valid = run("input 224x224x3; conv 96 k11 s4 valid");
   REQUIRE_MESSAGE(valid.ok, valid.err.to_string());

@@ -68,7 +68,9 @@ bool axis(int64_t in, int64_t k, int64_t s, int64_t d, Padding padding, int64_t 
     a->pad_hi = int(total - total / 2);
     a->padded = in + total;
     a->leftover = 0;
-    a->formula = (s == 1 ? num(in) : "ceil(" + num(in) + "/" + num(s) + ")") + " = " + num(a->out);
+    // "ceil(224/4) = 56, padding 3 + 4": the split is shown because it is not symmetric.
+    a->formula = (s == 1 ? num(a->out) : "ceil(" + num(in) + "/" + num(s) + ") = " + num(a->out)) +
+                 ", padding " + num(a->pad_lo) + " + " + num(a->pad_hi);
     return true;
   }
   int64_t pp = padding == Padding::explicit_pad ? p : padding == Padding::full ? a->k_eff - 1 : 0;
@@ -176,9 +178,10 @@ class Analyzer {
             int64_t lo = ar.leftover ? ar.leftover : ac.leftover;
             li.note = "the stride does not divide the padded input minus the window (" +
                       num(ar.leftover ? ar.padded : ac.padded) + " - " +
-                      num(ar.leftover ? ar.k_eff : ac.k_eff) + "), so the last " + num(lo) +
-                      (lo == 1 ? " row/column" : " rows/columns") +
-                      " of the padded input are never read: the floor in the formula drops them";
+                      num(ar.leftover ? ar.k_eff : ac.k_eff) + "), so " +
+                      (lo == 1 ? std::string("the last row/column of the padded input is")
+                               : "the last " + num(lo) + " rows/columns of the padded input are") +
+                      " never read: the floor in the formula drops " + (lo == 1 ? "it" : "them");
           }
           if (l.sh > ar.k_eff || l.sw > ac.k_eff)
             li.note = "the stride " + shape_text(l.sh, l.sw) + " is larger than the " +

@@ -230,12 +230,17 @@ int cmd_summary(int argc, char** argv) {
     if (!header) { std::printf("\nNotes:\n"); header = true; }
     std::printf("  %zu %s:", i + 1, cnn::layer_to_text(spec.layers[i]).c_str());
     if (!li.shape_formula.empty()) std::printf(" output %s.", li.shape_formula.c_str());
-    if (conv)
+    if (conv) {
       std::printf(" A dense layer from the same %s input to the same %s output would need %s "
-                  "weights (%sx these %s); with maps of the input's resolution, %s.",
+                  "weights (%sx these %s)",
                   shape(li.in).c_str(), shape(li.out).c_str(), cnn::with_commas(li.fc_weights).c_str(),
-                  cnn::with_commas(int64_t(li.fc_ratio + 0.5)).c_str(), cnn::with_commas(li.params).c_str(),
-                  cnn::with_commas(li.fc_weights_same_res).c_str());
+                  cnn::with_commas(int64_t(li.fc_ratio + 0.5)).c_str(), cnn::with_commas(li.params).c_str());
+      // The notes' figure (3*96*224^4 for AlexNet) assumes output maps as large as the input.
+      if (li.fc_weights_same_res != li.fc_weights)
+        std::printf("; with %s maps as large as the input, %s", std::to_string(li.out.c).c_str(),
+                    cnn::with_commas(li.fc_weights_same_res).c_str());
+      std::printf(".");
+    }
     if (!li.note.empty()) std::printf(" Note: %s.", li.note.c_str());
     std::printf("\n");
   }
