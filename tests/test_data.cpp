@@ -111,6 +111,7 @@ TEST_CASE("data: registry lists every set; bad names and options say what is val
     CHECK(i.default_train > 0);
     CHECK(i.default_test > 0);
     CHECK((i.kind == DataKind::regression) == (i.target_dim > 0));
+    CHECK(i.needs_files == !i.web_file.empty());  // every file-backed set has a web subset
   }
   Dataset d = sentinel();
   std::string err;

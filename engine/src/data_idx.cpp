@@ -265,7 +265,11 @@ bool dataset_fashion_mnist(const DataOptions& opt, Dataset* out, std::string* er
       path = dir + "/" + files[i];
       if (!read_file_bytes(path, &bytes, &e)) {
         *err = "fashion-mnist: cannot read " + std::string(files[i]) + ".gz (or " + files[i] + ") in " + dir +
-               ": install Debian's package dataset-fashion-mnist, or point --data-dir at a folder holding the four IDX files";
+               ": install Debian's package dataset-fashion-mnist, or point --data-dir at a folder holding the four IDX files"
+#ifdef __EMSCRIPTEN__
+               " (in the web page, load the packed subset data/fashion-mnist-12k.bin.gz with dataset_from_packed)"
+#endif
+            ;
         return false;
       }
     }

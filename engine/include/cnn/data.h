@@ -68,6 +68,9 @@ struct DatasetInfo {
   int default_train = 0, default_test = 0;
   float default_noise = 0.0f;
   bool needs_files = false;  // fashion-mnist: reads IDX files (data_dir); not in the browser
+  std::string web_file;      // the page fetches this file (relative to the site folder) and calls
+                             // dataset_from_packed, e.g. "data/fashion-mnist-12k.bin.gz"
+  std::string web_note;      // what the web file holds ("12,000 train / 2,000 test, 6.1 MB")
 };
 
 struct DataOptions {
@@ -176,6 +179,10 @@ bool dataset_fashion_mnist(const DataOptions& opt, Dataset* out, std::string* er
 //   name (name_len bytes) | class names joined by '\n' (names_len bytes) |
 //   train labels (n_train bytes) | test labels (n_test bytes) | train pixels | test pixels (u8)
 // The loader accepts the gzip'd file or its inflated bytes; limits apply as for learner files.
+// In the page: fetch(info.web_file), read response.body chunk by chunk for a progress bar
+// (Content-Length gives the total), copy the bytes into the wasm heap and call this function: it
+// inflates with our own decoder, so no DecompressionStream is needed. A server that sends the
+// file with Content-Encoding: gzip makes the browser inflate it first; that works too.
 bool dataset_from_packed(ByteSpan bytes, const DataOptions& opt, Dataset* out, std::string* err);
 
 }  // namespace cnn
