@@ -144,7 +144,8 @@ def rel(ours, ref, floor=1e-12, scale=0.0, rel_floor=1e-2):
     ref = ref.double().reshape(-1)
     if ref.numel() == 0:
         return 0.0
-    top = max(ref.abs().max().item(), rel_floor * scale)
+    top = ref.abs().max().item()
+    top = scale if top <= 1e-9 * scale else max(top, rel_floor * scale)
     return (ours - ref).abs().max().item() / max(top, floor)
 
 
