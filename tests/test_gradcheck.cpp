@@ -2,6 +2,7 @@
 // through network_gradient_check (the same function the page's button calls).
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,12 @@ struct Case {
   int n;
 };
 
-void run_case(const Case& c, bool training) {
+void run_case(const Case& c, bool training, GradCheckMode mode) {
   const std::string name = c.name;
   CAPTURE(name);
   CAPTURE(training);
+  const std::string mode_name = mode == GradCheckMode::local ? "local" : "end to end";
+  CAPTURE(mode_name);
   Network net;
   std::string err;
   REQUIRE_MESSAGE(network_build_from_text(&net, c.text, c.n, &err), err);
@@ -50,12 +53,15 @@ void run_case(const Case& c, bool training) {
   const std::vector<float> before = net.params;
   GradCheckOptions opt;
   opt.training = training;
+  opt.mode = mode;
   GradCheckResult r = network_gradient_check(net, x.data(), labels.data(), tp, c.n, opt);
   REQUIRE_MESSAGE(r.message.empty(), r.message);
   CHECK(net.params == before);  // the check works on a copy
   REQUIRE(int(r.layers.size()) == net.num_layers());
   int64_t kinks = 0;
   CHECK(r.loss > 0.0);
+  CHECK(r.err_dp >= 0.0);
+  CHECK(r.err_dp < 1e-4);
   for (int i = 0; i < net.num_layers(); ++i) {
     const GradCheckLayer& g = r.layers[size_t(i)];
     const std::string kind = layer_kind_name(net.spec.layers[size_t(i)].kind);
@@ -67,7 +73,7 @@ void run_case(const Case& c, bool training) {
     CHECK(g.err_b < 1e-3);
     CHECK(g.err_x < 1e-3);
   }
-  MESSAGE(name << std::string(training ? " (training)" : " (inference)") << ": max relative error " << r.max_error
+  MESSAGE(name << std::string(training ? " (training, " : " (inference, ") << mode_name << "): max relative error " << r.max_error
                << " at layer " << r.worst_layer + 1 << ", loss " << r.loss << ", entries on kinks " << kinks);
 }
 
@@ -122,10 +128,11 @@ dense 3
 softmax)",
        LossKind::cross_entropy, 2},
   };
-  for (const Case& c : cases) {
-    run_case(c, true);
-    run_case(c, false);
-  }
+  for (const Case& c : cases)
+    for (GradCheckMode mode : {GradCheckMode::local, GradCheckMode::end_to_end}) {
+      run_case(c, true, mode);
+      run_case(c, false, mode);
+    }
 }
 
 TEST_CASE("gradcheck: small cases and kinks") {
@@ -158,4 +165,31 @@ TEST_CASE("gradcheck: small cases and kinks") {
   float flat[4] = {0.25f, 0.25f, 0.25f, 0.25f};
   GradCheckResult t = network_gradient_check(m, flat, nullptr, &target, 1);
   CHECK(t.layers[0].kinks == 4);
+}
+
+TEST_CASE("gradcheck: the presets LeNet-5 and VGG-small, as the page's button runs it") {
+  for (const char* file : {"lenet5.txt", "vgg-small.txt"}) {
+    CAPTURE(file);
+    std::string path = std::string(CNN_SOURCE_DIR) + "/assets/presets/" + file;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    REQUIRE_MESSAGE(f != nullptr, path);
+    std::string text;
+    char buf[4096];
+    size_t got;
+    while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, got);
+    std::fclose(f);
+    Network net;
+    std::string err;
+    REQUIRE_MESSAGE(network_build_from_text(&net, text, 2, &err), err);
+    network_init(&net, 1);
+    Rng rng(2);
+    std::vector<float> x(size_t(2 * net.info.input.size()));
+    for (auto& v : x) v = rng.uniform(-1.0f, 1.0f);
+    int32_t labels[2] = {3, 7};
+    GradCheckResult r = network_gradient_check(net, x.data(), labels, nullptr, 2);
+    REQUIRE(r.message.empty());
+    MESSAGE(std::string(file) << ": max relative error " << r.max_error << " (layer " << r.worst_layer + 1 << ")");
+    CHECK(r.max_error < 1e-3);
+    for (const GradCheckLayer& g : r.layers) CHECK(g.checked > 0);
+  }
 }

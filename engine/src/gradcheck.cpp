@@ -1,6 +1,11 @@
 // Whole-network gradient check: float back-propagation against central differences of a
 // double-precision forward pass built from the plain-loop layers of nn_reference.h.
 //
+// Two modes. End to end: each nudged entry re-runs the network from its layer to the loss, so the
+// check covers the wiring between layers too (cost: one partial forward per entry). Local (the
+// default, fast enough for the page): each layer alone, probed with the back-propagated gradient
+// above it; together with the check of dL/dp this covers every factor of equations (2)-(4).
+//
 // How: a private copy of the network runs forward (training mode by default, which draws the
 // dropout masks and uses batch statistics), the loss, and backward with the input gradient, so
 // dacts[i] = dL/dx^(i) for every i and grads = dL/dw. Then the same computation is redone in
@@ -29,7 +34,7 @@ struct DoubleNet {
   std::vector<std::vector<double>> acts;     // like Network::acts, n samples
   std::vector<std::vector<double>> running_mean, running_var;  // batchnorm, from the original
 
-  void layer(int i) {
+  void layer(int i, const ref::Region& reg = ref::Region()) {
     const LayerSpec& l = net->spec.layers[size_t(i)];
     const LayerInfo& li = net->info.layers[size_t(i)];
     const LayerParams& lp = net->layer_params[size_t(i)];
@@ -39,11 +44,11 @@ struct DoubleNet {
     double* y = acts[size_t(i + 1)].data();
     const int64_t count = int64_t(n) * li.in.size();
     switch (l.kind) {
-      case LayerKind::conv: ref::conv2d_forward(y, x, w, b, n, conv_dims(l, li)); break;
+      case LayerKind::conv: ref::conv2d_forward(y, x, w, b, n, conv_dims(l, li), reg); break;
       case LayerKind::maxpool: ref::maxpool_forward<double>(y, nullptr, x, n, pool_dims(l, li)); break;
       case LayerKind::avgpool: ref::avgpool_forward(y, x, n, pool_dims(l, li)); break;
       case LayerKind::gap: ref::gap_forward(y, x, n, li.in.c, li.in.h * li.in.w); break;
-      case LayerKind::dense: ref::dense_forward(y, x, w, b, n, int(li.in.size()), int(li.out.size())); break;
+      case LayerKind::dense: ref::dense_forward(y, x, w, b, n, int(li.in.size()), int(li.out.size()), reg); break;
       case LayerKind::flatten: std::copy(x, x + count, y); break;
       case LayerKind::relu: ref::relu_forward(y, x, count); break;
       case LayerKind::leakyrelu: ref::leakyrelu_forward(y, x, count, double(l.alpha)); break;
@@ -74,29 +79,90 @@ struct DoubleNet {
     return 0;
   }
 
-  // Loss with everything from layer `from` on recomputed.
+  // The loss as a function of the output p (for checking dL/dp; cross-entropy as -log p_y).
+  double loss_of_p() const {
+    if (net->loss != LossKind::cross_entropy) return loss();
+    return ref::cross_entropy_loss(acts.back().data(), labels, n, int(net->out_size()));
+  }
+
+  // End to end: the loss with everything from layer `from` on recomputed.
   double run_from(int from) {
     for (int i = from; i < net->num_layers(); ++i) layer(i);
     return loss();
+  }
+
+  // Local: layer i alone, probed with the back-propagated gradient above it, r = dL/dx^(i+1)
+  // (held fixed): value sum(r * layer_i(x^(i), w_i)), whose gradient is exactly what layer i's
+  // backward must produce from r. The last layer, when fused with the loss, is probed with the loss.
+  // Conv and dense compute and sum only `reg`, the outputs a nudge can change.
+  std::vector<std::vector<double>> r;
+  double local_value(int i, const ref::Region& reg) {
+    layer(i, reg);
+    if (net->fused_last && i == net->num_layers() - 1) return loss();
+    const std::vector<double>& y = acts[size_t(i + 1)];
+    const std::vector<double>& g = r[size_t(i + 1)];
+    const LayerKind kind = net->spec.layers[size_t(i)].kind;
+    double sum = 0;
+    if (kind == LayerKind::conv || kind == LayerKind::dense) {
+      const Shape& o = net->info.layers[size_t(i)].out;
+      const int maps = kind == LayerKind::conv ? o.c : int(o.size());
+      const int rows = kind == LayerKind::conv ? o.h : 1, cols = kind == LayerKind::conv ? o.w : 1;
+      for (int s = std::max(reg.s0, 0); s < std::min(reg.s1, n); ++s)
+        for (int m = std::max(reg.m0, 0); m < std::min(reg.m1, maps); ++m)
+          for (int oy = std::max(reg.y0, 0); oy < std::min(reg.y1, rows); ++oy) {
+            const size_t base = size_t(((int64_t(s) * maps + m) * rows + oy) * cols);
+            for (int ox = 0; ox < cols; ++ox) sum += y[base + size_t(ox)] * g[base + size_t(ox)];
+          }
+      return sum;
+    }
+    for (size_t k = 0; k < y.size(); ++k) sum += y[k] * g[k];
+    return sum;
+  }
+
+  // The outputs of layer i that nudging entry k of its weights (what 0), biases (1) or input (2)
+  // can change. Only conv and dense are restricted; the other layers are cheap to redo whole.
+  ref::Region region(int i, int what, int64_t k) const {
+    ref::Region reg;
+    const LayerSpec& l = net->spec.layers[size_t(i)];
+    const LayerInfo& li = net->info.layers[size_t(i)];
+    if (l.kind != LayerKind::conv && l.kind != LayerKind::dense) return reg;
+    const int64_t per_map = l.kind == LayerKind::conv ? int64_t(li.in.c) * l.kh * l.kw : li.in.size();
+    if (what == 0) { reg.m0 = int(k / per_map); reg.m1 = reg.m0 + 1; }
+    if (what == 1) { reg.m0 = int(k); reg.m1 = reg.m0 + 1; }
+    if (what == 2) {
+      reg.s0 = int(k / li.in.size());
+      reg.s1 = reg.s0 + 1;
+      if (l.kind == LayerKind::conv) {
+        // Output rows whose windows can reach input row iy: oy*sh - top + ki*dh = iy.
+        const int iy = int((k % (int64_t(li.in.h) * li.in.w)) / li.in.w);
+        const int lo = iy + li.pad.top - (l.kh - 1) * l.dh;
+        reg.y0 = lo <= 0 ? 0 : lo / l.sh;
+        reg.y1 = (iy + li.pad.top) / l.sh + 1;
+      }
+    }
+    return reg;
   }
 };
 
 // One compared entry: the float back-propagated value and the central difference.
 struct Pair { double bp, fd; };
 
-// Central differences of f at the entries `idx` of v (v[base + k]) against analytic[k]. An entry
-// whose one-sided differences disagree by more than 10% sits on a kink (a ReLU input at 0, a
-// pooling tie): no derivative exists there to compare, so it is counted in *kinks and skipped.
+// Central differences at the entries `idx` of v (v[base + k]) against analytic[k]; f(k) evaluates
+// the function for entry k (f may restrict itself to what entry k influences, so the clean value
+// f0 is taken per entry too, unless f0 != nullptr gives the one clean value of every entry). An
+// entry whose one-sided differences disagree by more than 10% sits on a kink (a ReLU input at 0,
+// a pooling tie): no derivative exists there to compare, so it is counted in *kinks and skipped.
 template <class F>
 void compare(std::vector<double>& v, int64_t base, const std::vector<int64_t>& idx, const float* analytic,
-             double h, double f0, F&& f, std::vector<Pair>* out, int64_t* kinks) {
+             double h, const double* f0_all, F&& f, std::vector<Pair>* out, int64_t* kinks) {
   for (int64_t k : idx) {
     double& e = v[size_t(base + k)];
     const double keep = e;
+    const double f0 = f0_all ? *f0_all : f(k);
     e = keep + h;
-    const double fp = f();
+    const double fp = f(k);
     e = keep - h;
-    const double fm = f();
+    const double fm = f(k);
     e = keep;
     const double fwd = (fp - f0) / h, bwd = (f0 - fm) / h;
     if (std::fabs(fwd - bwd) > 0.1 * std::max(std::fabs(fwd), std::fabs(bwd)) && std::fabs(fwd - bwd) > 1e-6) {
@@ -175,25 +241,49 @@ GradCheckResult network_gradient_check(const Network& src, const float* x, const
 
   Rng rng(opt.seed, 4);
   res.layers.resize(size_t(L));
+  const bool local = opt.mode == GradCheckMode::local;
+  if (local) {
+    d.r.resize(size_t(L + 1));
+    for (int j = 1; j <= L; ++j) d.r[size_t(j)].assign(net.dacts[size_t(j)].begin(), net.dacts[size_t(j)].begin() + long(d.acts[size_t(j)].size()));
+  }
+  // The loss's own gradient dL/dp (the start of back-propagation, equation 4), against
+  // differences of the loss in p.
+  {
+    std::vector<Pair> ps;
+    int64_t kinks = 0;
+    const int64_t size = int64_t(n) * net.out_size();
+    const double f0 = d.loss_of_p();
+    compare(d.acts[size_t(L)], 0, pick(size, opt.max_inputs, rng), net.dl_dp.data(), opt.step, &f0,
+            [&](int64_t) { return d.loss_of_p(); }, &ps, &kinks);
+    double max_fd = 0, max_diff = 0;
+    for (auto& p : ps) {
+      max_fd = std::max(max_fd, std::fabs(p.fd));
+      max_diff = std::max(max_diff, std::fabs(p.bp - p.fd));
+    }
+    res.err_dp = ps.empty() ? -1 : max_diff / std::max(max_fd, 1e-12);
+  }
   // Per layer: weights, biases, input.
   std::vector<std::vector<Pair>> pairs(size_t(3 * L));
-  const double f0 = res.loss;
   for (int i = L - 1; i >= 0; --i) {
     GradCheckLayer& r = res.layers[size_t(i)];
     const LayerParams& lp = net.layer_params[size_t(i)];
-    auto f = [&] { return d.run_from(i); };
-    if (lp.nw)
-      compare(d.params, lp.offset, pick(lp.nw, opt.max_params_per_tensor, rng), lp.dw, opt.step, f0, f,
-              &pairs[size_t(3 * i)], &r.kinks);
-    if (lp.nb)
-      compare(d.params, lp.offset + lp.nw, pick(lp.nb, opt.max_params_per_tensor, rng), lp.db, opt.step, f0, f,
-              &pairs[size_t(3 * i + 1)], &r.kinks);
-    // The gradient w.r.t. this layer's input x^(i). For the last softmax/sigmoid fused with the
-    // loss, this is the fused gradient (p - q)/n the loss wrote, checked like any other.
-    const int64_t size = int64_t(n) * net.out_shape(i).size();
-    compare(d.acts[size_t(i)], 0, pick(size, opt.max_inputs, rng), net.dacts[size_t(i)].data(), opt.step, f0, f,
-            &pairs[size_t(3 * i + 2)], &r.kinks);
-    // The double activations above layer i now hold a perturbed pass; layers below never read them.
+    // Both modes only ever recompute from layer i up, so the clean double activations at and
+    // below i stay valid while the layers are visited from the top down.
+    const double f0 = local ? 0.0 : d.run_from(i);
+    const double* f0p = local ? nullptr : &f0;
+    for (int what = 0; what < 3; ++what) {
+      const int64_t count = what == 0 ? lp.nw : what == 1 ? lp.nb : int64_t(n) * net.out_shape(i).size();
+      if (count == 0) continue;
+      auto f = [&](int64_t k) { return local ? d.local_value(i, d.region(i, what, k)) : d.run_from(i); };
+      // Inputs: for the last softmax/sigmoid fused with the loss, dacts holds the fused gradient
+      // (p - q)/n the loss wrote, checked like any other.
+      if (what == 2)
+        compare(d.acts[size_t(i)], 0, pick(count, opt.max_inputs, rng), net.dacts[size_t(i)].data(), opt.step, f0p,
+                f, &pairs[size_t(3 * i + 2)], &r.kinks);
+      else
+        compare(d.params, lp.offset + (what == 1 ? lp.nw : 0), pick(count, opt.max_params_per_tensor, rng),
+                what == 0 ? lp.dw : lp.db, opt.step, f0p, f, &pairs[size_t(3 * i + what)], &r.kinks);
+    }
   }
   // Error of a tensor: max |bp - fd| / max(largest |fd| of the tensor, 1e-3 x largest |fd| of the
   // whole network). The floor keeps a tensor whose true gradient is ~0 (a conv bias before
@@ -222,6 +312,7 @@ GradCheckResult network_gradient_check(const Network& src, const float* x, const
       res.worst_layer = i;
     }
   }
+  res.max_error = std::max(res.max_error, res.err_dp);
   return res;
 }
 

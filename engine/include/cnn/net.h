@@ -155,10 +155,18 @@ bool network_unit_input_gradient(Network* net, const float* x, int layer, int64_
 // of ReLU zeros), where the one-sided differences disagree, have no derivative: they are skipped
 // and counted in `kinks`.
 // Dropout masks are drawn once and shared by both passes; batchnorm runs in training mode.
+// Modes: `local` checks each layer alone, probing it with the back-propagated gradient r above it
+// (central differences of sum(r * layer(x, w))), plus dL/dp of the loss: cheap, one layer's forward
+// per entry. `end_to_end` nudges an entry and re-runs the network up to the loss, so the wiring
+// between layers is checked too; its cost is a partial forward pass per entry.
+enum class GradCheckMode : uint8_t { local, end_to_end };
 struct GradCheckOptions {
+  GradCheckMode mode = GradCheckMode::local;
   int max_params_per_tensor = 24;
   int max_inputs = 24;
-  double step = 1e-5;  // central-difference step, in double precision
+  // Central-difference step, in double precision. Small, because a larger one lets the nudge of a
+  // bias (which shifts a whole map) carry some ReLU input across 0 and blur the difference.
+  double step = 1e-7;
   uint64_t seed = 1;
   bool training = true;
 };
@@ -169,7 +177,8 @@ struct GradCheckLayer {
 };
 struct GradCheckResult {
   std::vector<GradCheckLayer> layers;  // one per spec.layers entry
-  double max_error = 0;
+  double err_dp = -1;                  // dL/dp from the loss against differences of the loss in p
+  double max_error = 0;                // over all layers and err_dp
   int worst_layer = -1;
   double loss = 0;
   std::string message;                 // empty when the check ran
