@@ -195,6 +195,42 @@ TEST_CASE("train: a small CNN learns the bar set to >= 0.95 test accuracy in 76 
   CHECK(e10.n == 10);
 }
 
+TEST_CASE("train: small CNNs learn the generated image sets (bars, digits) to >= 0.95") {
+  struct Case { const char* set; const char* model; int n_train, n_test, epochs; };
+  // Stated budgets: bars in 60 steps (2 epochs of 30), digits in 100 steps (2 epochs of 50).
+  const Case cases[] = {
+      {"bars", "input 28x28x1\nconv 4 k5 s2 p2\nrelu\nmaxpool k2\ndense 4\nsoftmax\n", 480, 200, 2},
+      {"digits", "input 28x28x1\nconv 8 k5 s2 p2\nrelu\nmaxpool k2\ndense 10\nsoftmax\n", 1600, 300, 2},
+  };
+  for (const Case& k : cases) {
+    const std::string set_name = k.set;
+    CAPTURE(set_name);
+    cnn::DataOptions o;
+    o.seed = 1;
+    o.n_train = k.n_train;
+    o.n_test = k.n_test;
+    cnn::Dataset d;
+    std::string err;
+    REQUIRE_MESSAGE(cnn::dataset_make(k.set, o, &d, &err), err);
+    cnn::Network net;
+    build(&net, k.model, 32);
+    cnn::Trainer tr;
+    cnn::TrainConfig c;
+    c.optimizer = cnn::OptimizerKind::adam;
+    c.lr = 0.01f;
+    c.batch = k.set == std::string("bars") ? 16 : 32;
+    c.epochs = k.epochs;
+    c.seed = 1;
+    c.eval_limit = 0;
+    REQUIRE_MESSAGE(cnn::trainer_setup(&tr, &net, &d, c, &err), err);
+    cnn::trainer_run_to_end(&tr);
+    REQUIRE(tr.finished);
+    MESSAGE(std::string(k.set) << ": " << tr.step << " steps, test accuracy " << tr.last_eval.accuracy);
+    CHECK(tr.step == (k.n_train / c.batch) * k.epochs);
+    CHECK(tr.last_eval.accuracy >= 0.95f);
+  }
+}
+
 TEST_CASE("train: a learning rate that explodes pauses training and keeps the last good weights") {
   cnn::Dataset d = make_mean_set(64, 16, 4);
   cnn::Network net;

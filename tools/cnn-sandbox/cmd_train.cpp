@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -261,6 +262,7 @@ int cmd_train(int argc, char** argv) {
 
   // Train, one epoch at a time, printing each evaluation point as it appears.
   const double t0 = cnn::now_ms();
+  const std::clock_t cpu0 = std::clock();
   size_t printed = 0;
   while (!tr.finished && tr.fault == cnn::FaultKind::none) {
     if (cnn::trainer_step(&tr, 1) == 0) break;
@@ -305,6 +307,8 @@ int cmd_train(int argc, char** argv) {
   if (e.classification && !h.train_acc.empty()) j["train_accuracy"] = f32(h.train_acc.back());
   j["final_step_loss"] = h.loss.empty() ? json(nullptr) : json(f32(h.loss.back()));
   j["seconds"] = seconds;
+  // Processor time of this process: on a shared machine the wall clock also counts other jobs.
+  j["cpu_seconds"] = double(std::clock() - cpu0) / CLOCKS_PER_SEC;
   j["train_seconds"] = tr.train_ms / 1000.0;
   j["samples_per_second"] = tr.samples_per_second;
   j["diverged"] = diverged;
