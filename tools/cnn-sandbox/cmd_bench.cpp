@@ -2,6 +2,7 @@
 // as cnn-sandbox.js under node.
 //
 //   bench --gemm [--sizes 128,256,512,1024] [--runs 7] [--kernels simd|reference] [--json]
+//   bench --model FILE [--mode train|infer] [--batch 32] [--steps N] [--runs 5] [--kernels ...] [--json]
 //
 // Every benchmark here validates before it times, warms up before it measures, and reports the
 // median of several runs with their spread. Warming up matters in wasm: V8 first runs a function in
@@ -9,6 +10,7 @@
 // the function has been hot for a while, so the first calls say nothing about the engine.
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +26,8 @@
 #endif
 
 #include "cnn/kernels.h"
+#include "cnn/net.h"
+#include "cnn/optim.h"
 #include "cnn/rng.h"
 #include "commands.h"
 
@@ -198,13 +202,167 @@ int bench_gemm(const std::vector<int>& sizes, int runs, bool json) {
   return 0;
 }
 
+// ------------------------------------------------------------------------------------------------
+// bench --model
+struct ModelBenchOptions {
+  std::string file;
+  bool train = true;
+  int batch = 32;
+  int steps = 0;  // per timed run; 0: as many as fill about half a second
+  int runs = 5;
+  bool json = false;
+};
+
+bool read_text_file(const std::string& path, std::string* out) {
+  FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  char buf[4096];
+  size_t got;
+  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) out->append(buf, got);
+  if (f != stdin) std::fclose(f);
+  return true;
+}
+
+// Largest |a - b| over the largest |b| (1e-12 floor): a tensor-wide relative error, meaningful even
+// where single entries are ~0.
+double rel_diff(const float* a, const float* b, size_t n) {
+  double num = 0, den = 1e-12;
+  for (size_t i = 0; i < n; ++i) {
+    num = std::max(num, double(std::fabs(a[i] - b[i])));
+    den = std::max(den, double(std::fabs(b[i])));
+  }
+  return num / den;
+}
+
+int bench_model(const ModelBenchOptions& o) {
+  std::string text;
+  if (!read_text_file(o.file, &text)) {
+    std::fprintf(stderr, "cnn-sandbox bench: cannot read the model file '%s' (%s); presets are in assets/presets/\n",
+                 o.file.c_str(), std::strerror(errno));
+    return 2;
+  }
+  cnn::Network net;
+  std::string err;
+  if (!cnn::network_build_from_text(&net, text, o.batch, &err)) {
+    std::fprintf(stderr, "cnn-sandbox bench: %s: %s\n", o.file.c_str(), err.c_str());
+    return 2;
+  }
+  cnn::network_init(&net, 1);
+  const int B = o.batch;
+  const int64_t in_size = net.out_shape(0).size(), out_size = net.out_size();
+  std::vector<float> x(size_t(B * in_size));
+  std::vector<int32_t> labels(static_cast<size_t>(B));
+  cnn::Rng rng(7);
+  for (float& v : x) v = rng.uniform();
+  const uint32_t classes = net.loss == cnn::LossKind::binary_cross_entropy ? 2u : uint32_t(out_size);
+  for (int32_t& l : labels) l = int32_t(rng.below(classes));
+  const float lr = 0.01f;
+  float last_loss = 0;
+  auto step = [&] {
+    if (o.train) {
+      cnn::network_forward(&net, x.data(), B, true);
+      last_loss = cnn::network_loss(&net, labels.data(), nullptr);
+      cnn::network_zero_grad(&net);
+      cnn::network_backward(&net, false);
+      cnn::sgd_update(net.params.data(), net.grads.data(), int64_t(net.params.size()), lr, 0.0f);
+    } else {
+      cnn::network_forward(&net, x.data(), B, false);
+    }
+  };
+
+  // Validate: one step with the reference kernels and one with the chosen kernels from the same
+  // weights and state; compare the outputs, the loss and (training) the gradients.
+  const cnn::KernelSet chosen = cnn::kernel_set();
+  const std::vector<float> params0 = net.params;
+  const std::vector<cnn::LayerState> state0 = net.state;
+  const cnn::Rng drop0 = net.dropout_rng;
+  auto restore = [&] {
+    net.params = params0;
+    net.state = state0;
+    net.dropout_rng = drop0;
+  };
+  cnn::set_kernel_set(cnn::KernelSet::reference);
+  step();
+  const std::vector<float> out_ref(net.output(), net.output() + size_t(B * out_size));
+  const std::vector<float> grads_ref = net.grads;
+  const float loss_ref = last_loss;
+  restore();
+  cnn::set_kernel_set(chosen);
+  step();
+  const double err_out = rel_diff(net.output(), out_ref.data(), out_ref.size());
+  const double err_grad = o.train ? rel_diff(net.grads.data(), grads_ref.data(), grads_ref.size()) : 0.0;
+  const double err_loss = o.train ? std::fabs(double(last_loss) - loss_ref) / std::max(1e-12, std::fabs(double(loss_ref))) : 0.0;
+  restore();
+  const double tol = 1e-4;  // float sums in another order (and fused multiply-adds natively)
+  if (!(err_out <= tol && err_grad <= tol && err_loss <= tol) || !std::isfinite(last_loss)) {
+    std::fprintf(stderr, "cnn-sandbox bench: the %s kernels disagree with the reference on %s: relative error "
+                 "output %.2e, loss %.2e, gradients %.2e (tolerance %.0e); not timing\n",
+                 kernels_name(), o.file.c_str(), err_out, err_loss, err_grad, tol);
+    return 1;
+  }
+
+  // Warm up (V8 tiers every kernel up only once it has been hot), then time.
+  warm_up(step, 5, 1.0);
+  int steps = o.steps;
+  if (steps <= 0) {
+    const double t0 = Clock::now();
+    step();
+    const double one = std::max(seconds_since(t0), 1e-6);
+    steps = std::max(1, int(0.5 / one));
+  }
+  std::vector<double> rates;
+  for (int r = 0; r < o.runs; ++r) {
+    const double t0 = Clock::now();
+    for (int i = 0; i < steps; ++i) step();
+    rates.push_back(double(B) * steps / seconds_since(t0));
+  }
+  const Stats sps = stats_of(rates);
+  const double macs = double(net.info.total_macs);
+  const double flops_per_sample = 2.0 * macs * (o.train ? 3.0 : 1.0);
+  const double gflops = sps.median * flops_per_sample * 1e-9;
+
+  if (o.json) {
+    nlohmann::json j;
+    j["bench"] = "model";
+    j["model"] = o.file;
+    j["mode"] = o.train ? "train" : "infer";
+    j["batch"] = B;
+    j["steps_per_run"] = steps;
+    j["runs"] = o.runs;
+    j["isa"] = cnn::simd_isa_name();
+    j["kernels"] = kernels_name();
+    j["clock"] = g_cpu_clock ? "cpu" : "wall";
+    j["samples_per_second"] = stats_json(sps);
+    j["macs_per_sample"] = net.info.total_macs;
+    j["effective_gflops"] = gflops;
+    j["validation"] = {{"output", err_out}, {"loss", err_loss}, {"gradients", err_grad}};
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
+  std::printf("%s, %s, batch %d, one thread: kernels %s (isa %s)\n", o.file.c_str(), o.train ? "training (forward, "
+              "loss, backward, SGD)" : "inference", B, kernels_name(), cnn::simd_isa_name());
+  std::printf("validated against the reference kernels: relative error output %.1e, loss %.1e, gradients %.1e\n",
+              err_out, err_loss, err_grad);
+  std::printf("samples/s: %.1f median of %d runs x %d steps (min %.1f, max %.1f, spread %.1f%%)\n", sps.median,
+              o.runs, steps, sps.min, sps.max, 100 * sps.spread());
+  std::printf("effective: %.2f GFLOP/s (%.2f MMAC per sample forward, x%d for training)\n", gflops, macs * 1e-6,
+              o.train ? 3 : 1);
+  return 0;
+}
+
 void bench_usage(FILE* f) {
   std::fprintf(f,
-               "usage: cnn-sandbox bench --gemm [--sizes 128,256,512,1024] [options]\n"
+               "usage: cnn-sandbox bench --model FILE [--mode train|infer] [--batch 32] [--steps N] [options]\n"
+               "       cnn-sandbox bench --gemm [--sizes 128,256,512,1024] [options]\n"
                "\n"
+               "  --model FILE         samples per second of a model on random data (assets/presets/)\n"
+               "  --mode train|infer   a training step (forward, loss, backward, SGD update) or a\n"
+               "                       forward pass (default train)\n"
+               "  --batch N            samples per step (default 32)\n"
+               "  --steps N            steps per timed run (default: about half a second's worth)\n"
                "  --gemm               GFLOP/s of square sgemm beside the multiply-add peak\n"
                "  --sizes N,N,...      matrix sizes for --gemm (default 128,256,512,1024)\n"
-               "  --runs R             timed runs per measurement, median reported (default 7)\n"
+               "  --runs R             timed runs, median reported (default 5 for --model, 7 for --gemm)\n"
                "  --kernels simd|reference   which kernels to run (default simd)\n"
                "  --clock wall|cpu     time with the wall clock (default) or this process's CPU time\n"
                "                       (steadier on a machine busy with other jobs)\n"
@@ -223,7 +381,8 @@ bool parse_int(const char* s, int lo, int hi, int* out) {
 
 int cmd_bench(int argc, char** argv) {
   bool gemm = false, json = false;
-  int runs = 7;
+  int runs = 0;
+  ModelBenchOptions mo;
   std::vector<int> sizes = {128, 256, 512, 1024};
   for (int i = 1; i < argc; ++i) {
     const char* a = argv[i];
@@ -253,6 +412,33 @@ int cmd_bench(int argc, char** argv) {
       if (!v) return 2;
       if (!parse_int(v, 1, 1000, &runs)) {
         std::fprintf(stderr, "cnn-sandbox bench: --runs '%s': expected a whole number from 1 to 1000\n", v);
+        return 2;
+      }
+      continue;
+    }
+    if (!std::strcmp(a, "--model")) {
+      const char* v = value(a);
+      if (!v) return 2;
+      mo.file = v;
+      continue;
+    }
+    if (!std::strcmp(a, "--mode")) {
+      const char* v = value(a);
+      if (!v) return 2;
+      if (!std::strcmp(v, "train")) mo.train = true;
+      else if (!std::strcmp(v, "infer")) mo.train = false;
+      else {
+        std::fprintf(stderr, "cnn-sandbox bench: --mode '%s': expected train or infer\n", v);
+        return 2;
+      }
+      continue;
+    }
+    if (!std::strcmp(a, "--batch") || !std::strcmp(a, "--steps")) {
+      const char* v = value(a);
+      if (!v) return 2;
+      int* dst = a[2] == 'b' ? &mo.batch : &mo.steps;
+      if (!parse_int(v, 1, 1000000, dst)) {
+        std::fprintf(stderr, "cnn-sandbox bench: %s '%s': expected a whole number of at least 1\n", a, v);
         return 2;
       }
       continue;
@@ -293,7 +479,17 @@ int cmd_bench(int argc, char** argv) {
     bench_usage(stderr);
     return 2;
   }
-  if (gemm) return bench_gemm(sizes, runs, json);
+  if (gemm && !mo.file.empty()) {
+    std::fprintf(stderr, "cnn-sandbox bench: --gemm and --model measure different things; give one of them\n");
+    return 2;
+  }
+  if (gemm) return bench_gemm(sizes, runs ? runs : 7, json);
+  if (!mo.file.empty()) {
+    mo.runs = runs ? runs : 5;
+    mo.json = json;
+    return bench_model(mo);
+  }
+  std::fprintf(stderr, "cnn-sandbox bench: say what to measure: --model FILE or --gemm\n\n");
   bench_usage(stderr);
   return 2;
 }
