@@ -228,6 +228,8 @@ TEST_CASE("data: default sizes, blobs classes, and the test split does not depen
   CHECK(d.n_test() == 1000);
   CHECK(d.shape == Shape{28, 28, 1});
   CHECK(class_counts(d.train_y, 10) == std::vector<int64_t>(10, 600));
+  CHECK_FALSE(d.augment);       // augmentation is the trainer's switch
+  CHECK_FALSE(d.augment_flip);  // a mirrored 2 is not a digit
   o.classes = 5;
   REQUIRE(dataset_make("blobs", o, &d, &err));
   CHECK(d.num_classes == 5);
@@ -243,6 +245,7 @@ TEST_CASE("data: default sizes, blobs classes, and the test split does not depen
   o = DataOptions();
   o.limit_train = 50;
   REQUIRE(dataset_make("shapes", o, &d, &err));
+  CHECK(d.augment_flip);  // a mirrored triangle is still a triangle
   CHECK(d.n_train() == 50);
   CHECK(d.train_y.size() == 50);
 }
@@ -343,6 +346,7 @@ TEST_CASE("data: IDX reader reads the real Fashion-MNIST test files") {
   CHECK(d.test_y[0] == 9);
   CHECK(d.class_names[9] == "Ankle boot");
   CHECK(d.class_names[0] == "T-shirt/top");
+  CHECK(d.augment_flip);
   o.data_dir = "/nonexistent/folder";
   Dataset keep = sentinel();
   CHECK_FALSE(dataset_make("fashion-mnist", o, &keep, &err));

@@ -430,8 +430,10 @@ bool dataset_make(const std::string& name, const DataOptions& opt, Dataset* out,
   generate_split(*g, k, noise, nte, rtest, &d, false);
   data_detail::truncate_split(&d, true, opt.limit_train);
   data_detail::truncate_split(&d, false, opt.limit_test);
-  // Augmentation stays off by default (the trainer's switch); flips would change what a
-  // rising bar or a digit means, so augment_flip must stay false for bars and digits.
+  // Augmentation stays off by default (the trainer's switch). Mirror images are allowed only
+  // where they keep the class: a flipped triangle is still a triangle, but a flipped rising bar
+  // is a falling one, a flipped 2 is no digit, and flips would change regression targets.
+  d.augment_flip = name == "shapes";
   dataset_normalize(&d);
   *out = std::move(d);
   return true;

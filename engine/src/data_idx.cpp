@@ -277,7 +277,9 @@ bool dataset_fashion_mnist(const DataOptions& opt, Dataset* out, std::string* er
     if (!idx_parse(ByteSpan(bytes), arrays[i], err, path)) return false;
   }
   std::vector<std::string> classes(kFashionMnistClasses, kFashionMnistClasses + 10);
-  return dataset_from_idx_arrays(tr, &te, opt, "fashion-mnist", classes, out, err);
+  if (!dataset_from_idx_arrays(tr, &te, opt, "fashion-mnist", classes, out, err)) return false;
+  out->augment_flip = true;  // a mirrored shirt or shoe is still a shirt or a shoe
+  return true;
 }
 
 }  // namespace cnn

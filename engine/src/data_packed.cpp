@@ -78,6 +78,7 @@ bool dataset_from_packed(ByteSpan bytes, const DataOptions& opt, Dataset* out, s
   data_detail::append_u8_pixels(xtr, int64_t(mtr * ss), &d.train_x);
   data_detail::append_u8_pixels(xte, int64_t(mte * ss), &d.test_x);
   dataset_normalize(&d);
+  d.augment_flip = d.name == "fashion-mnist";  // mirrored clothes keep their class
   *out = std::move(d);
   return true;
 }
