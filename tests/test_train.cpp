@@ -398,7 +398,7 @@ TEST_CASE("train: golden final loss of a short fixed run (native and wasm agree)
 }
 
 TEST_CASE("train: LeNet-5 on 10,000 Fashion-MNIST images, 3 epochs, >= 0.81" * doctest::skip()) {
-  // Heavy (about a minute natively): run with  cnn_tests -tc='*LeNet-5*' --no-skip
+  // Heavy (5 s of CPU natively, 0.8555 measured): cnn_tests -tc="*LeNet-5*" --no-skip
   cnn::DataOptions o;
   o.limit_train = 10000;
   o.limit_test = 2000;

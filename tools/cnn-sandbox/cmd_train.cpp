@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cnn/data.h"
+#include "cnn/export.h"
 #include "cnn/kernels.h"
 #include "cnn/net.h"
 #include "cnn/optim.h"
@@ -49,14 +50,13 @@ void train_usage(FILE* f) {
       "  --seed N             weights, shuffling, generated data (default 1)\n"
       "  --limit-train N      use the first N training samples (generated sets: generate N)\n"
       "  --limit-test N       use the first N test samples (generated sets: generate N)\n"
-      "  --save FILE          write the trained weights (format below)\n"
+      "  --save FILE          write the trained weights (see below)\n"
       "  --json               per-epoch lines to stderr; stdout is the JSON line only\n"
       "  --kernels simd|reference   compute kernels (default simd: %s)\n"
       "\n"
-      "  Weights file (--save), little-endian: the 8 bytes \"CNNSBW01\", u32 format version (1),\n"
-      "  u32 length and the model text (canonical, one layer per line), u64 parameter count,\n"
-      "  the float32 parameters in the engine's arena order, u64 FNV-1a 64 checksum of all\n"
-      "  preceding bytes.\n",
+      "  --save writes the sandbox weights file (little-endian float32, layer by layer; see\n"
+      "  engine/include/cnn/export.h), the file `cnn-sandbox export --pytorch --weights FILE`\n"
+      "  and the exported PyTorch script read.\n",
       CNN_FASHION_MNIST_DIR, cnn::simd_isa_name());
 }
 
@@ -106,42 +106,6 @@ double f32(float f) {
     if (std::strtof(buf, nullptr) == f) break;
   }
   return std::strtod(buf, nullptr);
-}
-
-uint64_t fnv1a(const std::vector<uint8_t>& b) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (uint8_t c : b) { h ^= c; h *= 0x100000001b3ULL; }
-  return h;
-}
-
-void put_u32(std::vector<uint8_t>* b, uint32_t v) {
-  for (int i = 0; i < 4; ++i) b->push_back(uint8_t(v >> (8 * i)));
-}
-void put_u64(std::vector<uint8_t>* b, uint64_t v) {
-  for (int i = 0; i < 8; ++i) b->push_back(uint8_t(v >> (8 * i)));
-}
-
-bool save_weights(const std::string& path, const cnn::Network& net, std::string* err) {
-  std::vector<uint8_t> b;
-  const char magic[8] = {'C', 'N', 'N', 'S', 'B', 'W', '0', '1'};
-  b.insert(b.end(), magic, magic + 8);
-  put_u32(&b, 1);
-  std::string text = cnn::model_to_text(net.spec);
-  put_u32(&b, uint32_t(text.size()));
-  b.insert(b.end(), text.begin(), text.end());
-  put_u64(&b, uint64_t(net.params.size()));
-  for (float f : net.params) {
-    uint32_t u;
-    std::memcpy(&u, &f, 4);
-    put_u32(&b, u);
-  }
-  put_u64(&b, fnv1a(b));
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) { *err = "cannot write '" + path + "': " + std::strerror(errno); return false; }
-  bool ok = std::fwrite(b.data(), 1, b.size(), f) == b.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok) *err = "writing '" + path + "' failed (disk full?)";
-  return ok;
 }
 
 }  // namespace
@@ -315,7 +279,7 @@ int cmd_train(int argc, char** argv) {
   if (diverged) j["message"] = tr.message;
 
   if (!save_path.empty()) {
-    if (!save_weights(save_path, net, &err)) {
+    if (!cnn::write_sandbox_weights_file(net, save_path, &err)) {
       std::printf("%s\n", j.dump().c_str());
       return bad(err);
     }
