@@ -29,7 +29,7 @@ struct Dataset {
   // Augmentation while training (random shifts of up to augment_shift pixels, horizontal flips).
   bool augment = false;
   int augment_shift = 2;
-  bool augment_flip = false;
+  bool augment_flip = false;             // set by the loaders only where a mirror image keeps the class
 
   bool regression() const { return target_dim > 0; }
   int64_t sample_size() const { return shape.size(); }
@@ -44,7 +44,7 @@ struct Dataset {
 void augment_sample(const Dataset& d, const float* in, float* out, Rng& rng);
 
 // ---------------------------------------------------------------------------------------------
-// Registry of named datasets (data_registry.cpp). Generated sets come from a seed and use only
+// Registry of named datasets (data_generate.cpp). Generated sets come from a seed and use only
 // + - * / sqrt and cnn::Rng, so native and wasm builds produce the same bytes.
 //
 //   cnn::DataOptions opt;  opt.seed = 1;                // 0 for n_train/n_test/noise = defaults
@@ -76,7 +76,10 @@ struct DatasetInfo {
 struct DataOptions {
   uint64_t seed = 1;
   int n_train = 0, n_test = 0;  // generated sets: sample counts (0 = the set's default)
-  float noise = -1.0f;          // generated sets: noise level in [0, 1] (< 0 = the set's default)
+  float noise = -1.0f;          // generated sets: noise level in [0, 1] (< 0 = the set's default):
+                                // points: std. dev. of the jitter in coordinate units (about
+                                // [-1, 1]); images: std. dev. of the pixel noise (then clamped to
+                                // [0, 1]); regression images: the same
   int classes = 0;              // blobs: number of classes K in [2, 10] (0 = 3)
   std::string data_dir;         // fashion-mnist: folder of the IDX files ("" = Debian's
                                 // /usr/share/datasets/fashion-mnist); .gz or uncompressed
