@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "cnn/data.h"
+#include "cnn/net.h"
+#include "cnn/rng.h"
 #include "cnn/spec.h"
 
 namespace cnn_fuzz {
@@ -199,6 +201,50 @@ inline std::string run_packed(const uint8_t* data, size_t size) {
   return check_loader(ok, err, d, "dataset_from_packed");
 }
 
+// --- a whole network from model text: build, init, forward, loss, backward, trace ----------------
+// Every layer kernel with the odd shapes a fuzzer invents (padding larger than the kernel, dilation,
+// strides that skip rows, 1x1 images), under ASan and UBSan. Small models only, to stay fast.
+constexpr int64_t kFuzzMaxNetBytes = int64_t(4) << 20;
+constexpr int64_t kFuzzMaxMacs = 2000000;
+
+inline std::string run_network(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  cnn::ModelSpec spec;
+  cnn::ModelInfo info;
+  cnn::SpecError se;
+  if (!cnn::parse_and_analyze(text, &spec, &info, &se)) return "";  // the model_text target's job
+  const int batch = 2;
+  if (spec.layers.empty() || info.total_macs > kFuzzMaxMacs ||
+      cnn::network_bytes_needed(spec, info, batch) > kFuzzMaxNetBytes)
+    return "";
+  cnn::Network net;
+  std::string err;
+  if (!cnn::network_build(&net, spec, batch, &err)) {
+    if (err.empty()) return "network_build refused a model the analysis accepted, without a message";
+    return "";
+  }
+  cnn::network_init(&net, 1);
+  for (float w : net.params)
+    if (!std::isfinite(w)) return "network_init gave a non-finite weight";
+  const int64_t in = net.info.input.size(), out = net.out_size();
+  std::vector<float> x(size_t(batch * in));
+  cnn::Rng rng(size, 3);
+  for (float& v : x) v = rng.uniform() * 2.0f - 1.0f;
+  const int32_t labels[batch] = {0, out > 1 ? 1 : 0};
+  for (bool training : {true, false}) {
+    const float* y = cnn::network_forward(&net, x.data(), batch, training);
+    if (!y) return "network_forward refused a batch within max_batch";
+    const float loss = cnn::network_loss(&net, labels, nullptr);
+    cnn::network_zero_grad(&net);
+    cnn::network_backward(&net, true);
+    (void)loss;  // may be large for deep random nets; finiteness is the trainer's job
+  }
+  cnn::SampleTrace trace;
+  if (!cnn::network_trace_sample(&net, x.data(), labels[0], nullptr, &trace, &err) && err.empty())
+    return "network_trace_sample failed without a message";
+  return "";
+}
+
 struct Target {
   const char* name;  // folder under fuzz/corpus/, and fuzz_<name> is the libFuzzer binary
   std::string (*run)(const uint8_t*, size_t);
@@ -212,6 +258,7 @@ inline const std::vector<Target>& targets() {
       {"csv", run_csv},
       {"gzip", run_gzip},
       {"packed", run_packed},
+      {"network", run_network},
   };
   return t;
 }

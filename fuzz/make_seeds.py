@@ -52,6 +52,20 @@ models = {
 for name, text in models.items():
     put("model_text", name, text)
 
+# --- network: model text that builds, for forward/backward on odd shapes ---------------------------
+nets = {
+    "lenet5.txt": models["lenet5.txt"],
+    "mlp.txt": models["mlp.txt"],
+    "conv_options.txt": models["conv_options.txt"],
+    "flatten_valid.txt": models["flatten_valid.txt"],
+    "pad_beyond_kernel.txt": "input 3x3x1\nconv 2 k3 p4\nmaxpool k3 s2 p1\navgpool k2 s3 p1\ndense 2\nsoftmax\n",
+    "one_pixel.txt": "input 1x1x1\nconv 1 k1\nbatchnorm\nrelu\ngap\ndense 1\nsigmoid\n",
+    "dilated_stride.txt": "input 17x13x2\nconv 3 k3x2 s3x2 d2x3 same\ntanh\nmaxpool k2x3 s1x2\nflatten\ndropout 0.9\ndense 4\n",
+    "full_pad.txt": "input 5x4x3\nconv 4 k5 full nobias\nleakyrelu a0.3\nconv 2 k2 s2 valid\nbatchnorm\ngap\nsoftmax\n",
+}
+for name, text in nets.items():
+    put("network", name, text)
+
 # --- IDX (a pair: u16le length of the images part, images, labels) ---------------------------------
 def idx(dims, data, type_code=0x08):
     return bytes([0, 0, type_code, len(dims)]) + b"".join(struct.pack(">I", d) for d in dims) + bytes(data)

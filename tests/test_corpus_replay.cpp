@@ -84,11 +84,17 @@ static bool accepts_packed(const std::string&, const std::vector<uint8_t>& b, st
   return cnn::dataset_from_packed(b, cnn::DataOptions(), &d, msg);
 }
 
+static bool accepts_network(const std::string&, const std::vector<uint8_t>& b, std::string* msg) {
+  cnn::Network net;
+  return cnn::network_build_from_text(&net, std::string(b.begin(), b.end()), 2, msg);
+}
+
 TEST_CASE("corpus replay: seeds named err_* are refused with a message, the others accepted") {
   const fs::path root = fs::path(CNN_SOURCE_DIR) / "fuzz" / "corpus";
   const std::pair<const char*, AcceptFn> cases[] = {
       {"model_text", accepts_model_text}, {"idx", accepts_idx}, {"csv", accepts_csv},
       {"gzip", accepts_gzip},             {"packed", accepts_packed},
+      {"network", accepts_network},
   };
   int checked = 0;
   for (const auto& c : cases) {

@@ -12,7 +12,64 @@
 #include <vector>
 
 #include "cnn/data.h"
+#include "cnn/net.h"
 #include "cnn/spec.h"
+
+// --- a test hook for allocation failures ---------------------------------------------------------
+// The global operator new of this test binary can be told to throw std::bad_alloc, so the tests can
+// check what the engine does when an allocation fails although the budget said it would fit.
+// Natively and without AddressSanitizer only: ASan has its own operator new (and checks new/delete
+// pairing through it), and in wasm a throw cannot be caught unless the module is built with
+// exceptions (-fwasm-exceptions; see the report of issue 10).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CNN_TEST_NO_NEW_HOOK 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__EMSCRIPTEN__)
+#define CNN_TEST_NO_NEW_HOOK 1
+#endif
+
+#ifndef CNN_TEST_NO_NEW_HOOK
+#include <atomic>
+#include <cstdlib>
+#include <new>
+namespace alloc_hook {
+// Allocations of at least `fail_from_bytes` bytes fail once `skip` of them have succeeded.
+size_t fail_from_bytes = ~size_t(0);
+int skip = 0;
+int failures = 0;
+// Bytes allocated and not yet freed (every new and delete of the binary goes through here).
+std::atomic<long long> live_bytes{0};  // atomic: other tests may allocate from threads
+}  // namespace alloc_hook
+
+void* operator new(size_t n) {
+  if (n >= alloc_hook::fail_from_bytes) {
+    if (alloc_hook::skip > 0) {
+      --alloc_hook::skip;
+    } else {
+      ++alloc_hook::failures;
+      throw std::bad_alloc();
+    }
+  }
+  // A 16-byte header keeps the size (and the default new alignment) for the live-bytes count.
+  void* p = std::malloc(n + 16);
+  if (!p) throw std::bad_alloc();
+  *static_cast<size_t*>(p) = n;
+  alloc_hook::live_bytes += (long long)n;
+  return static_cast<char*>(p) + 16;
+}
+void operator delete(void* p) noexcept {
+  if (!p) return;
+  char* base = static_cast<char*>(p) - 16;
+  alloc_hook::live_bytes -= (long long)*reinterpret_cast<size_t*>(base);
+  std::free(base);
+}
+void operator delete(void* p, size_t) noexcept { operator delete(p); }
+void* operator new[](size_t n) { return operator new(n); }
+void operator delete[](void* p) noexcept { operator delete(p); }
+void operator delete[](void* p, size_t) noexcept { operator delete(p); }
+#endif
 
 namespace {
 
@@ -281,3 +338,118 @@ TEST_CASE("fuzz finding: CSV values finite as doubles but not as floats are refu
   REQUIRE(cnn::dataset_from_csv_text("0,1e30,-1e30\n1,-1e30,1e30\n0,1,1\n1,2,2\n", cnn::DataOptions(), &d, &err));
   for (float v : d.train_x) CHECK(std::isfinite(v));
 }
+
+// --- memory: the budget is checked before anything is allocated -----------------------------------
+
+TEST_CASE("memory: a network beyond the budget is refused with its size, nothing allocated, the current one kept") {
+  cnn::Network net;
+  std::string err;
+  REQUIRE(cnn::network_build_from_text(&net, "input 1x1x2\ndense 3\nsoftmax\n", 4, &err));
+  cnn::network_init(&net, 7);
+  const std::vector<float> params = net.params;
+
+  // Fits the analysis (batch 32) but not with a batch of 100,000.
+  cnn::ModelSpec spec;
+  cnn::ModelInfo info;
+  cnn::SpecError se;
+  REQUIRE(cnn::parse_and_analyze(kLenet, &spec, &info, &se));
+  const int big_batch = 100000;
+  const int64_t need = cnn::network_bytes_needed(spec, info, big_batch);
+  CHECK(need > cnn::kMemoryBudgetBytes);
+  CHECK(cnn::network_bytes_needed(spec, info, 64) < cnn::kMemoryBudgetBytes);
+#ifndef CNN_TEST_NO_NEW_HOOK
+  err = std::string();
+  const long long live_before = alloc_hook::live_bytes.load();
+  alloc_hook::fail_from_bytes = size_t(1) << 20;  // any large allocation would be a finding
+  alloc_hook::skip = 0;
+  alloc_hook::failures = 0;
+#endif
+  bool built;
+  {
+    std::string e;  // scoped, so that the message's own bytes are freed before counting
+    built = cnn::network_build(&net, spec, big_batch, &e);
+    err = std::string(e.c_str());
+  }
+#ifndef CNN_TEST_NO_NEW_HOOK
+  alloc_hook::fail_from_bytes = ~size_t(0);
+  CHECK(alloc_hook::failures == 0);  // refused before trying to allocate
+  // and nothing left behind (err's new copy is the only new allocation)
+  CHECK(alloc_hook::live_bytes.load() - (long long)err.capacity() - 1 <= live_before);
+#endif
+  CHECK_FALSE(built);
+  CHECK(err.find("budget") != std::string::npos);
+  CHECK(err.find("MiB") != std::string::npos);
+  // The network we had is intact and still works.
+  CHECK(net.spec.input == cnn::Shape{1, 1, 2});
+  CHECK(net.params == params);
+  const float x[2] = {0.5f, -0.5f};
+  const float* y = cnn::network_forward(&net, x, 1, false);
+  CHECK(y[0] + y[1] + y[2] == doctest::Approx(1.0f));
+
+  // A model whose activations alone exceed the budget is refused by the analysis, with its place.
+  err.clear();
+  CHECK_FALSE(cnn::network_build_from_text(&net, "input 2048x2048x3\nconv 64 k3 same\nrelu\n", 1, &err));
+  CHECK_FALSE(err.empty());
+  CHECK(net.params == params);
+  // Nonsense batch sizes.
+  for (int b : {0, -1, -2147483647 - 1}) {
+    err.clear();
+    CHECK_FALSE(cnn::network_build_from_text(&net, kLenet, b, &err));
+    CHECK_FALSE(err.empty());
+  }
+  CHECK(net.params == params);
+}
+
+TEST_CASE("memory: the largest batch the parser allows cannot overflow the size computation") {
+  cnn::ModelSpec spec;
+  cnn::ModelInfo info;
+  cnn::SpecError se;
+  REQUIRE(cnn::parse_and_analyze(kLenet, &spec, &info, &se));
+  const int64_t need = cnn::network_bytes_needed(spec, info, 2147483647);
+  CHECK(need > cnn::kMemoryBudgetBytes);  // not wrapped around to a small or negative number
+  cnn::Network net;
+  std::string err;
+  CHECK_FALSE(cnn::network_build(&net, spec, 2147483647, &err));
+  CHECK_FALSE(err.empty());
+  CHECK(net.params.empty());
+}
+
+#ifndef CNN_TEST_NO_NEW_HOOK
+TEST_CASE("memory: std::bad_alloc at any large allocation of network_build is caught, reported, and leaks nothing") {
+  cnn::Network net;
+  std::string err;
+  REQUIRE(cnn::network_build_from_text(&net, "input 1x1x2\ndense 3\nsoftmax\n", 4, &err));
+  cnn::network_init(&net, 3);
+  const std::vector<float> params = net.params;
+  // LeNet with a batch of 64: the arenas and most activation buffers are 64 KiB or more.
+  int failed_builds = 0;
+  for (int k = 0; k < 200; ++k) {
+    CAPTURE(k);
+    err = std::string();
+    const long long live_before = alloc_hook::live_bytes.load();
+    alloc_hook::fail_from_bytes = 65536;  // above anything the parser and analysis allocate
+    alloc_hook::skip = k;  // the k-th large allocation fails
+    alloc_hook::failures = 0;
+    bool ok;
+    {
+      std::string e;  // scoped, so that the message's own bytes are freed before counting
+      ok = cnn::network_build_from_text(&net, kLenet, 64, &e);
+      alloc_hook::fail_from_bytes = ~size_t(0);
+      err = e;
+    }
+    const long long live_after = alloc_hook::live_bytes.load() - (long long)err.capacity() - 1;
+    if (ok) {
+      CHECK(alloc_hook::failures == 0);
+      break;
+    }
+    ++failed_builds;
+    CHECK(alloc_hook::failures == 1);
+    CHECK(err.find("out of memory") != std::string::npos);
+    CHECK(live_after <= live_before);  // the half-built network was freed
+    CHECK(net.params == params);                   // and the current one kept
+    CHECK(net.max_batch == 4);
+  }
+  CHECK(failed_builds >= 10);  // acts, dacts, params, grads, caches, workspace...
+  CHECK(net.max_batch == 64);  // the last attempt, with no failure, built it
+}
+#endif
