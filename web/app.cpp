@@ -101,7 +101,9 @@ void AppFrame(AppState& app) {
   float title = fs + st.FramePadding.y * 2;
   int settings_rows = 4 + ((app.settings.optimizer == 1 || app.settings.schedule == 1) ? 1 : 0);
   float train_h = title + st.WindowPadding.y * 2 + row * (2 + settings_rows) + ImGui::GetTextLineHeightWithSpacing() * 2.2f;
-  train_h = std::min(train_h, size.y * 0.5f);
+  // after the first frame, exactly what the panel used (it grows with a status line or extra settings)
+  if (app.train_content_h > 0) train_h = title + st.WindowPadding.y * 2 + app.train_content_h;
+  train_h = std::floor(std::min(train_h, size.y * 0.5f));
   const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
 
@@ -135,6 +137,7 @@ void AppFrame(AppState& app) {
   Rect("training", ImVec2(o.x + left_w, o.y), ImVec2(right_w, train_h));
   ImGui::Begin("Training###training", nullptr, fixed);
   ShowTrainingPanel(app);
+  app.train_content_h = ImGui::GetCursorPosY() - ImGui::GetCursorStartPos().y - st.ItemSpacing.y;
   ImGui::End();
 
   Rect("plots", ImVec2(o.x + left_w, o.y + train_h), ImVec2(right_w, size.y - train_h));

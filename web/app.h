@@ -112,7 +112,7 @@ struct AppState {
 
   ModelDoc doc;
   std::vector<Preset> presets;
-  int selected_layer = -1;          // -1 = input row, -2 = none
+  int selected_layer = -2;          // -1 = input row, -2 = none
   bool preset_changed = false;      // a preset was chosen this frame: pick a dataset that fits
 
   std::string dataset_name = "digits";
@@ -139,6 +139,7 @@ struct AppState {
   // Layout
   LeftTab left_tab = LeftTab::Designer;
   bool request_tab = false;
+  float train_content_h = 0;         // height the training panel needed last frame
   bool narrow = false;               // narrow viewport (iframe): stacked layout
   std::map<std::string, ImVec4> rects;  // named widget rects (x0, y0, x1, y1 in device px) for tests
 

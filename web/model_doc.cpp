@@ -119,11 +119,12 @@ void LoadPresets(AppState& app) {
     std::istringstream lines(ss.str());
     while (std::getline(lines, line)) {
       if (in_header && (line.empty() || line[0] == '#')) {
-        if (!line.empty()) {
-          size_t k = line.find_first_not_of("# ");
-          if (!desc.empty()) desc += "\n";
-          desc += k == std::string::npos ? "" : line.substr(k);
-        }
+        // comment lines are one paragraph (the file wraps them at 100 columns); an empty comment
+        // line starts a new one
+        size_t k = line.find_first_not_of("# ");
+        if (k == std::string::npos) { if (!desc.empty()) desc += "\n"; continue; }
+        if (!desc.empty() && desc.back() != '\n') desc += " ";
+        desc += line.substr(k);
         continue;
       }
       in_header = false;
@@ -146,7 +147,7 @@ bool ApplyPreset(AppState& app, const std::string& name) {
     DocSetText(app, p.text);
     app.doc.preset_name = p.name;
     app.doc.preset_description = p.description;
-    app.selected_layer = -1;
+    app.selected_layer = -2;
     return true;
   }
   return false;

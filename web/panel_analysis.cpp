@@ -102,7 +102,7 @@ void ShowAnalysisPanel(AppState& app) {
   for (size_t i = 0; i < spec->layers.size() && i < info->layers.size(); i++)
     if (spec->layers[i].kind == cnn::LayerKind::conv && info->layers[i].in.h == 224 && spec->layers[i].kh == 11 && spec->layers[i].sh == 4)
       note_h = ImGui::GetTextLineHeightWithSpacing() * 8.0f;
-  float totals_h = ImGui::GetTextLineHeightWithSpacing() * 3.6f;
+  float totals_h = ImGui::GetTextLineHeightWithSpacing() * (ImGui::GetContentRegionAvail().x < fs * 40 ? 6.0f : 3.6f);
   float table_h = std::max(ImGui::GetContentRegionAvail().y - totals_h - note_h, fs * 8);
   if (ImGui::BeginTable("analysis", 10, flags, ImVec2(0, table_h))) {
     ImGui::TableSetupScrollFreeze(2, 1);
@@ -222,16 +222,19 @@ void ShowAnalysisPanel(AppState& app) {
     for (int i = 0; i < rows_ok; i++) {
       if (spec->layers[size_t(i)].kind == cnn::LayerKind::conv) { conv_params += info->layers[size_t(i)].params; fc_equiv += info->layers[size_t(i)].fc_weights; }
     }
-    ImGui::Text("Total: %s parameters (%sB), %s MACs per sample, %sB of activations per sample",
+    ImGui::TextWrapped("Total: %s parameters (%sB), %s MACs per sample, %sB of activations per sample",
                 FormatCount(info->total_params).c_str(), FormatSI(double(info->total_params) * 4).c_str(),
                 FormatSI(double(info->total_macs)).c_str(), FormatSI(double(info->total_activation_floats) * 4).c_str());
     if (valid_view) {
       int64_t bytes = cnn::network_bytes_needed(*spec, *info, app.settings.batch);
-      ImGui::Text("Training with batch %d needs about %sB (budget %sB).", app.settings.batch, FormatSI(double(bytes)).c_str(), FormatSI(double(cnn::kMemoryBudgetBytes)).c_str());
+      ImGui::TextWrapped("Training with batch %d needs about %sB (budget %sB).", app.settings.batch, FormatSI(double(bytes)).c_str(), FormatSI(double(cnn::kMemoryBudgetBytes)).c_str());
     }
-    if (fc_equiv > 0)
-      ImGui::TextColored(kDim, "Its convolutions hold %s weights; fully connected layers with the same shapes would need %s.",
+    if (fc_equiv > 0) {
+      ImGui::PushStyleColor(ImGuiCol_Text, kDim);
+      ImGui::TextWrapped("Its convolutions hold %s weights; fully connected layers with the same shapes would need %s.",
                          FormatCount(conv_params).c_str(), FormatSI(double(fc_equiv)).c_str());
+      ImGui::PopStyleColor();
+    }
   }
   ShowAlexNetNote(*spec, *info);
 }

@@ -145,8 +145,16 @@ static void ShowPresetRow(AppState& app) {
     ImGui::TextColored(kErrorColor, "invalid model");
   }
   if (!d.preset_description.empty() && !d.preset_name.empty()) {
+    // at most three lines here (scroll for the rest): the list and the text need the room
+    float wrap = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
+    float h = ImGui::CalcTextSize(d.preset_description.c_str(), nullptr, false, wrap).y;
+    float max_h = ImGui::GetTextLineHeight() * 3.0f + 2;
     ImGui::PushStyleColor(ImGuiCol_Text, kDimColor);
-    ImGui::TextWrapped("%s", d.preset_description.c_str());
+    ImGui::BeginChild("about", ImVec2(0, std::min(h, max_h) + 2), false);
+    ImGui::PushTextWrapPos(wrap);
+    ImGui::TextUnformatted(d.preset_description.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndChild();
     ImGui::PopStyleColor();
   }
 }
@@ -219,7 +227,10 @@ static void ShowLayerList(AppState& app) {
     std::snprintf(label, sizeof label, "%2d  %s", i + 1, text.c_str());
     ImGui::PushFont(app.font_mono);
     if (is_error) ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
-    float row_w = ImGui::GetContentRegionAvail().x - fs * 4.6f;
+    const ImGuiStyle& st = ImGui::GetStyle();
+    float buttons_w = ImGui::CalcTextSize("+").x + ImGui::CalcTextSize("2x").x + ImGui::CalcTextSize("x").x +
+                      st.FramePadding.x * 6 + st.ItemSpacing.x * 2;
+    float row_w = ImGui::GetContentRegionAvail().x - buttons_w - st.ItemSpacing.x;
     if (ImGui::Selectable(label, sel, ImGuiSelectableFlags_AllowItemOverlap, ImVec2(row_w, 0))) app.selected_layer = sel ? -2 : i;
     if (is_error) ImGui::PopStyleColor();
     ImGui::PopFont();
@@ -234,11 +245,11 @@ static void ShowLayerList(AppState& app) {
       else ImGui::SetTooltip("drag to reorder, click for options");
     }
     if (info) {
-      ImGui::SameLine(std::max(row_w - fs * 5.5f, fs * 10.0f));
+      ImGui::SameLine(std::max(row_w - fs * 5.0f, fs * 10.0f));
       ImGui::TextColored(kShapeColor, "%s", ShapeText(info->out).c_str());
     }
     // row buttons
-    ImGui::SameLine(ImGui::GetContentRegionMax().x - fs * 4.4f);
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - buttons_w);
     if (ImGui::SmallButton("+")) ImGui::OpenPopup("insert");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Insert a layer below this one");
     if (ImGui::BeginPopup("insert")) {
@@ -307,7 +318,17 @@ static void ShowModelText(AppState& app, float height) {
   static bool was_active = false;
   if (buffer_rev != d.revision && !was_active) { buffer = d.text; buffer_rev = d.revision; }
   ImGui::PushFont(app.font_mono);
-  float err_h = d.valid ? 0.0f : ImGui::GetFontSize() * 4.5f;
+  // room for the whole message and hint under the box, wrapped
+  float err_h = 0;
+  if (!d.valid) {
+    float wrap = ImGui::GetContentRegionAvail().x;
+    ImGui::PushFont(app.font_ui);
+    err_h = ImGui::CalcTextSize(("line 99, column 99: " + d.error.message).c_str(), nullptr, false, wrap).y +
+            (d.error.hint.empty() ? 0 : ImGui::CalcTextSize(("hint: " + d.error.hint).c_str(), nullptr, false, wrap).y) +
+            ImGui::GetStyle().ItemSpacing.y * 3;
+    ImGui::PopFont();
+    err_h = std::min(err_h, height * 0.5f);
+  }
   bool edited = ImGui::InputTextMultiline("##model", &buffer, ImVec2(-1, std::max(height - err_h, ImGui::GetFontSize() * 6)), ImGuiInputTextFlags_AllowTabInput);
   was_active = ImGui::IsItemActive();
   app.rects["model_text"] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y);
@@ -322,7 +343,11 @@ static void ShowModelText(AppState& app, float height) {
     if (d.error.line > 0) ImGui::TextWrapped("line %d, column %d: %s", d.error.line, d.error.column, d.error.message.c_str());
     else ImGui::TextWrapped("%s", d.error.message.c_str());
     ImGui::PopStyleColor();
-    if (!d.error.hint.empty()) ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.55f, 1), "hint: %s", d.error.hint.c_str());
+    if (!d.error.hint.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.55f, 1));
+      ImGui::TextWrapped("hint: %s", d.error.hint.c_str());
+      ImGui::PopStyleColor();
+    }
   }
 }
 

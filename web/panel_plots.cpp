@@ -133,7 +133,13 @@ void ShowPlotsPanel(AppState& app) {
                      : ImVec2(avail.x, (avail.y - ImGui::GetStyle().ItemSpacing.y) * 0.5f);
   size.y = std::max(size.y, fs * 6);
 
+  // both plots share the step axis: 0 .. the longest visible run
+  float max_step = 1;
+  for (const Run& r : app.runs)
+    if (r.visible) max_step = std::max({max_step, r.step.empty() ? 0.0f : r.step.back(), r.eval_step.empty() ? 0.0f : r.eval_step.back()});
+
   if (Plot::BeginPlot("Loss", size)) {
+    Plot::SetupAxisLimitsX(0, max_step);
     Plot::SetupAxes("step", "minibatch (thin), smoothed, test (dots)", 0, app.plot_log_y ? Plot::AxisFlags_Log : 0);
     for (const Run& r : app.runs) {
       if (!r.visible) continue;
@@ -155,6 +161,7 @@ void ShowPlotsPanel(AppState& app) {
   if (Plot::BeginPlot("Test accuracy", size)) {
     Plot::SetupAxes("step", "zero-one error: light line", 0, Plot::AxisFlags_Percent);
     Plot::SetupAxisLimitsY(0.0, 1.0);
+    Plot::SetupAxisLimitsX(0, max_step);
     for (const Run& r : app.runs) {
       if (!r.visible) continue;
       char label[48];

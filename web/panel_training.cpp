@@ -104,9 +104,12 @@ void ShowTrainingPanel(AppState& app) {
   ImGui::EndDisabled();
   SaveRect(app, "reset");
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("New weights from the seed; the curves of this run stay in the plots");
+  char speed[96];
+  std::snprintf(speed, sizeof speed, "%.0f fps, %s samples/s", app.stats.fps, FormatSI(app.stats.samples_per_sec).c_str());
   ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(speed).x) ImGui::NewLine();  // narrow: own line
   ImGui::AlignTextToFramePadding();
-  ImGui::TextColored(kDim, "%.0f fps, %s samples/s", app.stats.fps, FormatSI(app.stats.samples_per_sec).c_str());
+  ImGui::TextColored(kDim, "%s", speed);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("frame interval %.1f ms mean, %.1f ms max (last 2 s)\nwork per frame %.1f ms, of which training %.1f ms budget\nTraining runs %.0f ms per frame so the page stays responsive.",
                       app.stats.mean_interval_ms, app.stats.max_interval_ms, app.stats.mean_work_ms, app.train_budget_ms, app.train_budget_ms);

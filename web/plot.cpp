@@ -25,7 +25,8 @@ struct PlotContext {
   ImRect frame;
   std::string x_label, y_label;
   int x_flags = 0, y_flags = 0;
-  bool fixed_y = false;
+  bool fixed_y = false, fixed_x = false;
+  double x_min = 0, x_max = 1;
   double y_min = 0, y_max = 1;
   std::vector<Series> series;
   bool hovered = false;
@@ -66,6 +67,12 @@ void SetupAxisLimitsY(double y_min, double y_max) {
   g.fixed_y = true;
   g.y_min = y_min;
   g.y_max = y_max;
+}
+
+void SetupAxisLimitsX(double x_min, double x_max) {
+  g.fixed_x = true;
+  g.x_min = x_min;
+  g.x_max = x_max;
 }
 
 void PlotLine(const char* label, const float* xs, const float* ys, int count, ImU32 color,
@@ -145,11 +152,12 @@ void EndPlot() {
       if (!any_neg) y0 = 0;  // losses, errors and accuracies are never negative: keep 0 in view
     }
   }
+  if (g.fixed_x) { x0 = g.x_min; x1 = g.x_max; }
   if (x1 <= x0) x1 = x0 + 1;
 
   // --- areas: title on top, y ticks left, x ticks and label below ---
   char buf[64];
-  float left = fs * 3.2f, bottom = fs * 1.6f, top = fs * 1.5f, right = fs * 0.6f;
+  float left = fs * 3.2f, bottom = fs * 1.5f, top = fs * 2.0f, right = fs * 1.0f;
   ImRect area(ImVec2(g.frame.Min.x + left, g.frame.Min.y + top),
               ImVec2(g.frame.Max.x - right, g.frame.Max.y - bottom));
   if (area.GetWidth() < 10 || area.GetHeight() < 10) return;
@@ -162,6 +170,12 @@ void EndPlot() {
     float tx = g.frame.Min.x + st.FramePadding.x + ImGui::CalcTextSize(g.title.c_str()).x + fs;
     (void)ts;
     dl->AddText(ImVec2(tx, g.frame.Min.y + fs * 0.2f), col_dim, g.y_label.c_str());
+  }
+
+  if (!g.x_label.empty()) {
+    std::string xl = "x: " + g.x_label;
+    ImVec2 ts = ImGui::CalcTextSize(xl.c_str());
+    dl->AddText(ImVec2(g.frame.Max.x - ts.x - st.FramePadding.x, g.frame.Min.y + fs * 0.2f), col_dim, xl.c_str());
   }
 
   // y grid
@@ -202,10 +216,6 @@ void EndPlot() {
       FormatTick(buf, sizeof buf, v, step, false);
       ImVec2 ts = ImGui::CalcTextSize(buf);
       dl->AddText(ImVec2(px - ts.x * 0.5f, area.Max.y + fs * 0.15f), col_dim, buf);
-    }
-    if (!g.x_label.empty()) {
-      ImVec2 ts = ImGui::CalcTextSize(g.x_label.c_str());
-      dl->AddText(ImVec2(area.Max.x - ts.x, g.frame.Max.y - ts.y - fs * 0.05f), col_dim, g.x_label.c_str());
     }
   }
   dl->AddRect(area.Min, area.Max, IM_COL32(255, 255, 255, 40));

@@ -32,6 +32,7 @@ enum LineFlags_ {
 bool BeginPlot(const char* title_id, const ImVec2& size);
 void SetupAxes(const char* x_label, const char* y_label, int x_flags = 0, int y_flags = 0);
 void SetupAxisLimitsY(double y_min, double y_max);  // fixed y range (e.g. 0..1 for accuracy)
+void SetupAxisLimitsX(double x_min, double x_max);  // fixed x range (plots that share an axis)
 void PlotLine(const char* label, const float* xs, const float* ys, int count, ImU32 color,
               float thickness = 1.5f, int flags = 0);
 void EndPlot();

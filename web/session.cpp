@@ -141,6 +141,13 @@ bool SessionEnsure(AppState& app) {
     const cnn::ModelSpec& spec = app.doc.last_valid_spec;
     const cnn::Dataset& d = s.data;
     if (spec.input != d.shape) {
+      bool any = false;
+      for (const cnn::DatasetInfo& c : s.catalog) any |= c.shape == spec.input;
+      if (!any) {
+        s.error = "This model is for analysis only: no dataset here has " + ShapeText(spec.input) +
+                  " samples. To train it, change its input line (\"Fit model to data\" in the Data tab does it for " + d.name + ").";
+        return false;
+      }
       s.error = "The model's input is " + ShapeText(spec.input) + " but " + d.name + " samples are " + ShapeText(d.shape) +
                 ": change the input line, use \"Fit model to data\", or pick another dataset.";
       return false;
