@@ -549,3 +549,18 @@ TEST_CASE("data: learner images are resampled by area, labelled by sorted names,
   CHECK(contains(err, "no label"));
   CHECK(keep.name == "previous");
 }
+
+TEST_CASE("data: labels from upload paths, and the stated limits") {
+  CHECK(label_from_path("shoes/img_01.png") == "shoes");
+  CHECK(label_from_path("set/train/cats/a.png") == "cats");
+  CHECK(label_from_path("C:\\pics\\dogs\\x.jpg") == "dogs");
+  CHECK(label_from_path("cat_001.png") == "cat");
+  CHECK(label_from_path("dog12.jpg") == "dog");
+  CHECK(label_from_path("red-ball 3.jpeg") == "red-ball");
+  CHECK(label_from_path("3_0001.png") == "3");
+  CHECK(label_from_path("7.png") == "7");
+  CHECK(label_from_path("./cat_2.png") == "cat");
+  const std::string t = data_limits_text();
+  CHECK(contains(t, "100 MB"));
+  CHECK(contains(t, "200,000 samples"));
+}

@@ -263,4 +263,33 @@ bool dataset_from_images(const std::vector<LabeledImage>& images, int out_h, int
   return true;
 }
 
+std::string label_from_path(const std::string& path) {
+  std::string p = path;
+  for (char& ch : p)
+    if (ch == '\\') ch = '/';
+  const size_t slash = p.rfind('/');
+  if (slash != std::string::npos && slash > 0) {
+    const size_t prev = p.rfind('/', slash - 1);
+    const std::string folder = p.substr(prev == std::string::npos ? 0 : prev + 1, slash - (prev == std::string::npos ? 0 : prev + 1));
+    if (!folder.empty() && folder != "." && folder != "..") return folder;
+  }
+  std::string stem = slash == std::string::npos ? p : p.substr(slash + 1);
+  const size_t dot = stem.rfind('.');
+  if (dot != std::string::npos && dot > 0) stem.resize(dot);
+  auto is_sep = [](char c) { return c == '_' || c == '-' || c == ' ' || c == '.'; };
+  std::string base = stem;
+  while (!base.empty() && ((base.back() >= '0' && base.back() <= '9') || is_sep(base.back()))) base.pop_back();
+  if (!base.empty()) return base;
+  size_t cut = 0;
+  while (cut < stem.size() && !is_sep(stem[cut])) ++cut;
+  return stem.substr(0, cut);
+}
+
+std::string data_limits_text() {
+  return "Files up to " + count_text(int64_t(kMaxInputBytes >> 20)) + " MB (" + count_text(int64_t(kMaxInflatedBytes >> 20)) +
+         " MB after gunzip), up to " + count_text(kMaxSamples) + " samples per split, samples up to " +
+         std::to_string(kMaxImageSide) + " x " + std::to_string(kMaxImageSide) + " pixels (uploaded pictures up to " +
+         std::to_string(kMaxPhotoSide) + " per side, resampled), up to " + std::to_string(kMaxClasses) + " classes.";
+}
+
 }  // namespace cnn

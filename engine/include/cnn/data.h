@@ -172,6 +172,14 @@ struct LabeledImage {
 bool dataset_from_images(const std::vector<LabeledImage>& images, int out_h, int out_w, int out_c,
                          const DataOptions& opt, Dataset* out, std::string* err,
                          const std::string& name = "my-images");
+// Label of an uploaded image from its path: the folder holding it if there is one
+// ("shoes/img_01.png" -> "shoes"), else the file name without its extension and without a
+// trailing number ("cat_001.png" -> "cat", "dog12.jpg" -> "dog"), else the part before the first
+// '_', '-' or space ("3_0001.png" -> "3"). Empty when nothing is left.
+std::string label_from_path(const std::string& path);
+
+// The limits above in one sentence, for the interface and for --help.
+std::string data_limits_text();
 
 // Fashion-MNIST from IDX files in opt.data_dir (names as in Debian's package, with or without .gz).
 extern const char* const kFashionMnistClasses[10];
