@@ -384,8 +384,9 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
   s += "first (NCHW), the sandbox's own layout, so nn.Flatten orders features as the sandbox's dense\n"
        "layers do and the weights copy over unchanged.\n";
   if (head >= 0)
-    s += strf("Output of forward(): (N, %" PRId64 ") %s, as in the sandbox. The sandbox fuses its last %s\n"
-              "with the %s loss; so does PyTorch's %s, which takes the scores BEFORE the %s:\n"
+    s += strf("Output of forward(): (N, %" PRId64 ") %s, as in the sandbox.\n"
+              "The sandbox fuses its last %s with the %s loss (the stable form); so\n"
+              "does PyTorch's %s, which takes the scores BEFORE the %s:\n"
               "train on model.logits(x), predict with model(x).\n",
               k_out, head_softmax ? "class probabilities" : "probabilities",
               head_softmax ? "softmax" : "sigmoid", head_softmax ? "cross-entropy" : "binary cross-entropy",
