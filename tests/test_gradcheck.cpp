@@ -115,6 +115,15 @@ leakyrelu
 dense 3 nobias
 softmax)",
        LossKind::quadratic, 3},
+      {"asymmetric same, strides, dilation", R"(input 10x9x2
+conv 3 k4 s2 same
+tanh
+conv 4 k2x3 d2 same
+sigmoid
+avgpool k2 s2
+dense 3
+softmax)",
+       LossKind::cross_entropy, 2},
       {"lenet-like", R"(input 12x12x1
 conv 4 k5 p2
 relu

@@ -283,3 +283,21 @@ TEST_CASE("net: the tutorial of cnn.h runs and learns (smaller data)") {
   CHECK(tr.history.loss.back() < tr.history.loss.front());
   CHECK(tr.last_eval.accuracy > 0.6f);  // chance is 0.2
 }
+
+TEST_CASE("net: `same` padding puts the extra row and column at the bottom/right") {
+  // k2 same on 4x4: one row/col of padding in total, all of it after the image. With weights 1,
+  // output (0,0) sums x(0..1, 0..1) and output (3,3) sees x(3,3) alone.
+  Network net;
+  std::string err;
+  REQUIRE(network_build_from_text(&net, "input 4x4x1\nconv 1 k2 same nobias", 1, &err));
+  REQUIRE(net.info.layers[0].pad.top == 0);
+  REQUIRE(net.info.layers[0].pad.bottom == 1);
+  for (int k = 0; k < 4; ++k) net.layer_params[0].w[k] = 1.0f;
+  float x[16];
+  for (int k = 0; k < 16; ++k) x[k] = float(1 << k % 8) + (k >= 8 ? 1000.0f : 0.0f);
+  const float* y = network_forward(&net, x, 1, false);
+  CHECK(y[0] == x[0] + x[1] + x[4] + x[5]);
+  CHECK(y[15] == x[15]);
+  CHECK(y[3] == x[3] + x[7]);
+  CHECK(y[12] == x[12] + x[13]);
+}
