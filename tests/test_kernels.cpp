@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cnn/kernels.h"
+#include "cnn/nn.h"
 #include "cnn/rng.h"
 
 namespace {
@@ -120,4 +121,78 @@ TEST_CASE("kernels: sgemm edge cases: k = 0, beta = 0 ignores NaN in C, referenc
   cnn::sgemm(false, false, 17, 23, 19, 1.0f, x.data(), 19, y.data(), 23, 0.0f, z1.data(), 23);
   cnn::sgemm_reference(false, false, 17, 23, 19, 1.0f, x.data(), 19, y.data(), 23, 0.0f, z2.data(), 23);
   CHECK(z1 == z2);  // the reference set runs the reference, bit for bit
+}
+
+TEST_CASE("kernels: maxpool2x2 matches the reference and the general layer, ties included") {
+  cnn::Rng rng(77);
+  for (int h = 2; h <= 21; ++h)
+    for (int w = 2; w <= 37; w += (w < 20 ? 1 : 5)) {
+      const int planes = 3, oh = h / 2, ow = w / 2;
+      std::vector<float> x(size_t(planes) * h * w);
+      // Half the planes quantized to 3 levels, so that windows with ties are common.
+      for (size_t i = 0; i < x.size(); ++i)
+        x[i] = i < x.size() / 2 ? float(rng.below(3)) : rng.uniform(-1.0f, 1.0f);
+      std::vector<float> y(size_t(planes) * oh * ow), y_ref(y.size()), y_layer(y.size());
+      std::vector<int32_t> a(y.size()), a_ref(y.size()), a_layer(y.size());
+      {
+        KernelSetScope simd(cnn::KernelSet::simd);
+        cnn::maxpool2x2_forward(y.data(), a.data(), x.data(), planes, h, w);
+      }
+      cnn::maxpool2x2_forward_reference(y_ref.data(), a_ref.data(), x.data(), planes, h, w);
+      cnn::PoolDims d;
+      d.c = planes; d.h = h; d.w = w; d.oh = oh; d.ow = ow; d.kh = d.kw = d.sh = d.sw = 2;
+      cnn::maxpool_forward(y_layer.data(), a_layer.data(), x.data(), 1, d);
+      INFO("h=", h, " w=", w);
+      REQUIRE(y == y_ref);
+      REQUIRE(a == a_ref);
+      REQUIRE(y_layer == y_ref);
+      REQUIRE(a_layer == a_ref);
+    }
+}
+
+TEST_CASE("kernels: im2col and col2im_add match the reference on every padding, stride and dilation") {
+  cnn::Rng rng(2024);
+  int cases = 0;
+  for (int iter = 0; iter < 400; ++iter) {
+    cnn::Im2colShape s;
+    s.c = 1 + int(rng.below(3));
+    s.h = 1 + int(rng.below(14));
+    s.w = 1 + int(rng.below(40));
+    s.kh = 1 + int(rng.below(5));
+    s.kw = 1 + int(rng.below(5));
+    s.sh = 1 + int(rng.below(3));
+    s.sw = iter % 2 ? 1 : 1 + int(rng.below(3));  // stride 1 (the vector path) half the time
+    s.dh = 1 + int(rng.below(2));
+    s.dw = 1 + int(rng.below(2));
+    s.pad_top = int(rng.below(3));
+    s.pad_left = int(rng.below(3));
+    const int pad_bottom = int(rng.below(3)), pad_right = int(rng.below(3));
+    const int span_h = s.dh * (s.kh - 1) + 1, span_w = s.dw * (s.kw - 1) + 1;
+    if (s.h + s.pad_top + pad_bottom < span_h || s.w + s.pad_left + pad_right < span_w) continue;
+    s.oh = (s.h + s.pad_top + pad_bottom - span_h) / s.sh + 1;
+    s.ow = (s.w + s.pad_left + pad_right - span_w) / s.sw + 1;
+    const size_t in = size_t(s.c) * s.h * s.w, cols = size_t(s.c) * s.kh * s.kw * s.oh * s.ow;
+    std::vector<float> x(in), col(cols, NAN), col_ref(cols, NAN);
+    fill(x, rng);
+    {
+      KernelSetScope simd(cnn::KernelSet::simd);
+      cnn::im2col_f32(col.data(), x.data(), s);
+    }
+    cnn::im2col_reference(col_ref.data(), x.data(), s);
+    INFO("c=", s.c, " h=", s.h, " w=", s.w, " k=", s.kh, "x", s.kw, " s=", s.sh, "x", s.sw, " d=", s.dh, "x",
+         s.dw, " pad=", s.pad_top, ",", s.pad_left);
+    REQUIRE(col == col_ref);  // a copy: bit for bit, every entry written
+    std::vector<float> g(cols), dx(in), dx_ref(in);
+    fill(g, rng);
+    fill(dx, rng);
+    dx_ref = dx;
+    {
+      KernelSetScope simd(cnn::KernelSet::simd);
+      cnn::col2im_add_f32(dx.data(), g.data(), s);
+    }
+    cnn::col2im_add_reference(dx_ref.data(), g.data(), s);
+    REQUIRE(dx == dx_ref);  // the same additions in the same order
+    ++cases;
+  }
+  CHECK(cases > 200);
 }

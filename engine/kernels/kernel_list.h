@@ -16,11 +16,17 @@
 #define CNN_GEMM_NV 2
 #define f32_gemm_ukernel f32_gemm_ukernel__avx2_6x16
 #define f32_madd_peak f32_madd_peak__avx2_x12
+#define f32_maxpool2x2 f32_maxpool2x2__avx2_u1
+#define f32_im2col f32_im2col__avx2_u1
+#define f32_col2im_add f32_col2im_add__avx2_u1
 #elif defined(CNN_VF32_ISA_SSE2)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 2
 #define f32_gemm_ukernel f32_gemm_ukernel__sse2_4x8
 #define f32_madd_peak f32_madd_peak__sse2_x12
+#define f32_maxpool2x2 f32_maxpool2x2__sse2_u1
+#define f32_im2col f32_im2col__sse2_u1
+#define f32_col2im_add f32_col2im_add__sse2_u1
 #elif defined(CNN_VF32_ISA_WASMSIMD)
 #ifndef CNN_GEMM_MR  // overridable for tile experiments (bench/gemm_tiles.sh)
 #define CNN_GEMM_MR 4
@@ -28,16 +34,25 @@
 #endif
 #define f32_gemm_ukernel f32_gemm_ukernel__wasmsimd_4x8
 #define f32_madd_peak f32_madd_peak__wasmsimd_x12
+#define f32_maxpool2x2 f32_maxpool2x2__wasmsimd_u1
+#define f32_im2col f32_im2col__wasmsimd_u1
+#define f32_col2im_add f32_col2im_add__wasmsimd_u1
 #elif defined(CNN_VF32_ISA_NEON)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 4
 #define f32_gemm_ukernel f32_gemm_ukernel__neon_4x16
 #define f32_madd_peak f32_madd_peak__neon_x12
+#define f32_maxpool2x2 f32_maxpool2x2__neon_u1
+#define f32_im2col f32_im2col__neon_u1
+#define f32_col2im_add f32_col2im_add__neon_u1
 #elif defined(CNN_VF32_ISA_SCALAR)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 4
 #define f32_gemm_ukernel f32_gemm_ukernel__scalar_4x4
 #define f32_madd_peak f32_madd_peak__scalar_x12
+#define f32_maxpool2x2 f32_maxpool2x2__scalar_u1
+#define f32_im2col f32_im2col__scalar_u1
+#define f32_col2im_add f32_col2im_add__scalar_u1
 #endif
 #define CNN_GEMM_NR (CNN_GEMM_NV * VF32_LANES)
 

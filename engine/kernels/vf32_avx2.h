@@ -1,5 +1,6 @@
 // vf32 on x86 AVX2 + FMA: 8 lanes, fused multiply-add. See vf32.h for the API.
 #pragma once
+#include <cstdint>
 #include <immintrin.h>
 
 #define CNN_VF32_ISA_AVX2 1
@@ -35,5 +36,21 @@ static inline float vf32_hmax(vf32 v) {
   s = _mm_max_ps(s, _mm_movehl_ps(s, s));
   s = _mm_max_ss(s, _mm_shuffle_ps(s, s, 1));
   return _mm_cvtss_f32(s);
+}
+// Masks (all bits of a lane set where true) and what the pooling kernels need besides arithmetic.
+typedef __m256 vm32;
+static inline vm32 vf32_gt(vf32 a, vf32 b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
+static inline vf32 vf32_blend(vm32 m, vf32 t, vf32 f) { return _mm256_blendv_ps(f, t, m); }
+static inline vf32 vf32_iota() { return _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7); }
+// (a0 a1 .. a7), (b0 .. b7) -> even (a0 a2 a4 a6 b0 b2 b4 b6), odd (a1 a3 .. b7)
+static inline void vf32_deinterleave(vf32 a, vf32 b, vf32* even, vf32* odd) {
+  const __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));  // a0 a2 b0 b2 | a4 a6 b4 b6
+  const __m256 o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+  *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
+  *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+// Stores lanes holding whole numbers below 2^24 as int32.
+static inline void vf32_store_i32(int32_t* p, vf32 v) {
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), _mm256_cvttps_epi32(v));
 }
 }  // namespace cnn

@@ -1,5 +1,6 @@
 // vf32 on arm64 NEON: 4 lanes, fused multiply-add. See vf32.h for the API.
 #pragma once
+#include <cstdint>
 #include <arm_neon.h>
 
 #define CNN_VF32_ISA_NEON 1
@@ -25,4 +26,16 @@ static inline vf32 vf32_select_ge0(vf32 x, vf32 v) {
 }
 static inline float vf32_hsum(vf32 v) { return vaddvq_f32(v); }
 static inline float vf32_hmax(vf32 v) { return vmaxvq_f32(v); }
+typedef uint32x4_t vm32;
+static inline vm32 vf32_gt(vf32 a, vf32 b) { return vcgtq_f32(a, b); }
+static inline vf32 vf32_blend(vm32 m, vf32 t, vf32 f) { return vbslq_f32(m, t, f); }
+static inline vf32 vf32_iota() {
+  static const float k[4] = {0, 1, 2, 3};
+  return vld1q_f32(k);
+}
+static inline void vf32_deinterleave(vf32 a, vf32 b, vf32* even, vf32* odd) {
+  *even = vuzp1q_f32(a, b);
+  *odd = vuzp2q_f32(a, b);
+}
+static inline void vf32_store_i32(int32_t* p, vf32 v) { vst1q_s32(p, vcvtq_s32_f32(v)); }
 }  // namespace cnn

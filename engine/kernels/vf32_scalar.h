@@ -2,6 +2,7 @@
 // correct on any target; this is also how the scalar path of every kernel is tested on x86
 // (-DCNN_SIMD_FORCE_SCALAR). See vf32.h for the API.
 #pragma once
+#include <cstdint>
 
 #define CNN_VF32_ISA_SCALAR 1
 #define CNN_VF32_ISA_NAME "scalar"
@@ -24,4 +25,11 @@ static inline vf32 vf32_min(vf32 a, vf32 b) { return b < a ? b : a; }
 static inline vf32 vf32_select_ge0(vf32 x, vf32 v) { return x >= 0.0f ? v : 0.0f; }
 static inline float vf32_hsum(vf32 v) { return v; }
 static inline float vf32_hmax(vf32 v) { return v; }
+typedef bool vm32;
+static inline vm32 vf32_gt(vf32 a, vf32 b) { return a > b; }
+static inline vf32 vf32_blend(vm32 m, vf32 t, vf32 f) { return m ? t : f; }
+static inline vf32 vf32_iota() { return 0.0f; }
+// One lane: the "pair" (a, b) is itself the even and the odd element.
+static inline void vf32_deinterleave(vf32 a, vf32 b, vf32* even, vf32* odd) { *even = a; *odd = b; }
+static inline void vf32_store_i32(int32_t* p, vf32 v) { *p = int32_t(v); }
 }  // namespace cnn

@@ -1,5 +1,6 @@
 // vf32 on x86 SSE2: 4 lanes, multiply then add (no FMA). See vf32.h for the API.
 #pragma once
+#include <cstdint>
 #include <emmintrin.h>
 
 #define CNN_VF32_ISA_SSE2 1
@@ -32,5 +33,16 @@ static inline float vf32_hmax(vf32 v) {
   __m128 s = _mm_max_ps(v, _mm_movehl_ps(v, v));
   s = _mm_max_ss(s, _mm_shuffle_ps(s, s, 1));
   return _mm_cvtss_f32(s);
+}
+typedef __m128 vm32;
+static inline vm32 vf32_gt(vf32 a, vf32 b) { return _mm_cmpgt_ps(a, b); }
+static inline vf32 vf32_blend(vm32 m, vf32 t, vf32 f) { return _mm_or_ps(_mm_and_ps(m, t), _mm_andnot_ps(m, f)); }
+static inline vf32 vf32_iota() { return _mm_setr_ps(0, 1, 2, 3); }
+static inline void vf32_deinterleave(vf32 a, vf32 b, vf32* even, vf32* odd) {
+  *even = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+  *odd = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+}
+static inline void vf32_store_i32(int32_t* p, vf32 v) {
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_cvttps_epi32(v));
 }
 }  // namespace cnn

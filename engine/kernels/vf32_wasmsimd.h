@@ -2,6 +2,7 @@
 // our Emscripten 3.1.6 nor guaranteed by browsers), so madd is a multiply then an add, which also
 // keeps results identical across browsers. See vf32.h for the API.
 #pragma once
+#include <cstdint>
 #include <wasm_simd128.h>
 
 #define CNN_VF32_ISA_WASMSIMD 1
@@ -37,4 +38,13 @@ static inline float vf32_hmax(vf32 v) {
   s = wasm_f32x4_pmax(s, wasm_i32x4_shuffle(s, s, 1, 0, 3, 2));
   return wasm_f32x4_extract_lane(s, 0);
 }
+typedef v128_t vm32;
+static inline vm32 vf32_gt(vf32 a, vf32 b) { return wasm_f32x4_gt(a, b); }
+static inline vf32 vf32_blend(vm32 m, vf32 t, vf32 f) { return wasm_v128_bitselect(t, f, m); }
+static inline vf32 vf32_iota() { return wasm_f32x4_const(0.0f, 1.0f, 2.0f, 3.0f); }
+static inline void vf32_deinterleave(vf32 a, vf32 b, vf32* even, vf32* odd) {
+  *even = wasm_i32x4_shuffle(a, b, 0, 2, 4, 6);
+  *odd = wasm_i32x4_shuffle(a, b, 1, 3, 5, 7);
+}
+static inline void vf32_store_i32(int32_t* p, vf32 v) { wasm_v128_store(p, wasm_i32x4_trunc_sat_f32x4(v)); }
 }  // namespace cnn

@@ -28,7 +28,13 @@ static inline void valid_range(int off, int stride, int w, int ow, int* lo, int*
   if (*hi < *lo) *hi = *lo;
 }
 
+// The SIMD copies of kernels.h take the same shape; the loops below stay as the reference path.
+static Im2colShape im2col_shape(const ConvDims& d) {
+  return Im2colShape{d.c, d.h, d.w, d.oh, d.ow, d.kh, d.kw, d.sh, d.sw, d.dh, d.dw, d.pad.top, d.pad.left};
+}
+
 void im2col(float* col, const float* x, const ConvDims& d) {
+  if (kernel_set() == KernelSet::simd) { im2col_f32(col, x, im2col_shape(d)); return; }
   const int64_t P = d.col_cols();
   for (int ci = 0; ci < d.c; ++ci) {
     const float* plane = x + int64_t(ci) * d.h * d.w;
@@ -60,6 +66,7 @@ void im2col(float* col, const float* x, const ConvDims& d) {
 }
 
 void col2im_add(float* dx, const float* col, const ConvDims& d) {
+  if (kernel_set() == KernelSet::simd) { col2im_add_f32(dx, col, im2col_shape(d)); return; }
   const int64_t P = d.col_cols();
   for (int ci = 0; ci < d.c; ++ci) {
     float* plane = dx + int64_t(ci) * d.h * d.w;

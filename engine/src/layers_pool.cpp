@@ -1,4 +1,5 @@
 // Max pooling (with its argmax cache), average pooling and global average pooling, NCHW.
+#include "cnn/kernels.h"
 #include "cnn/nn.h"
 
 namespace cnn {
@@ -13,6 +14,12 @@ PoolDims pool_dims(const LayerSpec& l, const LayerInfo& info) {
 }
 
 void maxpool_forward(float* y, int32_t* argmax, const float* x, int n, const PoolDims& d) {
+  // 2x2, stride 2, unpadded (the common case): a branch-free SIMD kernel, same ties (kernels.h).
+  if (d.kh == 2 && d.kw == 2 && d.sh == 2 && d.sw == 2 && d.pad.top == 0 && d.pad.left == 0 &&
+      d.oh == d.h / 2 && d.ow == d.w / 2 && kernel_set() == KernelSet::simd) {
+    maxpool2x2_forward(y, argmax, x, int64_t(n) * d.c, d.h, d.w);
+    return;
+  }
   const int64_t planes = int64_t(n) * d.c;
   const int64_t in_plane = int64_t(d.h) * d.w, out_plane = int64_t(d.oh) * d.ow;
   for (int64_t p = 0; p < planes; ++p) {

@@ -31,4 +31,27 @@ const char* gemm_kernel_name();  // the micro-kernel's symbol, e.g. "f32_gemm_uk
 // the result goes to *sink so the loop cannot be optimized away. Benchmarks time it.
 int64_t madd_peak_loop(int64_t iterations, float* sink);
 
+// ---- convolution copies (im2col.cpp) --------------------------------------------------------------
+// One sample, NCHW. col is (c*kh*kw) x (oh*ow): col[(ci*kh + ki)*kw + kj][oy*ow + ox] =
+// x[ci][oy*sh - pad_top + ki*dh][ox*sw - pad_left + kj*dw], 0 outside the input.
+struct Im2colShape {
+  int c, h, w;        // input sample
+  int oh, ow;         // output map
+  int kh, kw, sh, sw, dh, dw;
+  int pad_top, pad_left;
+};
+void im2col_f32(float* col, const float* x, const Im2colShape& s);
+// The adjoint: dx += col scattered back (overlapping windows add up).
+void col2im_add_f32(float* dx, const float* col, const Im2colShape& s);
+void im2col_reference(float* col, const float* x, const Im2colShape& s);
+void col2im_add_reference(float* dx, const float* col, const Im2colShape& s);
+
+// ---- pooling (maxpool.cpp) -----------------------------------------------------------------------
+// 2x2 max pooling, stride 2, no padding, over `planes` planes of h x w (NCHW: planes = n*c);
+// y and argmax are planes x (h/2) x (w/2). argmax holds the winner's index in its input plane
+// (iy*w + ix); ties go to the first maximum in row-major window order (top-left, top-right,
+// bottom-left, bottom-right), as in the general maxpool_forward of nn.h.
+void maxpool2x2_forward(float* y, int32_t* argmax, const float* x, int64_t planes, int h, int w);
+void maxpool2x2_forward_reference(float* y, int32_t* argmax, const float* x, int64_t planes, int h, int w);
+
 }  // namespace cnn
