@@ -16,8 +16,9 @@
 //              m_hat = m / (1 - beta1^t),  v_hat = v / (1 - beta2^t)
 //              w <- w - lr * m_hat / (sqrt(v_hat) + eps)
 //
-// Every update reads the whole gradient before it writes a weight, element by element, so a caller
-// that checks the gradients first (the trainer does) never leaves weights half-updated.
+// An update writes each weight once and cannot fail half-way; the trainer checks the gradients
+// before it and the weights after it, and puts back a snapshot if either is not finite, so no one
+// ever sees weights half-updated.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -16,10 +16,12 @@
 // their SIMD kernels sum in different orders.)
 //
 // Numerical faults: a loss, gradient or updated weight that is NaN or infinite stops the step
-// before anything is kept. The weights and the optimizer state are restored to the snapshot taken
-// before the previous update, i.e. the weights of the last step whose loss and gradients were
-// finite; training pauses; `message` says what happened and what to try. The history only ever
-// holds finite numbers, so plots never break.
+// before anything is kept. The weights, the optimizer state and batchnorm's running statistics go
+// back to the snapshot taken before the last applied update: the weights of the last step whose
+// loss and gradients were finite (for a NaN/infinite loss or gradient at step s, those step s-1
+// used; for an update that overflowed at step s, those step s used). Training pauses; `message`
+// says what happened and what to try; the step counter and the data order do not move, so resume
+// retries the failed step. The history only ever holds finite numbers, so plots never break.
 #pragma once
 #include <cstdint>
 #include <string>
