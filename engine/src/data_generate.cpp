@@ -204,26 +204,35 @@ void add_arc(Stroke* s, double cx, double cy, double rx, double ry, double a0_de
   }
 }
 
-const std::vector<Glyph>& digit_glyphs() {
-  static const std::vector<Glyph> g = [] {
-    std::vector<Glyph> d(10);
+// Each digit has one to three written forms (a 1 with or without its base, an open or a closed 4,
+// a 7 with or without the crossbar, a 9 with a straight or a curved tail).
+const std::vector<std::vector<Glyph>>& digit_glyphs() {
+  static const std::vector<std::vector<Glyph>> g = [] {
+    std::vector<std::vector<Glyph>> d(10);
     auto line = [](std::initializer_list<V2> p) { Stroke s; s.pts = p; return s; };
-    {  Stroke s; add_arc(&s, 0.5, 0.5, 0.3, 0.42, 0, 360, 28); d[0].strokes.push_back(s); }
-    d[1].strokes.push_back(line({{0.32f, 0.28f}, {0.56f, 0.08f}, {0.56f, 0.92f}}));
+    auto glyph = [](std::initializer_list<Stroke> st) { Glyph gl; gl.strokes = st; return gl; };
+    {  Stroke s; add_arc(&s, 0.5, 0.5, 0.3, 0.42, 0, 360, 28); d[0].push_back(glyph({s})); }
+    d[1].push_back(glyph({line({{0.32f, 0.28f}, {0.56f, 0.08f}, {0.56f, 0.92f}})}));
+    d[1].push_back(glyph({line({{0.54f, 0.08f}, {0.5f, 0.92f}})}));
+    d[1].push_back(glyph({line({{0.32f, 0.28f}, {0.56f, 0.08f}, {0.56f, 0.92f}}), line({{0.34f, 0.92f}, {0.76f, 0.92f}})}));
     {  Stroke s; add_arc(&s, 0.5, 0.32, 0.3, 0.24, 200, 380, 14);
-       s.pts.push_back({0.18f, 0.92f}); s.pts.push_back({0.85f, 0.92f}); d[2].strokes.push_back(s); }
+       s.pts.push_back({0.18f, 0.92f}); s.pts.push_back({0.85f, 0.92f}); d[2].push_back(glyph({s})); }
     {  Stroke s; add_arc(&s, 0.48, 0.3, 0.28, 0.21, 200, 450, 14);
-       add_arc(&s, 0.48, 0.71, 0.32, 0.21, 270, 520, 16); d[3].strokes.push_back(s); }
-    d[4].strokes.push_back(line({{0.68f, 0.92f}, {0.68f, 0.08f}, {0.15f, 0.66f}, {0.88f, 0.66f}}));
+       add_arc(&s, 0.48, 0.71, 0.32, 0.21, 270, 520, 16); d[3].push_back(glyph({s})); }
+    d[4].push_back(glyph({line({{0.68f, 0.92f}, {0.68f, 0.08f}, {0.15f, 0.66f}, {0.88f, 0.66f}})}));
+    d[4].push_back(glyph({line({{0.22f, 0.08f}, {0.18f, 0.62f}, {0.86f, 0.62f}}), line({{0.68f, 0.3f}, {0.68f, 0.92f}})}));
     {  Stroke s = line({{0.8f, 0.08f}, {0.3f, 0.08f}, {0.27f, 0.45f}});
-       add_arc(&s, 0.5, 0.65, 0.3, 0.26, 230, 520, 16); d[5].strokes.push_back(s); }
+       add_arc(&s, 0.5, 0.65, 0.3, 0.26, 230, 520, 16); d[5].push_back(glyph({s})); }
     {  Stroke s = line({{0.72f, 0.08f}, {0.42f, 0.3f}, {0.25f, 0.6f}});
-       add_arc(&s, 0.51, 0.68, 0.26, 0.24, 190, 190 + 360, 24); d[6].strokes.push_back(s); }
-    d[7].strokes.push_back(line({{0.15f, 0.08f}, {0.85f, 0.08f}, {0.4f, 0.92f}}));
+       add_arc(&s, 0.51, 0.68, 0.26, 0.24, 190, 190 + 360, 24); d[6].push_back(glyph({s})); }
+    d[7].push_back(glyph({line({{0.15f, 0.08f}, {0.85f, 0.08f}, {0.4f, 0.92f}})}));
+    d[7].push_back(glyph({line({{0.15f, 0.08f}, {0.85f, 0.08f}, {0.4f, 0.92f}}), line({{0.36f, 0.5f}, {0.78f, 0.5f}})}));
     {  Stroke a, b; add_arc(&a, 0.5, 0.29, 0.23, 0.21, 0, 360, 20); add_arc(&b, 0.5, 0.71, 0.28, 0.22, 0, 360, 22);
-       d[8].strokes.push_back(a); d[8].strokes.push_back(b); }
-    {  Stroke s; add_arc(&s, 0.5, 0.32, 0.27, 0.24, 0, 360, 24); d[9].strokes.push_back(s);
-       d[9].strokes.push_back(line({{0.77f, 0.32f}, {0.7f, 0.92f}})); }
+       d[8].push_back(glyph({a, b})); }
+    {  Stroke s; add_arc(&s, 0.5, 0.32, 0.27, 0.24, 0, 360, 24);
+       d[9].push_back(glyph({s, line({{0.77f, 0.32f}, {0.7f, 0.92f}})}));
+       Stroke t; add_arc(&t, 0.37, 0.32, 0.4, 0.6, 0, 100, 10);  // a tail curving back to the left
+       d[9].push_back(glyph({s, t})); }
     return d;
   }();
   return g;
@@ -245,9 +254,20 @@ void draw_digit(int cls, Rng& r, float* img) {
   float d2[kSide * kSide];
   for (float& v : d2) v = 1e30f;
   const float reach = hw + 1.5f;
-  for (const Stroke& st : digit_glyphs()[size_t(cls)].strokes) {
-    for (size_t i = 0; i + 1 < st.pts.size(); ++i) {
-      const V2 a = map(st.pts[i]), b = map(st.pts[i + 1]);
+  const auto& forms = digit_glyphs()[size_t(cls)];
+  const Glyph& glyph = forms[forms.size() > 1 ? r.below(uint32_t(forms.size())) : 0];
+  // A slow wobble of the pen, different for every sample: a hand is never a template.
+  const float wob = r.uniform(0.0f, 0.035f);
+  const double ph_x = r.uniform() * 2.0 * kPi, ph_y = r.uniform() * 2.0 * kPi;
+  std::vector<V2> pts;
+  for (const Stroke& st : glyph.strokes) {
+    pts.resize(st.pts.size());
+    for (size_t i = 0; i < pts.size(); ++i) {
+      const V2 q = st.pts[i];
+      pts[i] = map(V2{q.x + wob * float(det_sin(3.0 * q.y + ph_x)), q.y + wob * float(det_sin(3.0 * q.x + ph_y))});
+    }
+    for (size_t i = 0; i + 1 < pts.size(); ++i) {
+      const V2 a = pts[i], b = pts[i + 1];
       const float ex = b.x - a.x, ey = b.y - a.y, ee = ex * ex + ey * ey;
       // Only the pixels near this segment can be covered by it: its bounding box plus the pen.
       const int x0 = int(std::floor((a.x < b.x ? a.x : b.x) - reach)), x1 = int(std::ceil((a.x > b.x ? a.x : b.x) + reach));
