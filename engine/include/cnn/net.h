@@ -183,6 +183,9 @@ struct GradCheckResult {
   double loss = 0;
   std::string message;                 // empty when the check ran
 };
+// Cost (local mode, defaults, 2 samples; measured on a loaded 2-core machine, so upper bounds):
+// LeNet-5 0.1 s native / 1 s wasm, VGG-small 0.5 s / 2.6 s, Wide 0.9 s / 4.6 s. It runs
+// synchronously: on the page, lower max_params_per_tensor / max_inputs for big networks.
 GradCheckResult network_gradient_check(const Network& net, const float* x, const int32_t* labels,
                                        const float* targets, int n,
                                        const GradCheckOptions& opt = GradCheckOptions());
