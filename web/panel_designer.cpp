@@ -13,6 +13,12 @@ static const ImVec4 kErrorColor(1.0f, 0.45f, 0.40f, 1.0f);
 static const ImVec4 kDimColor(0.62f, 0.65f, 0.72f, 1.0f);
 static const ImVec4 kShapeColor(0.55f, 0.80f, 1.0f, 1.0f);
 
+// Widget rects by name, for the browser tests (cnnSandbox.getState().rects).
+static void SaveRect(AppState& app, const char* name) {
+  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  app.rects[name] = ImVec4(a.x, a.y, b.x, b.y);
+}
+
 static const cnn::LayerKind kAllKinds[] = {
     cnn::LayerKind::conv,    cnn::LayerKind::maxpool,   cnn::LayerKind::avgpool, cnn::LayerKind::gap,
     cnn::LayerKind::dense,   cnn::LayerKind::flatten,   cnn::LayerKind::relu,    cnn::LayerKind::leakyrelu,
@@ -148,9 +154,9 @@ static void ShowPresetRow(AppState& app) {
     // at most three lines here (scroll for the rest): the list and the text need the room
     float wrap = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
     float h = ImGui::CalcTextSize(d.preset_description.c_str(), nullptr, false, wrap).y;
-    float max_h = ImGui::GetTextLineHeight() * 3.0f + 2;
+    float max_h = ImGui::GetTextLineHeight() * 3.0f - 1;
     ImGui::PushStyleColor(ImGuiCol_Text, kDimColor);
-    ImGui::BeginChild("about", ImVec2(0, std::min(h, max_h) + 2), false);
+    ImGui::BeginChild("about", ImVec2(0, std::min(h + 2, max_h)), false);
     ImGui::PushTextWrapPos(wrap);
     ImGui::TextUnformatted(d.preset_description.c_str());
     ImGui::PopTextWrapPos();
@@ -197,7 +203,7 @@ static void ShowLayerList(AppState& app) {
     if (ImGui::Selectable(label, sel, ImGuiSelectableFlags_AllowItemOverlap)) app.selected_layer = sel ? -2 : -1;
     ImGui::PopFont();
     ImGui::SameLine(fs * 9.5f);
-    ImGui::TextColored(kShapeColor, "%s", ShapeText(spec.input).c_str());
+    ImGui::TextColored(kShapeColor, "%dx%dx%d", spec.input.h, spec.input.w, spec.input.c);
     if (sel) {
       ImGui::Indent(fs);
       int hwc[3] = {spec.input.h, spec.input.w, spec.input.c};
@@ -234,6 +240,7 @@ static void ShowLayerList(AppState& app) {
     if (ImGui::Selectable(label, sel, ImGuiSelectableFlags_AllowItemOverlap, ImVec2(row_w, 0))) app.selected_layer = sel ? -2 : i;
     if (is_error) ImGui::PopStyleColor();
     ImGui::PopFont();
+    SaveRect(app, ("layer_" + std::to_string(i + 1)).c_str());
     // Drag a row up or down to move the layer (the demo's "drag to reorder" pattern).
     if (ImGui::IsItemActive() && !ImGui::IsItemHovered()) {
       float dy = ImGui::GetMouseDragDelta(0).y;
@@ -251,6 +258,7 @@ static void ShowLayerList(AppState& app) {
     // row buttons
     ImGui::SameLine(ImGui::GetContentRegionMax().x - buttons_w);
     if (ImGui::SmallButton("+")) ImGui::OpenPopup("insert");
+    SaveRect(app, ("insert_" + std::to_string(i + 1)).c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Insert a layer below this one");
     if (ImGui::BeginPopup("insert")) {
       if (LayerKindMenu(&insert_kind)) insert_after = i;
@@ -258,9 +266,11 @@ static void ShowLayerList(AppState& app) {
     }
     ImGui::SameLine();
     if (ImGui::SmallButton("2x")) duplicate = i;
+    SaveRect(app, ("duplicate_" + std::to_string(i + 1)).c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Duplicate this layer");
     ImGui::SameLine();
     if (ImGui::SmallButton("x")) remove = i;
+    SaveRect(app, ("remove_" + std::to_string(i + 1)).c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this layer");
 
     if (sel) {

@@ -107,6 +107,10 @@ void ShowPlotsPanel(AppState& app) {
   ImGui::SameLine();
   ImGui::BeginDisabled(app.runs.empty());
   if (ImGui::Button("CSV")) DownloadText("cnn-sandbox-curves.csv", RunsToCsv(app), "text/csv");
+  {
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    app.rects["csv"] = ImVec4(a.x, a.y, b.x, b.y);
+  }
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Download every run's curves as CSV (run, label, kind, step, value)");
   ImGui::SameLine();
   if (ImGui::Button("Clear")) {

@@ -82,7 +82,10 @@ void ShowTrainingPanel(AppState& app) {
   ImGui::BeginDisabled(!allowed || app.training);
   ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.20f, 0.48f, 0.28f, 1));
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.26f, 0.60f, 0.34f, 1));
-  if (ImGui::Button(app.current_run >= 0 && SessionStepCount(app) > 0 ? "Resume" : "Train", bsize)) SessionTrainPressed(app);
+  bool finished = app.session && app.session->ready && app.session->trainer.finished;
+  bool resumable = app.current_run >= 0 && SessionStepCount(app) > 0 && !finished;
+  // "Train" starts a run (a finished one starts over as a new run), "Resume" continues a paused one
+  if (ImGui::Button(resumable ? "Resume" : "Train", bsize)) SessionTrainPressed(app);
   ImGui::PopStyleColor(2);
   ImGui::EndDisabled();
   SaveRect(app, "train");

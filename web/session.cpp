@@ -145,7 +145,7 @@ bool SessionEnsure(AppState& app) {
       for (const cnn::DatasetInfo& c : s.catalog) any |= c.shape == spec.input;
       if (!any) {
         s.error = "This model is for analysis only: no dataset here has " + ShapeText(spec.input) +
-                  " samples. To train it, change its input line (\"Fit model to data\" in the Data tab does it for " + d.name + ").";
+                  " samples. To train it, change its input line (\"Fit model to data\" in the Data tab sets it to " + d.name + "'s " + ShapeText(d.shape) + ").";
         return false;
       }
       s.error = "The model's input is " + ShapeText(spec.input) + " but " + d.name + " samples are " + ShapeText(d.shape) +

@@ -157,3 +157,69 @@ test('every preset that trains takes a few steps on its dataset', async () => {
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('the layer list edits by mouse: duplicate, remove, drag to reorder; text follows; undo restores', async () => {
+  const page = await openLab(lab);
+  let s = await state(page);
+  const original = s.modelText;
+  const lines = (t) => t.trim().split('\n');
+  // duplicate layer 1 (conv 6 k5 p2)
+  await page.mouse.click(...center(s.rects.duplicate_1));
+  await waitForFrames(page, 3);
+  s = await state(page);
+  assert.deepEqual(lines(s.modelText).slice(1, 3), ['conv 6 k5 p2', 'conv 6 k5 p2'], 'duplicated');
+  assert.equal(s.modelValid, true);
+  // remove it again
+  await page.mouse.click(...center(s.rects.remove_2));
+  await waitForFrames(page, 3);
+  s = await state(page);
+  assert.equal(lines(s.modelText).length, lines(original).length, 'removed');
+  // drag layer 2 (relu) one row down, below the maxpool
+  const r = s.rects.layer_2, h = r[3] - r[1];
+  await page.mouse.move(r[0] + 40, (r[1] + r[3]) / 2);
+  await page.mouse.down();
+  for (let k = 1; k <= 8; k++) { await page.mouse.move(r[0] + 40, (r[1] + r[3]) / 2 + k * h * 0.16); await waitForFrames(page, 1); }
+  await page.mouse.up();
+  await waitForFrames(page, 3);
+  s = await state(page);
+  assert.deepEqual(lines(s.modelText).slice(1, 4), ['conv 6 k5 p2', 'maxpool k2', 'relu'], `reordered: ${s.modelText}`);
+  await screenshot(page, 'lab-designer-edited');
+  // undo everything
+  for (let i = 0; i < 10 && (await state(page)).modelText !== original; i++) await page.evaluate(() => window.cnnSandbox.undo());
+  s = await state(page);
+  assert.equal(s.modelText, original, 'undo returns to the preset text');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('runs are kept and overlaid, the plots read out under the mouse, CSV downloads', async () => {
+  const page = await openLab(lab);
+  await page.evaluate(() => { window.cnnSandbox.setPreset('tiny-mlp'); });
+  await waitForFrames(page, 3);
+  let s = await state(page);
+  assert.equal(s.dataset, 'spirals', 'tiny-mlp picks a 2D point set');
+  await page.evaluate(() => window.cnnSandbox.set('lr', 0.01));
+  await page.mouse.click(...center(s.rects.train));
+  await waitState(page, (t) => t.lossHistoryLength >= 150, 'run 1: 150 steps');
+  await page.mouse.click(...center((await state(page)).rects.reset));
+  await page.evaluate(() => window.cnnSandbox.set('lr', 0.001));
+  await waitForFrames(page, 2);
+  await page.mouse.click(...center((await state(page)).rects.train));
+  s = await waitState(page, (t) => t.lossHistoryLength >= 150 && t.runs === 2, 'run 2: 150 steps');
+  await page.mouse.click(...center(s.rects.pause));
+  await waitForFrames(page, 2);
+  s = await state(page);
+  const p = s.rects.plot_loss;
+  await page.mouse.move(p[0] + (p[2] - p[0]) * 0.6, (p[1] + p[3]) / 2);
+  await waitForFrames(page, 4);
+  await screenshot(page, 'lab-two-runs-hover');
+  const csvRect = (await state(page)).rects.csv;
+  await page.mouse.click(...center(csvRect));
+  await waitForFrames(page, 3);
+  const dl = await page.evaluate(() => window.Module.lastDownload);
+  assert.equal(dl?.name, 'cnn-sandbox-curves.csv');
+  const runsInCsv = new Set(dl.text.trim().split('\n').slice(1).map((l) => l.split(',')[0]));
+  assert.deepEqual([...runsInCsv].sort(), ['1', '2'], 'both runs in the CSV');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
