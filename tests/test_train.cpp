@@ -308,6 +308,41 @@ TEST_CASE("train: an update that overflows a weight is undone before anything el
   CHECK(tr.message.empty());
 }
 
+TEST_CASE("train: live changes: optimizer switch, learning rate, more epochs, eval_limit") {
+  cnn::Dataset d = make_bar_set(96, 60, 12);
+  cnn::Network net;
+  build(&net, kSmallCnn, 16);
+  cnn::Trainer tr;
+  cnn::TrainConfig c = small_config();
+  c.optimizer = cnn::OptimizerKind::sgd;
+  c.lr = 0.1f;
+  c.epochs = 1;
+  c.eval_limit = 25;
+  std::string err;
+  REQUIRE(cnn::trainer_setup(&tr, &net, &d, c, &err));
+  CHECK(cnn::trainer_step(&tr, 3) == 3);
+  c.optimizer = cnn::OptimizerKind::adam;  // state starts from zero, weights stay
+  c.lr = 0.005f;
+  const std::vector<float> w = net.params;
+  REQUIRE(cnn::trainer_update_config(&tr, c, &err));
+  CHECK(bit_equal(net.params, w));
+  CHECK(tr.opt.t == 0);
+  CHECK(tr.opt.v.size() == net.params.size());
+  CHECK(cnn::trainer_current_lr(&tr) == 0.005f);
+  cnn::trainer_run_to_end(&tr);
+  CHECK(tr.finished);
+  CHECK(tr.step == 6);
+  CHECK(tr.history.lr[2] == 0.1f);
+  CHECK(tr.history.lr[3] == 0.005f);
+  CHECK(tr.last_eval.n == 25);  // eval_limit test samples per evaluation
+  c.epochs = 2;                  // asking for more epochs continues the run
+  REQUIRE(cnn::trainer_update_config(&tr, c, &err));
+  CHECK_FALSE(tr.finished);
+  CHECK(cnn::trainer_run_to_end(&tr) == 6);
+  CHECK(tr.finished);
+  CHECK(tr.history.eval_step.size() == 2);
+}
+
 TEST_CASE("train: regression sets report the loss only") {
   cnn::Dataset d = make_mean_set(200, 50, 6);
   cnn::Network net;
