@@ -34,12 +34,15 @@ void maxpool_forward(float* y, int32_t* argmax, const float* x, int n, const Poo
         const int kx0 = x0 < 0 ? -x0 : 0, kx1 = x0 + d.kw > d.w ? d.w - x0 : d.kw;
         int32_t best = -1;
         float bv = 0.0f;
-        for (int ky = ky0; ky < ky1; ++ky) {
-          const int iy = y0 + ky;
-          for (int kx = kx0; kx < kx1; ++kx) {
-            const int idx = iy * d.w + x0 + kx;
-            const float v = xp[idx];
-            if (best < 0 || v > bv) { best = idx; bv = v; }  // strict >: ties keep the first
+        if (ky0 < ky1 && kx0 < kx1) {
+          best = (y0 + ky0) * d.w + x0 + kx0;
+          bv = xp[best];
+          for (int ky = ky0; ky < ky1; ++ky) {
+            const int row = (y0 + ky) * d.w + x0;
+            for (int kx = kx0; kx < kx1; ++kx) {
+              const float v = xp[row + kx];
+              if (v > bv) { best = row + kx; bv = v; }  // strict >: ties keep the first
+            }
           }
         }
         yp[oy * d.ow + ox] = bv;
