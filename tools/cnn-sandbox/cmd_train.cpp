@@ -238,7 +238,7 @@ int cmd_train(int argc, char** argv) {
         std::snprintf(b, sizeof b, " acc %.4f", double(h.train_acc[printed]));
         acc = b;
       }
-      std::fprintf(progress, "epoch %d/%d  train loss %.4f%s  test loss %.4f", int(h.eval_epoch[printed] + 0.5),
+      std::fprintf(progress, "epoch %d/%d  train loss %.4g%s  test loss %.4g", int(h.eval_epoch[printed] + 0.5),
                    cfg.epochs, double(h.train_loss[printed]), acc.c_str(), double(h.test_loss[printed]));
       if (!h.test_acc.empty()) std::fprintf(progress, " acc %.4f", double(h.test_acc[printed]));
       std::fprintf(progress, "  %.1f s  %.0f samples/s\n", (cnn::now_ms() - t0) / 1000.0, tr.samples_per_second);
