@@ -152,3 +152,18 @@ TEST_CASE("export: a model that does not analyze is refused with the analysis' m
   CHECK(has(err, "does not analyze"));
   CHECK(has(cnn::export_pytorch(m, nullptr), "# cnn-sandbox export failed"));
 }
+
+TEST_CASE("export: comments quote each line as written, however long") {
+  const std::string comment(3000, 'x');
+  const std::string text = "input 4x4x1\nconv 2 k3 valid   # " + comment + "\n\ndense 3;relu\n";
+  cnn::ModelSpec m;
+  cnn::SpecError e;
+  REQUIRE_MESSAGE(cnn::parse_model(text, &m, &e), e.to_string());
+  cnn::PytorchExportOptions opt;
+  opt.model_text = text;
+  std::string py, err;
+  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, opt, &py, &err), err);
+  CHECK(has(py, ("# line 2: conv 2 k3 valid   # " + comment + "    [N,1,4,4] -> [N,2,2,2]  (module 0)\n"
+                 "            nn.Conv2d(1, 2, kernel_size=3),").c_str()));
+  CHECK(has(py, "# line 4: dense 3    [N,2,2,2] -> [N,3]"));  // two layers on the line: canonical text
+}

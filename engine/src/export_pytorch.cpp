@@ -25,13 +25,17 @@ namespace cnn {
 
 namespace {
 
+// printf into a std::string of any length (a learner's line of model text may be long).
 std::string strf(const char* fmt, ...) {
-  char buf[1024];
-  va_list ap;
+  va_list ap, ap2;
   va_start(ap, fmt);
-  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  va_copy(ap2, ap);
+  const int n = std::vsnprintf(nullptr, 0, fmt, ap);
   va_end(ap);
-  return buf;
+  std::string out(n > 0 ? size_t(n) : 0, '\0');
+  if (n > 0) std::vsnprintf(&out[0], size_t(n) + 1, fmt, ap2);
+  va_end(ap2);
+  return out;
 }
 
 // "5" when both axes agree, "(5, 3)" otherwise (PyTorch takes either).
@@ -209,6 +213,26 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
   const int L = int(m.layers.size());
   const int64_t k_out = L ? info.layers[L - 1].out.size() : info.input.size();
 
+  // The line as the learner wrote it (comments included) when the text is given and holds one
+  // layer; the canonical form otherwise.
+  std::vector<std::string> source_lines;
+  for (size_t a = 0; a <= opt.model_text.size();) {
+    size_t b = opt.model_text.find('\n', a);
+    if (b == std::string::npos) b = opt.model_text.size();
+    std::string ln = opt.model_text.substr(a, b - a);
+    while (!ln.empty() && (ln.back() == '\r' || ln.back() == ' ' || ln.back() == '\t')) ln.pop_back();
+    source_lines.push_back(ln);
+    a = b + 1;
+  }
+  auto line_text = [&](const LayerSpec& l) {
+    if (l.line >= 1 && size_t(l.line) <= source_lines.size()) {
+      std::string ln = source_lines[size_t(l.line) - 1];
+      size_t start = ln.find_first_not_of(" \t");
+      if (start != std::string::npos && ln.find(';') == std::string::npos) return ln.substr(start);
+    }
+    return layer_to_text(l);
+  };
+
   // --- the modules, one group per line of model text ------------------------------------------
   std::string body;
   std::vector<WeightName> names;
@@ -336,7 +360,7 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
       }
     }
     std::swap(lines, body);
-    body += strf("            # line %d: %s    %s -> %s%s\n", l.line, layer_to_text(l).c_str(),
+    body += strf("            # line %d: %s    %s -> %s%s\n", l.line, line_text(l).c_str(),
                  torch_shape(li.in, flat_in).c_str(), torch_shape(li.out, flat).c_str(),
                  module - first_module > 1 ? strf("  (modules %d-%d)", first_module, module - 1).c_str()
                                            : strf("  (module %d)", first_module).c_str());
@@ -424,7 +448,7 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
               layer_kind_name(h.kind), head_softmax ? "nn.CrossEntropyLoss" : "nn.BCEWithLogitsLoss");
     s += "        return self.layers(x)\n\n";
     s += "    def forward(self, x):\n";
-    s += strf("        # line %d: %s\n", h.line, layer_to_text(h).c_str());
+    s += strf("        # line %d: %s\n", h.line, line_text(h).c_str());
     s += head_softmax ? "        return torch.softmax(self.logits(x), dim=1)\n\n"
                       : "        return torch.sigmoid(self.logits(x))\n\n";
   } else {
