@@ -4,7 +4,8 @@
 //
 //   endurance [--model mlp|cnn] [--steps N] [--samples K] [--batch B]
 //
-// Prints one line per sample: steps, VmRSS (kB, from /proc/self/status), the bytes the trainer's
+// Prints one line per sample: steps, VmRSS (kB, from /proc/self/status; in wasm under node, the
+// bytes malloc has in use), the bytes the trainer's
 // history vectors hold (they grow by design, 3 floats per step), and the last smoothed loss; then
 // RSS growth over the run with and without the history's share.
 #include <cstdio>
@@ -16,9 +17,21 @@
 #include "cnn/net.h"
 #include "cnn/train.h"
 
+#ifdef __EMSCRIPTEN__
+#include <emscripten/heap.h>
+#include <malloc.h>
+#endif
+
 namespace {
 
-// Resident set size in kB, or -1 where /proc is not available (wasm, macOS).
+#ifdef __EMSCRIPTEN__
+// In wasm there is no /proc: report the bytes malloc has handed out and not taken back (dlmalloc's
+// mallinfo), the wasm counterpart of a resident set; the heap size (which only grows) goes to stderr.
+const char* kMemName = "heap_used_kB";
+long rss_kb() { return long(mallinfo().uordblks / 1024); }
+#else
+const char* kMemName = "rss_kB";
+// Resident set size in kB, or -1 where /proc is not available (macOS).
 long rss_kb() {
   FILE* f = std::fopen("/proc/self/status", "r");
   if (!f) return -1;
@@ -29,6 +42,7 @@ long rss_kb() {
   std::fclose(f);
   return kb;
 }
+#endif
 
 template <class V>
 size_t cap_bytes(const V& v) { return v.capacity() * sizeof(typename V::value_type); }
@@ -86,7 +100,7 @@ int main(int argc, char** argv) {
 
   std::printf("endurance: %s on %s, batch %d, %lld steps (%d epochs of %lld), adam lr %g\n", model.c_str(),
               set, batch, steps, cfg.epochs, per_epoch, double(cfg.lr));
-  std::printf("%10s %10s %12s %10s %10s\n", "steps", "rss_kB", "history_B", "loss_ema", "ms");
+  std::printf("%10s %12s %12s %10s %10s\n", "steps", kMemName, "history_B", "loss_ema", "ms");
   const double t0 = cnn::now_ms();
   long rss_first = -1, rss_last = -1;
   size_t hist_first = 0, hist_last = 0;
@@ -107,15 +121,18 @@ int main(int argc, char** argv) {
     if (s == 1) { rss_first = rss; hist_first = hist; }  // after the first interval: warm caches
     rss_last = rss;
     hist_last = hist;
-    std::printf("%10lld %10ld %12zu %10.4f %10.0f\n", done, rss, hist,
+    std::printf("%10lld %12ld %12zu %10.4f %10.0f\n", done, rss, hist,
                 tr.history.loss_smooth.empty() ? 0.0 : double(tr.history.loss_smooth.back()),
                 cnn::now_ms() - t0);
     std::fflush(stdout);
   }
   const long grow = rss_last - rss_first;
   const long hist_grow_kb = long((hist_last - hist_first) / 1024);
-  std::printf("rss growth after the first interval: %ld kB, of which the history vectors: %ld kB; "
-              "other growth: %ld kB\n", grow, hist_grow_kb, grow - hist_grow_kb);
+#ifdef __EMSCRIPTEN__
+  std::fprintf(stderr, "wasm heap size at the end: %zu kB\n", emscripten_get_heap_size() / 1024);
+#endif
+  std::printf("%s growth after the first interval: %ld kB, of which the history vectors: %ld kB; "
+              "other growth: %ld kB\n", kMemName, grow, hist_grow_kb, grow - hist_grow_kb);
   if (tr.last_eval.n) std::printf("last test accuracy: %.3f\n", double(tr.last_eval.accuracy));
   return 0;
 }
