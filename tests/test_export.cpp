@@ -167,3 +167,16 @@ TEST_CASE("export: comments quote each line as written, however long") {
                  "            nn.Conv2d(1, 2, kernel_size=3),").c_str()));
   CHECK(has(py, "# line 4: dense 3    [N,2,2,2] -> [N,3]"));  // two layers on the line: canonical text
 }
+
+TEST_CASE("export: bytes Python cannot hold in its source become '?'") {
+  const std::string text = std::string("input 4x4x1 # caf\xc3\xa9 \xff\x01 \"\"\" \\\n") + "relu # \xe2\x88\x9a\x80\n";
+  cnn::ModelSpec m;
+  cnn::SpecError e;
+  REQUIRE_MESSAGE(cnn::parse_model(text, &m, &e), e.to_string());
+  cnn::PytorchExportOptions opt;
+  opt.model_text = text;
+  std::string py, err;
+  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, opt, &py, &err), err);
+  CHECK(has(py, "    input 4x4x1 # caf\xc3\xa9 ?? \\\"\\\"\\\" \\\\\n"));  // docstring: escaped
+  CHECK(has(py, "# line 2: relu # \xe2\x88\x9a?    [N,1,4,4]"));
+}

@@ -64,8 +64,27 @@ std::string torch_shape(const Shape& s, bool flat) {
   return flat ? strf("[N,%" PRId64 "]", s.size()) : strf("[N,%d,%d,%d]", s.c, s.h, s.w);
 }
 
+// Text a Python source file can hold: valid UTF-8 (else the file does not parse), no control
+// characters (a NUL is refused too); anything else becomes '?'.
+std::string py_source_safe(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = (unsigned char)s[i];
+    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (int k = 1; ok && k < len; ++k) ok = ((unsigned char)s[i + k] >> 6) == 2;
+    if (ok && len == 1 && c < 0x20 && c != '\t') ok = false;
+    if (ok && len == 1 && c == 0x7f) ok = false;
+    if (ok) out.append(s, i, size_t(len));
+    else out += '?';
+    i += ok ? size_t(len) : 1;
+  }
+  return out;
+}
+
 // Text inside a Python triple-quoted string: no backslash escapes, no closing quotes.
-std::string py_docstring_safe(const std::string& s) {
+std::string py_docstring_safe(const std::string& raw) {
+  const std::string s = py_source_safe(raw);
   std::string out;
   for (char c : s) {
     if (c == '\\') out += "\\\\";
@@ -228,7 +247,8 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
     if (l.line >= 1 && size_t(l.line) <= source_lines.size()) {
       std::string ln = source_lines[size_t(l.line) - 1];
       size_t start = ln.find_first_not_of(" \t");
-      if (start != std::string::npos && ln.find(';') == std::string::npos) return ln.substr(start);
+      if (start != std::string::npos && ln.find(';') == std::string::npos)
+        return py_source_safe(ln.substr(start));
     }
     return layer_to_text(l);
   };
