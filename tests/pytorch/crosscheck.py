@@ -179,13 +179,14 @@ def loss_of(kind, z, y, d, n):
 LOSS_KEY = {"cross-entropy": "ce", "binary cross-entropy": "bce", "quadratic": "quadratic"}
 
 
-def check_model(tool, name, text, work, batch, seed, worst, run_scaffold=False, left_out=None):
+def check_model(tool, name, text, work, batch, seed, worst, run_scaffold=False, left_out=None,
+                weights=None):
     """Returns a list of failure messages (empty: the model passed every check)."""
     base = os.path.join(work, name)
     with open(base + ".txt", "w") as f:
         f.write(text)
     tool.run(["export", "--dump", "--model", base + ".txt", "--out", base, "--batch", str(batch),
-              "--seed", str(seed), "--steps", "10"])
+              "--seed", str(seed), "--steps", "10"] + (["--weights", weights] if weights else []))
     tool.run(["export", "--pytorch", "--model", base + ".txt", "--weights", base + ".weights.bin",
               "-o", base + ".py"])
     d = Dump(base)
@@ -469,6 +470,13 @@ def main():
         if f.endswith(".txt"):
             with open(os.path.join(args.presets, f)) as fh:
                 models.append(("preset-" + f[:-4], fh.read()))
+    # Trained weights (batchnorm running statistics included), saved by `train --save`: the
+    # path from the sandbox to PyTorch that a learner takes.
+    trained = [("trained-bn-mlp", "input 1x1x2\ndense 16\nbatchnorm\nrelu\ndense 16\nrelu\ndense 2\nsoftmax\n",
+                ["--data", "circles", "--epochs", "2", "--limit-train", "512", "--limit-test", "128"]),
+               ("trained-conv", "input 28x28x1\nconv 4 k3 s2 same\nbatchnorm\nrelu\nmaxpool k2\ndropout 0.25\n"
+                "dense 4\nsoftmax\n", ["--data", "bars", "--epochs", "1", "--limit-train", "256",
+                                         "--limit-test", "64"])]
     rng = random.Random(args.seed)
     cov = set()
     endings = ["ce", "bce", "quadratic", "conv"]
@@ -481,15 +489,26 @@ def main():
     work = args.workdir or tempfile.mkdtemp(prefix="cnn-crosscheck-")
     os.makedirs(work, exist_ok=True)
     worst, passed, failed, left_out = {}, 0, 0, [0, 0]
-    scaffold_for = {"preset-tiny-mlp", "random-01", "random-02"}
+    scaffold_for = {"preset-tiny-mlp", "random-01", "random-02", "trained-bn-mlp"}
     t0 = time.time()
+    for name, text, train_args in trained:
+        models.append((name, text))
+    train_for = {name: a for name, _, a in trained}
     for name, text in models:
         if args.only and args.only not in name:
             continue
         batch = 1 if "224x224" in text else args.batch  # AlexNet's first layer: 10 GFLOP in float64 at batch 2
         t1 = time.time()
         try:
-            fails = check_model(tool, name, text, work, batch, args.seed, worst, name in scaffold_for, left_out)
+            weights = None
+            if name in train_for:
+                base = os.path.join(work, name)
+                with open(base + ".model.txt", "w") as f:
+                    f.write(text)
+                weights = base + ".trained.bin"
+                tool.run(["train", "--model", base + ".model.txt", "--save", weights] + train_for[name])
+            fails = check_model(tool, name, text, work, batch, args.seed, worst, name in scaffold_for, left_out,
+                                weights)
         except Exception as e:  # a crash of the tool or of the script is a failure of this model
             fails = [f"{type(e).__name__}: {e}"]
         if fails:

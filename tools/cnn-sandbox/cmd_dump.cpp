@@ -1,4 +1,4 @@
-// cnn-sandbox export --dump --model FILE --out PREFIX [--batch N] [--seed S] [--steps T]
+// cnn-sandbox export --dump --model FILE --out PREFIX [--batch N] [--seed S] [--steps T] [--weights W]
 // Our side of the PyTorch cross-check (tests/pytorch/crosscheck.py): runs the engine on a seeded
 // random batch and writes every number PyTorch must reproduce. Hidden from the main help: it is
 // a test instrument, not a learner's command. It runs the same natively and under node, so the
@@ -74,7 +74,7 @@ void dump_masks(Dump* d, const cnn::Network& net, const std::string& prefix) {
 }  // namespace
 
 int cmd_export_dump(int argc, char** argv) {
-  const char *model_path = nullptr, *out = nullptr;
+  const char *model_path = nullptr, *out = nullptr, *weights = nullptr;
   int batch = 3, steps = 10;
   uint64_t seed = 1;
   for (int i = 1; i < argc; ++i) {
@@ -82,12 +82,14 @@ int cmd_export_dump(int argc, char** argv) {
     const bool has = i + 1 < argc;
     if (!std::strcmp(a, "--model") && has) model_path = argv[++i];
     else if (!std::strcmp(a, "--out") && has) out = argv[++i];
+    else if (!std::strcmp(a, "--weights") && has) weights = argv[++i];
     else if (!std::strcmp(a, "--batch") && has) batch = std::atoi(argv[++i]);
     else if (!std::strcmp(a, "--steps") && has) steps = std::atoi(argv[++i]);
     else if (!std::strcmp(a, "--seed") && has) seed = std::strtoull(argv[++i], nullptr, 10);
     else {
       std::fprintf(stderr, "cnn-sandbox export --dump: unknown option or missing value '%s'\n"
-                           "usage: cnn-sandbox export --dump --model FILE --out PREFIX [--batch N] [--seed S] [--steps T]\n", a);
+                           "usage: cnn-sandbox export --dump --model FILE --out PREFIX [--batch N] [--seed S] [--steps T]\n"
+                           "       [--weights FILE]  (trained weights instead of the seeded initialization)\n", a);
       return 2;
     }
   }
@@ -114,6 +116,10 @@ int cmd_export_dump(int argc, char** argv) {
     return 2;
   }
   cnn::network_init(&net, seed);
+  if (weights && !cnn::read_sandbox_weights_file(&net, weights, &err)) {
+    std::fprintf(stderr, "cnn-sandbox export --dump: %s\n", err.c_str());
+    return 2;
+  }
 
   const int n = batch;
   const int64_t in_size = net.info.input.size(), k = net.out_size();
