@@ -34,6 +34,10 @@ constexpr int NR = CNN_GEMM_NR;
 constexpr int KC = 256;                 // KC x NR floats of B (16 KiB at NR=16) stay in L1
 constexpr int MC = (128 / MR) * MR;     // MC x KC floats of A (~128 KiB) stay in L2
 constexpr int NC = (4096 / NR) * NR;
+#ifndef CNN_GEMM_DIRECT_B_MAX_ROWS
+#define CNN_GEMM_DIRECT_B_MAX_ROWS 32
+#endif
+constexpr int kDirectBMaxRows = CNN_GEMM_DIRECT_B_MAX_ROWS;
 
 // A growable, 64-byte aligned scratch buffer for the packed panels, kept between calls so a
 // training step does not allocate. The engine is single-threaded per thread of use.
@@ -100,8 +104,20 @@ void pack_b(bool tb, int kc, int nc, const float* b, int ldb, float* dst) {
           for (; j < NR; ++j) dst[p * NR + j] = 0.0f;
         }
       }
+    } else if (nr == NR) {
+      // B is stored n x k: packed column j is row j of B. Transpose L x L blocks in registers
+      // (a column-by-column copy would write every float NR apart).
+      int p = 0;
+      for (; p + VF32_LANES <= kc; p += VF32_LANES)
+        for (int v = 0; v < NV; ++v) {
+          vf32 r[VF32_LANES];
+          for (int l = 0; l < VF32_LANES; ++l) r[l] = vf32_load(b + size_t(j0 + v * VF32_LANES + l) * ldb + p);
+          vf32_transpose(r);
+          for (int l = 0; l < VF32_LANES; ++l) vf32_store(dst + (p + l) * NR + v * VF32_LANES, r[l]);
+        }
+      for (; p < kc; ++p)
+        for (int j = 0; j < NR; ++j) dst[p * NR + j] = b[size_t(j0 + j) * ldb + p];
     } else {
-      // B is stored n x k: each packed column is a contiguous row of B.
       for (int j = 0; j < NR; ++j) {
         if (j < nr) {
           const float* src = b + size_t(j0 + j) * ldb;
@@ -120,12 +136,13 @@ void pack_b(bool tb, int kc, int nc, const float* b, int ldb, float* dst) {
 GemmTile gemm_tile() { return GemmTile{MR, NR, MC, KC, NC}; }
 const char* gemm_kernel_name() { return CNN_STRINGIZE(f32_gemm_ukernel); }
 
-void f32_gemm_ukernel(int kc, const float* a, const float* b, float* c, int ldc, int mr, int nr,
+void f32_gemm_ukernel(int kc, const float* a, const float* b, int ldb, float* c, int ldc, int mr, int nr,
                       float alpha, float beta);
 
 // The micro-kernel: C[0:mr, 0:nr] = alpha * (A panel x B panel) + beta * C over kc steps.
-// a: kc x MR packed, b: kc x NR packed. beta == 0 overwrites C without reading it.
-void f32_gemm_ukernel(int kc, const float* a, const float* b, float* c, int ldc, int mr, int nr,
+// a: kc x MR packed. b: kc rows of NR floats, ldb apart (NR for a packed panel, the caller's ldb
+// when B is read in place). beta == 0 overwrites C without reading it.
+void f32_gemm_ukernel(int kc, const float* a, const float* b, int ldb, float* c, int ldc, int mr, int nr,
                       float alpha, float beta) {
   vf32 acc[MR][NV];
   for (int i = 0; i < MR; ++i)
@@ -139,7 +156,7 @@ void f32_gemm_ukernel(int kc, const float* a, const float* b, float* c, int ldc,
       for (int v = 0; v < NV; ++v) acc[i][v] = vf32_madd(av, bv[v], acc[i][v]);
     }
     a += MR;
-    b += NR;
+    b += ldb;
   }
 
   const vf32 valpha = vf32_splat(alpha);
@@ -197,20 +214,30 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, i
     return;
   }
 
+  // B is read in place, without packing, when it is stored k x n (no transpose) and A has few rows:
+  // each B panel then serves only a few micro-tiles, and packing it would cost as much as the
+  // multiply-adds (LeNet's convolutions have 6 and 16 maps). Only a partial last panel is packed,
+  // so the micro-kernel never reads past column n.
+  const bool direct_b = !tb && m <= kDirectBMaxRows;
   for (int jc = 0; jc < n; jc += NC) {
     const int nc = std::min(NC, n - jc);
+    const int nc_full = direct_b ? nc / NR * NR : 0;  // panels read in place
     for (int pc = 0; pc < k; pc += kc_max) {
       const int kc = std::min(kc_max, k - pc);
       const float beta_block = pc == 0 ? beta : 1.0f;  // later k blocks accumulate
-      pack_b(tb, kc, nc, tb ? b + size_t(jc) * ldb + pc : b + size_t(pc) * ldb + jc, ldb, pb);
+      const float* b_block = tb ? b + size_t(jc) * ldb + pc : b + size_t(pc) * ldb + jc;
+      if (nc_full < nc)
+        pack_b(tb, kc, nc - nc_full, tb ? b_block + size_t(nc_full) * ldb : b_block + nc_full, ldb, pb);
       for (int ic = 0; ic < m; ic += MC) {
         const int mc = std::min(MC, m - ic);
         pack_a(ta, mc, kc, ta ? a + size_t(pc) * lda + ic : a + size_t(ic) * lda + pc, lda, pa);
         for (int jr = 0; jr < nc; jr += NR) {
-          const float* bp = pb + size_t(jr) * kc;
+          const bool in_place = jr < nc_full;
+          const float* bp = in_place ? b_block + jr : pb + size_t(jr - nc_full) * kc;
+          const int bstride = in_place ? ldb : NR;
           const int nr = std::min(NR, nc - jr);
           for (int ir = 0; ir < mc; ir += MR) {
-            f32_gemm_ukernel(kc, pa + size_t(ir) * kc, bp, c + size_t(ic + ir) * ldc + jc + jr, ldc,
+            f32_gemm_ukernel(kc, pa + size_t(ir) * kc, bp, bstride, c + size_t(ic + ir) * ldc + jc + jr, ldc,
                              std::min(MR, mc - ir), nr, alpha, beta_block);
           }
         }

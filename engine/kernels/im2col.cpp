@@ -64,6 +64,8 @@ void col2im_add_reference(float* dx, const float* col, const Im2colShape& s) {
 
 void f32_im2col(float* col, const float* x, const Im2colShape& s) {
   const int64_t P = int64_t(s.oh) * s.ow;
+  const int L = VF32_LANES;
+  const vf32 zero = vf32_zero();
   for (int ci = 0; ci < s.c; ++ci) {
     const float* plane = x + int64_t(ci) * s.h * s.w;
     for (int ki = 0; ki < s.kh; ++ki)
@@ -72,19 +74,31 @@ void f32_im2col(float* col, const float* x, const Im2colShape& s) {
         const int off = kj * s.dw - s.pad_left;
         int lo, hi;
         valid_columns(off, s, &lo, &hi);
+        // Fast rows (stride 1, at least one vector of input, at most one vector of padding on each
+        // side): zero the edges with one vector store each, then copy whole vectors, the last one
+        // ending exactly at hi (it overlaps the one before: an explicit tail without a scalar loop).
+        const bool fast = s.sw == 1 && s.ow >= L && hi - lo >= L && lo <= L && s.ow - hi <= L;
         for (int oy = 0; oy < s.oh; ++oy) {
           float* r = row + int64_t(oy) * s.ow;
           const int iy = oy * s.sh - s.pad_top + ki * s.dh;
           int ox = 0;
           if (iy < 0 || iy >= s.h) {  // a row of padding
-            for (; ox + VF32_LANES <= s.ow; ox += VF32_LANES) vf32_store(r + ox, vf32_zero());
-            for (; ox < s.ow; ++ox) r[ox] = 0.0f;
+            for (; ox + L <= s.ow; ox += L) vf32_store(r + ox, zero);
+            if (ox < s.ow && s.ow >= L) vf32_store(r + s.ow - L, zero);
+            else for (; ox < s.ow; ++ox) r[ox] = 0.0f;
             continue;
           }
           const float* src = plane + int64_t(iy) * s.w + off;  // src[ox * sw] is input column ox*sw + off
+          if (fast) {
+            if (lo > 0) vf32_store(r, zero);
+            if (hi < s.ow) vf32_store(r + s.ow - L, zero);
+            for (ox = lo; ox + L < hi; ox += L) vf32_store(r + ox, vf32_load(src + ox));
+            vf32_store(r + hi - L, vf32_load(src + hi - L));
+            continue;
+          }
           for (; ox < lo; ++ox) r[ox] = 0.0f;
           if (s.sw == 1) {
-            for (; ox + VF32_LANES <= hi; ox += VF32_LANES) vf32_store(r + ox, vf32_load(src + ox));
+            for (; ox + L <= hi; ox += L) vf32_store(r + ox, vf32_load(src + ox));
             for (; ox < hi; ++ox) r[ox] = src[ox];
           } else {
             for (; ox < hi; ++ox) r[ox] = src[ox * s.sw];

@@ -38,4 +38,12 @@ static inline void vf32_deinterleave(vf32 a, vf32 b, vf32* even, vf32* odd) {
   *odd = vuzp2q_f32(a, b);
 }
 static inline void vf32_store_i32(int32_t* p, vf32 v) { vst1q_s32(p, vcvtq_s32_f32(v)); }
+// r[i] lane j <- r[j] lane i (a 4 x 4 transpose in registers).
+static inline void vf32_transpose(vf32 r[4]) {
+  const float32x4x2_t p01 = vtrnq_f32(r[0], r[1]), p23 = vtrnq_f32(r[2], r[3]);
+  r[0] = vcombine_f32(vget_low_f32(p01.val[0]), vget_low_f32(p23.val[0]));
+  r[1] = vcombine_f32(vget_low_f32(p01.val[1]), vget_low_f32(p23.val[1]));
+  r[2] = vcombine_f32(vget_high_f32(p01.val[0]), vget_high_f32(p23.val[0]));
+  r[3] = vcombine_f32(vget_high_f32(p01.val[1]), vget_high_f32(p23.val[1]));
+}
 }  // namespace cnn

@@ -32,4 +32,5 @@ static inline vf32 vf32_iota() { return 0.0f; }
 // One lane: the "pair" (a, b) is itself the even and the odd element.
 static inline void vf32_deinterleave(vf32 a, vf32 b, vf32* even, vf32* odd) { *even = a; *odd = b; }
 static inline void vf32_store_i32(int32_t* p, vf32 v) { *p = int32_t(v); }
+static inline void vf32_transpose(vf32*) {}  // a 1 x 1 block is its own transpose
 }  // namespace cnn

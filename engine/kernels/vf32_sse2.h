@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <emmintrin.h>
+#include <xmmintrin.h>
 
 #define CNN_VF32_ISA_SSE2 1
 #define CNN_VF32_ISA_NAME "sse2"
@@ -45,4 +46,6 @@ static inline void vf32_deinterleave(vf32 a, vf32 b, vf32* even, vf32* odd) {
 static inline void vf32_store_i32(int32_t* p, vf32 v) {
   _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_cvttps_epi32(v));
 }
+// r[i] lane j <- r[j] lane i (a 4 x 4 transpose in registers).
+static inline void vf32_transpose(vf32 r[4]) { _MM_TRANSPOSE4_PS(r[0], r[1], r[2], r[3]); }
 }  // namespace cnn

@@ -47,4 +47,13 @@ static inline void vf32_deinterleave(vf32 a, vf32 b, vf32* even, vf32* odd) {
   *odd = wasm_i32x4_shuffle(a, b, 1, 3, 5, 7);
 }
 static inline void vf32_store_i32(int32_t* p, vf32 v) { wasm_v128_store(p, wasm_i32x4_trunc_sat_f32x4(v)); }
+// r[i] lane j <- r[j] lane i (a 4 x 4 transpose in registers).
+static inline void vf32_transpose(vf32 r[4]) {
+  const v128_t t0 = wasm_i32x4_shuffle(r[0], r[1], 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r[0], r[1], 2, 6, 3, 7);
+  const v128_t t2 = wasm_i32x4_shuffle(r[2], r[3], 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r[2], r[3], 2, 6, 3, 7);
+  r[0] = wasm_i64x2_shuffle(t0, t2, 0, 2);
+  r[1] = wasm_i64x2_shuffle(t0, t2, 1, 3);
+  r[2] = wasm_i64x2_shuffle(t1, t3, 0, 2);
+  r[3] = wasm_i64x2_shuffle(t1, t3, 1, 3);
+}
 }  // namespace cnn
