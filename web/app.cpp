@@ -28,6 +28,7 @@ void AppInit(AppState& app) {
   app.preset_changed = true;
   app.stats.last_start = cnn::now_ms();
   app.stats.sps_window_start = app.stats.last_start;
+  ShareInit(app);  // the link (URL fragment) or the autosaved design, over the default lab
 }
 
 void AppStyle(ImGuiStyle& style) {
@@ -88,6 +89,10 @@ void AppFrame(AppState& app) {
   double t0 = cnn::now_ms();
   SessionTrainSlice(app, app.train_budget_ms);
   double train_ms = cnn::now_ms() - t0;
+  if (ShareFrame(app)) {  // embed mode drew its own compact layout
+    UpdateFrameStats(app, start, cnn::now_ms(), train_ms);
+    return;
+  }
 
   // 3: layout from the viewport size (device pixels)
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -137,12 +142,13 @@ void AppFrame(AppState& app) {
   Rect("training", ImVec2(o.x + left_w, o.y), ImVec2(right_w, train_h));
   ImGui::Begin("Training###training", nullptr, fixed);
   ShowTrainingPanel(app);
+  ShowShareButtons(app);
   app.train_content_h = ImGui::GetCursorPosY() - ImGui::GetCursorStartPos().y - st.ItemSpacing.y;
   ImGui::End();
 
   Rect("plots", ImVec2(o.x + left_w, o.y + train_h), ImVec2(right_w, size.y - train_h));
   ImGui::Begin("Curves###plots", nullptr, fixed);
-  ShowPlotsPanel(app);
+  ShowInspectTabs(app);  // Curves (ShowPlotsPanel) | Inside | Backprop | Notes: inspect.h
   ImGui::End();
 
   UpdateFrameStats(app, start, cnn::now_ms(), train_ms);

@@ -18,6 +18,8 @@
 
 #include "cnn/spec.h"
 #include "imgui.h"
+#include "inspect.h"
+#include "share.h"
 
 struct ImFont;
 struct ImGuiStyle;
@@ -144,6 +146,8 @@ struct AppState {
   std::map<std::string, ImVec4> rects;  // named widget rects (x0, y0, x1, y1 in device px) for tests
 
   FrameStats stats;
+  InspectState inspect;              // the "look inside" views (inspect.h, issue 9)
+  ShareState share;                  // links, embed mode, autosave, model files (share.cpp)
 };
 
 void AppInit(AppState& app);

@@ -30,6 +30,14 @@ static void FitModelToData(AppState& app, const DatasetView& v) {
   int outs = v.target_dim > 0 ? v.target_dim : v.num_classes;
   for (int i = int(spec.layers.size()) - 1; i >= 0; i--)
     if (spec.layers[size_t(i)].kind == cnn::LayerKind::dense) { spec.layers[size_t(i)].units = outs; break; }
+  // regression ends on the raw scores (quadratic loss); classification on softmax (cross-entropy)
+  bool ends_softmax = !spec.layers.empty() && spec.layers.back().kind == cnn::LayerKind::softmax;
+  if (v.target_dim > 0 && ends_softmax) spec.layers.pop_back();
+  if (v.target_dim == 0 && !ends_softmax && outs > 1) {
+    cnn::LayerSpec sm;
+    sm.kind = cnn::LayerKind::softmax;
+    spec.layers.push_back(sm);
+  }
   DocSetSpec(app, spec);
   app.doc.preset_name.clear();
 }
@@ -82,8 +90,8 @@ static std::string LabelOf(const DatasetView& v, int64_t i) {
     return buf;
   }
   if (v.train_t && v.target_dim > 0) {
-    if (v.target_dim == 1) std::snprintf(buf, sizeof buf, "t=%.2f", v.train_t[i]);
-    else std::snprintf(buf, sizeof buf, "t=%.2f,%.2f", v.train_t[i * v.target_dim], v.train_t[i * v.target_dim + 1]);
+    if (v.target_dim == 1) std::snprintf(buf, sizeof buf, "%.2f", v.train_t[i]);
+    else std::snprintf(buf, sizeof buf, "%.1f, %.1f", v.train_t[i * v.target_dim], v.train_t[i * v.target_dim + 1]);
     return buf;
   }
   return "?";
@@ -114,10 +122,13 @@ static void ShowImageGrid(AppState& app, const DatasetView& v, const std::string
     int64_t idx = g_grid.index[size_t(i)];
     std::string label = LabelOf(v, idx);
     ImU32 col = v.train_y ? ClassColor(v.train_y[idx]) : ImGui::GetColorU32(ImGuiCol_Text);
+    // labels wider than a cell (regression targets, long class names) get a smaller font
     ImVec2 ts = ImGui::CalcTextSize(label.c_str());
-    float tx = p.x + std::max(0.0f, (sx - ts.x) * 0.5f);
+    float size = fs;
+    if (ts.x > step_x - fs * 0.3f) { size = std::max(fs * 0.6f, fs * (step_x - fs * 0.3f) / ts.x); ts.x *= size / fs; }
+    float tx = p.x + (sx - ts.x) * 0.5f;
     dl->PushClipRect(ImVec2(p.x - fs * 0.2f, p.y), ImVec2(p.x + step_x - fs * 0.1f, p.y + step_y), true);
-    dl->AddText(ImVec2(tx, p.y + sy + fs * 0.1f), col, label.c_str());
+    dl->AddText(ImGui::GetFont(), size, ImVec2(tx, p.y + sy + fs * 0.1f), col, label.c_str());
     dl->PopClipRect();
   }
   ImGui::Dummy(ImVec2(cols * step_x, rows * step_y));
@@ -181,9 +192,13 @@ void ShowDataPanel(AppState& app) {
     int64_t outs = app.doc.info.layers.empty() ? in.size() : app.doc.info.layers.back().out.size();
     int want = v.target_dim > 0 ? v.target_dim : v.num_classes;
     if (in != cnn::Shape{v.h, v.w, v.c} || outs != want) {
-      ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.55f, 1), "The model takes %s and gives %lld outputs; this set needs %s and %d.", ShapeText(in).c_str(), (long long)outs,
+      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.55f, 1));
+      ImGui::TextWrapped("The model takes %s and gives %lld outputs; this set needs %s and %d.", ShapeText(in).c_str(), (long long)outs,
                          ShapeText(cnn::Shape{v.h, v.w, v.c}).c_str(), want);
+      ImGui::PopStyleColor();
       if (ImGui::Button("Fit model to data")) FitModelToData(app, v);
+      ImVec2 fa = ImGui::GetItemRectMin(), fb = ImGui::GetItemRectMax();
+      app.rects["fit_model"] = ImVec4(fa.x, fa.y, fb.x, fb.y);
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("Set the input line to the sample shape and the last dense layer's outputs to the number of %s", v.target_dim > 0 ? "targets" : "classes");
     }
   }

@@ -223,3 +223,46 @@ test('runs are kept and overlaid, the plots read out under the mouse, CSV downlo
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('a dataset the model does not fit: training is off with the reason, "Fit model to data" fixes it', async () => {
+  const page = await openLab(lab, { width: 900, height: 600 });
+  for (const [name, kind] of [['shapes', 'classes'], ['bar-angle', 'regression']]) {
+    // a preset picks a dataset it fits on the next frame; choose the mismatching set after that
+    await page.evaluate(() => { window.cnnSandbox.setPreset('lenet5'); window.cnnSandbox.setTab('data'); });
+    await waitForFrames(page, 2);
+    await page.evaluate((n) => window.cnnSandbox.setDataset(n), name);
+    await waitForFrames(page, 4);
+    let s = await state(page);
+    assert.equal(s.dataset, name);
+    assert.equal(s.trainingAllowed, false, `lenet5 (10 outputs) does not fit ${name}`);
+    assert.ok(s.trainingBlockedBecause.length > 20, s.trainingBlockedBecause);
+    await screenshot(page, `lab-900x600-data-${name}-mismatch`);
+    await page.mouse.click(...center(s.rects.fit_model));
+    await waitForFrames(page, 4);
+    s = await state(page);
+    assert.equal(s.modelValid, true);
+    assert.equal(s.trainingAllowed, true, `after the fit: ${s.trainingBlockedBecause}`);
+    if (kind === 'regression') assert.doesNotMatch(s.modelText, /softmax/, 'regression ends without softmax');
+    await page.evaluate(() => window.cnnSandbox.step(2));
+    await waitState(page, (t) => t.steps >= 2, `${name}: 2 steps`);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the scalar build (for browsers without WebAssembly SIMD) loads and trains', async () => {
+  const context = await lab.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => page.errors.push(`exception: ${e.message}`));
+  await page.goto(lab.url + '?build=scalar');
+  await waitForFrames(page, 5);
+  assert.equal(await page.evaluate(() => window.cnnSandboxBuild), 'scalar');
+  await page.evaluate(() => window.cnnSandbox.step(3));
+  const s = await waitState(page, (t) => t.steps >= 3, 'scalar build: 3 steps');
+  assert.ok(Number.isFinite(s.lastLoss));
+  await screenshot(page, 'lab-scalar-build');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -16,7 +16,7 @@
   if (typeof WebAssembly !== 'object') { fail('CNN Sandbox needs WebAssembly, which this browser does not provide.'); return; }
   // The smallest module that uses a SIMD128 instruction: (func (result v128) (v128.const i32x4 0 0 0 0))
   const simdProbe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11]);
-  const hasSimd = WebAssembly.validate(simdProbe);
+  const hasSimd = WebAssembly.validate(simdProbe) && !/[?&]build=scalar\b/.test(location.search);
   window.cnnSandboxBuild = hasSimd ? 'simd' : 'scalar';
   const script = hasSimd ? 'cnn-sandbox-web.js' : 'cnn-sandbox-web-scalar.js';
   window.Module = {

@@ -1,0 +1,155 @@
+// panel_backprop.cpp: Algorithm 1 of the notes for one sample, one click per step: first the
+// forward values x^(j), j = 0..J, then g = dl/dp, then for j = J..1 the layer's dl/dw^(j) and the
+// new g = dl/dx^(j-1), each with its norm. Below, "Check gradients" compares back-propagation with
+// central differences in double precision, layer by layer (network_gradient_check).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app.h"
+#include "imgui.h"
+#include "inspect.h"
+#include "session.h"
+
+static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
+static const ImVec4 kGood(0.45f, 0.85f, 0.45f, 1.0f);
+static const ImVec4 kBad(1.0f, 0.45f, 0.40f, 1.0f);
+static const ImVec4 kNow(1.0f, 0.85f, 0.35f, 1.0f);
+
+static double Norm(const std::vector<float>& v) {
+  double s = 0;
+  for (float x : v) s += double(x) * x;
+  return std::sqrt(s);
+}
+
+static void Trace(AppState& app, Session& s) {
+  InspectState& in = app.inspect;
+  const cnn::Dataset& d = s.data;
+  if (d.n_test() == 0) return;
+  in.bp_sample = int(std::clamp<int64_t>(in.bp_sample, 0, d.n_test() - 1));
+  std::string err;
+  const int32_t y = d.test_y.empty() ? 0 : d.test_y[size_t(in.bp_sample)];
+  const float* t = d.test_t.empty() ? nullptr : d.test_t.data() + size_t(in.bp_sample) * d.target_dim;
+  in.have_trace = cnn::network_trace_sample(&s.net, d.test_sample(in.bp_sample), y, t, &in.trace, &err);
+  if (!in.have_trace) in.error = err;
+}
+
+void ShowBackpropPanel(AppState& app) {
+  InspectState& in = app.inspect;
+  if (!InspectNetReady(app)) {
+    std::string why;
+    TrainingAllowed(app, &why);
+    ImGui::TextWrapped("Nothing to trace yet: %s", why.empty() ? "no network" : why.c_str());
+    return;
+  }
+  Session& s = *app.session;
+  cnn::Network& net = s.net;
+  const int L = net.num_layers();
+  const float fs = ImGui::GetFontSize();
+  if (!in.have_trace || int(in.trace.x.size()) != L + 1) { Trace(app, s); in.bp_step = 0; }
+  if (!in.have_trace) { ImGui::TextColored(kBad, "%s", in.error.c_str()); return; }
+  const int last_step = 2 * L + 1;  // forward 0..L, g = dl/dp at L+1, then one step per layer
+
+  // controls
+  ImGui::SetNextItemWidth(fs * 6);
+  if (ImGui::InputInt("sample", &in.bp_sample)) { Trace(app, s); in.bp_step = 0; }
+  ImGui::SameLine();
+  if (ImGui::Button("Retrace")) Trace(app, s);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the sample again through the current weights (they change while training)");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(in.bp_step <= 0);
+  if (ImGui::Button("< Back")) in.bp_step--;
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(in.bp_step >= last_step);
+  if (ImGui::Button("Next step >")) in.bp_step++;
+  { ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax(); app.rects["bp_next"] = ImVec4(a.x, a.y, b.x, b.y); }
+  ImGui::SameLine();
+  if (ImGui::Button("All")) in.bp_step = last_step;
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Check gradients")) InspectRunGradientCheck(app);
+  { ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax(); app.rects["bp_check"] = ImVec4(a.x, a.y, b.x, b.y); }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back-propagation against central differences of a double-precision forward pass, per layer, on two test samples");
+
+  // what the current step does, in the notes' words
+  const cnn::SampleTrace& tr = in.trace;
+  const int st = in.bp_step;
+  char what[256];
+  if (st <= L) std::snprintf(what, sizeof what, st == 0 ? "Forward: x^(0) = x_n, the input (label %s)." : "Forward: x^(%d) = h^(%d)(x^(%d), w^(%d)), stored for the backward pass.",
+                             st == 0 ? (s.data.class_names.empty() ? "-" : s.data.class_names[size_t(std::max(0, s.data.test_y.empty() ? 0 : s.data.test_y[size_t(in.bp_sample)]))].c_str()) : "", st, st, st - 1, st);
+  else if (st == L + 1) std::snprintf(what, sizeof what, "Loss l = %.4f. Backward starts: g = dl/dp = dl/dx^(%d) (equation 4).", tr.loss, L);
+  else {
+    int j = L - (st - L - 2);
+    std::snprintf(what, sizeof what, "Layer %d: dl/dw^(%d) = g dx^(%d)/dw^(%d) (eq. 2), then g <- g dx^(%d)/dx^(%d) = dl/dx^(%d) (eq. 3).", j, j, j, j, j, j - 1, j - 1);
+  }
+  ImGui::TextColored(kNow, "step %d of %d: %s", st, last_step, what);
+  ImGui::TextColored(kDim, "prediction: class %d; norms are Euclidean over the sample's values", tr.predicted);
+
+  // the table: one row per x^(j)
+  const float table_h = std::max(fs * 6, ImGui::GetContentRegionAvail().y - (in.have_gradcheck ? fs * 1.6f * (L + 4) * 0.5f : fs * 1.5f));
+  if (ImGui::BeginTable("bp", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp, ImVec2(0, table_h))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("j", ImGuiTableColumnFlags_WidthFixed, fs * 1.8f);
+    ImGui::TableSetupColumn("layer h^(j)", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+    ImGui::TableSetupColumn("|x^(j)|");
+    ImGui::TableSetupColumn("|dl/dx^(j)|");
+    ImGui::TableSetupColumn("|dl/dw^(j)|");
+    ImGui::TableSetupColumn("|dl/db^(j)|");
+    ImGui::TableHeadersRow();
+    for (int j = 0; j <= L; j++) {
+      ImGui::TableNextRow();
+      const bool fwd_shown = st >= j;
+      // backward: g at x^(L) appears at step L+1; dl/dx^(j-1) and dl/dw^(j) at step L+2+(L-j)
+      const bool dx_shown = j == L ? st >= L + 1 : st >= L + 2 + (L - (j + 1));
+      const bool dw_shown = j >= 1 && st >= L + 2 + (L - j);
+      const bool now_f = st == j, now_b = (st == L + 1 && j == L) || (st >= L + 2 && (j == L - (st - L - 2) || j + 1 == L - (st - L - 2)));
+      ImGui::TableNextColumn();
+      ImGui::TextColored(now_f || now_b ? kNow : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%d", j);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(j == 0 ? "input" : cnn::layer_to_text(net.spec.layers[size_t(j - 1)]).c_str());
+      ImGui::TableNextColumn();
+      if (fwd_shown) ImGui::Text("%.4g", Norm(tr.x[size_t(j)])); else ImGui::TextColored(kDim, "?");
+      ImGui::TableNextColumn();
+      if (dx_shown) ImGui::Text("%.4g", Norm(tr.dl_dx[size_t(j)])); else ImGui::TextColored(kDim, j == 0 ? "" : "?");
+      ImGui::TableNextColumn();
+      const bool has_w = j >= 1 && !tr.dl_dw[size_t(j - 1)].empty();
+      if (has_w && dw_shown) ImGui::Text("%.4g", Norm(tr.dl_dw[size_t(j - 1)])); else ImGui::TextColored(kDim, has_w ? "?" : "-");
+      ImGui::TableNextColumn();
+      const bool has_b = j >= 1 && !tr.dl_db[size_t(j - 1)].empty();
+      if (has_b && dw_shown) ImGui::Text("%.4g", Norm(tr.dl_db[size_t(j - 1)])); else ImGui::TextColored(kDim, has_b ? "?" : "-");
+    }
+    ImGui::EndTable();
+  }
+  if (net.fused_last) ImGui::TextColored(kDim, "(softmax and cross-entropy are fused: dl/dx^(%d) = p - q in one step)", L - 1);
+
+  // gradient check
+  if (in.have_gradcheck) {
+    const cnn::GradCheckResult& g = in.gradcheck;
+    if (!g.message.empty()) { ImGui::TextColored(kBad, "gradient check: %s", g.message.c_str()); return; }
+    ImGui::TextColored(g.max_error < 1e-3 ? kGood : kBad, "gradient check: largest relative error %.2e (layer %d), dl/dp %.2e, %.0f ms", g.max_error, g.worst_layer + 1, g.err_dp, in.gradcheck_ms);
+    if (ImGui::BeginTable("gc", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+      ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+      ImGui::TableSetupColumn("dl/dw");
+      ImGui::TableSetupColumn("dl/db");
+      ImGui::TableSetupColumn("dl/dx in");
+      ImGui::TableSetupColumn("kinks");
+      ImGui::TableHeadersRow();
+      for (size_t i = 0; i < g.layers.size(); i++) {
+        const cnn::GradCheckLayer& l = g.layers[i];
+        if (l.err_w < 0 && l.err_b < 0 && l.err_x < 0) continue;
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::Text("%zu %s", i + 1, cnn::layer_to_text(net.spec.layers[i]).c_str());
+        for (double e : {l.err_w, l.err_b, l.err_x}) {
+          ImGui::TableNextColumn();
+          if (e < 0) ImGui::TextColored(kDim, "-");
+          else ImGui::TextColored(e < 1e-3 ? kGood : kBad, "%.1e", e);
+        }
+        ImGui::TableNextColumn();
+        ImGui::Text("%lld", (long long)l.kinks);
+      }
+      ImGui::EndTable();
+    }
+  }
+}

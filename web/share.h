@@ -1,0 +1,42 @@
+// share.h: links, embedding and keeping (issue 8). The lab's state lives in the URL fragment
+// (cnn/url_state.h) and in localStorage; a model file (cnn/model_file.h) carries a trained network
+// off the page and back; an embed mode gives course pages a compact, optionally locked lab.
+//
+// Order on load: the URL fragment if there is one (a malformed one gives a message and the default
+// lab), else the autosaved design, else the default lab. While the page runs, every change is
+// written back to the fragment (history.replaceState, so Back is not flooded) and, outside embed
+// mode, to localStorage.
+#pragma once
+#include <string>
+#include <vector>
+
+struct AppState;
+
+struct ShareState {
+  bool embed = false;            // compact layout for an iframe (#embed=1)
+  bool locked = false;           // the architecture cannot be edited (#lock=1)
+  std::string locked_text;       // the model text the lock keeps
+  std::string restored_from;     // "link", "autosave" or "" (default lab)
+  std::string load_error;        // why the link was not used ("" if it was)
+  std::string current;           // fragment of the state as of the last frame
+  std::string written;           // fragment last written to the URL / localStorage
+  double changed_at = 0;         // when `current` last changed (ms)
+  int autosaves = 0;             // localStorage writes so far
+  std::string copied_link;       // last link put on the clipboard
+  double copied_at = -1e9;       // for the "copied" note beside the button
+  std::string file_message;      // result of the last model-file load/save
+  bool file_message_is_error = false;
+  std::vector<std::string> panels;  // open panels besides the left tab (other helpers' views)
+};
+
+void ShareInit(AppState& app);          // end of AppInit: apply the link or the autosave
+// After the training slice, before the panels. Keeps the lock, writes the autosave, and in embed
+// mode draws the whole compact layout: returns true then (AppFrame skips its own layout).
+bool ShareFrame(AppState& app);
+void ShowShareButtons(AppState& app);   // "Copy link", "Save model", "Load model" row
+
+// The lab as a fragment, and the inverse (false + message in *err; nothing changed then).
+std::string ShareCurrentFragment(const AppState& app);
+bool ShareApplyFragment(AppState& app, const std::string& fragment, std::string* err);
+std::string ShareModelFileBytes(AppState& app, std::string* err);  // "" + *err when no network
+bool ShareLoadModelFile(AppState& app, const std::string& bytes, std::string* err);

@@ -1,0 +1,119 @@
+// share.js: the browser half of issue 8 (web/share.cpp is the other): the model-file picker, the
+// clipboard, and the lesson API on window.cnnSandbox (setModel, train(steps), getMetrics,
+// onEpoch, links, model files, predictions). No eval, no inline script (the page's CSP forbids
+// both): C functions are reached through Module.ccall, events through addEventListener.
+'use strict';
+(function () {
+  const S = window.cnnSandbox;
+  if (!S) throw new Error('share.js needs api.js (window.cnnSandbox) loaded first');
+  function call(name, ret, types, args) {
+    if (!S.ready()) throw new Error('cnnSandbox: the lab is still loading (wait for cnnSandbox.ready())');
+    return Module.ccall(name, ret, types || [], args || []);
+  }
+  const json = (name, types, args) => JSON.parse(call(name, 'string', types, args));
+
+  // --- files and clipboard (used by the buttons in share.cpp) ---
+  let input = null;
+  function fileInput() {
+    if (input) return input;
+    input = document.createElement('input');
+    input.type = 'file';
+    input.id = 'model-file-input';
+    input.accept = '.cnnmodel,application/octet-stream';
+    input.style.display = 'none';
+    input.addEventListener('change', async () => {
+      const f = input.files && input.files[0];
+      input.value = '';
+      if (!f) return;
+      // the file is read here and handed to the engine: it never leaves the machine
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      S.loadModelFile(bytes);
+    });
+    document.body.appendChild(input);
+    return input;
+  }
+  function loadBytes(bytes) {
+    const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const p = Module._malloc(Math.max(u8.length, 1));
+    if (!p) return { ok: false, message: 'out of memory for a file of ' + u8.length + ' bytes' };
+    try {
+      Module.HEAPU8.set(u8, p);
+      const ok = call('cnn_share_load_file', 'number', ['number', 'number'], [p, u8.length]) === 1;
+      const info = json('cnn_share_info');
+      return { ok: ok, message: info.fileMessage };
+    } finally {
+      Module._free(p);
+    }
+  }
+  window.cnnShare = {
+    pickModelFile: () => fileInput().click(),
+    copyText: (text) => {
+      window.cnnShareLastLink = text;
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(() => {});
+    },
+  };
+  // the picker exists from the start, so tests (and assistive tools) can find it
+  if (document.body) fileInput(); else document.addEventListener('DOMContentLoaded', fileInput);
+
+  // --- the lesson API ---
+  const baseSetModel = S.setModel, baseTrain = S.train;
+  const epochListeners = [];
+  let lastEpoch = -1;
+  function afterFrames(n) {
+    return new Promise((r) => { let i = 0; const f = () => (++i >= n ? r() : requestAnimationFrame(f)); requestAnimationFrame(f); });
+  }
+  function watchEpochs() {
+    if (S.ready() && epochListeners.length) {
+      const e = call('cnn_share_epoch', 'number');
+      if (lastEpoch >= 0 && e > lastEpoch) {
+        const m = S.getMetrics();
+        for (const cb of epochListeners.slice()) { try { cb(e, m); } catch (err) { console.warn('onEpoch callback:', err); } }
+      }
+      lastEpoch = e;
+    }
+    requestAnimationFrame(watchEpochs);
+  }
+  requestAnimationFrame(watchEpochs);
+
+  Object.assign(S, {
+    // false when the text does not analyze, or when a lesson locks the architecture
+    setModel: (text) => (call('cnn_share_locked', 'number') === 1 ? false : baseSetModel(text)),
+    // train() starts training; train(n) runs n minibatches and resolves with getMetrics()
+    train: (steps) => {
+      if (steps === undefined) return baseTrain();
+      const n = Math.floor(Number(steps));
+      if (!(n >= 1)) throw new Error('cnnSandbox.train(steps): steps must be a whole number >= 1, got ' + steps);
+      S.step(n);
+      return (async () => {
+        await afterFrames(2);
+        while (call('cnn_share_pending', 'number') > 0) await afterFrames(1);
+        await afterFrames(1);
+        return S.getMetrics();
+      })();
+    },
+    getMetrics: () => json('cnn_share_metrics'),
+    // cb(epoch, metrics) after each completed epoch; returns a function that removes it
+    onEpoch: (cb) => {
+      if (typeof cb !== 'function') throw new Error('cnnSandbox.onEpoch(cb): cb must be a function');
+      epochListeners.push(cb);
+      return () => { const i = epochListeners.indexOf(cb); if (i >= 0) epochListeners.splice(i, 1); };
+    },
+    predict: (n) => json('cnn_share_predict', ['number'], [n === undefined ? 8 : n]),
+    getShareInfo: () => json('cnn_share_info'),
+    getLink: () => window.location.href.split('#')[0] + '#' + call('cnn_share_fragment', 'string'),
+    // applies a fragment (with or without '#'); { ok, message }
+    setLink: (fragment) => {
+      const ok = call('cnn_share_apply', 'number', ['string'], [String(fragment)]) === 1;
+      return { ok: ok, message: ok ? '' : json('cnn_share_info').loadError };
+    },
+    lastCopiedLink: () => window.cnnShareLastLink || null,
+    // the .cnnmodel bytes of the current network (Uint8Array), or null with getShareInfo().fileMessage
+    saveModelFile: () => {
+      const p = call('cnn_share_save_file', 'number');
+      const n = call('cnn_share_file_size', 'number');
+      return n > 0 ? Module.HEAPU8.slice(p, p + n) : null;
+    },
+    downloadModelFile: () => call('cnn_share_download', null),
+    loadModelFile: (bytes) => loadBytes(bytes),
+  });
+})();
