@@ -161,7 +161,13 @@ void f32_gemm_ukernel(int kc, const float* a, const float* b, int ldb, float* c,
 
   const vf32 valpha = vf32_splat(alpha);
   if (mr == MR && nr == NR) {
-    if (beta == 0.0f) {
+    if (alpha == 1.0f && (beta == 0.0f || beta == 1.0f)) {  // what the layers call: C = AB, C += AB
+      for (int i = 0; i < MR; ++i)
+        for (int v = 0; v < NV; ++v) {
+          float* cp = c + size_t(i) * ldc + v * VF32_LANES;
+          vf32_store(cp, beta == 0.0f ? acc[i][v] : vf32_add(acc[i][v], vf32_load(cp)));
+        }
+    } else if (beta == 0.0f) {
       for (int i = 0; i < MR; ++i)
         for (int v = 0; v < NV; ++v) vf32_store(c + size_t(i) * ldc + v * VF32_LANES, vf32_mul(acc[i][v], valpha));
     } else {
