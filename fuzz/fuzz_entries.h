@@ -10,6 +10,7 @@
 // Header-only on purpose: the drivers and the test binary compile it with their own flags.
 #pragma once
 #include <cmath>
+#include <cstdlib>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -17,9 +18,11 @@
 #include <vector>
 
 #include "cnn/data.h"
+#include "cnn/model_file.h"
 #include "cnn/net.h"
 #include "cnn/rng.h"
 #include "cnn/spec.h"
+#include "cnn/url_state.h"
 
 namespace cnn_fuzz {
 
@@ -245,6 +248,90 @@ inline std::string run_network(const uint8_t* data, size_t size) {
   return "";
 }
 
+// --- model files (.cnnmodel): decode, and load into a network ------------------------------------
+inline std::string run_model_file_once(std::string_view bytes);
+
+// Each input is tried as it is (the checksum must catch damage) and once more with its CRC-32
+// made right, so that the fuzzer also explores what lies behind the checksum (sizes, model text,
+// weights) instead of stopping at it.
+inline std::string run_model_file(const uint8_t* data, size_t size) {
+  std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  std::string r = run_model_file_once(bytes);
+  if (!r.empty() || size < cnn::kModelFileHeaderBytes) return r;
+  std::string fixed(bytes);
+  uint32_t crc = cnn::crc32_ieee(fixed.data(), 28);
+  crc = cnn::crc32_ieee(fixed.data() + cnn::kModelFileHeaderBytes, fixed.size() - cnn::kModelFileHeaderBytes, crc);
+  for (int i = 0; i < 4; ++i) fixed[size_t(28 + i)] = char((crc >> (8 * i)) & 0xFF);
+  r = run_model_file_once(fixed);
+  return r.empty() ? "" : "(with the CRC fixed) " + r;
+}
+
+inline std::string run_model_file_once(std::string_view bytes) {
+  {
+    cnn::ModelFile f;
+    f.model_text = "sentinel";
+    std::string err;
+    if (cnn::model_file_decode(bytes, &f, &err)) {
+      // What decodes must encode back to the same bytes (the format has one spelling).
+      if (cnn::model_file_encode(f) != bytes) return "model_file_encode(decode(b)) != b";
+    } else {
+      if (err.empty()) return "model_file_decode refused a file without a message";
+      if (f.model_text != "sentinel" || !f.settings.empty() || !f.weights.empty())
+        return "model_file_decode refused a file but changed its output";
+    }
+  }
+  // Loading into an existing network: refused files leave it as it was; loaded ones hold finite weights.
+  static cnn::Network* net = [] {
+    auto* n = new cnn::Network;
+    std::string e;
+    if (!cnn::network_build_from_text(n, "input 1x1x2\ndense 3\nbatchnorm\nsoftmax\n", 2, &e)) std::abort();
+    cnn::network_init(n, 5);
+    return n;
+  }();
+  cnn::Network target;
+  {
+    std::string e;
+    cnn::network_build_from_text(&target, "input 1x1x2\ndense 3\nbatchnorm\nsoftmax\n", 2, &e);
+    cnn::network_init(&target, 5);
+  }
+  cnn::ModelFile f;
+  std::string err;
+  if (!cnn::model_file_load(bytes, 2, &target, &f, &err)) {
+    if (err.empty()) return "model_file_load refused a file without a message";
+    if (target.params != net->params || !(target.spec.input == net->spec.input))
+      return "model_file_load refused a file but changed the current network";
+    return "";
+  }
+  for (float w : target.params)
+    if (!std::isfinite(w)) return "model_file_load accepted a file with non-finite weights";
+  for (const cnn::LayerState& s : target.state)
+    for (float v : s.running_var)
+      if (!(v >= 0) || !std::isfinite(v)) return "model_file_load accepted a negative or non-finite running variance";
+  return "";
+}
+
+// --- URL state: strict decode, and decode(encode(s)) == s --------------------------------------------
+inline std::string run_url_state(const uint8_t* data, size_t size) {
+  std::string_view frag(reinterpret_cast<const char*>(data), size);
+  cnn::UrlState s;
+  s.data = "sentinel";
+  std::string err;
+  if (!cnn::url_state_decode(frag, &s, &err)) {
+    if (err.empty()) return "url_state_decode refused a fragment without a message";
+    if (s.data != "sentinel" || s.has_model) return "url_state_decode refused a fragment but changed its output";
+    return "";
+  }
+  const std::string enc = cnn::url_state_encode(s);
+  cnn::UrlState again;
+  std::string err2;
+  if (!cnn::url_state_decode(enc, &again, &err2)) return "url_state_encode wrote a fragment that does not decode: " + err2;
+  if (again != s) return "url_state round trip changed the state: " + enc;
+  if (s.model.size() > cnn::kMaxModelBytes) return "url_state_decode accepted a model text beyond kMaxModelBytes";
+  for (char c : s.model)
+    if ((unsigned char)c < 0x20 && c != '\n' && c != '\t' && c != '\r') return "url_state_decode accepted a control character in the model";
+  return "";
+}
+
 struct Target {
   const char* name;  // folder under fuzz/corpus/, and fuzz_<name> is the libFuzzer binary
   std::string (*run)(const uint8_t*, size_t);
@@ -259,6 +346,8 @@ inline const std::vector<Target>& targets() {
       {"gzip", run_gzip},
       {"packed", run_packed},
       {"network", run_network},
+      {"model_file", run_model_file},
+      {"url_state", run_url_state},
   };
   return t;
 }

@@ -121,6 +121,46 @@ put("gzip", "raw_huffman_only.deflate", raw_deflate(text, 9, zlib.Z_HUFFMAN_ONLY
 put("gzip", "raw_rle.deflate", raw_deflate(b"\x00" * 3000, 9, zlib.Z_RLE))
 put("gzip", "err_block_type3.deflate", b"\x07\x00")
 
+# --- model files (.cnnmodel, engine/include/cnn/model_file.h) --------------------------------------
+def model_file(text, settings=b"", weights=(), version=1, crc_fix=0):
+    body = text + settings + b"".join(struct.pack("<f", w) for w in weights)
+    head = b"CNNSBX\x1a\n" + struct.pack("<IIIQ", version, len(text), len(settings), len(weights))
+    crc = (zlib.crc32(body, zlib.crc32(head)) ^ crc_fix) & 0xFFFFFFFF
+    return head + struct.pack("<I", crc) + body
+
+
+mlp = b"input 1x1x2\ndense 3\nsoftmax\n"                     # 9 parameters
+bn = b"input 1x1x2\ndense 3\nbatchnorm\nsoftmax\n"          # 9 + gamma, beta 3 each + 3 + 3 stats
+w9 = [0.5, -0.25, 1.0, 0.0, 2.0, -1.5, 0.1, 0.2, 0.3]
+put("model_file", "mlp_weights.cnnmodel", model_file(mlp, b"v=1&data=spirals&lr=0.01", w9))
+put("model_file", "architecture_only.cnnmodel", model_file(mlp))
+put("model_file", "batchnorm_stats.cnnmodel", model_file(bn, b"", w9 + [1, 1, 1, 0, 0, 0, 0.5, -0.5, 0, 1, 2, 3]))
+put("model_file", "lenet_text_only.cnnmodel", model_file(models["lenet5.txt"].encode(), b"v=1&data=digits"))
+put("model_file", "err_crc.cnnmodel", model_file(mlp, b"", w9, crc_fix=1))
+put("model_file", "err_newer_version.cnnmodel", model_file(mlp, b"", w9, version=2))
+put("model_file", "err_truncated.cnnmodel", model_file(mlp, b"", w9)[:-3])
+put("model_file", "err_weight_count.cnnmodel", model_file(mlp, b"", w9[:8]))
+put("model_file", "err_nan_weight.cnnmodel", model_file(mlp, b"", w9[:8] + [float("nan")]))
+put("model_file", "err_bad_model.cnnmodel", model_file(b"input 4x4x1\nconv 2 k5\n"))
+put("model_file", "err_not_ours.cnnmodel", gz(b"hello"))
+
+# --- URL state (engine/include/cnn/url_state.h) ----------------------------------------------------
+put("url_state", "full.txt", "#v=1&data=digits&opt=adam&lr=0.003&batch=32&epochs=10&seed=1&tab=designer"
+    "&model=input+28x28x1%0Aconv+8+k3+s2%0Arelu%0Adense+10%0Asoftmax%0A")
+put("url_state", "empty.txt", "")
+put("url_state", "hash_only.txt", "#")
+put("url_state", "preset_embed.txt", "preset=lenet5&embed=1&lock=1&panels=inspect,plots&sched=cosine&gamma=0.5&sched_epochs=3")
+put("url_state", "momentum.txt", "opt=momentum&mom=0.95&wd=0.0005&eval_every=100&eval_samples=1000")
+put("url_state", "err_newer.txt", "v=2&data=digits")
+put("url_state", "err_repeated.txt", "lr=0.1&lr=0.2")
+put("url_state", "err_unknown_key.txt", "learning_rate=0.1")
+put("url_state", "err_escape.txt", "model=input%2")
+put("url_state", "err_trailing.txt", "batch=32x")
+put("url_state", "err_range.txt", "lr=0")
+put("url_state", "err_script.txt", "data=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+put("url_state", "err_control.txt", "model=input+1x1x2%00dense+2")
+put("url_state", "err_model_and_preset.txt", "model=input+1x1x2&preset=lenet5")
+
 # --- packed subset ---------------------------------------------------------------------------------
 def packed(n_train, n_test, h, w, c, names, set_name=b"mini"):
     k = len(names)

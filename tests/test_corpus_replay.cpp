@@ -89,12 +89,23 @@ static bool accepts_network(const std::string&, const std::vector<uint8_t>& b, s
   return cnn::network_build_from_text(&net, std::string(b.begin(), b.end()), 2, msg);
 }
 
+static bool accepts_model_file(const std::string&, const std::vector<uint8_t>& b, std::string* msg) {
+  cnn::Network net;
+  cnn::ModelFile f;
+  return cnn::model_file_load(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()), 2, &net, &f, msg);
+}
+static bool accepts_url_state(const std::string&, const std::vector<uint8_t>& b, std::string* msg) {
+  cnn::UrlState s;
+  return cnn::url_state_decode(std::string(b.begin(), b.end()), &s, msg);
+}
+
 TEST_CASE("corpus replay: seeds named err_* are refused with a message, the others accepted") {
   const fs::path root = fs::path(CNN_SOURCE_DIR) / "fuzz" / "corpus";
   const std::pair<const char*, AcceptFn> cases[] = {
       {"model_text", accepts_model_text}, {"idx", accepts_idx}, {"csv", accepts_csv},
       {"gzip", accepts_gzip},             {"packed", accepts_packed},
-      {"network", accepts_network},
+      {"network", accepts_network},       {"model_file", accepts_model_file},
+      {"url_state", accepts_url_state},
   };
   int checked = 0;
   for (const auto& c : cases) {
@@ -114,5 +125,5 @@ TEST_CASE("corpus replay: seeds named err_* are refused with a message, the othe
       ++checked;
     }
   }
-  CHECK(checked >= 40);
+  CHECK(checked >= 60);
 }

@@ -8,10 +8,13 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "cnn/data.h"
+#include "cnn/export.h"
+#include "cnn/model_file.h"
 #include "cnn/net.h"
 #include "cnn/spec.h"
 
@@ -453,3 +456,103 @@ TEST_CASE("memory: std::bad_alloc at any large allocation of network_build is ca
   CHECK(net.max_batch == 64);  // the last attempt, with no failure, built it
 }
 #endif
+
+// --- model files ---------------------------------------------------------------------------------
+
+namespace {
+const char* kBnModel = "input 1x1x2\ndense 3\nbatchnorm\nsoftmax\n";
+
+// A trained-looking network and its .cnnmodel file.
+std::string bn_model_file(cnn::Network* net) {
+  std::string err;
+  REQUIRE(cnn::network_build_from_text(net, kBnModel, 2, &err));
+  cnn::network_init(net, 11);
+  net->state[1].running_mean = {0.5f, -0.5f, 0.25f};
+  net->state[1].running_var = {1.5f, 0.5f, 2.0f};
+  return cnn::model_file_from_network(*net, kBnModel, "v=1&data=spirals");
+}
+
+// Rewrites the CRC-32 of a .cnnmodel after a deliberate edit (a crafted file, not a damaged one).
+void fix_crc(std::string* b) {
+  uint32_t crc = cnn::crc32_ieee(b->data(), 28);
+  crc = cnn::crc32_ieee(b->data() + cnn::kModelFileHeaderBytes, b->size() - cnn::kModelFileHeaderBytes, crc);
+  for (int i = 0; i < 4; ++i) (*b)[size_t(28 + i)] = char((crc >> (8 * i)) & 0xFF);
+}
+
+void set_float(std::string* b, size_t at, float v) { std::memcpy(&(*b)[at], &v, 4); }
+}  // namespace
+
+TEST_CASE("bad input, model file: damaged, cut, foreign, newer or crafted files are refused and the current model stays") {
+  cnn::Network saved;
+  const std::string good = bn_model_file(&saved);
+  cnn::Network net;
+  cnn::ModelFile f;
+  std::string err;
+  REQUIRE(cnn::model_file_load(good, 2, &net, &f, &err));
+  REQUIRE(net.params == saved.params);
+  const std::vector<float> params = net.params;
+  const size_t weights_at = cnn::kModelFileHeaderBytes + std::strlen(kBnModel) + f.settings.size();
+
+  std::vector<std::pair<const char*, std::string>> bad;
+  std::string flipped = good;
+  flipped[weights_at + 5] ^= 0x10;  // one bit of one weight
+  bad.push_back({"one bit flipped", flipped});
+  bad.push_back({"cut short", good.substr(0, good.size() - 7)});
+  bad.push_back({"empty", std::string()});
+  bad.push_back({"a PNG", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)});
+  bad.push_back({"model text", std::string(kBnModel)});
+  std::string newer = good;
+  newer[8] = 2;
+  fix_crc(&newer);
+  bad.push_back({"newer version", newer});
+  std::string extra = good + "junk";
+  fix_crc(&extra);
+  bad.push_back({"bytes after the weights", extra});
+  std::string nan = good;
+  set_float(&nan, weights_at + 4, std::numeric_limits<float>::quiet_NaN());
+  fix_crc(&nan);
+  bad.push_back({"NaN weight with a valid checksum", nan});
+  // fuzz_model_file finding: a negative running variance (valid checksum) was accepted, and the
+  // batchnorm layer then answered NaN for every input.
+  std::string negvar = good;
+  set_float(&negvar, good.size() - 4, -2.0f);  // the last float: running_var[2]
+  fix_crc(&negvar);
+  bad.push_back({"negative running variance", negvar});
+
+  for (const auto& b : bad) {
+    CAPTURE(b.first);
+    cnn::ModelFile out;
+    out.model_text = "kept";
+    std::string e;
+    CHECK_FALSE(cnn::model_file_load(b.second, 2, &net, &out, &e));
+    CHECK_FALSE(e.empty());
+    CHECK(out.model_text == "kept");
+    CHECK(net.params == params);
+    CHECK(net.state[1].running_var == saved.state[1].running_var);
+  }
+}
+
+TEST_CASE("bad input, weights file: wrong size, NaN or a negative variance is refused before anything is written") {
+  cnn::Network net;
+  (void)bn_model_file(&net);
+  const std::vector<float> params = net.params;
+  const std::vector<float> running_var = net.state[1].running_var;
+  std::vector<float> w = cnn::sandbox_weights(net);
+  std::string err;
+  w[w.size() - 1] = -1.0f;  // running variance
+  CHECK_FALSE(cnn::load_sandbox_weights(&net, w.data(), int64_t(w.size()), &err));
+  CHECK(err.find("variance") != std::string::npos);
+  w[w.size() - 1] = 1.0f;
+  w[0] = std::numeric_limits<float>::infinity();
+  err.clear();
+  CHECK_FALSE(cnn::load_sandbox_weights(&net, w.data(), int64_t(w.size()), &err));
+  CHECK(err.find("NaN or infinite") != std::string::npos);
+  w[0] = 0.5f;
+  err.clear();
+  CHECK_FALSE(cnn::load_sandbox_weights(&net, w.data(), int64_t(w.size()) - 1, &err));
+  CHECK_FALSE(err.empty());
+  CHECK(net.params == params);
+  CHECK(net.state[1].running_var == running_var);
+  CHECK(cnn::load_sandbox_weights(&net, w.data(), int64_t(w.size()), &err));  // and a good one loads
+  CHECK(net.params[0] == 0.5f);
+}

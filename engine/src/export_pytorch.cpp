@@ -14,6 +14,7 @@
 // - batchnorm: eps 1e-5, momentum 0.1, unbiased running variance: PyTorch's defaults;
 // - dropout: inverted (kept units scaled by 1/(1-p)) in both.
 #include <cinttypes>
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -156,6 +157,28 @@ bool load_sandbox_weights(Network* net, const float* w, int64_t count, std::stri
     return false;
   }
   const bool with_stats = count == full;
+  // Refuse before writing anything, so a bad file leaves the network as it was: trained weights
+  // are always finite (the trainer guarantees it), and a negative running variance would make
+  // batchnorm's 1/sqrt(var + eps) NaN at inference.
+  for (int64_t k = 0; k < count; ++k)
+    if (!std::isfinite(w[k])) {
+      if (err) *err = strf("the weights hold a NaN or infinite value (float %" PRId64 " of %" PRId64 "): the file is damaged", k + 1, count);
+      return false;
+    }
+  if (with_stats) {
+    int64_t pos = 0;
+    for (int i = 0; i < net->num_layers(); ++i) {
+      pos += net->layer_params[i].nw + net->layer_params[i].nb;
+      if (net->spec.layers[i].kind != LayerKind::batchnorm) continue;
+      const int64_t c = int64_t(net->state[i].running_mean.size());
+      for (int64_t k = 0; k < c; ++k)
+        if (w[pos + c + k] < 0.0f) {
+          if (err) *err = strf("layer %d (batchnorm) has a negative running variance (%g): the file is damaged", i + 1, double(w[pos + c + k]));
+          return false;
+        }
+      pos += 2 * c;
+    }
+  }
   int64_t at = 0;
   for (int i = 0; i < net->num_layers(); ++i) {
     LayerParams& p = net->layer_params[i];
