@@ -17,6 +17,7 @@ compares, each error relative to the largest magnitude of the reference tensor:
     loss and every parameter gradient (and the input gradient), for
       cross-entropy, binary cross-entropy and the quadratic loss                <= 1e-4
     weights after 10 steps of SGD with momentum and of Adam, same batch         <= 1e-4
+      (and of Nesterov momentum and Adam with L2 weight decay 0.01, but for 224x224 inputs)
       (error relative to max(1, largest weight of the tensor))
 
 Usage: crosscheck.py --tool "build/native/cnn-sandbox" [--random 40] [--seed 1]
@@ -186,7 +187,8 @@ def check_model(tool, name, text, work, batch, seed, worst, run_scaffold=False, 
     with open(base + ".txt", "w") as f:
         f.write(text)
     tool.run(["export", "--dump", "--model", base + ".txt", "--out", base, "--batch", str(batch),
-              "--seed", str(seed), "--steps", "10"] + (["--weights", weights] if weights else []))
+              "--seed", str(seed), "--steps", "10"] + (["--weights", weights] if weights else []) +
+             ([] if "224x224" in text else ["--extra-optimizers"]))
     tool.run(["export", "--pytorch", "--model", base + ".txt", "--weights", base + ".weights.bin",
               "-o", base + ".py"])
     d = Dump(base)
@@ -252,11 +254,12 @@ def check_model(tool, name, text, work, batch, seed, worst, run_scaffold=False, 
         m = copy.deepcopy(pristine)
         feeder = MaskFeeder(m)
         m.train()
-        if opt_name == "momentum":
-            opt = torch.optim.SGD(m.parameters(), lr=cfg["lr"], momentum=cfg["momentum"])
+        if cfg["kind"] == "momentum":
+            opt = torch.optim.SGD(m.parameters(), lr=cfg["lr"], momentum=cfg["momentum"],
+                                  nesterov=cfg["nesterov"], weight_decay=cfg["weight_decay"])
         else:
             opt = torch.optim.Adam(m.parameters(), lr=cfg["lr"], betas=(cfg["beta1"], cfg["beta2"]),
-                                   eps=cfg["eps"])
+                                   eps=cfg["eps"], weight_decay=cfg["weight_decay"])
         # Adam divides each gradient by its own running magnitude, so an entry whose gradient is
         # at float32's rounding level steps by up to lr whichever way the rounding points, while
         # float64 sees its true (tiny) value. Such entries (largest gradient over the steps below
@@ -282,7 +285,7 @@ def check_model(tool, name, text, work, batch, seed, worst, run_scaffold=False, 
         ours = split(d[f"weights_{opt_name}"], names)
         state = m.state_dict()
         keep = {k: torch.ones_like(v, dtype=torch.bool) for k, v in ours.items()}
-        if opt_name == "adam":
+        if cfg["kind"] == "adam":
             for k in live:
                 keep[k] = live[k].clone()
                 dead = ~live[k]

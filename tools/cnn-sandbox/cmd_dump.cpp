@@ -12,8 +12,9 @@
 //   kept units, u8), weights_after_forward (running statistics moved by the training forward),
 //   for each loss that applies (ce, bce, quadratic): grads_<loss> (per layer dw then db, the
 //   weights file's order without running statistics) and dx_<loss> (gradient w.r.t. the input),
-//   for each optimizer (momentum, adam): mask_<opt>_<t>_L<i> per step and weights_<opt> after
-//   T steps on the same batch with the model's default loss.
+//   for each optimizer run (momentum, adam; with --extra-optimizers also nesterov-wd, adam-wd):
+//   mask_<run>_<t>_L<i> per step and weights_<run> after T steps on the same batch with the
+//   model's default loss.
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -76,6 +77,7 @@ void dump_masks(Dump* d, const cnn::Network& net, const std::string& prefix) {
 int cmd_export_dump(int argc, char** argv) {
   const char *model_path = nullptr, *out = nullptr, *weights = nullptr;
   int batch = 3, steps = 10;
+  bool extra = false;
   uint64_t seed = 1;
   for (int i = 1; i < argc; ++i) {
     const char* a = argv[i];
@@ -83,13 +85,15 @@ int cmd_export_dump(int argc, char** argv) {
     if (!std::strcmp(a, "--model") && has) model_path = argv[++i];
     else if (!std::strcmp(a, "--out") && has) out = argv[++i];
     else if (!std::strcmp(a, "--weights") && has) weights = argv[++i];
+    else if (!std::strcmp(a, "--extra-optimizers")) extra = true;
     else if (!std::strcmp(a, "--batch") && has) batch = std::atoi(argv[++i]);
     else if (!std::strcmp(a, "--steps") && has) steps = std::atoi(argv[++i]);
     else if (!std::strcmp(a, "--seed") && has) seed = std::strtoull(argv[++i], nullptr, 10);
     else {
       std::fprintf(stderr, "cnn-sandbox export --dump: unknown option or missing value '%s'\n"
                            "usage: cnn-sandbox export --dump --model FILE --out PREFIX [--batch N] [--seed S] [--steps T]\n"
-                           "       [--weights FILE]  (trained weights instead of the seeded initialization)\n", a);
+                           "       [--weights FILE]  (trained weights instead of the seeded initialization)\n"
+                           "       [--extra-optimizers]  (also Nesterov momentum and both with weight decay)\n", a);
       return 2;
     }
   }
@@ -180,9 +184,20 @@ int cmd_export_dump(int argc, char** argv) {
                                                                                       : nullptr;
   const float* step_targets = default_loss == cnn::LossKind::quadratic ? targets.data() : nullptr;
   nlohmann::json optim = nlohmann::json::object();
-  for (cnn::OptimizerKind kind : {cnn::OptimizerKind::momentum, cnn::OptimizerKind::adam}) {
+  // The two the issue names, then (with --extra-optimizers) Nesterov momentum and both with L2
+  // weight decay, PyTorch's `nesterov=True` and `weight_decay`.
+  struct Run { const char* name; cnn::OptimizerKind kind; bool nesterov; float weight_decay; };
+  std::vector<Run> runs = {{"momentum", cnn::OptimizerKind::momentum, false, 0.0f},
+                           {"adam", cnn::OptimizerKind::adam, false, 0.0f}};
+  if (extra) {
+    runs.push_back({"nesterov-wd", cnn::OptimizerKind::momentum, true, 0.01f});
+    runs.push_back({"adam-wd", cnn::OptimizerKind::adam, false, 0.01f});
+  }
+  for (const Run& run : runs) {
     cnn::OptimConfig cfg;
-    cfg.kind = kind;
+    cfg.kind = run.kind;
+    cfg.nesterov = run.nesterov;
+    cfg.weight_decay = run.weight_decay;
     cfg.lr = 1e-3f;  // a rate at which ten steps on one batch descend smoothly (at 1e-2 the
                      // Wide preset oscillates, and any rounding difference grows chaotically)
     cfg.momentum = 0.9f;
@@ -192,7 +207,7 @@ int cmd_export_dump(int argc, char** argv) {
     }
     cnn::Optimizer o;
     cnn::optimizer_init(&o, cfg, int64_t(net.params.size()));
-    const std::string name = cnn::optimizer_name(kind);
+    const std::string name = run.name;
     nlohmann::json step_losses = nlohmann::json::array();
     for (int t = 0; t < steps; ++t) {
       cnn::network_forward(&net, x.data(), n, true);
@@ -203,7 +218,8 @@ int cmd_export_dump(int argc, char** argv) {
       cnn::optimizer_step(&o, net.params.data(), net.grads.data(), cfg.lr);
     }
     d.f32("weights_" + name, cnn::sandbox_weights(net));
-    optim[name] = {{"lr", cfg.lr}, {"momentum", cfg.momentum}, {"beta1", cfg.beta1},
+    optim[name] = {{"kind", cnn::optimizer_name(cfg.kind)}, {"nesterov", cfg.nesterov},
+                   {"weight_decay", cfg.weight_decay}, {"lr", cfg.lr}, {"momentum", cfg.momentum}, {"beta1", cfg.beta1},
                    {"beta2", cfg.beta2}, {"eps", cfg.eps}, {"steps", steps}, {"losses", step_losses}};
   }
   meta["optim"] = optim;
