@@ -63,11 +63,14 @@ static void ShowRunsRow(AppState& app) {
   int remove = -1;
   for (size_t i = 0; i < app.runs.size(); i++) {
     Run& r = app.runs[i];
+    char label[32];
+    std::snprintf(label, sizeof label, "#%d%s", r.id, int(i) == app.current_run ? "*" : "");
+    // wrap before a checkbox that would not fit on this line
+    float need = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
+    if (ImGui::GetContentRegionAvail().x < need) ImGui::NewLine();
     ImGui::PushID(r.id);
     ImGui::PushStyleColor(ImGuiCol_CheckMark, ImGui::ColorConvertU32ToFloat4(r.color));
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(Lighter(r.color)));
-    char label[32];
-    std::snprintf(label, sizeof label, "#%d%s", r.id, int(i) == app.current_run ? "*" : "");
     ImGui::Checkbox(label, &r.visible);
     ImGui::PopStyleColor(2);
     if (ImGui::IsItemHovered()) {
@@ -84,8 +87,8 @@ static void ShowRunsRow(AppState& app) {
     }
     ImGui::SameLine();
     ImGui::PopID();
-    if (ImGui::GetContentRegionAvail().x < fs * 4) ImGui::NewLine();
   }
+  (void)fs;
   if (remove >= 0) {
     app.runs.erase(app.runs.begin() + remove);
     if (app.current_run == remove) app.current_run = -1;

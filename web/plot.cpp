@@ -179,7 +179,25 @@ void EndPlot() {
   }
 
   // y grid
+  int log_ticks_in_range = 0;
   if (logy) {
+    int e0 = int(std::floor(y0)), e1 = int(std::ceil(y1));
+    for (int e = e0; e <= e1; e++)
+      for (int m : {1, 2, 5}) { double v = std::log10(double(m)) + e; log_ticks_in_range += v >= y0 && v <= y1; }
+  }
+  if (logy && log_ticks_in_range < 2) {
+    // less than a decade in view: linear "nice" ticks at their log positions
+    double lo = std::pow(10.0, y0), hi = std::pow(10.0, y1);
+    double step = NiceStep(hi - lo, std::max(2, int(area.GetHeight() / (fs * 2.2f))));
+    for (double v = std::ceil(lo / step) * step; v <= hi; v += step) {
+      if (v <= 0) continue;
+      float py = MapY(std::log10(v));
+      dl->AddLine(ImVec2(area.Min.x, py), ImVec2(area.Max.x, py), col_grid);
+      std::snprintf(buf, sizeof buf, "%g", v);
+      ImVec2 ts = ImGui::CalcTextSize(buf);
+      dl->AddText(ImVec2(area.Min.x - ts.x - fs * 0.3f, py - ts.y * 0.5f), col_dim, buf);
+    }
+  } else if (logy) {
     int e0 = int(std::floor(y0)), e1 = int(std::ceil(y1));
     bool minor = e1 - e0 <= 3;
     for (int e = e0; e <= e1; e++) {
