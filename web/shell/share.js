@@ -66,8 +66,10 @@
     if (S.ready() && epochListeners.length) {
       const e = call('cnn_share_epoch', 'number');
       if (lastEpoch >= 0 && e > lastEpoch) {
+        // a fast model can finish more than one epoch in a frame: every epoch is reported
         const m = S.getMetrics();
-        for (const cb of epochListeners.slice()) { try { cb(e, m); } catch (err) { console.warn('onEpoch callback:', err); } }
+        for (let k = lastEpoch + 1; k <= e; k++)
+          for (const cb of epochListeners.slice()) { try { cb(k, m); } catch (err) { console.warn('onEpoch callback:', err); } }
       }
       lastEpoch = e;
     }
