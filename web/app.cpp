@@ -11,6 +11,7 @@
 #include "cnn/kernels.h"
 #include "cnn/train.h"
 #include "imgui.h"
+#include "imgui_internal.h"
 #include "session.h"
 
 // The page opens on a working lab: a small CNN on a generated image set, ready to train.
@@ -143,7 +144,11 @@ void AppFrame(AppState& app) {
   ImGui::Begin("Training###training", nullptr, fixed);
   ShowTrainingPanel(app);
   ShowShareButtons(app);
-  app.train_content_h = ImGui::GetCursorPosY() - ImGui::GetCursorStartPos().y - st.ItemSpacing.y;
+  {
+    // the extent of everything drawn (robust to a trailing SameLine), for next frame's height
+    ImGuiWindow* w = ImGui::GetCurrentWindow();
+    app.train_content_h = w->DC.CursorMaxPos.y - w->DC.CursorStartPos.y;
+  }
   ImGui::End();
 
   Rect("plots", ImVec2(o.x + left_w, o.y + train_h), ImVec2(right_w, size.y - train_h));
