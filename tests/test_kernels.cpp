@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "cnn/kernels.h"
@@ -195,4 +196,39 @@ TEST_CASE("kernels: im2col and col2im_add match the reference on every padding, 
     ++cases;
   }
   CHECK(cases > 200);
+}
+
+TEST_CASE("kernels: relu forward/backward and the SGD update are bit-identical to their references") {
+  cnn::Rng rng(31);
+  for (int n = 0; n <= 3 * 16 + 5; ++n) {
+    std::vector<float> x(static_cast<size_t>(n)), dy(x.size()), y(x.size()), y_ref(x.size());
+    fill(x, rng);
+    fill(dy, rng);
+    if (n > 2) { x[0] = 0.0f; x[1] = -0.0f; x[2] = NAN; }  // the kink, signed zero, NaN
+    std::vector<float> dx(x.size()), dx_ref;
+    fill(dx, rng);
+    dx_ref = dx;
+    std::vector<float> w(x.size()), w_ref;
+    fill(w, rng);
+    w_ref = w;
+    {
+      KernelSetScope simd(cnn::KernelSet::simd);
+      cnn::relu_forward_f32(y.data(), x.data(), n);
+      cnn::relu_backward_f32(dx.data(), dy.data(), x.data(), n);
+      cnn::sgd_update_f32(w.data(), dy.data(), n, 0.05f, 1e-3f);
+    }
+    cnn::relu_forward_reference(y_ref.data(), x.data(), n);
+    cnn::relu_backward_reference(dx_ref.data(), dy.data(), x.data(), n);
+    cnn::sgd_update_reference(w_ref.data(), dy.data(), n, 0.05f, 1e-3f);
+    INFO("n=", n);
+    for (int i = 0; i < n; ++i) {
+      REQUIRE(std::memcmp(&y[i], &y_ref[i], sizeof(float)) == 0);
+      REQUIRE(std::memcmp(&dx[i], &dx_ref[i], sizeof(float)) == 0);
+      REQUIRE(std::memcmp(&w[i], &w_ref[i], sizeof(float)) == 0);
+    }
+    if (n > 2) {
+      CHECK(y[0] == 0.0f);
+      CHECK(dx[0] == dx_ref[0]);
+    }
+  }
 }

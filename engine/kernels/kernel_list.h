@@ -19,6 +19,9 @@
 #define f32_maxpool2x2 f32_maxpool2x2__avx2_u1
 #define f32_im2col f32_im2col__avx2_u1
 #define f32_col2im_add f32_col2im_add__avx2_u1
+#define f32_relu f32_relu__avx2_u1
+#define f32_relu_backward f32_relu_backward__avx2_u1
+#define f32_sgd_update f32_sgd_update__avx2_u1
 #elif defined(CNN_VF32_ISA_SSE2)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 2
@@ -27,6 +30,9 @@
 #define f32_maxpool2x2 f32_maxpool2x2__sse2_u1
 #define f32_im2col f32_im2col__sse2_u1
 #define f32_col2im_add f32_col2im_add__sse2_u1
+#define f32_relu f32_relu__sse2_u1
+#define f32_relu_backward f32_relu_backward__sse2_u1
+#define f32_sgd_update f32_sgd_update__sse2_u1
 #elif defined(CNN_VF32_ISA_WASMSIMD)
 #ifndef CNN_GEMM_MR  // overridable for tile experiments (bench/gemm_tiles.sh)
 #define CNN_GEMM_MR 4
@@ -37,6 +43,9 @@
 #define f32_maxpool2x2 f32_maxpool2x2__wasmsimd_u1
 #define f32_im2col f32_im2col__wasmsimd_u1
 #define f32_col2im_add f32_col2im_add__wasmsimd_u1
+#define f32_relu f32_relu__wasmsimd_u1
+#define f32_relu_backward f32_relu_backward__wasmsimd_u1
+#define f32_sgd_update f32_sgd_update__wasmsimd_u1
 #elif defined(CNN_VF32_ISA_NEON)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 4
@@ -45,6 +54,9 @@
 #define f32_maxpool2x2 f32_maxpool2x2__neon_u1
 #define f32_im2col f32_im2col__neon_u1
 #define f32_col2im_add f32_col2im_add__neon_u1
+#define f32_relu f32_relu__neon_u1
+#define f32_relu_backward f32_relu_backward__neon_u1
+#define f32_sgd_update f32_sgd_update__neon_u1
 #elif defined(CNN_VF32_ISA_SCALAR)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 4
@@ -53,6 +65,9 @@
 #define f32_maxpool2x2 f32_maxpool2x2__scalar_u1
 #define f32_im2col f32_im2col__scalar_u1
 #define f32_col2im_add f32_col2im_add__scalar_u1
+#define f32_relu f32_relu__scalar_u1
+#define f32_relu_backward f32_relu_backward__scalar_u1
+#define f32_sgd_update f32_sgd_update__scalar_u1
 #endif
 #define CNN_GEMM_NR (CNN_GEMM_NV * VF32_LANES)
 

@@ -1,6 +1,7 @@
 // Optimizers and learning-rate schedules: flat loops over the parameter, gradient and state arenas.
 // The formulas are in optim.h; each loop below is that formula and nothing else, so a reader can
 // check it line by line against the paper.
+#include "cnn/kernels.h"
 #include "cnn/optim.h"
 
 #include <algorithm>
@@ -26,6 +27,7 @@ bool optimizer_from_name(const char* name, OptimizerKind* out) {
 }
 
 void sgd_update(float* w, const float* g, int64_t n, float lr, float weight_decay) {
+  if (kernel_set() == KernelSet::simd) { sgd_update_f32(w, g, n, lr, weight_decay); return; }  // same bits
   for (int64_t i = 0; i < n; ++i) {
     float gi = g[i] + weight_decay * w[i];
     w[i] -= lr * gi;

@@ -54,4 +54,15 @@ void col2im_add_reference(float* dx, const float* col, const Im2colShape& s);
 void maxpool2x2_forward(float* y, int32_t* argmax, const float* x, int64_t planes, int h, int w);
 void maxpool2x2_forward_reference(float* y, int32_t* argmax, const float* x, int64_t planes, int h, int w);
 
+// ---- element-wise (eltwise.cpp): bit-identical to their references -------------------------------
+// y = x > 0 ? x : 0
+void relu_forward_f32(float* y, const float* x, int64_t n);
+// dx += x >= 0 ? dy : 0 (the notes take dh/da = 1 at a = 0)
+void relu_backward_f32(float* dx, const float* dy, const float* x, int64_t n);
+// w -= lr * (g + weight_decay * w)
+void sgd_update_f32(float* w, const float* g, int64_t n, float lr, float weight_decay);
+void relu_forward_reference(float* y, const float* x, int64_t n);
+void relu_backward_reference(float* dx, const float* dy, const float* x, int64_t n);
+void sgd_update_reference(float* w, const float* g, int64_t n, float lr, float weight_decay);
+
 }  // namespace cnn
