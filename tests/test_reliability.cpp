@@ -556,3 +556,18 @@ TEST_CASE("bad input, weights file: wrong size, NaN or a negative variance is re
   CHECK(cnn::load_sandbox_weights(&net, w.data(), int64_t(w.size()), &err));  // and a good one loads
   CHECK(net.params[0] == 0.5f);
 }
+
+TEST_CASE("fuzz finding: tracing a sample through a network without parameters") {
+  // fuzz_network (UBSan): network_trace_sample restored the gradient arena with memcpy from an empty
+  // vector's null data() when no layer has parameters. The sanitize stage of test-all.sh runs this.
+  cnn::Network net;
+  std::string err;
+  REQUIRE(cnn::network_build_from_text(&net, "input 2x2x1\nrelu\n", 1, &err));
+  const float x[4] = {-1.0f, 0.5f, 2.0f, -0.25f};
+  cnn::SampleTrace trace;
+  REQUIRE(cnn::network_trace_sample(&net, x, 0, x, &trace, &err));
+  REQUIRE(trace.x.size() == 2);
+  CHECK(trace.x[1] == std::vector<float>{0.0f, 0.5f, 2.0f, 0.0f});
+  CHECK(trace.dl_dw.size() == 1);
+  CHECK(trace.dl_dw[0].empty());
+}

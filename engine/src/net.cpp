@@ -445,7 +445,8 @@ bool network_trace_sample(Network* net, const float* x, int32_t label, const flo
     out->dl_db[size_t(i)].assign(p.db, p.db + p.nb);
   }
   // Copied back, not swapped: layer_params points into this very buffer.
-  std::memcpy(net->grads.data(), saved.data(), sizeof(float) * saved.size());
+  // (std::copy: a network without parameters has no grads, and memcpy of a null pointer is UB.)
+  std::copy(saved.begin(), saved.end(), net->grads.begin());
   return true;
 }
 
