@@ -143,8 +143,8 @@ CNN_EXPORT void cnn_train() { AppState& app = AppGlobal(); SessionEnsure(app); S
 CNN_EXPORT void cnn_pause() { SessionPause(AppGlobal()); }
 CNN_EXPORT void cnn_step(int n) { AppState& app = AppGlobal(); SessionEnsure(app); SessionStep(app, n); }
 CNN_EXPORT void cnn_reset() { SessionReset(AppGlobal()); }
-CNN_EXPORT void cnn_undo() { DocUndo(AppGlobal()); }
-CNN_EXPORT void cnn_redo() { DocRedo(AppGlobal()); }
+CNN_EXPORT void cnn_undo() { ShareUndo(AppGlobal()); }  // model and settings (share.cpp)
+CNN_EXPORT void cnn_redo() { ShareRedo(AppGlobal()); }
 
 CNN_EXPORT const char* cnn_curves_csv() {
   static std::string out;

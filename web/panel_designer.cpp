@@ -133,13 +133,13 @@ static void ShowPresetRow(AppState& app) {
   }
   app.rects["preset"] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y);
   ImGui::SameLine();
-  ImGui::BeginDisabled(d.undo.empty());
-  if (ImGui::Button("Undo")) DocUndo(app);
+  ImGui::BeginDisabled(!ShareCanUndo(app));  // one timeline over model and settings (share.cpp)
+  if (ImGui::Button("Undo")) ShareUndo(app);
   ImGui::EndDisabled();
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Undo the last model edit (Ctrl+Z outside the text box)");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Undo the last edit of the model or the settings (Ctrl+Z outside the text box)");
   ImGui::SameLine();
-  ImGui::BeginDisabled(d.redo.empty());
-  if (ImGui::Button("Redo")) DocRedo(app);
+  ImGui::BeginDisabled(!ShareCanRedo(app));
+  if (ImGui::Button("Redo")) ShareRedo(app);
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Redo (Ctrl+Y or Ctrl+Shift+Z outside the text box)");
   ImGui::SameLine();
@@ -365,8 +365,8 @@ void ShowDesignerPanel(AppState& app) {
   ModelDoc& d = app.doc;
   ImGuiIO& io = ImGui::GetIO();
   if (!io.WantTextInput && io.KeyCtrl) {
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z), false)) { if (io.KeyShift) DocRedo(app); else DocUndo(app); }
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Y), false)) DocRedo(app);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z), false)) { if (io.KeyShift) ShareRedo(app); else ShareUndo(app); }
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Y), false)) ShareRedo(app);
   }
   ShowPresetRow(app);
   ImGui::Separator();

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <type_traits>
 
 #include "app.h"
 #include "cnn/export.h"
@@ -32,18 +34,19 @@
 // localStorage may be switched off (private windows, iframes with storage blocked): every access
 // is guarded, and a page without storage simply does not autosave.
 static const char* kAutosaveKey = "cnn-sandbox.autosave.v1";
+static void TrackChanges(AppState& app);  // [SECTION] Undo/redo
 
 #ifdef __EMSCRIPTEN__
 EM_JS(char*, ShareJsGetHash, (), {
-  var h = '';
-  try { h = String(window.location.hash || ''); } catch (e) {}
+  var h = "";
+  try { h = String(window.location.hash || ""); } catch (e) {}
   var n = lengthBytesUTF8(h) + 1, p = _malloc(n);
   stringToUTF8(h, p, n);
   return p;
 });
 EM_JS(char*, ShareJsGetStorage, (const char* key), {
-  var v = '';
-  try { v = window.localStorage.getItem(UTF8ToString(key)) || ''; } catch (e) {}
+  var v = "";
+  try { v = window.localStorage.getItem(UTF8ToString(key)) || ""; } catch (e) {}
   var n = lengthBytesUTF8(v) + 1, p = _malloc(n);
   stringToUTF8(v, p, n);
   return p;
@@ -53,24 +56,24 @@ EM_JS(int, ShareJsSetStorage, (const char* key, const char* value), {
 });
 // replaceState, not location.hash =: no history entry per keystroke, no hashchange event.
 EM_JS(void, ShareJsSetHash, (const char* frag), {
-  try { window.history.replaceState(null, '', '#' + UTF8ToString(frag)); } catch (e) {}
+  try { window.history.replaceState(null, "", "#" + UTF8ToString(frag)); } catch (e) {}
 });
 EM_JS(void, ShareJsCopyLink, (const char* frag), {
-  var link = window.location.href.split('#')[0] + '#' + UTF8ToString(frag);
+  var link = window.location.href.split("#")[0] + "#" + UTF8ToString(frag);
   window.cnnShareLastLink = link;
   if (window.cnnShare) window.cnnShare.copyText(link);
 });
 EM_JS(void, ShareJsDownload, (const char* data, int size, const char* name), {
   var bytes = HEAPU8.slice(data, data + size);
   window.cnnShareLastFile = { name: UTF8ToString(name), bytes: bytes };
-  if (Module.cnnDownload) Module.cnnDownload(bytes, UTF8ToString(name), 'application/octet-stream');
+  if (Module.cnnDownload) Module.cnnDownload(bytes, UTF8ToString(name), "application/octet-stream");
 });
 EM_JS(void, ShareJsPickFile, (), {
   if (window.cnnShare) window.cnnShare.pickModelFile();
 });
 EM_JS(void, ShareJsOpenFull, (const char* frag), {
-  var link = window.location.href.split('#')[0] + '#' + UTF8ToString(frag);
-  window.open(link, '_blank', 'noopener');
+  var link = window.location.href.split("#")[0] + "#" + UTF8ToString(frag);
+  window.open(link, "_blank", "noopener");
 });
 static std::string TakeString(char* p) {
   std::string s = p ? p : "";
@@ -250,6 +253,10 @@ void ShareInit(AppState& app) {
   }
   app.doc.undo.clear();  // opening the page is not an edit
   app.doc.redo.clear();
+  sh.undo.clear();
+  sh.redo.clear();
+  sh.have_last = false;
+  TrackChanges(app);
   sh.current = sh.written = ShareCurrentFragment(app);
   if (sh.restored_from == "link") sh.written.clear();  // write the canonical form back once
 }
@@ -332,7 +339,7 @@ static void SaveModelFile(AppState& app) {
   std::string name = (app.doc.preset_name.empty() ? std::string("model") : app.doc.preset_name) + ".cnnmodel";
   Download(bytes, name.c_str());
   char buf[160];
-  std::snprintf(buf, sizeof buf, "Saved %s (%s bytes, step %lld).", name.c_str(), FormatCount(int64_t(bytes.size())).c_str(),
+  std::snprintf(buf, sizeof buf, "saved %s (%s bytes, step %lld)", name.c_str(), FormatCount(int64_t(bytes.size())).c_str(),
                 (long long)SessionStepCount(app));
   sh.file_message = buf;
   sh.file_message_is_error = false;
@@ -468,12 +475,103 @@ static void EmbedLayout(AppState& app) {
 
 bool ShareFrame(AppState& app) {
   KeepLock(app);
+  TrackChanges(app);
   Autosave(app);
   if (!app.share.embed) return false;
   EmbedLayout(app);
   KeepLock(app);  // an edit made this frame (e.g. "Fit model to data") is undone at once
   return true;
 }
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Undo/redo over the whole lab
+// model_doc.cpp keeps the model text's own stack (and its grouping of keystrokes); this timeline
+// adds the settings and the dataset, so Undo after changing the learning rate undoes that change.
+static_assert(std::is_trivially_copyable<TrainSettings>::value, "TrainSettings is snapshotted as bytes");
+static constexpr size_t kMaxLabUndo = 200;
+
+static ShareState::Snap TakeSnap(const AppState& app) {
+  ShareState::Snap s;
+  s.text = app.doc.text;
+  s.preset = app.doc.preset_name;
+  s.preset_description = app.doc.preset_description;
+  s.dataset = app.dataset_name;
+  const char* b = reinterpret_cast<const char*>(&app.settings);
+  s.settings.assign(b, b + sizeof(TrainSettings));
+  return s;
+}
+
+// What differs between two snapshots: "text", "data" or the byte offset of the first setting.
+static std::string ChangeKind(const ShareState::Snap& a, const ShareState::Snap& b) {
+  if (a.text != b.text) return "text";
+  if (a.dataset != b.dataset) return "data";
+  for (size_t i = 0; i < a.settings.size() && i < b.settings.size(); i++)
+    if (a.settings[i] != b.settings[i]) return "setting@" + std::to_string(i / 4);
+  return "preset";
+}
+
+// Records a change made since the last call (by a panel, the JS API or a link) as an undo step.
+static void TrackChanges(AppState& app) {
+  ShareState& sh = app.share;
+  ShareState::Snap now = TakeSnap(app);
+  const std::string doc_top = app.doc.undo.empty() ? std::string() : app.doc.undo.back();
+  if (!sh.have_last) {
+    sh.last = now;
+    sh.have_last = true;
+  } else if (!(now == sh.last)) {
+    std::string kind = ChangeKind(sh.last, now);
+    double t = cnn::now_ms();
+    bool doc_new_group = app.doc.undo.size() != sh.doc_undo_size || doc_top != sh.doc_undo_top;
+    bool merge = kind == sh.last_kind && !sh.undo.empty() &&
+                 (kind == "text" ? !doc_new_group : t - sh.last_push_ms < 1000.0);
+    if (!merge) {
+      sh.undo.push_back(sh.last);
+      if (sh.undo.size() > kMaxLabUndo) sh.undo.erase(sh.undo.begin());
+    }
+    sh.redo.clear();
+    sh.last_kind = kind;
+    sh.last_push_ms = t;
+    sh.last = now;
+  }
+  sh.doc_undo_size = app.doc.undo.size();
+  sh.doc_undo_top = doc_top;
+}
+
+static void RestoreSnap(AppState& app, const ShareState::Snap& s) {
+  ShareState& sh = app.share;
+  if (s.text != app.doc.text && !sh.locked) DocSetText(app, s.text);
+  app.doc.preset_name = s.preset;
+  app.doc.preset_description = s.preset_description;
+  app.dataset_name = s.dataset;
+  if (s.settings.size() == sizeof(TrainSettings)) std::memcpy(&app.settings, s.settings.data(), sizeof(TrainSettings));
+  sh.last = TakeSnap(app);
+  sh.last_kind.clear();
+  sh.doc_undo_size = app.doc.undo.size();
+  sh.doc_undo_top = app.doc.undo.empty() ? std::string() : app.doc.undo.back();
+}
+
+void ShareUndo(AppState& app) {
+  TrackChanges(app);  // an edit made since the last frame (e.g. by the JS API) is a step too
+  ShareState& sh = app.share;
+  if (sh.undo.empty()) return;
+  sh.redo.push_back(sh.last);
+  ShareState::Snap s = sh.undo.back();
+  sh.undo.pop_back();
+  RestoreSnap(app, s);
+}
+
+void ShareRedo(AppState& app) {
+  TrackChanges(app);
+  ShareState& sh = app.share;
+  if (sh.redo.empty()) return;
+  sh.undo.push_back(sh.last);
+  ShareState::Snap s = sh.redo.back();
+  sh.redo.pop_back();
+  RestoreSnap(app, s);
+}
+
+bool ShareCanUndo(AppState& app) { TrackChanges(app); return !app.share.undo.empty(); }
+bool ShareCanRedo(AppState& app) { TrackChanges(app); return !app.share.redo.empty(); }
 
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Buttons
@@ -500,9 +598,10 @@ void ShowShareButtons(AppState& app) {
     ImGui::SetTooltip(sh.locked ? "The architecture is locked in this lesson" : "Open a .cnnmodel file saved from this page");
   ImGui::SameLine();
   if (cnn::now_ms() - sh.copied_at < 2500) ImGui::TextDisabled("link copied");
+  else if (!sh.file_message.empty() && sh.file_message_is_error)
+    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.40f, 1.0f), "file refused");  // the why is in the status line
   else if (!sh.file_message.empty())
-    ImGui::TextColored(sh.file_message_is_error ? ImVec4(1.0f, 0.45f, 0.40f, 1.0f) : ImVec4(0.62f, 0.65f, 0.72f, 1.0f), "%s",
-                       sh.file_message.c_str());
+    ImGui::TextDisabled("%s", sh.file_message.c_str());
   else if (sh.autosaves > 0 || sh.restored_from == "autosave")
     ImGui::TextDisabled("design autosaved");
 }

@@ -27,7 +27,30 @@ struct ShareState {
   std::string file_message;      // result of the last model-file load/save
   bool file_message_is_error = false;
   std::vector<std::string> panels;  // open panels besides the left tab (other helpers' views)
+
+  // Undo/redo over the whole lab (model text AND settings/dataset), one timeline. Model edits keep
+  // the grouping of model_doc.cpp (a new step when it opens a new undo group); a setting dragged
+  // for a while is one step.
+  struct Snap {
+    std::string text, preset, preset_description, dataset;
+    std::vector<char> settings;  // TrainSettings bytes (a plain struct of numbers)
+    bool operator==(const Snap& o) const {
+      return text == o.text && preset == o.preset && dataset == o.dataset && settings == o.settings;
+    }
+  };
+  std::vector<Snap> undo, redo;
+  Snap last;                     // the lab as last seen
+  bool have_last = false;
+  size_t doc_undo_size = 0;      // model_doc's undo depth as last seen
+  std::string doc_undo_top;
+  std::string last_kind;         // "text" or the name of the setting changed last
+  double last_push_ms = -1e9;
 };
+
+void ShareUndo(AppState& app);
+void ShareRedo(AppState& app);
+bool ShareCanUndo(AppState& app);
+bool ShareCanRedo(AppState& app);
 
 void ShareInit(AppState& app);          // end of AppInit: apply the link or the autosave
 // After the training slice, before the panels. Keeps the lock, writes the autosave, and in embed

@@ -236,3 +236,44 @@ test('a saved model file loads back with identical predictions; a damaged or for
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('undo and redo cover the settings and the dataset as well as the model', async () => {
+  const page = await openLab(lab, { width: 900, height: 600 });
+  const frag = async () => parseFragment((await info(page)).fragment);
+  const f0 = await frag();
+  const t0 = (await state(page)).modelText;
+  await page.evaluate(() => window.cnnSandbox.set('lr', 0.05));
+  await waitForFrames(page, 3);
+  await page.evaluate(() => window.cnnSandbox.setDataset('bars'));
+  await waitForFrames(page, 3);
+  await page.evaluate(() => window.cnnSandbox.setModel('input 28x28x1\nconv 4 k3 s2\nrelu\ndense 4\nsoftmax\n'));
+  await waitForFrames(page, 3);
+  await page.evaluate(() => window.cnnSandbox.set('batch', 8));
+  await waitForFrames(page, 3);
+  let f = await frag();
+  assert.equal(f.batch, '8');
+  await page.evaluate(() => window.cnnSandbox.undo());  // batch
+  await waitForFrames(page, 2);
+  f = await frag();
+  assert.equal(f.batch, f0.batch, 'undo restores the batch size');
+  assert.ok(f.model.includes('dense 4'), 'the model edit is still there');
+  await page.evaluate(() => window.cnnSandbox.undo());  // model
+  await waitForFrames(page, 2);
+  assert.equal((await state(page)).modelText, t0, 'undo restores the model');
+  await page.evaluate(() => window.cnnSandbox.undo());  // dataset
+  await page.evaluate(() => window.cnnSandbox.undo());  // learning rate
+  await waitForFrames(page, 2);
+  f = await frag();
+  assert.equal(f.data, f0.data);
+  assert.equal(f.lr, f0.lr, 'undo restores the learning rate');
+  await page.evaluate(() => { window.cnnSandbox.redo(); window.cnnSandbox.redo(); });
+  await waitForFrames(page, 2);
+  f = await frag();
+  assert.equal(f.lr, '0.05');
+  assert.equal(f.data, 'bars', 'redo replays learning rate and dataset');
+  const s = await state(page);
+  for (const k of ['copy_link', 'save_model', 'load_model']) assert.ok(s.rects[k] && s.rects[k][2] <= 900, `${k} fits at 900 px`);
+  await screenshot(page, 'share-buttons-900x600');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
