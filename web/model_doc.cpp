@@ -33,8 +33,15 @@ static void DocReparse(ModelDoc& d) {
   err = cnn::SpecError();
   if (!cnn::analyze_model(spec, &info, &err)) {
     d.valid = false;
-    d.info = info;  // may hold the layers before the offending one
     d.error = err;
+    // the layers before the offending one still have shapes: analyze that prefix for the views
+    d.info = cnn::ModelInfo();
+    if (err.layer > 1) {
+      cnn::ModelSpec prefix = spec;
+      prefix.layers.resize(size_t(err.layer - 1));
+      cnn::SpecError ignored;
+      if (!cnn::analyze_model(prefix, &d.info, &ignored)) d.info = cnn::ModelInfo();
+    }
     return;
   }
   d.valid = true;

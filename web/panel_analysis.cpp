@@ -89,8 +89,14 @@ void ShowAnalysisPanel(AppState& app) {
     info = &d.last_valid_info;
   } else if (!d.valid) {
     error_row = d.error.layer - 1;
-    ImGui::TextColored(kErr, "Invalid model: %s", d.error.message.c_str());
-    if (!d.error.hint.empty()) ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.55f, 1), "hint: %s", d.error.hint.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, kErr);
+    ImGui::TextWrapped("Invalid model (layer %d): %s", d.error.layer, d.error.message.c_str());
+    ImGui::PopStyleColor();
+    if (!d.error.hint.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.55f, 1));
+      ImGui::TextWrapped("hint: %s", d.error.hint.c_str());
+      ImGui::PopStyleColor();
+    }
   }
   const int rows_ok = (int)std::min(info->layers.size(), spec->layers.size());
   const bool valid_view = d.valid || !d.parsed;
@@ -159,7 +165,7 @@ void ShowAnalysisPanel(AppState& app) {
       else ImGui::TextUnformatted(lt.c_str());
       if (i == error_row) {
         ImGui::TableNextColumn();
-        ImGui::TextColored(kErr, "error: %s", d.error.message.c_str());
+        ImGui::TextColored(kErr, "error (above)");
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\nhint: %s", d.error.message.c_str(), d.error.hint.c_str());
         ImGui::PopID();
         continue;
@@ -217,7 +223,7 @@ void ShowAnalysisPanel(AppState& app) {
   }
 
   // totals
-  if (valid_view || rows_ok > 0) {
+  if (valid_view) {
     int64_t conv_params = 0, fc_equiv = 0;
     for (int i = 0; i < rows_ok; i++) {
       if (spec->layers[size_t(i)].kind == cnn::LayerKind::conv) { conv_params += info->layers[size_t(i)].params; fc_equiv += info->layers[size_t(i)].fc_weights; }
