@@ -73,6 +73,7 @@ struct InspectState {
   std::vector<std::vector<float>> dyn_grad, dyn_ratio, dyn_dead;
   std::vector<int> dyn_param_layers, dyn_relu_layers;
   std::vector<float> prev_params;
+  int dyn_frame = -1000;             // frame of the last sample (taken whichever tab is open)
   int64_t prev_step = -1;
 
   // Back-propagation, step by step
@@ -91,7 +92,7 @@ struct InspectState {
   cnn::LossLine line;
   bool have_line = false;
   float line_tmax = 1.0f;
-  int line_seed = 1, line_samples = 256;
+  int line_seed = 1, line_samples = 128;  // 61 points x 128 samples: one pause of a fraction of a second
   double line_ms = 0;
   std::string line_key;
 };

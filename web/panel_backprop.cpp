@@ -76,8 +76,12 @@ void ShowBackpropPanel(AppState& app) {
   const cnn::SampleTrace& tr = in.trace;
   const int st = in.bp_step;
   char what[256];
-  if (st <= L) std::snprintf(what, sizeof what, st == 0 ? "Forward: x^(0) = x_n, the input (label %s)." : "Forward: x^(%d) = h^(%d)(x^(%d), w^(%d)), stored for the backward pass.",
-                             st == 0 ? (s.data.class_names.empty() ? "-" : s.data.class_names[size_t(std::max(0, s.data.test_y.empty() ? 0 : s.data.test_y[size_t(in.bp_sample)]))].c_str()) : "", st, st, st - 1, st);
+  if (st == 0) {
+    const int y = s.data.test_y.empty() ? -1 : s.data.test_y[size_t(in.bp_sample)];
+    std::snprintf(what, sizeof what, "Forward: x^(0) = x_n, the input (label %s).", y >= 0 && y < int(s.data.class_names.size()) ? s.data.class_names[size_t(y)].c_str() : "-");
+  } else if (st <= L) {
+    std::snprintf(what, sizeof what, "Forward: x^(%d) = h^(%d)(x^(%d), w^(%d)), stored for the backward pass.", st, st, st - 1, st);
+  }
   else if (st == L + 1) std::snprintf(what, sizeof what, "Loss l = %.4f. Backward starts: g = dl/dp = dl/dx^(%d) (equation 4).", tr.loss, L);
   else {
     int j = L - (st - L - 2);

@@ -364,8 +364,16 @@ static void ViewField(AppState& app, Session& s, bool upload) {
   SampleChooser(app, s);
   // layer picker: spatial layers only
   if (in.rf_layer < 1) {
-    for (int j = net.num_layers(); j >= 1; j--)
-      if (net.out_shape(j).h * net.out_shape(j).w > 1) { SelectUnit(app, s, j, 0, net.out_shape(j).h / 2, net.out_shape(j).w / 2); break; }
+    // the most active unit of the last layer with maps: a unit whose field lights up
+    if (in.acts.empty()) RefreshSample(app, s);
+    for (int j = net.num_layers(); j >= 1 && !in.acts.empty(); j--) {
+      const cnn::Shape sh = net.out_shape(j);
+      if (sh.h * sh.w <= 1) continue;
+      const std::vector<float>& a = in.acts[size_t(j)];
+      const int64_t k = int64_t(std::max_element(a.begin(), a.end()) - a.begin());
+      SelectUnit(app, s, j, int(k / (int64_t(sh.h) * sh.w)), int((k / sh.w) % sh.h), int(k % sh.w));
+      break;
+    }
     if (in.rf_layer < 1) SelectUnit(app, s, 1, 0, 0, 0);
     RefreshSample(app, s);
     upload = true;
@@ -420,10 +428,14 @@ static void ViewField(AppState& app, Session& s, bool upload) {
   cnn::FieldRect sup = cnn::field_support(in.erf.data(), ish);
   ImGui::EndGroup();
   if (!sup.empty())
-    ImGui::TextColored(kDim, "nonzero gradient: rows %lld..%lld, cols %lld..%lld (ReLUs that are off and max-pooling can shrink it; a linear net fills the green box)",
+    ImGui::TextWrapped("nonzero gradient: rows %lld..%lld, cols %lld..%lld (ReLUs that are off and max-pooling can shrink it; a linear net fills the green box)",
                        (long long)sup.first[0], (long long)sup.last[0], (long long)sup.first[1], (long long)sup.last[1]);
   else
-    ImGui::TextColored(kWarn, "The gradient of this unit is zero everywhere for this input (a ReLU on its path is off): try another unit or sample.");
+  {
+    ImGui::PushStyleColor(ImGuiCol_Text, kWarn);
+    ImGui::TextWrapped("The gradient of this unit is zero everywhere for this input (a ReLU on its path is off): try another unit or sample.");
+    ImGui::PopStyleColor();
+  }
   // the layer's maps, to click another unit
   const cnn::Shape sh = net.out_shape(in.rf_layer);
   if (sh.h * sh.w > 1) {
@@ -614,7 +626,7 @@ static void ViewConfusion(AppState& app, Session& s) {
       char buf[16];
       std::snprintf(buf, sizeof buf, "%d", c);
       ImVec2 ts = ImGui::CalcTextSize(buf);
-      if (ts.x < cell - 2) dl->AddText(ImVec2(c0.x + (cell - ts.x) / 2, c0.y + (cell - ts.y) / 2), a == b && t > 0.6f ? IM_COL32(20, 20, 20, 255) : (a != b && t > 0.2f ? IM_COL32(255, 255, 255, 255) : IM_COL32(20, 20, 20, 255)), buf);
+      if (ts.x < cell - 2) dl->AddText(ImVec2(c0.x + (cell - ts.x) / 2, c0.y + (cell - ts.y) / 2), (a == b ? t < 0.45f : t > 0.2f) ? IM_COL32(255, 255, 255, 255) : IM_COL32(20, 20, 20, 255), buf);
       if (clicked && m.x >= c0.x && m.x < c1.x && m.y >= c0.y && m.y < c1.y) { in.conf_sel_true = a; in.conf_sel_pred = b; }
     }
   }
@@ -805,6 +817,12 @@ void ShowInspectPanel(AppState& app) {
 
 void ShowInspectTabs(AppState& app) {
   InspectState& in = app.inspect;
+  // training dynamics are sampled whichever tab is open, so the curves cover the whole run
+  if (Session* s = Ready(app); s && app.frame - in.dyn_frame >= in.refresh_frames) {
+    SyncKey(app, *s);
+    RefreshDynamics(app, *s);
+    in.dyn_frame = app.frame;
+  }
   if (!ImGui::BeginTabBar("right_tabs")) return;
   struct TabDef { const char* name; InspectTab tab; };
   const TabDef tabs[] = {{"Curves", InspectTab::Curves}, {"Inside", InspectTab::Inside}, {"Backprop", InspectTab::Backprop}, {"Notes", InspectTab::Notes}};
@@ -857,6 +875,12 @@ CNN_EXPORT int cnn_inspect_show(const char* tab, const char* view) {
   else if (t == "notes") in.tab = InspectTab::Notes;
   else return 0;
   in.request_tab = true;
+  if (in.tab == InspectTab::Notes && !v.empty()) {  // notes: fig1 | fig5 | line | fig3
+    static const char* notes[] = {"fig1", "fig5", "line", "fig3"};
+    for (int k = 0; k < 4; k++)
+      if (v == notes[k]) { in.notes_view = k; return 1; }
+    return 0;
+  }
   if (!v.empty()) {
     bool found = false;
     for (int k = 0; k < int(InsideView::Count); k++) {

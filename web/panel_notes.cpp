@@ -108,7 +108,7 @@ static void LossLine(AppState& app) {
     std::string err;
     double t0 = cnn::now_ms();
     in.have_line = n > 0 && cnn::loss_along_line(&net, s.data.train_x.data(), s.data.train_y.empty() ? nullptr : s.data.train_y.data(),
-                                                 s.data.train_t.empty() ? nullptr : s.data.train_t.data(), n, dir, in.line_tmax, 121, &in.line, &err);
+                                                 s.data.train_t.empty() ? nullptr : s.data.train_t.data(), n, dir, in.line_tmax, 61, &in.line, &err);
     in.line_ms = cnn::now_ms() - t0;
     if (!in.have_line) in.error = err;
     in.line_key = key;
@@ -118,15 +118,15 @@ static void LossLine(AppState& app) {
   if (!in.have_line) return;
   const int n = int(in.line.t.size());
   ImVec2 size = HalfSize(classify);
-  if (Plot::BeginPlot("training loss (cross-entropy): smooth", size)) {
-    Plot::SetupAxes("t", "mean loss", 0, Plot::AxisFlags_Log);
+  if (Plot::BeginPlot("proxy loss: smooth", size)) {
+    Plot::SetupAxes("t", "", 0, Plot::AxisFlags_Log);
     Plot::PlotLine(net.loss == cnn::LossKind::quadratic ? "quadratic loss" : "cross-entropy", in.line.t.data(), in.line.cross_entropy.data(), n, kOrange, 2.0f);
     Plot::EndPlot();
   }
   if (!classify) return;
   if (size.x < ImGui::GetContentRegionAvail().x * 0.9f) ImGui::SameLine();
-  if (Plot::BeginPlot("zero-one loss: flat steps, zero gradient", size)) {
-    Plot::SetupAxes("t", "fraction wrong", 0, Plot::AxisFlags_Percent);
+  if (Plot::BeginPlot("zero-one loss: flat steps", size)) {
+    Plot::SetupAxes("t", "", 0, Plot::AxisFlags_Percent);
     Plot::PlotLine("zero-one", in.line.t.data(), in.line.zero_one.data(), n, kBlue, 2.0f);
     Plot::EndPlot();
   }
@@ -190,9 +190,9 @@ static void Figure3(AppState& app) {
   ImGui::Dummy(ImVec2(avail.x, h));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(o, ImVec2(o.x + avail.x, o.y + h), true);
-  const float row_gap = (h - fs * 1.5f) / float(R);
+  const float row_gap = (h - fs * 2.6f) / float(R);
   auto X = [&](double x) { return o.x + label_w + float((x - x_lo) / (x_hi - x_lo)) * w; };
-  auto Y = [&](int r) { return o.y + h - fs * 0.8f - row_gap * r; };
+  auto Y = [&](int r) { return o.y + h - fs * 1.9f - row_gap * r; };
   const float dot = std::clamp(float(w / (x_hi - x_lo)) * 0.3f, 1.5f, fs * 0.3f);
   for (const Edge& e : edges) {
     const double xq = pos(e.r - 1, e.to);  // linear in the index, so padding taps land where they would be
@@ -222,7 +222,9 @@ static void Figure3(AppState& app) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%lld pixels", (long long)(last - first + 1));
     dl->AddLine(ImVec2(X(double(first) - 0.4), Y(0) + fs * 0.55f), ImVec2(X(double(last) + 0.4), Y(0) + fs * 0.55f), kOrange, 2.0f);
-    dl->AddText(ImVec2(X(double(last) + 0.8), Y(0) + fs * 0.05f), kOrange, buf);
+    const float tw = ImGui::CalcTextSize(buf).x;
+    const float tx = std::clamp((X(double(first)) + X(double(last))) * 0.5f - tw * 0.5f, o.x + label_w, o.x + avail.x - tw);
+    dl->AddText(ImVec2(tx, Y(0) + fs * 0.6f), kOrange, buf);
   }
   dl->PopClipRect();
 }
