@@ -235,7 +235,7 @@ static void ShowLayerList(AppState& app) {
     if (is_error) ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
     const ImGuiStyle& st = ImGui::GetStyle();
     float buttons_w = ImGui::CalcTextSize("+").x + ImGui::CalcTextSize("2x").x + ImGui::CalcTextSize("x").x +
-                      st.FramePadding.x * 6 + st.ItemSpacing.x * 2;
+                      st.FramePadding.x * 6 + st.ItemSpacing.x * 2 + st.WindowPadding.x * 0.5f;  // a margin at the edge
     float row_w = ImGui::GetContentRegionAvail().x - buttons_w - st.ItemSpacing.x;
     if (ImGui::Selectable(label, sel, ImGuiSelectableFlags_AllowItemOverlap, ImVec2(row_w, 0))) app.selected_layer = sel ? -2 : i;
     if (is_error) ImGui::PopStyleColor();
