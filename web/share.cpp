@@ -33,10 +33,10 @@
 // [SECTION] Browser glue
 // localStorage may be switched off (private windows, iframes with storage blocked): every access
 // is guarded, and a page without storage simply does not autosave.
-static const char* kAutosaveKey = "cnn-sandbox.autosave.v1";
 static void TrackChanges(AppState& app);  // [SECTION] Undo/redo
 
 #ifdef __EMSCRIPTEN__
+static const char* kAutosaveKey = "cnn-sandbox.autosave.v1";
 EM_JS(char*, ShareJsGetHash, (), {
   var h = "";
   try { h = String(window.location.hash || ""); } catch (e) {}
@@ -621,6 +621,7 @@ CNN_EXPORT int cnn_share_apply(const char* fragment) {
   std::string err;
   if (!ShareApplyFragment(app, fragment ? fragment : "", &err)) {
     app.share.load_error = err;
+    app.share.written.clear();  // put the lab's own fragment back into the address bar
     app.status = err;
     app.status_is_error = true;
     return 0;

@@ -277,3 +277,21 @@ test('undo and redo cover the settings and the dataset as well as the model', as
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('a fragment typed into the address bar applies at once; a bad one is refused and replaced', async () => {
+  const page = await openLab(lab);
+  await page.evaluate(() => { location.hash = 'preset=tiny-mlp&data=spirals&lr=0.03'; });
+  await waitForFrames(page, 3);
+  let s = await state(page);
+  assert.equal(s.preset, 'tiny-mlp');
+  assert.equal(s.dataset, 'spirals');
+  await page.evaluate(() => { location.hash = 'lr=0.03&data=%3Cb%3E'; });
+  await waitForFrames(page, 3);
+  s = await state(page);
+  assert.equal(s.preset, 'tiny-mlp', 'the lab stays');
+  assert.ok(s.status.includes("'data'"), s.status);
+  await page.waitForTimeout(800);
+  assert.ok((await page.evaluate(() => location.hash)).includes('preset=tiny-mlp'), 'the address bar shows the lab again');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -76,6 +76,13 @@
     requestAnimationFrame(watchEpochs);
   }
   requestAnimationFrame(watchEpochs);
+  // A fragment typed into the address bar (a real navigation; the page's own replaceState fires no
+  // event) applies at once, with the same strict parsing as on load.
+  window.addEventListener('hashchange', () => {
+    if (!S.ready()) return;
+    const h = window.location.hash.replace(/^#/, '');
+    if (h && h !== call('cnn_share_fragment', 'string')) S.setLink(h);
+  });
 
   Object.assign(S, {
     // false when the text does not analyze, or when a lesson locks the architecture
