@@ -99,7 +99,7 @@ TEST_CASE("url_state: malformed fragments are refused with a message, the output
       {"lr", "has no value"},
       {"foo=1", "unknown key 'foo'"},
       {"lr=0.1&lr=0.2", "given twice"},
-      {"lr=abc", "'lr' 'abc' is not a number"},
+      {"lr=abc", "'lr': 'abc' is not a number"},
       {"lr=0.1x", "is not a number"},
       {"lr=inf", "is not a number"},
       {"lr=nan", "is not a number"},

@@ -264,7 +264,7 @@ bool url_state_decode(std::string_view fragment, UrlState* out, std::string* err
         if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
       return fail("unknown key '" + k + "' (known: v, model, preset, data, opt, lr, mom, wd, sched, sched_epochs, gamma, batch, epochs, seed, eval_every, eval_samples, tab, panels, embed, lock).");
     }
-    if (!p.empty()) return fail("'" + key + "' " + p + ".");
+    if (!p.empty()) return fail("'" + key + "': " + p + ".");
     seen.push_back(key);
   }
   if (s.has_model && s.has_preset) return fail("it gives both 'model' and 'preset'; keep one.");
