@@ -68,6 +68,7 @@ void ShowBackpropPanel(AppState& app) {
   if (ImGui::Button("All")) in.bp_step = last_step;
   ImGui::EndDisabled();
   ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("Check gradients").x + ImGui::GetStyle().FramePadding.x * 2) ImGui::NewLine();
   if (ImGui::Button("Check gradients")) InspectRunGradientCheck(app);
   { ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax(); app.rects["bp_check"] = ImVec4(a.x, a.y, b.x, b.y); }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back-propagation against central differences of a double-precision forward pass, per layer, on two test samples");
@@ -87,7 +88,9 @@ void ShowBackpropPanel(AppState& app) {
     int j = L - (st - L - 2);
     std::snprintf(what, sizeof what, "Layer %d: dl/dw^(%d) = g dx^(%d)/dw^(%d) (eq. 2), then g <- g dx^(%d)/dx^(%d) = dl/dx^(%d) (eq. 3).", j, j, j, j, j, j - 1, j - 1);
   }
-  ImGui::TextColored(kNow, "step %d of %d: %s", st, last_step, what);
+  ImGui::PushStyleColor(ImGuiCol_Text, kNow);
+  ImGui::TextWrapped("step %d of %d: %s", st, last_step, what);
+  ImGui::PopStyleColor();
   ImGui::TextColored(kDim, "prediction: class %d; norms are Euclidean over the sample's values", tr.predicted);
 
   // the table: one row per x^(j)
@@ -125,7 +128,11 @@ void ShowBackpropPanel(AppState& app) {
     }
     ImGui::EndTable();
   }
-  if (net.fused_last) ImGui::TextColored(kDim, "(softmax and cross-entropy are fused: dl/dx^(%d) = p - q in one step)", L - 1);
+  if (net.fused_last) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kDim);
+    ImGui::TextWrapped("(softmax and cross-entropy are fused: dl/dx^(%d) = p - q in one step)", L - 1);
+    ImGui::PopStyleColor();
+  }
 
   // gradient check
   if (in.have_gradcheck) {

@@ -780,14 +780,17 @@ void ShowInspectPanel(AppState& app) {
   SyncKey(app, s);
   // view selector
   for (int v = 0; v < int(InsideView::Count); v++) {
-    if (v) ImGui::SameLine();
+    if (v) {  // next button on this line only if it fits (narrow windows wrap, nothing is cut off)
+      float w = ImGui::CalcTextSize(InsideViewName(InsideView(v))).x + ImGui::GetStyle().FramePadding.x * 2;
+      ImGui::SameLine();
+      if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+    }
     bool sel = int(in.view) == v;
     if (sel) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (ImGui::SmallButton(InsideViewName(InsideView(v)))) { in.view = InsideView(v); in.last_refresh = -1000; }
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     app.rects[std::string("inside_") + InsideViewName(InsideView(v))] = ImVec4(a.x, a.y, b.x, b.y);
     if (sel) ImGui::PopStyleColor();
-    if (v + 1 < int(InsideView::Count) && ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 5) ImGui::NewLine();
   }
   // refresh policy: while training every refresh_frames frames; when paused as soon as anything moved
   const int64_t step = s.trainer.step;

@@ -99,6 +99,7 @@ static void LossLine(AppState& app) {
   ImGui::SetNextItemWidth(fs * 7);
   compute |= ImGui::SliderFloat("reach t", &in.line_tmax, 0.05f, 3.0f, "%.2f");
   ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("new direction").x + ImGui::GetStyle().FramePadding.x * 2) ImGui::NewLine();
   if (ImGui::SmallButton("new direction")) { in.line_seed++; compute = true; }
   if (!in.have_line || in.line_key != key) compute = true;
   if (compute && !ImGui::IsMouseDown(0)) {
@@ -233,14 +234,17 @@ void ShowNotesPanel(AppState& app) {
   InspectState& in = app.inspect;
   static const char* names[] = {"Fig. 1 cross-entropy", "Fig. 5 entropy", "0-1 loss vs proxy", "Fig. 3 receptive field"};
   for (int v = 0; v < 4; v++) {
-    if (v) ImGui::SameLine();
+    if (v) {
+      float w = ImGui::CalcTextSize(names[v]).x + ImGui::GetStyle().FramePadding.x * 2;
+      ImGui::SameLine();
+      if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+    }
     bool sel = in.notes_view == v;
     if (sel) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (ImGui::SmallButton(names[v])) in.notes_view = v;
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     app.rects[std::string("notes_") + std::to_string(v)] = ImVec4(a.x, a.y, b.x, b.y);
     if (sel) ImGui::PopStyleColor();
-    if (v < 3 && ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 9) ImGui::NewLine();
   }
   ImGui::BeginChild("notes_view", ImVec2(0, 0), false);
   switch (in.notes_view) {
