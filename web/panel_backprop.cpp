@@ -99,10 +99,10 @@ void ShowBackpropPanel(AppState& app) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("j", ImGuiTableColumnFlags_WidthFixed, fs * 1.8f);
     ImGui::TableSetupColumn("layer h^(j)", ImGuiTableColumnFlags_WidthStretch, 2.0f);
-    ImGui::TableSetupColumn("|x^(j)|");
-    ImGui::TableSetupColumn("|dl/dx^(j)|");
-    ImGui::TableSetupColumn("|dl/dw^(j)|");
-    ImGui::TableSetupColumn("|dl/db^(j)|");
+    ImGui::TableSetupColumn("|x|");
+    ImGui::TableSetupColumn("|dl/dx|");
+    ImGui::TableSetupColumn("|dl/dw|");
+    ImGui::TableSetupColumn("|dl/db|");
     ImGui::TableHeadersRow();
     for (int j = 0; j <= L; j++) {
       ImGui::TableNextRow();
