@@ -24,8 +24,6 @@ cmake --preset wasm >/dev/null
 cmake --build --preset wasm -j "$jobs"
 ctest --preset wasm -j "$jobs"
 
-step "browser: the page in chromium"
-SITE_DIR="$PWD/build/wasm/site" node --test tests/browser/
 
 # Fuzzing: every libFuzzer target for a bounded time (scripts/fuzz.sh; 60 s each when run alone).
 if [ "${CI:-}" = true ] || [ -n "${FUZZ_SECONDS:-}" ]; then
@@ -34,3 +32,7 @@ if [ "${CI:-}" = true ] || [ -n "${FUZZ_SECONDS:-}" ]; then
 else
   step "fuzz: skipped here (runs when CI=true or FUZZ_SECONDS=N is set; or run scripts/fuzz.sh)"
 fi
+
+# Last, so that the closing lines are the test runner's summary.
+step "browser: the page in chromium"
+SITE_DIR="$PWD/build/wasm/site" node --test tests/browser/
