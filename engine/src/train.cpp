@@ -1,6 +1,7 @@
 // The trainer: minibatch SGD as in Algorithm 1 of the notes, one update per minibatch, with
 // evaluation, history and the numerical-fault path (see train.h for the contract).
 #include "cnn/train.h"
+#include <new>
 
 #include <algorithm>
 #include <cmath>
@@ -193,10 +194,31 @@ bool trainer_setup(Trainer* t, Network* net, const Dataset* data, const TrainCon
   if (cfg.batch > net->max_batch)
     return fail(err, fmt("batch size %g is larger than the network was built for ", cfg.batch) +
                          fmt("(%g): rebuild it with a larger batch", net->max_batch));
+  // The trainer's own memory (optimizer state, the rollback snapshot of weights and state, the
+  // batch buffers and the epoch order) counts against the page's budget together with the
+  // network's, and is checked before anything is allocated.
+  const int64_t np = int64_t(net->params.size());
+  const int64_t state = cfg.optimizer == OptimizerKind::adam ? 2 : cfg.optimizer == OptimizerKind::momentum ? 1 : 0;
+  const int64_t trainer_bytes =
+      4 * (np * (1 + 2 * state) + int64_t(cfg.batch) * (d.sample_size() + 1 + d.target_dim) + d.n_train());
+  const int64_t total = network_bytes_needed(net->spec, net->info, net->max_batch) + trainer_bytes;
+  if (total > kMemoryBudgetBytes)
+    return fail(err, "training this model with " + std::string(optimizer_name(cfg.optimizer)) + " needs " +
+                         format_bytes(total) + " (the network " + format_bytes(total - trainer_bytes) +
+                         ", the optimizer and its rollback copy " + format_bytes(trainer_bytes) +
+                         "), more than the page's budget of " + format_bytes(kMemoryBudgetBytes) +
+                         ": use fewer or smaller layers, or plain SGD (it keeps no state)");
   t->net = net;
   t->data = data;
   t->cfg = cfg;
-  trainer_reset(t);
+  try {
+    trainer_reset(t);
+  } catch (const std::bad_alloc&) {
+    t->net = nullptr;
+    t->data = nullptr;
+    return fail(err, "not enough memory to set up training (" + format_bytes(trainer_bytes) +
+                         " for the optimizer): use a smaller model or plain SGD");
+  }
   return true;
 }
 
