@@ -1,12 +1,12 @@
 // The trainer: minibatch SGD as in Algorithm 1 of the notes, one update per minibatch, with
 // evaluation, history and the numerical-fault path (see train.h for the contract).
 #include "cnn/train.h"
-#include <new>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <new>
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
