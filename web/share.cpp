@@ -345,6 +345,37 @@ static void SaveModelFile(AppState& app) {
   sh.file_message_is_error = false;
 }
 
+// The model as a PyTorch script (issue 11): the same nn.Module the cross-check referees, with the
+// trained weights embedded, downloaded as a .py file. Before any training it carries the initial
+// weights, which is still a faithful starting point for a learner's own training loop.
+static void ExportPytorch(AppState& app) {
+  ShareState& sh = app.share;
+  SessionEnsure(app);
+  if (!app.session || !app.session->ready) {
+    std::string why;
+    TrainingAllowed(app, &why);
+    sh.file_message = "Nothing to export yet: " + (why.empty() ? std::string("the network is not built") : why);
+    sh.file_message_is_error = true;
+    return;
+  }
+  cnn::PytorchExportOptions opt;
+  opt.model_text = app.session->net_text;
+  std::string script, err;
+  if (!cnn::export_pytorch(app.session->net.spec, &app.session->net, opt, &script, &err)) {
+    sh.file_message = "PyTorch export failed: " + err;
+    sh.file_message_is_error = true;
+    return;
+  }
+  std::string name = (app.doc.preset_name.empty() ? std::string("model") : app.doc.preset_name) + ".py";
+  for (char& c : name) if (c == '-') c = '_';  // a Python module name
+  Download(script, name.c_str());
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "exported %s (%s bytes, step %lld)", name.c_str(),
+                FormatCount(int64_t(script.size())).c_str(), (long long)SessionStepCount(app));
+  sh.file_message = buf;
+  sh.file_message_is_error = false;
+}
+
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Per-frame work
 
@@ -590,20 +621,30 @@ void ShowShareButtons(AppState& app) {
   SaveRect(app, "save_model");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Download the architecture and the trained weights (.cnnmodel)");
   ImGui::SameLine();
+  if (ImGui::Button("PyTorch")) ExportPytorch(app);
+  SaveRect(app, "export_pytorch");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Download this network as a PyTorch script (.py): an nn.Module with the trained\n"
+                      "weights, a comment for each line of model text, and a training loop to start from");
+  ImGui::SameLine();
   ImGui::BeginDisabled(sh.locked);
   if (ImGui::Button("Load model...")) PickFile();
   ImGui::EndDisabled();
   SaveRect(app, "load_model");
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     ImGui::SetTooltip(sh.locked ? "The architecture is locked in this lesson" : "Open a .cnnmodel file saved from this page");
+  // The note after the buttons: beside them when it fits, else on its own line (never cut off).
+  const char* note = nullptr;
+  bool note_is_error = false;
+  if (cnn::now_ms() - sh.copied_at < 2500) note = "link copied";
+  else if (!sh.file_message.empty() && sh.file_message_is_error) note = "file refused", note_is_error = true;  // the why is in the status line
+  else if (!sh.file_message.empty()) note = sh.file_message.c_str();
+  else if (sh.autosaves > 0 || sh.restored_from == "autosave") note = "design autosaved";
+  if (!note) return;
   ImGui::SameLine();
-  if (cnn::now_ms() - sh.copied_at < 2500) ImGui::TextDisabled("link copied");
-  else if (!sh.file_message.empty() && sh.file_message_is_error)
-    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.40f, 1.0f), "file refused");  // the why is in the status line
-  else if (!sh.file_message.empty())
-    ImGui::TextDisabled("%s", sh.file_message.c_str());
-  else if (sh.autosaves > 0 || sh.restored_from == "autosave")
-    ImGui::TextDisabled("design autosaved");
+  if (ImGui::CalcTextSize(note).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
+  if (note_is_error) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.40f, 1.0f), "%s", note);
+  else ImGui::TextDisabled("%s", note);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -710,6 +751,7 @@ CNN_EXPORT const char* cnn_share_save_file() {
 }
 CNN_EXPORT int cnn_share_file_size() { return int(g_file.size()); }
 CNN_EXPORT void cnn_share_download() { SaveModelFile(AppGlobal()); }
+CNN_EXPORT void cnn_share_export_pytorch() { ExportPytorch(AppGlobal()); }
 
 CNN_EXPORT int cnn_share_load_file(const char* data, int size) {
   AppState& app = AppGlobal();

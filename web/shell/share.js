@@ -123,6 +123,7 @@
       return n > 0 ? Module.HEAPU8.slice(p, p + n) : null;
     },
     downloadModelFile: () => call('cnn_share_download', null),
+    downloadPytorch: () => call('cnn_share_export_pytorch', null),
     loadModelFile: (bytes) => loadBytes(bytes),
   });
 })();
