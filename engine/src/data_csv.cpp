@@ -205,7 +205,52 @@ std::vector<std::vector<std::pair<int, float>>> area_weights(int n, int m) {
   return w;
 }
 
+// One picture (h x w x c bytes, checked by the caller) to out_c planes of out_h x out_w floats in
+// [0, 1]: RGB -> grey by luma weights, grey -> RGB by copying, sizes by area average.
+void resample_area(const LabeledImage& im, int out_h, int out_w, int out_c, float* dst) {
+  const auto wy = area_weights(im.h, out_h), wx = area_weights(im.w, out_w);
+  std::vector<float> plane(size_t(im.h) * size_t(im.w));
+  for (int oc = 0; oc < out_c; ++oc) {
+    for (int64_t p = 0; p < int64_t(im.h) * im.w; ++p) {
+      const uint8_t* s = im.pixels.data() + p * im.c;
+      float v = im.c == 1 ? s[0] : (out_c == 3 ? s[oc] : 0.299f * s[0] + 0.587f * s[1] + 0.114f * s[2]);
+      plane[size_t(p)] = v / 255.0f;
+    }
+    float* o = dst + size_t(oc) * out_h * out_w;
+    for (int oy = 0; oy < out_h; ++oy)
+      for (int ox = 0; ox < out_w; ++ox) {
+        float acc = 0;
+        for (auto [sy, fy] : wy[size_t(oy)])
+          for (auto [sx, fx] : wx[size_t(ox)]) acc += fy * fx * plane[size_t(sy) * im.w + size_t(sx)];
+        o[oy * out_w + ox] = acc;
+      }
+  }
+}
+
 }  // namespace
+
+bool image_resample(const LabeledImage& in, int out_h, int out_w, int out_c, LabeledImage* out, std::string* err) {
+  if (out_h < 1 || out_w < 1 || out_h > kMaxImageSide || out_w > kMaxImageSide) { *err = "the sample size must be 1.." + std::to_string(kMaxImageSide) + " pixels per side"; return false; }
+  if (out_c != 1 && out_c != 3) { *err = "the sample needs 1 (grey) or 3 (RGB) channels"; return false; }
+  if (in.h < 1 || in.w < 1 || in.h > kMaxPhotoSide || in.w > kMaxPhotoSide) { *err = std::to_string(in.w) + " x " + std::to_string(in.h) + " pixels; each side must be 1.." + std::to_string(kMaxPhotoSide) + " (make the picture smaller)"; return false; }
+  if (in.c != 1 && in.c != 3) { *err = std::to_string(in.c) + " channels; expected 1 (grey) or 3 (RGB)"; return false; }
+  if (in.pixels.size() != size_t(in.h) * size_t(in.w) * size_t(in.c)) { *err = "holds " + count_text(int64_t(in.pixels.size())) + " bytes, expected " + std::to_string(in.h) + " x " + std::to_string(in.w) + " x " + std::to_string(in.c); return false; }
+  std::vector<float> f(size_t(out_h) * out_w * out_c);
+  resample_area(in, out_h, out_w, out_c, f.data());
+  // Interleave back to h x w x c bytes, rounded.
+  LabeledImage r;
+  r.label = in.label;
+  r.h = out_h; r.w = out_w; r.c = out_c;
+  r.pixels.resize(f.size());
+  const size_t plane = size_t(out_h) * out_w;
+  for (size_t p = 0; p < plane; ++p)
+    for (int c = 0; c < out_c; ++c) {
+      float v = f[size_t(c) * plane + p] * 255.0f + 0.5f;
+      r.pixels[p * size_t(out_c) + size_t(c)] = uint8_t(v < 0 ? 0 : v > 255 ? 255 : v);
+    }
+  *out = std::move(r);
+  return true;
+}
 
 bool dataset_from_images(const std::vector<LabeledImage>& images, int out_h, int out_w, int out_c,
                          const DataOptions& opt, Dataset* out, std::string* err, const std::string& name) {
@@ -224,7 +269,7 @@ bool dataset_from_images(const std::vector<LabeledImage>& images, int out_h, int
     if (im.pixels.size() != size_t(im.h) * size_t(im.w) * size_t(im.c)) { *err = at + "holds " + count_text(int64_t(im.pixels.size())) + " bytes, expected " + std::to_string(im.h) + " x " + std::to_string(im.w) + " x " + std::to_string(im.c); return false; }
     ids[im.label] = 0;
   }
-  if (ids.size() < 2) { *err = name + ": every image has the label '" + ids.begin()->first + "'; a classifier needs at least 2 classes"; return false; }
+  if (ids.size() < 2) { *err = name + ": every image has the label '" + ids.begin()->first + "'; a classifier needs at least 2 classes (name files like cat_001.png and dog_001.png, or put them in one folder per class)"; return false; }
   if (int(ids.size()) > kMaxClasses) { *err = name + ": " + std::to_string(ids.size()) + " labels exceed the limit of " + std::to_string(kMaxClasses); return false; }
   Dataset d;
   d.name = name;
@@ -235,28 +280,9 @@ bool dataset_from_images(const std::vector<LabeledImage>& images, int out_h, int
   const size_t ss = size_t(d.shape.size());
   std::vector<float> x(images.size() * ss);
   std::vector<int32_t> y(images.size());
-  std::vector<float> grey;
   for (size_t i = 0; i < images.size(); ++i) {
-    const LabeledImage& im = images[i];
-    y[i] = ids[im.label];
-    const auto wy = area_weights(im.h, out_h), wx = area_weights(im.w, out_w);
-    for (int oc = 0; oc < out_c; ++oc) {
-      // Source plane for this output channel: RGB -> grey by luma weights, grey -> RGB by copying.
-      grey.assign(size_t(im.h) * im.w, 0.0f);
-      for (int64_t p = 0; p < int64_t(im.h) * im.w; ++p) {
-        const uint8_t* s = im.pixels.data() + p * im.c;
-        float v = im.c == 1 ? s[0] : (out_c == 3 ? s[oc] : 0.299f * s[0] + 0.587f * s[1] + 0.114f * s[2]);
-        grey[size_t(p)] = v / 255.0f;
-      }
-      float* o = x.data() + i * ss + size_t(oc) * out_h * out_w;
-      for (int oy = 0; oy < out_h; ++oy)
-        for (int ox = 0; ox < out_w; ++ox) {
-          float acc = 0;
-          for (auto [sy, fy] : wy[size_t(oy)])
-            for (auto [sx, fx] : wx[size_t(ox)]) acc += fy * fx * grey[size_t(sy) * im.w + size_t(sx)];
-          o[oy * out_w + ox] = acc;
-        }
-    }
+    y[i] = ids[images[i].label];
+    resample_area(images[i], out_h, out_w, out_c, x.data() + i * ss);
   }
   if (!finish_labeled(d, x, y, opt, err, name)) return false;
   *out = std::move(d);

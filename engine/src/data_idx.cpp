@@ -104,10 +104,7 @@ bool idx_parse(ByteSpan bytes, IdxArray* out, std::string* err, const std::strin
 
 namespace {
 
-struct IdxPair {
-  IdxArray images, labels;
-  std::string images_name, labels_name;
-};
+using data_detail::IdxPair;
 
 // Checks one image/label pair and returns its sample shape.
 bool check_pair(const IdxPair& p, Shape* shape, std::string* err) {
@@ -152,8 +149,10 @@ void append_images(const IdxArray& a, const Shape& s, int64_t count, std::vector
           o[i * ss + (int64_t(ch) * s.h + y) * s.w + x] = float(a.data[size_t(i * ss + (int64_t(y) * s.w + x) * s.c + ch)]) / 255.0f;
 }
 
+}  // namespace
+
 // The shared end of every IDX path: pairs checked, limits applied, floats filled, normalized.
-bool dataset_from_idx_arrays(IdxPair& tr, IdxPair* te, const DataOptions& opt, const std::string& name,
+bool data_detail::dataset_from_idx_arrays(IdxPair& tr, IdxPair* te, const DataOptions& opt, const std::string& name,
                              const std::vector<std::string>& class_names, Dataset* out, std::string* err) {
   if (!data_detail::check_limits(opt, err)) return false;
   Shape shape, test_shape;
@@ -227,7 +226,7 @@ bool dataset_from_idx_arrays(IdxPair& tr, IdxPair* te, const DataOptions& opt, c
   return true;
 }
 
-}  // namespace
+using data_detail::dataset_from_idx_arrays;
 
 bool dataset_from_idx_bytes(ByteSpan train_images, ByteSpan train_labels, ByteSpan test_images,
                             ByteSpan test_labels, const DataOptions& opt, Dataset* out,

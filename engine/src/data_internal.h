@@ -26,5 +26,16 @@ void truncate_split(Dataset* d, bool train, int64_t limit);
 
 std::string count_text(int64_t v);  // 60000 -> "60,000"
 
+// An IDX image/label pair with the names its messages use (file names, or "training images").
+struct IdxPair {
+  IdxArray images, labels;
+  std::string images_name, labels_name;
+};
+// Checks the pair(s) (shapes, counts, label range), fills the splits (te == nullptr: a stratified
+// opt.test_fraction is held out from tr), normalizes, and moves the result into *out
+// (data_idx.cpp). class_names empty: classes "0".."K-1" from the largest label.
+bool dataset_from_idx_arrays(IdxPair& tr, IdxPair* te, const DataOptions& opt, const std::string& name,
+                             const std::vector<std::string>& class_names, Dataset* out, std::string* err);
+
 }  // namespace data_detail
 }  // namespace cnn

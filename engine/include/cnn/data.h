@@ -73,6 +73,15 @@ struct DatasetInfo {
   std::string web_note;      // what the web file holds ("12,000 train / 2,000 test, 6.1 MB")
 };
 
+// Size limits for data a learner brings (stated in the interface and in error messages).
+constexpr size_t kMaxInputBytes = size_t(100) << 20;       // 100 MB per file (compressed or not)
+constexpr size_t kMaxInflatedBytes = size_t(256) << 20;    // 256 MB after gunzip
+constexpr int64_t kMaxSamples = 200000;                    // per split
+constexpr int kMaxImageSide = 256;                         // pixels per side of a sample
+constexpr int kMaxPhotoSide = 4096;                        // dataset_from_images input side
+constexpr int kMaxClasses = 1000;
+constexpr int64_t kMaxUploadImages = 20000;                // pictures per upload (the page decodes each)
+
 struct DataOptions {
   uint64_t seed = 1;
   int n_train = 0, n_test = 0;  // generated sets: sample counts (0 = the set's default)
@@ -85,6 +94,9 @@ struct DataOptions {
                                 // /usr/share/datasets/fashion-mnist); .gz or uncompressed
   int limit_train = 0, limit_test = 0;  // real data: keep only the first N samples (0 = all)
   double test_fraction = 1.0 / 6.0;     // learner files without a test split: share held out
+  // dataset_from_files: limits per file before and after gunzip (tests lower them)
+  size_t max_file_bytes = kMaxInputBytes;
+  size_t max_inflated_bytes = kMaxInflatedBytes;
 };
 
 std::vector<DatasetInfo> dataset_list();
@@ -112,13 +124,6 @@ struct ByteSpan {
   ByteSpan(const std::vector<uint8_t>& v) : data(v.data()), size(v.size()) {}  // NOLINT
 };
 
-// Size limits for data a learner brings (stated in the interface and in error messages).
-constexpr size_t kMaxInputBytes = size_t(100) << 20;       // 100 MB per file (compressed or not)
-constexpr size_t kMaxInflatedBytes = size_t(256) << 20;    // 256 MB after gunzip
-constexpr int64_t kMaxSamples = 200000;                    // per split
-constexpr int kMaxImageSide = 256;                         // pixels per side of a sample
-constexpr int kMaxPhotoSide = 4096;                        // dataset_from_images input side
-constexpr int kMaxClasses = 1000;
 
 // DEFLATE (RFC 1951) and gzip (RFC 1952) decoding, our own code so that the same decoder runs
 // natively, under node and in the browser. gunzip accepts concatenated members, checks CRC-32 and
@@ -177,6 +182,29 @@ bool dataset_from_images(const std::vector<LabeledImage>& images, int out_h, int
 // trailing number ("cat_001.png" -> "cat", "dog12.jpg" -> "dog"), else the part before the first
 // '_', '-' or space ("3_0001.png" -> "3"). Empty when nothing is left.
 std::string label_from_path(const std::string& path);
+
+// Resamples one picture (area average, RGB -> grey by luma, grey -> RGB by copying) to
+// out_h x out_w x out_c bytes. The page calls it for every decoded picture so that only small
+// copies are kept until dataset_from_images (which then resamples 1:1, exactly).
+bool image_resample(const LabeledImage& in, int out_h, int out_w, int out_c, LabeledImage* out,
+                    std::string* err);
+
+// Learner files already in memory (the page reads them with File.arrayBuffer; nothing leaves the
+// machine), sorted out by their content and names (data_upload.cpp):
+//   - an IDX image file and an IDX label file (gzip'd or not); a second pair whose names hold
+//     "test" or "t10k" becomes the test split, else a stratified test_fraction is held out;
+//   - one CSV file (see dataset_from_csv_text; .csv.gz too);
+//   - one CNNPACK1 file (dataset_from_packed).
+// Pictures (PNG, JPEG, ...) are refused here with a hint: the page decodes them and calls
+// dataset_from_images. Every message names the file, says what is wrong and how to fix it; files
+// over opt.max_file_bytes (opt.max_inflated_bytes after gunzip) are refused before parsing.
+// The result is named `name`; *out is untouched on error.
+struct NamedBytes {
+  std::string name;  // file name or relative path ("train-images-idx3-ubyte.gz")
+  ByteSpan bytes;
+};
+bool dataset_from_files(const std::vector<NamedBytes>& files, const DataOptions& opt, Dataset* out,
+                        std::string* err, const std::string& name = "my-data");
 
 // The limits above in one sentence, for the interface and for --help.
 std::string data_limits_text();
