@@ -5,6 +5,7 @@
 // in those pixels, with fonts rasterized at the device size and the style scaled to match: text is
 // crisp on high-DPI screens and mouse coordinates need no conversion.
 #include <cstdio>
+#include <deque>
 
 #include <GLFW/glfw3.h>
 
@@ -60,6 +61,71 @@ static void BuildFontsAndStyle(float dpr) {
   g_font_scale = dpr;
 }
 
+
+// Input queue. ImGui 1.86 keeps keys as a down/up state read once per frame, so a key pressed and
+// released between two frames is never seen, and a key typed before some characters in the same
+// frame is applied after them. On a slow frame (a big training slice, a busy laptop) fast typing
+// would lose Enter, Backspace or Ctrl+A, or reorder a line break. GLFW's key, character and mouse
+// button events therefore go through this queue, and each frame takes events in order only while no
+// key changes twice, no character follows a key press and no click follows typing (or typing a
+// click); the rest waits for the next frame. A delayed click keeps the position it was made at.
+struct InputEvent {
+  enum Kind { Key, Char, Mouse } kind;
+  int a = 0, b = 0, c = 0, d = 0;  // key: key, scancode, action, mods; char: codepoint; mouse: button, action, mods
+  double x = 0, y = 0;             // cursor position when a mouse button changed
+};
+static std::deque<InputEvent> g_input;
+static GLFWkeyfun g_imgui_key = nullptr;
+static GLFWcharfun g_imgui_char = nullptr;
+static GLFWmousebuttonfun g_imgui_mouse = nullptr;
+
+static void QueueKey(GLFWwindow*, int key, int scancode, int action, int mods) {
+  g_input.push_back({InputEvent::Key, key, scancode, action, mods});
+}
+static void QueueChar(GLFWwindow*, unsigned int c) { g_input.push_back({InputEvent::Char, int(c)}); }
+static void QueueMouse(GLFWwindow* w, int button, int action, int mods) {
+  InputEvent e{InputEvent::Mouse, button, action, mods};
+  glfwGetCursorPos(w, &e.x, &e.y);
+  g_input.push_back(e);
+}
+
+static bool IsModifier(int key) {
+  return key == GLFW_KEY_LEFT_SHIFT || key == GLFW_KEY_RIGHT_SHIFT || key == GLFW_KEY_LEFT_CONTROL ||
+         key == GLFW_KEY_RIGHT_CONTROL || key == GLFW_KEY_LEFT_ALT || key == GLFW_KEY_RIGHT_ALT ||
+         key == GLFW_KEY_LEFT_SUPER || key == GLFW_KEY_RIGHT_SUPER;
+}
+
+// Hands this frame's share of the queue to ImGui's GLFW callbacks. Returns true and the position
+// if a mouse button was pressed, so the caller can put ImGui's mouse where the click happened.
+static bool DispatchInput(GLFWwindow* w, double* click_x, double* click_y) {
+  bool typed = false, key_pressed = false, clicked = false;
+  int keys_seen[16], n_keys = 0, buttons_seen = 0;
+  while (!g_input.empty()) {
+    const InputEvent& e = g_input.front();
+    if (e.kind == InputEvent::Key) {
+      bool seen = false;
+      for (int i = 0; i < n_keys; i++) seen |= keys_seen[i] == e.a;
+      if (seen || clicked || n_keys == 16) break;
+      keys_seen[n_keys++] = e.a;
+      if (e.c == GLFW_PRESS && !IsModifier(e.a)) key_pressed = true;
+      typed = true;
+      if (g_imgui_key) g_imgui_key(w, e.a, e.b, e.c, e.d);
+    } else if (e.kind == InputEvent::Char) {
+      if (key_pressed || clicked) break;
+      typed = true;
+      if (g_imgui_char) g_imgui_char(w, unsigned(e.a));
+    } else {
+      int bit = 1 << (e.a & 7);
+      if (typed || (buttons_seen & bit)) break;
+      buttons_seen |= bit;
+      if (e.b == GLFW_PRESS) { clicked = true; *click_x = e.x; *click_y = e.y; }
+      if (g_imgui_mouse) g_imgui_mouse(w, e.a, e.b, e.c);
+    }
+    g_input.pop_front();
+  }
+  return clicked;
+}
+
 static void Frame() {
 #ifdef __EMSCRIPTEN__
   // Follow the page: the canvas fills the window (CSS), its pixel size follows CSS size x dpr.
@@ -76,8 +142,11 @@ static void Frame() {
   if (dpr != g_font_scale) BuildFontsAndStyle(dpr);
 
   glfwPollEvents();
+  double click_x = 0, click_y = 0;
+  bool clicked = DispatchInput(g_window, &click_x, &click_y);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  if (clicked) ImGui::GetIO().MousePos = ImVec2(float(click_x), float(click_y));
 #ifdef __EMSCRIPTEN__
   ImGui::GetIO().DisplayFramebufferScale = ImVec2(1, 1);
 #endif
@@ -127,6 +196,10 @@ int main(int, char**) {
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   io.IniFilename = nullptr;  // the layout is computed from the window size, not saved
   ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+  // ImGui installed its callbacks; ours go in front and feed them from the queue, one frame's worth at a time
+  g_imgui_key = glfwSetKeyCallback(g_window, QueueKey);
+  g_imgui_char = glfwSetCharCallback(g_window, QueueChar);
+  g_imgui_mouse = glfwSetMouseButtonCallback(g_window, QueueMouse);
   ImGui_ImplOpenGL3_Init(glsl_version);
 
   AppInit(g_app);
