@@ -1,15 +1,20 @@
-// compare.mjs: one run, side by side: CNN Sandbox natively and in wasm (node), TF.js (wasm and pure-JS
-// backends) and ConvNetJS, on the issue's two nets (assets/presets/lenet5.txt, wide.txt), one
-// thread, batch 32, float32, random data; then the ratios the issue sets as targets.
+// compare.mjs: one run, side by side: CNN Sandbox natively, in wasm under node and in the page in
+// Chromium (playwright-core), TF.js 4.22 (wasm backend with a minimal added filter-gradient kernel so
+// that it can train, and the pure-JS backend), ConvNetJS and PyTorch 1.13 (Debian, one thread), on the
+// issue's two nets (assets/presets/lenet5.txt, wide.txt), one thread, batch 32, float32, random
+// data; then the ratios the issue sets as targets, and the GEMM's GFLOP/s.
 //
-//   cd bench && npm ci && node compare.mjs [--native PATH] [--wasm PATH.js] [--clock cpu|wall]
+//   cd bench && npm ci && node compare.mjs [--native PATH] [--wasm PATH.js] [--site DIR] [--clock cpu|wall]
 //                                          [--quick] [--slow] [--skip NAME,...]
 //
-// NAME: native, wasm, native-novec, tfjs-wasm, tfjs-cpu, convnetjs. Our engine reports its own
-// validated medians (cnn-sandbox bench --json); the JS libraries are timed here the same way:
-// warm-up, then the median of several timed runs. Never run from the tests (it takes minutes).
+// NAME: native, wasm, native-novec, chromium, tfjs-wasm, tfjs-cpu, convnetjs, pytorch, gemm. Our
+// engine reports its own validated medians (cnn-sandbox bench --json; in the page
+// cnnSandbox.bench(), the same code); the JS libraries and PyTorch are timed the same way: warm-up,
+// then the median of several timed runs. Never run from the tests (it takes minutes).
+// --site: the built page (default build/wasm/site, or a helper's build/*-web/site with api_bench.js).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -35,6 +40,8 @@ const firstExisting = (...paths) => paths.find((p) => p && existsSync(p));
 const nativeBin = firstExisting(opt('--native'), join(root, 'build/native/cnn-sandbox'), join(root, 'build/h-kernels/cnn-sandbox'));
 const wasmJs = firstExisting(opt('--wasm'), join(root, 'build/wasm/cnn-sandbox.js'), join(root, 'build/h-kernels-wasm/cnn-sandbox.js'));
 const novecBin = firstExisting(opt('--native-novec'), join(root, 'build/native-novec/cnn-sandbox'));
+const siteDir = [opt('--site'), join(root, 'build/wasm/site'), join(root, 'build/h-simd5-web/site')]
+  .find((d) => d && existsSync(join(d, 'api_bench.js')));
 const BATCH = 32;
 const RUNS = quick ? 3 : 5;
 const nets = ['lenet5', 'wide'];
@@ -92,6 +99,77 @@ if (!skip.has('wasm')) {
   else put('ours wasm (node)', 'note', 'no wasm build (cmake --preset wasm && cmake --build --preset wasm)');
 }
 
+// ---- the page in Chromium: window.cnnSandbox.bench, the same engine code in a browser tab ------
+// The tab has no CPU-time clock, so this row is wall-clock time whatever --clock says.
+async function chromiumBench() {
+  const E = 'ours page (Chromium)';
+  if (!siteDir) { put(E, 'note', 'no built page with api_bench.js (cmake --build --preset wasm, or --site DIR)'); return; }
+  process.env.SITE_DIR = siteDir;  // read by tests/browser/lib.mjs when it is imported
+  let lab;
+  try {
+    const { startLab, openLab } = await import(join(root, 'tests/browser/lib.mjs'));
+    lab = await startLab();
+    const page = await openLab(lab, { width: 1280, height: 720 });
+    const ua = await page.evaluate(() => navigator.userAgent);
+    chromiumVersion = (ua.match(/Chrome\/([\d.]+)/) || [])[1] || ua;
+    for (const net of nets)
+      for (const mode of modes) {
+        try {
+          const r = await page.evaluate((o) => window.cnnSandbox.bench(o), { model: net, mode, batch: BATCH, runs: RUNS, steps: 0, kernels: 'simd' });
+          put(E, `${net}/${mode}`, r.samples_per_second.median);
+        } catch (e) {
+          put(E, `${net}/${mode}`, `failed: ${e.message.split('\n')[0]}`);
+        }
+        process.stderr.write('.');
+      }
+  } catch (e) {
+    put(E, 'note', `not measured: ${e.message.split('\n')[0]} (cd tests/browser && npm ci; apt chromium)`);
+  } finally {
+    if (lab) await lab.close();
+  }
+}
+let chromiumVersion = '';
+if (!skip.has('chromium')) await chromiumBench();
+
+// ---- PyTorch 1.13 (Debian's python3-torch), one thread ------------------------------------------
+// /usr/bin/python3 on purpose: the python3 first on PATH here may be a pyenv without torch.
+let torchVersion = '';
+if (!skip.has('pytorch')) {
+  const E = 'PyTorch (1 thread)';
+  try {
+    const out = execFileSync('/usr/bin/python3', [join(here, 'pytorch_bench.py'), '--runs', String(RUNS), '--clock', clock],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const j = JSON.parse(out.trim().split('\n').pop());
+    if (j.error) put(E, 'note', j.error);
+    else {
+      torchVersion = j.torch;
+      for (const [k, v] of Object.entries(j.results)) put(E, k, v);
+    }
+  } catch (e) {
+    put(E, 'note', `not measured: ${(e.stderr || e.message).toString().trim().split('\n').pop()}`);
+  }
+  process.stderr.write('.');
+}
+
+// ---- GEMM: GFLOP/s at n = 256..1024 beside the multiply-add peak (cnn-sandbox bench --gemm) -----
+const gemm = {};  // gemm[engine] = { peak, n: gflops }
+function gemmBench(engine, cmd, preArgs) {
+  try {
+    const out = execFileSync(cmd, [...preArgs, 'bench', '--gemm', '--sizes', '128,256,512,1024', '--runs', String(RUNS),
+      '--clock', clock, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const j = JSON.parse(out);
+    gemm[engine] = { kernel: j.kernel, peak: j.peak_gflops.median };
+    for (const r of j.results) gemm[engine][r.n] = r.gflops.median;
+  } catch (e) {
+    gemm[engine] = { error: (e.stderr || e.message).toString().trim().split('\n')[0] };
+  }
+  process.stderr.write('.');
+}
+if (!skip.has('gemm')) {
+  if (nativeBin) gemmBench('ours native', nativeBin, []);
+  if (wasmJs) gemmBench('ours wasm (node)', process.execPath, ['--no-experimental-fetch', wasmJs]);
+}
+
 // ---- ConvNetJS ------------------------------------------------------------------------------
 function convnetjsBench() {
   const convnetjs = require('convnetjs');
@@ -140,11 +218,17 @@ if (!skip.has('convnetjs')) {
 }
 
 // ---- TF.js ------------------------------------------------------------------------------------
+let filterGradErr = null;
 async function tfjsBench(backend, label) {
   const tf = require('@tensorflow/tfjs');
   if (backend === 'wasm') {
     const wasm = require('@tensorflow/tfjs-backend-wasm');
     wasm.setThreadsCount(1);
+    // TF.js's wasm backend has no Conv2DBackpropFilter: add the issue's minimal one (plain JS over
+    // the backend's heap), checked against the pure-JS backend's before anything is timed.
+    const { registerWasmConv2DBackpropFilter, checkWasmConv2DBackpropFilter } = await import('./tfjs_wasm_filter_grad.mjs');
+    registerWasmConv2DBackpropFilter(tf);
+    filterGradErr = await checkWasmConv2DBackpropFilter(tf);
   }
   await tf.setBackend(backend);
   await tf.ready();
@@ -205,7 +289,8 @@ async function tfjsBench(backend, label) {
     y.dispose();
   }
 }
-for (const [backend, label] of [['wasm', 'TF.js 4.22 wasm'], ['cpu', 'TF.js 4.22 pure JS']]) {
+const TFW = 'TF.js 4.22 wasm (+dW kernel)';
+for (const [backend, label] of [['wasm', TFW], ['cpu', 'TF.js 4.22 pure JS']]) {
   if (skip.has(`tfjs-${backend}`)) continue;
   try { await tfjsBench(backend, label); } catch (e) { put(label, 'note', `not measured: ${e.message.split('\n')[0]} (cd bench && npm ci)`); }
 }
@@ -214,35 +299,65 @@ process.stderr.write('\n');
 // ---- report -------------------------------------------------------------------------------------
 const cols = ['lenet5/train', 'lenet5/infer', 'wide/train', 'wide/infer'];
 const fmt = (v) => (typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : v === undefined ? '-' : 'n/a');
-console.log(`samples/s, one thread, batch ${BATCH}, float32 (median of ${RUNS} runs, ${clock} clock)`);
-console.log('engine'.padEnd(24) + cols.map((c) => c.padStart(14)).join(''));
+const cpu = cpus()[0]?.model || 'unknown CPU';
+console.log(`${new Date().toISOString()}  ${cpu}, ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`node ${process.version}${chromiumVersion ? `, Chromium ${chromiumVersion}` : ''}${torchVersion ? `, torch ${torchVersion}` : ''}`);
+console.log(`\nsamples/s, one thread, batch ${BATCH}, float32 (median of ${RUNS} runs, ${clock} clock; the Chromium row: wall clock)`);
+console.log('engine'.padEnd(30) + cols.map((c) => c.padStart(14)).join(''));
 for (const [engine, r] of Object.entries(results)) {
-  console.log(engine.padEnd(24) + cols.map((c) => fmt(r[c]).padStart(14)).join(''));
+  console.log(engine.padEnd(30) + cols.map((c) => fmt(r[c]).padStart(14)).join(''));
 }
 const notes = [];
 for (const [engine, r] of Object.entries(results))
   for (const [k, v] of Object.entries(r)) if (typeof v === 'string') notes.push(`  ${engine} ${k}: ${v}`);
-if (notes.length) console.log('\nnot measured:\n' + notes.join('\n'));
+if (filterGradErr !== null) notes.push(`  ${TFW}: its added Conv2DBackpropFilter agrees with TF.js cpu within ${filterGradErr.toExponential(1)}`);
+if (notes.length) console.log('\nnotes:\n' + notes.join('\n'));
 
-const ratio = (a, b, key) => {
-  const x = results[a]?.[key], y = results[b]?.[key];
-  return typeof x === 'number' && typeof y === 'number' ? `${(x / y).toFixed(2)}x` : 'n/a';
+const num = (e, c) => (typeof results[e]?.[c] === 'number' ? results[e][c] : null);
+const ratioOf = (a, b, c) => (num(a, c) !== null && num(b, c) !== null ? num(a, c) / num(b, c) : null);
+const W = 'ours wasm (node)', N = 'ours native', P = 'ours page (Chromium)', T = 'PyTorch (1 thread)';
+console.log('\nratios (ours / theirs)'.padEnd(31) + cols.map((c) => c.padStart(14)).join(''));
+const ratioRow = (label, a, b) => {
+  if (!results[a] || !results[b]) return;
+  console.log(label.padEnd(30) + cols.map((c) => { const r = ratioOf(a, b, c); return (r === null ? '-' : `${r.toFixed(2)}x`).padStart(14); }).join(''));
 };
-const W = 'ours wasm (node)';
-console.log('\nratios (ours / theirs)        ' + cols.map((c) => c.padStart(14)).join(''));
-for (const other of ['TF.js 4.22 wasm', 'TF.js 4.22 pure JS', 'ConvNetJS 0.3', 'ours native'])
-  if (results[other]) console.log(`wasm / ${other}`.padEnd(30) + cols.map((c) => ratio(W, other, c).padStart(14)).join(''));
-if (results['ours native-novec'])
-  console.log('native / native-novec'.padEnd(30) + cols.map((c) => ratio('ours native', 'ours native-novec', c).padStart(14)).join(''));
-// TF.js wasm cannot train a CNN as shipped (no Conv2DBackpropFilter); the issue measured it with a
-// minimal filter-gradient kernel added: LeNet 920, Wide 48 samples/s on this machine.
-const tfjsWasmTrain = { 'lenet5/train': 920, 'wide/train': 48 };
-if (typeof results[W]?.['lenet5/train'] === 'number')
-  console.log('wasm / TF.js wasm+kernel (issue)'.padEnd(30) + cols.map((c) => (tfjsWasmTrain[c] && typeof results[W][c] === 'number'
-    ? `${(results[W][c] / tfjsWasmTrain[c]).toFixed(2)}x` : '-').padStart(14)).join(''));
-// The issue's PyTorch 1.13 figures on this machine (python3-torch is not installed here).
-const pytorch = { 'lenet5/train': 3800, 'lenet5/infer': 11800, 'wide/train': 500, 'wide/infer': 1320 };
-if (typeof results['ours native']?.['lenet5/train'] === 'number')
-  console.log('native / PyTorch (issue)'.padEnd(30) + cols.map((c) => `${(results['ours native'][c] / pytorch[c]).toFixed(2)}x`.padStart(14)).join(''));
-console.log(`\nissue targets: wasm LeNet train >= 2x TF.js wasm (with its added filter-gradient kernel: 920) and 10x ConvNetJS;\n` +
-  `wasm Wide train >= 4x TF.js wasm (48); wasm inference >= TF.js wasm; native LeNet train > PyTorch (3800), Wide >= 0.8x (400).`);
+ratioRow(`wasm / ${TFW}`, W, TFW);
+ratioRow('wasm / TF.js pure JS', W, 'TF.js 4.22 pure JS');
+ratioRow('wasm / ConvNetJS', W, 'ConvNetJS 0.3');
+ratioRow('wasm / native', W, N);
+ratioRow('native / PyTorch', N, T);
+ratioRow('Chromium page / wasm (node)', P, W);
+if (results['ours native-novec']) ratioRow('native / native-novec', N, 'ours native-novec');
+
+if (Object.keys(gemm).length) {
+  console.log('\nGEMM, GFLOP/s (square sgemm, median; peak: the multiply-add loop in the same process)');
+  console.log('engine'.padEnd(30) + ['peak', '128', '256', '512', '1024'].map((c) => c.padStart(10)).join('') + '  kernel');
+  for (const [e, g] of Object.entries(gemm)) {
+    if (g.error) { console.log(e.padEnd(30) + `  failed: ${g.error}`); continue; }
+    console.log(e.padEnd(30) + [g.peak, g[128], g[256], g[512], g[1024]].map((v) => (v === undefined ? '-' : v.toFixed(1)).padStart(10)).join('') + `  ${g.kernel}`);
+  }
+}
+
+// The issue's targets, each with the measured value.
+const checks = [];
+const target = (what, value, ok) => checks.push(`  ${value === null ? 'n/a ' : ok ? 'PASS' : 'MISS'}  ${what}: ${value === null ? 'not measured' : value}`);
+const rx = (v) => (v === null ? null : `${v.toFixed(2)}x`);
+{
+  const r1 = ratioOf(W, TFW, 'lenet5/train'); target('wasm LeNet train >= 2x TF.js wasm (+dW kernel)', rx(r1), r1 >= 2);
+  const r2 = ratioOf(W, 'ConvNetJS 0.3', 'lenet5/train'); target('wasm LeNet train >= 10x ConvNetJS', rx(r2), r2 >= 10);
+  const r3 = ratioOf(W, TFW, 'wide/train'); target('wasm Wide train >= 4x TF.js wasm (+dW kernel)', rx(r3), r3 >= 4);
+  const r4 = ratioOf(W, TFW, 'lenet5/infer'); target('wasm LeNet infer >= TF.js wasm', rx(r4), r4 >= 1);
+  const r5 = ratioOf(W, TFW, 'wide/infer'); target('wasm Wide infer >= TF.js wasm', rx(r5), r5 >= 1);
+  const g = gemm[W];
+  const gmin = g && !g.error ? Math.min(g[256], g[512], g[1024]) : null;
+  target('wasm GEMM >= 20 GFLOP/s at n = 256..1024', gmin === null ? null : `min ${gmin.toFixed(1)} GFLOP/s`, gmin >= 20);
+  const pct = g && !g.error ? gmin / g.peak : null;
+  target('  ... and over 60% of the multiply-add peak', pct === null ? null : `${(100 * pct).toFixed(0)}% of ${g.peak.toFixed(1)}`, pct > 0.6);
+  const r6 = ratioOf(N, T, 'lenet5/train'); target('native LeNet train > PyTorch', rx(r6), r6 > 1);
+  const r7 = ratioOf(N, T, 'wide/train'); target('native Wide train >= 0.8x PyTorch', rx(r7), r7 >= 0.8);
+  for (const c of ['lenet5/train', 'wide/train']) {
+    const r = ratioOf(P, W, c);
+    target(`page in Chromium within 25% of node, ${c}`, rx(r), r >= 0.75 && r <= 1.25);
+  }
+}
+console.log('\nissue 5 targets:\n' + checks.join('\n'));

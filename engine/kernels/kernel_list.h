@@ -22,6 +22,10 @@
 #define f32_relu f32_relu__avx2_u1
 #define f32_relu_backward f32_relu_backward__avx2_u1
 #define f32_sgd_update f32_sgd_update__avx2_u1
+#define f32_maxpool2x2_backward f32_maxpool2x2_backward__avx2_u1
+#define f32_softmax_xent f32_softmax_xent__avx2_u1
+#define f32_momentum_update f32_momentum_update__avx2_u1
+#define f32_adam_update f32_adam_update__avx2_u1
 #elif defined(CNN_VF32_ISA_SSE2)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 2
@@ -33,6 +37,10 @@
 #define f32_relu f32_relu__sse2_u1
 #define f32_relu_backward f32_relu_backward__sse2_u1
 #define f32_sgd_update f32_sgd_update__sse2_u1
+#define f32_maxpool2x2_backward f32_maxpool2x2_backward__sse2_u1
+#define f32_softmax_xent f32_softmax_xent__sse2_u1
+#define f32_momentum_update f32_momentum_update__sse2_u1
+#define f32_adam_update f32_adam_update__sse2_u1
 #elif defined(CNN_VF32_ISA_WASMSIMD)
 #ifndef CNN_GEMM_MR  // overridable for tile experiments (bench/gemm_tiles.sh)
 #define CNN_GEMM_MR 4
@@ -46,6 +54,10 @@
 #define f32_relu f32_relu__wasmsimd_u1
 #define f32_relu_backward f32_relu_backward__wasmsimd_u1
 #define f32_sgd_update f32_sgd_update__wasmsimd_u1
+#define f32_maxpool2x2_backward f32_maxpool2x2_backward__wasmsimd_u1
+#define f32_softmax_xent f32_softmax_xent__wasmsimd_u1
+#define f32_momentum_update f32_momentum_update__wasmsimd_u1
+#define f32_adam_update f32_adam_update__wasmsimd_u1
 #elif defined(CNN_VF32_ISA_NEON)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 4
@@ -57,6 +69,10 @@
 #define f32_relu f32_relu__neon_u1
 #define f32_relu_backward f32_relu_backward__neon_u1
 #define f32_sgd_update f32_sgd_update__neon_u1
+#define f32_maxpool2x2_backward f32_maxpool2x2_backward__neon_u1
+#define f32_softmax_xent f32_softmax_xent__neon_u1
+#define f32_momentum_update f32_momentum_update__neon_u1
+#define f32_adam_update f32_adam_update__neon_u1
 #elif defined(CNN_VF32_ISA_SCALAR)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 4
@@ -68,6 +84,10 @@
 #define f32_relu f32_relu__scalar_u1
 #define f32_relu_backward f32_relu_backward__scalar_u1
 #define f32_sgd_update f32_sgd_update__scalar_u1
+#define f32_maxpool2x2_backward f32_maxpool2x2_backward__scalar_u1
+#define f32_softmax_xent f32_softmax_xent__scalar_u1
+#define f32_momentum_update f32_momentum_update__scalar_u1
+#define f32_adam_update f32_adam_update__scalar_u1
 #endif
 #define CNN_GEMM_NR (CNN_GEMM_NV * VF32_LANES)
 

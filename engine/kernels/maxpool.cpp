@@ -14,6 +14,7 @@
 namespace cnn {
 
 void f32_maxpool2x2(float* y, int32_t* argmax, const float* x, int64_t planes, int h, int w);
+void f32_maxpool2x2_backward(float* dx, const float* dy, const int32_t* argmax, int64_t planes, int h, int w);
 
 void maxpool2x2_forward_reference(float* y, int32_t* argmax, const float* x, int64_t planes, int h, int w) {
   const int oh = h / 2, ow = w / 2;
@@ -84,6 +85,64 @@ void maxpool2x2_forward(float* y, int32_t* argmax, const float* x, int64_t plane
     return;
   }
   f32_maxpool2x2(y, argmax, x, planes, h, w);
+}
+
+// ---- backward ------------------------------------------------------------------------------------
+// The general loop scatters dx[argmax[o]] += dy[o]: a dependent load, a random store and nothing to
+// vectorize. With 2x2 windows, stride 2, the four cells a window can route to are known: compare
+// each window's arg max with the offsets of its four cells, mask dy with the result, and add whole
+// rows with interleaved stores. A window's gradient lands on exactly one cell (its arg max, so ties
+// keep going to the one input the forward pass chose); the three others get + 0.
+// Measured (bench --kernel maxpool2x2_backward, 32 x 32 planes of 28 x 28): 0.64x the scalar scatter
+// in wasm, 0.77x natively. Both move the same cache lines, and the vector version spends ~7
+// operations per window on masks and shuffles where the scatter spends one read-modify-write. So
+// the layer keeps the scatter (layers_pool.cpp); this kernel stays, tested, as the measured answer.
+
+void maxpool2x2_backward_reference(float* dx, const float* dy, const int32_t* argmax, int64_t planes, int h, int w) {
+  const int64_t in_plane = int64_t(h) * w, out_plane = int64_t(h / 2) * (w / 2);
+  for (int64_t p = 0; p < planes; ++p)
+    for (int64_t o = 0; o < out_plane; ++o) dx[p * in_plane + argmax[p * out_plane + o]] += dy[p * out_plane + o];
+}
+
+void f32_maxpool2x2_backward(float* dx, const float* dy, const int32_t* argmax, int64_t planes, int h, int w) {
+  const int oh = h / 2, ow = w / 2;
+  const vf32 one = vf32_splat(1.0f), vw = vf32_splat(float(w)), vw1 = vf32_splat(float(w + 1)), zero = vf32_zero();
+  const vf32 iota2 = vf32_add(vf32_iota(), vf32_iota());
+  for (int64_t p = 0; p < planes; ++p) {
+    float* dxp = dx + p * h * w;
+    const float* dyp = dy + p * oh * ow;
+    const int32_t* ap = argmax + p * oh * ow;
+    for (int oy = 0; oy < oh; ++oy) {
+      float* r0 = dxp + 2 * oy * w;
+      float* r1 = r0 + w;
+      const float* dyr = dyp + oy * ow;
+      const int32_t* ar = ap + oy * ow;
+      int ox = 0;
+      for (; ox + VF32_LANES <= ow; ox += VF32_LANES) {
+        const vf32 g = vf32_load(dyr + ox);
+        // Offset of the winner inside its window: 0, 1, w or w + 1 (exact in float below 2^24).
+        const vf32 off = vf32_sub(vf32_load_i32(ar + ox), vf32_add(vf32_splat(float(2 * oy * w + 2 * ox)), iota2));
+        const vf32 tl = vf32_and(vf32_eq(off, zero), g), tr = vf32_and(vf32_eq(off, one), g);
+        const vf32 bl = vf32_and(vf32_eq(off, vw), g), br = vf32_and(vf32_eq(off, vw1), g);
+        vf32 lo, hi;
+        vf32_interleave(tl, tr, &lo, &hi);
+        vf32_store(r0 + 2 * ox, vf32_add(vf32_load(r0 + 2 * ox), lo));
+        vf32_store(r0 + 2 * ox + VF32_LANES, vf32_add(vf32_load(r0 + 2 * ox + VF32_LANES), hi));
+        vf32_interleave(bl, br, &lo, &hi);
+        vf32_store(r1 + 2 * ox, vf32_add(vf32_load(r1 + 2 * ox), lo));
+        vf32_store(r1 + 2 * ox + VF32_LANES, vf32_add(vf32_load(r1 + 2 * ox + VF32_LANES), hi));
+      }
+      for (; ox < ow; ++ox) dxp[ar[ox]] += dyr[ox];  // tail: fewer than L windows left in this row
+    }
+  }
+}
+
+void maxpool2x2_backward(float* dx, const float* dy, const int32_t* argmax, int64_t planes, int h, int w) {
+  if (kernel_set() == KernelSet::reference || int64_t(h) * w >= (int64_t(1) << 24)) {
+    maxpool2x2_backward_reference(dx, dy, argmax, planes, h, w);
+    return;
+  }
+  f32_maxpool2x2_backward(dx, dy, argmax, planes, h, w);
 }
 
 }  // namespace cnn

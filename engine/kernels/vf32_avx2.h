@@ -76,4 +76,26 @@ static inline void vf32_transpose(vf32 r[8]) {
   r[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
   r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
 }
+// --- for the training kernels (maxpool backward, softmax cross-entropy, optimizers) ---
+static inline vf32 vf32_div(vf32 a, vf32 b) { return _mm256_div_ps(a, b); }
+static inline vf32 vf32_sqrt(vf32 a) { return _mm256_sqrt_ps(a); }
+static inline vm32 vf32_eq(vf32 a, vf32 b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
+static inline vf32 vf32_and(vm32 m, vf32 v) { return _mm256_and_ps(m, v); }
+// int32 lanes (whole numbers below 2^24) to float.
+static inline vf32 vf32_load_i32(const int32_t* p) {
+  return _mm256_cvtepi32_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+}
+// The inverse of vf32_deinterleave: (e0 o0 e1 o1 ..) into *lo (first L) and *hi (next L).
+static inline void vf32_interleave(vf32 even, vf32 odd, vf32* lo, vf32* hi) {
+  const __m256 a = _mm256_unpacklo_ps(even, odd);  // e0 o0 e1 o1 | e4 o4 e5 o5
+  const __m256 b = _mm256_unpackhi_ps(even, odd);  // e2 o2 e3 o3 | e6 o6 e7 o7
+  *lo = _mm256_permute2f128_ps(a, b, 0x20);
+  *hi = _mm256_permute2f128_ps(a, b, 0x31);
+}
+// Nearest whole number (ties to even), for the exponential's range reduction.
+static inline vf32 vf32_round(vf32 a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+// 2^n for whole n in [-126, 127], built in the exponent bits.
+static inline vf32 vf32_exp2i(vf32 n) {
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
+}
 }  // namespace cnn

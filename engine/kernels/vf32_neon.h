@@ -46,4 +46,18 @@ static inline void vf32_transpose(vf32 r[4]) {
   r[2] = vcombine_f32(vget_high_f32(p01.val[0]), vget_high_f32(p23.val[0]));
   r[3] = vcombine_f32(vget_high_f32(p01.val[1]), vget_high_f32(p23.val[1]));
 }
+// --- for the training kernels (maxpool backward, softmax cross-entropy, optimizers) ---
+static inline vf32 vf32_div(vf32 a, vf32 b) { return vdivq_f32(a, b); }
+static inline vf32 vf32_sqrt(vf32 a) { return vsqrtq_f32(a); }
+static inline vm32 vf32_eq(vf32 a, vf32 b) { return vceqq_f32(a, b); }
+static inline vf32 vf32_and(vm32 m, vf32 v) { return vreinterpretq_f32_u32(vandq_u32(m, vreinterpretq_u32_f32(v))); }
+static inline vf32 vf32_load_i32(const int32_t* p) { return vcvtq_f32_s32(vld1q_s32(p)); }
+static inline void vf32_interleave(vf32 even, vf32 odd, vf32* lo, vf32* hi) {
+  *lo = vzip1q_f32(even, odd);
+  *hi = vzip2q_f32(even, odd);
+}
+static inline vf32 vf32_round(vf32 a) { return vrndnq_f32(a); }
+static inline vf32 vf32_exp2i(vf32 n) {
+  return vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(n), vdupq_n_s32(127)), 23));
+}
 }  // namespace cnn

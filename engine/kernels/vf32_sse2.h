@@ -48,4 +48,21 @@ static inline void vf32_store_i32(int32_t* p, vf32 v) {
 }
 // r[i] lane j <- r[j] lane i (a 4 x 4 transpose in registers).
 static inline void vf32_transpose(vf32 r[4]) { _MM_TRANSPOSE4_PS(r[0], r[1], r[2], r[3]); }
+// --- for the training kernels (maxpool backward, softmax cross-entropy, optimizers) ---
+static inline vf32 vf32_div(vf32 a, vf32 b) { return _mm_div_ps(a, b); }
+static inline vf32 vf32_sqrt(vf32 a) { return _mm_sqrt_ps(a); }
+static inline vm32 vf32_eq(vf32 a, vf32 b) { return _mm_cmpeq_ps(a, b); }
+static inline vf32 vf32_and(vm32 m, vf32 v) { return _mm_and_ps(m, v); }
+static inline vf32 vf32_load_i32(const int32_t* p) {
+  return _mm_cvtepi32_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+static inline void vf32_interleave(vf32 even, vf32 odd, vf32* lo, vf32* hi) {
+  *lo = _mm_unpacklo_ps(even, odd);
+  *hi = _mm_unpackhi_ps(even, odd);
+}
+// SSE2 has no round instruction: cvtps_epi32 rounds to nearest even under the default MXCSR.
+static inline vf32 vf32_round(vf32 a) { return _mm_cvtepi32_ps(_mm_cvtps_epi32(a)); }
+static inline vf32 vf32_exp2i(vf32 n) {
+  return _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(_mm_cvtps_epi32(n), _mm_set1_epi32(127)), 23));
+}
 }  // namespace cnn

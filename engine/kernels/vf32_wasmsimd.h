@@ -56,4 +56,18 @@ static inline void vf32_transpose(vf32 r[4]) {
   r[2] = wasm_i64x2_shuffle(t1, t3, 0, 2);
   r[3] = wasm_i64x2_shuffle(t1, t3, 1, 3);
 }
+// --- for the training kernels (maxpool backward, softmax cross-entropy, optimizers) ---
+static inline vf32 vf32_div(vf32 a, vf32 b) { return wasm_f32x4_div(a, b); }
+static inline vf32 vf32_sqrt(vf32 a) { return wasm_f32x4_sqrt(a); }
+static inline vm32 vf32_eq(vf32 a, vf32 b) { return wasm_f32x4_eq(a, b); }
+static inline vf32 vf32_and(vm32 m, vf32 v) { return wasm_v128_and(m, v); }
+static inline vf32 vf32_load_i32(const int32_t* p) { return wasm_f32x4_convert_i32x4(wasm_v128_load(p)); }
+static inline void vf32_interleave(vf32 even, vf32 odd, vf32* lo, vf32* hi) {
+  *lo = wasm_i32x4_shuffle(even, odd, 0, 4, 1, 5);
+  *hi = wasm_i32x4_shuffle(even, odd, 2, 6, 3, 7);
+}
+static inline vf32 vf32_round(vf32 a) { return wasm_f32x4_nearest(a); }
+static inline vf32 vf32_exp2i(vf32 n) {
+  return wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+}
 }  // namespace cnn

@@ -36,6 +36,10 @@ void sgd_update(float* w, const float* g, int64_t n, float lr, float weight_deca
 
 void momentum_update(float* w, const float* g, float* v, int64_t n, float lr, float mu,
                      bool nesterov, float weight_decay) {
+  if (kernel_set() == KernelSet::simd) {  // the same bits (kernels.h)
+    momentum_update_f32(w, g, v, n, lr, mu, nesterov, weight_decay);
+    return;
+  }
   for (int64_t i = 0; i < n; ++i) {
     float gi = g[i] + weight_decay * w[i];
     float vi = mu * v[i] + gi;  // PyTorch, dampening 0; v starts at 0 so v_1 = g_1
@@ -48,6 +52,10 @@ void momentum_update(float* w, const float* g, float* v, int64_t n, float lr, fl
 
 void adam_update(float* w, const float* g, float* m, float* v, int64_t n, float lr, float beta1,
                  float beta2, float eps, float weight_decay, float bias1, float bias2) {
+  if (kernel_set() == KernelSet::simd) {  // the same bits (kernels.h)
+    adam_update_f32(w, g, m, v, n, lr, beta1, beta2, eps, weight_decay, bias1, bias2);
+    return;
+  }
   const float one_m_b1 = 1.0f - beta1, one_m_b2 = 1.0f - beta2;
   for (int64_t i = 0; i < n; ++i) {
     float gi = g[i] + weight_decay * w[i];

@@ -53,6 +53,17 @@ void col2im_add_reference(float* dx, const float* col, const Im2colShape& s);
 // bottom-left, bottom-right), as in the general maxpool_forward of nn.h.
 void maxpool2x2_forward(float* y, int32_t* argmax, const float* x, int64_t planes, int h, int w);
 void maxpool2x2_forward_reference(float* y, int32_t* argmax, const float* x, int64_t planes, int h, int w);
+// The backward pass: dx[plane][argmax[o]] += dy[o] for every window o (dx is planes x h x w; cells no
+// window covers, an odd last row or column, are left alone). argmax as maxpool2x2_forward made it.
+void maxpool2x2_backward(float* dx, const float* dy, const int32_t* argmax, int64_t planes, int h, int w);
+void maxpool2x2_backward_reference(float* dx, const float* dy, const int32_t* argmax, int64_t planes, int h, int w);
+
+// ---- softmax cross-entropy (softmax_xent.cpp) ------------------------------------------------------
+// n samples of k scores z (n x k). Writes the probabilities p (if p) and dz = (p - onehot(y)) / n
+// (if dz); returns the mean cross-entropy, computed as log-sum-exp (stable for any finite z).
+// The SIMD exp is a polynomial: p agrees with the reference within a few ulps.
+float softmax_xent_f32(float* p, float* dz, const float* z, const int32_t* labels, int n, int k);
+float softmax_xent_reference(float* p, float* dz, const float* z, const int32_t* labels, int n, int k);
 
 // ---- element-wise (eltwise.cpp): bit-identical to their references -------------------------------
 // y = x > 0 ? x : 0
@@ -64,5 +75,14 @@ void sgd_update_f32(float* w, const float* g, int64_t n, float lr, float weight_
 void relu_forward_reference(float* y, const float* x, int64_t n);
 void relu_backward_reference(float* dx, const float* dy, const float* x, int64_t n);
 void sgd_update_reference(float* w, const float* g, int64_t n, float lr, float weight_decay);
+// Momentum (heavy ball or Nesterov) and Adam, as in optim.h; bit-identical to their references.
+void momentum_update_f32(float* w, const float* g, float* v, int64_t n, float lr, float mu, bool nesterov,
+                         float weight_decay);
+void momentum_update_reference(float* w, const float* g, float* v, int64_t n, float lr, float mu, bool nesterov,
+                               float weight_decay);
+void adam_update_f32(float* w, const float* g, float* m, float* v, int64_t n, float lr, float beta1, float beta2,
+                     float eps, float weight_decay, float bias1, float bias2);
+void adam_update_reference(float* w, const float* g, float* m, float* v, int64_t n, float lr, float beta1,
+                           float beta2, float eps, float weight_decay, float bias1, float bias2);
 
 }  // namespace cnn

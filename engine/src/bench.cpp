@@ -1,0 +1,502 @@
+// The engine's benchmarks (bench.h): whole networks, the GEMM, and single kernels against their
+// references. Moved here from the command-line tool so that the page (web/js_bench.cpp) runs the
+// very same measurement in a browser tab.
+#include "cnn/bench.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <memory>
+
+#include <time.h>
+#if defined(__EMSCRIPTEN__)
+#include <emscripten.h>
+#endif
+
+#include "cnn/kernels.h"
+#include "cnn/net.h"
+#include "cnn/optim.h"
+#include "cnn/rng.h"
+
+namespace cnn {
+
+namespace {
+bool g_cpu_clock = false;
+#if defined(__EMSCRIPTEN__)
+// Under node the CPU time of the process (it includes V8's compiler and GC threads: fine once warmed
+// up); a browser tab has no such clock, so there it is performance.now().
+EM_JS(double, js_cpu_seconds, (), {
+  if (typeof process !== 'undefined' && process.cpuUsage) {
+    const u = process.cpuUsage();
+    return (u.user + u.system) * 1e-6;
+  }
+  return performance.now() * 1e-3;
+});
+#endif
+}  // namespace
+
+void bench_set_cpu_clock(bool cpu) { g_cpu_clock = cpu; }
+bool bench_cpu_clock() { return g_cpu_clock; }
+
+double bench_now_seconds() {
+  if (g_cpu_clock) {
+#if defined(__EMSCRIPTEN__)
+    return js_cpu_seconds();
+#else
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+#endif
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+BenchStats bench_stats_of(std::vector<double> v) {
+  BenchStats s;
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  s.median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  s.min = v.front();
+  s.max = v.back();
+  return s;
+}
+
+namespace {
+
+double seconds_since(double t0) { return bench_now_seconds() - t0; }
+
+// Runs fn() `reps` times per sample until `runs` samples are taken; each sample is work/time.
+// reps is calibrated so that one sample lasts about `target_s` seconds.
+template <class F>
+BenchStats time_rate(F&& fn, double work_per_call, int runs, double target_s) {
+  double t0 = bench_now_seconds();
+  fn();
+  const double one = std::max(seconds_since(t0), 1e-7);
+  const int64_t reps = std::max<int64_t>(1, int64_t(target_s / one));
+  std::vector<double> rates;
+  for (int r = 0; r < runs; ++r) {
+    t0 = bench_now_seconds();
+    for (int64_t i = 0; i < reps; ++i) fn();
+    rates.push_back(work_per_call * double(reps) / std::max(seconds_since(t0), 1e-9));
+  }
+  return bench_stats_of(rates);
+}
+
+// Calls fn() until at least min_calls calls and min_s seconds have passed.
+template <class F>
+void warm_up(F&& fn, int min_calls, double min_s) {
+  const double t0 = bench_now_seconds();
+  for (int i = 0; i < min_calls || seconds_since(t0) < min_s; ++i) fn();
+}
+
+// Largest |a - b| over the largest |b| (1e-12 floor): a tensor-wide relative error, meaningful even
+// where single entries are ~0.
+double rel_diff(const float* a, const float* b, size_t n) {
+  double num = 0, den = 1e-12;
+  for (size_t i = 0; i < n; ++i) {
+    num = std::max(num, double(std::fabs(a[i] - b[i])));
+    den = std::max(den, double(std::fabs(b[i])));
+  }
+  return num / den;
+}
+
+double max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
+  double d = 0;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) d = std::max(d, double(std::fabs(a[i] - b[i])));
+  return d;
+}
+
+const char* kernels_name() { return kernel_set() == KernelSet::simd ? "simd" : "reference"; }
+
+}  // namespace
+
+// ---- a whole network ------------------------------------------------------------------------------
+int bench_model(const ModelBenchConfig& c, ModelBenchResult* r, std::string* err) {
+  *r = ModelBenchResult();
+  if (c.batch < 1 || c.runs < 1 || c.steps < 0) {
+    *err = "batch and runs must be at least 1 and steps at least 0";
+    return 2;
+  }
+  Network net;
+  std::string e;
+  if (!network_build_from_text(&net, c.text, c.batch, &e)) {
+    *err = c.name + ": " + e;
+    return 2;
+  }
+  network_init(&net, 1);
+  const int B = c.batch;
+  const int64_t in_size = net.out_shape(0).size(), out_size = net.out_size();
+  std::vector<float> x(size_t(B * in_size));
+  std::vector<int32_t> labels(static_cast<size_t>(B));
+  Rng rng(7);
+  for (float& v : x) v = rng.uniform();
+  const uint32_t classes = net.loss == LossKind::binary_cross_entropy ? 2u : uint32_t(out_size);
+  for (int32_t& l : labels) l = int32_t(rng.below(classes));
+  const float lr = 0.01f;
+  float last_loss = 0;
+  auto step = [&] {
+    if (c.train) {
+      network_forward(&net, x.data(), B, true);
+      last_loss = network_loss(&net, labels.data(), nullptr);
+      network_zero_grad(&net);
+      network_backward(&net, false);
+      sgd_update(net.params.data(), net.grads.data(), int64_t(net.params.size()), lr, 0.0f);
+    } else {
+      network_forward(&net, x.data(), B, false);
+    }
+  };
+
+  // Validate: one step with the reference kernels and one with the chosen kernels from the same
+  // weights and state; compare the outputs, the loss and (training) the gradients.
+  const KernelSet chosen = kernel_set();
+  const std::vector<float> params0 = net.params;
+  const std::vector<LayerState> state0 = net.state;
+  const Rng drop0 = net.dropout_rng;
+  auto restore = [&] {
+    net.params = params0;
+    net.state = state0;
+    net.dropout_rng = drop0;
+  };
+  set_kernel_set(KernelSet::reference);
+  step();
+  const std::vector<float> out_ref(net.output(), net.output() + size_t(B * out_size));
+  const std::vector<float> grads_ref = net.grads;
+  const float loss_ref = last_loss;
+  restore();
+  set_kernel_set(chosen);
+  step();
+  r->err_output = rel_diff(net.output(), out_ref.data(), out_ref.size());
+  r->err_gradients = c.train ? rel_diff(net.grads.data(), grads_ref.data(), grads_ref.size()) : 0.0;
+  r->err_loss = c.train ? std::fabs(double(last_loss) - loss_ref) / std::max(1e-12, std::fabs(double(loss_ref))) : 0.0;
+  restore();
+  const double tol = 1e-4;  // float sums in another order (and fused multiply-adds natively)
+  if (!(r->err_output <= tol && r->err_gradients <= tol && r->err_loss <= tol) || !std::isfinite(last_loss)) {
+    char buf[320];
+    std::snprintf(buf, sizeof buf, "the %s kernels disagree with the reference on %s: relative error output %.2e, "
+                  "loss %.2e, gradients %.2e (tolerance %.0e); not timing", kernels_name(), c.name.c_str(),
+                  r->err_output, r->err_loss, r->err_gradients, tol);
+    *err = buf;
+    return 1;
+  }
+
+  warm_up(step, 5, 1.0);
+  int steps = c.steps;
+  if (steps <= 0) {
+    const double t0 = bench_now_seconds();
+    step();
+    const double one = std::max(seconds_since(t0), 1e-6);
+    steps = std::max(1, int(0.5 / one));
+  }
+  std::vector<double> rates;
+  for (int i = 0; i < c.runs; ++i) {
+    const double t0 = bench_now_seconds();
+    for (int s = 0; s < steps; ++s) step();
+    rates.push_back(double(B) * steps / std::max(seconds_since(t0), 1e-9));
+  }
+  r->samples_per_second = bench_stats_of(rates);
+  r->steps_per_run = steps;
+  r->macs_per_sample = net.info.total_macs;
+  r->effective_gflops = r->samples_per_second.median * 2.0 * double(net.info.total_macs) * (c.train ? 3.0 : 1.0) * 1e-9;
+  return 0;
+}
+
+std::string bench_model_json(const ModelBenchConfig& c, const ModelBenchResult& r) {
+  auto stats = [](const BenchStats& s) {
+    char b[200];
+    std::snprintf(b, sizeof b, "{\"median\": %.6g, \"min\": %.6g, \"max\": %.6g, \"spread\": %.6g}", s.median, s.min,
+                  s.max, s.spread());
+    return std::string(b);
+  };
+  std::string name;
+  for (char ch : c.name) {  // a JSON string: escape what needs it
+    if (ch == '"' || ch == '\\') name += '\\';
+    if (uint8_t(ch) >= 0x20) name += ch;
+  }
+  char buf[900];
+  std::snprintf(buf, sizeof buf,
+                "{\"bench\": \"model\", \"model\": \"%s\", \"mode\": \"%s\", \"batch\": %d, \"steps_per_run\": %d, "
+                "\"runs\": %d, \"isa\": \"%s\", \"kernels\": \"%s\", \"clock\": \"%s\", \"samples_per_second\": %s, "
+                "\"macs_per_sample\": %lld, \"effective_gflops\": %.6g, \"validation\": {\"output\": %.3g, "
+                "\"loss\": %.3g, \"gradients\": %.3g}}",
+                name.c_str(), c.train ? "train" : "infer", c.batch, r.steps_per_run, c.runs, simd_isa_name(),
+                kernels_name(), g_cpu_clock ? "cpu" : "wall", stats(r.samples_per_second).c_str(),
+                (long long)r.macs_per_sample, r.effective_gflops, r.err_output, r.err_loss, r.err_gradients);
+  return buf;
+}
+
+// ---- GEMM ---------------------------------------------------------------------------------------
+BenchStats bench_madd_peak(int runs) {
+  float sink = 0;
+  const int64_t iters = 1 << 16;
+  const double flops = double(madd_peak_loop(iters, &sink));
+  warm_up([&] { madd_peak_loop(iters, &sink); }, 20, 0.2);
+  BenchStats s = time_rate([&] { madd_peak_loop(iters, &sink); }, flops * 1e-9, runs, 0.1);
+  if (!std::isfinite(sink)) std::fprintf(stderr, "bench: peak loop produced %g\n", sink);
+  return s;
+}
+
+int bench_gemm(const std::vector<int>& sizes, int runs, std::vector<GemmBenchPoint>* out, std::string* err) {
+  {  // wake the GEMM up once for all sizes: many small calls make every function of the path hot
+    std::vector<float> a(128 * 128, 0.5f), b(128 * 128, 0.25f), c(128 * 128);
+    warm_up([&] { sgemm(false, false, 128, 128, 128, 1.0f, a.data(), 128, b.data(), 128, 0.0f, c.data(), 128); }, 50, 0.3);
+  }
+  for (int n : sizes) {
+    GemmBenchPoint r;
+    r.n = n;
+    std::vector<float> a(size_t(n) * n), b(size_t(n) * n), c(size_t(n) * n), ref(static_cast<size_t>(n));
+    Rng rng(static_cast<uint64_t>(n));
+    for (float& x : a) x = rng.uniform(-1.0f, 1.0f);
+    for (float& x : b) x = rng.uniform(-1.0f, 1.0f);
+    auto call = [&] { sgemm(false, false, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n); };
+    // Validate a handful of rows of C (all of C would take the reference minutes at n = 1024 in wasm).
+    call();
+    const int rows[] = {0, 1, n / 2, n - 2, n - 1};
+    for (int i : rows) {
+      if (i < 0 || i >= n) continue;
+      sgemm_reference(false, false, 1, n, n, 1.0f, a.data() + size_t(i) * n, n, b.data(), n, 0.0f, ref.data(), n);
+      for (int j = 0; j < n; ++j) r.max_err = std::max(r.max_err, double(std::fabs(c[size_t(i) * n + j] - ref[j])));
+    }
+    const double tol = 1e-6 * n;  // |a|, |b| <= 1: a few ulps of each of the n terms
+    if (!(r.max_err <= tol)) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "n=%d: the %s kernels differ from the reference by %g (> %g); not timing", n,
+                    kernels_name(), r.max_err, tol);
+      *err = buf;
+      return 1;
+    }
+    const double gflop = 2.0 * double(n) * n * n * 1e-9;
+    const double t0 = bench_now_seconds();
+    call();
+    const double one = seconds_since(t0);
+    const int rr = one > 1.0 ? std::min(runs, 3) : runs;  // the reference at n = 1024 is slow
+    if (one < 1.0) warm_up(call, 3, 0.2);
+    r.gflops = time_rate(call, gflop, rr, 0.15);
+    out->push_back(r);
+  }
+  return 0;
+}
+
+// ---- single kernels ------------------------------------------------------------------------------
+// Each entry sets up inputs at the shape a training step of the issue's nets (batch 32) gives the
+// kernel, then runs the SIMD kernel and the reference once each on copies (validation), then times
+// both. Kernels that accumulate or update in place keep doing so while timed: the work per call is
+// the same.
+namespace {
+
+struct KernelCase {
+  std::string shape;
+  double tol = 0;                     // allowed max |simd - reference|
+  std::function<void()> simd, ref;   // one call each, on the timing buffers
+  std::function<double()> validate;   // runs both on fresh copies, returns max |diff|
+};
+
+void fill(std::vector<float>& v, Rng& rng, float lo = -1.0f, float hi = 1.0f) {
+  for (float& x : v) x = rng.uniform(lo, hi);
+}
+
+struct KernelBench {  // buffers live here for the duration of one kernel's measurement
+  std::vector<float> a, b, c, d, e;
+  std::vector<int32_t> i32;
+};
+
+bool make_case(const std::string& name, KernelBench& kb, KernelCase* kc) {
+  Rng rng(11);
+  auto& A = kb.a; auto& B = kb.b; auto& C = kb.c; auto& D = kb.d; auto& E = kb.e; auto& I = kb.i32;
+  if (name == "maxpool2x2_forward" || name == "maxpool2x2_backward") {
+    const int64_t planes = 32 * 32;  // Wide's first pooling: 32 samples x 32 channels of 28 x 28
+    const int h = 28, w = 28, out = 14 * 14;
+    kc->shape = "32x32 planes of 28x28";
+    A.resize(size_t(planes * h * w)); fill(A, rng);
+    B.resize(size_t(planes * out)); I.resize(B.size());
+    maxpool2x2_forward_reference(B.data(), I.data(), A.data(), planes, h, w);
+    if (name == "maxpool2x2_forward") {
+      C = B;  // the reference's y
+      auto hold = std::make_shared<std::vector<int32_t>>(I.size());
+      kc->simd = [&A, &B, &I, planes] { maxpool2x2_forward(B.data(), I.data(), A.data(), planes, 28, 28); };
+      kc->ref = [&A, &C, hold, planes] { maxpool2x2_forward_reference(C.data(), hold->data(), A.data(), planes, 28, 28); };
+      kc->validate = [&B, &C, &I, hold, planes, &A] {
+        KernelSet s = kernel_set(); set_kernel_set(KernelSet::simd);
+        maxpool2x2_forward(B.data(), I.data(), A.data(), planes, 28, 28);
+        set_kernel_set(s);
+        maxpool2x2_forward_reference(C.data(), hold->data(), A.data(), planes, 28, 28);
+        return max_abs_diff(B, C) + (I == *hold ? 0.0 : 1.0);
+      };
+    } else {
+      fill(B, rng);  // dy
+      C.assign(A.size(), 0.0f); D.assign(A.size(), 0.0f);
+      kc->simd = [&B, &C, &I, planes] { maxpool2x2_backward(C.data(), B.data(), I.data(), planes, 28, 28); };
+      kc->ref = [&B, &D, &I, planes] { maxpool2x2_backward_reference(D.data(), B.data(), I.data(), planes, 28, 28); };
+      kc->validate = [&B, &C, &D, &I, planes] {
+        std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+        maxpool2x2_backward(C.data(), B.data(), I.data(), planes, 28, 28);
+        maxpool2x2_backward_reference(D.data(), B.data(), I.data(), planes, 28, 28);
+        return max_abs_diff(C, D);
+      };
+    }
+    return true;
+  }
+  if (name == "softmax_xent" || name == "softmax_xent_1000") {
+    const int n = 32, k = name == "softmax_xent" ? 10 : 1000;
+    kc->shape = std::to_string(n) + " samples x " + std::to_string(k) + " classes";
+    kc->tol = 1e-6;
+    A.resize(size_t(n) * k); fill(A, rng, -5.0f, 5.0f);
+    B.resize(A.size()); C.resize(A.size());
+    I.resize(size_t(n));
+    for (int32_t& l : I) l = int32_t(rng.below(uint32_t(k)));
+    kc->simd = [&A, &B, &I, n, k] { softmax_xent_f32(nullptr, B.data(), A.data(), I.data(), n, k); };
+    kc->ref = [&A, &C, &I, n, k] { softmax_xent_reference(nullptr, C.data(), A.data(), I.data(), n, k); };
+    kc->validate = [&A, &B, &C, &I, n, k] {
+      KernelSet s = kernel_set(); set_kernel_set(KernelSet::simd);
+      const float l1 = softmax_xent_f32(nullptr, B.data(), A.data(), I.data(), n, k);
+      set_kernel_set(s);
+      const float l2 = softmax_xent_reference(nullptr, C.data(), A.data(), I.data(), n, k);
+      return std::max(max_abs_diff(B, C), double(std::fabs(l1 - l2)) / std::max(1.0f, std::fabs(l2)));
+    };
+    return true;
+  }
+  const int64_t act = 32LL * 32 * 28 * 28;  // Wide's first activation, batch 32
+  const int64_t params = 430000;           // about Wide's parameter count
+  if (name == "relu_forward" || name == "relu_backward") {
+    kc->shape = "32x32x28x28 values";
+    A.resize(size_t(act)); fill(A, rng); B.resize(A.size()); fill(B, rng);
+    C.assign(A.size(), 0.0f); D.assign(A.size(), 0.0f);
+    if (name == "relu_forward") {
+      kc->simd = [&A, &C, act] { relu_forward_f32(C.data(), A.data(), act); };
+      kc->ref = [&A, &D, act] { relu_forward_reference(D.data(), A.data(), act); };
+    } else {
+      kc->simd = [&A, &B, &C, act] { relu_backward_f32(C.data(), B.data(), A.data(), act); };
+      kc->ref = [&A, &B, &D, act] { relu_backward_reference(D.data(), B.data(), A.data(), act); };
+    }
+    kc->validate = [&C, &D, kc] {
+      std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+      KernelSet s = kernel_set(); set_kernel_set(KernelSet::simd); kc->simd(); set_kernel_set(s);
+      kc->ref();
+      return max_abs_diff(C, D);
+    };
+    return true;
+  }
+  if (name == "sgd_update" || name == "momentum_update" || name == "nesterov_update" || name == "adam_update") {
+    kc->shape = std::to_string(params) + " parameters, weight decay 1e-4";
+    A.resize(size_t(params)); fill(A, rng); B.resize(A.size()); fill(B, rng, -1e-3f, 1e-3f);  // w, g
+    C.assign(A.size(), 0.0f); D.assign(A.size(), 0.0f);  // m, v
+    E = A;
+    auto w2 = std::make_shared<std::vector<float>>(A);  // the reference's own w, m, v
+    auto m2 = std::make_shared<std::vector<float>>(C);
+    auto v2 = std::make_shared<std::vector<float>>(D);
+    const bool nes = name == "nesterov_update";
+    if (name == "sgd_update") {
+      kc->simd = [&A, &B, params] { sgd_update_f32(A.data(), B.data(), params, 0.01f, 1e-4f); };
+      kc->ref = [&B, w2, params] { sgd_update_reference(w2->data(), B.data(), params, 0.01f, 1e-4f); };
+    } else if (name == "adam_update") {
+      kc->simd = [&A, &B, &C, &D, params] { adam_update_f32(A.data(), B.data(), C.data(), D.data(), params, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f); };
+      kc->ref = [&B, w2, m2, v2, params] { adam_update_reference(w2->data(), B.data(), m2->data(), v2->data(), params, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f); };
+    } else {
+      kc->simd = [&A, &B, &C, params, nes] { momentum_update_f32(A.data(), B.data(), C.data(), params, 0.01f, 0.9f, nes, 1e-4f); };
+      kc->ref = [&B, w2, m2, params, nes] { momentum_update_reference(w2->data(), B.data(), m2->data(), params, 0.01f, 0.9f, nes, 1e-4f); };
+    }
+    kc->validate = [&A, &C, &D, &E, w2, m2, v2, kc] {
+      A = E; *w2 = E;
+      std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+      std::fill(m2->begin(), m2->end(), 0.0f); std::fill(v2->begin(), v2->end(), 0.0f);
+      KernelSet s = kernel_set(); set_kernel_set(KernelSet::simd); kc->simd(); set_kernel_set(s);
+      kc->ref();
+      return max_abs_diff(A, *w2);
+    };
+    return true;
+  }
+  if (name == "im2col" || name == "col2im_add") {
+    static Im2colShape s;  // Wide's second convolution, one sample: 32 x 28 x 28, 3x3, pad 1
+    s = Im2colShape{32, 28, 28, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1};
+    kc->shape = "one sample 32x28x28, 3x3 pad 1";
+    const size_t in = size_t(32) * 28 * 28, cols = size_t(32) * 9 * 28 * 28;
+    A.resize(in); fill(A, rng); B.resize(cols); fill(B, rng); C.assign(cols, 0.0f); D.assign(cols, 0.0f);
+    if (name == "im2col") {
+      kc->simd = [&A, &C] { im2col_f32(C.data(), A.data(), s); };
+      kc->ref = [&A, &D] { im2col_reference(D.data(), A.data(), s); };
+    } else {
+      C.assign(in, 0.0f); D.assign(in, 0.0f);
+      kc->simd = [&B, &C] { col2im_add_f32(C.data(), B.data(), s); };
+      kc->ref = [&B, &D] { col2im_add_reference(D.data(), B.data(), s); };
+    }
+    kc->validate = [&C, &D, kc] {
+      std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+      KernelSet sv = kernel_set(); set_kernel_set(KernelSet::simd); kc->simd(); set_kernel_set(sv);
+      kc->ref();
+      return max_abs_diff(C, D);
+    };
+    return true;
+  }
+  if (name == "gemm") {  // Wide's second convolution forward, one sample: 32 x 784 x 288
+    const int m = 32, n = 784, k = 288;
+    kc->shape = "m=32 n=784 k=288 (a Wide conv, one sample)";
+    kc->tol = 1e-4;
+    A.resize(size_t(m) * k); fill(A, rng); B.resize(size_t(k) * n); fill(B, rng);
+    C.assign(size_t(m) * n, 0.0f); D.assign(C.size(), 0.0f);
+    kc->simd = [&A, &B, &C] { sgemm(false, false, 32, 784, 288, 1.0f, A.data(), 288, B.data(), 784, 0.0f, C.data(), 784); };
+    kc->ref = [&A, &B, &D] { sgemm_reference(false, false, 32, 784, 288, 1.0f, A.data(), 288, B.data(), 784, 0.0f, D.data(), 784); };
+    kc->validate = [&C, &D, kc] {
+      KernelSet sv = kernel_set(); set_kernel_set(KernelSet::simd); kc->simd(); set_kernel_set(sv);
+      kc->ref();
+      return max_abs_diff(C, D);
+    };
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+const std::vector<std::string>& bench_kernel_names() {
+  static const std::vector<std::string> names = {
+      "gemm", "im2col", "col2im_add", "maxpool2x2_forward", "maxpool2x2_backward", "relu_forward", "relu_backward",
+      "softmax_xent", "softmax_xent_1000", "sgd_update", "momentum_update", "nesterov_update", "adam_update"};
+  return names;
+}
+
+int bench_kernels(const std::string& name, int runs, std::vector<KernelBenchResult>* out, std::string* err) {
+  std::vector<std::string> todo;
+  if (name == "all") todo = bench_kernel_names();
+  else todo.push_back(name);
+  for (const std::string& nm : todo) {
+    KernelBench kb;
+    KernelCase kc;
+    if (!make_case(nm, kb, &kc)) {
+      std::string all;
+      for (const std::string& s : bench_kernel_names()) all += (all.empty() ? "" : ", ") + s;
+      *err = "unknown kernel '" + nm + "' (one of: " + all + ", or all)";
+      return 2;
+    }
+    KernelBenchResult r;
+    r.name = nm;
+    r.shape = kc.shape;
+    r.max_diff = kc.validate();
+    if (!(r.max_diff <= kc.tol)) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "%s: the SIMD kernel differs from its reference by %g (> %g); not timing",
+                    nm.c_str(), r.max_diff, kc.tol);
+      *err = buf;
+      return 1;
+    }
+    const KernelSet saved = kernel_set();
+    set_kernel_set(KernelSet::simd);
+    // Interleaved: reference, SIMD, reference, SIMD..., one timed run each, so that a change in
+    // the machine's load (other jobs) falls on both alike.
+    warm_up(kc.simd, 20, 0.2);
+    warm_up(kc.ref, 5, 0.1);
+    std::vector<double> t_simd, t_ref;
+    for (int i = 0; i < runs; ++i) {
+      t_ref.push_back(1e6 / time_rate(kc.ref, 1.0, 1, 0.03).median);
+      t_simd.push_back(1e6 / time_rate(kc.simd, 1.0, 1, 0.03).median);
+    }
+    r.simd_us = bench_stats_of(t_simd).median;
+    r.reference_us = bench_stats_of(t_ref).median;
+    set_kernel_set(saved);
+    out->push_back(r);
+  }
+  return 0;
+}
+
+}  // namespace cnn
