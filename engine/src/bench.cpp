@@ -306,7 +306,7 @@ bool make_case(const std::string& name, KernelBench& kb, KernelCase* kc) {
   Rng rng(11);
   auto& A = kb.a; auto& B = kb.b; auto& C = kb.c; auto& D = kb.d; auto& E = kb.e; auto& I = kb.i32;
   if (name == "maxpool2x2_forward" || name == "maxpool2x2_backward") {
-    const int64_t planes = 32 * 32;  // Wide's first pooling: 32 samples x 32 channels of 28 x 28
+    int64_t planes = 32 * 32;  // (not const: the lambdas capture it) Wide's first pooling: 32 samples x 32 channels of 28 x 28
     const int h = 28, w = 28, out = 14 * 14;
     kc->shape = "32x32 planes of 28x28";
     A.resize(size_t(planes * h * w)); fill(A, rng);
@@ -339,7 +339,7 @@ bool make_case(const std::string& name, KernelBench& kb, KernelCase* kc) {
     return true;
   }
   if (name == "softmax_xent" || name == "softmax_xent_1000") {
-    const int n = 32, k = name == "softmax_xent" ? 10 : 1000;
+    int n = 32, k = name == "softmax_xent" ? 10 : 1000;
     kc->shape = std::to_string(n) + " samples x " + std::to_string(k) + " classes";
     kc->tol = 1e-6;
     A.resize(size_t(n) * k); fill(A, rng, -5.0f, 5.0f);
@@ -357,8 +357,8 @@ bool make_case(const std::string& name, KernelBench& kb, KernelCase* kc) {
     };
     return true;
   }
-  const int64_t act = 32LL * 32 * 28 * 28;  // Wide's first activation, batch 32
-  const int64_t params = 430000;           // about Wide's parameter count
+  int64_t act = 32LL * 32 * 28 * 28;  // Wide's first activation, batch 32
+  int64_t params = 430000;           // about Wide's parameter count
   if (name == "relu_forward" || name == "relu_backward") {
     kc->shape = "32x32x28x28 values";
     A.resize(size_t(act)); fill(A, rng); B.resize(A.size()); fill(B, rng);
