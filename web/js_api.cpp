@@ -1,6 +1,8 @@
 // js_api.cpp: the C side of window.cnnSandbox (web/shell/api.js), for browser tests and course
 // pages. Each function runs between two frames, on the same state the interface shows.
 // (Issue 8 grows this into the documented page API: URL state, onEpoch callbacks, files.)
+#include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "app.h"
@@ -84,6 +86,28 @@ CNN_EXPORT const char* cnn_get_state() {
   for (const Preset& p : app.presets) presets.push_back(p.name);
   j["presets"] = presets;
   j["datasets"] = DatasetNames();
+  // Datasets: what is shown, what is loading, the last load's message (data.js, panel_data.cpp)
+  {
+    Session& s = SessionGet(app);
+    j["datasetShown"] = s.data_ok ? s.data_name : std::string();
+    json info = nullptr;
+    if (s.data_ok) {
+      const cnn::Dataset& d = s.data;
+      info = {{"name", s.data_name}, {"nTrain", d.n_train()}, {"nTest", d.n_test()}, {"shape", {d.shape.h, d.shape.w, d.shape.c}},
+              {"numClasses", d.num_classes}, {"classNames", d.class_names}, {"trainCounts", s.train_counts}, {"testCounts", s.test_counts}};
+    }
+    j["datasetInfo"] = info;
+    json loading = nullptr;
+    if (!s.fetch_name.empty()) loading = {{"name", s.fetch_name}, {"bytes", s.fetch_bytes}, {"total", s.fetch_total}};
+    else if (s.upload_busy) loading = {{"name", "files"}, {"files", s.upload_done}, {"totalFiles", s.upload_total}};
+    j["datasetLoading"] = loading;
+    j["dataMessage"] = s.data_message;
+    j["dataMessageIsError"] = s.data_message_error;
+    j["lastDataLoad"] = {{"fetchMs", s.last_fetch_ms}, {"decodeMs", s.last_decode_ms}, {"bytes", s.last_fetch_bytes}};
+    j["uploadLimits"] = {{"maxFileBytes", cnn::kMaxInputBytes}, {"maxInflatedBytes", cnn::kMaxInflatedBytes}, {"maxSamples", cnn::kMaxSamples},
+                         {"maxPictures", cnn::kMaxUploadImages}, {"maxPictureSide", cnn::kMaxPhotoSide}, {"pictureSide", s.upload_side},
+                         {"pictureRgb", s.upload_rgb}};
+  }
   out = j.dump();
   return out.c_str();
 }
@@ -151,3 +175,34 @@ CNN_EXPORT const char* cnn_curves_csv() {
   out = RunsToCsv(AppGlobal());
   return out.c_str();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Datasets from files (web/shell/data.js): the fetched Fashion-MNIST subset and the learner's own
+// files. Bytes arrive in a buffer data.js allocated with _malloc; C copies what it keeps.
+
+CNN_EXPORT void cnn_data_fetch_progress(double bytes, double total) { SessionFetchProgress(AppGlobal(), bytes, total); }
+
+// data == 0: the fetch failed with `error` (or was cancelled); the current dataset stays.
+CNN_EXPORT void cnn_data_fetch_done(const char* name, const uint8_t* data, double size, const char* error, double fetch_ms) {
+  SessionFetchDone(AppGlobal(), name ? name : "", data, size_t(size), error ? error : "", fetch_ms);
+}
+
+CNN_EXPORT void cnn_data_cancel_fetch() { SessionCancelFetch(AppGlobal(), "Download cancelled; the current dataset stays."); }
+
+// side > 0 / rgb >= 0 override the data panel's picture size and colour for this upload.
+CNN_EXPORT void cnn_data_upload_begin(int total_files, int side, int rgb) {
+  AppState& app = AppGlobal();
+  Session& s = SessionGet(app);
+  if (side > 0) s.upload_side = std::min(std::max(side, 4), 64);
+  if (rgb >= 0) s.upload_rgb = rgb != 0;
+  SessionUploadBegin(app, total_files);
+}
+CNN_EXPORT void cnn_data_upload_progress(int done) { SessionUploadProgress(AppGlobal(), done); }
+CNN_EXPORT void cnn_data_upload_fail(const char* message) { SessionUploadFail(AppGlobal(), message ? message : "the files could not be read"); }
+CNN_EXPORT int cnn_data_upload_add_file(const char* name, const uint8_t* data, double size) {
+  return SessionUploadAddFile(AppGlobal(), name ? name : "file", data, size_t(size)) ? 1 : 0;
+}
+CNN_EXPORT int cnn_data_upload_add_image(const char* path, const uint8_t* px, int h, int w, int c) {
+  return SessionUploadAddImage(AppGlobal(), path ? path : "", px, h, w, c) ? 1 : 0;
+}
+CNN_EXPORT int cnn_data_upload_finish(int images) { return SessionUploadFinish(AppGlobal(), images != 0) ? 1 : 0; }

@@ -157,16 +157,111 @@ static void ShowPoints(const DatasetView& v) {
   }
 }
 
+// The learner's own files: what may be chosen, and the limits (stated before anything is read).
+static std::string UploadHelpText() {
+  return "Load your own data; it stays on this machine (nothing is uploaded anywhere).\n"
+         "- an IDX image file with its label file, gzip'd or not (e.g. train-images-idx3-ubyte.gz + train-labels-idx1-ubyte.gz; "
+         "add the t10k/test pair for a test split),\n"
+         "- or one CSV file: label, then the values (pixels 0..255 or 0..1; a header line is skipped),\n"
+         "- or PNG/JPEG pictures, labelled by file name (cat_001.png -> cat) or by folder (Folder...: cat/1.png, dog/2.png); "
+         "they are resampled to the size below.\n"
+         "Without a test split, 1/6 of each class is held out, drawn from the seed.\n"
+         "Limits: " + cnn::data_limits_text() + " Up to " + FormatCount(cnn::kMaxUploadImages) + " pictures per upload.";
+}
+
+static void ShowLoadControls(AppState& app, Session& s) {
+  const float fs = ImGui::GetFontSize();
+  auto save_rect = [&](const char* name) {
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    app.rects[name] = ImVec4(a.x, a.y, b.x, b.y);
+  };
+#ifndef __EMSCRIPTEN__
+  // The desktop window has no file dialog: the command-line tool reads IDX folders (--data-dir).
+  (void)fs; (void)save_rect;
+  ImGui::TextDisabled("Your own files load in the web page (or with cnn-sandbox train --data-dir DIR).");
+  return;
+#endif
+  ImGui::BeginDisabled(s.upload_busy);
+  if (ImGui::Button("Load your files...")) SessionPickFiles(app, false);
+  save_rect("data_files");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", UploadHelpText().c_str());
+  ImGui::SameLine();
+  if (ImGui::Button("Folder...")) SessionPickFiles(app, true);
+  save_rect("data_folder");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Choose a folder with one subfolder of pictures per class (cat/1.png, dog/2.png, ...)");
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextDisabled("pictures:");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 5.5f);
+  if (ImGui::InputInt("##side", &s.upload_side, 4, 16)) s.upload_side = std::clamp(s.upload_side, 4, 64);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Pictures are resampled to this many pixels per side (4..64)");
+  ImGui::SameLine();
+  ImGui::Checkbox("RGB", &s.upload_rgb);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep colour (3 channels); off: grey (1 channel)");
+  ImGui::EndDisabled();
+  ImGui::PushStyleColor(ImGuiCol_Text, kDim);
+  ImGui::TextWrapped("Your files stay on this machine. IDX pair (.gz too), one CSV (label, values), or PNG/JPEG pictures named cat_001.png or in class folders. "
+                     "Up to %s MB per file, %s samples, %s pictures, %d px per picture side.",
+                     FormatCount(int64_t(cnn::kMaxInputBytes >> 20)).c_str(), FormatCount(cnn::kMaxSamples).c_str(),
+                     FormatCount(cnn::kMaxUploadImages).c_str(), cnn::kMaxPhotoSide);
+  ImGui::PopStyleColor();
+
+  if (!s.fetch_name.empty()) {
+    char buf[128];
+    if (s.fetch_total > 0)
+      std::snprintf(buf, sizeof buf, "%.1f / %.1f MB", s.fetch_bytes / 1e6, s.fetch_total / 1e6);
+    else
+      std::snprintf(buf, sizeof buf, "%.1f MB", s.fetch_bytes / 1e6);
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("Fetching %s", s.fetch_name.c_str());
+    ImGui::SameLine();
+    ImGui::ProgressBar(s.fetch_total > 0 ? float(s.fetch_bytes / s.fetch_total) : 0.0f, ImVec2(fs * 12, 0), buf);
+    save_rect("data_progress");
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) SessionCancelFetch(app, "Download cancelled; the current dataset stays.");
+    save_rect("data_cancel");
+  }
+  if (s.upload_busy) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%d / %d files", s.upload_done, s.upload_total);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Reading your files");
+    ImGui::SameLine();
+    ImGui::ProgressBar(s.upload_total > 0 ? float(s.upload_done) / float(s.upload_total) : 0.0f, ImVec2(fs * 12, 0), buf);
+  }
+  if (!s.data_message.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, s.data_message_error ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.55f, 0.85f, 0.55f, 1));
+    ImGui::TextWrapped("%s", s.data_message.c_str());
+    ImGui::PopStyleColor();
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    app.rects["data_message"] = ImVec4(a.x, a.y, b.x, b.y);
+  }
+}
+
 void ShowDataPanel(AppState& app) {
   const float fs = ImGui::GetFontSize();
   const std::vector<std::string>& names = DatasetNames();
+  Session& s = SessionGet(app);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Dataset");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 9);
   if (ImGui::BeginCombo("##dataset", app.dataset_name.c_str())) {
-    for (const std::string& n : names)
+    for (const std::string& n : names) {
       if (ImGui::Selectable(n.c_str(), n == app.dataset_name)) app.dataset_name = n;
+      const cnn::DatasetInfo* info = CatalogInfo(n);
+#ifdef __EMSCRIPTEN__
+      if (info && info->needs_files) {
+        ImGui::SameLine();
+        ImGui::TextDisabled(s.parked.count(n) || s.data_name == n ? "(loaded)" : "(download)");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", info->web_note.c_str());
+      }
+#else
+      (void)info;
+#endif
+      if (IsUploadName(n)) { ImGui::SameLine(); ImGui::TextDisabled("(your files)"); }
+    }
     ImGui::EndCombo();
   }
   ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
@@ -174,11 +269,15 @@ void ShowDataPanel(AppState& app) {
   ImGui::SameLine();
   if (ImGui::Button("Other samples")) app.data_grid_seed++;
   SessionEnsure(app);
+  ShowLoadControls(app, s);
   DatasetView v = SessionDatasetView(app);
   if (!v.ok) {
+    if (!s.fetch_name.empty()) return;  // the progress bar above says it
     ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", v.error.empty() ? "loading..." : v.error.c_str());
     return;
   }
+  ImGui::Separator();
+  if (!s.fetch_name.empty() || s.data_name != app.dataset_name) ImGui::Text("Shown until then: %s", s.data_name.c_str());
   if (!v.description.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, kDim);
     ImGui::TextWrapped("%s", v.description.c_str());
@@ -227,5 +326,5 @@ void ShowDataPanel(AppState& app) {
   }
   ImGui::Spacing();
   if (v.points2d) ShowPoints(v);
-  else ShowImageGrid(app, v, app.dataset_name);
+  else ShowImageGrid(app, v, s.data_name + "#" + std::to_string(s.data_revision));
 }

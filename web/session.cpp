@@ -43,51 +43,302 @@ static bool SameConfig(const cnn::TrainConfig& a, const cnn::TrainConfig& b) {
          a.weight_decay == b.weight_decay && a.eval_every == b.eval_every && a.eval_limit == b.eval_limit;
 }
 
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+// data.js (web/shell/data.js): fetch a web file with progress, cancel it, open the file pickers.
+EM_JS(void, DataJsFetch, (const char* name, const char* url), {
+  if (window.cnnData) window.cnnData.fetchDataset(UTF8ToString(name), UTF8ToString(url));
+});
+EM_JS(void, DataJsCancel, (), {
+  if (window.cnnData) window.cnnData.cancelFetch();
+});
+EM_JS(void, DataJsPick, (int folder), {
+  if (window.cnnData) window.cnnData.pickFiles(folder !== 0);
+});
+#else
+static void DataJsCancel() {}
+static void DataJsPick(int) {}
+#endif
+
+static constexpr const char* kUploadBase = "my-data";
+static constexpr const char* kFallbackDataset = "digits";
+static std::string g_upload_name;  // the latest upload's name, listed by DatasetNames()
+
+bool IsUploadName(const std::string& name) { return name.compare(0, 7, kUploadBase) == 0; }
+
+// The sets this platform offers: every generated one, and the file-backed ones where they can be
+// had (natively from the IDX files; in the browser when the site holds their packed web file).
+static bool Offered(const cnn::DatasetInfo& d) {
+#ifdef __EMSCRIPTEN__
+  return !d.needs_files || !d.web_file.empty();
+#else
+  (void)d;
+  return true;
+#endif
+}
+
+const cnn::DatasetInfo* CatalogInfo(const std::string& name) {
+  static std::vector<cnn::DatasetInfo> all = cnn::dataset_list();
+  for (const cnn::DatasetInfo& d : all)
+    if (d.name == name && Offered(d)) return &d;
+  return nullptr;
+}
+
 static Session& S(AppState& app) {
   if (!app.session) {
     app.session.reset(new Session());
-    for (const cnn::DatasetInfo& d : cnn::dataset_list()) {
-#ifdef __EMSCRIPTEN__
-      if (d.needs_files) continue;  // no local files in the browser (the packed subset comes later)
-#endif
-      app.session->catalog.push_back(d);
-    }
+    for (const cnn::DatasetInfo& d : cnn::dataset_list())
+      if (Offered(d)) app.session->catalog.push_back(d);
   }
   return *app.session;
 }
+Session& SessionGet(AppState& app) { return S(app); }
 
 const std::vector<std::string>& DatasetNames() {
   static std::vector<std::string> names;
-  if (names.empty()) {
-    for (const cnn::DatasetInfo& d : cnn::dataset_list()) {
-#ifdef __EMSCRIPTEN__
-      if (d.needs_files) continue;
-#endif
-      names.push_back(d.name);
-    }
+  static std::string listed_upload = "?";
+  if (names.empty() || listed_upload != g_upload_name) {
+    names.clear();
+    for (const cnn::DatasetInfo& d : cnn::dataset_list())
+      if (Offered(d)) names.push_back(d.name);
+    if (!g_upload_name.empty()) names.push_back(g_upload_name);
+    listed_upload = g_upload_name;
   }
   return names;
 }
 
-static void LoadDataset(Session& s, const std::string& name) {
-  s.data_name = name;
-  s.data_ok = false;
-  s.data_error.clear();
-  cnn::DataOptions opt;
-  opt.seed = 1;
-  std::string err;
-  cnn::Dataset d;
-  if (!cnn::dataset_make(name, opt, &d, &err)) {
-    s.data_error = err;
-    return;
-  }
-  s.data = std::move(d);
-  s.data_ok = true;
+static void CountClasses(Session& s) {
   int k = std::max(s.data.num_classes, 0);
   s.train_counts.assign(size_t(k), 0);
   s.test_counts.assign(size_t(k), 0);
   for (int32_t y : s.data.train_y) if (y >= 0 && y < k) s.train_counts[size_t(y)]++;
   for (int32_t y : s.data.test_y) if (y >= 0 && y < k) s.test_counts[size_t(y)]++;
+}
+
+// Puts `d` in place as the current dataset; the one shown until now is parked if it cannot be
+// made again from a seed (a fetched file, the latest upload), else dropped.
+static void Install(Session& s, const std::string& name, cnn::Dataset&& d) {
+  if (s.data_ok && !s.data_name.empty()) {
+    const cnn::DatasetInfo* info = CatalogInfo(s.data_name);
+    bool keep = (info && info->needs_files) || (IsUploadName(s.data_name) && s.data_name == s.upload_name);
+    if (keep) s.parked[s.data_name] = std::move(s.data);
+  }
+  s.data = std::move(d);
+  s.data_name = name;
+  s.data_ok = true;
+  s.data_error.clear();
+  s.data_revision++;
+  CountClasses(s);
+}
+
+#ifdef __EMSCRIPTEN__
+static void StartFetch(Session& s, const cnn::DatasetInfo& info) {
+  if (s.fetch_name == info.name) return;
+  s.fetch_name = info.name;
+  s.fetch_bytes = s.fetch_total = 0;
+  s.data_message.clear();
+  DataJsFetch(info.name.c_str(), info.web_file.c_str());
+}
+#endif
+
+static void LoadDataset(AppState& app, Session& s, const std::string& name) {
+  // A fetch for another name is no longer wanted.
+  if (!s.fetch_name.empty() && s.fetch_name != name) SessionCancelFetch(app, "");
+  auto parked = s.parked.find(name);
+  if (parked != s.parked.end()) {
+    cnn::Dataset d = std::move(parked->second);
+    s.parked.erase(parked);
+    Install(s, name, std::move(d));
+    return;
+  }
+  if (IsUploadName(name)) {
+    // An upload that is gone (replaced by a newer one, or a name from an old undo step).
+    s.data_message = "'" + name + "' was replaced by a newer upload (only the latest is kept); load your files again.";
+    s.data_message_error = true;
+    app.dataset_name = s.data_name.empty() ? kFallbackDataset : s.data_name;
+    return;
+  }
+  const cnn::DatasetInfo* info = CatalogInfo(name);
+#ifdef __EMSCRIPTEN__
+  if (info && info->needs_files) {  // fetched once, on demand; the current dataset stays meanwhile
+    StartFetch(s, *info);
+    return;
+  }
+#endif
+  (void)info;
+  cnn::DataOptions opt;
+  opt.seed = 1;
+  std::string err;
+  cnn::Dataset d;
+  if (!cnn::dataset_make(name, opt, &d, &err)) {
+    if (s.data_ok) {  // keep what is shown; say why
+      s.data_message = err;
+      s.data_message_error = true;
+      app.dataset_name = s.data_name;
+      return;
+    }
+    s.data_name = name;
+    s.data_ok = false;
+    s.data_error = err;
+    return;
+  }
+  Install(s, name, std::move(d));
+}
+
+void SessionCancelFetch(AppState& app, const std::string& why) {
+  Session& s = S(app);
+  if (s.fetch_name.empty()) return;
+  const std::string name = s.fetch_name;
+  s.fetch_name.clear();
+  s.fetch_bytes = s.fetch_total = 0;
+  DataJsCancel();
+  if (app.dataset_name == name) app.dataset_name = s.data_name.empty() ? kFallbackDataset : s.data_name;
+  if (!why.empty()) { s.data_message = why; s.data_message_error = false; }
+}
+
+void SessionFetchProgress(AppState& app, double bytes, double total) {
+  Session& s = S(app);
+  if (s.fetch_name.empty()) return;
+  s.fetch_bytes = bytes;
+  s.fetch_total = total;
+}
+
+void SessionFetchDone(AppState& app, const std::string& name, const uint8_t* bytes, size_t n,
+                      const std::string& error, double fetch_ms) {
+  Session& s = S(app);
+  if (s.fetch_name != name) return;  // cancelled or superseded meanwhile
+  s.fetch_name.clear();
+  auto fail = [&](const std::string& why) {
+    s.data_message = "Could not load " + name + ": " + why + (s.data_ok ? " The current dataset (" + s.data_name + ") stays." : "");
+    s.data_message_error = true;
+    if (app.dataset_name == name) app.dataset_name = s.data_name.empty() ? kFallbackDataset : s.data_name;
+  };
+  if (!bytes) { fail(error.empty() ? "the download failed." : error); return; }
+  const double t0 = cnn::now_ms();
+  cnn::DataOptions opt;
+  opt.seed = 1;
+  cnn::Dataset d;
+  std::string err;
+  if (!cnn::dataset_from_packed(cnn::ByteSpan(bytes, n), opt, &d, &err)) {
+    fail(err + " (a damaged or incomplete file: reload the page to fetch it again).");
+    return;
+  }
+  d.name = name;
+  s.last_decode_ms = cnn::now_ms() - t0;
+  s.last_fetch_ms = fetch_ms;
+  s.last_fetch_bytes = double(n);
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "Loaded %s: %s train / %s test samples (%.1f MB fetched in %.0f ms, unpacked in %.0f ms).", name.c_str(),
+                FormatCount(d.n_train()).c_str(), FormatCount(d.n_test()).c_str(), double(n) / 1e6, fetch_ms, s.last_decode_ms);
+  s.data_message = buf;
+  s.data_message_error = false;
+  if (app.dataset_name == name) Install(s, name, std::move(d));
+  else s.parked[name] = std::move(d);
+}
+
+void SessionUploadBegin(AppState& app, int total) {
+  Session& s = S(app);
+  s.upload_busy = true;
+  s.upload_done = 0;
+  s.upload_total = total;
+  s.pending_files.clear();
+  s.pending_images.clear();
+  s.pending_h = s.pending_w = std::clamp(s.upload_side, 4, cnn::kMaxImageSide);
+  s.pending_c = s.upload_rgb ? 3 : 1;
+  s.data_message.clear();
+}
+
+void SessionUploadProgress(AppState& app, int done) { S(app).upload_done = done; }
+
+void SessionUploadFail(AppState& app, const std::string& message) {
+  Session& s = S(app);
+  s.upload_busy = false;
+  s.pending_files.clear();
+  s.pending_images.clear();
+  s.data_message = message + (s.data_ok ? " The current dataset (" + s.data_name + ") stays." : "");
+  s.data_message_error = true;
+}
+
+bool SessionUploadAddFile(AppState& app, const std::string& name, const uint8_t* bytes, size_t n) {
+  Session& s = S(app);
+  s.pending_files.emplace_back(name, std::vector<uint8_t>(bytes, bytes + n));
+  return true;
+}
+
+bool SessionUploadAddImage(AppState& app, const std::string& path, const uint8_t* px, int h, int w, int c) {
+  Session& s = S(app);
+  if (int64_t(s.pending_images.size()) >= cnn::kMaxUploadImages) {
+    SessionUploadFail(app, "More than " + FormatCount(cnn::kMaxUploadImages) + " pictures: choose fewer (the limit per upload).");
+    return false;
+  }
+  cnn::LabeledImage im;
+  im.label = cnn::label_from_path(path);
+  if (im.label.empty()) {
+    SessionUploadFail(app, path + ": no label in its name or folder. Name pictures like cat_001.png, or put them in one folder per class (cat/1.png).");
+    return false;
+  }
+  im.h = h; im.w = w; im.c = c;
+  if (h > 0 && w > 0 && (c == 1 || c == 3) && h <= cnn::kMaxPhotoSide && w <= cnn::kMaxPhotoSide)
+    im.pixels.assign(px, px + size_t(h) * size_t(w) * size_t(c));
+  cnn::LabeledImage small;
+  std::string err;
+  if (!cnn::image_resample(im, s.pending_h, s.pending_w, s.pending_c, &small, &err)) {
+    SessionUploadFail(app, path + ": " + err + ".");
+    return false;
+  }
+  s.pending_images.push_back(std::move(small));
+  return true;
+}
+
+bool SessionUploadFinish(AppState& app, bool images) {
+  Session& s = S(app);
+  s.upload_busy = false;
+  const std::string name = s.upload_count == 0 ? std::string(kUploadBase) : std::string(kUploadBase) + "-" + std::to_string(s.upload_count + 1);
+  cnn::DataOptions opt;
+  opt.seed = uint64_t(app.settings.seed);  // the held-out part is drawn from the lab's seed
+  cnn::Dataset d;
+  std::string err, desc;
+  bool ok;
+  if (images) {
+    ok = cnn::dataset_from_images(s.pending_images, s.pending_h, s.pending_w, s.pending_c, opt, &d, &err, "your pictures");
+    desc = FormatCount(int64_t(s.pending_images.size())) + " pictures resampled to " + std::to_string(s.pending_h) + "x" + std::to_string(s.pending_w) +
+           (s.pending_c == 3 ? " RGB" : " grey");
+  } else {
+    std::vector<cnn::NamedBytes> files;
+    for (auto& f : s.pending_files) {
+      files.push_back(cnn::NamedBytes{f.first, cnn::ByteSpan(f.second)});
+      desc += (desc.empty() ? "" : ", ") + f.first;
+    }
+    ok = cnn::dataset_from_files(files, opt, &d, &err, name);
+  }
+  s.pending_files.clear();
+  s.pending_files.shrink_to_fit();
+  s.pending_images.clear();
+  s.pending_images.shrink_to_fit();
+  if (!ok) {
+    SessionUploadFail(app, err);
+    return false;
+  }
+  d.name = name;
+  // the previous upload goes: only the latest is kept
+  if (!s.upload_name.empty()) s.parked.erase(s.upload_name);
+  s.upload_name = g_upload_name = name;
+  s.upload_count++;
+  s.upload_desc = "Your files (they stay on this machine): " + desc;
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "Loaded %s: %s train / %s test samples of %s, %d classes.", name.c_str(), FormatCount(d.n_train()).c_str(),
+                FormatCount(d.n_test()).c_str(), ShapeText(d.shape).c_str(), d.num_classes);
+  s.data_message = buf;
+  s.data_message_error = false;
+  if (!s.fetch_name.empty()) SessionCancelFetch(app, "");
+  Install(s, name, std::move(d));
+  app.dataset_name = name;
+  return true;
+}
+
+void SessionPickFiles(AppState& app, bool folder) {
+  (void)app;
+  DataJsPick(folder ? 1 : 0);
 }
 
 // After a preset is chosen: keep the dataset if the model fits it, else switch to the first one
@@ -103,15 +354,26 @@ static void PickDatasetForModel(AppState& app, Session& s) {
   };
   for (const cnn::DatasetInfo& d : s.catalog)
     if (d.name == app.dataset_name && fits(d)) return;
+  if (s.data_ok && s.data_name == app.dataset_name && IsUploadName(s.data_name)) {  // the learner's own set
+    cnn::DatasetInfo mine;
+    mine.shape = s.data.shape;
+    mine.num_classes = s.data.num_classes;
+    mine.target_dim = s.data.target_dim;
+    mine.kind = s.data.regression() ? cnn::DataKind::regression : cnn::DataKind::image;
+    if (fits(mine)) return;
+  }
   for (const cnn::DatasetInfo& d : s.catalog)
-    if (fits(d)) { app.dataset_name = d.name; return; }
+    if (fits(d) && !d.needs_files) { app.dataset_name = d.name; return; }  // nothing to download
 }
 
 bool TrainingAllowed(const AppState& app, std::string* why) {
   if (!app.doc.valid) { *why = "Fix the model first: " + app.doc.error.message; return false; }
   if (!app.session) { *why = "starting"; return false; }
   const Session& s = *app.session;
-  if (!s.data_ok) { *why = s.data_error.empty() ? "no dataset" : s.data_error; return false; }
+  if (!s.data_ok) {
+    *why = !s.fetch_name.empty() ? "loading " + s.fetch_name + "..." : s.data_error.empty() ? "no dataset" : s.data_error;
+    return false;
+  }
   if (!s.ready) { *why = s.error; return false; }
   return true;
 }
@@ -122,7 +384,7 @@ bool SessionEnsure(AppState& app) {
     PickDatasetForModel(app, s);
     app.preset_changed = false;
   }
-  if (s.data_name != app.dataset_name) LoadDataset(s, app.dataset_name);
+  if (s.data_name != app.dataset_name) LoadDataset(app, s, app.dataset_name);
   if (!s.data_ok) { s.ready = false; return false; }
 
   const std::string& text = app.doc.last_valid_text;
@@ -319,7 +581,13 @@ DatasetView SessionDatasetView(AppState& app) {
   v.norm_mean = d.norm_mean;
   v.norm_std = d.norm_std;
   for (const cnn::DatasetInfo& c : s.catalog)
-    if (c.name == d.name) v.description = c.description;
+    if (c.name == s.data_name) {
+      v.description = c.description;
+#ifdef __EMSCRIPTEN__
+      if (!c.web_note.empty()) v.description += ". In this page: " + c.web_note + ".";
+#endif
+    }
+  if (IsUploadName(s.data_name)) v.description = s.upload_desc;
   return v;
 }
 

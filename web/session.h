@@ -2,6 +2,7 @@
 // valid model text, and the trainer. Only session.cpp and the panels that look inside (issue 9's
 // views) include this; the rest of web/ goes through the functions declared in app.h.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,34 @@ struct Session {
   bool data_ok = false;
   std::string data_error;
   std::vector<int64_t> train_counts, test_counts;  // samples per class
+  int data_revision = 0;                  // bumps whenever `data` changes (grid cache)
+
+  // Datasets that are not generated: fetched (fashion-mnist's packed web file) or the learner's
+  // own files ("my-data", "my-data-2", ...: a new name per upload, so every cache keyed by the
+  // dataset name sees the change; only the latest upload is kept). Parked here while another
+  // dataset is shown, so going back costs no second download.
+  std::map<std::string, cnn::Dataset> parked;
+  std::string upload_name;                // latest upload ("" = none)
+  std::string upload_desc;                // "pets.csv (CSV)" for the data panel
+  int upload_count = 0;
+
+  // A fetch of a web file in progress (data.js reports progress; "" = none).
+  std::string fetch_name;
+  double fetch_bytes = 0, fetch_total = 0;
+  // The learner's files being read and decoded by data.js (pictures one by one).
+  bool upload_busy = false;
+  int upload_done = 0, upload_total = 0;
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> pending_files;
+  std::vector<cnn::LabeledImage> pending_images;  // already resampled to the sample size
+  int pending_h = 28, pending_w = 28, pending_c = 1;
+  // Picture uploads: the sample size and colour they are resampled to (data panel widgets).
+  int upload_side = 28;
+  bool upload_rgb = false;
+  // The last load's outcome for the data panel and getState (errors keep the current dataset).
+  std::string data_message;
+  bool data_message_error = false;
+  double last_fetch_ms = 0, last_decode_ms = 0;  // fashion-mnist: download, then inflate+convert
+  double last_fetch_bytes = 0;
 
   // Network and trainer, built from the model text `net_text` with batch `net_batch`.
   std::string net_text;
@@ -32,3 +61,20 @@ struct Session {
 };
 
 cnn::TrainConfig MakeTrainConfig(const TrainSettings& s);
+
+// Data loading from the page (session.cpp; data.js calls them through js_api.cpp).
+Session& SessionGet(AppState& app);
+bool IsUploadName(const std::string& name);               // "my-data", "my-data-2", ...
+const cnn::DatasetInfo* CatalogInfo(const std::string& name);
+void SessionFetchProgress(AppState& app, double bytes, double total);
+// bytes == nullptr with a message: the fetch failed (the current dataset stays)
+void SessionFetchDone(AppState& app, const std::string& name, const uint8_t* bytes, size_t n,
+                      const std::string& error, double fetch_ms);
+void SessionCancelFetch(AppState& app, const std::string& why);
+void SessionUploadBegin(AppState& app, int total);
+void SessionUploadProgress(AppState& app, int done);
+bool SessionUploadAddFile(AppState& app, const std::string& name, const uint8_t* bytes, size_t n);
+bool SessionUploadAddImage(AppState& app, const std::string& path, const uint8_t* px, int h, int w, int c);
+bool SessionUploadFinish(AppState& app, bool images);  // makes the dataset and switches to it
+void SessionUploadFail(AppState& app, const std::string& message);  // from data.js (decode error, limits)
+void SessionPickFiles(AppState& app, bool folder);  // opens data.js's hidden <input type=file>

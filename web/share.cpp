@@ -122,7 +122,10 @@ static cnn::UrlState CurrentState(const AppState& app) {
     if (p.name == app.doc.preset_name && p.text == app.doc.text) preset = &p;
   if (preset) { u.has_preset = true; u.preset = preset->name; }  // short links for unchanged presets
   else { u.has_model = true; u.model = app.doc.text; }
-  u.has_data = true; u.data = app.dataset_name;
+  // the learner's own files stay on this machine: a link never names them (it then carries no
+  // dataset, and the page that opens it picks one the model fits)
+  u.has_data = !IsUploadName(app.dataset_name);
+  if (u.has_data) u.data = app.dataset_name;
   const TrainSettings& s = app.settings;
   u.has_optimizer = true; u.optimizer = s.optimizer;
   u.has_lr = true; u.lr = s.lr;
