@@ -19,12 +19,15 @@ void f32_adam_update(float* w, const float* g, float* m, float* v, int64_t n, fl
                      float eps, float weight_decay, float bias1, float bias2);
 
 void relu_forward_reference(float* y, const float* x, int64_t n) {
+  CNN_SCALAR_LOOP
   for (int64_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 void relu_backward_reference(float* dx, const float* dy, const float* x, int64_t n) {
+  CNN_SCALAR_LOOP
   for (int64_t i = 0; i < n; ++i) dx[i] += x[i] >= 0.0f ? dy[i] : 0.0f;
 }
 void sgd_update_reference(float* w, const float* g, int64_t n, float lr, float weight_decay) {
+  CNN_SCALAR_LOOP
   for (int64_t i = 0; i < n; ++i) {
     const float gi = g[i] + weight_decay * w[i];
     w[i] -= lr * gi;
@@ -82,6 +85,7 @@ void sgd_update_f32(float* w, const float* g, int64_t n, float lr, float weight_
 
 void momentum_update_reference(float* w, const float* g, float* v, int64_t n, float lr, float mu, bool nesterov,
                                float weight_decay) {
+  CNN_SCALAR_LOOP
   for (int64_t i = 0; i < n; ++i) {
     const float gi = g[i] + weight_decay * w[i];
     const float vi = mu * v[i] + gi;
@@ -94,6 +98,7 @@ void momentum_update_reference(float* w, const float* g, float* v, int64_t n, fl
 void adam_update_reference(float* w, const float* g, float* m, float* v, int64_t n, float lr, float beta1,
                            float beta2, float eps, float weight_decay, float bias1, float bias2) {
   const float one_m_b1 = 1.0f - beta1, one_m_b2 = 1.0f - beta2;
+  CNN_SCALAR_LOOP
   for (int64_t i = 0; i < n; ++i) {
     const float gi = g[i] + weight_decay * w[i];
     const float mi = beta1 * m[i] + one_m_b1 * gi;

@@ -33,3 +33,13 @@
 #endif
 
 #include "kernel_list.h"
+
+// Put before the loop of a scalar reference kernel: keeps it scalar. Otherwise the compiler
+// vectorizes the simplest ones (ReLU, the optimizer updates) by itself, and `--kernels reference`
+// (the page's switch) would compare SIMD with SIMD. What the auto-vectorizer alone achieves is
+// measured with the native-novec preset instead.
+#if defined(__clang__)
+#define CNN_SCALAR_LOOP _Pragma("clang loop vectorize(disable) interleave(disable)")
+#else
+#define CNN_SCALAR_LOOP
+#endif
