@@ -2,6 +2,7 @@
 // and the numerical-fault path. Runs natively and in wasm under node; well under a second each.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -470,4 +471,131 @@ TEST_CASE("train: LeNet-5 on 10,000 Fashion-MNIST images, 3 epochs, >= 0.81" * d
   MESSAGE("LeNet-5, 10k Fashion-MNIST, 3 epochs: test accuracy " << tr.last_eval.accuracy
           << " on " << tr.last_eval.n << ", " << tr.samples_per_second << " samples/s");
   CHECK(tr.last_eval.accuracy >= 0.81f);
+}
+
+TEST_CASE("train: a step computed in slices (micro-batches) equals the whole-batch step") {
+  // Algorithm 1's step is one update on the gradient averaged over the minibatch. Computing the
+  // minibatch in slices of m samples (each slice's mean-loss gradient scaled by m/n, the backward
+  // passes adding up) must give the same weights up to float rounding, for any m, also when the
+  // last slice is shorter (batch 10 in slices of 3 = 3+3+3+1), and for every loss.
+  struct Case { const char* text; bool regression; };
+  const Case cases[] = {
+      {kSmallCnn, false},
+      {"input 1x1x4\ndense 5\ntanh\ndense 1\n", true},  // quadratic loss
+  };
+  for (const Case& cs : cases) {
+    cnn::Dataset d = cs.regression ? make_mean_set(60, 20, 4) : make_bar_set(60, 20, 4);
+    std::vector<float> ref_w, ref_loss;
+    for (int micro : {0, 1, 3, 7, 10}) {
+      CAPTURE(micro);
+      cnn::Network net;
+      build(&net, cs.text, 10);
+      cnn::Trainer tr;
+      cnn::TrainConfig c = small_config();
+      c.optimizer = cnn::OptimizerKind::sgd;  // plain SGD: a wrongly scaled gradient shows (Adam would hide it)
+      c.lr = 0.1f;
+      c.batch = 10;
+      c.epochs = 2;
+      c.micro_batch = micro;
+      std::string err;
+      REQUIRE_MESSAGE(cnn::trainer_setup(&tr, &net, &d, c, &err), err);
+      CHECK(tr.micro == (micro == 0 ? 10 : micro));
+      CHECK(cnn::trainer_run_to_end(&tr) == 12);
+      if (micro == 0) {
+        ref_w = net.params;
+        ref_loss = tr.history.loss;
+        continue;
+      }
+      REQUIRE(net.params.size() == ref_w.size());
+      double worst = 0;
+      for (size_t i = 0; i < ref_w.size(); ++i)
+        worst = std::max(worst, double(std::fabs(net.params[i] - ref_w[i])) / (std::fabs(double(ref_w[i])) + 1e-3));
+      CHECK(worst < 1e-4);
+      for (size_t i = 0; i < ref_loss.size(); ++i) CHECK(tr.history.loss[i] == doctest::Approx(ref_loss[i]).epsilon(1e-4));
+    }
+  }
+}
+
+TEST_CASE("train: a time budget stops between slices; the open step goes on and gives the same run") {
+  cnn::Dataset d = make_bar_set(64, 20, 5);
+  cnn::TrainConfig c = small_config();
+  c.micro_batch = 3;  // 16 = 3+3+3+3+3+1: six slices per step
+  std::vector<float> ref_w, ref_loss;
+  {
+    cnn::Network net;
+    build(&net, kSmallCnn, 16);
+    cnn::Trainer tr;
+    std::string err;
+    REQUIRE(cnn::trainer_setup(&tr, &net, &d, c, &err));
+    cnn::trainer_run_to_end(&tr);
+    ref_w = net.params;
+    ref_loss = tr.history.loss;
+  }
+  cnn::Network net;
+  build(&net, kSmallCnn, 16);
+  cnn::Trainer tr;
+  std::string err;
+  REQUIRE(cnn::trainer_setup(&tr, &net, &d, c, &err));
+  // A zero budget runs exactly one slice per call: the first five calls leave the step open.
+  for (int i = 0; i < 5; ++i) {
+    CHECK(cnn::trainer_run_for(&tr, 0.0) == 0);
+    CHECK(tr.step_open);
+    CHECK(tr.step == 0);
+  }
+  CHECK(tr.step_done == 15);
+  CHECK(cnn::trainer_run_for(&tr, 0.0) == 1);  // the sixth slice completes the step
+  CHECK_FALSE(tr.step_open);
+  // Pause inside the next step; the Step button (trainer_step) completes it as one step.
+  cnn::trainer_run_for(&tr, 0.0);
+  CHECK(tr.step_open);
+  cnn::trainer_pause(&tr);
+  CHECK(cnn::trainer_run_for(&tr, 0.0) == 0);
+  CHECK(cnn::trainer_step(&tr, 1) == 1);
+  CHECK(tr.step == 2);
+  CHECK_FALSE(tr.step_open);
+  cnn::trainer_resume(&tr);
+  int guard = 0;
+  while (!tr.finished && guard++ < 100000) cnn::trainer_run_for(&tr, 0.0);
+  CHECK(tr.finished);
+  CHECK(bit_equal(tr.history.loss, ref_loss));  // same slices in the same order: bit-identical
+  CHECK(bit_equal(net.params, ref_w));
+  // Reset in the middle of a step drops it.
+  cnn::trainer_reset(&tr);
+  cnn::trainer_run_for(&tr, 0.0);
+  CHECK(tr.step_open);
+  cnn::trainer_reset(&tr);
+  CHECK_FALSE(tr.step_open);
+  CHECK(tr.step_done == 0);
+}
+
+TEST_CASE("train: the automatic micro-batch follows the model's cost; batchnorm keeps whole batches") {
+  cnn::TrainConfig c;
+  c.batch = 32;
+  struct Case { const char* text; int micro; };
+  const Case cases[] = {
+      // LeNet-5: 416,520 MACs per sample, 24M / 416,520 = 57 -> the whole batch of 32
+      {"input 28x28x1\nconv 6 k5 p2\nrelu\nmaxpool k2\nconv 16 k5\nrelu\nmaxpool k2\ndense 120\nrelu\ndense 84\nrelu\ndense 10\nsoftmax\n", 32},
+      // the Wide net: 11,466,496 MACs per sample -> slices of 2
+      {"input 28x28x1\nconv 32 k3 p1\nrelu\nconv 32 k3 p1\nrelu\nmaxpool k2\nconv 64 k3 p1\nrelu\nmaxpool k2\ndense 128\nrelu\ndense 10\nsoftmax\n", 2},
+      // a net too big for even one sample per slice still takes one
+      {"input 64x64x3\nconv 64 k3 p1\nrelu\nconv 64 k3 p1\nrelu\ngap\ndense 10\nsoftmax\n", 1},
+      {"input 28x28x1\nconv 32 k3 p1\nbatchnorm\nrelu\nconv 32 k3 p1\nrelu\nmaxpool k2\nconv 64 k3 p1\nrelu\nmaxpool k2\ndense 10\nsoftmax\n", 32},
+  };
+  for (const Case& cs : cases) {
+    cnn::Network net;
+    build(&net, cs.text, 1);  // no need to allocate a batch to ask
+    CHECK(cnn::train_micro_batch(c, net) == cs.micro);
+  }
+  cnn::Network net;
+  build(&net, kSmallCnn, 1);
+  c.micro_batch = 5;
+  CHECK(cnn::train_micro_batch(c, net) == 5);
+  c.micro_batch = 0;
+  CHECK(cnn::train_micro_batch(c, net) == 32);
+  std::string err;
+  c.micro_batch = 33;
+  CHECK_FALSE(cnn::train_config_check(c, &err));
+  CHECK(err.find("micro-batch 33") != std::string::npos);
+  c.micro_batch = -2;
+  CHECK_FALSE(cnn::train_config_check(c, &err));
 }

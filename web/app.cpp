@@ -1,5 +1,5 @@
 // app.cpp: the top-level layout of the lab and the per-frame order of work:
-//   1. frame timing, 2. one training slice (a time budget, so the page stays at >= 30 fps),
+//   1. frame timing, 2. one training slice (a time budget adapted so the page stays at >= 30 fps),
 //   3. the windows, whose rects are computed from the viewport every frame (no saved layout,
 //      nothing overlaps at any size): left column "Model" with tabs Designer / Analysis / Data,
 //      right column "Training" (controls) above "Plots".
@@ -74,6 +74,28 @@ static void UpdateFrameStats(AppState& app, double start, double end, double tra
   }
 }
 
+// The training budget per frame. The learner needs both a live page (at least 30 frames per
+// second, 33.3 ms apart) and fast training, so training gets what the interface and the browser
+// leave of a 33 ms frame. With vsync, frames come 16.7, 33.3 or 50 ms apart: a 16.7 ms frame means
+// room to spare (the budget grows a little), a frame later than 36 ms means too much (it shrinks by
+// part of the excess), anything between is the target and holds. Measured from frame start to
+// frame start, so the browser's own work (compositing, WebGL) counts too. When the page misses
+// 30 fps without any training (software WebGL, a slow machine), starving training would buy no
+// frames back: training then takes a third of the frame (half of what the rest takes).
+static void AdaptTrainBudget(AppState& app, float interval_ms) {
+  constexpr float kMin = 3.0f, kMax = 28.0f;
+  if (!app.training || interval_ms <= 0 || interval_ms > 1000.0f) return;  // paused, or a tab in the background
+  const FrameStats& st = app.stats;
+  const float last_train = st.count > 0 ? st.train_ms[(st.head + FrameStats::kN - 1) % FrameStats::kN] : 0.0f;
+  const float other = std::max(0.0f, interval_ms - last_train);
+  app.other_ms_ema = app.other_ms_ema > 0 ? 0.9f * app.other_ms_ema + 0.1f * other : other;
+  float& b = app.train_budget_ms;
+  if (app.other_ms_ema > 30.0f) b += 0.1f * (0.5f * app.other_ms_ema - b);
+  else if (interval_ms > 36.0f) b -= std::max(0.5f, 0.25f * (interval_ms - 33.3f));
+  else if (interval_ms < 25.0f) b += 0.25f;
+  b = std::clamp(b, kMin, kMax);
+}
+
 static void Rect(const char* name, ImVec2 pos, ImVec2 size) {
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
@@ -87,6 +109,7 @@ void AppFrame(AppState& app) {
 
   // 1-2: keep the engine objects in step with the choices, then train for a slice of the frame
   SessionEnsure(app);
+  AdaptTrainBudget(app, float(start - app.stats.last_start));
   double t0 = cnn::now_ms();
   SessionTrainSlice(app, app.train_budget_ms);
   double train_ms = cnn::now_ms() - t0;

@@ -128,7 +128,8 @@ struct AppState {
   int current_run = -1;              // index into runs of the run being trained, -1 = none
   bool training = false;             // Train pressed and not paused
   int pending_steps = 0;             // Step button / JS step(n): minibatches still to run
-  float train_budget_ms = 12.0f;     // training time per frame
+  float train_budget_ms = 12.0f;     // training time per frame (adapted: AdaptTrainBudget in app.cpp)
+  float other_ms_ema = 0;            // smoothed frame interval minus training time
   std::string status;                // last message for the learner (errors, divergence)
   bool status_is_error = false;
 

@@ -113,9 +113,14 @@ void ShowTrainingPanel(AppState& app) {
   if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(speed).x) ImGui::NewLine();  // narrow: own line
   ImGui::AlignTextToFramePadding();
   ImGui::TextColored(kDim, "%s", speed);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("frame interval %.1f ms mean, %.1f ms max (last 2 s)\nwork per frame %.1f ms, of which training %.1f ms budget\nTraining runs %.0f ms per frame so the page stays responsive.",
-                      app.stats.mean_interval_ms, app.stats.max_interval_ms, app.stats.mean_work_ms, app.train_budget_ms, app.train_budget_ms);
+  if (ImGui::IsItemHovered()) {
+    const int micro = app.session ? app.session->trainer.micro : 0;
+    ImGui::SetTooltip("frame interval %.1f ms mean, %.1f ms max (last 2 s)\nwork per frame %.1f ms, of which training up to %.1f ms\n"
+                      "Training gets what the interface leaves of a 33 ms frame (30 fps), in slices of %d sample%s:\n"
+                      "a minibatch is computed a slice at a time, its gradients add up, and the update is the same.",
+                      app.stats.mean_interval_ms, app.stats.max_interval_ms, app.stats.mean_work_ms, app.train_budget_ms,
+                      micro, micro == 1 ? "" : "s");
+  }
 
   // --- progress ---
   int64_t spe = SessionStepsPerEpoch(app);

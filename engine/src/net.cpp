@@ -391,6 +391,18 @@ void network_backward(Network* net, bool want_input_grad) {
   backward_from(net, net->fused_last ? L - 1 : L, want_input_grad, true);
 }
 
+void network_scale_loss_grad(Network* net, float s) {
+  const int L = net->num_layers();
+  if (net->batch < 1 || L < 1) return;
+  // dL/dp is kept in dl_dp and in dacts[L] (where backward starts without fusion); with a fused
+  // softmax/sigmoid, backward starts from dacts[L-1]. All of them are scaled, so they agree.
+  const int64_t count = int64_t(net->batch) * net->out_size();
+  float* bufs[3] = {net->dl_dp.data(), net->dacts[size_t(L)].data(), net->fused_last ? net->dacts[size_t(L - 1)].data() : nullptr};
+  for (float* g : bufs)
+    if (g)
+      for (int64_t i = 0; i < count; ++i) g[i] *= s;
+}
+
 // --- metrics ----------------------------------------------------------------------------------------
 
 int network_predicted_class(const Network* net, int i) {

@@ -66,7 +66,20 @@ bool train_config_check(const TrainConfig& c, std::string* err) {
   if (c.eval_limit < 0) return fail(err, fmt("eval_limit %g is not valid: use 0 (all test samples) or a count", c.eval_limit));
   if (!(c.smoothing >= 0.0f && c.smoothing < 1.0f))
     return fail(err, fmt("loss smoothing %g is not valid: it must be in [0, 1)", c.smoothing));
+  if (c.micro_batch < -1 || c.micro_batch > c.batch)
+    return fail(err, fmt("micro-batch %g is not valid: use -1 (automatic), 0 (the whole batch) or ", c.micro_batch) +
+                         fmt("1 to the batch size %g", c.batch));
   return true;
+}
+
+int train_micro_batch(const TrainConfig& c, const Network& net) {
+  if (c.micro_batch > 0) return std::min(c.micro_batch, c.batch);
+  if (c.micro_batch == 0) return c.batch;
+  // Batchnorm's statistics are over the minibatch: slicing it would change what the layer computes.
+  for (const LayerSpec& l : net.spec.layers)
+    if (l.kind == LayerKind::batchnorm) return c.batch;
+  const int64_t macs = std::max<int64_t>(net.info.total_macs, 1);
+  return int(std::clamp<int64_t>(kSliceMacs / macs, 1, c.batch));
 }
 
 OptimConfig optim_config(const TrainConfig& c) {
@@ -276,6 +289,11 @@ void trainer_reset(Trainer* t) {
   t->have_snapshot = false;
   t->snap_step = 0;
   t->eval_pending = false;
+  t->micro = train_micro_batch(c, *t->net);
+  t->step_open = false;
+  t->step_n = t->step_done = t->step_correct = 0;
+  t->step_loss_sum = 0;
+  t->slice_ms = t->eval_slice_ms = 0;
 }
 
 static void take_snapshot(Trainer* t);
@@ -305,6 +323,7 @@ bool trainer_update_config(Trainer* t, const TrainConfig& cfg, std::string* err)
     t->opt.beta2_pow = p2;
   }
   t->augment_meta.augment = cfg.augment;
+  t->micro = train_micro_batch(cfg, *t->net);  // an open step goes on in the new slices
   t->total_steps = t->steps_per_epoch * cfg.epochs;
   if (t->epoch < cfg.epochs && !t->eval_pending) t->finished = false;
   if (t->epoch >= cfg.epochs && !t->eval_pending) t->finished = true;
@@ -421,7 +440,9 @@ static void schedule_eval(Trainer* t) {
 static void eval_advance(Trainer* t) {
   const Dataset& d = *t->data;
   if (t->eval_cursor < t->eval_end) {
-    int64_t end = std::min<int64_t>(t->eval_end, t->eval_cursor + t->net->max_batch);
+    // inference costs about a third of training per sample: chunks of 3 slices take about one slice's time
+    const int64_t chunk = std::min<int64_t>(t->net->max_batch, 3 * int64_t(std::max(t->micro, 1)));
+    int64_t end = std::min<int64_t>(t->eval_end, t->eval_cursor + chunk);
     eval_chunk(t->net, d, Split::test, t->eval_cursor, end, &t->eval_loss_sum, &t->eval_correct,
                &t->eval_acc.confusion);
     t->eval_cursor = end;
@@ -451,18 +472,21 @@ static void eval_complete(Trainer* t) {
   while (t->eval_pending) eval_advance(t);
 }
 
-// One minibatch step. Returns false (and takes no step) when finished or on a fault.
-static bool step_once(Trainer* t) {
-  if (t->finished || t->epoch >= t->cfg.epochs) return false;
-  const double t0 = now_ms();
-  Network* net = t->net;
+// ---- a step, in slices ----------------------------------------------------------------------------
+//
+// step_begin gathers the minibatch and zeroes the gradients; each step_slice computes the forward
+// pass, the loss and the backward pass of the next micro-batch of it, adding its share (m/n) of the
+// averaged gradient; the last slice applies the update (step_finish). The page runs as many slices
+// per frame as fit its budget; the command line runs them back to back.
+
+// Gathers the next minibatch (shuffling at the start of an epoch) and opens the step.
+static void step_begin(Trainer* t) {
   const Dataset& d = *t->data;
   const TrainConfig& c = t->cfg;
   if (t->need_shuffle) {
     shuffle(t->order.data(), int64_t(t->order.size()), t->shuffle_rng);
     t->need_shuffle = false;
   }
-  // Gather the minibatch.
   const int64_t first = t->step_in_epoch * c.batch;
   const int n = int(std::min<int64_t>(c.batch, d.n_train() - first));
   const int64_t ss = d.sample_size();
@@ -477,16 +501,22 @@ static bool step_once(Trainer* t) {
       std::memcpy(t->batch_t.data() + size_t(i) * d.target_dim,
                   d.train_t.data() + size_t(idx) * d.target_dim, size_t(d.target_dim) * sizeof(float));
   }
-  const float lr = trainer_current_lr(t);
+  network_zero_grad(t->net);
+  t->step_open = true;
+  t->step_n = n;
+  t->step_done = 0;
+  t->step_correct = 0;
+  t->step_loss_sum = 0;
+}
 
-  // Forward, loss, backward (Algorithm 1, averaged over the minibatch by the loss's 1/n).
-  network_forward(net, t->batch_x.data(), n, true);
-  const float loss = network_loss(net, cls ? t->batch_y.data() : nullptr,
-                                  d.regression() ? t->batch_t.data() : nullptr);
-  if (!std::isfinite(loss)) { on_fault(t, FaultKind::loss, loss, lr); return false; }
-  const int correct = cls ? network_count_correct(net, t->batch_y.data()) : 0;
-  network_zero_grad(net);
-  network_backward(net, false);
+// Applies the update of the open step and records it. False on a fault (and no step is taken).
+static bool step_finish(Trainer* t) {
+  Network* net = t->net;
+  const TrainConfig& c = t->cfg;
+  const int n = t->step_n;
+  t->step_open = false;
+  const float lr = trainer_current_lr(t);
+  const float loss = float(t->step_loss_sum / double(n));
   const int64_t np = int64_t(net->params.size());
   if (!all_finite(net->grads.data(), np)) { on_fault(t, FaultKind::gradient, loss, lr); return false; }
 
@@ -504,7 +534,7 @@ static bool step_once(Trainer* t) {
   h.loss_smooth.push_back(float(t->ema / (1.0 - t->ema_decay_pow)));
   h.lr.push_back(lr);
   t->window_loss += double(loss) * n;
-  t->window_correct += correct;
+  t->window_correct += t->step_correct;
   t->window_samples += n;
   t->window_steps += 1;
   t->step += 1;
@@ -519,16 +549,66 @@ static bool step_once(Trainer* t) {
     if (c.eval_every == 0 || t->epoch >= c.epochs) eval_now = true;  // always one at the very end
   }
   if (eval_now) schedule_eval(t);
-  t->train_ms += now_ms() - t0;
-  if (t->train_ms > 0) t->samples_per_second = double(t->samples_seen) * 1000.0 / t->train_ms;
   return true;
+}
+
+// Computes the next slice of the open step (forward, loss, backward on up to `micro` samples), and
+// the update after the last one. Returns 1 when that completed the step, 0 when the step is still
+// open, -1 on a fault (the step is dropped; resume retries it).
+static int step_slice(Trainer* t) {
+  const double t0 = now_ms();
+  Network* net = t->net;
+  const Dataset& d = *t->data;
+  const bool cls = is_classification(d);
+  const int n = t->step_n, first = t->step_done;
+  const int m = std::min(t->micro, n - first);
+  const int64_t ss = d.sample_size();
+
+  network_forward(net, t->batch_x.data() + first * ss, m, true);
+  const float loss = network_loss(net, cls ? t->batch_y.data() + first : nullptr,
+                                  d.regression() ? t->batch_t.data() + size_t(first) * d.target_dim : nullptr);
+  if (!std::isfinite(loss)) {
+    t->step_open = false;
+    on_fault(t, FaultKind::loss, loss, trainer_current_lr(t));
+    return -1;
+  }
+  if (cls) t->step_correct += network_count_correct(net, t->batch_y.data() + first);
+  t->step_loss_sum += double(loss) * m;
+  // The slice's loss is its own mean (1/m); its share of the minibatch's mean is m/n of that.
+  if (m != n) network_scale_loss_grad(net, float(m) / float(n));
+  network_backward(net, false);  // adds to the gradients of the earlier slices
+  t->step_done += m;
+  int result = 0;
+  if (t->step_done == n) result = step_finish(t) ? 1 : -1;
+  const double ms = now_ms() - t0;
+  t->train_ms += ms;
+  if (t->train_ms > 0) t->samples_per_second = double(t->samples_seen) * 1000.0 / t->train_ms;
+  t->slice_ms = t->slice_ms > 0 ? 0.8 * t->slice_ms + 0.2 * ms : ms;
+  return result;
+}
+
+// One whole minibatch step (continuing an open one). Returns false (and takes no step) when
+// finished or on a fault.
+static bool step_once(Trainer* t) {
+  if (!t->step_open) {
+    if (t->finished || t->epoch >= t->cfg.epochs) return false;
+    step_begin(t);
+  }
+  for (;;) {
+    int r = step_slice(t);
+    if (r != 0) return r > 0;
+  }
 }
 
 int trainer_step(Trainer* t, int n) {
   if (!t->net) return 0;
-  eval_complete(t);
   int done = 0;
-  for (int i = 0; i < n; ++i) {
+  if (t->step_open && n > 0) {  // finish the step the frames had started: it counts as one
+    if (!step_once(t)) return 0;
+    ++done;
+  }
+  eval_complete(t);
+  for (int i = done; i < n; ++i) {
     if (!step_once(t)) break;
     ++done;
     eval_complete(t);
@@ -540,20 +620,36 @@ int trainer_run_for(Trainer* t, double budget_ms) {
   if (!t->net || t->paused || t->finished) return 0;
   const double start = now_ms();
   int done = 0;
-  do {
-    if (t->eval_pending) {
+  for (;;) {
+    if (t->eval_pending && !t->step_open) {
+      const double e0 = now_ms();
       eval_advance(t);
+      const double ms = now_ms() - e0;
+      t->eval_slice_ms = t->eval_slice_ms > 0 ? 0.8 * t->eval_slice_ms + 0.2 * ms : ms;
     } else {
-      if (!step_once(t)) break;
-      ++done;
+      if (!t->step_open) {
+        if (t->finished || t->epoch >= t->cfg.epochs) break;
+        step_begin(t);
+      }
+      const int r = step_slice(t);
+      if (r < 0) break;
+      done += r;
     }
-  } while (!t->paused && !t->finished && now_ms() - start < budget_ms);
+    if (t->paused || t->finished) break;
+    // Start the next unit only if it is expected to end within the budget.
+    const double next = t->eval_pending && !t->step_open ? t->eval_slice_ms : t->slice_ms;
+    if (now_ms() - start + next > budget_ms) break;
+  }
   return done;
 }
 
 int64_t trainer_run_to_end(Trainer* t) {
   if (!t->net) return 0;
   int64_t done = 0;
+  if (t->step_open) {
+    if (!step_once(t)) return 0;
+    ++done;
+  }
   eval_complete(t);
   while (!t->finished && t->fault == FaultKind::none) {
     if (!step_once(t)) break;

@@ -66,6 +66,34 @@ test('the default lab trains from a click on Train, the loss falls, frame time a
   await page.context().close();
 });
 
+test('the Wide net trains in slices (2 samples per slice): frames stay short; frame times and samples/s are reported', async () => {
+  const page = await openLab(lab);
+  assert.equal(await page.evaluate(() => window.cnnSandbox.setPreset('wide')), true);
+  await page.evaluate(() => window.cnnSandbox.setDataset('digits'));
+  await waitForFrames(page, 3);
+  let s = await state(page);
+  assert.ok(s.trainingAllowed, `training allowed (blocked: ${s.trainingBlockedBecause})`);
+  await page.mouse.click(...center(s.rects.train));
+  s = await waitState(page, (t) => t.steps >= 3, '3 steps of the Wide net', 180000);
+  // frame intervals over a few seconds, measured by the browser's own animation-frame clock
+  const frames = await page.evaluate(() => new Promise((res) => {
+    const ts = [];
+    const f = (t) => { ts.push(t); if (t - ts[0] < 4000) requestAnimationFrame(f); else res(ts); };
+    requestAnimationFrame(f);
+  }));
+  const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
+  const median = gaps[Math.floor(gaps.length / 2)], p95 = gaps[Math.floor(gaps.length * 0.95)];
+  s = await state(page);
+  console.log(`training wide on digits: ${(1000 * gaps.length / (frames.at(-1) - frames[0])).toFixed(1)} frames/s, frame interval median ${median.toFixed(1)} ms, ` +
+              `95th percentile ${p95.toFixed(1)} ms, max ${gaps.at(-1).toFixed(1)} ms; page: work ${s.workMs.toFixed(1)} ms/frame, ` +
+              `training budget ${s.trainBudgetMs.toFixed(1)} ms, ${s.samplesPerSecond.toFixed(0)} samples/s, ${s.steps} steps`);
+  assert.equal(s.training, true);
+  assert.ok(s.steps >= 3);
+  await screenshot(page, 'lab-training-wide');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('an invalid model shows the analyzer message at its layer, training is off, the last valid model stays', async () => {
   const height0 = 720;
   const page = await openLab(lab);

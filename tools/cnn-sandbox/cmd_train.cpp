@@ -39,6 +39,8 @@ void train_usage(FILE* f) {
       "  --data-dir DIR       folder of the Fashion-MNIST IDX files (default: %s)\n"
       "  --epochs N           passes over the training split (default 1)\n"
       "  --batch N            samples per step (default 32)\n"
+      "  --micro-batch N      compute each step in slices of N samples (0 = whole batch; default -1 =\n"
+      "                       automatic, as the page does: same result up to float rounding)\n"
       "  --optimizer NAME     sgd | momentum | adam (default adam)\n"
       "  --lr X               learning rate (default 0.001)\n"
       "  --momentum X         for momentum (default 0.9)      --nesterov   Nesterov momentum\n"
@@ -140,10 +142,10 @@ int cmd_train(int argc, char** argv) {
       if (!value(&v)) return bad(a + " needs a value");
       (a == "--model" ? model_path : a == "--data" ? data_name : a == "--data-dir" ? data_dir : save_path) = v;
     } else if (a == "--epochs" || a == "--batch" || a == "--seed" || a == "--limit-train" ||
-               a == "--limit-test" || a == "--step-epochs") {
+               a == "--limit-test" || a == "--step-epochs" || a == "--micro-batch") {
       if (!value(&v)) return bad(a + " needs a whole number");
       const long long hi = a == "--seed" ? 0x7fffffffffffffffLL : a == "--batch" ? 4096 : 100000000;
-      const long long lo = (a == "--limit-train" || a == "--limit-test" || a == "--seed") ? 0 : 1;
+      const long long lo = a == "--micro-batch" ? -1 : (a == "--limit-train" || a == "--limit-test" || a == "--seed") ? 0 : 1;
       if (!parse_int(v, lo, hi, &n))
         return bad(a + ": '" + v + "' is not a whole number in " + std::to_string(lo) + ".." + std::to_string(hi));
       if (a == "--epochs") cfg.epochs = int(n);
@@ -151,6 +153,7 @@ int cmd_train(int argc, char** argv) {
       else if (a == "--seed") cfg.seed = uint64_t(n);
       else if (a == "--limit-train") limit_train = n;
       else if (a == "--limit-test") limit_test = n;
+      else if (a == "--micro-batch") cfg.micro_batch = int(n);
       else cfg.schedule.step_epochs = int(n);
     } else if (a == "--lr" || a == "--momentum" || a == "--weight-decay" || a == "--gamma") {
       if (!value(&v)) return bad(a + " needs a number");
@@ -218,9 +221,9 @@ int cmd_train(int argc, char** argv) {
   if (!cnn::network_build(&net, spec, cfg.batch, &err)) return bad(model_path + ": " + err);
   cnn::Trainer tr;
   if (!cnn::trainer_setup(&tr, &net, &data, cfg, &err)) return bad(err);
-  std::fprintf(progress, "model %s: %lld parameters; %s, lr %g, batch %d, %d epochs of %lld steps; kernels %s\n",
+  std::fprintf(progress, "model %s: %lld parameters; %s, lr %g, batch %d (slices of %d), %d epochs of %lld steps; kernels %s\n",
                model_path.c_str(), (long long)net.params.size(), cnn::optimizer_name(cfg.optimizer),
-               double(cfg.lr), cfg.batch, cfg.epochs, (long long)tr.steps_per_epoch,
+               double(cfg.lr), cfg.batch, tr.micro, cfg.epochs, (long long)tr.steps_per_epoch,
                kernels == cnn::KernelSet::simd ? cnn::simd_isa_name() : "reference");
   std::fflush(progress);
 
@@ -261,6 +264,7 @@ int cmd_train(int argc, char** argv) {
   j["optimizer"] = cnn::optimizer_name(cfg.optimizer);
   j["lr"] = f32(cfg.lr);
   j["batch"] = cfg.batch;
+  j["micro_batch"] = tr.micro;
   j["seed"] = cfg.seed;
   j["kernels"] = kernels == cnn::KernelSet::simd ? cnn::simd_isa_name() : "reference";
   j["epochs"] = tr.epoch;

@@ -118,6 +118,9 @@ void network_zero_grad(Network* net);  // one memset of the grads arena
 // Back-propagates from dacts.back() (or dacts[L-1] when fused) and ACCUMULATES (+=) into grads.
 // dacts are overwritten. dacts[0] (gradient w.r.t. the input) is computed only if want_input_grad.
 void network_backward(Network* net, bool want_input_grad = false);
+// Multiplies the loss gradient the last network_loss wrote by s (before network_backward): a
+// trainer computing a minibatch of n in slices of m scales each slice's mean-loss gradient by m/n.
+void network_scale_loss_grad(Network* net, float s);
 
 // Samples of the last forward whose arg max output equals the label (for a one-output sigmoid:
 // output >= 0.5 equals label). The zero-one loss is 1 - correct / n.

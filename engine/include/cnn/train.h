@@ -43,6 +43,14 @@ struct TrainConfig {
   float weight_decay = 0.0f;  // L2 added to the gradient (see optim.h)
   ScheduleConfig schedule;    // constant, step (gamma every N epochs), cosine (to 0 at the end)
   int batch = 32;
+  // Samples computed at a time within a step. A step is always one update on the gradient averaged
+  // over its whole minibatch (Algorithm 1); the minibatch is just computed in slices of micro_batch
+  // samples whose gradients add up (backward accumulates), so the page can stop between slices and
+  // draw a frame. 0 = the whole batch at once; -1 = automatic: slices of about kSliceMacs
+  // multiply-accumulates of forward work (whole batch for a model with batchnorm, whose statistics
+  // are over the minibatch). Results equal the whole-batch step up to float rounding; the same
+  // setting gives bit-identical runs natively, in wasm and in the page.
+  int micro_batch = -1;
   int epochs = 1;
   uint64_t seed = 1;          // weight init, shuffling, augmentation, dropout
   int eval_every = 0;         // steps between evaluations; 0 = once at the end of every epoch
@@ -51,6 +59,13 @@ struct TrainConfig {
   bool init_weights = true;   // setup/reset initialize the weights from seed (false: keep them)
   float smoothing = 0.95f;    // of the smoothed loss curve (exponential, bias-corrected)
 };
+
+// Forward multiply-accumulates per slice for micro_batch = -1. Training costs about 3x the forward
+// pass, so a slice is ~72M multiply-adds: ~5 ms of wasm SIMD here (LeNet-5 takes its batch of 32
+// whole, the Wide net slices of 2 samples, vgg-small of 4).
+constexpr int64_t kSliceMacs = 24'000'000;
+// The micro-batch a config resolves to for a network (1..cfg.batch).
+int train_micro_batch(const TrainConfig& cfg, const Network& net);
 
 // Checks every field; false with a message naming the field, its value and the valid range.
 bool train_config_check(const TrainConfig& c, std::string* err);
@@ -134,6 +149,12 @@ struct Trainer {
   double snap_beta1_pow = 1, snap_beta2_pow = 1;
   std::vector<std::vector<float>> snap_running;  // per layer: running_mean then running_var
   int64_t snap_step = 0;               // 1-based number of the step that used the snapshot weights
+  // A step in progress: its minibatch is gathered and the first step_done samples are computed.
+  int micro = 0;                       // resolved cfg.micro_batch
+  bool step_open = false;
+  int step_n = 0, step_done = 0, step_correct = 0;
+  double step_loss_sum = 0;
+  double slice_ms = 0, eval_slice_ms = 0;  // smoothed times of one slice, to keep within a budget
   // An evaluation in progress, run in chunks so one frame never takes long.
   bool eval_pending = false;
   int64_t eval_cursor = 0, eval_end = 0;
@@ -161,8 +182,9 @@ bool trainer_update_config(Trainer* t, const TrainConfig& cfg, std::string* err)
 // "one step" button). Returns the steps taken: fewer than n when training finishes or a fault
 // stops it.
 int trainer_step(Trainer* t, int n);
-// Runs steps (and evaluation chunks) until budget_ms has passed, at least one unit of work per
-// call; nothing while paused or finished. Returns the steps taken.
+// Runs slices of steps (and evaluation chunks) while the next one is expected to end within
+// budget_ms, at least one per call; nothing while paused or finished. A step may be left open and
+// is continued by the next call (or completed by trainer_step). Returns the steps completed.
 int trainer_run_for(Trainer* t, double budget_ms);
 // Runs until finished or a fault (the command-line tool). Returns the steps taken.
 int64_t trainer_run_to_end(Trainer* t);
