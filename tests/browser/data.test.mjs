@@ -320,3 +320,14 @@ test('the learner\'s IDX pair, CSV and pictures become the dataset; broken files
   assert.deepEqual(unexpected(page.errors), []);
   await page.context().close();
 });
+
+test('the Data panel with its load controls fits a 900x600 window', async () => {
+  const page = await openLab(lab, { width: 900, height: 600 });
+  await dataTab(page);
+  const s = await state(page);
+  assert.ok(s.rects.data_files && s.rects.dataset, 'picker and Load button are drawn');
+  assert.ok(s.rects.data_files[2] <= 900 && s.rects.data_files[3] <= 600, `Load button inside the window: ${s.rects.data_files}`);
+  await screenshot(page, 'data-900x600');
+  assert.deepEqual(unexpected(page.errors), []);
+  await page.context().close();
+});

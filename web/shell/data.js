@@ -44,6 +44,7 @@
       const total = encoded ? 0 : Number(res.headers.get('Content-Length')) || 0;
       record.total = total;
       if (active === me) call('cnn_data_fetch_progress', null, ['number', 'number'], [0, total]);
+      const limit = S.getState().uploadLimits.maxFileBytes;
       const reader = res.body.getReader();
       const chunks = [];
       let n = 0;
@@ -52,7 +53,7 @@
         if (done) break;
         chunks.push(value);
         n += value.length;
-        if (n > S.getState().uploadLimits.maxFileBytes) throw new Error('the file is larger than the limit of 100 MB');
+        if (n > limit) throw new Error('the file is larger than the limit of ' + Math.round(limit / 1048576) + ' MB');
         record.bytes = n;
         record.progressEvents++;
         if (active === me) call('cnn_data_fetch_progress', null, ['number', 'number'], [n, total]);
