@@ -75,13 +75,13 @@ const results = {};  // results[engine][net/mode] = samples/s (or a string: why 
 const put = (engine, key, v) => { (results[engine] ||= {})[key] = v; };
 
 // ---- CNN Sandbox (its own bench command: validates against the reference, then times) ---------
-function ours(engine, cmd, preArgs) {
+function ours(engine, cmd, preArgs, clk = clock) {
   for (const net of nets)
     for (const mode of modes) {
       const model = join(root, 'assets/presets', `${net}.txt`);
       try {
         const out = execFileSync(cmd, [...preArgs, 'bench', '--model', model, '--mode', mode, '--batch', String(BATCH),
-          '--runs', String(RUNS), '--clock', clock, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+          '--runs', String(RUNS), '--clock', clk, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
         put(engine, `${net}/${mode}`, JSON.parse(out).samples_per_second.median);
       } catch (e) {
         put(engine, `${net}/${mode}`, `failed: ${(e.stderr || e.message).toString().trim().split('\n')[0]}`);
@@ -129,7 +129,14 @@ async function chromiumBench() {
   }
 }
 let chromiumVersion = '';
-if (!skip.has('chromium')) await chromiumBench();
+if (!skip.has('chromium')) {
+  await chromiumBench();
+  // A browser tab has no CPU-time clock, so the tab is timed by the wall clock; on a machine other
+  // jobs share, that is slower than CPU time. For the issue's "within 25% of node" the node figure
+  // is measured once more right after, by the wall clock too.
+  if (clock !== 'wall' && wasmJs && typeof results['ours page (Chromium)']?.['lenet5/train'] === 'number')
+    ours('ours wasm (node, wall clock)', process.execPath, ['--no-experimental-fetch', wasmJs], 'wall');
+}
 
 // ---- PyTorch 1.13 (Debian's python3-torch), one thread ------------------------------------------
 // /usr/bin/python3 on purpose: the python3 first on PATH here may be a pyenv without torch.
@@ -326,7 +333,8 @@ ratioRow('wasm / TF.js pure JS', W, 'TF.js 4.22 pure JS');
 ratioRow('wasm / ConvNetJS', W, 'ConvNetJS 0.3');
 ratioRow('wasm / native', W, N);
 ratioRow('native / PyTorch', N, T);
-ratioRow('Chromium page / wasm (node)', P, W);
+const WW = results['ours wasm (node, wall clock)'] ? 'ours wasm (node, wall clock)' : W;
+ratioRow(WW === W ? 'Chromium page / wasm (node)' : 'Chromium / node, both wall', P, WW);
 if (results['ours native-novec']) ratioRow('native / native-novec', N, 'ours native-novec');
 
 if (Object.keys(gemm).length) {
@@ -356,8 +364,8 @@ const rx = (v) => (v === null ? null : `${v.toFixed(2)}x`);
   const r6 = ratioOf(N, T, 'lenet5/train'); target('native LeNet train > PyTorch', rx(r6), r6 > 1);
   const r7 = ratioOf(N, T, 'wide/train'); target('native Wide train >= 0.8x PyTorch', rx(r7), r7 >= 0.8);
   for (const c of ['lenet5/train', 'wide/train']) {
-    const r = ratioOf(P, W, c);
-    target(`page in Chromium within 25% of node, ${c}`, rx(r), r >= 0.75 && r <= 1.25);
+    const r = ratioOf(P, WW, c);
+    target(`page in Chromium within 25% of node${WW === W ? '' : ' (both wall clock)'}, ${c}`, rx(r), r >= 0.75 && r <= 1.25);
   }
 }
 console.log('\nissue 5 targets:\n' + checks.join('\n'));
