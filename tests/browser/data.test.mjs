@@ -8,6 +8,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync, deflateSync } from 'node:zlib';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startLab, openLab, screenshot, waitForFrames } from './lib.mjs';
 
 let lab;
@@ -330,4 +333,41 @@ test('the Data panel with its load controls fits a 900x600 window', async () => 
   await screenshot(page, 'data-900x600');
   assert.deepEqual(unexpected(page.errors), []);
   await page.context().close();
+});
+
+test('a folder of class folders through the folder picker; limits are stated and enforced', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cnn-data-'));
+  const top = join(dir, 'pets');
+  for (const kind of ['circle', 'square']) {
+    mkdirSync(join(top, kind), { recursive: true });
+    for (let i = 0; i < 6; i++) writeFileSync(join(top, kind, `img${i}.png`), shapePng(kind, i));
+  }
+  const page = await openLab(lab);
+  await dataTab(page);
+  try {
+    await page.setInputFiles('#data-folder-input', top);
+    let s = await waitState(page, (t) => t.datasetShown === 'my-data', 'folder upload shown', 60000);
+    assert.deepEqual(s.datasetInfo.classNames, ['circle', 'square'], 'labels from the class folders (the chosen folder itself is not a label)');
+    assert.equal(s.datasetInfo.nTrain + s.datasetInfo.nTest, 12);
+    // limits: stated in getState (and in the panel), enforced with a message
+    const lim = s.uploadLimits;
+    assert.equal(lim.maxFileBytes, 100 * 1048576);
+    assert.equal(lim.maxPictureSide, 4096);
+    assert.equal(lim.maxPictures, 20000);
+    const wide = toArray(png(4097, 1, () => [255, 255, 255]));
+    let r = await page.evaluate(async (b) => window.cnnSandbox.loadDataFiles([{ name: 'wide_1.png', bytes: new Uint8Array(b) }, { name: 'tall_1.png', bytes: new Uint8Array(b) }]), wide);
+    assert.equal(r.ok, false);
+    assert.match(r.message, /wide_1\.png: 4097 x 1 pixels; pictures may be at most 4096 pixels per side/);
+    r = await page.evaluate(async () => window.cnnSandbox.loadDataFiles([new File([new Uint8Array(100 * 1048576 + 1)], 'huge.csv')]));
+    assert.equal(r.ok, false);
+    assert.match(r.message, /huge\.csv: 104,857,601 bytes exceed the limit of 100 MB \(104,857,600 bytes\) per file/);
+    s = await state(page);
+    assert.equal(s.datasetShown, 'my-data', 'the folder upload stays');
+    await waitForFrames(page, 3);
+    await screenshot(page, 'data-upload-limit');
+    assert.deepEqual(unexpected(page.errors), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await page.context().close();
+  }
 });

@@ -161,7 +161,10 @@
           '): choose either pictures, or IDX files, or one CSV file.');
       }
       for (const f of files) {
-        if (f.size > lim.maxFileBytes) return fail(f.name + ': ' + (f.size / 1048576).toFixed(1) + ' MB exceeds the limit of ' + Math.round(lim.maxFileBytes / 1048576) + ' MB per file.');
+        if (f.size > lim.maxFileBytes) {
+          return fail(f.name + ': ' + f.size.toLocaleString('en-US') + ' bytes exceed the limit of ' + Math.round(lim.maxFileBytes / 1048576) +
+            ' MB (' + lim.maxFileBytes.toLocaleString('en-US') + ' bytes) per file: use a subset of the samples, or gzip the file.');
+        }
       }
       if (pictures.length) {
         if (pictures.length > lim.maxPictures) return fail(pictures.length + ' pictures exceed the limit of ' + lim.maxPictures + ' per upload: choose fewer.');
