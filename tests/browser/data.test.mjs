@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync, deflateSync } from 'node:zlib';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, openLab, screenshot, waitForFrames } from './lib.mjs';
@@ -102,7 +102,8 @@ test('Fashion-MNIST loads only when picked, shows progress, becomes the dataset 
   assert.equal(s.datasetShown, 'digits');
   assert.equal(s.datasetLoading, null);
   await page.waitForTimeout(500);
-  assert.ok(!requests.some((u) => u.includes(FM)), 'nothing is fetched before the learner picks it');
+  const fetchedEarly = await page.evaluate((f) => performance.getEntriesByType('resource').some((e) => e.name.includes(f)), FM);
+  assert.ok(!fetchedEarly && !requests.some((u) => u.includes(FM)), 'nothing is fetched before the learner picks it');
   // a slow network (3 MB/s) so that the progress is there to see
   const cdp = await throttle(page, 3e6);
   assert.equal(await page.evaluate(() => window.cnnSandbox.setDataset('fashion-mnist')), true);
@@ -342,6 +343,7 @@ test('a folder of class folders through the folder picker; limits are stated and
     mkdirSync(join(top, kind), { recursive: true });
     for (let i = 0; i < 6; i++) writeFileSync(join(top, kind, `img${i}.png`), shapePng(kind, i));
   }
+  writeFileSync(join(top, 'circle', '.DS_Store'), Buffer.from([0, 0, 0, 1, 66, 117, 100, 49]));  // ignored
   const page = await openLab(lab);
   await dataTab(page);
   try {
@@ -370,4 +372,34 @@ test('a folder of class folders through the folder picker; limits are stated and
     rmSync(dir, { recursive: true, force: true });
     await page.context().close();
   }
+});
+
+test('the real Fashion-MNIST test files as a learner\'s IDX upload (10,000 images, gzip\'d)', async (t) => {
+  const fmDir = process.env.CNN_FASHION_MNIST_DIR || '/usr/share/datasets/fashion-mnist';
+  let images, labels;
+  try {
+    images = readFileSync(join(fmDir, 't10k-images-idx3-ubyte.gz'));
+    labels = readFileSync(join(fmDir, 't10k-labels-idx1-ubyte.gz'));
+  } catch {
+    t.skip(`no Fashion-MNIST files in ${fmDir} (apt install dataset-fashion-mnist)`);
+    return;
+  }
+  const page = await openLab(lab);
+  await dataTab(page);
+  const t0 = Date.now();
+  await page.setInputFiles('#data-file-input', [
+    { name: 't10k-images-idx3-ubyte.gz', mimeType: 'application/gzip', buffer: images },
+    { name: 't10k-labels-idx1-ubyte.gz', mimeType: 'application/gzip', buffer: labels },
+  ]);
+  const s = await waitState(page, (x) => x.datasetShown === 'my-data', 'the uploaded Fashion-MNIST test files', 120000);
+  const ms = Date.now() - t0;
+  assert.equal(s.datasetInfo.nTrain + s.datasetInfo.nTest, 10000);
+  assert.deepEqual(s.datasetInfo.testCounts, Array(10).fill(167), 'a sixth of each class (1,000) held out');
+  assert.deepEqual(s.datasetInfo.shape, [28, 28, 1]);
+  assert.equal(s.trainingAllowed, true, 'the default model fits 28x28x1 with 10 classes');
+  console.log(`# upload of t10k-images/labels (${images.length + labels.length} bytes gzip'd) to dataset: ${ms} ms wall`);
+  await waitForFrames(page, 3);
+  await screenshot(page, 'data-upload-fashion-idx');
+  assert.deepEqual(unexpected(page.errors), []);
+  await page.context().close();
 });

@@ -150,7 +150,9 @@
     opts = opts || {};
     const lim = state().uploadLimits;
     const pictures = files.filter((f) => PICTURE.test(f.name) || (f.blob && /^image\//.test(f.blob.type)));
-    const others = files.filter((f) => !pictures.includes(f));
+    // a folder of pictures often holds the system's own files (.DS_Store, Thumbs.db): not data
+    const junk = (f) => /(^|\/)(\.[^/]*|thumbs\.db|desktop\.ini)$/i.test(f.name);
+    const others = files.filter((f) => !pictures.includes(f) && !(pictures.length && junk(f)));
     busy = true;
     call('cnn_data_upload_begin', null, ['number', 'number', 'number'],
       [files.length, opts.side ? Number(opts.side) : 0, opts.rgb === undefined ? -1 : (opts.rgb ? 1 : 0)]);
