@@ -205,6 +205,55 @@ TEST_CASE("spec: model_to_text round trip") {
   CHECK(model_to_text(m, true) == "input 28x28x1; conv 6 k5 p2; maxpool k2; dense 10");
 }
 
+TEST_CASE("spec: comments travel with their layers through list edits") {
+  const char* text =
+      "# my first CNN\n"
+      "input 28x28x1   # grey digits\n"
+      "# feature extractor\n"
+      "conv 6 k5 p2  # C1: six 5x5 filters\n"
+      "relu\n"
+      "maxpool k2    # S2\n"
+      "dense 10; softmax  # ten classes\n"
+      "# the end\n";
+  ModelSpec m;
+  SpecError e;
+  REQUIRE(parse_model(text, &m, &e));
+  CHECK(m.head_comment_lines == "# my first CNN");
+  CHECK(m.input_comment == "# grey digits");
+  REQUIRE(m.layers.size() == 5);
+  CHECK(m.layers[0].comment_lines == "# feature extractor");
+  CHECK(m.layers[0].comment == "# C1: six 5x5 filters");
+  CHECK(m.layers[1].comment.empty());
+  CHECK(m.layers[2].comment == "# S2");
+  CHECK(m.layers[3].comment.empty());
+  CHECK(m.layers[4].comment == "# ten classes");  // the last statement of its line
+  CHECK(m.tail_comment_lines == "# the end");
+  // The layer list moves the maxpool above the relu, duplicates the conv, removes the dense layer:
+  // every comment stays with its layer, trailing ones aligned.
+  std::swap(m.layers[1], m.layers[2]);
+  m.layers.insert(m.layers.begin() + 1, m.layers[0]);
+  m.layers.erase(m.layers.begin() + 4);
+  CHECK(model_to_text(m) ==
+        "# my first CNN\n"
+        "input 28x28x1  # grey digits\n"
+        "# feature extractor\n"
+        "conv 6 k5 p2   # C1: six 5x5 filters\n"
+        "# feature extractor\n"
+        "conv 6 k5 p2   # C1: six 5x5 filters\n"
+        "maxpool k2     # S2\n"
+        "relu\n"
+        "softmax        # ten classes\n"
+        "# the end\n");
+  ModelSpec again;
+  REQUIRE(parse_model(model_to_text(m), &again, &e));
+  CHECK(model_to_text(again) == model_to_text(m));
+  CHECK(model_to_text(m, true) == "input 28x28x1; conv 6 k5 p2; conv 6 k5 p2; maxpool k2; relu; softmax");  // links carry no comments
+  // a comment set in code with a line break stays one comment line
+  m.layers[0].comment = "two\nlines";
+  REQUIRE(parse_model(model_to_text(m), &again, &e));
+  CHECK(again.layers[0].comment == "# two lines");
+}
+
 TEST_CASE("spec errors: one message with line, column and hint per class") {
   // unknown layer, with the closest keyword suggested
   expect_error("input 28x28x1\nconv 6 k5\nrelux\n", 3, 1, "unknown layer 'relux'");

@@ -106,6 +106,7 @@ void AppFrame(AppState& app) {
   app.frame++;
   double start = cnn::now_ms();
   app.rects.clear();
+  app.dragging_layer = -1;  // set again by the layer list while a row is dragged
 
   // 1-2: keep the engine objects in step with the choices, then train for a slice of the frame
   SessionEnsure(app);

@@ -115,6 +115,8 @@ struct AppState {
   ModelDoc doc;
   std::vector<Preset> presets;
   int selected_layer = -2;          // -1 = input row, -2 = none
+  int dragging_layer = -1;          // row being dragged in the layer list this frame (-1 = none)
+  int drag_from = -1;               // layer list: the row a drag started on, until the mouse is released
   bool preset_changed = false;      // a preset was chosen this frame: pick a dataset that fits
 
   std::string dataset_name = "digits";

@@ -3,6 +3,7 @@
 // (model_doc.cpp), so they always agree. Errors from the analyzer appear at the offending layer.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 #include <cstdio>
 
 #include "app.h"
@@ -222,6 +223,9 @@ static void ShowLayerList(AppState& app) {
   int remove = -1, duplicate = -1, insert_after = -3, move_from = -1, move_to = -1;
   cnn::LayerKind insert_kind = cnn::LayerKind::relu;
   const int n = int(spec.layers.size());
+  std::vector<float> row_top(size_t(n), 0.0f), row_bottom(size_t(n), 0.0f);
+  float row_x0 = 0, row_x1 = 0;
+  if (app.drag_from >= n) app.drag_from = -1;  // the list changed under the drag
   for (int i = 0; i < n; i++) {
     cnn::LayerSpec& l = spec.layers[size_t(i)];
     const cnn::LayerInfo* info = (d.parsed && i < int(d.info.layers.size()) && (d.valid || i < error_row)) ? &d.info.layers[size_t(i)] : nullptr;
@@ -230,24 +234,27 @@ static void ShowLayerList(AppState& app) {
     bool is_error = i == error_row;
     std::string text = cnn::layer_to_text(l);
     char label[96];
-    std::snprintf(label, sizeof label, "%2d  %s", i + 1, text.c_str());
+    std::snprintf(label, sizeof label, "%2d  %s###row", i + 1, text.c_str());  // the ID is the row, not its text
     ImGui::PushFont(app.font_mono);
     if (is_error) ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
     const ImGuiStyle& st = ImGui::GetStyle();
     float buttons_w = ImGui::CalcTextSize("+").x + ImGui::CalcTextSize("2x").x + ImGui::CalcTextSize("x").x +
                       st.FramePadding.x * 6 + st.ItemSpacing.x * 2 + st.WindowPadding.x * 0.5f;  // a margin at the edge
     float row_w = ImGui::GetContentRegionAvail().x - buttons_w - st.ItemSpacing.x;
-    if (ImGui::Selectable(label, sel, ImGuiSelectableFlags_AllowItemOverlap, ImVec2(row_w, 0))) app.selected_layer = sel ? -2 : i;
+    // (a click selects; the release that ends a drag does not)
+    if (ImGui::Selectable(label, sel, ImGuiSelectableFlags_AllowItemOverlap, ImVec2(row_w, 0)) && app.drag_from < 0)
+      app.selected_layer = sel ? -2 : i;
+    row_top[size_t(i)] = ImGui::GetItemRectMin().y;
+    row_bottom[size_t(i)] = ImGui::GetItemRectMax().y;
+    row_x0 = ImGui::GetItemRectMin().x;
+    row_x1 = ImGui::GetItemRectMax().x;
     if (is_error) ImGui::PopStyleColor();
     ImGui::PopFont();
     SaveRect(app, ("layer_" + std::to_string(i + 1)).c_str());
-    // Drag a row up or down to move the layer (the demo's "drag to reorder" pattern).
-    if (ImGui::IsItemActive() && !ImGui::IsItemHovered()) {
-      float dy = ImGui::GetMouseDragDelta(0).y;
-      int to = i + (dy < 0 ? -1 : 1);
-      if (std::fabs(dy) > fs * 0.5f && to >= 0 && to < n) { move_from = i; move_to = to; ImGui::ResetMouseDragDelta(); }
-    }
-    if (ImGui::IsItemHovered() && !ImGui::IsItemActive()) {
+    // Drag a row to move the layer: it is outlined, a line shows where it will land, and the
+    // move happens on release (one undo step), so a row can travel any distance.
+    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(0, fs * 0.3f) && app.drag_from < 0) app.drag_from = i;
+    if (ImGui::IsItemHovered() && !ImGui::IsItemActive() && app.drag_from < 0) {
       if (info) ImGui::SetTooltip("%s -> %s\nparams: %s\ndrag to reorder, click for options", ShapeText(info->in).c_str(), ShapeText(info->out).c_str(), info->params ? (info->params_formula + " = " + FormatCount(info->params)).c_str() : "0");
       else ImGui::SetTooltip("drag to reorder, click for options");
     }
@@ -288,6 +295,32 @@ static void ShowLayerList(AppState& app) {
   }
   if (!d.valid && d.parsed && error_row >= n) ShowErrorBox(d.error);
 
+  // The drag in progress: outline the row, draw the drop line between rows, move on release.
+  if (app.drag_from >= 0 && n > 0) {
+    const float my = ImGui::GetIO().MousePos.y;
+    int slot = 0;  // insertion slot 0..n: before the first row whose middle is below the mouse
+    while (slot < n && (row_top[size_t(slot)] + row_bottom[size_t(slot)]) * 0.5f < my) slot++;
+    const int to = slot > app.drag_from ? slot - 1 : slot;
+    if (ImGui::IsMouseDown(0)) {
+      ImDrawList* dl = ImGui::GetWindowDrawList();
+      const ImU32 accent = IM_COL32(110, 170, 255, 255);
+      const int f = app.drag_from;
+      dl->AddRect(ImVec2(row_x0, row_top[size_t(f)]), ImVec2(row_x1, row_bottom[size_t(f)]), accent, 3.0f * app.dpr, 0, 1.5f * app.dpr);
+      if (to != f) {
+        const float y = slot < n ? row_top[size_t(slot)] - ImGui::GetStyle().ItemSpacing.y * 0.5f
+                                 : row_bottom[size_t(n - 1)] + ImGui::GetStyle().ItemSpacing.y * 0.5f;
+        dl->AddLine(ImVec2(row_x0, y), ImVec2(row_x1, y), accent, 3.0f * app.dpr);
+        dl->AddTriangleFilled(ImVec2(row_x0, y - fs * 0.35f), ImVec2(row_x0, y + fs * 0.35f), ImVec2(row_x0 + fs * 0.45f, y), accent);
+      }
+      ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeNS);
+      ImGui::SetTooltip("move %s to position %d", cnn::layer_to_text(spec.layers[size_t(f)]).c_str(), to + 1);
+      app.dragging_layer = f;
+    } else {
+      if (to != app.drag_from) { move_from = app.drag_from; move_to = to; }
+      app.drag_from = -1;
+    }
+  }
+
   // add at the end
   if (ImGui::Button("+ Add layer")) ImGui::OpenPopup("add");
   app.rects["add_layer"] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y);
@@ -309,10 +342,13 @@ static void ShowLayerList(AppState& app) {
     if (app.selected_layer >= int(spec.layers.size())) app.selected_layer = -2;
     changed = true;
   } else if (move_from >= 0) {
-    std::swap(spec.layers[size_t(move_from)], spec.layers[size_t(move_to)]);
+    cnn::LayerSpec moved = spec.layers[size_t(move_from)];
+    spec.layers.erase(spec.layers.begin() + move_from);
+    spec.layers.insert(spec.layers.begin() + move_to, moved);
     if (app.selected_layer == move_from) app.selected_layer = move_to;
+    else if (app.selected_layer > move_from && app.selected_layer <= move_to) app.selected_layer--;
+    else if (app.selected_layer < move_from && app.selected_layer >= move_to) app.selected_layer++;
     changed = true;
-    group = "reorder";
   }
   if (changed) {
     DocSetSpec(app, spec, group);

@@ -612,10 +612,65 @@ std::string model_description(std::string_view text) {
   return out;
 }
 
+// Gives each comment of the text to the layer it belongs to (see LayerSpec::comment_lines): a
+// `#` line goes to the next statement's layer (to the model's head before `input`, to its tail
+// after the last layer), a comment after statements goes to the last statement of its line.
+static void attach_comments(std::string_view text, ModelSpec* m) {
+  if (text.size() >= 3 && text.compare(0, 3, "\xef\xbb\xbf") == 0) text = text.substr(3);
+  // line number -> index of the last layer on it (-1: the input line)
+  auto layer_ending_line = [&](int line) {
+    int found = -2;
+    if (line == m->input_line) found = -1;
+    for (size_t i = 0; i < m->layers.size(); ++i)
+      if (m->layers[i].line == line) found = int(i);
+    return found;
+  };
+  auto append = [](std::string* dst, std::string_view c) {
+    if (!dst->empty()) *dst += '\n';
+    *dst += c;
+  };
+  std::string pending;  // `#` lines waiting for their layer
+  bool seen_input = false;
+  int line = 1;
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t end = text.find('\n', i);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view ln = text.substr(i, end - i);
+    size_t hash = ln.find('#');
+    std::string_view c;
+    if (hash != std::string_view::npos) {
+      c = ln.substr(hash);
+      while (!c.empty() && is_space(c.back())) c = c.substr(0, c.size() - 1);
+    }
+    const int owner = layer_ending_line(line);
+    if (owner >= -1) {
+      // a statement line: waiting `#` lines belong to its first layer (or the head for `input`)
+      int first = -1;
+      for (size_t k = 0; k < m->layers.size(); ++k)
+        if (m->layers[k].line == line) { first = int(k); break; }
+      if (!pending.empty()) {
+        if (owner == -1 && !seen_input) append(&m->head_comment_lines, pending);
+        else if (first >= 0) append(&m->layers[size_t(first)].comment_lines, pending);
+        pending.clear();
+      }
+      if (owner == -1) seen_input = true;
+      if (!c.empty()) (owner == -1 ? m->input_comment : m->layers[size_t(owner)].comment) = std::string(c);
+    } else if (!c.empty()) {
+      append(&pending, c);
+    }
+    if (end == text.size()) break;
+    i = end + 1;
+    ++line;
+  }
+  if (!pending.empty()) append(&m->tail_comment_lines, pending);
+}
+
 bool parse_model(std::string_view text, ModelSpec* out, SpecError* err) {
   Parser p(err);
   ModelSpec m;
   if (!p.parse(text, &m)) return false;
+  attach_comments(text, &m);
   if (out) *out = std::move(m);
   return true;
 }
@@ -653,14 +708,54 @@ std::string layer_to_text(const LayerSpec& l) {
   return s;
 }
 
-std::string model_to_text(const ModelSpec& m, bool one_line) {
-  std::string s = "input " + std::to_string(m.input.h) + "x" + std::to_string(m.input.w) + "x" +
-                  std::to_string(m.input.c);
-  for (const LayerSpec& l : m.layers) {
-    s += one_line ? "; " : "\n";
-    s += layer_to_text(l);
+// A comment as it goes back into text: one line, starting with '#'.
+static std::string comment_text(std::string_view c) {
+  std::string s(c);
+  for (char& ch : s)
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  if (!s.empty() && s[0] != '#') s = "# " + s;
+  return s;
+}
+
+// `#` lines, each on its own line with '#' in front.
+static void put_comment_lines(std::string* s, std::string_view lines) {
+  size_t i = 0;
+  while (i < lines.size()) {
+    size_t end = lines.find('\n', i);
+    if (end == std::string_view::npos) end = lines.size();
+    *s += comment_text(lines.substr(i, end - i)) + "\n";
+    i = end + 1;
   }
-  if (!one_line) s += "\n";
+}
+
+std::string model_to_text(const ModelSpec& m, bool one_line) {
+  std::string input = "input " + std::to_string(m.input.h) + "x" + std::to_string(m.input.w) + "x" +
+                      std::to_string(m.input.c);
+  if (one_line) {
+    for (const LayerSpec& l : m.layers) input += "; " + layer_to_text(l);
+    return input;
+  }
+  // trailing comments start in one column, two spaces after the longest commented line
+  std::vector<std::string> body;
+  size_t col = m.input_comment.empty() ? 0 : input.size();
+  for (const LayerSpec& l : m.layers) {
+    body.push_back(layer_to_text(l));
+    if (!l.comment.empty()) col = std::max(col, body.back().size());
+  }
+  col = std::min<size_t>(col + 2, 40);
+  auto with_comment = [&](std::string t, const std::string& c) {
+    if (c.empty()) return t;
+    t.resize(std::max(t.size() + 2, col), ' ');
+    return t + comment_text(c);
+  };
+  std::string s;
+  put_comment_lines(&s, m.head_comment_lines);
+  s += with_comment(input, m.input_comment) + "\n";
+  for (size_t i = 0; i < m.layers.size(); ++i) {
+    put_comment_lines(&s, m.layers[i].comment_lines);
+    s += with_comment(body[i], m.layers[i].comment) + "\n";
+  }
+  put_comment_lines(&s, m.tail_comment_lines);
   return s;
 }
 

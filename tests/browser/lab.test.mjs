@@ -211,9 +211,15 @@ test('every preset that trains takes a few steps on its dataset', async () => {
 
 test('the layer list edits by mouse: duplicate, remove, drag to reorder; text follows; undo restores', async () => {
   const page = await openLab(lab);
+  // LeNet-5 with the learner's comments: list edits must keep each comment with its layer
+  const commented = '# my LeNet\ninput 28x28x1\nconv 6 k5 p2  # C1\nrelu\nmaxpool k2    # S2\nconv 16 k5\nrelu\nmaxpool k2\n' +
+                    'dense 120\nrelu\ndense 84\nrelu\ndense 10\nsoftmax  # ten classes\n';
+  assert.equal(await page.evaluate((t) => window.cnnSandbox.setModel(t), commented), true);
+  await waitForFrames(page, 3);
   let s = await state(page);
   const original = s.modelText;
-  const lines = (t) => t.trim().split('\n');
+  assert.equal(original, commented);
+  const lines = (t) => t.trim().split('\n').filter((l) => !l.startsWith('#')).map((l) => l.replace(/\s*#.*$/, ''));
   // duplicate layer 1 (conv 6 k5 p2)
   await page.mouse.click(...center(s.rects.duplicate_1));
   await waitForFrames(page, 3);
@@ -225,15 +231,21 @@ test('the layer list edits by mouse: duplicate, remove, drag to reorder; text fo
   await waitForFrames(page, 3);
   s = await state(page);
   assert.equal(lines(s.modelText).length, lines(original).length, 'removed');
-  // drag layer 2 (relu) one row down, below the maxpool
-  const r = s.rects.layer_2, h = r[3] - r[1];
-  await page.mouse.move(r[0] + 40, (r[1] + r[3]) / 2);
+  // drag layer 2 (relu) down, below the middle of the maxpool row (options of a selected row may lie between)
+  const r = s.rects.layer_2, r3 = s.rects.layer_3, h = r3[3] - r3[1];
+  const y0 = (r[1] + r[3]) / 2, y1 = (r3[1] + r3[3]) / 2 + h * 0.3;
+  await page.mouse.move(r[0] + 40, y0);
   await page.mouse.down();
-  for (let k = 1; k <= 8; k++) { await page.mouse.move(r[0] + 40, (r[1] + r[3]) / 2 + k * h * 0.16); await waitForFrames(page, 1); }
+  for (let k = 1; k <= 8; k++) { await page.mouse.move(r[0] + 40, y0 + (y1 - y0) * k / 8); await waitForFrames(page, 1); }
+  await waitForFrames(page, 2);
+  await screenshot(page, 'lab-designer-dragging');  // the moved row is outlined while it travels
   await page.mouse.up();
   await waitForFrames(page, 3);
   s = await state(page);
   assert.deepEqual(lines(s.modelText).slice(1, 4), ['conv 6 k5 p2', 'maxpool k2', 'relu'], `reordered: ${s.modelText}`);
+  assert.deepEqual(s.modelText.split('\n').slice(0, 5), ['# my LeNet', 'input 28x28x1', 'conv 6 k5 p2  # C1', 'maxpool k2    # S2', 'relu'],
+                   `comments stay with their layers: ${s.modelText}`);
+  assert.match(s.modelText, /softmax +# ten classes\n$/);
   await screenshot(page, 'lab-designer-edited');
   // undo everything
   for (let i = 0; i < 10 && (await state(page)).modelText !== original; i++) await page.evaluate(() => window.cnnSandbox.undo());

@@ -49,12 +49,18 @@ struct LayerSpec {
   // 1-based columns of the options as written (0 = not written), so that errors found by the
   // analysis can point at the offending token rather than at the keyword.
   int units_column = 0, kernel_column = 0, stride_column = 0, pad_column = 0, dilation_column = 0;
+  // The learner's comments travel with the layer through edits of the layer list (reorder,
+  // duplicate, remove): whole `#` lines just above it, and the `# ...` at the end of its line.
+  std::string comment_lines;  // "# ..." lines joined with '\n' ("" = none)
+  std::string comment;        // "# ..." after the layer on its line ("" = none)
 };
 
 struct ModelSpec {
   Shape input;
   int input_line = 1;
   std::vector<LayerSpec> layers;  // every line after `input`, activations included
+  // Comments outside layers: `#` lines above `input`, the one on its line, `#` lines after the last layer.
+  std::string head_comment_lines, input_comment, tail_comment_lines;
 };
 
 // A message a learner can act on: where (1-based line and column; 0 when it concerns the whole
@@ -69,8 +75,9 @@ struct SpecError {
 
 bool parse_model(std::string_view text, ModelSpec* out, SpecError* err);
 
-// Canonical text of one layer ("conv 6 k5 p2") and of a whole model, one layer per line, or on one
-// line separated by "; " (the form used in links). parse_model(model_to_text(m)) gives back m.
+// Canonical text of one layer ("conv 6 k5 p2") and of a whole model, one layer per line with the
+// comments in their places (trailing ones aligned), or on one line separated by "; " without
+// comments (the form used in links). parse_model(model_to_text(m)) gives back m.
 std::string layer_to_text(const LayerSpec& l);
 // The `#` comment lines at the top of a model text, without the `#` and one following space,
 // joined with newlines: a preset's description. Empty when the text does not start with one.
