@@ -98,7 +98,7 @@ CNN_EXPORT const char* cnn_get_state() {
     }
     j["datasetInfo"] = info;
     json loading = nullptr;
-    if (!s.fetch_name.empty()) loading = {{"name", s.fetch_name}, {"bytes", s.fetch_bytes}, {"total", s.fetch_total}};
+    if (!s.fetch_name.empty()) loading = {{"name", s.fetch_name}, {"bytes", s.fetch_bytes}, {"total", s.fetch_total}, {"unpacking", s.unpacking}};
     else if (s.upload_busy) loading = {{"name", "files"}, {"files", s.upload_done}, {"totalFiles", s.upload_total}};
     j["datasetLoading"] = loading;
     j["dataMessage"] = s.data_message;

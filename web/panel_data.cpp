@@ -214,9 +214,9 @@ static void ShowLoadControls(AppState& app, Session& s) {
     else
       std::snprintf(buf, sizeof buf, "%.1f MB", s.fetch_bytes / 1e6);
     ImGui::AlignTextToFramePadding();
-    ImGui::Text("Fetching %s", s.fetch_name.c_str());
+    ImGui::Text(s.unpacking ? "Unpacking %s" : "Fetching %s", s.fetch_name.c_str());
     ImGui::SameLine();
-    ImGui::ProgressBar(s.fetch_total > 0 ? float(s.fetch_bytes / s.fetch_total) : 0.0f, ImVec2(fs * 12, 0), buf);
+    ImGui::ProgressBar(s.unpacking ? 1.0f : s.fetch_total > 0 ? float(s.fetch_bytes / s.fetch_total) : 0.0f, ImVec2(fs * 12, 0), buf);
     save_rect("data_progress");
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) SessionCancelFetch(app, "Download cancelled; the current dataset stays.");

@@ -191,6 +191,9 @@ void SessionCancelFetch(AppState& app, const std::string& why) {
   const std::string name = s.fetch_name;
   s.fetch_name.clear();
   s.fetch_bytes = s.fetch_total = 0;
+  s.unpacking = false;
+  s.fetched.clear();
+  s.fetched.shrink_to_fit();
   DataJsCancel();
   if (app.dataset_name == name) app.dataset_name = s.data_name.empty() ? kFallbackDataset : s.data_name;
   if (!why.empty()) { s.data_message = why; s.data_message_error = false; }
@@ -198,7 +201,7 @@ void SessionCancelFetch(AppState& app, const std::string& why) {
 
 void SessionFetchProgress(AppState& app, double bytes, double total) {
   Session& s = S(app);
-  if (s.fetch_name.empty()) return;
+  if (s.fetch_name.empty() || s.unpacking) return;
   s.fetch_bytes = bytes;
   s.fetch_total = total;
 }
@@ -206,7 +209,7 @@ void SessionFetchProgress(AppState& app, double bytes, double total) {
 void SessionFetchDone(AppState& app, const std::string& name, const uint8_t* bytes, size_t n,
                       const std::string& error, double fetch_ms) {
   Session& s = S(app);
-  if (s.fetch_name != name) return;  // cancelled or superseded meanwhile
+  if (s.fetch_name != name || s.unpacking) return;  // cancelled or superseded meanwhile
   s.fetch_name.clear();
   auto fail = [&](const std::string& why) {
     s.data_message = "Could not load " + name + ": " + why + (s.data_ok ? " The current dataset (" + s.data_name + ") stays." : "");
@@ -214,12 +217,34 @@ void SessionFetchDone(AppState& app, const std::string& name, const uint8_t* byt
     if (app.dataset_name == name) app.dataset_name = s.data_name.empty() ? kFallbackDataset : s.data_name;
   };
   if (!bytes) { fail(error.empty() ? "the download failed." : error); return; }
+  // Unpacked by SessionEnsure a frame later (the panel shows "unpacking" meanwhile).
+  s.fetch_name = name;
+  s.fetched.assign(bytes, bytes + n);
+  s.fetched_ms = fetch_ms;
+  s.unpacking = true;
+  s.unpack_frames = 0;
+}
+
+// The second half of a fetch: our own gunzip and the packed loader, then the switch.
+static void UnpackFetched(AppState& app, Session& s) {
+  const std::string name = s.fetch_name;
+  std::vector<uint8_t> bytes;
+  bytes.swap(s.fetched);
+  const size_t n = bytes.size();
+  const double fetch_ms = s.fetched_ms;
+  s.unpacking = false;
+  s.fetch_name.clear();
+  auto fail = [&](const std::string& why) {
+    s.data_message = "Could not load " + name + ": " + why + (s.data_ok ? " The current dataset (" + s.data_name + ") stays." : "");
+    s.data_message_error = true;
+    if (app.dataset_name == name) app.dataset_name = s.data_name.empty() ? kFallbackDataset : s.data_name;
+  };
   const double t0 = cnn::now_ms();
   cnn::DataOptions opt;
   opt.seed = 1;
   cnn::Dataset d;
   std::string err;
-  if (!cnn::dataset_from_packed(cnn::ByteSpan(bytes, n), opt, &d, &err)) {
+  if (!cnn::dataset_from_packed(cnn::ByteSpan(bytes), opt, &d, &err)) {
     fail(err + " (a damaged or incomplete file: reload the page to fetch it again).");
     return;
   }
@@ -380,6 +405,7 @@ bool TrainingAllowed(const AppState& app, std::string* why) {
 
 bool SessionEnsure(AppState& app) {
   Session& s = S(app);
+  if (s.unpacking && ++s.unpack_frames > 2) UnpackFetched(app, s);
   if (app.preset_changed) {
     PickDatasetForModel(app, s);
     app.preset_changed = false;

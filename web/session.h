@@ -33,6 +33,12 @@ struct Session {
   // A fetch of a web file in progress (data.js reports progress; "" = none).
   std::string fetch_name;
   double fetch_bytes = 0, fetch_total = 0;
+  // Downloaded, waiting to be unpacked: one frame later, so the panel can say so before the
+  // frame that inflates and converts it (about 0.2 s in Chromium).
+  std::vector<uint8_t> fetched;
+  bool unpacking = false;
+  int unpack_frames = 0;
+  double fetched_ms = 0;
   // The learner's files being read and decoded by data.js (pictures one by one).
   bool upload_busy = false;
   int upload_done = 0, upload_total = 0;
