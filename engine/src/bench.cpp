@@ -429,15 +429,24 @@ bool make_case(const std::string& name, KernelBench& kb, KernelCase* kc) {
     };
     return true;
   }
-  if (name == "gemm") {  // Wide's second convolution forward, one sample: 32 x 784 x 288
-    const int m = 32, n = 784, k = 288;
-    kc->shape = "m=32 n=784 k=288 (a Wide conv, one sample)";
-    kc->tol = 1e-4;
-    A.resize(size_t(m) * k); fill(A, rng); B.resize(size_t(k) * n); fill(B, rng);
-    C.assign(size_t(m) * n, 0.0f); D.assign(C.size(), 0.0f);
-    kc->simd = [&A, &B, &C] { sgemm(false, false, 32, 784, 288, 1.0f, A.data(), 288, B.data(), 784, 0.0f, C.data(), 784); };
-    kc->ref = [&A, &B, &D] { sgemm_reference(false, false, 32, 784, 288, 1.0f, A.data(), 288, B.data(), 784, 0.0f, D.data(), 784); };
+  if (name == "gemm" || name == "gemm_dw" || name == "gemm_dx") {
+    // The three GEMMs of Wide's second convolution for one sample (layers_conv.cpp), oc = 32,
+    // K = 32*3*3 = 288, P = 28*28 = 784: forward W (oc x K) col (K x P); filter gradient
+    // dY (oc x P) col^T; input gradient W^T dY, whose k is only oc = 32.
+    struct G { bool ta, tb; int m, n, k, lda, ldb; float beta; const char* shape; };
+    static const G gf = {false, false, 32, 784, 288, 288, 784, 0.0f, "m=32 n=784 k=288 (Wide conv forward, one sample)"};
+    static const G gw = {false, true, 32, 288, 784, 784, 784, 1.0f, "m=32 n=288 k=784, B^T (Wide conv dW, one sample)"};
+    static const G gx = {true, false, 288, 784, 32, 288, 784, 0.0f, "m=288 n=784 k=32, A^T (Wide conv dX, one sample)"};
+    const G& g = name == "gemm" ? gf : name == "gemm_dw" ? gw : gx;
+    kc->shape = g.shape;
+    kc->tol = 1e-4;  // dW accumulates (beta 1) while timed, as the layer does; validation starts from 0
+    A.resize(size_t(32) * 784 > size_t(288) * 32 ? size_t(32) * 784 : size_t(288) * 32); fill(A, rng, -0.1f, 0.1f);
+    B.resize(size_t(288) * 784); fill(B, rng, -0.1f, 0.1f);
+    C.assign(size_t(g.m) * g.n, 0.0f); D.assign(C.size(), 0.0f);
+    kc->simd = [&A, &B, &C, &g] { sgemm(g.ta, g.tb, g.m, g.n, g.k, 1.0f, A.data(), g.lda, B.data(), g.ldb, g.beta, C.data(), g.n); };
+    kc->ref = [&A, &B, &D, &g] { sgemm_reference(g.ta, g.tb, g.m, g.n, g.k, 1.0f, A.data(), g.lda, B.data(), g.ldb, g.beta, D.data(), g.n); };
     kc->validate = [&C, &D, kc] {
+      std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
       KernelSet sv = kernel_set(); set_kernel_set(KernelSet::simd); kc->simd(); set_kernel_set(sv);
       kc->ref();
       return max_abs_diff(C, D);
@@ -451,7 +460,7 @@ bool make_case(const std::string& name, KernelBench& kb, KernelCase* kc) {
 
 const std::vector<std::string>& bench_kernel_names() {
   static const std::vector<std::string> names = {
-      "gemm", "im2col", "col2im_add", "maxpool2x2_forward", "maxpool2x2_backward", "relu_forward", "relu_backward",
+      "gemm", "gemm_dw", "gemm_dx", "im2col", "col2im_add", "maxpool2x2_forward", "maxpool2x2_backward", "relu_forward", "relu_backward",
       "softmax_xent", "softmax_xent_1000", "sgd_update", "momentum_update", "nesterov_update", "adam_update"};
   return names;
 }

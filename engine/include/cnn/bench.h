@@ -67,7 +67,8 @@ struct KernelBenchResult {
   double max_diff = 0;                   // largest |simd - reference| of the outputs (validation)
 };
 // Names: maxpool2x2_forward, maxpool2x2_backward, softmax_xent, softmax_xent_1000, relu_forward,
-// relu_backward, sgd_update, momentum_update, nesterov_update, adam_update, im2col, col2im_add, gemm.
+// relu_backward, sgd_update, momentum_update, nesterov_update, adam_update, im2col, col2im_add, and
+// gemm, gemm_dw, gemm_dx (a convolution's forward, filter-gradient and input-gradient products).
 const std::vector<std::string>& bench_kernel_names();
 // name or "all"; 0, or 2 (and *err) for an unknown name, 1 if a kernel fails validation.
 int bench_kernels(const std::string& name, int runs, std::vector<KernelBenchResult>* out, std::string* err);
