@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <new>
 
 #include "app.h"
 
@@ -286,7 +287,12 @@ void SessionUploadFail(AppState& app, const std::string& message) {
 
 bool SessionUploadAddFile(AppState& app, const std::string& name, const uint8_t* bytes, size_t n) {
   Session& s = S(app);
-  s.pending_files.emplace_back(name, std::vector<uint8_t>(bytes, bytes + n));
+  try {
+    s.pending_files.emplace_back(name, std::vector<uint8_t>(bytes, bytes + n));
+  } catch (const std::bad_alloc&) {
+    SessionUploadFail(app, name + ": not enough memory to read it (" + FormatCount(int64_t(n)) + " bytes); use a smaller file.");
+    return false;
+  }
   return true;
 }
 
@@ -334,7 +340,12 @@ bool SessionUploadFinish(AppState& app, bool images) {
       files.push_back(cnn::NamedBytes{f.first, cnn::ByteSpan(f.second)});
       desc += (desc.empty() ? "" : ", ") + f.first;
     }
-    ok = cnn::dataset_from_files(files, opt, &d, &err, name);
+    try {
+      ok = cnn::dataset_from_files(files, opt, &d, &err, name);
+    } catch (const std::bad_alloc&) {  // the page's memory (at most 2 GB of wasm) ran out
+      ok = false;
+      err = "not enough memory for these files as floats (4 bytes per pixel): use fewer samples (a subset of the files)";
+    }
   }
   s.pending_files.clear();
   s.pending_files.shrink_to_fit();

@@ -73,11 +73,15 @@
     record.ok = !!bytes;
     record.error = error;
     if (bytes) {
-      withHeap(bytes, (p, len) => call('cnn_data_fetch_done', null, ['string', 'number', 'number', 'string', 'number'],
-        [name, p, len, '', record.fetchMs]));
-    } else {
-      call('cnn_data_fetch_done', null, ['string', 'number', 'number', 'string', 'number'], [name, 0, 0, error, record.fetchMs]);
+      try {
+        withHeap(bytes, (p, len) => call('cnn_data_fetch_done', null, ['string', 'number', 'number', 'string', 'number'],
+          [name, p, len, '', record.fetchMs]));
+        return;
+      } catch (e) {
+        error = e.message;
+      }
     }
+    call('cnn_data_fetch_done', null, ['string', 'number', 'number', 'string', 'number'], [name, 0, 0, error, record.fetchMs]);
   }
 
   function cancelFetch() {
@@ -182,7 +186,8 @@
       for (let i = 0; i < others.length; i++) {
         const f = others[i];
         const bytes = await readBytes(f);
-        withHeap(bytes, (p, n) => call('cnn_data_upload_add_file', 'number', ['string', 'number', 'number'], [f.name, p, n]));
+        const added = withHeap(bytes, (p, n) => call('cnn_data_upload_add_file', 'number', ['string', 'number', 'number'], [f.name, p, n]));
+        if (added !== 1) return result(false);  // the engine said why
         call('cnn_data_upload_progress', null, ['number'], [i + 1]);
       }
       return result(call('cnn_data_upload_finish', 'number', ['number'], [0]) === 1);
