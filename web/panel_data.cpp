@@ -159,7 +159,7 @@ static void ShowPoints(const DatasetView& v) {
 
 // The learner's own files: what may be chosen, and the limits (stated before anything is read).
 static std::string UploadHelpText() {
-  return "Load your own data; it stays on this machine (nothing is uploaded anywhere).\n"
+  return "Load your own data (or drop files and folders on the page); it stays on this machine (nothing is uploaded anywhere).\n"
          "- an IDX image file with its label file, gzip'd or not (e.g. train-images-idx3-ubyte.gz + train-labels-idx1-ubyte.gz; "
          "add the t10k/test pair for a test split),\n"
          "- or one CSV file: label, then the values (pixels 0..255 or 0..1; a header line is skipped),\n"
@@ -201,7 +201,7 @@ static void ShowLoadControls(AppState& app, Session& s) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep colour (3 channels); off: grey (1 channel)");
   ImGui::EndDisabled();
   ImGui::PushStyleColor(ImGuiCol_Text, kDim);
-  ImGui::TextWrapped("Your files stay on this machine. IDX pair (.gz too), one CSV (label, values), or PNG/JPEG pictures named cat_001.png or in class folders. "
+  ImGui::TextWrapped("Choose or drop files; they stay on this machine. IDX pair (.gz too), one CSV (label, values), or PNG/JPEG pictures named cat_001.png or in class folders. "
                      "Up to %s MB per file, %s samples, %s pictures, %d px per picture side.",
                      FormatCount(int64_t(cnn::kMaxInputBytes >> 20)).c_str(), FormatCount(cnn::kMaxSamples).c_str(),
                      FormatCount(cnn::kMaxUploadImages).c_str(), cnn::kMaxPhotoSide);

@@ -336,7 +336,7 @@ test('the Data panel with its load controls fits a 900x600 window', async () => 
   await page.context().close();
 });
 
-test('a folder of class folders through the folder picker; limits are stated and enforced', async () => {
+test('a folder of class folders through the folder picker, files dropped on the lab; limits are stated and enforced', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cnn-data-'));
   const top = join(dir, 'pets');
   for (const kind of ['circle', 'square']) {
@@ -367,6 +367,18 @@ test('a folder of class folders through the folder picker; limits are stated and
     assert.equal(s.datasetShown, 'my-data', 'the folder upload stays');
     await waitForFrames(page, 3);
     await screenshot(page, 'data-upload-limit');
+    // files dropped on the lab load the same way
+    const dropped = ['circle', 'square'].flatMap((k) => [0, 1, 2, 3].map((i) => ({ name: `${k}_${i}.png`, bytes: toArray(shapePng(k, i)) })));
+    await page.evaluate((fs) => {
+      const dt = new DataTransfer();
+      for (const f of fs) dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: 'image/png' }));
+      const c = document.getElementById('canvas');
+      c.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      c.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, dropped);
+    s = await waitState(page, (t) => t.datasetShown === 'my-data-2', 'dropped pictures shown', 60000);
+    assert.deepEqual(s.datasetInfo.classNames, ['circle', 'square']);
+    assert.equal(s.datasetInfo.nTrain + s.datasetInfo.nTest, 8);
     assert.deepEqual(unexpected(page.errors), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });

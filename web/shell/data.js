@@ -106,6 +106,7 @@
   function normalize(list) {
     return Array.from(list || []).map((f) => {
       if (typeof Blob !== 'undefined' && f instanceof Blob) return { name: pathOf(f), size: f.size, blob: f };
+      if (f && typeof f.name === 'string' && f.blob instanceof Blob) return f;  // a dropped folder's file
       if (f && typeof f.name === 'string' && f.bytes !== undefined) {
         const u8 = f.bytes instanceof Uint8Array ? f.bytes : typeof f.bytes === 'string' ? new TextEncoder().encode(f.bytes) : new Uint8Array(f.bytes);
         return { name: f.name, size: u8.length, bytes: u8 };
@@ -221,6 +222,48 @@
   function pickFiles(folder) { picker(!!folder).click(); }
   const makePickers = () => { picker(false); picker(true); };
   if (document.body) makePickers(); else document.addEventListener('DOMContentLoaded', makePickers);
+
+  // Files or folders dropped on the lab: the same as choosing them (a .cnnmodel file goes to
+  // "Load model..." instead). Folders are walked (class folders -> labels).
+  async function entriesToFiles(entries) {
+    const out = [];
+    const walk = async (entry) => {
+      if (entry.isFile) {
+        const file = await new Promise((res, rej) => entry.file(res, rej));
+        const parts = entry.fullPath.replace(/^\//, '').split('/');
+        out.push({ name: parts.length >= 2 ? parts.slice(1).join('/') : parts[0], size: file.size, blob: file });
+      } else if (entry.isDirectory) {
+        const reader = entry.createReader();
+        for (;;) {
+          const batch = await new Promise((res, rej) => reader.readEntries(res, rej));
+          if (!batch.length) break;
+          for (const e of batch) await walk(e);
+        }
+      }
+    };
+    for (const e of entries) await walk(e);
+    return out;
+  }
+  function onDrop(ev) {
+    const dt = ev.dataTransfer;
+    if (!dt || !S.ready()) return;
+    ev.preventDefault();
+    const entries = Array.from(dt.items || []).map((it) => (it.webkitGetAsEntry ? it.webkitGetAsEntry() : null)).filter((e) => e);
+    const files = Array.from(dt.files || []);
+    if (files.length && files.every((f) => /\.cnnmodel$/i.test(f.name))) {
+      files[0].arrayBuffer().then((b) => S.loadModelFile(new Uint8Array(b))).catch((e) => console.warn('dropped model file:', e));
+      return;
+    }
+    const go = entries.length && entries.some((e) => e.isDirectory) ? entriesToFiles(entries) : Promise.resolve(files);
+    go.then((list) => list.length && loadDataFiles(list)).catch((e) => console.warn('dropped files:', e));
+  }
+  function listenDrop() {
+    const c = document.getElementById('canvas');
+    if (!c) return;
+    c.addEventListener('dragover', (ev) => { if (ev.dataTransfer) { ev.preventDefault(); ev.dataTransfer.dropEffect = 'copy'; } });
+    c.addEventListener('drop', onDrop);
+  }
+  if (document.body) listenDrop(); else document.addEventListener('DOMContentLoaded', listenDrop);
 
   window.cnnData = { fetchDataset: fetchDataset, cancelFetch: cancelFetch, pickFiles: pickFiles, lastFetch: () => Object.assign({}, record) };
   Object.assign(S, {
