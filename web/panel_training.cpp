@@ -4,10 +4,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "app.h"
+#include "cnn/kernels.h"
 #include "imgui.h"
 #include "session.h"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#define CNN_EXPORT extern "C" EMSCRIPTEN_KEEPALIVE
+#else
+#define CNN_EXPORT extern "C"
+#endif
 
 static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
 static const ImVec4 kErr(1.0f, 0.45f, 0.40f, 1.0f);
@@ -113,7 +122,24 @@ void ShowTrainingPanel(AppState& app) {
   if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(speed).x) ImGui::NewLine();  // narrow: own line
   ImGui::AlignTextToFramePadding();
   ImGui::TextColored(kDim, "%s", speed);
-  if (ImGui::IsItemHovered()) {
+  const bool speed_hovered = ImGui::IsItemHovered();
+  // The kernel switch: the learner sees what SIMD buys on the samples/s beside it. Both sets give
+  // the same numbers up to float rounding (tests check every SIMD kernel against its reference).
+  const char* isa = cnn::simd_isa_name();
+  if (std::strcmp(isa, "scalar") != 0) {
+    bool simd = cnn::kernel_set() == cnn::KernelSet::simd;
+    char label[48];
+    std::snprintf(label, sizeof label, "%s", std::strcmp(isa, "wasmsimd") == 0 ? "SIMD128" : isa);
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < fs * 6.0f) ImGui::NewLine();
+    if (ImGui::Checkbox(label, &simd)) cnn::set_kernel_set(simd ? cnn::KernelSet::simd : cnn::KernelSet::reference);
+    SaveRect(app, "simd");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("On: %s kernels, 4 floats per instruction, register-blocked matrix products.\n"
+                        "Off: the scalar reference kernels, one multiply-add at a time.\n"
+                        "Same results up to float rounding; watch samples/s.", label);
+  }
+  if (speed_hovered) {
     const int micro = app.session ? app.session->trainer.micro : 0;
     ImGui::SetTooltip("frame interval %.1f ms mean, %.1f ms max (last 2 s)\nwork per frame %.1f ms, of which training up to %.1f ms\n"
                       "Training gets what the interface leaves of a 33 ms frame (30 fps), in slices of %d sample%s:\n"
@@ -155,4 +181,9 @@ void ShowTrainingPanel(AppState& app) {
   }
 
   ShowSettings(app);
+}
+
+// For tests and course pages: the kernels the engine runs now ("wasmsimd", "avx2", ... or "reference").
+CNN_EXPORT const char* cnn_kernels_in_use() {
+  return cnn::kernel_set() == cnn::KernelSet::simd ? cnn::simd_isa_name() : "reference";
 }

@@ -66,33 +66,58 @@ test('the default lab trains from a click on Train, the loss falls, frame time a
   await page.context().close();
 });
 
-test('the Wide net trains in slices (2 samples per slice): frames stay short; frame times and samples/s are reported', async () => {
-  const page = await openLab(lab);
-  assert.equal(await page.evaluate(() => window.cnnSandbox.setPreset('wide')), true);
-  await page.evaluate(() => window.cnnSandbox.setDataset('digits'));
-  await waitForFrames(page, 3);
-  let s = await state(page);
-  assert.ok(s.trainingAllowed, `training allowed (blocked: ${s.trainingBlockedBecause})`);
-  await page.mouse.click(...center(s.rects.train));
-  s = await waitState(page, (t) => t.steps >= 3, '3 steps of the Wide net', 180000);
-  // frame intervals over a few seconds, measured by the browser's own animation-frame clock
-  const frames = await page.evaluate(() => new Promise((res) => {
+// Frame intervals over `ms` milliseconds, from the browser's own animation-frame clock.
+async function frameIntervals(page, ms = 4000) {
+  const ts = await page.evaluate((ms) => new Promise((res) => {
     const ts = [];
-    const f = (t) => { ts.push(t); if (t - ts[0] < 4000) requestAnimationFrame(f); else res(ts); };
+    const f = (t) => { ts.push(t); if (t - ts[0] < ms) requestAnimationFrame(f); else res(ts); };
     requestAnimationFrame(f);
-  }));
-  const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
-  const median = gaps[Math.floor(gaps.length / 2)], p95 = gaps[Math.floor(gaps.length * 0.95)];
-  s = await state(page);
-  console.log(`training wide on digits: ${(1000 * gaps.length / (frames.at(-1) - frames[0])).toFixed(1)} frames/s, frame interval median ${median.toFixed(1)} ms, ` +
-              `95th percentile ${p95.toFixed(1)} ms, max ${gaps.at(-1).toFixed(1)} ms; page: work ${s.workMs.toFixed(1)} ms/frame, ` +
-              `training budget ${s.trainBudgetMs.toFixed(1)} ms, ${s.samplesPerSecond.toFixed(0)} samples/s, ${s.steps} steps`);
-  assert.equal(s.training, true);
-  assert.ok(s.steps >= 3);
-  await screenshot(page, 'lab-training-wide');
-  assert.deepEqual(page.errors, []);
-  await page.context().close();
-});
+  }), ms);
+  const gaps = ts.slice(1).map((t, i) => t - ts[i]).sort((a, b) => a - b);
+  const q = (p) => gaps[Math.min(gaps.length - 1, Math.floor(gaps.length * p))];
+  return { fps: 1000 * gaps.length / (ts.at(-1) - ts[0]), median: q(0.5), p95: q(0.95), max: gaps.at(-1) };
+}
+const fmtFrames = (f) => `${f.fps.toFixed(1)} fps, interval median ${f.median.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, max ${f.max.toFixed(1)} ms`;
+
+for (const preset of ['lenet5', 'wide']) {
+  test(`${preset} trains in slices: frame times paused vs training and samples/s are reported`, async () => {
+    const page = await openLab(lab);
+    assert.equal(await page.evaluate((p) => window.cnnSandbox.setPreset(p), preset), true);
+    await page.evaluate(() => window.cnnSandbox.setDataset('digits'));
+    await waitForFrames(page, 3);
+    let s = await state(page);
+    assert.ok(s.trainingAllowed, `training allowed (blocked: ${s.trainingBlockedBecause})`);
+    const idle = await frameIntervals(page);
+    await page.mouse.click(...center(s.rects.train));
+    s = await waitState(page, (t) => t.steps >= 3, `3 steps of ${preset}`, 180000);
+    const steps0 = s.steps, t0 = Date.now();
+    const busy = await frameIntervals(page);
+    s = await state(page);
+    const stepsPerSec = (s.steps - steps0) / ((Date.now() - t0) / 1000);
+    console.log(`${preset} on digits: paused ${fmtFrames(idle)}; training ${fmtFrames(busy)}; page work ${s.workMs.toFixed(1)} ms/frame, ` +
+                `training budget ${s.trainBudgetMs.toFixed(1)} ms, ${s.samplesPerSecond.toFixed(0)} samples/s (${(stepsPerSec * 32).toFixed(0)} from steps), ${s.steps} steps`);
+    assert.equal(s.training, true);
+    assert.ok(s.steps > steps0, 'training goes on while frames are measured');
+    await screenshot(page, `lab-training-${preset}`);
+    if (preset !== 'lenet5') { assert.deepEqual(page.errors, []); await page.context().close(); return; }
+    // The SIMD switch: the scalar reference kernels take over, training goes on, and back
+    const kernels = () => page.evaluate(() => window.Module.ccall('cnn_kernels_in_use', 'string', [], []));
+    assert.equal(await kernels(), 'wasmsimd');
+    const sps = async () => { const a = await state(page); await page.waitForTimeout(3000); const b = await state(page); return (b.steps - a.steps) * 32 / 3; };
+    const simdSps = await sps();
+    await page.mouse.click(...center(s.rects.simd));
+    await waitForFrames(page, 3);
+    assert.equal(await kernels(), 'reference');
+    const refSps = await sps();
+    console.log(`${preset}: page samples/s with SIMD128 ${simdSps.toFixed(0)}, with the scalar reference kernels ${refSps.toFixed(0)} (x${(simdSps / refSps).toFixed(1)})`);
+    assert.ok(refSps > 0, 'training goes on with the reference kernels');
+    await page.mouse.click(...center((await state(page)).rects.simd));
+    await waitForFrames(page, 3);
+    assert.equal(await kernels(), 'wasmsimd');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+}
 
 test('an invalid model shows the analyzer message at its layer, training is off, the last valid model stays', async () => {
   const height0 = 720;
