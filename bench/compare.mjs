@@ -5,7 +5,7 @@
 // data; then the ratios the issue sets as targets, and the GEMM's GFLOP/s.
 //
 //   cd bench && npm ci && node compare.mjs [--native PATH] [--wasm PATH.js] [--site DIR] [--clock cpu|wall]
-//                                          [--quick] [--slow] [--skip NAME,...]
+//                                          [--runs 5] [--quick] [--slow] [--skip NAME,...]
 //
 // NAME: native, wasm, native-novec, chromium, tfjs-wasm, tfjs-cpu, convnetjs, pytorch, gemm. Our
 // engine reports its own validated medians (cnn-sandbox bench --json; in the page
@@ -43,7 +43,7 @@ const novecBin = firstExisting(opt('--native-novec'), join(root, 'build/native-n
 const siteDir = [opt('--site'), join(root, 'build/wasm/site'), join(root, 'build/h-simd5-web/site')]
   .find((d) => d && existsSync(join(d, 'api_bench.js')));
 const BATCH = 32;
-const RUNS = quick ? 3 : 5;
+const RUNS = Number(opt('--runs', quick ? 3 : 5));
 const nets = ['lenet5', 'wide'];
 const modes = ['train', 'infer'];
 
