@@ -233,7 +233,7 @@ void ShowAnalysisPanel(AppState& app) {
                 FormatSI(double(info->total_macs)).c_str(), FormatSI(double(info->total_activation_floats) * 4).c_str());
     if (valid_view) {
       int64_t bytes = cnn::network_bytes_needed(*spec, *info, app.settings.batch);
-      ImGui::TextWrapped("Training with batch %d needs about %sB (budget %sB).", app.settings.batch, FormatSI(double(bytes)).c_str(), FormatSI(double(cnn::kMemoryBudgetBytes)).c_str());
+      ImGui::TextWrapped("Training with batch %d needs about %s (budget %s).", app.settings.batch, cnn::format_bytes(bytes).c_str(), cnn::format_bytes(cnn::kMemoryBudgetBytes).c_str());
     }
     if (fc_equiv > 0) {
       ImGui::PushStyleColor(ImGuiCol_Text, kDim);
