@@ -283,6 +283,13 @@ static void SampleChooser(AppState& app, Session& s) {
 // ---------------------------------------------------------------------------------------------
 // Views
 
+// The input channel the filter view shows, per layer (a view setting, kept while the page is open).
+static int& FilterChannel(int layer) {
+  static std::vector<int> channel;
+  if (int(channel.size()) <= layer) channel.resize(size_t(layer) + 1, 0);
+  return channel[size_t(layer)];
+}
+
 static void ViewFilters(AppState& app, Session& s, bool upload) {
   cnn::Network& net = s.net;
   const float fs = ImGui::GetFontSize();
@@ -296,16 +303,23 @@ static void ViewFilters(AppState& app, Session& s, bool upload) {
       const int in_c = in_sh.c, kk = l.kh * l.kw;
       ImGui::Text("%s", LayerName(net, i + 1).c_str());
       ImGui::SameLine();
-      ImGui::TextColored(kDim, "%d filters of %dx%dx%d (input channel %s), each scaled to its own largest |w|", l.units, l.kh, l.kw, in_c,
-                         in_c > 1 ? "0 only" : "0");
+      ImGui::TextColored(kDim, "%d filters of %dx%dx%d, each scaled to its own largest |w|", l.units, l.kh, l.kw, in_c);
+      ImGui::PushID(i);
+      // A filter has one kh x kw slice per input channel ([out][in][kh][kw]): the learner picks which.
+      int& c = FilterChannel(i);
+      c = std::min(c, in_c - 1);
+      if (in_c > 1) {
+        ImGui::SetNextItemWidth(fs * 9);
+        ImGui::SliderInt("input channel", &c, 0, in_c - 1);
+        app.rects["filter_channel_" + std::to_string(i + 1)] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y);
+      }
       const int n = std::min(l.units, 64);
       const float side = std::max(fs * 1.8f, std::min(fs * 3.0f, float(l.kh) * fs * 0.5f));
-      ImGui::PushID(i);
       for (int m = 0; m < n; m++) {
-        const float* w = p.w + int64_t(m) * in_c * kk;
+        const float* w = p.w + (int64_t(m) * in_c + c) * kk;
         ImGui::PushID(m);
-        HeatTile(app, upload, "f", w, l.kw, l.kh, ColorMode::Diverging, MaxAbs(w, int64_t(in_c) * kk), 0, 1, ImVec2(side * l.kw / l.kh, side));
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("filter %d: max |w| = %.3g (blue < 0 < red)", m, MaxAbs(w, int64_t(in_c) * kk));
+        HeatTile(app, upload, "f", w, l.kw, l.kh, ColorMode::Diverging, MaxAbs(w, kk), 0, 1, ImVec2(side * l.kw / l.kh, side));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("filter %d, input channel %d: max |w| = %.3g (blue < 0 < red)", m, c, MaxAbs(w, kk));
         ImGui::PopID();
         if (m + 1 < n) { ImGui::SameLine(); if (ImGui::GetContentRegionAvail().x < side) ImGui::NewLine(); }
       }
@@ -319,14 +333,20 @@ static void ViewFilters(AppState& app, Session& s, bool upload) {
       any = true;
       ImGui::Text("%s", LayerName(net, i + 1).c_str());
       ImGui::SameLine();
-      ImGui::TextColored(kDim, "weights of each unit as a %dx%d image (channel 0)", in_sh.h, in_sh.w);
+      ImGui::TextColored(kDim, "weights of each unit as a %dx%d image", in_sh.h, in_sh.w);
+      ImGui::PushID(i);
+      int& c = FilterChannel(i);  // inputs are in C,H,W order: channel c is one h x w plane
+      c = std::min(c, in_sh.c - 1);
+      if (in_sh.c > 1) {
+        ImGui::SetNextItemWidth(fs * 9);
+        ImGui::SliderInt("input channel", &c, 0, in_sh.c - 1);
+      }
       const int n = std::min(l.units, 48);
       const float side = fs * 3.2f;
-      ImGui::PushID(i);
       for (int u = 0; u < n; u++) {
-        const float* w = p.w + int64_t(u) * in_sh.size();
+        const float* w = p.w + int64_t(u) * in_sh.size() + int64_t(c) * in_sh.h * in_sh.w;
         ImGui::PushID(u);
-        HeatTile(app, upload, "d", w, in_sh.w, in_sh.h, ColorMode::Diverging, MaxAbs(w, in_sh.size()), 0, 1, ImVec2(side * in_sh.w / in_sh.h, side));
+        HeatTile(app, upload, "d", w, in_sh.w, in_sh.h, ColorMode::Diverging, MaxAbs(w, int64_t(in_sh.h) * in_sh.w), 0, 1, ImVec2(side * in_sh.w / in_sh.h, side));
         ImGui::PopID();
         if (u + 1 < n) { ImGui::SameLine(); if (ImGui::GetContentRegionAvail().x < side) ImGui::NewLine(); }
       }
