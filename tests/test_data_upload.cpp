@@ -202,7 +202,7 @@ TEST_CASE("data upload: CSV with or without a header, word labels, .csv.gz; bad 
     CHECK_MESSAGE(has(err, want2), err);
   };
   row("label,a,b\n1,2,3\n0,4,x5\n1,1,1\n", "rows.csv, line 3", "'x5') is not a number");
-  row("1,2,3\n0,4,5\n1,1\n", "line 3", "1 values, but line 1 has 2");
+  row("1,2,3\n0,4,5\n1,1\n", "line 3", "1 value, but line 1 has 2 values");
   row("1,2,3\n,4,5\n", "line 2", "label (first field) is empty");
   row("a,2,3\na,4,5\n", "rows.csv", "same label");
   row("7\n", "line 1", "a label and at least one value");

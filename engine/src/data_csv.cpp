@@ -121,7 +121,8 @@ bool dataset_from_csv_text(const std::string& text, const DataOptions& opt, Data
       first_line = line;
       if (nv > int64_t(kMaxImageSide) * kMaxImageSide * 3) { *err = at + count_text(nv) + " values per sample exceed the limit of " + count_text(int64_t(kMaxImageSide) * kMaxImageSide * 3); return false; }
     } else if (nv != nvalues) {
-      *err = at + count_text(nv) + " values, but line " + std::to_string(first_line) + " has " + count_text(nvalues) + ": every row needs the same count (label first, then the values)";
+      auto values = [](int64_t n) { return count_text(n) + (n == 1 ? " value" : " values"); };
+      *err = at + values(nv) + ", but line " + std::to_string(first_line) + " has " + values(nvalues) + ": every row needs the same count (label first, then the values)";
       return false;
     }
     if (int64_t(label_text.size()) >= kMaxSamples) { *err = name + ": more than " + count_text(kMaxSamples) + " rows, the limit per dataset"; return false; }
