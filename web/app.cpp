@@ -96,6 +96,37 @@ static void AdaptTrainBudget(AppState& app, float interval_ms) {
   b = std::clamp(b, kMin, kMax);
 }
 
+void SaveRect(AppState& app, const char* name) {
+  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  app.rects[name] = ImVec4(a.x, a.y, b.x, b.y);
+}
+void SaveRect(AppState& app, const std::string& name) { SaveRect(app, name.c_str()); }
+
+void ShowModelTabs(AppState& app, const char* id, const char* designer_label, void (*show_designer)(AppState&)) {
+  if (!ImGui::BeginTabBar(id)) return;
+  struct TabDef { const char* label; const char* rect; LeftTab tab; };
+  const TabDef tabs[] = {{designer_label, "tab_Designer", LeftTab::Designer},
+                         {"Analysis", "tab_Analysis", LeftTab::Analysis},
+                         {"Data", "tab_Data", LeftTab::Data}};
+  for (const TabDef& t : tabs) {
+    ImGuiTabItemFlags f = (app.request_tab && app.left_tab == t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
+    bool open = ImGui::BeginTabItem(t.label, nullptr, f);
+    SaveRect(app, t.rect);
+    if (!open) continue;
+    if (!app.request_tab) app.left_tab = t.tab;
+    ImGui::BeginChild("tab", ImVec2(0, 0), false);
+    switch (t.tab) {
+      case LeftTab::Designer: show_designer(app); break;
+      case LeftTab::Analysis: ShowAnalysisPanel(app); break;
+      case LeftTab::Data: ShowDataPanel(app); break;
+    }
+    ImGui::EndChild();
+    ImGui::EndTabItem();
+  }
+  app.request_tab = false;
+  ImGui::EndTabBar();
+}
+
 static void Rect(const char* name, ImVec2 pos, ImVec2 size) {
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
@@ -139,29 +170,7 @@ void AppFrame(AppState& app) {
 
   Rect("model", o, ImVec2(left_w, size.y));
   ImGui::Begin("CNN Sandbox: model###model", nullptr, fixed);
-  if (ImGui::BeginTabBar("left")) {
-    struct TabDef { const char* name; LeftTab tab; };
-    const TabDef tabs[] = {{"Designer", LeftTab::Designer}, {"Analysis", LeftTab::Analysis}, {"Data", LeftTab::Data}};
-    for (const TabDef& t : tabs) {
-      ImGuiTabItemFlags f = (app.request_tab && app.left_tab == t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
-      bool open = ImGui::BeginTabItem(t.name, nullptr, f);
-      ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-      app.rects[std::string("tab_") + t.name] = ImVec4(a.x, a.y, b.x, b.y);
-      if (open) {
-        if (!app.request_tab) app.left_tab = t.tab;
-        ImGui::BeginChild("tab", ImVec2(0, 0), false);
-        switch (t.tab) {
-          case LeftTab::Designer: ShowDesignerPanel(app); break;
-          case LeftTab::Analysis: ShowAnalysisPanel(app); break;
-          case LeftTab::Data: ShowDataPanel(app); break;
-        }
-        ImGui::EndChild();
-        ImGui::EndTabItem();
-      }
-    }
-    app.request_tab = false;
-    ImGui::EndTabBar();
-  }
+  ShowModelTabs(app, "left", "Designer", ShowDesignerPanel);
   ImGui::End();
 
   Rect("training", ImVec2(o.x + left_w, o.y), ImVec2(right_w, train_h));

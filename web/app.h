@@ -160,6 +160,12 @@ void AppAfterRender(AppState& app); // after the draw data is submitted (frame t
 void AppShutdown(AppState& app);
 
 AppState& AppGlobal();              // the instance main.cpp owns (for the JS hook)
+// Records the last item's rect under `name` in app.rects (the browser tests click by name).
+void SaveRect(AppState& app, const char* name);
+void SaveRect(AppState& app, const std::string& name);
+// The left column's tabs (Designer or `designer_label`, Analysis, Data), their rects saved as
+// tab_Designer, tab_Analysis, tab_Data; `show_designer` draws the first tab's content.
+void ShowModelTabs(AppState& app, const char* id, const char* designer_label, void (*show_designer)(AppState&));
 
 // model_doc.cpp
 void DocSetText(AppState& app, const std::string& text, const char* undo_group = nullptr);

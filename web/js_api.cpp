@@ -9,12 +9,7 @@
 #include "nlohmann/json.hpp"
 #include "session.h"
 
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#define CNN_EXPORT extern "C" EMSCRIPTEN_KEEPALIVE
-#else
-#define CNN_EXPORT extern "C"
-#endif
+#include "js_export.h"
 
 static const char* TabName(LeftTab t) {
   switch (t) {

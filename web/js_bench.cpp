@@ -8,12 +8,7 @@
 #include "cnn/bench.h"
 #include "cnn/kernels.h"
 
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#define CNN_EXPORT extern "C" EMSCRIPTEN_KEEPALIVE
-#else
-#define CNN_EXPORT extern "C"
-#endif
+#include "js_export.h"
 
 namespace {
 std::string JsonError(const std::string& msg) {

@@ -63,14 +63,14 @@ void ShowBackpropPanel(AppState& app) {
   ImGui::SameLine();
   ImGui::BeginDisabled(in.bp_step >= last_step);
   if (ImGui::Button("Next step >")) in.bp_step++;
-  { ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax(); app.rects["bp_next"] = ImVec4(a.x, a.y, b.x, b.y); }
+  SaveRect(app, "bp_next");
   ImGui::SameLine();
   if (ImGui::Button("All")) in.bp_step = last_step;
   ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("Check gradients").x + ImGui::GetStyle().FramePadding.x * 2) ImGui::NewLine();
   if (ImGui::Button("Check gradients")) InspectRunGradientCheck(app);
-  { ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax(); app.rects["bp_check"] = ImVec4(a.x, a.y, b.x, b.y); }
+  SaveRect(app, "bp_check");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back-propagation against central differences of a double-precision forward pass, per layer, on two test samples");
 
   // what the current step does, in the notes' words

@@ -171,23 +171,19 @@ static std::string UploadHelpText() {
 
 static void ShowLoadControls(AppState& app, Session& s) {
   const float fs = ImGui::GetFontSize();
-  auto save_rect = [&](const char* name) {
-    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    app.rects[name] = ImVec4(a.x, a.y, b.x, b.y);
-  };
 #ifndef __EMSCRIPTEN__
   // The desktop window has no file dialog: the command-line tool reads IDX folders (--data-dir).
-  (void)fs; (void)save_rect;
+  (void)fs;
   ImGui::TextDisabled("Your own files load in the web page (or with cnn-sandbox train --data-dir DIR).");
   return;
 #endif
   ImGui::BeginDisabled(s.upload_busy);
   if (ImGui::Button("Load your files...")) SessionPickFiles(app, false);
-  save_rect("data_files");
+  SaveRect(app, "data_files");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", UploadHelpText().c_str());
   ImGui::SameLine();
   if (ImGui::Button("Folder...")) SessionPickFiles(app, true);
-  save_rect("data_folder");
+  SaveRect(app, "data_folder");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Choose a folder with one subfolder of pictures per class (cat/1.png, dog/2.png, ...)");
   ImGui::SameLine();
   ImGui::AlignTextToFramePadding();
@@ -217,10 +213,10 @@ static void ShowLoadControls(AppState& app, Session& s) {
     ImGui::Text(s.unpacking ? "Unpacking %s" : "Fetching %s", s.fetch_name.c_str());
     ImGui::SameLine();
     ImGui::ProgressBar(s.unpacking ? 1.0f : s.fetch_total > 0 ? float(s.fetch_bytes / s.fetch_total) : 0.0f, ImVec2(fs * 12, 0), buf);
-    save_rect("data_progress");
+    SaveRect(app, "data_progress");
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) SessionCancelFetch(app, "Download cancelled; the current dataset stays.");
-    save_rect("data_cancel");
+    SaveRect(app, "data_cancel");
   }
   if (s.upload_busy) {
     char buf[64];
@@ -234,8 +230,7 @@ static void ShowLoadControls(AppState& app, Session& s) {
     ImGui::PushStyleColor(ImGuiCol_Text, s.data_message_error ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.55f, 0.85f, 0.55f, 1));
     ImGui::TextWrapped("%s", s.data_message.c_str());
     ImGui::PopStyleColor();
-    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    app.rects["data_message"] = ImVec4(a.x, a.y, b.x, b.y);
+    SaveRect(app, "data_message");
   }
 }
 
@@ -264,8 +259,7 @@ void ShowDataPanel(AppState& app) {
     }
     ImGui::EndCombo();
   }
-  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  app.rects["dataset"] = ImVec4(a.x, a.y, b.x, b.y);
+  SaveRect(app, "dataset");
   ImGui::SameLine();
   if (ImGui::Button("Other samples")) app.data_grid_seed++;
   SessionEnsure(app);

@@ -15,10 +15,6 @@ static const ImVec4 kDimColor(0.62f, 0.65f, 0.72f, 1.0f);
 static const ImVec4 kShapeColor(0.55f, 0.80f, 1.0f, 1.0f);
 
 // Widget rects by name, for the browser tests (cnnSandbox.getState().rects).
-static void SaveRect(AppState& app, const char* name) {
-  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  app.rects[name] = ImVec4(a.x, a.y, b.x, b.y);
-}
 
 static const cnn::LayerKind kAllKinds[] = {
     cnn::LayerKind::conv,    cnn::LayerKind::maxpool,   cnn::LayerKind::avgpool, cnn::LayerKind::gap,
@@ -132,7 +128,7 @@ static void ShowPresetRow(AppState& app) {
     }
     ImGui::EndCombo();
   }
-  app.rects["preset"] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y);
+  SaveRect(app, "preset");
   ImGui::SameLine();
   ImGui::BeginDisabled(!ShareCanUndo(app));  // one timeline over model and settings (share.cpp)
   if (ImGui::Button("Undo")) ShareUndo(app);
@@ -323,7 +319,7 @@ static void ShowLayerList(AppState& app) {
 
   // add at the end
   if (ImGui::Button("+ Add layer")) ImGui::OpenPopup("add");
-  app.rects["add_layer"] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y);
+  SaveRect(app, "add_layer");
   if (ImGui::BeginPopup("add")) {
     if (LayerKindMenu(&insert_kind)) insert_after = n - 1;
     ImGui::EndPopup();
@@ -377,7 +373,7 @@ static void ShowModelText(AppState& app, float height) {
   }
   bool edited = ImGui::InputTextMultiline("##model", &buffer, ImVec2(-1, std::max(height - err_h, ImGui::GetFontSize() * 6)), ImGuiInputTextFlags_AllowTabInput);
   was_active = ImGui::IsItemActive();
-  app.rects["model_text"] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y);
+  SaveRect(app, "model_text");
   ImGui::PopFont();
   if (edited) {
     DocSetText(app, buffer, "text");

@@ -20,12 +20,7 @@
 #include "plot.h"
 #include "session.h"
 
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#define CNN_EXPORT extern "C" EMSCRIPTEN_KEEPALIVE
-#else
-#define CNN_EXPORT extern "C"
-#endif
+#include "js_export.h"
 
 static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
 static const ImVec4 kWarn(1.0f, 0.62f, 0.35f, 1.0f);
@@ -311,7 +306,7 @@ static void ViewFilters(AppState& app, Session& s, bool upload) {
       if (in_c > 1) {
         ImGui::SetNextItemWidth(fs * 9);
         ImGui::SliderInt("input channel", &c, 0, in_c - 1);
-        app.rects["filter_channel_" + std::to_string(i + 1)] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y);
+        SaveRect(app, "filter_channel_" + std::to_string(i + 1));
       }
       const int n = std::min(l.units, 64);
       const float side = std::max(fs * 1.8f, std::min(fs * 3.0f, float(l.kh) * fs * 0.5f));
@@ -808,8 +803,7 @@ void ShowInspectPanel(AppState& app) {
     bool sel = int(in.view) == v;
     if (sel) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (ImGui::SmallButton(InsideViewName(InsideView(v)))) { in.view = InsideView(v); in.last_refresh = -1000; }
-    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    app.rects[std::string("inside_") + InsideViewName(InsideView(v))] = ImVec4(a.x, a.y, b.x, b.y);
+    SaveRect(app, std::string("inside_") + InsideViewName(InsideView(v)));
     if (sel) ImGui::PopStyleColor();
   }
   // refresh policy: while training every refresh_frames frames; when paused as soon as anything moved
@@ -852,8 +846,7 @@ void ShowInspectTabs(AppState& app) {
   for (const TabDef& t : tabs) {
     ImGuiTabItemFlags f = (in.request_tab && in.tab == t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
     bool open = ImGui::BeginTabItem(t.name, nullptr, f);
-    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    app.rects[std::string("rtab_") + t.name] = ImVec4(a.x, a.y, b.x, b.y);
+    SaveRect(app, std::string("rtab_") + t.name);
     if (open) {
       if (!in.request_tab) in.tab = t.tab;
       ImGui::BeginChild("rtab", ImVec2(0, 0), false);

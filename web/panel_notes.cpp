@@ -242,8 +242,7 @@ void ShowNotesPanel(AppState& app) {
     bool sel = in.notes_view == v;
     if (sel) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (ImGui::SmallButton(names[v])) in.notes_view = v;
-    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    app.rects[std::string("notes_") + std::to_string(v)] = ImVec4(a.x, a.y, b.x, b.y);
+    SaveRect(app, std::string("notes_") + std::to_string(v));
     if (sel) ImGui::PopStyleColor();
   }
   ImGui::BeginChild("notes_view", ImVec2(0, 0), false);

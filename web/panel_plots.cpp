@@ -111,8 +111,7 @@ void ShowPlotsPanel(AppState& app) {
   ImGui::BeginDisabled(app.runs.empty());
   if (ImGui::Button("CSV")) DownloadText("cnn-sandbox-curves.csv", RunsToCsv(app), "text/csv");
   {
-    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    app.rects["csv"] = ImVec4(a.x, a.y, b.x, b.y);
+    SaveRect(app, "csv");
   }
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Download every run's curves as CSV (run, label, kind, step, value)");
   ImGui::SameLine();
@@ -162,8 +161,7 @@ void ShowPlotsPanel(AppState& app) {
     }
     Plot::EndPlot();
   }
-  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  app.rects["plot_loss"] = ImVec4(a.x, a.y, b.x, b.y);
+  SaveRect(app, "plot_loss");
   if (side) ImGui::SameLine();
   if (Plot::BeginPlot("Test accuracy", size)) {
     Plot::SetupAxes("step", "zero-one error: light line", 0, Plot::AxisFlags_Percent);
@@ -184,6 +182,5 @@ void ShowPlotsPanel(AppState& app) {
     }
     Plot::EndPlot();
   }
-  a = ImGui::GetItemRectMin(); b = ImGui::GetItemRectMax();
-  app.rects["plot_acc"] = ImVec4(a.x, a.y, b.x, b.y);
+  SaveRect(app, "plot_acc");
 }

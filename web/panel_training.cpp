@@ -11,20 +11,11 @@
 #include "imgui.h"
 #include "session.h"
 
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#define CNN_EXPORT extern "C" EMSCRIPTEN_KEEPALIVE
-#else
-#define CNN_EXPORT extern "C"
-#endif
+#include "js_export.h"
 
 static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
 static const ImVec4 kErr(1.0f, 0.45f, 0.40f, 1.0f);
 
-static void SaveRect(AppState& app, const char* name) {
-  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  app.rects[name] = ImVec4(a.x, a.y, b.x, b.y);
-}
 
 static void ShowSettings(AppState& app) {
   TrainSettings& s = app.settings;

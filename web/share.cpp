@@ -22,12 +22,7 @@
 #include "nlohmann/json.hpp"
 #include "session.h"
 
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#define CNN_EXPORT extern "C" EMSCRIPTEN_KEEPALIVE
-#else
-#define CNN_EXPORT extern "C"
-#endif
+#include "js_export.h"
 
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Browser glue
@@ -410,10 +405,6 @@ static void Autosave(AppState& app) {
   sh.written = sh.current;
 }
 
-static void SaveRect(AppState& app, const char* name) {
-  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  app.rects[name] = ImVec4(a.x, a.y, b.x, b.y);
-}
 
 static void ShowLockedModel(AppState& app) {
   const ModelDoc& d = app.doc;
@@ -465,31 +456,8 @@ static void EmbedLayout(AppState& app) {
   }
   SaveRect(app, "open_full");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open this lab, editable, in a new tab");
-  if (ImGui::BeginTabBar("embed_left")) {
-    struct TabDef { const char* name; LeftTab tab; };
-    const TabDef tabs[] = {{"Model", LeftTab::Designer}, {"Analysis", LeftTab::Analysis}, {"Data", LeftTab::Data}};
-    for (const TabDef& t : tabs) {
-      ImGuiTabItemFlags f = (app.request_tab && app.left_tab == t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
-      bool open = ImGui::BeginTabItem(t.name, nullptr, f);
-      SaveRect(app, t.tab == LeftTab::Designer ? "tab_Designer" : t.tab == LeftTab::Analysis ? "tab_Analysis" : "tab_Data");
-      if (open) {
-        if (!app.request_tab) app.left_tab = t.tab;
-        ImGui::BeginChild("tab", ImVec2(0, 0), false);
-        switch (t.tab) {
-          case LeftTab::Designer:
-            if (app.share.locked) ShowLockedModel(app);
-            else ShowDesignerPanel(app);
-            break;
-          case LeftTab::Analysis: ShowAnalysisPanel(app); break;
-          case LeftTab::Data: ShowDataPanel(app); break;
-        }
-        ImGui::EndChild();
-        ImGui::EndTabItem();
-      }
-    }
-    app.request_tab = false;
-    ImGui::EndTabBar();
-  }
+  // the designer tab of a locked lab shows the model read-only
+  ShowModelTabs(app, "embed_left", "Model", [](AppState& a) { if (a.share.locked) ShowLockedModel(a); else ShowDesignerPanel(a); });
   ImGui::End();
 
   ImGui::SetNextWindowPos(ImVec2(o.x + left_w, o.y));

@@ -11,27 +11,14 @@ import { gzipSync, deflateSync } from 'node:zlib';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLab, openLab, screenshot, waitForFrames } from './lib.mjs';
+import { startLab, openLab, screenshot, waitForFrames, state, waitState } from './lib.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
 after(async () => { await lab?.close(); });
 
 const FM = 'data/fashion-mnist-12k.bin.gz';
-const state = (page) => page.evaluate(() => window.cnnSandbox.getState());
 const center = (r) => [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2];
-const brief = (s) => JSON.stringify({ dataset: s.dataset, shown: s.datasetShown, loading: s.datasetLoading, message: s.dataMessage, error: s.dataMessageIsError });
-
-async function waitState(page, pred, what, timeout = 120000) {
-  const t0 = Date.now();
-  let s;
-  while (Date.now() - t0 < timeout) {
-    s = await state(page);
-    if (pred(s)) return s;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for ${what}; last state: ${brief(s)}`);
-}
 
 // Errors the tests cause on purpose: a 404 answer and an aborted download.
 const unexpected = (errors) => errors.filter((e) => !/status of 404|ERR_ABORTED|fashion-mnist-12k.*(aborted|cancel)/i.test(e));

@@ -5,26 +5,14 @@
 // on a linear network; the drawing pad changes the prediction; the zero-one curve is a staircase.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, openLab, screenshot, canvasStats, waitForFrames } from './lib.mjs';
+import { startLab, openLab, screenshot, canvasStats, waitForFrames, state, waitState } from './lib.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
 after(async () => { await lab?.close(); });
 
-const state = (page) => page.evaluate(() => window.cnnSandbox.getState());
 const inspect = (page) => page.evaluate(() => window.cnnSandbox.inspect.getState());
 const show = (page, tab, view) => page.evaluate(([t, v]) => window.cnnSandbox.inspect.show(t, v), [tab, view || '']);
-
-async function waitState(page, pred, what, timeout = 60000) {
-  const t0 = Date.now();
-  let s;
-  while (Date.now() - t0 < timeout) {
-    s = await state(page);
-    if (pred(s)) return s;
-    await page.waitForTimeout(150);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const insideViews = ['filters', 'maps', 'field', 'predict', 'confusion', 'boundary', 'dynamics'];
 const notesViews = ['fig1', 'fig5', 'line', 'fig3'];

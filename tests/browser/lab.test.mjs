@@ -4,7 +4,7 @@
 // to tests/browser/artifacts/ (lab-*.png). Frame times and samples/s while training are printed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, openLab, screenshot, canvasStats, waitForFrames } from './lib.mjs';
+import { startLab, openLab, screenshot, canvasStats, waitForFrames, state, waitState } from './lib.mjs';
 
 // The notes' examples on 224x224x3 and 32x32x1 inputs: no dataset of ours has those shapes.
 const analysisOnly = ['alexnet-conv1', 'rf-example'];
@@ -13,20 +13,7 @@ let lab;
 before(async () => { lab = await startLab(); });
 after(async () => { await lab?.close(); });
 
-const state = (page) => page.evaluate(() => window.cnnSandbox.getState());
 const center = (r) => [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2];
-
-// Polls the page state until pred(state) holds (or fails with the last state).
-async function waitState(page, pred, what, timeout = 60000) {
-  const t0 = Date.now();
-  let s;
-  while (Date.now() - t0 < timeout) {
-    s = await state(page);
-    if (pred(s)) return s;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`timed out waiting for ${what}; last state: ${JSON.stringify({ ...s, modelText: undefined, rects: undefined })}`);
-}
 
 test('the default lab trains from a click on Train, the loss falls, frame time and throughput are reported', async () => {
   const page = await openLab(lab);

@@ -79,3 +79,19 @@ export async function canvasStats(page) {
     return { width: c.width, height: c.height, distinctColors: colors.size, minLuma: min, maxLuma: max };
   }, png.toString('base64'));
 }
+
+// The page's state through the JS API (window.cnnSandbox.getState()).
+export const state = (page) => page.evaluate(() => window.cnnSandbox.getState());
+
+// Polls the page state until pred(state) holds; on timeout fails with `what` and the last state
+// (without the model text and widget rects, which would drown it).
+export async function waitState(page, pred, what, timeout = 120000) {
+  const t0 = Date.now();
+  let s;
+  while (Date.now() - t0 < timeout) {
+    s = await state(page);
+    if (pred(s)) return s;
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`timed out waiting for ${what}; last state: ${JSON.stringify({ ...s, modelText: undefined, rects: undefined })}`);
+}

@@ -6,13 +6,12 @@
 // current model stays. Screenshots: tests/browser/artifacts/share-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, openLab, screenshot, canvasStats, waitForFrames } from './lib.mjs';
+import { startLab, openLab, screenshot, canvasStats, waitForFrames, state } from './lib.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
 after(async () => { await lab?.close(); });
 
-const state = (page) => page.evaluate(() => window.cnnSandbox.getState());
 const info = (page) => page.evaluate(() => window.cnnSandbox.getShareInfo());
 const center = (r) => [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2];
 const enc = (s) => encodeURIComponent(s).replace(/%20/g, '+');
