@@ -6,7 +6,7 @@
 // current model stays. Screenshots: tests/browser/artifacts/share-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, openLab, screenshot, canvasStats, waitForFrames, state } from './lib.mjs';
+import { startLab, openLab, screenshot, canvasStats, waitForFrames, state, waitState } from './lib.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
@@ -285,8 +285,7 @@ test('a fragment typed into the address bar applies at once; a bad one is refuse
   assert.equal(s.preset, 'tiny-mlp');
   assert.equal(s.dataset, 'spirals');
   await page.evaluate(() => { location.hash = 'lr=0.03&data=%3Cb%3E'; });
-  await waitForFrames(page, 3);
-  s = await state(page);
+  s = await waitState(page, (t) => t.status.includes("'data'"), 'the message refusing the bad fragment', 20000);
   assert.equal(s.preset, 'tiny-mlp', 'the lab stays');
   assert.ok(s.status.includes("'data'"), s.status);
   await page.waitForTimeout(800);

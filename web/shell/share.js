@@ -78,9 +78,11 @@
   requestAnimationFrame(watchEpochs);
   // A fragment typed into the address bar (a real navigation; the page's own replaceState fires no
   // event) applies at once, with the same strict parsing as on load.
-  window.addEventListener('hashchange', () => {
+  // The fragment comes from the event, not from location: a frame may run between the navigation
+  // and this event, and the page's replaceState would already have put its own state back there.
+  window.addEventListener('hashchange', (e) => {
     if (!S.ready()) return;
-    const h = window.location.hash.replace(/^#/, '');
+    const h = new URL(e.newURL).hash.replace(/^#/, '');
     if (h && h !== call('cnn_share_fragment', 'string')) S.setLink(h);
   });
 
