@@ -5,9 +5,10 @@
 #   scripts/setup.sh            everything (build, app and tests)
 #
 # Sources of third-party code, all from package registries:
-#   apt      compilers, emscripten, doctest, nlohmann-json, glfw, chromium, fonts, Fashion-MNIST
+#   apt      compilers, emscripten, doctest, nlohmann-json, glfw, stb, chromium, firefox-esr,
+#            WebKitGTK's driver and MiniBrowser, Xvfb, fonts, Fashion-MNIST
 #   deb-src  Dear ImGui 1.86 (the binary package ships no .cpp files), unpacked into .deps/
-#   npm      playwright-core (tests/browser/package-lock.json)
+#   npm      playwright-core, puppeteer-core, selenium-webdriver (tests/browser/package-lock.json)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 deps="$root/.deps"
@@ -26,6 +27,8 @@ apt_packages=(
   emscripten
   doctest-dev nlohmann-json3-dev libglfw3-dev libgl-dev
   chromium fonts-dejavu-core
+  firefox-esr webkit2gtk-driver   # the browser tests in Firefox and WebKit (Safari's engine) too
+  xvfb xauth                      # a display for them (and the native window's test): xvfb-run
   dataset-fashion-mnist
   python3-torch   # PyTorch 1.13 for /usr/bin/python3: the referee of tests/pytorch/crosscheck.py
   dpkg-dev
@@ -70,7 +73,14 @@ else
 fi
 
 # 3. npm packages for the browser tests ------------------------------------------------------------
-if [ ! -d "$root/tests/browser/node_modules/playwright-core" ]; then
+# every package the lock file names at its top level, present in node_modules
+npm_missing=$(cd "$root/tests/browser" && node -e '
+  const fs = require("fs");
+  const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8"));
+  const want = Object.keys(lock.packages[""].devDependencies || {});
+  console.log(want.filter((n) => { try { return JSON.parse(fs.readFileSync("node_modules/" + n + "/package.json", "utf8")).version !== lock.packages["node_modules/" + n].version; } catch { return true; } }).join(" "));')
+if [ -n "$npm_missing" ]; then
+  say "npm packages missing or at another version: $npm_missing"
   say "installing npm packages for the browser tests (npm ci in tests/browser)"
   (cd "$root/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
 else

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every test: the native suite, the same suite compiled to
-# WebAssembly under node, and the browser tests (Debian's chromium driven by playwright-core).
+# WebAssembly under node, and the browser tests: in Firefox and WebKit (under Xvfb), then in
+# Debian's chromium driven by playwright-core.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
@@ -32,6 +33,17 @@ if [ "${CI:-}" = true ] || [ -n "${FUZZ_SECONDS:-}" ]; then
 else
   step "fuzz: skipped here (runs when CI=true or FUZZ_SECONDS=N is set; or run scripts/fuzz.sh)"
 fi
+
+# Firefox and WebKit (Safari's engine): the smoke, training, designer and share tests. They draw
+# with Mesa's software GL in a window, so they run under a virtual X display (tests/browser/drivers.mjs).
+xvfb=(xvfb-run -a -s "-screen 0 2560x1600x24")
+for browser in firefox webkit; do
+  step "browser: the page in $browser (under xvfb-run)"
+  t0=$SECONDS
+  BROWSER=$browser SITE_DIR="$PWD/build/wasm/site" "${xvfb[@]}" node --test \
+    tests/browser/smoke.test.mjs tests/browser/lab.test.mjs tests/browser/share.test.mjs
+  echo "$browser: $((SECONDS - t0)) s"
+done
 
 # Last, so that the closing lines are the test runner's summary.
 step "browser: the page in chromium"

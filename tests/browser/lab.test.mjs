@@ -326,18 +326,12 @@ test('a dataset the model does not fit: training is off with the reason, "Fit mo
 });
 
 test('the scalar build (for browsers without WebAssembly SIMD) loads and trains', async () => {
-  const context = await lab.browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => page.errors.push(`exception: ${e.message}`));
-  await page.goto(lab.url + '?build=scalar');
-  await waitForFrames(page, 5);
+  const page = await openLab(lab, { query: '?build=scalar' });
   assert.equal(await page.evaluate(() => window.cnnSandboxBuild), 'scalar');
   await page.evaluate(() => window.cnnSandbox.step(3));
   const s = await waitState(page, (t) => t.steps >= 3, 'scalar build: 3 steps');
   assert.ok(Number.isFinite(s.lastLoss));
   await screenshot(page, 'lab-scalar-build');
   assert.deepEqual(page.errors, []);
-  await context.close();
+  await page.context().close();
 });

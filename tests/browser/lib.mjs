@@ -1,12 +1,22 @@
-// Helpers for the browser tests: serve the built page, drive Debian's chromium with playwright-core,
-// collect console errors, save screenshots as artifacts, check the canvas is not blank.
+// Helpers for the browser tests: serve the built page, drive a browser, collect console errors,
+// save screenshots as artifacts, check the canvas is not blank.
 //   SITE_DIR    folder of the built page (default build/wasm/site)
-//   CHROMIUM    browser binary (default /usr/bin/chromium)
+//   BROWSER     chromium (default), firefox or webkit
+//   CHROMIUM    chromium binary (default /usr/bin/chromium), driven by playwright-core
+//   FIREFOX     Firefox binary (default /usr/bin/firefox-esr), driven by puppeteer-core over WebDriver
+//               BiDi; it runs with a window (headless Firefox has no WebGL), so under xvfb-run
+//   WEBKIT      WebKitGTK's MiniBrowser (Safari's engine), driven by selenium-webdriver through
+//               WebKitWebDriver (Debian's webkit2gtk-driver); also under xvfb-run
+// Firefox and WebKit pages are wrapped (drivers.mjs) in the part of playwright's Page API that the
+// tests use, so one test file runs in all three.
 import { mkdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
+
+export const browserName = (process.env.BROWSER || 'chromium').toLowerCase();
+if (!['chromium', 'firefox', 'webkit'].includes(browserName)) throw new Error(`BROWSER=${browserName}: use chromium, firefox or webkit`);
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const repoRoot = resolve(here, '..', '..');
@@ -23,6 +33,11 @@ const chromiumArgs = [
 export async function startLab() {
   if (!existsSync(join(siteDir, 'index.html'))) throw new Error(`${siteDir}/index.html not found: build the page first`);
   const srv = await startServer(siteDir, 0, true);
+  if (browserName !== 'chromium') {
+    const { startDriver } = await import('./drivers.mjs');
+    const driver = await startDriver(browserName);
+    return { url: srv.url, browser: null, driver, close: async () => { await driver.close(); await srv.close(); } };
+  }
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: chromiumArgs,
   });
@@ -31,14 +46,21 @@ export async function startLab() {
 
 // Opens the page (optionally with a URL hash) and waits for the ImGui app to have drawn frames.
 // Every console error and uncaught exception is recorded in page.errors.
-export async function openLab(lab, { hash = '', width = 1280, height = 720, dpr = 1, waitReady = true } = {}) {
+// `query` (e.g. '?build=scalar') goes before the hash.
+export async function openLab(lab, { hash = '', query = '', width = 1280, height = 720, dpr = 1, waitReady = true } = {}) {
+  if (lab.driver) {
+    const page = await lab.driver.newPage({ width, height, dpr });
+    await page.goto(lab.url + query + (hash ? '#' + hash : ''));
+    if (waitReady) await waitForFrames(page, 5);
+    return page;
+  }
   const context = await lab.browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr });
   const page = await context.newPage();
   page.errors = [];
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => page.errors.push(`exception: ${e.message}`));
   page.on('requestfailed', (r) => page.errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  await page.goto(lab.url + (hash ? '#' + hash : ''));
+  await page.goto(lab.url + query + (hash ? '#' + hash : ''));
   if (waitReady) await waitForFrames(page, 5);
   return page;
 }
@@ -51,7 +73,8 @@ export async function waitForFrames(page, n = 3, timeout = 60000) {
 
 export async function screenshot(page, name) {
   mkdirSync(artifactDir, { recursive: true });
-  const file = join(artifactDir, `${name}.png`);
+  // chromium's keep their plain names; the other browsers' are prefixed: firefox-smoke-1280x720.png
+  const file = join(artifactDir, `${browserName === 'chromium' ? '' : browserName + '-'}${name}.png`);
   await page.screenshot({ path: file });
   return file;
 }
