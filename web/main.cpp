@@ -4,13 +4,20 @@
 // In the browser the canvas is sized in device pixels (CSS size x devicePixelRatio) and ImGui works
 // in those pixels, with fonts rasterized at the device size and the style scaled to match: text is
 // crisp on high-DPI screens and mouse coordinates need no conversion.
+#include <cfloat>
+#include <cmath>
 #include <cstdio>
 #include <deque>
+#include <string>
 
 #include <GLFW/glfw3.h>
 
 #include "app.h"
+#include "cnn/train.h"
 #include "imgui.h"
+#include "imgui_internal.h"
+#include "js_export.h"
+#include "session.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 
@@ -25,6 +32,7 @@ static GLFWwindow* g_window = nullptr;
 static AppState g_app;
 AppState& AppGlobal() { return g_app; }
 static float g_font_scale = 0;  // device pixel ratio the fonts were last built for
+static bool g_touch_style = false;  // the primary pointer is coarse (a finger): touch-sized widgets
 
 static float DevicePixelRatio() {
 #ifdef __EMSCRIPTEN__
@@ -55,6 +63,14 @@ static void BuildFontsAndStyle(float dpr) {
   ImGui_ImplOpenGL3_CreateFontsTexture();
   ImGuiStyle style;
   AppStyle(style);
+  if (g_touch_style) {
+    // Touch targets of at least 40 CSS px: frames (buttons, fields, tabs, checkboxes) 40 px high.
+    style.FramePadding = ImVec2(10, (40.0f - 15.0f) * 0.5f);
+    style.ItemSpacing = ImVec2(8, 6);
+    style.ScrollbarSize = 18;
+    style.GrabMinSize = 20;
+    style.TouchExtraPadding = ImVec2(4, 3);  // small buttons (a layer row's +, 2x, x) take a finger a little beyond their text
+  }
   style.ScaleAllSizes(dpr);
   ImGui::GetStyle() = style;
   g_app.dpr = dpr;
@@ -62,32 +78,36 @@ static void BuildFontsAndStyle(float dpr) {
 }
 
 
-// Input queue. ImGui 1.86 keeps keys as a down/up state read once per frame, so a key pressed and
-// released between two frames is never seen, and a key typed before some characters in the same
-// frame is applied after them. On a slow frame (a big training slice, a busy laptop) fast typing
-// would lose Enter, Backspace or Ctrl+A, or reorder a line break. GLFW's key, character and mouse
-// button events therefore go through this queue, and each frame takes events in order only while no
-// key changes twice, no character follows a key press and no click follows typing (or typing a
-// click); the rest waits for the next frame. A delayed click keeps the position it was made at.
+// Input queue. ImGui 1.86 keeps keys and mouse buttons as a down/up state read once per frame, so
+// an event pair that lands between two frames is easily lost or reordered: a key pressed and
+// released is never seen, a key typed before some characters is applied after them, and a quick
+// click (move, press and release in one frame, as a touchpad tap or page.mouse.click does) arrives
+// as a press at a place the mouse never hovered, which tab items and overlapping widgets ignore
+// (they take a press only if they were hovered on the previous frame). GLFW's key, character,
+// cursor and mouse button events, touches and the hidden text field's edits therefore go through
+// this queue, and each frame takes events in order only while:
+//   - no key changes twice, no character follows a key press, no click follows typing (or typing
+//     a click), and no two mouse button changes share a frame;
+//   - a press happens where the mouse was on the previous frame: a press somewhere else first
+//     moves the mouse there for one frame, and the press follows on the next;
+//   - no move follows a button change (the release of a tap is seen where the finger was).
+// The rest waits for the next frame. ImGui's mouse position and buttons are set from the queue.
 struct InputEvent {
-  enum Kind { Key, Char, Mouse } kind;
-  int a = 0, b = 0, c = 0, d = 0;  // key: key, scancode, action, mods; char: codepoint; mouse: button, action, mods
-  double x = 0, y = 0;             // cursor position when a mouse button changed
+  enum Kind { Key, Char, Button, Move, Edit, Select } kind;
+  int a = 0, b = 0, c = 0, d = 0;  // key: key, scancode, action, mods; char: codepoint; button: button, action, mods;
+                                   // edit/select: start, end (UTF-16 units of the active text field)
+  double x = 0, y = 0;             // button, move: pointer position (device px)
+  std::string text;                // edit: the text that replaces [start, end)
+  InputEvent(Kind k, int a_ = 0, int b_ = 0, int c_ = 0, int d_ = 0) : kind(k), a(a_), b(b_), c(c_), d(d_) {}
 };
 static std::deque<InputEvent> g_input;
 static GLFWkeyfun g_imgui_key = nullptr;
 static GLFWcharfun g_imgui_char = nullptr;
-static GLFWmousebuttonfun g_imgui_mouse = nullptr;
-
-static void QueueKey(GLFWwindow*, int key, int scancode, int action, int mods) {
-  g_input.push_back({InputEvent::Key, key, scancode, action, mods});
-}
-static void QueueChar(GLFWwindow*, unsigned int c) { g_input.push_back({InputEvent::Char, int(c)}); }
-static void QueueMouse(GLFWwindow* w, int button, int action, int mods) {
-  InputEvent e{InputEvent::Mouse, button, action, mods};
-  glfwGetCursorPos(w, &e.x, &e.y);
-  g_input.push_back(e);
-}
+static GLFWscrollfun g_imgui_scroll = nullptr;
+static ImVec2 g_mouse_pos(-FLT_MAX, -FLT_MAX);  // where ImGui saw the mouse on the last frame
+static bool g_mouse_down[ImGuiMouseButton_COUNT] = {};
+static bool g_key_down[GLFW_KEY_LAST + 1] = {};  // keys as GLFW reported them (for the Cmd fix-up below)
+static void Wake();
 
 static bool IsModifier(int key) {
   return key == GLFW_KEY_LEFT_SHIFT || key == GLFW_KEY_RIGHT_SHIFT || key == GLFW_KEY_LEFT_CONTROL ||
@@ -95,11 +115,82 @@ static bool IsModifier(int key) {
          key == GLFW_KEY_LEFT_SUPER || key == GLFW_KEY_RIGHT_SUPER;
 }
 
-// Hands this frame's share of the queue to ImGui's GLFW callbacks. Returns true and the position
-// if a mouse button was pressed, so the caller can put ImGui's mouse where the click happened.
-static bool DispatchInput(GLFWwindow* w, double* click_x, double* click_y) {
-  bool typed = false, key_pressed = false, clicked = false;
-  int keys_seen[16], n_keys = 0, buttons_seen = 0;
+static void QueueKey(GLFWwindow*, int key, int scancode, int action, int mods) {
+  Wake();
+  if (key < 0 || key > GLFW_KEY_LAST) return;
+  // A key released while Cmd was held never gets its keyup in macOS browsers, so GLFW reports its
+  // next press as a repeat: that is a press again, and Cmd's release releases what is still down.
+  if (action == GLFW_REPEAT && !g_key_down[key]) action = GLFW_PRESS;
+  g_key_down[key] = action != GLFW_RELEASE;
+  g_input.push_back({InputEvent::Key, key, scancode, action, mods});
+  if (action == GLFW_RELEASE && (key == GLFW_KEY_LEFT_SUPER || key == GLFW_KEY_RIGHT_SUPER))
+    for (int k = 0; k <= GLFW_KEY_LAST; k++)
+      if (g_key_down[k] && !IsModifier(k)) { g_key_down[k] = false; g_input.push_back({InputEvent::Key, k, 0, GLFW_RELEASE, 0}); }
+}
+static void QueueChar(GLFWwindow*, unsigned int c) { Wake(); g_input.push_back({InputEvent::Char, int(c)}); }
+static void QueueButtonAt(int button, int action, int mods, double x, double y) {
+  Wake();
+  InputEvent e{InputEvent::Button, button, action, mods};
+  e.x = x, e.y = y;
+  g_input.push_back(e);
+}
+static void QueueButton(GLFWwindow* w, int button, int action, int mods) {
+  double x = 0, y = 0;
+  glfwGetCursorPos(w, &x, &y);
+  QueueButtonAt(button, action, mods, x, y);
+}
+static void QueueMoveTo(double x, double y) {
+  Wake();
+  if (!g_input.empty() && g_input.back().kind == InputEvent::Move) { g_input.back().x = x, g_input.back().y = y; return; }
+  InputEvent e{InputEvent::Move};
+  e.x = x, e.y = y;
+  g_input.push_back(e);
+}
+static void QueueMove(GLFWwindow*, double x, double y) { QueueMoveTo(x, y); }
+static void QueueScroll(GLFWwindow* w, double dx, double dy) {
+  Wake();
+  if (g_imgui_scroll) g_imgui_scroll(w, dx, dy);
+}
+static void QueueKeyTap(int key, int mods_key) {  // a shortcut made by the page (paste from a menu, the on-screen Enter)
+  if (mods_key) g_input.push_back({InputEvent::Key, mods_key, 0, GLFW_PRESS, 0});
+  g_input.push_back({InputEvent::Key, key, 0, GLFW_PRESS, 0});
+  g_input.push_back({InputEvent::Key, key, 0, GLFW_RELEASE, 0});
+  if (mods_key) g_input.push_back({InputEvent::Key, mods_key, 0, GLFW_RELEASE, 0});
+  Wake();
+}
+
+// The active ImGui text field's edit state (imgui_internal.h), or null when no field is active.
+static ImGuiInputTextState* ActiveTextField() {
+  ImGuiContext& g = *GImGui;
+  return (g.ActiveId != 0 && g.InputTextState.ID == g.ActiveId) ? &g.InputTextState : nullptr;
+}
+
+// Applies an edit of the hidden DOM text field (an on-screen keyboard, autocorrect, an IME) to the
+// active ImGui field: select [start, end), then type the replacement through stb_textedit as
+// ImGui's own keys do (so undo and the cursor follow), or delete the selection.
+static void ApplyTextEdit(const InputEvent& e) {
+  ImGuiInputTextState* st = ActiveTextField();
+  if (!st) return;
+  const int n = st->CurLenW;
+  st->Stb.select_start = ImClamp(e.a, 0, n);
+  st->Stb.select_end = st->Stb.cursor = ImClamp(e.b, st->Stb.select_start, n);
+  if (e.kind == InputEvent::Select) { st->CursorFollow = true; return; }
+  constexpr int kStbBackspace = 0x200009;  // STB_TEXTEDIT_K_BACKSPACE in imgui_widgets.cpp (1.86)
+  if (e.text.empty()) { if (st->HasSelection()) st->OnKeyPressed(kStbBackspace); return; }
+  for (const char* s = e.text.c_str(); *s;) {
+    unsigned int c = 0;
+    s += ImTextCharFromUtf8(&c, s, nullptr);
+    if (c == 0) break;
+    if ((c < 0x20 && c != '\n' && c != '\t') || c > IM_UNICODE_CODEPOINT_MAX) continue;
+    st->OnKeyPressed(int(c));
+  }
+}
+
+// Hands this frame's share of the queue to ImGui. Returns where ImGui should see the mouse.
+static ImVec2 DispatchInput(GLFWwindow* w) {
+  bool typed = false, key_pressed = false, clicked = false, button_changed = false;
+  int keys_seen[16], n_keys = 0;
+  ImVec2 pos = g_mouse_pos;
   while (!g_input.empty()) {
     const InputEvent& e = g_input.front();
     if (e.kind == InputEvent::Key) {
@@ -114,16 +205,248 @@ static bool DispatchInput(GLFWwindow* w, double* click_x, double* click_y) {
       if (key_pressed || clicked) break;
       typed = true;
       if (g_imgui_char) g_imgui_char(w, unsigned(e.a));
+    } else if (e.kind == InputEvent::Edit || e.kind == InputEvent::Select) {
+      if (typed || clicked || button_changed) break;  // one edit a frame: ImGui copies it to the text in between
+      typed = true;
+      ApplyTextEdit(e);
+    } else if (e.kind == InputEvent::Move) {
+      if (button_changed) break;
+      pos = ImVec2(float(e.x), float(e.y));
     } else {
-      int bit = 1 << (e.a & 7);
-      if (typed || (buttons_seen & bit)) break;
-      buttons_seen |= bit;
-      if (e.b == GLFW_PRESS) { clicked = true; *click_x = e.x; *click_y = e.y; }
-      if (g_imgui_mouse) g_imgui_mouse(w, e.a, e.b, e.c);
+      if (button_changed || (e.b == GLFW_PRESS && typed)) break;
+      const ImVec2 at(float(e.x), float(e.y));
+      if (e.b == GLFW_PRESS && ImLengthSqr(ImVec2(at.x - g_mouse_pos.x, at.y - g_mouse_pos.y)) > 0.25f) {  // hover first, press next frame
+        pos = at;
+        break;
+      }
+      button_changed = true;
+      pos = at;
+      if (e.b == GLFW_PRESS) clicked = true;
+      if (e.a >= 0 && e.a < ImGuiMouseButton_COUNT) g_mouse_down[e.a] = e.b == GLFW_PRESS;
     }
     g_input.pop_front();
   }
-  return clicked;
+  return pos;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Touch (input.js sends the canvas's touch events here, in device px; the browser's own mouse
+// emulation of touches is switched off there). One finger is the mouse: a tap is a click, a drag
+// drags what it pressed on, a drag that starts on a window's empty space scrolls that window, and
+// a long press (held still for kLongPressMs) shows the tooltip under the finger and does not click.
+static bool g_touch_down = false, g_touch_moved = false;
+static double g_touch_t0 = 0, g_touch_x0 = 0, g_touch_y0 = 0;
+
+static std::string g_touch_scrolled;  // the window a touch drag last scrolled (for tests)
+constexpr double kLongPressMs = 500;
+
+static void ScrollByTouchDrag() {
+  ImGuiContext& g = *GImGui;
+  ImGuiWindow* w = g.ActiveIdWindow;
+  if (!g_touch_down || g.ActiveId == 0 || !w || g.ActiveId != w->MoveId) return;
+  const ImVec2 d = g.IO.MouseDelta;
+  if (d.x == 0 && d.y == 0) return;
+  // each direction scrolls the innermost window that can scroll that way (a wide table inside a tall tab)
+  auto scroller = [w](int axis) {
+    ImGuiWindow* s = w;
+    while (s->ScrollMax[axis] <= 0 && (s->Flags & ImGuiWindowFlags_ChildWindow) && s->ParentWindow) s = s->ParentWindow;
+    return s->ScrollMax[axis] > 0 ? s : nullptr;
+  };
+  if (ImGuiWindow* s = scroller(1); s && d.y != 0) {
+    ImGui::SetScrollY(s, ImClamp(s->Scroll.y - d.y, 0.0f, s->ScrollMax.y));
+    g_touch_scrolled = s->Name;
+  }
+  if (ImGuiWindow* s = scroller(0); s && d.x != 0) ImGui::SetScrollX(s, ImClamp(s->Scroll.x - d.x, 0.0f, s->ScrollMax.x));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Idle: when nothing trains, loads, animates or is touched, the loop stops after a few frames and
+// input, a JS API call (input.js wraps Module.ccall) or a resize wakes it. A hidden tab or an
+// embed scrolled out of view draws nothing. ?redraw=always keeps the old draw-every-frame loop.
+static int g_wake_frames = 0;       // frames still to draw after the last wake
+static double g_wake_until = 0;     // ... and for this long (ImGui's short fades, a tooltip settling)
+static bool g_visible = true, g_paused = false, g_always_draw = false;
+static int g_frames_drawn = 0;
+constexpr int kWakeFrames = 4;
+constexpr double kWakeMs = 250;
+
+static void Wake() {
+  g_wake_frames = kWakeFrames;
+  g_wake_until = cnn::now_ms() + kWakeMs;
+#ifdef __EMSCRIPTEN__
+  if (g_paused && g_visible) { g_paused = false; emscripten_resume_main_loop(); }
+#endif
+}
+
+// True while something changes without input: training, steps, data loading, the confusion matrix,
+// an autosave or a "copied" note waiting for its time, keys or buttons held, a finger down.
+static bool NeedsFrames(const AppState& app) {
+  if (g_always_draw || app.training || app.pending_steps > 0 || !g_input.empty() || g_touch_down) return true;
+  if (g_wake_frames > 0 || cnn::now_ms() < g_wake_until) return true;
+  for (bool b : g_mouse_down) if (b) return true;
+  for (int k = 0; k <= GLFW_KEY_LAST; k++) if (g_key_down[k] && !IsModifier(k)) return true;  // key repeat
+  const double now = cnn::now_ms();
+  const ShareState& sh = app.share;
+  if (sh.current != sh.written || now - sh.changed_at < 400 || now - sh.copied_at < 2600) return true;
+  if (app.inspect.conf_cursor >= 0) return true;  // the confusion matrix is evaluated a batch a frame
+  if (app.session) {
+    const Session& s = *app.session;
+    if (!s.fetch_name.empty() || !s.fetched.empty() || s.unpacking || s.upload_busy || !s.pending_files.empty() ||
+        !s.pending_images.empty())
+      return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hidden DOM text field (input.js) follows the active ImGui text field: its text, selection
+// and caret position are sent when they change, so an on-screen keyboard opens on it and edits it,
+// and the browser's copy/cut/paste events happen on it.
+struct TextFieldReport {
+  bool active = false, multiline = false;
+  bool lagging = false;  // edits of the DOM field still queued: ImGui's text is behind it
+  ImGuiID id = 0;
+  std::string text;
+  int sel0 = 0, sel1 = 0;
+  float x = 0, y = 0, h = 0;
+  bool operator==(const TextFieldReport& o) const {
+    return active == o.active && lagging == o.lagging && id == o.id && multiline == o.multiline && text == o.text && sel0 == o.sel0 &&
+           sel1 == o.sel1 && x == o.x && y == o.y && h == o.h;
+  }
+};
+static TextFieldReport g_field;
+
+static void ReportTextField(float dpr) {
+  TextFieldReport r;
+  if (const ImGuiInputTextState* st = ActiveTextField()) {
+    ImGuiContext& g = *GImGui;
+    r.active = true;
+    r.id = st->ID;
+    r.multiline = !st->Stb.single_line;
+    r.text.resize(size_t(st->CurLenW) * 4 + 1);
+    r.text.resize(size_t(ImTextStrToUtf8(&r.text[0], int(r.text.size()), st->TextW.Data, st->TextW.Data + st->CurLenW)));
+    r.sel0 = ImMin(st->Stb.select_start, st->Stb.select_end);
+    r.sel1 = ImMax(st->Stb.select_start, st->Stb.select_end);
+    if (r.sel0 == r.sel1) r.sel0 = r.sel1 = st->Stb.cursor;
+    r.x = std::floor(g.PlatformImePos.x / dpr);
+    r.y = std::floor(g.PlatformImePos.y / dpr);
+    r.h = std::ceil(g.FontSize / dpr);
+    for (const InputEvent& e : g_input) r.lagging |= e.kind == InputEvent::Edit || e.kind == InputEvent::Select;
+  }
+  if (r == g_field) return;
+  g_field = r;
+#ifdef __EMSCRIPTEN__
+  EM_ASM({ if (window.cnnInput) window.cnnInput.field($0, $1, UTF8ToString($2), $3, $4, $5, $6, $7, $8); }, r.active,
+         r.multiline, r.text.c_str(), r.sel0, r.sel1, r.x, r.y, r.h, r.lagging);
+#endif
+}
+
+// ---------------------------------------------------------------------------------------------
+// The system clipboard. ImGui copies and pastes through io.Set/GetClipboardTextFn; in the browser
+// the text comes from the DOM paste event (input.js hands it over before ImGui sees Ctrl+V) and goes
+// out through the copy/cut event that Ctrl+C/X raise (input.js runs the frames that process the
+// shortcut, inside the event, and puts what ImGui copied on the clipboard), or the async Clipboard
+// API when ImGui copies outside such an event.
+#ifdef __EMSCRIPTEN__
+static std::string g_clipboard;
+static bool g_mac = false;  // shortcuts with Cmd (ImGui's macOS behaviours), decided by input.js
+static const char* GetClipboard(void*) { return g_clipboard.c_str(); }
+static void SetClipboard(void*, const char* text) {
+  g_clipboard = text ? text : "";
+  EM_ASM({ if (window.cnnInput) window.cnnInput.copied(UTF8ToString($0)); }, g_clipboard.c_str());
+}
+#endif
+
+static void Frame();
+
+// Runs the frames that empty the input queue now (inside a DOM event, where a copy must be answered
+// and where a touch device lets a text field take the focus, which opens its keyboard).
+static void FlushInput() {
+  for (int i = 0; i < 8 && !g_input.empty(); i++) Frame();
+}
+
+CNN_EXPORT void cnn_wake() { Wake(); }
+CNN_EXPORT void cnn_set_visible(int visible) {
+  g_visible = visible != 0;
+#ifdef __EMSCRIPTEN__
+  if (g_visible) Wake();
+  else if (!g_paused) { g_paused = true; emscripten_pause_main_loop(); }
+#endif
+}
+CNN_EXPORT void cnn_touch(int phase, double x, double y) {
+  const double now = cnn::now_ms();
+
+  if (phase == 0) {
+    if (g_touch_down) return;  // one finger at a time
+    g_touch_down = true, g_touch_moved = false;
+    g_touch_t0 = now, g_touch_x0 = x, g_touch_y0 = y;
+    QueueButtonAt(0, GLFW_PRESS, 0, x, y);
+    return;
+  }
+  if (!g_touch_down) return;
+  const double slop = 10.0 * g_app.dpr;
+  if (std::abs(x - g_touch_x0) > slop || std::abs(y - g_touch_y0) > slop) g_touch_moved = true;
+  if (phase == 1) { QueueMoveTo(x, y); return; }
+  g_touch_down = false;
+  const bool long_press = !g_touch_moved && now - g_touch_t0 >= kLongPressMs;
+  if (phase == 3 || long_press) {  // leave first: the release lands on nothing
+    QueueMoveTo(-FLT_MAX, -FLT_MAX);
+    QueueButtonAt(0, GLFW_RELEASE, 0, -FLT_MAX, -FLT_MAX);
+  } else {
+    QueueButtonAt(0, GLFW_RELEASE, 0, x, y);
+    QueueMoveTo(-FLT_MAX, -FLT_MAX);  // nothing stays hovered under a lifted finger
+  }
+  FlushInput();
+}
+// An edit or a selection made in the hidden DOM text field (UTF-16 offsets, as ImWchar here).
+CNN_EXPORT void cnn_text_edit(int start, int end, const char* text) {
+  InputEvent e{InputEvent::Edit, start, end};
+  e.text = text ? text : "";
+  g_input.push_back(e);
+  Wake();
+}
+CNN_EXPORT void cnn_text_select(int start, int end) {
+  g_input.push_back({InputEvent::Select, start, end});
+  Wake();
+}
+CNN_EXPORT void cnn_text_enter() { QueueKeyTap(GLFW_KEY_ENTER, 0); }
+#ifdef __EMSCRIPTEN__
+CNN_EXPORT void cnn_set_mac(int mac) { g_mac = mac != 0; ImGui::GetIO().ConfigMacOSXBehaviors = g_mac; }
+// A paste event's text; `synthesize` when no Ctrl/Cmd+V is on its way (a menu's Paste).
+CNN_EXPORT void cnn_clipboard_paste(const char* text, int synthesize) {
+  g_clipboard = text ? text : "";
+  if (synthesize) QueueKeyTap(GLFW_KEY_V, g_mac ? GLFW_KEY_LEFT_SUPER : GLFW_KEY_LEFT_CONTROL);
+  Wake();
+}
+// A copy or cut event: let ImGui process the shortcut now (made here when the event came from a
+// menu), so that SetClipboard reports the text while the event is still being dispatched.
+CNN_EXPORT void cnn_clipboard_copy(int cut, int synthesize) {
+  if (synthesize) QueueKeyTap(cut ? GLFW_KEY_X : GLFW_KEY_C, g_mac ? GLFW_KEY_LEFT_SUPER : GLFW_KEY_LEFT_CONTROL);
+  FlushInput();
+}
+#endif
+// For tests: what the input layer did (frames drawn, idle, a tooltip on screen, the text field).
+CNN_EXPORT const char* cnn_get_input_state() {
+  static std::string s;
+  ImGuiContext& g = *GImGui;
+  bool tooltip = false;
+  float scroll_y = -1;
+  for (ImGuiWindow* w : g.Windows) {
+    tooltip |= (w->Flags & ImGuiWindowFlags_Tooltip) && w->WasActive;
+    if (w->Name == g_touch_scrolled) scroll_y = w->Scroll.y / g_app.dpr;
+  }
+  const bool active_is_window = g.ActiveId != 0 && g.ActiveIdWindow && g.ActiveId == g.ActiveIdWindow->MoveId;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"framesDrawn\":%d,\"idle\":%s,\"tooltip\":%s,\"textFieldActive\":%s,\"multiline\":%s,"
+                "\"queued\":%d,\"touchStyle\":%s,\"frameHeightCss\":%.2f,\"touchScrollY\":%.1f,\"activeId\":%u,\"activeIsWindow\":%s,"
+                "\"hoveredWindow\":\"%.60s\"}",
+                g_frames_drawn, g_paused ? "true" : "false", tooltip ? "true" : "false", g_field.active ? "true" : "false",
+                g_field.multiline ? "true" : "false", int(g_input.size()), g_touch_style ? "true" : "false",
+                ImGui::GetFrameHeight() / g_app.dpr, scroll_y, unsigned(g.ActiveId), active_is_window ? "true" : "false",
+                g.HoveredWindow ? g.HoveredWindow->Name : "");
+  s = buf;
+  return s.c_str();
 }
 
 static void Frame() {
@@ -142,16 +465,19 @@ static void Frame() {
   if (dpr != g_font_scale) BuildFontsAndStyle(dpr);
 
   glfwPollEvents();
-  double click_x = 0, click_y = 0;
-  bool clicked = DispatchInput(g_window, &click_x, &click_y);
+  const ImVec2 mouse = DispatchInput(g_window);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
-  if (clicked) ImGui::GetIO().MousePos = ImVec2(float(click_x), float(click_y));
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = g_mouse_pos = mouse;  // from the queue, not GLFW's live state
+  for (int i = 0; i < ImGuiMouseButton_COUNT; i++) io.MouseDown[i] = g_mouse_down[i];
 #ifdef __EMSCRIPTEN__
-  ImGui::GetIO().DisplayFramebufferScale = ImVec2(1, 1);
+  io.DisplayFramebufferScale = ImVec2(1, 1);
 #endif
   ImGui::NewFrame();
+  ScrollByTouchDrag();
   AppFrame(g_app);
+  ReportTextField(dpr);
   ImGui::Render();
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(g_window, &fb_w, &fb_h);
@@ -161,6 +487,11 @@ static void Frame() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   AppAfterRender(g_app);
   glfwSwapBuffers(g_window);
+  g_frames_drawn++;
+  if (g_wake_frames > 0) g_wake_frames--;
+#ifdef __EMSCRIPTEN__
+  if (!g_paused && (!g_visible || !NeedsFrames(g_app))) { g_paused = true; emscripten_pause_main_loop(); }
+#endif
 }
 
 static void GlfwError(int code, const char* msg) { std::fprintf(stderr, "GLFW error %d: %s\n", code, msg); }
@@ -199,17 +530,30 @@ int main(int, char**) {
   // ImGui installed its callbacks; ours go in front and feed them from the queue, one frame's worth at a time
   g_imgui_key = glfwSetKeyCallback(g_window, QueueKey);
   g_imgui_char = glfwSetCharCallback(g_window, QueueChar);
-  g_imgui_mouse = glfwSetMouseButtonCallback(g_window, QueueMouse);
+  glfwSetMouseButtonCallback(g_window, QueueButton);  // ImGui's only marks presses; buttons are set from the queue
+  glfwSetCursorPosCallback(g_window, QueueMove);
+  g_imgui_scroll = glfwSetScrollCallback(g_window, QueueScroll);
+  io.ConfigInputTextCursorBlink = false;  // a blinking caret would need frames while idle
   ImGui_ImplOpenGL3_Init(glsl_version);
 
   AppInit(g_app);
+#ifdef __EMSCRIPTEN__
+  g_touch_style = EM_ASM_INT(return window.matchMedia && matchMedia('(pointer: coarse)').matches ? 1 : 0);
+  g_always_draw = EM_ASM_INT(return new URLSearchParams(location.search).get('redraw') === 'always' ? 1 : 0);
+  io.SetClipboardTextFn = SetClipboard;
+  io.GetClipboardTextFn = GetClipboard;
+#endif
   BuildFontsAndStyle(DevicePixelRatio());
 
 #ifdef __EMSCRIPTEN__
   EM_ASM(if (typeof Module.onAppReady === 'function') Module.onAppReady(););
+  Wake();
   emscripten_set_main_loop(Frame, 0, true);
 #else
-  while (!glfwWindowShouldClose(g_window)) Frame();
+  while (!glfwWindowShouldClose(g_window)) {
+    if (!NeedsFrames(g_app)) glfwWaitEventsTimeout(0.25);  // idle: sleep until input (callbacks wake)
+    Frame();
+  }
   AppShutdown(g_app);
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();

@@ -108,7 +108,10 @@ void ShowTrainingPanel(AppState& app) {
   SaveRect(app, "reset");
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("New weights from the seed; the curves of this run stay in the plots");
   char speed[96];
-  std::snprintf(speed, sizeof speed, "%.0f fps (%.0f ms), %s samples/s", app.stats.fps, app.stats.mean_interval_ms, FormatSI(app.stats.samples_per_sec).c_str());
+  if (app.training || app.pending_steps > 0)
+    std::snprintf(speed, sizeof speed, "%.0f fps (%.0f ms), %s samples/s", app.stats.fps, app.stats.mean_interval_ms, FormatSI(app.stats.samples_per_sec).c_str());
+  else  // idle, the page draws only on input (main.cpp): no frame rate to show
+    std::snprintf(speed, sizeof speed, "idle: redraws on input");
   ImGui::SameLine();
   if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(speed).x) ImGui::NewLine();  // narrow: own line
   ImGui::AlignTextToFramePadding();

@@ -46,15 +46,16 @@ export async function startLab() {
 
 // Opens the page (optionally with a URL hash) and waits for the ImGui app to have drawn frames.
 // Every console error and uncaught exception is recorded in page.errors.
-// `query` (e.g. '?build=scalar') goes before the hash.
-export async function openLab(lab, { hash = '', query = '', width = 1280, height = 720, dpr = 1, waitReady = true } = {}) {
+// `query` (e.g. '?build=scalar') goes before the hash. touch: a phone or tablet context (touch
+// events, a coarse pointer, a mobile viewport; Chromium only).
+export async function openLab(lab, { hash = '', query = '', width = 1280, height = 720, dpr = 1, waitReady = true, touch = false } = {}) {
   if (lab.driver) {
     const page = await lab.driver.newPage({ width, height, dpr });
     await page.goto(lab.url + query + (hash ? '#' + hash : ''));
     if (waitReady) await waitForFrames(page, 5);
     return page;
   }
-  const context = await lab.browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr });
+  const context = await lab.browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr, ...(touch ? { hasTouch: true, isMobile: true } : {}) });
   const page = await context.newPage();
   page.errors = [];
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
@@ -117,4 +118,37 @@ export async function waitState(page, pred, what, timeout = 120000) {
     await page.waitForTimeout(150);
   }
   throw new Error(`timed out waiting for ${what}; last state: ${JSON.stringify({ ...s, modelText: undefined, rects: undefined })}`);
+}
+
+// The input layer's state (window.cnnSandbox.inputState(): frames drawn, idle, tooltip, text field).
+export const inputState = (page) => page.evaluate(() => window.cnnSandbox.inputState());
+
+// A phone or tablet: touch events, a coarse pointer, devicePixelRatio 2.
+export const openTouchLab = (lab, opts = {}) => openLab(lab, { dpr: 2, ...opts, touch: true });
+
+// One finger through the DevTools protocol (page.touchscreen only taps): down at `from`, held
+// `holdMs`, moved to `to` in `steps` steps about a frame apart, lifted.
+export async function touchDrag(page, from, to, { steps = 10, holdMs = 60, stepMs = 24 } = {}) {
+  const cdp = await page.context().newCDPSession(page);
+  const at = (x, y) => [{ x, y, id: 1 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(...from) });
+  await page.waitForTimeout(holdMs);
+  for (let i = 1; i <= steps; i++) {
+    const x = from[0] + (to[0] - from[0]) * i / steps, y = from[1] + (to[1] - from[1]) * i / steps;
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(x, y) });
+    await page.waitForTimeout(stepMs);
+  }
+  await page.waitForTimeout(holdMs);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+}
+
+// A long press: one finger down at `p` for `ms`; `during` runs while it is held.
+export async function touchHold(page, p, ms, during) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: p[0], y: p[1], id: 1 }] });
+  await page.waitForTimeout(ms);
+  if (during) await during();
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
 }

@@ -23,5 +23,7 @@
     undo: () => call('cnn_undo', null),
     redo: () => call('cnn_redo', null),
     curvesCsv: () => call('cnn_curves_csv', 'string'),
+    // the input layer (main.cpp, input.js): frames drawn, idle, tooltip shown, active text field, touch style
+    inputState: () => JSON.parse(call('cnn_get_input_state', 'string')),
   };
 })();

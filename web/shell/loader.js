@@ -27,7 +27,10 @@
       const m = /\((\d+(?:\.\d+)?)\/(\d+)\)/.exec(t || '');
       if (m) { progress.value = 100 * Number(m[1]) / Number(m[2]); statusText.textContent = 'Loading CNN Sandbox… ' + Math.round(progress.value) + '%'; }
     },
-    onAppReady: () => { window.Module.appReady = true; statusBox.classList.add('hidden'); document.getElementById('canvas').focus(); },
+    onAppReady: () => {
+      window.Module.appReady = true; statusBox.classList.add('hidden'); document.getElementById('canvas').focus();
+      if (window.cnnInput) window.cnnInput.attach();
+    },
     // Saves text as a file (CSV of the curves, model files): a Blob behind a temporary link.
     cnnDownload: (data, name, type) => {
       const url = URL.createObjectURL(new Blob([data], { type: type }));
