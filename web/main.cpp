@@ -65,7 +65,7 @@ static void BuildFontsAndStyle(float dpr) {
   AppStyle(style);
   if (g_touch_style) {
     // Touch targets of at least 40 CSS px: frames (buttons, fields, tabs, checkboxes) 40 px high.
-    style.FramePadding = ImVec2(10, (40.0f - 15.0f) * 0.5f);
+    style.FramePadding = ImVec2(6, (40.0f - 15.0f) * 0.5f);
     style.ItemSpacing = ImVec2(8, 6);
     style.ScrollbarSize = 18;
     style.GrabMinSize = 20;
@@ -147,6 +147,13 @@ static void QueueMoveTo(double x, double y) {
   g_input.push_back(e);
 }
 static void QueueMove(GLFWwindow*, double x, double y) { QueueMoveTo(x, y); }
+static GLFWcursorenterfun g_imgui_enter = nullptr;
+static void QueueEnter(GLFWwindow* w, int entered) {
+  if (g_imgui_enter) g_imgui_enter(w, entered);
+  bool held = false;
+  for (bool b : g_mouse_down) held |= b;
+  if (!entered && !held) QueueMoveTo(-FLT_MAX, -FLT_MAX);  // nothing stays hovered when the mouse leaves (a drag keeps it)
+}
 static void QueueScroll(GLFWwindow* w, double dx, double dy) {
   Wake();
   if (g_imgui_scroll) g_imgui_scroll(w, dx, dy);
@@ -532,6 +539,7 @@ int main(int, char**) {
   g_imgui_char = glfwSetCharCallback(g_window, QueueChar);
   glfwSetMouseButtonCallback(g_window, QueueButton);  // ImGui's only marks presses; buttons are set from the queue
   glfwSetCursorPosCallback(g_window, QueueMove);
+  g_imgui_enter = glfwSetCursorEnterCallback(g_window, QueueEnter);
   g_imgui_scroll = glfwSetScrollCallback(g_window, QueueScroll);
   io.ConfigInputTextCursorBlink = false;  // a blinking caret would need frames while idle
   ImGui_ImplOpenGL3_Init(glsl_version);
