@@ -1,22 +1,14 @@
 // eltwise.cpp: element-wise loops of a training step (ReLU forward and backward, the SGD, momentum
-// and Adam updates),
-// written against vf32 so that they stay vectorized in builds without the auto-vectorizer
+// and Adam updates), written against vf32 so that they stay vectorized in builds without the auto-vectorizer
 // (native-novec) and do not depend on what the compiler decides. Each is bit-identical to its
 // scalar reference: the same operations in the same order, no fused multiply-add.
+// Rows relu_forward, relu_backward, sgd_update, momentum_update and adam_update of cnn/kernel_list.inc.
 #include <cmath>
 
 #include "cnn/kernels.h"
 #include "vf32.h"
 
 namespace cnn {
-
-void f32_relu(float* y, const float* x, int64_t n);
-void f32_relu_backward(float* dx, const float* dy, const float* x, int64_t n);
-void f32_sgd_update(float* w, const float* g, int64_t n, float lr, float weight_decay);
-void f32_momentum_update(float* w, const float* g, float* v, int64_t n, float lr, float mu, bool nesterov,
-                         float weight_decay);
-void f32_adam_update(float* w, const float* g, float* m, float* v, int64_t n, float lr, float beta1, float beta2,
-                     float eps, float weight_decay, float bias1, float bias2);
 
 void relu_forward_reference(float* y, const float* x, int64_t n) {
   CNN_SCALAR_LOOP
@@ -34,7 +26,7 @@ void sgd_update_reference(float* w, const float* g, int64_t n, float lr, float w
   }
 }
 
-void f32_relu(float* y, const float* x, int64_t n) {
+void CNN_UKERNEL(relu, u1)(float* y, const float* x, int64_t n) {
   const vf32 zero = vf32_zero();
   int64_t i = 0;
   for (; i + VF32_LANES <= n; i += VF32_LANES) {
@@ -46,14 +38,14 @@ void f32_relu(float* y, const float* x, int64_t n) {
   for (; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
-void f32_relu_backward(float* dx, const float* dy, const float* x, int64_t n) {
+void CNN_UKERNEL(relu_backward, u1)(float* dx, const float* dy, const float* x, int64_t n) {
   int64_t i = 0;
   for (; i + VF32_LANES <= n; i += VF32_LANES)
     vf32_store(dx + i, vf32_add(vf32_load(dx + i), vf32_select_ge0(vf32_load(x + i), vf32_load(dy + i))));
   for (; i < n; ++i) dx[i] += x[i] >= 0.0f ? dy[i] : 0.0f;
 }
 
-void f32_sgd_update(float* w, const float* g, int64_t n, float lr, float weight_decay) {
+void CNN_UKERNEL(sgd_update, u1)(float* w, const float* g, int64_t n, float lr, float weight_decay) {
   const vf32 vlr = vf32_splat(lr), vwd = vf32_splat(weight_decay);
   int64_t i = 0;
   for (; i + VF32_LANES <= n; i += VF32_LANES) {
@@ -65,19 +57,6 @@ void f32_sgd_update(float* w, const float* g, int64_t n, float lr, float weight_
     const float gi = g[i] + weight_decay * w[i];
     w[i] -= lr * gi;
   }
-}
-
-void relu_forward_f32(float* y, const float* x, int64_t n) {
-  if (kernel_set() == KernelSet::reference) relu_forward_reference(y, x, n);
-  else f32_relu(y, x, n);
-}
-void relu_backward_f32(float* dx, const float* dy, const float* x, int64_t n) {
-  if (kernel_set() == KernelSet::reference) relu_backward_reference(dx, dy, x, n);
-  else f32_relu_backward(dx, dy, x, n);
-}
-void sgd_update_f32(float* w, const float* g, int64_t n, float lr, float weight_decay) {
-  if (kernel_set() == KernelSet::reference) sgd_update_reference(w, g, n, lr, weight_decay);
-  else f32_sgd_update(w, g, n, lr, weight_decay);
 }
 
 // ---- momentum and Adam (the formulas are in optim.h): the same operations in the same order as the
@@ -95,8 +74,8 @@ void momentum_update_reference(float* w, const float* g, float* v, int64_t n, fl
   }
 }
 
-void adam_update_reference(float* w, const float* g, float* m, float* v, int64_t n, float lr, float beta1,
-                           float beta2, float eps, float weight_decay, float bias1, float bias2) {
+void adam_update_reference(float* w, const float* g, float* m, float* v, int64_t n, float lr, float beta1, float beta2,
+                           float eps, float weight_decay, float bias1, float bias2) {
   const float one_m_b1 = 1.0f - beta1, one_m_b2 = 1.0f - beta2;
   CNN_SCALAR_LOOP
   for (int64_t i = 0; i < n; ++i) {
@@ -110,8 +89,8 @@ void adam_update_reference(float* w, const float* g, float* m, float* v, int64_t
   }
 }
 
-void f32_momentum_update(float* w, const float* g, float* v, int64_t n, float lr, float mu, bool nesterov,
-                         float weight_decay) {
+void CNN_UKERNEL(momentum_update, u1)(float* w, const float* g, float* v, int64_t n, float lr, float mu, bool nesterov,
+                                      float weight_decay) {
   const vf32 vlr = vf32_splat(lr), vmu = vf32_splat(mu), vwd = vf32_splat(weight_decay);
   int64_t i = 0;
   if (nesterov) {
@@ -134,8 +113,8 @@ void f32_momentum_update(float* w, const float* g, float* v, int64_t n, float lr
   momentum_update_reference(w + i, g + i, v + i, n - i, lr, mu, nesterov, weight_decay);  // tail
 }
 
-void f32_adam_update(float* w, const float* g, float* m, float* v, int64_t n, float lr, float beta1, float beta2,
-                     float eps, float weight_decay, float bias1, float bias2) {
+void CNN_UKERNEL(adam_update, u1)(float* w, const float* g, float* m, float* v, int64_t n, float lr, float beta1,
+                                  float beta2, float eps, float weight_decay, float bias1, float bias2) {
   const vf32 vlr = vf32_splat(lr), vwd = vf32_splat(weight_decay), veps = vf32_splat(eps);
   const vf32 vb1 = vf32_splat(beta1), vb2 = vf32_splat(beta2);
   const vf32 v1b1 = vf32_splat(1.0f - beta1), v1b2 = vf32_splat(1.0f - beta2);
@@ -153,18 +132,6 @@ void f32_adam_update(float* w, const float* g, float* m, float* v, int64_t n, fl
     vf32_store(w + i, vf32_sub(wv, step));
   }
   adam_update_reference(w + i, g + i, m + i, v + i, n - i, lr, beta1, beta2, eps, weight_decay, bias1, bias2);
-}
-
-void momentum_update_f32(float* w, const float* g, float* v, int64_t n, float lr, float mu, bool nesterov,
-                         float weight_decay) {
-  if (kernel_set() == KernelSet::reference) momentum_update_reference(w, g, v, n, lr, mu, nesterov, weight_decay);
-  else f32_momentum_update(w, g, v, n, lr, mu, nesterov, weight_decay);
-}
-void adam_update_f32(float* w, const float* g, float* m, float* v, int64_t n, float lr, float beta1, float beta2,
-                     float eps, float weight_decay, float bias1, float bias2) {
-  if (kernel_set() == KernelSet::reference)
-    adam_update_reference(w, g, m, v, n, lr, beta1, beta2, eps, weight_decay, bias1, bias2);
-  else f32_adam_update(w, g, m, v, n, lr, beta1, beta2, eps, weight_decay, bias1, bias2);
 }
 
 }  // namespace cnn

@@ -1,7 +1,7 @@
 // gemm.cpp: the packed, register-blocked SGEMM every conv and dense layer runs on.
 //
 // The loop structure of GotoBLAS/BLIS: C is computed in MR x NR tiles held in vector registers by
-// one micro-kernel (f32_gemm_ukernel, tile per ISA in kernel_list.h). Around it, op(B) is copied
+// one micro-kernel (f32_gemm_ukernel__<isa>_<MRxNR>, tile per ISA in kernel_list.h). Around it, op(B) is copied
 // ("packed") KC rows x NC columns at a time into NR-wide column panels, and op(A) MC x KC into
 // MR-high row panels, so the micro-kernel reads both operands contiguously, once per tile, whatever
 // the caller's strides and transposes were. Transposes (ta, tb) are therefore handled by the two
@@ -15,6 +15,9 @@
 //
 // Edge tiles (mr < MR or nr < NR) run the same micro-kernel on zero-padded panels and write back
 // only the valid part: an explicit tail, not a separate slow path.
+//
+// The row `sgemm` of cnn/kernel_list.inc: the SIMD kernel is f32_gemm__<isa>_<MRxNR> (this blocked
+// driver), its reference sgemm_reference (the triple loop, below).
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -28,11 +31,14 @@ const char* simd_isa_name() { return CNN_VF32_ISA_NAME; }
 
 namespace {
 
+// The micro-kernel of this build: f32_gemm_ukernel__<isa>_<MRxNR> (declared in kernel_list.h).
+#define F32_GEMM_UKERNEL CNN_UKERNEL(gemm_ukernel, CNN_GEMM_TILE)
+
 constexpr int MR = CNN_GEMM_MR;
 constexpr int NV = CNN_GEMM_NV;
 constexpr int NR = CNN_GEMM_NR;
-constexpr int KC = 256;                 // KC x NR floats of B (16 KiB at NR=16) stay in L1
-constexpr int MC = (128 / MR) * MR;     // MC x KC floats of A (~128 KiB) stay in L2
+constexpr int KC = 256;              // KC x NR floats of B (16 KiB at NR=16) stay in L1
+constexpr int MC = (128 / MR) * MR;  // MC x KC floats of A (~128 KiB) stay in L2
 constexpr int NC = (4096 / NR) * NR;
 #ifndef CNN_GEMM_DIRECT_B_MAX_ROWS
 #define CNN_GEMM_DIRECT_B_MAX_ROWS 32
@@ -134,16 +140,30 @@ void pack_b(bool tb, int kc, int nc, const float* b, int ldb, float* dst) {
 }  // namespace
 
 GemmTile gemm_tile() { return GemmTile{MR, NR, MC, KC, NC}; }
-const char* gemm_kernel_name() { return CNN_STRINGIZE(f32_gemm_ukernel); }
+const char* gemm_kernel_name() { return CNN_STRINGIZE(F32_GEMM_UKERNEL); }
 
-void f32_gemm_ukernel(int kc, const float* a, const float* b, int ldb, float* c, int ldc, int mr, int nr,
-                      float alpha, float beta);
+// The plain triple loop, always scalar: the reference every GEMM kernel is tested against.
+void sgemm_reference(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+                     int ldb, float beta, float* c, int ldc) {
+  for (int i = 0; i < m; ++i) {
+    for (int j = 0; j < n; ++j) {
+      float acc = 0.0f;
+      for (int p = 0; p < k; ++p) {
+        float av = ta ? a[p * lda + i] : a[i * lda + p];
+        float bv = tb ? b[j * ldb + p] : b[p * ldb + j];
+        acc += av * bv;
+      }
+      float* cij = &c[i * ldc + j];
+      *cij = beta == 0.0f ? alpha * acc : alpha * acc + beta * *cij;
+    }
+  }
+}
 
 // The micro-kernel: C[0:mr, 0:nr] = alpha * (A panel x B panel) + beta * C over kc steps.
 // a: kc x MR packed. b: kc rows of NR floats, ldb apart (NR for a packed panel, the caller's ldb
 // when B is read in place). beta == 0 overwrites C without reading it.
-void f32_gemm_ukernel(int kc, const float* a, const float* b, int ldb, float* c, int ldc, int mr, int nr,
-                      float alpha, float beta) {
+void F32_GEMM_UKERNEL(int kc, const float* a, const float* b, int ldb, float* c, int ldc, int mr, int nr, float alpha,
+                      float beta) {
   vf32 acc[MR][NV];
   for (int i = 0; i < MR; ++i)
     for (int v = 0; v < NV; ++v) acc[i][v] = vf32_zero();
@@ -195,12 +215,9 @@ void f32_gemm_ukernel(int kc, const float* a, const float* b, int ldb, float* c,
   }
 }
 
-void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
-           const float* b, int ldb, float beta, float* c, int ldc) {
-  if (kernel_set() == KernelSet::reference) {
-    sgemm_reference(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    return;
-  }
+// f32_gemm__<isa>_<MRxNR>: the SIMD side of sgemm (kernels_dispatch.cpp picks it or the reference).
+void CNN_UKERNEL(gemm, CNN_GEMM_TILE)(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
+                                      const float* b, int ldb, float beta, float* c, int ldc) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {  // C = beta * C (the empty sum), as the reference does
     for (int i = 0; i < m; ++i)
@@ -232,8 +249,7 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, i
       const int kc = std::min(kc_max, k - pc);
       const float beta_block = pc == 0 ? beta : 1.0f;  // later k blocks accumulate
       const float* b_block = tb ? b + size_t(jc) * ldb + pc : b + size_t(pc) * ldb + jc;
-      if (nc_full < nc)
-        pack_b(tb, kc, nc - nc_full, tb ? b_block + size_t(nc_full) * ldb : b_block + nc_full, ldb, pb);
+      if (nc_full < nc) pack_b(tb, kc, nc - nc_full, tb ? b_block + size_t(nc_full) * ldb : b_block + nc_full, ldb, pb);
       for (int ic = 0; ic < m; ic += MC) {
         const int mc = std::min(MC, m - ic);
         pack_a(ta, mc, kc, ta ? a + size_t(pc) * lda + ic : a + size_t(ic) * lda + pc, lda, pa);
@@ -243,7 +259,7 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, i
           const int bstride = in_place ? ldb : NR;
           const int nr = std::min(NR, nc - jr);
           for (int ir = 0; ir < mc; ir += MR) {
-            f32_gemm_ukernel(kc, pa + size_t(ir) * kc, bp, bstride, c + size_t(ic + ir) * ldc + jc + jr, ldc,
+            F32_GEMM_UKERNEL(kc, pa + size_t(ir) * kc, bp, bstride, c + size_t(ic + ir) * ldc + jc + jr, ldc,
                              std::min(MR, mc - ir), nr, alpha, beta_block);
           }
         }

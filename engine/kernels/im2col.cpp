@@ -6,15 +6,15 @@
 // input, a copy of only ow floats (28 for LeNet). A memcpy call per row costs more than the copy
 // (and in wasm without bulk memory, memcpy is a byte loop); here the rows are copied and added with
 // vectors, with explicit tails and the padding zeroed around them.
+//
+// Rows im2col and col2im_add of cnn/kernel_list.inc: f32_im2col__<isa>_u1 and f32_col2im_add__<isa>_u1,
+// with their references im2col_reference and col2im_add_reference (below, one output at a time).
 #include <cstring>
 
 #include "cnn/kernels.h"
 #include "vf32.h"
 
 namespace cnn {
-
-void f32_im2col(float* col, const float* x, const Im2colShape& s);
-void f32_col2im_add(float* dx, const float* col, const Im2colShape& s);
 
 namespace {
 
@@ -62,7 +62,7 @@ void col2im_add_reference(float* dx, const float* col, const Im2colShape& s) {
       }
 }
 
-void f32_im2col(float* col, const float* x, const Im2colShape& s) {
+void CNN_UKERNEL(im2col, u1)(float* col, const float* x, const Im2colShape& s) {
   const int64_t P = int64_t(s.oh) * s.ow;
   const int L = VF32_LANES;
   const vf32 zero = vf32_zero();
@@ -85,7 +85,8 @@ void f32_im2col(float* col, const float* x, const Im2colShape& s) {
           if (iy < 0 || iy >= s.h) {  // a row of padding
             for (; ox + L <= s.ow; ox += L) vf32_store(r + ox, zero);
             if (ox < s.ow && s.ow >= L) vf32_store(r + s.ow - L, zero);
-            else for (; ox < s.ow; ++ox) r[ox] = 0.0f;
+            else
+              for (; ox < s.ow; ++ox) r[ox] = 0.0f;
             continue;
           }
           const float* src = plane + int64_t(iy) * s.w + off;  // src[ox * sw] is input column ox*sw + off
@@ -109,7 +110,7 @@ void f32_im2col(float* col, const float* x, const Im2colShape& s) {
   }
 }
 
-void f32_col2im_add(float* dx, const float* col, const Im2colShape& s) {
+void CNN_UKERNEL(col2im_add, u1)(float* dx, const float* col, const Im2colShape& s) {
   const int64_t P = int64_t(s.oh) * s.ow;
   for (int ci = 0; ci < s.c; ++ci) {
     float* plane = dx + int64_t(ci) * s.h * s.w;
@@ -135,16 +136,6 @@ void f32_col2im_add(float* dx, const float* col, const Im2colShape& s) {
         }
       }
   }
-}
-
-void im2col_f32(float* col, const float* x, const Im2colShape& s) {
-  if (kernel_set() == KernelSet::reference) im2col_reference(col, x, s);
-  else f32_im2col(col, x, s);
-}
-
-void col2im_add_f32(float* dx, const float* col, const Im2colShape& s) {
-  if (kernel_set() == KernelSet::reference) col2im_add_reference(dx, col, s);
-  else f32_col2im_add(dx, col, s);
 }
 
 }  // namespace cnn

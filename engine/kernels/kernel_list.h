@@ -1,7 +1,7 @@
-// kernel_list.h: which micro-kernel each instruction set uses, one table per ISA. The generic name
-// on the left is what the kernel sources define; the name on the right is the symbol the binary
-// carries, XNNPACK style: <dtype>_<op>__<isa>_<tile or unroll>. So `git grep __wasmsimd` lists
-// every WebAssembly kernel, and a profile names the variant that ran.
+// kernel_list.h: this build's SIMD kernels. Every row of cnn/kernel_list.inc declares here the
+// symbol its SIMD kernel carries, XNNPACK style: f32_<op>__<isa>_<tile or unroll>. So
+// `git grep __wasmsimd` (or nm) lists every WebAssembly kernel, and a profile names the variant that
+// ran. A kernel source defines its function as CNN_UKERNEL(op, variant)(params) { ... }.
 //
 // GEMM tiles (MR rows x NR = NV vectors of columns) are sized to the register file: accumulators
 // MR*NV, plus NV B vectors and one broadcast A value, must fit in the 16 (x86, wasm on x86 hosts)
@@ -9,87 +9,52 @@
 // wasm multiply-add needs a temporary, so wasm tiles stay at 8 accumulators. Measured in node on the
 // 2-core EPYC (bench/gemm_tiles.sh, CPU clock, n = 256/512, GFLOP/s): 4x8 36-40, 2x16 25-37,
 // 5x8 24-26, 4x12 22-23, 3x16 23; unrolling k by 2 or 4 made 4x8 slower (26, 23).
+// CNN_GEMM_TILE is MRxNR (NR = NV * VF32_LANES) as written in the symbol; tests check the two agree.
 #pragma once
+#include "cnn/kernels.h"
 
 #if defined(CNN_VF32_ISA_AVX2)
 #define CNN_GEMM_MR 6
 #define CNN_GEMM_NV 2
-#define f32_gemm_ukernel f32_gemm_ukernel__avx2_6x16
-#define f32_madd_peak f32_madd_peak__avx2_x12
-#define f32_maxpool2x2 f32_maxpool2x2__avx2_u1
-#define f32_im2col f32_im2col__avx2_u1
-#define f32_col2im_add f32_col2im_add__avx2_u1
-#define f32_relu f32_relu__avx2_u1
-#define f32_relu_backward f32_relu_backward__avx2_u1
-#define f32_sgd_update f32_sgd_update__avx2_u1
-#define f32_maxpool2x2_backward f32_maxpool2x2_backward__avx2_u1
-#define f32_softmax_xent f32_softmax_xent__avx2_u1
-#define f32_momentum_update f32_momentum_update__avx2_u1
-#define f32_adam_update f32_adam_update__avx2_u1
+#define CNN_GEMM_TILE 6x16
 #elif defined(CNN_VF32_ISA_SSE2)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 2
-#define f32_gemm_ukernel f32_gemm_ukernel__sse2_4x8
-#define f32_madd_peak f32_madd_peak__sse2_x12
-#define f32_maxpool2x2 f32_maxpool2x2__sse2_u1
-#define f32_im2col f32_im2col__sse2_u1
-#define f32_col2im_add f32_col2im_add__sse2_u1
-#define f32_relu f32_relu__sse2_u1
-#define f32_relu_backward f32_relu_backward__sse2_u1
-#define f32_sgd_update f32_sgd_update__sse2_u1
-#define f32_maxpool2x2_backward f32_maxpool2x2_backward__sse2_u1
-#define f32_softmax_xent f32_softmax_xent__sse2_u1
-#define f32_momentum_update f32_momentum_update__sse2_u1
-#define f32_adam_update f32_adam_update__sse2_u1
+#define CNN_GEMM_TILE 4x8
 #elif defined(CNN_VF32_ISA_WASMSIMD)
 #ifndef CNN_GEMM_MR  // overridable for tile experiments (bench/gemm_tiles.sh)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 2
+#define CNN_GEMM_TILE 4x8
 #endif
-#define f32_gemm_ukernel f32_gemm_ukernel__wasmsimd_4x8
-#define f32_madd_peak f32_madd_peak__wasmsimd_x12
-#define f32_maxpool2x2 f32_maxpool2x2__wasmsimd_u1
-#define f32_im2col f32_im2col__wasmsimd_u1
-#define f32_col2im_add f32_col2im_add__wasmsimd_u1
-#define f32_relu f32_relu__wasmsimd_u1
-#define f32_relu_backward f32_relu_backward__wasmsimd_u1
-#define f32_sgd_update f32_sgd_update__wasmsimd_u1
-#define f32_maxpool2x2_backward f32_maxpool2x2_backward__wasmsimd_u1
-#define f32_softmax_xent f32_softmax_xent__wasmsimd_u1
-#define f32_momentum_update f32_momentum_update__wasmsimd_u1
-#define f32_adam_update f32_adam_update__wasmsimd_u1
 #elif defined(CNN_VF32_ISA_NEON)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 4
-#define f32_gemm_ukernel f32_gemm_ukernel__neon_4x16
-#define f32_madd_peak f32_madd_peak__neon_x12
-#define f32_maxpool2x2 f32_maxpool2x2__neon_u1
-#define f32_im2col f32_im2col__neon_u1
-#define f32_col2im_add f32_col2im_add__neon_u1
-#define f32_relu f32_relu__neon_u1
-#define f32_relu_backward f32_relu_backward__neon_u1
-#define f32_sgd_update f32_sgd_update__neon_u1
-#define f32_maxpool2x2_backward f32_maxpool2x2_backward__neon_u1
-#define f32_softmax_xent f32_softmax_xent__neon_u1
-#define f32_momentum_update f32_momentum_update__neon_u1
-#define f32_adam_update f32_adam_update__neon_u1
+#define CNN_GEMM_TILE 4x16
 #elif defined(CNN_VF32_ISA_SCALAR)
 #define CNN_GEMM_MR 4
 #define CNN_GEMM_NV 4
-#define f32_gemm_ukernel f32_gemm_ukernel__scalar_4x4
-#define f32_madd_peak f32_madd_peak__scalar_x12
-#define f32_maxpool2x2 f32_maxpool2x2__scalar_u1
-#define f32_im2col f32_im2col__scalar_u1
-#define f32_col2im_add f32_col2im_add__scalar_u1
-#define f32_relu f32_relu__scalar_u1
-#define f32_relu_backward f32_relu_backward__scalar_u1
-#define f32_sgd_update f32_sgd_update__scalar_u1
-#define f32_maxpool2x2_backward f32_maxpool2x2_backward__scalar_u1
-#define f32_softmax_xent f32_softmax_xent__scalar_u1
-#define f32_momentum_update f32_momentum_update__scalar_u1
-#define f32_adam_update f32_adam_update__scalar_u1
+#define CNN_GEMM_TILE 4x4
+#endif
+#ifndef CNN_GEMM_TILE  // a tile experiment: MR and NV given on the command line
+#define CNN_GEMM_TILE MRxNR
 #endif
 #define CNN_GEMM_NR (CNN_GEMM_NV * VF32_LANES)
 
 #define CNN_STRINGIZE_(x) #x
 #define CNN_STRINGIZE(x) CNN_STRINGIZE_(x)
+// f32_<op>__<isa>_<variant>; the extra levels expand CNN_VF32_ISA and CNN_GEMM_TILE before pasting.
+#define CNN_UKERNEL_PASTE_(op, isa, variant) f32_##op##__##isa##_##variant
+#define CNN_UKERNEL_(op, isa, variant) CNN_UKERNEL_PASTE_(op, isa, variant)
+#define CNN_UKERNEL(op, variant) CNN_UKERNEL_(op, CNN_VF32_ISA, variant)
+
+namespace cnn {
+#define CNN_KERNEL(base, entry, op, variant, ret, params, args) ret CNN_UKERNEL(op, variant) params;
+#include "cnn/kernel_list.inc"
+#undef CNN_KERNEL
+// The GEMM's register tile (gemm.cpp) and the peak loop (peak.cpp): not rows of the list (the first
+// is a part of sgemm's SIMD kernel, the second computes nothing to check), named the same way.
+void CNN_UKERNEL(gemm_ukernel, CNN_GEMM_TILE)(int kc, const float* a, const float* b, int ldb, float* c, int ldc,
+                                              int mr, int nr, float alpha, float beta);
+int64_t CNN_UKERNEL(madd_peak, x12)(int64_t iterations, float* sink);
+}  // namespace cnn

@@ -8,13 +8,13 @@
 //
 // Ties: the first maximum in row-major window order wins (strict >), like the general loop, so the
 // two give the same arg max bit for bit.
+//
+// Rows maxpool2x2_forward and maxpool2x2_backward of cnn/kernel_list.inc. The SIMD kernels compute
+// indices in float lanes: planes of 2^24 cells or more go to the reference, which is exact.
 #include "cnn/kernels.h"
 #include "vf32.h"
 
 namespace cnn {
-
-void f32_maxpool2x2(float* y, int32_t* argmax, const float* x, int64_t planes, int h, int w);
-void f32_maxpool2x2_backward(float* dx, const float* dy, const int32_t* argmax, int64_t planes, int h, int w);
 
 void maxpool2x2_forward_reference(float* y, int32_t* argmax, const float* x, int64_t planes, int h, int w) {
   const int oh = h / 2, ow = w / 2;
@@ -54,7 +54,11 @@ static inline void maxpool2x2_windows(float* yr, int32_t* ar, const float* r0, c
   vf32_store_i32(ar + ox, vf32_add(vf32_add(vf32_splat(float(2 * oy * w + 2 * ox)), iota2), off));
 }
 
-void f32_maxpool2x2(float* y, int32_t* argmax, const float* x, int64_t planes, int h, int w) {
+void CNN_UKERNEL(maxpool2x2, u1)(float* y, int32_t* argmax, const float* x, int64_t planes, int h, int w) {
+  if (int64_t(h) * w >= (int64_t(1) << 24)) {
+    maxpool2x2_forward_reference(y, argmax, x, planes, h, w);
+    return;
+  }
   const int oh = h / 2, ow = w / 2;
   const vf32 one = vf32_splat(1.0f), vw = vf32_splat(float(w)), vw1 = vf32_splat(float(w + 1));
   const vf32 iota2 = vf32_add(vf32_iota(), vf32_iota());  // 0 2 4 6 ...: column of each window
@@ -68,7 +72,8 @@ void f32_maxpool2x2(float* y, int32_t* argmax, const float* x, int64_t planes, i
       float* yr = yp + oy * ow;
       int32_t* ar = ap + oy * ow;
       int ox = 0;
-      for (; ox + VF32_LANES <= ow; ox += VF32_LANES) maxpool2x2_windows(yr, ar, r0, r1, oy, ox, w, one, vw, vw1, iota2);
+      for (; ox + VF32_LANES <= ow; ox += VF32_LANES)
+        maxpool2x2_windows(yr, ar, r0, r1, oy, ox, w, one, vw, vw1, iota2);
       // Tail: once more over the last L windows, overlapping windows already done (they come out
       // the same). Profiled natively, the scalar tail this replaces took most of the time: with
       // 8 lanes, 14 windows a row (28 x 28 maps) are 8 in vector and 6 in branches that mispredict.
@@ -94,14 +99,6 @@ void f32_maxpool2x2(float* y, int32_t* argmax, const float* x, int64_t planes, i
   }
 }
 
-void maxpool2x2_forward(float* y, int32_t* argmax, const float* x, int64_t planes, int h, int w) {
-  if (kernel_set() == KernelSet::reference || int64_t(h) * w >= (int64_t(1) << 24)) {
-    maxpool2x2_forward_reference(y, argmax, x, planes, h, w);
-    return;
-  }
-  f32_maxpool2x2(y, argmax, x, planes, h, w);
-}
-
 // ---- backward ------------------------------------------------------------------------------------
 // The general loop scatters dx[argmax[o]] += dy[o]: a dependent load, a random store and nothing to
 // vectorize. With 2x2 windows, stride 2, the four cells a window can route to are known: compare
@@ -119,7 +116,12 @@ void maxpool2x2_backward_reference(float* dx, const float* dy, const int32_t* ar
     for (int64_t o = 0; o < out_plane; ++o) dx[p * in_plane + argmax[p * out_plane + o]] += dy[p * out_plane + o];
 }
 
-void f32_maxpool2x2_backward(float* dx, const float* dy, const int32_t* argmax, int64_t planes, int h, int w) {
+void CNN_UKERNEL(maxpool2x2_backward, u1)(float* dx, const float* dy, const int32_t* argmax, int64_t planes, int h,
+                                          int w) {
+  if (int64_t(h) * w >= (int64_t(1) << 24)) {
+    maxpool2x2_backward_reference(dx, dy, argmax, planes, h, w);
+    return;
+  }
   const int oh = h / 2, ow = w / 2;
   const vf32 one = vf32_splat(1.0f), vw = vf32_splat(float(w)), vw1 = vf32_splat(float(w + 1)), zero = vf32_zero();
   const vf32 iota2 = vf32_add(vf32_iota(), vf32_iota());
@@ -150,14 +152,6 @@ void f32_maxpool2x2_backward(float* dx, const float* dy, const int32_t* argmax, 
       for (; ox < ow; ++ox) dxp[ar[ox]] += dyr[ox];  // tail: fewer than L windows left in this row
     }
   }
-}
-
-void maxpool2x2_backward(float* dx, const float* dy, const int32_t* argmax, int64_t planes, int h, int w) {
-  if (kernel_set() == KernelSet::reference || int64_t(h) * w >= (int64_t(1) << 24)) {
-    maxpool2x2_backward_reference(dx, dy, argmax, planes, h, w);
-    return;
-  }
-  f32_maxpool2x2_backward(dx, dy, argmax, planes, h, w);
 }
 
 }  // namespace cnn

@@ -6,9 +6,7 @@
 
 namespace cnn {
 
-int64_t f32_madd_peak(int64_t iterations, float* sink);
-
-int64_t f32_madd_peak(int64_t iterations, float* sink) {
+int64_t CNN_UKERNEL(madd_peak, x12)(int64_t iterations, float* sink) {
   constexpr int kChains = 12;  // wasm in node: 8 chains 34, 10: 41, 12: 46, 16: 28 GFLOP/s (spills)
   vf32 acc[kChains];
   for (int c = 0; c < kChains; ++c) acc[c] = vf32_splat(0.001f * float(c));
@@ -22,6 +20,6 @@ int64_t f32_madd_peak(int64_t iterations, float* sink) {
   return iterations * kChains * VF32_LANES * 2;
 }
 
-int64_t madd_peak_loop(int64_t iterations, float* sink) { return f32_madd_peak(iterations, sink); }
+int64_t madd_peak_loop(int64_t iterations, float* sink) { return CNN_UKERNEL(madd_peak, x12)(iterations, sink); }
 
 }  // namespace cnn

@@ -12,14 +12,13 @@
 // the reference, but with 10 classes and batch 32 it is a few microseconds of a training step that
 // takes milliseconds, so it shows in no whole-network figure. It is vectorized for wide outputs
 // (hundreds of classes) and so the step has no scalar exp left in the loss.
+// Row softmax_xent of cnn/kernel_list.inc.
 #include <cmath>
 
 #include "cnn/kernels.h"
 #include "vf32.h"
 
 namespace cnn {
-
-float f32_softmax_xent(float* p, float* dz, const float* z, const int32_t* labels, int n, int k);
 
 float softmax_xent_reference(float* p, float* dz, const float* z, const int32_t* labels, int n, int k) {
   double total = 0.0;
@@ -61,7 +60,7 @@ static inline vf32 vf32_exp(vf32 x0) {
   return vf32_and(vf32_gt(x0, vf32_splat(-87.3f)), vf32_mul(q, vf32_exp2i(n)));
 }
 
-float f32_softmax_xent(float* p, float* dz, const float* z, const int32_t* labels, int n, int k) {
+float CNN_UKERNEL(softmax_xent, u1)(float* p, float* dz, const float* z, const int32_t* labels, int n, int k) {
   double total = 0.0;
   const float inv_n = 1.0f / float(n);
   float* e = p ? p : dz;  // where exp(z - m) waits for the sum (nowhere when only the loss is asked)
@@ -115,11 +114,6 @@ float f32_softmax_xent(float* p, float* dz, const float* z, const int32_t* label
     if (ds) ds[y] = (py - 1.0f) * inv_n;
   }
   return float(total / n);
-}
-
-float softmax_xent_f32(float* p, float* dz, const float* z, const int32_t* labels, int n, int k) {
-  if (kernel_set() == KernelSet::reference) return softmax_xent_reference(p, dz, z, labels, n, k);
-  return f32_softmax_xent(p, dz, z, labels, n, k);
 }
 
 }  // namespace cnn

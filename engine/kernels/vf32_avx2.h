@@ -4,6 +4,7 @@
 #include <immintrin.h>
 
 #define CNN_VF32_ISA_AVX2 1
+#define CNN_VF32_ISA avx2  // the <isa> part of kernel symbols (kernel_list.h)
 #define CNN_VF32_ISA_NAME "avx2"
 #define VF32_LANES 8
 

@@ -4,6 +4,7 @@
 #include <arm_neon.h>
 
 #define CNN_VF32_ISA_NEON 1
+#define CNN_VF32_ISA neon  // the <isa> part of kernel symbols (kernel_list.h)
 #define CNN_VF32_ISA_NAME "neon"
 #define VF32_LANES 4
 

@@ -5,6 +5,7 @@
 #include <xmmintrin.h>
 
 #define CNN_VF32_ISA_SSE2 1
+#define CNN_VF32_ISA sse2  // the <isa> part of kernel symbols (kernel_list.h)
 #define CNN_VF32_ISA_NAME "sse2"
 #define VF32_LANES 4
 
@@ -22,9 +23,7 @@ static inline vf32 vf32_mul(vf32 a, vf32 b) { return _mm_mul_ps(a, b); }
 static inline vf32 vf32_madd(vf32 a, vf32 b, vf32 c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
 static inline vf32 vf32_max(vf32 a, vf32 b) { return _mm_max_ps(a, b); }
 static inline vf32 vf32_min(vf32 a, vf32 b) { return _mm_min_ps(a, b); }
-static inline vf32 vf32_select_ge0(vf32 x, vf32 v) {
-  return _mm_and_ps(_mm_cmpge_ps(x, _mm_setzero_ps()), v);
-}
+static inline vf32 vf32_select_ge0(vf32 x, vf32 v) { return _mm_and_ps(_mm_cmpge_ps(x, _mm_setzero_ps()), v); }
 static inline float vf32_hsum(vf32 v) {
   __m128 s = _mm_add_ps(v, _mm_movehl_ps(v, v));
   s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));

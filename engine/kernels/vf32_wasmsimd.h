@@ -6,6 +6,7 @@
 #include <wasm_simd128.h>
 
 #define CNN_VF32_ISA_WASMSIMD 1
+#define CNN_VF32_ISA wasmsimd  // the <isa> part of kernel symbols (kernel_list.h)
 #define CNN_VF32_ISA_NAME "wasmsimd"
 #define VF32_LANES 4
 

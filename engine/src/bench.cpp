@@ -280,212 +280,324 @@ int bench_gemm(const std::vector<int>& sizes, int runs, std::vector<GemmBenchPoi
 }
 
 // ---- single kernels ------------------------------------------------------------------------------
-// Each entry sets up inputs at the shape a training step of the nets (batch 32) gives the
-// kernel, then runs the SIMD kernel and the reference once each on copies (validation), then times
-// both. Kernels that accumulate or update in place keep doing so while timed: the work per call is
-// the same.
+// Every row of cnn/kernel_list.inc has a function bench_<base> below with its cases: inputs at the
+// shape a training step of the nets (batch 32) gives the kernel. Each case runs the SIMD
+// kernel and the reference once on fresh buffers (validation), then times both. Kernels that
+// accumulate or update in place keep doing so while timed: the work per call is the same.
 namespace {
 
+struct KernelBench {  // buffers live here for the duration of one case's measurement
+  std::vector<float> a, b, c, d, e;
+  std::vector<int32_t> i32;
+};
+
 struct KernelCase {
-  std::string shape;
+  std::string name, shape;
   double tol = 0;                     // allowed max |simd - reference|
-  std::function<void()> simd, ref;   // one call each, on the timing buffers
+  std::function<void()> simd, ref;    // one call each, on the timing buffers
   std::function<double()> validate;   // runs both on fresh copies, returns max |diff|
 };
+
+// Case i of a row: sets kc->name, and with kb also the buffers and calls. false: the row has no case i.
+#define CNN_KERNEL(base, ...) bool bench_##base(int i, KernelBench* kb, KernelCase* kc);
+#include "cnn/kernel_list.inc"
+#undef CNN_KERNEL
+typedef bool (*KernelCaseFn)(int, KernelBench*, KernelCase*);
+const KernelCaseFn kKernelRows[] = {
+#define CNN_KERNEL(base, ...) bench_##base,
+#include "cnn/kernel_list.inc"
+#undef CNN_KERNEL
+};
+
+// Names case i of a row from `names`; false if the row has no case i.
+bool name_case(int i, std::initializer_list<const char*> names, KernelCase* kc) {
+  if (i < 0 || size_t(i) >= names.size()) return false;
+  kc->name = names.begin()[i];
+  return true;
+}
 
 void fill(std::vector<float>& v, Rng& rng, float lo = -1.0f, float hi = 1.0f) {
   for (float& x : v) x = rng.uniform(lo, hi);
 }
 
-struct KernelBench {  // buffers live here for the duration of one kernel's measurement
-  std::vector<float> a, b, c, d, e;
-  std::vector<int32_t> i32;
-};
+// Runs `simd` under the SIMD kernel set (the benchmark may run under either), then `ref`.
+void run_both(const std::function<void()>& simd, const std::function<void()>& ref) {
+  const KernelSet s = kernel_set();
+  set_kernel_set(KernelSet::simd);
+  simd();
+  set_kernel_set(s);
+  ref();
+}
 
-bool make_case(const std::string& name, KernelBench& kb, KernelCase* kc) {
+bool bench_sgemm(int i, KernelBench* kb, KernelCase* kc) {
+  if (!name_case(i, {"gemm", "gemm_dw", "gemm_dx"}, kc)) return false;
+  if (!kb) return true;
+  // The three GEMMs of Wide's second convolution for one sample (layers_conv.cpp), oc = 32,
+  // K = 32*3*3 = 288, P = 28*28 = 784: forward W (oc x K) col (K x P); filter gradient
+  // dY (oc x P) col^T; input gradient W^T dY, whose k is only oc = 32.
+  struct G { bool ta, tb; int m, n, k, lda, ldb; float beta; const char* shape; };
+  static const G cases[] = {
+      {false, false, 32, 784, 288, 288, 784, 0.0f, "m=32 n=784 k=288 (Wide conv forward, one sample)"},
+      {false, true, 32, 288, 784, 784, 784, 1.0f, "m=32 n=288 k=784, B^T (Wide conv dW, one sample)"},
+      {true, false, 288, 784, 32, 288, 784, 0.0f, "m=288 n=784 k=32, A^T (Wide conv dX, one sample)"}};
+  const G& g = cases[i];
   Rng rng(11);
-  auto& A = kb.a; auto& B = kb.b; auto& C = kb.c; auto& D = kb.d; auto& E = kb.e; auto& I = kb.i32;
-  if (name == "maxpool2x2_forward" || name == "maxpool2x2_backward") {
-    int64_t planes = 32 * 32;  // (not const: the lambdas capture it) Wide's first pooling: 32 samples x 32 channels of 28 x 28
-    const int h = 28, w = 28, out = 14 * 14;
-    kc->shape = "32x32 planes of 28x28";
-    A.resize(size_t(planes * h * w)); fill(A, rng);
-    B.resize(size_t(planes * out)); I.resize(B.size());
-    maxpool2x2_forward_reference(B.data(), I.data(), A.data(), planes, h, w);
-    if (name == "maxpool2x2_forward") {
-      C = B;  // the reference's y
-      auto hold = std::make_shared<std::vector<int32_t>>(I.size());
-      kc->simd = [&A, &B, &I, planes] { maxpool2x2_forward(B.data(), I.data(), A.data(), planes, 28, 28); };
-      kc->ref = [&A, &C, hold, planes] { maxpool2x2_forward_reference(C.data(), hold->data(), A.data(), planes, 28, 28); };
-      kc->validate = [&B, &C, &I, hold, planes, &A] {
-        KernelSet s = kernel_set(); set_kernel_set(KernelSet::simd);
-        maxpool2x2_forward(B.data(), I.data(), A.data(), planes, 28, 28);
-        set_kernel_set(s);
-        maxpool2x2_forward_reference(C.data(), hold->data(), A.data(), planes, 28, 28);
-        return max_abs_diff(B, C) + (I == *hold ? 0.0 : 1.0);
-      };
-    } else {
-      fill(B, rng);  // dy
-      C.assign(A.size(), 0.0f); D.assign(A.size(), 0.0f);
-      kc->simd = [&B, &C, &I, planes] { maxpool2x2_backward(C.data(), B.data(), I.data(), planes, 28, 28); };
-      kc->ref = [&B, &D, &I, planes] { maxpool2x2_backward_reference(D.data(), B.data(), I.data(), planes, 28, 28); };
-      kc->validate = [&B, &C, &D, &I, planes] {
-        std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
-        maxpool2x2_backward(C.data(), B.data(), I.data(), planes, 28, 28);
-        maxpool2x2_backward_reference(D.data(), B.data(), I.data(), planes, 28, 28);
-        return max_abs_diff(C, D);
-      };
-    }
-    return true;
-  }
-  if (name == "softmax_xent" || name == "softmax_xent_1000") {
-    int n = 32, k = name == "softmax_xent" ? 10 : 1000;
-    kc->shape = std::to_string(n) + " samples x " + std::to_string(k) + " classes";
-    kc->tol = 1e-6;
-    A.resize(size_t(n) * k); fill(A, rng, -5.0f, 5.0f);
-    B.resize(A.size()); C.resize(A.size());
-    I.resize(size_t(n));
-    for (int32_t& l : I) l = int32_t(rng.below(uint32_t(k)));
-    kc->simd = [&A, &B, &I, n, k] { softmax_xent_f32(nullptr, B.data(), A.data(), I.data(), n, k); };
-    kc->ref = [&A, &C, &I, n, k] { softmax_xent_reference(nullptr, C.data(), A.data(), I.data(), n, k); };
-    kc->validate = [&A, &B, &C, &I, n, k] {
-      KernelSet s = kernel_set(); set_kernel_set(KernelSet::simd);
-      const float l1 = softmax_xent_f32(nullptr, B.data(), A.data(), I.data(), n, k);
-      set_kernel_set(s);
-      const float l2 = softmax_xent_reference(nullptr, C.data(), A.data(), I.data(), n, k);
-      return std::max(max_abs_diff(B, C), double(std::fabs(l1 - l2)) / std::max(1.0f, std::fabs(l2)));
-    };
-    return true;
-  }
-  int64_t act = 32LL * 32 * 28 * 28;  // Wide's first activation, batch 32
-  int64_t params = 430000;           // about Wide's parameter count
-  if (name == "relu_forward" || name == "relu_backward") {
-    kc->shape = "32x32x28x28 values";
-    A.resize(size_t(act)); fill(A, rng); B.resize(A.size()); fill(B, rng);
-    C.assign(A.size(), 0.0f); D.assign(A.size(), 0.0f);
-    if (name == "relu_forward") {
-      kc->simd = [&A, &C, act] { relu_forward_f32(C.data(), A.data(), act); };
-      kc->ref = [&A, &D, act] { relu_forward_reference(D.data(), A.data(), act); };
-    } else {
-      kc->simd = [&A, &B, &C, act] { relu_backward_f32(C.data(), B.data(), A.data(), act); };
-      kc->ref = [&A, &B, &D, act] { relu_backward_reference(D.data(), B.data(), A.data(), act); };
-    }
-    kc->validate = [&C, &D, kc] {
-      std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
-      KernelSet s = kernel_set(); set_kernel_set(KernelSet::simd); kc->simd(); set_kernel_set(s);
-      kc->ref();
-      return max_abs_diff(C, D);
-    };
-    return true;
-  }
-  if (name == "sgd_update" || name == "momentum_update" || name == "nesterov_update" || name == "adam_update") {
-    kc->shape = std::to_string(params) + " parameters, weight decay 1e-4";
-    A.resize(size_t(params)); fill(A, rng); B.resize(A.size()); fill(B, rng, -1e-3f, 1e-3f);  // w, g
-    C.assign(A.size(), 0.0f); D.assign(A.size(), 0.0f);  // m, v
-    E = A;
-    auto w2 = std::make_shared<std::vector<float>>(A);  // the reference's own w, m, v
-    auto m2 = std::make_shared<std::vector<float>>(C);
-    auto v2 = std::make_shared<std::vector<float>>(D);
-    const bool nes = name == "nesterov_update";
-    if (name == "sgd_update") {
-      kc->simd = [&A, &B, params] { sgd_update_f32(A.data(), B.data(), params, 0.01f, 1e-4f); };
-      kc->ref = [&B, w2, params] { sgd_update_reference(w2->data(), B.data(), params, 0.01f, 1e-4f); };
-    } else if (name == "adam_update") {
-      kc->simd = [&A, &B, &C, &D, params] { adam_update_f32(A.data(), B.data(), C.data(), D.data(), params, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f); };
-      kc->ref = [&B, w2, m2, v2, params] { adam_update_reference(w2->data(), B.data(), m2->data(), v2->data(), params, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f); };
-    } else {
-      kc->simd = [&A, &B, &C, params, nes] { momentum_update_f32(A.data(), B.data(), C.data(), params, 0.01f, 0.9f, nes, 1e-4f); };
-      kc->ref = [&B, w2, m2, params, nes] { momentum_update_reference(w2->data(), B.data(), m2->data(), params, 0.01f, 0.9f, nes, 1e-4f); };
-    }
-    kc->validate = [&A, &C, &D, &E, w2, m2, v2, kc] {
-      A = E; *w2 = E;
-      std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
-      std::fill(m2->begin(), m2->end(), 0.0f); std::fill(v2->begin(), v2->end(), 0.0f);
-      KernelSet s = kernel_set(); set_kernel_set(KernelSet::simd); kc->simd(); set_kernel_set(s);
-      kc->ref();
-      return max_abs_diff(A, *w2);
-    };
-    return true;
-  }
-  if (name == "im2col" || name == "col2im_add") {
-    static Im2colShape s;  // Wide's second convolution, one sample: 32 x 28 x 28, 3x3, pad 1
-    s = Im2colShape{32, 28, 28, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1};
-    kc->shape = "one sample 32x28x28, 3x3 pad 1";
-    const size_t in = size_t(32) * 28 * 28, cols = size_t(32) * 9 * 28 * 28;
-    A.resize(in); fill(A, rng); B.resize(cols); fill(B, rng); C.assign(cols, 0.0f); D.assign(cols, 0.0f);
-    if (name == "im2col") {
-      kc->simd = [&A, &C] { im2col_f32(C.data(), A.data(), s); };
-      kc->ref = [&A, &D] { im2col_reference(D.data(), A.data(), s); };
-    } else {
-      C.assign(in, 0.0f); D.assign(in, 0.0f);
-      kc->simd = [&B, &C] { col2im_add_f32(C.data(), B.data(), s); };
-      kc->ref = [&B, &D] { col2im_add_reference(D.data(), B.data(), s); };
-    }
-    kc->validate = [&C, &D, kc] {
-      std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
-      KernelSet sv = kernel_set(); set_kernel_set(KernelSet::simd); kc->simd(); set_kernel_set(sv);
-      kc->ref();
-      return max_abs_diff(C, D);
-    };
-    return true;
-  }
-  if (name == "gemm" || name == "gemm_dw" || name == "gemm_dx") {
-    // The three GEMMs of Wide's second convolution for one sample (layers_conv.cpp), oc = 32,
-    // K = 32*3*3 = 288, P = 28*28 = 784: forward W (oc x K) col (K x P); filter gradient
-    // dY (oc x P) col^T; input gradient W^T dY, whose k is only oc = 32.
-    struct G { bool ta, tb; int m, n, k, lda, ldb; float beta; const char* shape; };
-    static const G gf = {false, false, 32, 784, 288, 288, 784, 0.0f, "m=32 n=784 k=288 (Wide conv forward, one sample)"};
-    static const G gw = {false, true, 32, 288, 784, 784, 784, 1.0f, "m=32 n=288 k=784, B^T (Wide conv dW, one sample)"};
-    static const G gx = {true, false, 288, 784, 32, 288, 784, 0.0f, "m=288 n=784 k=32, A^T (Wide conv dX, one sample)"};
-    const G& g = name == "gemm" ? gf : name == "gemm_dw" ? gw : gx;
-    kc->shape = g.shape;
-    kc->tol = 1e-4;  // dW accumulates (beta 1) while timed, as the layer does; validation starts from 0
-    A.resize(size_t(32) * 784 > size_t(288) * 32 ? size_t(32) * 784 : size_t(288) * 32); fill(A, rng, -0.1f, 0.1f);
-    B.resize(size_t(288) * 784); fill(B, rng, -0.1f, 0.1f);
-    C.assign(size_t(g.m) * g.n, 0.0f); D.assign(C.size(), 0.0f);
-    kc->simd = [&A, &B, &C, &g] { sgemm(g.ta, g.tb, g.m, g.n, g.k, 1.0f, A.data(), g.lda, B.data(), g.ldb, g.beta, C.data(), g.n); };
-    kc->ref = [&A, &B, &D, &g] { sgemm_reference(g.ta, g.tb, g.m, g.n, g.k, 1.0f, A.data(), g.lda, B.data(), g.ldb, g.beta, D.data(), g.n); };
-    kc->validate = [&C, &D, kc] {
-      std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
-      KernelSet sv = kernel_set(); set_kernel_set(KernelSet::simd); kc->simd(); set_kernel_set(sv);
-      kc->ref();
-      return max_abs_diff(C, D);
-    };
-    return true;
-  }
-  return false;
+  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c; auto& D = kb->d;
+  kc->shape = g.shape;
+  kc->tol = 1e-4;  // dW accumulates (beta 1) while timed, as the layer does; validation starts from 0
+  A.resize(size_t(32) * 784); fill(A, rng, -0.1f, 0.1f);
+  B.resize(size_t(288) * 784); fill(B, rng, -0.1f, 0.1f);
+  C.assign(size_t(g.m) * g.n, 0.0f); D.assign(C.size(), 0.0f);
+  kc->simd = [&A, &B, &C, &g] { sgemm(g.ta, g.tb, g.m, g.n, g.k, 1.0f, A.data(), g.lda, B.data(), g.ldb, g.beta, C.data(), g.n); };
+  kc->ref = [&A, &B, &D, &g] { sgemm_reference(g.ta, g.tb, g.m, g.n, g.k, 1.0f, A.data(), g.lda, B.data(), g.ldb, g.beta, D.data(), g.n); };
+  kc->validate = [&C, &D, kc] {
+    std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+    run_both(kc->simd, kc->ref);
+    return max_abs_diff(C, D);
+  };
+  return true;
+}
+
+// Wide's second convolution, one sample: 32 x 28 x 28, 3x3, pad 1.
+const Im2colShape kWideConv2{32, 28, 28, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1};
+const char* const kWideConv2Shape = "one sample 32x28x28, 3x3 pad 1";
+
+bool bench_im2col(int i, KernelBench* kb, KernelCase* kc) {
+  if (!name_case(i, {"im2col"}, kc)) return false;
+  if (!kb) return true;
+  Rng rng(11);
+  auto& A = kb->a; auto& C = kb->c; auto& D = kb->d;
+  const Im2colShape& s = kWideConv2;
+  kc->shape = kWideConv2Shape;
+  const size_t in = size_t(s.c) * s.h * s.w, cols = size_t(s.c) * s.kh * s.kw * s.oh * s.ow;
+  A.resize(in); fill(A, rng); C.assign(cols, 0.0f); D.assign(cols, 0.0f);
+  kc->simd = [&A, &C] { im2col_f32(C.data(), A.data(), kWideConv2); };
+  kc->ref = [&A, &D] { im2col_reference(D.data(), A.data(), kWideConv2); };
+  kc->validate = [&C, &D, kc] {
+    std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+    run_both(kc->simd, kc->ref);
+    return max_abs_diff(C, D);
+  };
+  return true;
+}
+
+bool bench_col2im_add(int i, KernelBench* kb, KernelCase* kc) {
+  if (!name_case(i, {"col2im_add"}, kc)) return false;
+  if (!kb) return true;
+  Rng rng(11);
+  auto& B = kb->b; auto& C = kb->c; auto& D = kb->d;
+  const Im2colShape& s = kWideConv2;
+  kc->shape = kWideConv2Shape;
+  const size_t in = size_t(s.c) * s.h * s.w, cols = size_t(s.c) * s.kh * s.kw * s.oh * s.ow;
+  B.resize(cols); fill(B, rng); C.assign(in, 0.0f); D.assign(in, 0.0f);
+  kc->simd = [&B, &C] { col2im_add_f32(C.data(), B.data(), kWideConv2); };
+  kc->ref = [&B, &D] { col2im_add_reference(D.data(), B.data(), kWideConv2); };
+  kc->validate = [&C, &D, kc] {
+    std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+    run_both(kc->simd, kc->ref);
+    return max_abs_diff(C, D);
+  };
+  return true;
+}
+
+// Wide's first pooling: 32 samples x 32 channels of 28 x 28.
+constexpr int64_t kPoolPlanes = 32 * 32;
+constexpr int kPoolH = 28, kPoolW = 28;
+
+bool bench_maxpool2x2_forward(int i, KernelBench* kb, KernelCase* kc) {
+  if (!name_case(i, {"maxpool2x2_forward"}, kc)) return false;
+  if (!kb) return true;
+  Rng rng(11);
+  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c; auto& I = kb->i32;
+  kc->shape = "32x32 planes of 28x28";
+  A.resize(size_t(kPoolPlanes * kPoolH * kPoolW)); fill(A, rng);
+  B.resize(size_t(kPoolPlanes * (kPoolH / 2) * (kPoolW / 2))); C.resize(B.size()); I.resize(B.size());
+  auto hold = std::make_shared<std::vector<int32_t>>(I.size());  // the reference's arg max
+  kc->simd = [&A, &B, &I] { maxpool2x2_forward(B.data(), I.data(), A.data(), kPoolPlanes, kPoolH, kPoolW); };
+  kc->ref = [&A, &C, hold] { maxpool2x2_forward_reference(C.data(), hold->data(), A.data(), kPoolPlanes, kPoolH, kPoolW); };
+  kc->validate = [&B, &C, &I, hold, kc] {
+    run_both(kc->simd, kc->ref);
+    return max_abs_diff(B, C) + (I == *hold ? 0.0 : 1.0);
+  };
+  return true;
+}
+
+bool bench_maxpool2x2_backward(int i, KernelBench* kb, KernelCase* kc) {
+  if (!name_case(i, {"maxpool2x2_backward"}, kc)) return false;
+  if (!kb) return true;
+  Rng rng(11);
+  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c; auto& D = kb->d; auto& I = kb->i32;
+  kc->shape = "32x32 planes of 28x28";
+  A.resize(size_t(kPoolPlanes * kPoolH * kPoolW)); fill(A, rng);
+  B.resize(size_t(kPoolPlanes * (kPoolH / 2) * (kPoolW / 2))); I.resize(B.size());
+  maxpool2x2_forward_reference(B.data(), I.data(), A.data(), kPoolPlanes, kPoolH, kPoolW);
+  fill(B, rng);  // dy
+  C.assign(A.size(), 0.0f); D.assign(A.size(), 0.0f);
+  kc->simd = [&B, &C, &I] { maxpool2x2_backward(C.data(), B.data(), I.data(), kPoolPlanes, kPoolH, kPoolW); };
+  kc->ref = [&B, &D, &I] { maxpool2x2_backward_reference(D.data(), B.data(), I.data(), kPoolPlanes, kPoolH, kPoolW); };
+  kc->validate = [&C, &D, kc] {
+    std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+    run_both(kc->simd, kc->ref);
+    return max_abs_diff(C, D);
+  };
+  return true;
+}
+
+constexpr int64_t kWideAct = 32LL * 32 * 28 * 28;  // Wide's first activation, batch 32
+
+// x and dy of Wide's first activation; y/dx of the SIMD kernel in C, of the reference in D.
+void setup_relu(KernelBench* kb, KernelCase* kc) {
+  Rng rng(11);
+  kc->shape = "32x32x28x28 values";
+  kb->a.resize(size_t(kWideAct)); fill(kb->a, rng);
+  kb->b.resize(kb->a.size()); fill(kb->b, rng);
+  kb->c.assign(kb->a.size(), 0.0f); kb->d.assign(kb->a.size(), 0.0f);
+  auto& C = kb->c; auto& D = kb->d;
+  kc->validate = [&C, &D, kc] {
+    std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+    run_both(kc->simd, kc->ref);
+    return max_abs_diff(C, D);
+  };
+}
+
+bool bench_relu_forward(int i, KernelBench* kb, KernelCase* kc) {
+  if (!name_case(i, {"relu_forward"}, kc)) return false;
+  if (!kb) return true;
+  setup_relu(kb, kc);
+  auto& A = kb->a; auto& C = kb->c; auto& D = kb->d;
+  kc->simd = [&A, &C] { relu_forward_f32(C.data(), A.data(), kWideAct); };
+  kc->ref = [&A, &D] { relu_forward_reference(D.data(), A.data(), kWideAct); };
+  return true;
+}
+
+bool bench_relu_backward(int i, KernelBench* kb, KernelCase* kc) {
+  if (!name_case(i, {"relu_backward"}, kc)) return false;
+  if (!kb) return true;
+  setup_relu(kb, kc);
+  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c; auto& D = kb->d;
+  kc->simd = [&A, &B, &C] { relu_backward_f32(C.data(), B.data(), A.data(), kWideAct); };
+  kc->ref = [&A, &B, &D] { relu_backward_reference(D.data(), B.data(), A.data(), kWideAct); };
+  return true;
+}
+
+bool bench_softmax_xent(int i, KernelBench* kb, KernelCase* kc) {
+  if (!name_case(i, {"softmax_xent", "softmax_xent_1000"}, kc)) return false;
+  if (!kb) return true;
+  Rng rng(11);
+  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c; auto& I = kb->i32;
+  const int n = 32, k = i == 0 ? 10 : 1000;
+  kc->shape = std::to_string(n) + " samples x " + std::to_string(k) + " classes";
+  kc->tol = 1e-6;
+  A.resize(size_t(n) * k); fill(A, rng, -5.0f, 5.0f);
+  B.resize(A.size()); C.resize(A.size());
+  I.resize(size_t(n));
+  for (int32_t& l : I) l = int32_t(rng.below(uint32_t(k)));
+  auto losses = std::make_shared<std::pair<float, float>>();
+  kc->simd = [&A, &B, &I, k, losses] { losses->first = softmax_xent_f32(nullptr, B.data(), A.data(), I.data(), n, k); };
+  kc->ref = [&A, &C, &I, k, losses] { losses->second = softmax_xent_reference(nullptr, C.data(), A.data(), I.data(), n, k); };
+  kc->validate = [&B, &C, kc, losses] {
+    run_both(kc->simd, kc->ref);
+    const float l1 = losses->first, l2 = losses->second;
+    return std::max(max_abs_diff(B, C), double(std::fabs(l1 - l2)) / std::max(1.0f, std::fabs(l2)));
+  };
+  return true;
+}
+
+// The optimizer updates on about Wide's parameter count: w, g in A, B; m, v in C, D (E: w at the
+// start); the reference's own w, m, v beside them.
+constexpr int64_t kWideParams = 430000;
+struct UpdateState { std::vector<float> w, m, v; };
+
+std::shared_ptr<UpdateState> setup_update(KernelBench* kb, KernelCase* kc) {
+  Rng rng(11);
+  kc->shape = std::to_string(kWideParams) + " parameters, weight decay 1e-4";
+  auto& A = kb->a; auto& C = kb->c; auto& D = kb->d; auto& E = kb->e;
+  A.resize(size_t(kWideParams)); fill(A, rng);
+  kb->b.resize(A.size()); fill(kb->b, rng, -1e-3f, 1e-3f);
+  C.assign(A.size(), 0.0f); D.assign(A.size(), 0.0f);
+  E = A;
+  auto r = std::make_shared<UpdateState>(UpdateState{A, C, D});
+  kc->validate = [&A, &C, &D, &E, r, kc] {
+    A = E; r->w = E;
+    std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+    std::fill(r->m.begin(), r->m.end(), 0.0f); std::fill(r->v.begin(), r->v.end(), 0.0f);
+    run_both(kc->simd, kc->ref);
+    return max_abs_diff(A, r->w);
+  };
+  return r;
+}
+
+bool bench_sgd_update(int i, KernelBench* kb, KernelCase* kc) {
+  if (!name_case(i, {"sgd_update"}, kc)) return false;
+  if (!kb) return true;
+  auto r = setup_update(kb, kc);
+  auto& A = kb->a; auto& B = kb->b;
+  kc->simd = [&A, &B] { sgd_update_f32(A.data(), B.data(), kWideParams, 0.01f, 1e-4f); };
+  kc->ref = [&B, r] { sgd_update_reference(r->w.data(), B.data(), kWideParams, 0.01f, 1e-4f); };
+  return true;
+}
+
+bool bench_momentum_update(int i, KernelBench* kb, KernelCase* kc) {
+  if (!name_case(i, {"momentum_update", "nesterov_update"}, kc)) return false;
+  if (!kb) return true;
+  auto r = setup_update(kb, kc);
+  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c;
+  const bool nes = i == 1;
+  kc->simd = [&A, &B, &C, nes] { momentum_update_f32(A.data(), B.data(), C.data(), kWideParams, 0.01f, 0.9f, nes, 1e-4f); };
+  kc->ref = [&B, r, nes] { momentum_update_reference(r->w.data(), B.data(), r->m.data(), kWideParams, 0.01f, 0.9f, nes, 1e-4f); };
+  return true;
+}
+
+bool bench_adam_update(int i, KernelBench* kb, KernelCase* kc) {
+  if (!name_case(i, {"adam_update"}, kc)) return false;
+  if (!kb) return true;
+  auto r = setup_update(kb, kc);
+  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c; auto& D = kb->d;
+  kc->simd = [&A, &B, &C, &D] { adam_update_f32(A.data(), B.data(), C.data(), D.data(), kWideParams, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f); };
+  kc->ref = [&B, r] { adam_update_reference(r->w.data(), B.data(), r->m.data(), r->v.data(), kWideParams, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f); };
+  return true;
 }
 
 }  // namespace
 
 const std::vector<std::string>& bench_kernel_names() {
-  static const std::vector<std::string> names = {
-      "gemm", "gemm_dw", "gemm_dx", "im2col", "col2im_add", "maxpool2x2_forward", "maxpool2x2_backward", "relu_forward", "relu_backward",
-      "softmax_xent", "softmax_xent_1000", "sgd_update", "momentum_update", "nesterov_update", "adam_update"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (KernelCaseFn row : kKernelRows) {
+      KernelCase kc;
+      for (int i = 0; row(i, nullptr, &kc); ++i) v.push_back(kc.name);
+    }
+    return v;
+  }();
   return names;
 }
 
 int bench_kernels(const std::string& name, int runs, std::vector<KernelBenchResult>* out, std::string* err) {
-  std::vector<std::string> todo;
-  if (name == "all") todo = bench_kernel_names();
-  else todo.push_back(name);
-  for (const std::string& nm : todo) {
+  // (row, case) of every case the name asks for: "all", a case name or a row of the list ("sgemm").
+  std::vector<std::pair<KernelCaseFn, int>> todo;
+  for (int r = 0; r < kernel_count(); ++r) {
+    KernelCase kc;
+    for (int i = 0; kKernelRows[r](i, nullptr, &kc); ++i)
+      if (name == "all" || name == kc.name || name == kernel_info(r).name) todo.emplace_back(kKernelRows[r], i);
+  }
+  if (todo.empty()) {
+    std::string all;
+    for (const std::string& s : bench_kernel_names()) all += (all.empty() ? "" : ", ") + s;
+    *err = "unknown kernel '" + name + "' (one of: " + all + ", a row of the kernel list such as sgemm, or all)";
+    return 2;
+  }
+  for (const auto& [row, i] : todo) {
     KernelBench kb;
     KernelCase kc;
-    if (!make_case(nm, kb, &kc)) {
-      std::string all;
-      for (const std::string& s : bench_kernel_names()) all += (all.empty() ? "" : ", ") + s;
-      *err = "unknown kernel '" + nm + "' (one of: " + all + ", or all)";
-      return 2;
-    }
+    row(i, &kb, &kc);
     KernelBenchResult r;
-    r.name = nm;
+    r.name = kc.name;
     r.shape = kc.shape;
     r.max_diff = kc.validate();
     if (!(r.max_diff <= kc.tol)) {
       char buf[200];
       std::snprintf(buf, sizeof buf, "%s: the SIMD kernel differs from its reference by %g (> %g); not timing",
-                    nm.c_str(), r.max_diff, kc.tol);
+                    kc.name.c_str(), r.max_diff, kc.tol);
       *err = buf;
       return 1;
     }
@@ -496,7 +608,7 @@ int bench_kernels(const std::string& name, int runs, std::vector<KernelBenchResu
     warm_up(kc.simd, 20, 0.2);
     warm_up(kc.ref, 5, 0.1);
     std::vector<double> t_simd, t_ref;
-    for (int i = 0; i < runs; ++i) {
+    for (int k = 0; k < runs; ++k) {
       t_ref.push_back(1e6 / time_rate(kc.ref, 1.0, 1, 0.03).median);
       t_simd.push_back(1e6 / time_rate(kc.simd, 1.0, 1, 0.03).median);
     }

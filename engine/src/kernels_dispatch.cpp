@@ -1,5 +1,7 @@
-// Kernel selection and the scalar GEMM reference.
+// The kernel set switch and, generated from cnn/kernel_list.inc, every kernel's entry point: the
+// scalar reference when set_kernel_set(KernelSet::reference), else this build's SIMD kernel.
 #include "cnn/kernels.h"
+#include "vf32.h"
 
 namespace cnn {
 
@@ -7,20 +9,20 @@ static KernelSet g_kernel_set = KernelSet::simd;
 void set_kernel_set(KernelSet k) { g_kernel_set = k; }
 KernelSet kernel_set() { return g_kernel_set; }
 
-void sgemm_reference(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
-                     const float* b, int ldb, float beta, float* c, int ldc) {
-  for (int i = 0; i < m; ++i) {
-    for (int j = 0; j < n; ++j) {
-      float acc = 0.0f;
-      for (int p = 0; p < k; ++p) {
-        float av = ta ? a[p * lda + i] : a[i * lda + p];
-        float bv = tb ? b[j * ldb + p] : b[p * ldb + j];
-        acc += av * bv;
-      }
-      float* cij = &c[i * ldc + j];
-      *cij = beta == 0.0f ? alpha * acc : alpha * acc + beta * *cij;
-    }
+#define CNN_KERNEL(base, entry, op, variant, ret, params, args)             \
+  ret entry params {                                                        \
+    if (g_kernel_set == KernelSet::reference) return base##_reference args; \
+    return CNN_UKERNEL(op, variant) args;                                   \
   }
-}
+#include "cnn/kernel_list.inc"
+#undef CNN_KERNEL
+
+static const KernelInfo kKernels[] = {
+#define CNN_KERNEL(base, entry, op, variant, ret, params, args) {#base, CNN_STRINGIZE(CNN_UKERNEL(op, variant))},
+#include "cnn/kernel_list.inc"
+#undef CNN_KERNEL
+};
+int kernel_count() { return int(sizeof kKernels / sizeof kKernels[0]); }
+const KernelInfo& kernel_info(int i) { return kKernels[i]; }
 
 }  // namespace cnn

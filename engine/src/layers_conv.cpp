@@ -4,8 +4,6 @@
 #include "cnn/kernels.h"
 #include "cnn/nn.h"
 
-#include <cstring>
-
 namespace cnn {
 
 ConvDims conv_dims(const LayerSpec& l, const LayerInfo& info) {
@@ -18,75 +16,15 @@ ConvDims conv_dims(const LayerSpec& l, const LayerInfo& info) {
   return d;
 }
 
-// The valid range [lo, hi) of output columns ox for which ix = ox*sw + off lies in [0, w).
-static inline void valid_range(int off, int stride, int w, int ow, int* lo, int* hi) {
-  // ix >= 0  <=>  ox >= ceil(-off / stride);  ix < w  <=>  ox < ceil((w - off) / stride)
-  int a = off >= 0 ? 0 : (-off + stride - 1) / stride;
-  int b = w - off <= 0 ? 0 : (w - off + stride - 1) / stride;
-  *lo = a < ow ? a : ow;
-  *hi = b < ow ? b : ow;
-  if (*hi < *lo) *hi = *lo;
-}
-
-// The SIMD copies of kernels.h take the same shape; the loops below stay as the reference path.
+// The copies are kernels (kernel_list.inc rows im2col and col2im_add): their SIMD versions and their
+// scalar references live in engine/kernels/im2col.cpp.
 static Im2colShape im2col_shape(const ConvDims& d) {
   return Im2colShape{d.c, d.h, d.w, d.oh, d.ow, d.kh, d.kw, d.sh, d.sw, d.dh, d.dw, d.pad.top, d.pad.left};
 }
 
-void im2col(float* col, const float* x, const ConvDims& d) {
-  if (kernel_set() == KernelSet::simd) { im2col_f32(col, x, im2col_shape(d)); return; }
-  const int64_t P = d.col_cols();
-  for (int ci = 0; ci < d.c; ++ci) {
-    const float* plane = x + int64_t(ci) * d.h * d.w;
-    for (int ki = 0; ki < d.kh; ++ki) {
-      for (int kj = 0; kj < d.kw; ++kj) {
-        float* row = col + ((int64_t(ci) * d.kh + ki) * d.kw + kj) * P;
-        const int xoff = kj * d.dw - d.pad.left;
-        int lo, hi;
-        valid_range(xoff, d.sw, d.w, d.ow, &lo, &hi);
-        for (int oy = 0; oy < d.oh; ++oy) {
-          float* r = row + int64_t(oy) * d.ow;
-          const int iy = oy * d.sh - d.pad.top + ki * d.dh;
-          if (iy < 0 || iy >= d.h) {
-            std::memset(r, 0, sizeof(float) * d.ow);
-            continue;
-          }
-          const float* src = plane + int64_t(iy) * d.w;
-          for (int ox = 0; ox < lo; ++ox) r[ox] = 0.0f;
-          if (d.sw == 1) {
-            std::memcpy(r + lo, src + lo + xoff, sizeof(float) * (hi - lo));
-          } else {
-            for (int ox = lo; ox < hi; ++ox) r[ox] = src[ox * d.sw + xoff];
-          }
-          for (int ox = hi; ox < d.ow; ++ox) r[ox] = 0.0f;
-        }
-      }
-    }
-  }
-}
+void im2col(float* col, const float* x, const ConvDims& d) { im2col_f32(col, x, im2col_shape(d)); }
 
-void col2im_add(float* dx, const float* col, const ConvDims& d) {
-  if (kernel_set() == KernelSet::simd) { col2im_add_f32(dx, col, im2col_shape(d)); return; }
-  const int64_t P = d.col_cols();
-  for (int ci = 0; ci < d.c; ++ci) {
-    float* plane = dx + int64_t(ci) * d.h * d.w;
-    for (int ki = 0; ki < d.kh; ++ki) {
-      for (int kj = 0; kj < d.kw; ++kj) {
-        const float* row = col + ((int64_t(ci) * d.kh + ki) * d.kw + kj) * P;
-        const int xoff = kj * d.dw - d.pad.left;
-        int lo, hi;
-        valid_range(xoff, d.sw, d.w, d.ow, &lo, &hi);
-        for (int oy = 0; oy < d.oh; ++oy) {
-          const int iy = oy * d.sh - d.pad.top + ki * d.dh;
-          if (iy < 0 || iy >= d.h) continue;
-          const float* r = row + int64_t(oy) * d.ow;
-          float* dst = plane + int64_t(iy) * d.w;
-          for (int ox = lo; ox < hi; ++ox) dst[ox * d.sw + xoff] += r[ox];
-        }
-      }
-    }
-  }
-}
+void col2im_add(float* dx, const float* col, const ConvDims& d) { col2im_add_f32(dx, col, im2col_shape(d)); }
 
 void conv2d_forward(float* y, float* col, const float* x, const float* w, const float* b, int n,
                     const ConvDims& d) {

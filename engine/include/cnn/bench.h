@@ -66,11 +66,13 @@ struct KernelBenchResult {
   double simd_us = 0, reference_us = 0;  // median microseconds per call
   double max_diff = 0;                   // largest |simd - reference| of the outputs (validation)
 };
-// Names: maxpool2x2_forward, maxpool2x2_backward, softmax_xent, softmax_xent_1000, relu_forward,
-// relu_backward, sgd_update, momentum_update, nesterov_update, adam_update, im2col, col2im_add, and
-// gemm, gemm_dw, gemm_dx (a convolution's forward, filter-gradient and input-gradient products).
+// The cases of every row of cnn/kernel_list.inc, in its order: gemm, gemm_dw, gemm_dx (a convolution's
+// forward, filter-gradient and input-gradient products), im2col, col2im_add, maxpool2x2_forward,
+// maxpool2x2_backward, relu_forward, relu_backward, softmax_xent, softmax_xent_1000, sgd_update,
+// momentum_update, nesterov_update, adam_update.
 const std::vector<std::string>& bench_kernel_names();
-// name or "all"; 0, or 2 (and *err) for an unknown name, 1 if a kernel fails validation.
+// A case name, a row of the list (sgemm: its three cases) or "all"; 0, or 2 (and *err) for an
+// unknown name, 1 if a kernel fails validation.
 int bench_kernels(const std::string& name, int runs, std::vector<KernelBenchResult>* out, std::string* err);
 
 }  // namespace cnn

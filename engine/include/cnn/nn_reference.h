@@ -3,6 +3,8 @@
 // (gradcheck.cpp) runs them in double so central differences are not drowned by rounding.
 // Same layout and conventions as nn.h (NCHW, dimensions from ConvDims / PoolDims). Forward only:
 // the gradients they are checked against come from the real layers.
+// These are LAYER references (namespace ref). The KERNEL references, <kernel>_reference in
+// kernels.h, are single scalar loops beside each SIMD kernel (see cnn/kernel_list.inc).
 #pragma once
 #include <algorithm>
 #include <climits>

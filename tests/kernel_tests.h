@@ -1,0 +1,27 @@
+// kernel_tests.h: what the kernel tests share. Every row of cnn/kernel_list.inc has a test
+// kernel_tests::<base>() (in test_kernels.cpp or test_kernels_train.cpp) that compares the SIMD
+// kernel with its scalar reference at sizes below, at and above the vector width and the GEMM tile;
+// test_kernels.cpp turns each row into one doctest case, so a row without a test does not link.
+#pragma once
+#include <vector>
+
+#include "cnn/kernels.h"
+#include "cnn/rng.h"
+
+namespace kernel_tests {
+
+#define CNN_KERNEL(base, ...) void base();
+#include "cnn/kernel_list.inc"
+#undef CNN_KERNEL
+
+struct KernelSetScope {  // restores the run-time kernel choice when a test ends
+  cnn::KernelSet saved = cnn::kernel_set();
+  explicit KernelSetScope(cnn::KernelSet k) { cnn::set_kernel_set(k); }
+  ~KernelSetScope() { cnn::set_kernel_set(saved); }
+};
+
+inline void fill(std::vector<float>& v, cnn::Rng& rng, float lo = -1.0f, float hi = 1.0f) {
+  for (float& x : v) x = rng.uniform(lo, hi);
+}
+
+}  // namespace kernel_tests
