@@ -20,6 +20,15 @@ cmake --build --preset sanitize -j "$jobs" --target cnn_tests
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   build/sanitize/cnn_tests --no-intro --force-colors=0
 
+# Lesser ISAs (issue 18): only the host's best kernels run above; these build the test binary alone
+# with the SSE2 and the scalar kernels forced (engine/kernels/vf32.h) and run the whole suite.
+for isa in sse2 scalar; do
+  step "native-$isa: the native suite with the $isa kernels"
+  cmake --preset "native-$isa" >/dev/null
+  cmake --build --preset "native-$isa" -j "$jobs"
+  "build/native-$isa/cnn_tests" --no-intro --force-colors=0
+done
+
 step "wasm: configure, build, test under node"
 cmake --preset wasm >/dev/null
 cmake --build --preset wasm -j "$jobs"
