@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cnn/kernels.h"
+#include "cnn/nn.h"
 #include "cnn/rng.h"
 
 namespace kernel_tests {
@@ -22,6 +23,15 @@ struct KernelSetScope {  // restores the run-time kernel choice when a test ends
 
 inline void fill(std::vector<float>& v, cnn::Rng& rng, float lo = -1.0f, float hi = 1.0f) {
   for (float& x : v) x = rng.uniform(lo, hi);
+}
+
+// The general pooling layer's dimensions for `planes` planes of h x w, 2x2 windows, stride 2 (what
+// the maxpool2x2 kernels compute), so that tests compare the kernels with it too.
+inline cnn::PoolDims pool2x2_dims(int planes, int h, int w) {
+  cnn::PoolDims d;
+  d.c = planes, d.h = h, d.w = w, d.oh = h / 2, d.ow = w / 2;
+  d.kh = d.kw = d.sh = d.sw = 2;
+  return d;
 }
 
 }  // namespace kernel_tests

@@ -166,13 +166,7 @@ void maxpool2x2_forward() {  // against the reference and the general layer, tie
         cnn::maxpool2x2_forward(y.data(), a.data(), x.data(), planes, h, w);
       }
       cnn::maxpool2x2_forward_reference(y_ref.data(), a_ref.data(), x.data(), planes, h, w);
-      cnn::PoolDims d;
-      d.c = planes;
-      d.h = h;
-      d.w = w;
-      d.oh = oh;
-      d.ow = ow;
-      d.kh = d.kw = d.sh = d.sw = 2;
+      const cnn::PoolDims d = pool2x2_dims(planes, h, w);
       cnn::maxpool_forward(y_layer.data(), a_layer.data(), x.data(), 1, d);
       INFO("h=", h, " w=", w);
       REQUIRE(y == y_ref);
@@ -208,12 +202,24 @@ bool random_im2col_shape(int iter, cnn::Rng& rng, cnn::Im2colShape* out) {
 }
 }  // namespace
 
-void im2col() {
-  cnn::Rng rng(2024);
+// Runs check(s, rng) on 400 random shapes, the ones whose window fits (more than 200 of them).
+template <class F>
+void for_random_im2col_shapes(uint64_t seed, F&& check) {
+  cnn::Rng rng(seed);
   int cases = 0;
   for (int iter = 0; iter < 400; ++iter) {
     cnn::Im2colShape s;
     if (!random_im2col_shape(iter, rng, &s)) continue;
+    INFO("c=", s.c, " h=", s.h, " w=", s.w, " k=", s.kh, "x", s.kw, " s=", s.sh, "x", s.sw, " d=", s.dh, "x", s.dw,
+         " pad=", s.pad_top, ",", s.pad_left);
+    check(s, rng);
+    ++cases;
+  }
+  CHECK(cases > 200);
+}
+
+void im2col() {
+  for_random_im2col_shapes(2024, [](const cnn::Im2colShape& s, cnn::Rng& rng) {
     const size_t in = size_t(s.c) * s.h * s.w, cols = size_t(s.c) * s.kh * s.kw * s.oh * s.ow;
     std::vector<float> x(in), col(cols, NAN), col_ref(cols, NAN);
     fill(x, rng);
@@ -222,24 +228,14 @@ void im2col() {
       cnn::im2col_f32(col.data(), x.data(), s);
     }
     cnn::im2col_reference(col_ref.data(), x.data(), s);
-    INFO("c=", s.c, " h=", s.h, " w=", s.w, " k=", s.kh, "x", s.kw, " s=", s.sh, "x", s.sw, " d=", s.dh, "x", s.dw,
-         " pad=", s.pad_top, ",", s.pad_left);
     REQUIRE(col == col_ref);  // a copy: bit for bit, every entry written
-    ++cases;
-  }
-  CHECK(cases > 200);
+  });
 }
 
 void col2im_add() {
-  cnn::Rng rng(2025);
-  int cases = 0;
-  for (int iter = 0; iter < 400; ++iter) {
-    cnn::Im2colShape s;
-    if (!random_im2col_shape(iter, rng, &s)) continue;
+  for_random_im2col_shapes(2025, [](const cnn::Im2colShape& s, cnn::Rng& rng) {
     const size_t in = size_t(s.c) * s.h * s.w, cols = size_t(s.c) * s.kh * s.kw * s.oh * s.ow;
-    INFO("c=", s.c, " h=", s.h, " w=", s.w, " k=", s.kh, "x", s.kw, " s=", s.sh, "x", s.sw, " d=", s.dh, "x", s.dw,
-         " pad=", s.pad_top, ",", s.pad_left);
-    std::vector<float> g(cols), dx(in), dx_ref(in);
+    std::vector<float> g(cols), dx(in), dx_ref;
     fill(g, rng);
     fill(dx, rng);
     dx_ref = dx;
@@ -249,9 +245,7 @@ void col2im_add() {
     }
     cnn::col2im_add_reference(dx_ref.data(), g.data(), s);
     REQUIRE(dx == dx_ref);  // the same additions in the same order
-    ++cases;
-  }
-  CHECK(cases > 200);
+  });
 }
 
 // The element-wise kernels: n from 0 to three vectors of the widest ISA (16 lanes) and a tail.

@@ -69,13 +69,7 @@ void maxpool2x2_backward() {  // each gradient to its arg max, bit for bit, ties
       {
         KernelSetScope simd(cnn::KernelSet::simd);
         cnn::maxpool2x2_backward(dx.data(), dy.data(), a.data(), planes, h, w);
-        cnn::PoolDims d;
-        d.c = planes;
-        d.h = h;
-        d.w = w;
-        d.oh = oh;
-        d.ow = ow;
-        d.kh = d.kw = d.sh = d.sw = 2;
+        const cnn::PoolDims d = pool2x2_dims(planes, h, w);
         cnn::maxpool_backward(dx_layer.data(), dy.data(), a.data(), 1, d);
       }
       cnn::maxpool2x2_backward_reference(dx_ref.data(), dy.data(), a.data(), planes, h, w);
