@@ -180,3 +180,112 @@ TEST_CASE("export: bytes Python cannot hold in its source become '?'") {
   CHECK(has(py, "    input 4x4x1 # caf\xc3\xa9 ?? \\\"\\\"\\\" \\\\\n"));  // docstring: escaped
   CHECK(has(py, "# line 2: relu # \xe2\x88\x9a?    [N,1,4,4]"));
 }
+
+// Issue 15, item 1: the training data's normalization and class names travel with the model, so
+// the exported forward() takes raw pixels (byte / 255) as the sandbox reads them.
+#include "cnn/data.h"
+#include "cnn/model_file.h"
+
+TEST_CASE("export: forward() standardizes raw inputs with the training split's mean and std") {
+  cnn::DataOptions opt;
+  opt.seed = 1;
+  opt.n_train = 64;
+  opt.n_test = 16;
+  cnn::Dataset d;
+  std::string err;
+  REQUIRE_MESSAGE(cnn::dataset_make("shapes", opt, &d, &err), err);
+  const cnn::DataNotes n = cnn::data_notes_from_dataset(d);
+  CHECK(n.present);
+  CHECK(n.kind == "image");
+  CHECK(n.input_mean == d.norm_mean);
+  CHECK(n.input_std == d.norm_std);
+  CHECK(n.class_names == d.class_names);
+  CHECK(d.norm_mean > 0.0f);  // so the check below means something
+
+  cnn::ModelSpec m = parse("input 28x28x1\nconv 4 k3\nrelu\ndense 3\nsoftmax\n");
+  cnn::PytorchExportOptions o;
+  o.data = n;
+  std::string py;
+  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, o, &py, &err), err);
+  // the value round-trips through its shortest decimal
+  const size_t at = py.find("    INPUT_MEAN = ");
+  REQUIRE(at != std::string::npos);
+  CHECK(std::strtof(py.c_str() + at + 17, nullptr) == d.norm_mean);
+  const size_t at_sd = py.find("    INPUT_STD = ");
+  REQUIRE(at_sd != std::string::npos);
+  CHECK(std::strtof(py.c_str() + at_sd + 16, nullptr) == d.norm_std);
+  CHECK(has(py, "return self.layers(self.standardize(x))"));
+  CHECK(has(py, "return (x - self.INPUT_MEAN) / self.INPUT_STD"));
+  CHECK(has(py, "image pixels as byte / 255, in [0, 1]"));
+  std::string names = "    CLASS_NAMES = [";
+  for (size_t c = 0; c < d.class_names.size(); ++c) names += (c ? ", \"" : "\"") + d.class_names[c] + "\"";
+  CHECK_MESSAGE(has(py, (names + "]").c_str()), names);
+
+  // Without data the script says so and standardizes with 0 and 1 (the identity).
+  REQUIRE(cnn::export_pytorch(m, nullptr, cnn::PytorchExportOptions(), &py, &err));
+  CHECK(has(py, "    INPUT_MEAN = 0.0\n    INPUT_STD = 1.0\n"));
+  CHECK(has(py, "No training data was given to the export"));
+  CHECK_FALSE(has(py, "CLASS_NAMES"));
+
+  // A class name with quotes, a backslash and a newline stays one valid Python string.
+  cnn::DataNotes odd = n;
+  odd.class_names = {"a \"b\" \\c\nd"};
+  o.data = odd;
+  REQUIRE(cnn::export_pytorch(m, nullptr, o, &py, &err));
+  CHECK(has(py, "CLASS_NAMES = [\"a \\\"b\\\" \\\\c d\"]"));
+}
+
+TEST_CASE("model_file: format 2 carries the data notes; format 1 files still load without them") {
+  cnn::ModelSpec spec = parse("input 4x4x1\nconv 2 k3\nbatchnorm\nrelu\ndense 3\nsoftmax\n");
+  cnn::Network a;
+  std::string err;
+  REQUIRE(cnn::network_build(&a, spec, 2, &err));
+  cnn::network_init(&a, 5);
+  cnn::DataNotes n;
+  n.present = true;
+  n.dataset = "fashion-mnist";
+  n.kind = "image";
+  n.input_mean = 0.2860402f;
+  n.input_std = 0.3530239f;
+  n.class_names = {"T-shirt/top", "Trouser", "Pullover"};
+  const std::string text = "input 4x4x1\nconv 2 k3\nbatchnorm\nrelu\ndense 3\nsoftmax";
+  const std::string v2 = cnn::model_file_from_network(a, text, "v=1", n);
+  CHECK(v2[8] == 2);
+  cnn::Network b;
+  cnn::ModelFile f;
+  REQUIRE_MESSAGE(cnn::model_file_load(v2, 2, &b, &f, &err), err);
+  CHECK(f.data.present);
+  CHECK(f.data.dataset == "fashion-mnist");
+  CHECK(f.data.kind == "image");
+  CHECK(f.data.input_mean == n.input_mean);  // bit-exact through the text
+  CHECK(f.data.input_std == n.input_std);
+  CHECK(f.data.class_names == n.class_names);
+  CHECK(f.weights == cnn::sandbox_weights(a));
+  CHECK(cnn::model_file_encode(f) == v2);  // canonical
+
+  // A file written by format 1 (before the notes existed) loads: same text, settings, weights.
+  cnn::ModelFile old = f;
+  old.data = cnn::DataNotes();
+  old.version = 1;
+  const std::string v1 = cnn::model_file_encode(old);
+  CHECK(v1[8] == 1);
+  CHECK(v1.size() + 4 + cnn::data_notes_encode(n).size() == v2.size());
+  cnn::ModelFile g;
+  REQUIRE_MESSAGE(cnn::model_file_load(v1, 2, &b, &g, &err), err);
+  CHECK_FALSE(g.data.present);
+  CHECK(g.version == 1);
+  CHECK(cnn::model_file_encode(g) == v1);  // an old file round-trips as it was
+  CHECK(g.model_text == text);
+  CHECK(g.settings == "v=1");
+  CHECK(g.weights == f.weights);
+
+  // Damaged notes are refused with a sentence (the checksum is recomputed so the notes are read).
+  cnn::ModelFile bad = f;
+  bad.data.input_std = 0.0f;
+  std::string enc = cnn::model_file_encode(bad);
+  CHECK_FALSE(cnn::model_file_load(enc, 2, &b, &g, &err));
+  CHECK_MESSAGE(err.find("data notes") != std::string::npos, err);
+  // A cut inside the notes' length field
+  CHECK_FALSE(cnn::model_file_decode(v2.substr(0, 32 + text.size() + 3 + 2), &g, &err));
+  CHECK_MESSAGE(err.find("cut short") != std::string::npos, err);
+}

@@ -491,7 +491,8 @@ TEST_CASE("bad input, model file: damaged, cut, foreign, newer or crafted files 
   REQUIRE(cnn::model_file_load(good, 2, &net, &f, &err));
   REQUIRE(net.params == saved.params);
   const std::vector<float> params = net.params;
-  const size_t weights_at = cnn::kModelFileHeaderBytes + std::strlen(kBnModel) + f.settings.size();
+  const size_t weights_at = cnn::kModelFileHeaderBytes + std::strlen(kBnModel) + f.settings.size() +
+                            (f.version >= 2 ? 4 + cnn::data_notes_encode(f.data).size() : 0);
 
   std::vector<std::pair<const char*, std::string>> bad;
   std::string flipped = good;
@@ -502,7 +503,7 @@ TEST_CASE("bad input, model file: damaged, cut, foreign, newer or crafted files 
   bad.push_back({"a PNG", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)});
   bad.push_back({"model text", std::string(kBnModel)});
   std::string newer = good;
-  newer[8] = 2;
+  newer[8] = char(cnn::kModelFileVersion + 1);
   fix_crc(&newer);
   bad.push_back({"newer version", newer});
   std::string extra = good + "junk";

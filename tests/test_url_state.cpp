@@ -226,7 +226,7 @@ TEST_CASE("model_file: damaged, foreign, newer and mismatched files are refused;
   refused(std::string(reinterpret_cast<const char*>(w.data()), w.size() * 4), "not a CNN Sandbox model file");
   // newer version (with a correct checksum: the version check comes first anyway)
   std::string newer = good;
-  newer[8] = 2;
+  newer[8] = char(cnn::kModelFileVersion + 1);
   refused(newer, "newer CNN Sandbox");
   // impossible sizes
   std::string huge = good;

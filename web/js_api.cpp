@@ -89,7 +89,8 @@ CNN_EXPORT const char* cnn_get_state() {
     if (s.data_ok) {
       const cnn::Dataset& d = s.data;
       info = {{"name", s.data_name}, {"nTrain", d.n_train()}, {"nTest", d.n_test()}, {"shape", {d.shape.h, d.shape.w, d.shape.c}},
-              {"numClasses", d.num_classes}, {"classNames", d.class_names}, {"trainCounts", s.train_counts}, {"testCounts", s.test_counts}};
+              {"numClasses", d.num_classes}, {"classNames", d.class_names}, {"trainCounts", s.train_counts}, {"testCounts", s.test_counts},
+              {"normMean", d.norm_mean}, {"normStd", d.norm_std}};
     }
     j["datasetInfo"] = info;
     json loading = nullptr;

@@ -279,7 +279,10 @@ std::string ShareModelFileBytes(AppState& app, std::string* err) {
     *err = "Nothing to save yet: " + (why.empty() ? std::string("the network is not built") : why);
     return "";
   }
-  return cnn::model_file_from_network(app.session->net, app.session->net_text, FileSettings(app));
+  // The file carries the training data's normalization and class names (format 2), so an export
+  // made from it later takes raw pixels as the page's does.
+  const cnn::DataNotes notes = app.session->data_ok ? cnn::data_notes_from_dataset(app.session->data) : cnn::DataNotes();
+  return cnn::model_file_from_network(app.session->net, app.session->net_text, FileSettings(app), notes);
 }
 
 bool ShareLoadModelFile(AppState& app, const std::string& bytes, std::string* err) {
@@ -358,6 +361,8 @@ static void ExportPytorch(AppState& app) {
   }
   cnn::PytorchExportOptions opt;
   opt.model_text = app.session->net_text;
+  // forward() takes raw pixels (byte / 255) and standardizes them as the page did before training.
+  if (app.session->data_ok) opt.data = cnn::data_notes_from_dataset(app.session->data);
   std::string script, err;
   if (!cnn::export_pytorch(app.session->net.spec, &app.session->net, opt, &script, &err)) {
     sh.file_message = "PyTorch export failed: " + err;

@@ -17,8 +17,10 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
+#include "cnn/data.h"
 #include "cnn/export.h"
 #include "cnn/net.h"
 
@@ -121,7 +123,99 @@ struct WeightName {
   int64_t count = 0;
 };
 
+// A name on one line: control characters (a newline would end the entry) become spaces.
+std::string one_line(const std::string& s) {
+  std::string out = s;
+  for (char& c : out)
+    if ((unsigned char)c < 0x20 || c == 0x7f) c = ' ';
+  return out;
+}
+
+// A float32 as the shortest decimal that reads back as the same float.
+std::string f32_text(float f) {
+  char buf[40];
+  for (int digits = 6; digits <= 9; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, double(f));
+    if (std::strtof(buf, nullptr) == f) break;
+  }
+  return buf;
+}
+
+// A Python string literal (double quotes, backslash escapes; UTF-8 kept).
+std::string py_str(const std::string& raw) {
+  std::string out = "\"";
+  for (char c : py_source_safe(one_line(raw))) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace
+
+DataNotes data_notes_from_dataset(const Dataset& d) {
+  DataNotes n;
+  n.present = true;
+  n.dataset = d.name;
+  n.kind = d.regression() ? "regression" : (d.shape.h == 1 && d.shape.w == 1) ? "points2d" : "image";
+  n.input_mean = d.norm_mean;
+  n.input_std = d.norm_std;
+  if (!d.regression()) n.class_names = d.class_names;
+  return n;
+}
+
+std::string data_notes_encode(const DataNotes& n) {
+  if (!n.present) return "";
+  std::string s = "dataset " + one_line(n.dataset) + "\nkind " + one_line(n.kind) + "\n";
+  s += "input_mean " + f32_text(n.input_mean) + "\ninput_std " + f32_text(n.input_std) + "\n";
+  for (const std::string& c : n.class_names) s += "class " + one_line(c) + "\n";
+  return s;
+}
+
+bool data_notes_decode(const std::string& text, DataNotes* out, std::string* err) {
+  DataNotes n;
+  if (text.empty()) {
+    *out = n;
+    return true;
+  }
+  n.present = true;
+  bool has_mean = false, has_std = false;
+  size_t a = 0;
+  int line = 0;
+  while (a < text.size()) {
+    size_t b = text.find('\n', a);
+    if (b == std::string::npos) b = text.size();
+    const std::string ln = text.substr(a, b - a);
+    a = b + 1;
+    ++line;
+    if (ln.empty()) continue;
+    const size_t sp = ln.find(' ');
+    const std::string key = ln.substr(0, sp), val = sp == std::string::npos ? "" : ln.substr(sp + 1);
+    auto number = [&](float* dst) {
+      char* end = nullptr;
+      const float v = std::strtof(val.c_str(), &end);
+      if (val.empty() || *end != 0 || !std::isfinite(v)) return false;
+      *dst = v;
+      return true;
+    };
+    if (key == "dataset") n.dataset = val;
+    else if (key == "kind") n.kind = val;
+    else if (key == "class") n.class_names.push_back(val);
+    else if (key == "input_mean") has_mean = number(&n.input_mean);
+    else if (key == "input_std") has_std = number(&n.input_std) && n.input_std > 0.0f;
+    // unknown keys are skipped: a later version may add some
+    if ((key == "input_mean" && !has_mean) || (key == "input_std" && !has_std)) {
+      if (err) *err = strf("line %d of the data notes: '%s' is not a usable number", line, ln.c_str());
+      return false;
+    }
+  }
+  if (!has_mean || !has_std) {
+    if (err) *err = "the data notes lack the input mean or standard deviation";
+    return false;
+  }
+  *out = std::move(n);
+  return true;
+}
 
 int64_t sandbox_weights_count(const ModelSpec& m, const ModelInfo& info) {
   int64_t n = info.total_params;
@@ -450,6 +544,24 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
             with_commas(info.total_params).c_str(), in.c, in.h, in.w);
   s += "first (NCHW), the sandbox's own layout, so nn.Flatten orders features as the sandbox's dense\n"
        "layers do and the weights copy over unchanged.\n";
+  const DataNotes& dn = opt.data;
+  if (dn.present) {
+    const bool image = dn.kind == "image";
+    s += strf("\nInputs are RAW values, as the sandbox reads its data (%s).\n"
+              "forward() and logits() first standardize them with the training split's mean and\n"
+              "standard deviation, as the sandbox did before training:\n"
+              "(x - INPUT_MEAN) / INPUT_STD = (x - %s) / %s.\n"
+              "self.layers(x) is the bare network: it takes already standardized inputs.\n",
+              image ? "image pixels as byte / 255, in [0, 1]" : dn.kind == "points2d" ? "point coordinates" : "values as in the file",
+              f32_text(dn.input_mean).c_str(), f32_text(dn.input_std).c_str());
+    if (!dn.class_names.empty())
+      s += strf("Trained on '%s'; output k is the score of CLASS_NAMES[k].\n", py_docstring_safe(one_line(dn.dataset)).c_str());
+  } else {
+    s += "\nNo training data was given to the export, so INPUT_MEAN = 0 and INPUT_STD = 1: forward()\n"
+         "takes inputs as the network sees them (the sandbox standardizes every dataset with its\n"
+         "training split's mean and standard deviation; export from the page or a .cnnmodel file\n"
+         "to carry them).\n";
+  }
   if (head >= 0)
     s += strf("Output of forward(): (N, %" PRId64 ") %s, as in the sandbox.\n"
               "The sandbox fuses its last %s with the %s loss (the stable form); so\n"
@@ -481,22 +593,33 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
   s += "\nclass " + cls + "(nn.Module):\n";
   s += strf("    \"\"\"%d layers of model text -> %d modules. Comments: line of model text, shapes.\"\"\"\n\n",
             L, module);
-  s += "    def __init__(self):\n        super().__init__()\n";
+  s += "    # Inputs are standardized as the sandbox did with its training data: (x - INPUT_MEAN) / INPUT_STD.\n";
+  s += "    INPUT_MEAN = " + (dn.present ? f32_text(dn.input_mean) : std::string("0.0")) + "\n";
+  s += "    INPUT_STD = " + (dn.present ? f32_text(dn.input_std) : std::string("1.0")) + "\n";
+  if (!dn.class_names.empty()) {
+    s += "    CLASS_NAMES = [";
+    for (size_t c = 0; c < dn.class_names.size(); ++c) s += (c ? ", " : "") + py_str(dn.class_names[c]);
+    s += "]\n";
+  }
+  s += "\n    def __init__(self):\n        super().__init__()\n";
   s += strf("        # input %dx%dx%d (rows x cols x channels)    [N,%d,%d,%d]\n", in.h, in.w, in.c, in.c, in.h, in.w);
   s += "        self.layers = nn.Sequential(\n" + body + "        )\n\n";
   if (head >= 0) {
     const LayerSpec& h = m.layers[head];
     s += "    def logits(self, x):\n";
-    s += strf("        \"\"\"Scores before the last %s: train on these with %s.\"\"\"\n",
+    s += strf("        \"\"\"Scores before the last %s (raw inputs in): train on these with %s.\"\"\"\n",
               layer_kind_name(h.kind), head_softmax ? "nn.CrossEntropyLoss" : "nn.BCEWithLogitsLoss");
-    s += "        return self.layers(x)\n\n";
+    s += "        return self.layers(self.standardize(x))\n\n";
     s += "    def forward(self, x):\n";
     s += strf("        # line %d: %s\n", h.line, line_text(h).c_str());
     s += head_softmax ? "        return torch.softmax(self.logits(x), dim=1)\n\n"
                       : "        return torch.sigmoid(self.logits(x))\n\n";
   } else {
-    s += "    def forward(self, x):\n        return self.layers(x)\n\n";
+    s += "    def forward(self, x):\n        return self.layers(self.standardize(x))\n\n";
   }
+  s += "    def standardize(self, x):\n"
+       "        \"\"\"Raw inputs -> what the network was trained on.\"\"\"\n"
+       "        return (x - self.INPUT_MEAN) / self.INPUT_STD\n\n";
 
   // Weight table and loader.
   s += "\n# The sandbox's weights file: float32, little-endian, these tensors one after the other.\n";
@@ -575,7 +698,7 @@ def load_sandbox_weights(model, path=None):
   s += "    model = " + cls + "()\n";
   s += "    if load_sandbox_weights(model):\n        print(\"loaded the sandbox's trained weights\")\n";
   s += "    model.to(device)\n\n";
-  s += strf("    # Your data here: x of shape (N, %d, %d, %d), float32. Random stand-ins:\n", in.c, in.h, in.w);
+  s += strf("    # Your data here: x of shape (N, %d, %d, %d), float32, raw values (see INPUT_MEAN). Random stand-ins:\n", in.c, in.h, in.w);
   s += strf("    x = torch.rand(512, %d, %d, %d)\n", in.c, in.h, in.w);
   s += strf(target_line, int(k_out));
   s += "    data = torch.utils.data.TensorDataset(x, y)\n"

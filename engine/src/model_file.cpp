@@ -51,11 +51,13 @@ static uint32_t FileCrc(std::string_view b) {
   return crc32_ieee(b.data() + kModelFileHeaderBytes, b.size() - kModelFileHeaderBytes, c);
 }
 
-std::string model_file_encode(const ModelFile& f) {
+static std::string Encode(const ModelFile& f, uint32_t version) {
   const size_t nw = f.weights.size();
-  std::string b(kModelFileHeaderBytes + f.model_text.size() + f.settings.size() + 4 * nw, '\0');
+  const std::string notes = version >= 2 ? data_notes_encode(f.data) : std::string();
+  const size_t nd = version >= 2 ? 4 + notes.size() : 0;
+  std::string b(kModelFileHeaderBytes + f.model_text.size() + f.settings.size() + nd + 4 * nw, '\0');
   std::memcpy(&b[0], kModelFileMagic, 8);
-  Put32(b, 8, kModelFileVersion);
+  Put32(b, 8, version);
   Put32(b, 12, uint32_t(f.model_text.size()));
   Put32(b, 16, uint32_t(f.settings.size()));
   Put64(b, 20, uint64_t(nw));
@@ -64,6 +66,11 @@ std::string model_file_encode(const ModelFile& f) {
   at += f.model_text.size();
   std::memcpy(&b[at], f.settings.data(), f.settings.size());
   at += f.settings.size();
+  if (version >= 2) {
+    Put32(b, at, uint32_t(notes.size()));
+    std::memcpy(&b[at + 4], notes.data(), notes.size());
+    at += nd;
+  }
   for (size_t i = 0; i < nw; i++) {  // little-endian whatever the host
     uint32_t u;
     std::memcpy(&u, &f.weights[i], 4);
@@ -71,6 +78,11 @@ std::string model_file_encode(const ModelFile& f) {
   }
   Put32(b, 28, FileCrc(b));
   return b;
+}
+
+// In the format f.version says (1: no data notes); a version this code does not write gives the current one.
+std::string model_file_encode(const ModelFile& f) {
+  return Encode(f, f.version >= 1 && f.version <= kModelFileVersion ? f.version : kModelFileVersion);
 }
 
 bool model_file_decode(std::string_view b, ModelFile* out, std::string* err) {
@@ -99,16 +111,32 @@ bool model_file_decode(std::string_view b, ModelFile* out, std::string* err) {
   const uint64_t nt = Get32(b, 12), ns = Get32(b, 16), nw = Get64(b, 20);
   if (nt > kMaxModelBytes || ns > kMaxUrlStateBytes || nw > (uint64_t(1) << 32))
     return fail("This model file is damaged: its header gives impossible sizes.");
-  const uint64_t want = kModelFileHeaderBytes + nt + ns + 4 * nw;
+  // Format 2: the data notes' length sits after the settings.
+  uint64_t nd = 0;
+  if (version >= 2) {
+    const uint64_t at_d = kModelFileHeaderBytes + nt + ns;
+    if (b.size() < at_d + 4) return fail("This model file is cut short (" + std::to_string(b.size()) + " bytes, before its data notes): download it again.");
+    nd = Get32(b, size_t(at_d));
+    if (nd > kMaxDataNotesBytes) return fail("This model file is damaged: its header gives impossible sizes.");
+    nd += 4;
+  }
+  const uint64_t want = kModelFileHeaderBytes + nt + ns + nd + 4 * nw;
   if (b.size() < want) return fail("This model file is cut short (" + std::to_string(b.size()) + " of " + std::to_string(want) + " bytes): download it again.");
   if (b.size() > want) return fail("This model file has " + std::to_string(b.size() - want) + " unexpected bytes at its end: it is damaged or not ours.");
   if (FileCrc(b) != Get32(b, 28)) return fail("This model file is damaged (its checksum does not match its contents): download it again.");
   ModelFile f;
+  f.version = version;
   size_t at = kModelFileHeaderBytes;
   f.model_text.assign(b.data() + at, size_t(nt));
   at += size_t(nt);
   f.settings.assign(b.data() + at, size_t(ns));
   at += size_t(ns);
+  if (version >= 2) {
+    const std::string notes(b.data() + at + 4, size_t(nd) - 4);
+    std::string e;
+    if (!data_notes_decode(notes, &f.data, &e)) return fail("This model file's data notes are damaged (" + e + "): download it again.");
+    at += size_t(nd);
+  }
   f.weights.resize(size_t(nw));
   for (size_t i = 0; i < size_t(nw); i++) {
     uint32_t u = Get32(b, at + 4 * i);
@@ -118,8 +146,10 @@ bool model_file_decode(std::string_view b, ModelFile* out, std::string* err) {
   return true;
 }
 
-std::string model_file_from_network(const Network& net, const std::string& model_text, const std::string& settings) {
+std::string model_file_from_network(const Network& net, const std::string& model_text, const std::string& settings,
+                                   const DataNotes& data) {
   ModelFile f;
+  f.data = data;
   f.model_text = model_text;
   f.settings = settings;
   f.weights = sandbox_weights(net);

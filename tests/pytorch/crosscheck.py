@@ -457,6 +457,88 @@ REQUIRED = {"conv", "maxpool", "avgpool", "maxpool-padded", "avgpool-padded", "g
             "nobias", "conv-after-flat", "end-ce", "end-bce", "end-quadratic", "end-conv"}
 
 
+# --- a trained model on the full test split, raw pixels in (issue 15, item 1) -------------------------
+# Each stack is trained by `cnn-sandbox train --save-model` on Fashion-MNIST (Debian's files), then
+# exported from the model file; the script must standardize raw pixels (byte / 255) itself. Python
+# reads the same IDX files and nothing of the sandbox's normalization: the accuracy and mean loss
+# over all 10,000 test images must equal the tool's. PyTorch runs in float64 (the reference); the
+# sandbox in float32: a test image whose top two scores differ by less than float32 rounding could
+# flip, so the counts may differ by at most 1 image (none did when this was written) and the loss
+# by 1e-4 relative.
+FASHION_DIR = "/usr/share/datasets/fashion-mnist"
+TEST_SPLIT_STACKS = [
+    ("split-maxpool-relu", "input 28x28x1\nconv 8 k3 same\nrelu\nmaxpool k2\nconv 16 k3 same\nrelu\n"
+     "maxpool k2\ndense 10\nsoftmax\n", ["--optimizer", "adam", "--lr", "0.001"]),
+    ("split-avgpool-tanh-dropout", "input 28x28x1\nconv 6 k5 p2\ntanh\navgpool k2\nconv 12 k3 s2\ntanh\n"
+     "dropout 0.3\ndense 32\ntanh\ndense 10\nsoftmax\n", ["--optimizer", "momentum", "--lr", "0.02"]),
+    ("split-batchnorm-leaky-gap", "input 28x28x1\nconv 8 k3 s2 same\nbatchnorm\nleakyrelu 0.1\n"
+     "conv 16 k3 same\nbatchnorm\nleakyrelu 0.1\nmaxpool k3 s2 p1\ngap\ndense 10\nsoftmax\n",
+     ["--optimizer", "adam", "--lr", "0.005"]),
+    ("split-sigmoid-quadratic", "input 28x28x1\nconv 4 k5 s2\nsigmoid\nflatten\ndense 10\n",
+     ["--optimizer", "adam", "--lr", "0.001"]),
+    ("split-dense-batchnorm-dropout", "input 28x28x1\nflatten\ndense 64\nbatchnorm\nrelu\ndropout 0.5\n"
+     "dense 10\nsoftmax\n", ["--optimizer", "adam", "--lr", "0.002"]),
+]
+
+
+_IDX = {}
+
+
+def read_idx(path):
+    if path in _IDX:
+        return _IDX[path]
+    import gzip
+    import struct
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
+    _IDX[path] = torch.frombuffer(bytearray(data[4 + 4 * ndim:]), dtype=torch.uint8).view(*dims)
+    return _IDX[path]
+
+
+def check_test_split(tool, work, name, text, train_args):
+    """Returns (failures, line of numbers)."""
+    base = os.path.join(work, name)
+    with open(base + ".model.txt", "w") as f:
+        f.write(text)
+    r = tool.run(["train", "--model", base + ".model.txt", "--data", "fashion-mnist", "--epochs", "1",
+                  "--limit-train", "2000", "--seed", "3", "--json", "--save-model", base + ".cnnmodel"]
+                 + train_args)
+    ours = json.loads(r.stdout.strip().splitlines()[-1])
+    if ours["n_test"] != 10000:
+        return [f"the tool evaluated {ours['n_test']} test images, not 10,000"], ""
+    tool.run(["export", "--pytorch", "--model", base + ".cnnmodel", "-o", base + "_export.py"])
+    mod = import_script(base + "_export.py", name.replace("-", "_") + "_export")
+    model = mod.SandboxNet()
+    if not mod.load_sandbox_weights(model):
+        return ["the exported script carries no weights"], ""
+    model = model.double().eval()
+    x = read_idx(os.path.join(FASHION_DIR, "t10k-images-idx3-ubyte.gz")).double().div(255.0).unsqueeze(1)
+    y = read_idx(os.path.join(FASHION_DIR, "t10k-labels-idx1-ubyte.gz")).long()
+    with torch.no_grad():
+        if hasattr(model, "logits"):  # softmax head: cross-entropy in nats, as the sandbox's
+            z = torch.cat([model.logits(x[i:i + 1000]) for i in range(0, len(x), 1000)])
+            loss = F.cross_entropy(z, y).item()
+            out = z
+        else:  # no softmax: the sandbox's quadratic loss against one-hot labels, summed over outputs
+            out = torch.cat([model(x[i:i + 1000]) for i in range(0, len(x), 1000)]).flatten(1)
+            loss = ((out - F.one_hot(y, out.shape[1]).double()) ** 2).sum(dim=1).mean().item()
+        correct = int((out.argmax(dim=1) == y).sum())
+    ours_correct = round(ours["test_accuracy"] * 10000)
+    fails = []
+    if abs(correct - ours_correct) > 1:
+        fails.append(f"test accuracy: PyTorch {correct / 10000:.4f}, sandbox {ours['test_accuracy']:.4f}")
+    if abs(loss - ours["test_loss"]) > 1e-4 * max(1.0, abs(loss)):
+        fails.append(f"test loss: PyTorch {loss:.6f}, sandbox {ours['test_loss']:.6f}")
+    # The same script fed standardized pixels would be wrong: the normalization must be inside.
+    if abs(model.INPUT_MEAN) < 1e-3 or abs(model.INPUT_STD - 1.0) < 1e-3:
+        fails.append("the exported script carries no input normalization")
+    line = (f"sandbox acc {ours['test_accuracy']:.4f} loss {ours['test_loss']:.6f} | PyTorch acc "
+            f"{correct / 10000:.4f} loss {loss:.6f} (mean {model.INPUT_MEAN}, std {model.INPUT_STD})")
+    return fails, line
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tool", required=True, help="command that runs cnn-sandbox")
@@ -466,6 +548,7 @@ def main():
     ap.add_argument("--batch", type=int, default=3)
     ap.add_argument("--workdir", help="keep the files here (default: a temporary folder)")
     ap.add_argument("--only", help="run only models whose name contains this")
+    ap.add_argument("--no-test-split", action="store_true", help="skip the Fashion-MNIST test-split checks")
     args = ap.parse_args()
     torch.set_num_threads(1)
 
@@ -525,6 +608,26 @@ def main():
         else:
             passed += 1
             print(f"ok   {name}  ({time.time() - t1:.1f} s)")
+    if args.no_test_split or not os.path.exists(os.path.join(FASHION_DIR, "t10k-images-idx3-ubyte.gz")):
+        print(f"test-split checks skipped (no {FASHION_DIR}: scripts/setup.sh installs dataset-fashion-mnist)"
+              if not args.no_test_split else "test-split checks skipped (--no-test-split)")
+    else:
+        for name, text, train_args in TEST_SPLIT_STACKS:
+            if args.only and args.only not in name:
+                continue
+            t1 = time.time()
+            try:
+                fails, line = check_test_split(tool, work, name, text, train_args)
+            except Exception as e:
+                fails, line = [f"{type(e).__name__}: {e}"], ""
+            if fails:
+                failed += 1
+                print(f"FAIL {name}: {line}")
+                for f in fails:
+                    print(f"     {f}")
+            else:
+                passed += 1
+                print(f"ok   {name}  {line}  ({time.time() - t1:.1f} s)")
     print(f"\nworst errors over all models ({time.time() - t0:.1f} s, work files in {work}):")
     for check in sorted(worst):
         tol = TOL["output"] if check.startswith(("output", "batchnorm")) else TOL["grad"]

@@ -9,7 +9,9 @@
 #include <cstring>
 #include <string>
 
+#include "cnn/data.h"
 #include "cnn/export.h"
+#include "cnn/model_file.h"
 #include "cnn/net.h"
 #include "cnn/spec.h"
 #include "commands.h"
@@ -24,7 +26,10 @@ void export_usage(FILE* f) {
                "                          [--side-weights] [--class NAME]\n"
                "  Writes a self-contained PyTorch script (an nn.Module equal to the model, the\n"
                "  trained weights when --weights is given, and a training-loop scaffold).\n"
-               "  --model FILE      model text ('-' reads standard input)\n"
+               "  --model FILE      model text ('-' reads standard input), or a model file\n"
+               "                    (.cnnmodel, from the page or `train --save-model`): its text,\n"
+               "                    weights, and the training data's normalization and class names,\n"
+               "                    so the script's forward() takes raw pixels (byte / 255)\n"
                "  --weights FILE    a sandbox weights file (float32: per layer weights, biases,\n"
                "                    batchnorm running mean and variance)\n"
                "  -o OUT.py         the script (default: standard output)\n"
@@ -115,7 +120,33 @@ int cmd_export(int argc, char** argv) {
     return 2;
   }
   std::string text, err;
-  if (!read_text(model_path, &text, &err)) {
+  // A model file (.cnnmodel) starts with its signature; anything else is model text.
+  bool is_model_file = false;
+  if (std::strcmp(model_path, "-") != 0) {
+    if (FILE* f = std::fopen(model_path, "rb")) {
+      char head[8] = {};
+      is_model_file = std::fread(head, 1, 8, f) == 8 && !std::memcmp(head, cnn::kModelFileMagic, 8);
+      std::fclose(f);
+    }
+  }
+  cnn::ModelFile mf;
+  if (is_model_file) {
+    std::vector<uint8_t> bytes;
+    if (!cnn::read_file_bytes(model_path, &bytes, &err, size_t(2) << 30) ||
+        !cnn::model_file_decode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), &mf, &err)) {
+      std::fprintf(stderr, "cnn-sandbox export: %s: %s\n", model_path, err.c_str());
+      return 2;
+    }
+    if (weights_path) {
+      std::fprintf(stderr, "cnn-sandbox export: %s is a model file with its own weights: drop --weights\n", model_path);
+      return 2;
+    }
+    text = mf.model_text;
+    opt.data = mf.data;
+    if (!mf.data.present)
+      std::fprintf(stderr, "cnn-sandbox export: note: %s is a format-1 model file without the training data's "
+                           "normalization, so forward() takes standardized inputs\n", model_path);
+  } else if (!read_text(model_path, &text, &err)) {
     std::fprintf(stderr, "cnn-sandbox export: %s\n", err.c_str());
     return 2;
   }
@@ -132,12 +163,13 @@ int cmd_export(int argc, char** argv) {
   cnn::Network net;
   const cnn::Network* weights = nullptr;
   std::string side_path;
-  if (weights_path) {
+  if (weights_path || !mf.weights.empty()) {
     if (!cnn::network_build(&net, spec, 1, &err)) {
       std::fprintf(stderr, "cnn-sandbox export: %s: %s\n", model_path, err.c_str());
       return 2;
     }
-    if (!cnn::read_sandbox_weights_file(&net, weights_path, &err)) {
+    if (weights_path ? !cnn::read_sandbox_weights_file(&net, weights_path, &err)
+                     : !cnn::load_sandbox_weights(&net, mf.weights.data(), int64_t(mf.weights.size()), &err)) {
       std::fprintf(stderr, "cnn-sandbox export: %s\n", err.c_str());
       return 2;
     }
@@ -155,7 +187,7 @@ int cmd_export(int argc, char** argv) {
       opt.weights_file = base_name(side_path);
     }
   } else if (side) {
-    std::fprintf(stderr, "cnn-sandbox export: --side-weights needs --weights FILE\n");
+    std::fprintf(stderr, "cnn-sandbox export: --side-weights needs --weights FILE (or a model file with weights)\n");
     return 2;
   }
 

@@ -18,6 +18,7 @@
 #include "cnn/data.h"
 #include "cnn/export.h"
 #include "cnn/kernels.h"
+#include "cnn/model_file.h"
 #include "cnn/net.h"
 #include "cnn/optim.h"
 #include "cnn/spec.h"
@@ -53,6 +54,9 @@ void train_usage(FILE* f) {
       "  --limit-train N      use the first N training samples (generated sets: generate N)\n"
       "  --limit-test N       use the first N test samples (generated sets: generate N)\n"
       "  --save FILE          write the trained weights (see below)\n"
+      "  --save-model FILE    write a model file (.cnnmodel, as the page's Save model): model text,\n"
+      "                       weights, the training split's normalization and the class names;\n"
+      "                       `export --pytorch --model FILE` turns it into a script taking raw pixels\n"
       "  --json               per-epoch lines to stderr; stdout is the JSON line only\n"
       "  --kernels simd|reference   compute kernels (default simd: %s)\n"
       "\n"
@@ -113,7 +117,7 @@ double f32(float f) {
 }  // namespace
 
 int cmd_train(int argc, char** argv) {
-  std::string model_path, data_name, data_dir, save_path;
+  std::string model_path, data_name, data_dir, save_path, save_model_path;
   cnn::TrainConfig cfg;
   cfg.optimizer = cnn::OptimizerKind::adam;
   cfg.lr = 0.001f;
@@ -138,9 +142,10 @@ int cmd_train(int argc, char** argv) {
     else if (a == "--json") json_only = true;
     else if (a == "--nesterov") cfg.nesterov = true;
     else if (a == "--augment") cfg.augment = true;
-    else if (a == "--model" || a == "--data" || a == "--data-dir" || a == "--save") {
+    else if (a == "--model" || a == "--data" || a == "--data-dir" || a == "--save" || a == "--save-model") {
       if (!value(&v)) return bad(a + " needs a value");
-      (a == "--model" ? model_path : a == "--data" ? data_name : a == "--data-dir" ? data_dir : save_path) = v;
+      (a == "--model" ? model_path : a == "--data" ? data_name : a == "--data-dir" ? data_dir
+                                   : a == "--save" ? save_path : save_model_path) = v;
     } else if (a == "--epochs" || a == "--batch" || a == "--seed" || a == "--limit-train" ||
                a == "--limit-test" || a == "--step-epochs" || a == "--micro-batch") {
       if (!value(&v)) return bad(a + " needs a whole number");
@@ -288,6 +293,19 @@ int cmd_train(int argc, char** argv) {
       return bad(err);
     }
     j["saved"] = save_path;
+  }
+  if (!save_model_path.empty()) {
+    std::string t = text;
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+    const std::string bytes = cnn::model_file_from_network(net, t, "", cnn::data_notes_from_dataset(data));
+    FILE* f = std::fopen(save_model_path.c_str(), "wb");
+    const bool ok = f && std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+    if (f && std::fclose(f) != 0) f = nullptr;
+    if (!ok || !f) {
+      std::printf("%s\n", j.dump().c_str());
+      return bad("cannot write model file '" + save_model_path + "'");
+    }
+    j["saved_model"] = save_model_path;
   }
   std::printf("%s\n", j.dump().c_str());
   return diverged ? 1 : 0;

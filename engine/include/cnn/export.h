@@ -27,6 +27,26 @@
 namespace cnn {
 
 struct Network;
+struct Dataset;
+
+// What a model was trained on, as far as its inputs and outputs are concerned: the sandbox
+// standardizes every dataset with its training split's mean and standard deviation (one number
+// each, over all values: data.h, dataset_normalize), so a trained network expects
+// (raw - input_mean) / input_std, where raw is a value as the sandbox reads the data (an image
+// pixel as byte / 255, in [0, 1]; a point's coordinates; a CSV value as written). The exported
+// script and the model file (format 2) carry it, so the exported forward() takes raw values.
+struct DataNotes {
+  bool present = false;     // false: unknown (forward() then takes inputs as the network sees them)
+  std::string dataset;      // "fashion-mnist", "digits", "my-images", ...
+  std::string kind;         // "image", "points2d", "regression"
+  float input_mean = 0.0f;  // raw units
+  float input_std = 1.0f;
+  std::vector<std::string> class_names;  // empty for regression
+};
+DataNotes data_notes_from_dataset(const Dataset& d);
+// A small text ("key value" lines, class names one per line) for the model file, and back.
+std::string data_notes_encode(const DataNotes& n);
+bool data_notes_decode(const std::string& text, DataNotes* out, std::string* err);
 
 struct PytorchExportOptions {
   std::string class_name = "SandboxNet";
@@ -37,6 +57,9 @@ struct PytorchExportOptions {
   // The model text as the learner wrote it, quoted at the top of the script (optional; the
   // canonical text of the model is used when empty).
   std::string model_text;
+  // The training data's normalization and class names; when present, forward() and logits()
+  // standardize raw inputs first and the script lists the class names.
+  DataNotes data;
 };
 
 // The script. `net` (may be null) supplies trained weights and batchnorm running statistics; its
