@@ -66,6 +66,7 @@ struct TrainSettings {
   int seed = 1;
   int eval_every = 50;        // steps between evaluations on the held-out slice
   int eval_samples = 500;     // size of that slice
+  int loss = -1;              // cnn::LossKind chosen where more than one fits; -1 = the model's default
 };
 
 // One training run kept for the plots: a run starts at Reset/first Train and stays when the next
@@ -78,6 +79,7 @@ struct Run {
   bool visible = true;
   std::vector<float> step;           // x of the per-step curves (1-based step index)
   std::vector<float> loss, smooth;   // minibatch loss and its exponential moving average
+  std::vector<float> smooth_log;     // the same average taken in log space (what a log axis shows)
   std::vector<float> train_err;      // minibatch zero-one error
   std::vector<float> eval_step;      // x of the evaluations
   std::vector<float> test_loss, test_acc, test_err;
@@ -186,6 +188,12 @@ void SessionTrainPressed(AppState& app);
 void SessionPause(AppState& app);
 void SessionStep(AppState& app, int n);
 bool TrainingAllowed(const AppState& app, std::string* why);
+// The loss the network trains with: the learner's choice where more than one fits, else the
+// model's default (cnn::default_loss). Declared here beside TrainingAllowed (session.cpp).
+int SessionLossWantedKind(const AppState& app);
+// panel_training.cpp: the diagnosis of the current run (loss exploded, accuracy at chance).
+namespace cnn { struct RunDiagnosis; }
+const cnn::RunDiagnosis& TrainingDiagnosis(AppState& app);
 const std::vector<std::string>& DatasetNames();
 struct DatasetView {               // what the data panel shows
   bool ok = false;

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "app.h"
+#include "cnn/diagnose.h"
+#include "plot.h"
 #include "nlohmann/json.hpp"
 #include "session.h"
 
@@ -77,6 +79,34 @@ CNN_EXPORT const char* cnn_get_state() {
   json rects = json::object();
   for (const auto& [name, v] : app.rects) rects[name] = {v.x / app.dpr, v.y / app.dpr, v.z / app.dpr, v.w / app.dpr};
   j["rects"] = rects;
+  // Issue 15: the loss in use, the choice, the notice, the run's diagnosis, the plots' y tick labels.
+  {
+    json loss = nullptr;
+    if (app.doc.valid && app.session && app.session->data_ok && app.session->ready) {
+      const cnn::ModelInfo& info = app.doc.last_valid_info;
+      const int64_t outs = info.layers.empty() ? info.input.size() : info.layers.back().out.size();
+      const cnn::LossKind k = cnn::LossKind(SessionLossWantedKind(app));
+      json choices = json::array();
+      for (cnn::LossKind c : cnn::losses_that_fit(app.doc.last_valid_spec, info, app.session->data.num_classes))
+        choices.push_back(cnn::loss_label(c, outs));
+      const cnn::ModelDataNotice n = cnn::model_data_notice(app.doc.last_valid_spec, info, app.doc.last_valid_text,
+                                                            app.session->data.num_classes);
+      loss = {{"inUse", cnn::loss_label(k, outs)}, {"unit", cnn::loss_unit(k)}, {"network", app.session->ready ? cnn::loss_kind_name(app.session->net.loss) : ""},
+              {"choices", choices}, {"notice", n.show ? n.text : std::string()}, {"fix", n.fix_label}};
+    }
+    j["loss"] = loss;
+    const cnn::RunDiagnosis& dg = TrainingDiagnosis(app);
+    j["diagnosis"] = {{"kind", dg.kind == cnn::RunTrouble::loss_exploded ? "loss_exploded" : dg.kind == cnn::RunTrouble::at_chance ? "at_chance" : ""},
+                      {"text", dg.text}};
+    json ticks = json::object();
+    for (const char* title : {"Loss", "Test accuracy"}) {
+      json t = json::array();
+      for (const Plot::YTick& y : Plot::LastYTicks(title)) t.push_back({y.top / app.dpr, y.bottom / app.dpr, y.text});
+      ticks[title] = t;
+    }
+    j["plotTicks"] = ticks;
+    j["smoothLog"] = r && !r->smooth_log.empty() ? json(r->smooth_log.back()) : json(nullptr);
+  }
   json presets = json::array();
   for (const Preset& p : app.presets) presets.push_back(p.name);
   j["presets"] = presets;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "cnn/diagnose.h"
 #include "app.h"
 #include "cnn/net.h"
 #include "imgui.h"
@@ -68,8 +69,9 @@ static void ShowAlexNetNote(const cnn::ModelSpec& spec, const cnn::ModelInfo& in
         "55 or 56? The AlexNet paper reports 55x55 maps for 96 kernels of 11x11 with stride 4 on a 224x224 image. "
         "With \"same\" padding the output is ceil(224 / 4) = 56. With \"valid\" (no padding) it is floor((224 - 11) / 4) + 1 = 54. "
         "55 comes out with 2 pixels of padding on each side, floor((224 + 2 + 2 - 11) / 4) + 1 = 55, or with a 227x227 input and no padding. "
-        "This layer gives %dx%d: change its padding in the designer and watch the number. Parameters stay (3*11*11 + 1)*96 = 34,944 in every case.",
-        li.out.h, li.out.w);
+        "This layer gives %dx%d: change its padding in the designer and watch the number. Its parameters stay %s = %s whatever the padding "
+        "(the padding changes the maps, not the kernels).",
+        li.out.h, li.out.w, li.params_formula.empty() ? "0" : li.params_formula.c_str(), FormatCount(li.params).c_str());
     ImGui::EndChild();
     ImGui::PopStyleColor();
     return;
@@ -129,7 +131,8 @@ void ShowAnalysisPanel(AppState& app) {
         "Trainable parameters (hover a cell for the formula)",
         "Receptive field: rows x columns of input pixels that one unit of this layer depends on",
         "Distance in input pixels between neighbouring units of this layer (product of strides)",
-        "Input coordinate of the centre of the first unit's receptive field (negative: it starts in the padding)",
+        "Input coordinate of the centre of the first unit's receptive field. The field spans\n"
+        "start - (size - 1)/2 .. start + (size - 1)/2; where the first of these is below 0, it reaches into the padding",
         "Multiply-accumulates per sample, forward pass",
         "Activation memory a training step keeps for this layer, per sample (float32)",
         "Weights a fully connected layer with the same input and output sizes would need"};
@@ -191,12 +194,21 @@ void ShowAnalysisPanel(AppState& app) {
       else ImGui::TextUnformatted(PairText(li.rf.size[0], li.rf.size[1]).c_str());
       if (ImGui::IsItemHovered()) {
         if (li.rf.whole_input) ImGui::SetTooltip("After a dense or global pooling layer every unit sees the whole input.");
-        else ImGui::SetTooltip("Each unit depends on %lld x %lld input pixels (%s pixels).\nr = r_prev + (k - 1) * jump_prev", (long long)li.rf.size[0], (long long)li.rf.size[1], FormatCount(li.rf.size[0] * li.rf.size[1]).c_str());
+        else ImGui::SetTooltip("Each unit depends on %lld x %lld input pixels (%s pixels).\n"
+                               "r = r_prev + (k_eff - 1) * jump_prev, with the effective kernel k_eff = d(k - 1) + 1\n"
+                               "(d the dilation; k_eff = k without it)", (long long)li.rf.size[0], (long long)li.rf.size[1], FormatCount(li.rf.size[0] * li.rf.size[1]).c_str());
       }
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(li.rf.whole_input ? "-" : PairText(li.rf.jump[0], li.rf.jump[1]).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(li.rf.whole_input ? "-" : StartText(li.rf.start[0], li.rf.start[1]).c_str());
+      if (!li.rf.whole_input && ImGui::IsItemHovered()) {
+        // The real condition (issue 15.5): the first field's first row is start - (size - 1)/2.
+        const double r0 = li.rf.start[0] - double(li.rf.size[0] - 1) / 2.0, c0 = li.rf.start[1] - double(li.rf.size[1] - 1) / 2.0;
+        ImGui::SetTooltip("The first unit's field spans rows %.1f..%.1f, columns %.1f..%.1f:\n%s",
+                          r0, r0 + double(li.rf.size[0] - 1), c0, c0 + double(li.rf.size[1] - 1),
+                          r0 < 0 || c0 < 0 ? "it starts in the padding (start - (size - 1)/2 < 0)" : "it lies inside the input (start - (size - 1)/2 >= 0)");
+      }
       ImGui::TableNextColumn();
       if (li.macs) {
         ImGui::TextUnformatted(FormatSI(double(li.macs)).c_str());
@@ -212,9 +224,11 @@ void ShowAnalysisPanel(AppState& app) {
         ImGui::TextUnformatted(FormatSI(double(li.fc_weights)).c_str());
         if (ImGui::IsItemHovered()) {
           double ratio = li.params > 0 ? double(li.fc_weights) / double(li.params) : 0;
-          ImGui::SetTooltip("A fully connected layer from %s (%s values) to %s (%s values)\nwould need %s weights: %s times the %s parameters of this convolution.",
+          const std::string notes = cnn::dense_count_note(spec->layers[size_t(i)], li);
+          ImGui::SetTooltip("A fully connected layer from %s (%s values) to %s (%s values)\nwould need %s weights: %s times the %s parameters of this convolution.%s%s",
                             ShapeText(li.in).c_str(), FormatCount(li.in.size()).c_str(), ShapeText(li.out).c_str(), FormatCount(li.out.size()).c_str(),
-                            FormatCount(li.fc_weights).c_str(), FormatSI(ratio).c_str(), FormatCount(li.params).c_str());
+                            FormatCount(li.fc_weights).c_str(), FormatSI(ratio).c_str(), FormatCount(li.params).c_str(),
+                            notes.empty() ? "" : "\n", notes.c_str());
         }
       }
       ImGui::PopID();
@@ -237,8 +251,16 @@ void ShowAnalysisPanel(AppState& app) {
     }
     if (fc_equiv > 0) {
       ImGui::PushStyleColor(ImGuiCol_Text, kDim);
-      ImGui::TextWrapped("Its convolutions hold %s weights; fully connected layers with the same shapes would need %s.",
+      ImGui::TextWrapped("Its convolutions hold %s parameters (weights and biases); fully connected layers with the same shapes would need %s weights.",
                          FormatCount(conv_params).c_str(), FormatSI(double(fc_equiv)).c_str());
+      // The notes' count (maps as large as the input) beside ours, where they differ (issue 15.2).
+      for (int i = 0; i < rows_ok; i++) {
+        const std::string note = cnn::dense_count_note(spec->layers[size_t(i)], info->layers[size_t(i)]);
+        if (note.empty()) continue;
+        ImGui::TextWrapped("Layer %d: %s", i + 1, note.c_str());
+        SaveRect(app, "notes_725");
+        break;  // the first convolution: the notes' example
+      }
       ImGui::PopStyleColor();
     }
   }

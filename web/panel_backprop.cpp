@@ -52,7 +52,8 @@ void ShowBackpropPanel(AppState& app) {
 
   // controls
   ImGui::SetNextItemWidth(fs * 6);
-  if (ImGui::InputInt("sample", &in.bp_sample)) { Trace(app, s); in.bp_step = 0; }
+  if (ImGui::InputInt("test sample", &in.bp_sample)) { Trace(app, s); in.bp_step = 0; }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Index of a sample of the TEST split (the one the network does not train on)");
   ImGui::SameLine();
   if (ImGui::Button("Retrace")) Trace(app, s);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the sample again through the current weights (they change while training)");
@@ -86,8 +87,19 @@ void ShowBackpropPanel(AppState& app) {
   else if (st == L + 1) std::snprintf(what, sizeof what, "Loss l = %.4f. Backward starts: g = dl/dp = dl/dx^(%d) (equation 4).", tr.loss, L);
   else {
     int j = L - (st - L - 2);
-    std::snprintf(what, sizeof what, "Layer %d: dl/dw^(%d) = g dx^(%d)/dw^(%d) (eq. 2), then g <- g dx^(%d)/dx^(%d) = dl/dx^(%d) (eq. 3).", j, j, j, j, j, j - 1, j - 1);
+    // Only layers with weights have an equation 2 (issue 15.8).
+    if (net.layer_params[size_t(j - 1)].nw > 0)
+      std::snprintf(what, sizeof what, "Layer %d: dl/dw^(%d) = g dx^(%d)/dw^(%d) (eq. 2), then g <- g dx^(%d)/dx^(%d) = dl/dx^(%d) (eq. 3).", j, j, j, j, j, j - 1, j - 1);
+    else
+      std::snprintf(what, sizeof what, "Layer %d (%s) has no weights: only g <- g dx^(%d)/dx^(%d) = dl/dx^(%d) (eq. 3).", j,
+                    cnn::layer_kind_name(net.spec.layers[size_t(j - 1)].kind), j, j - 1, j - 1);
   }
+  // Layer numbering (issue 15.11), said once where Algorithm 1 is stepped through.
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(kDim, "Here j counts every line of model text, so ReLU, pooling and softmax are layers of their own; the notes' "
+                           "layer j is \"linear + activation (+ pooling)\", so their J is smaller for the same network.");
+  ImGui::PopTextWrapPos();
+  SaveRect(app, "bp_numbering");
   ImGui::PushStyleColor(ImGuiCol_Text, kNow);
   ImGui::TextWrapped("step %d of %d: %s", st, last_step, what);
   ImGui::PopStyleColor();
@@ -146,6 +158,12 @@ void ShowBackpropPanel(AppState& app) {
       ImGui::TableSetupColumn("dl/dx in");
       ImGui::TableSetupColumn("kinks");
       ImGui::TableHeadersRow();
+      ImGui::TableSetColumnIndex(4);
+      if (ImGui::IsItemHovered() || (ImGui::TableGetColumnFlags(4) & ImGuiTableColumnFlags_IsHovered))
+        ImGui::SetTooltip("Entries where the check's small steps cross a kink, so no derivative exists to compare (skipped):\n"
+                          "- ReLU at 0: the engine takes its derivative there as 1, as the notes do (dh/da = 1 for a >= 0);\n"
+                          "- a max-pool tie: the gradient goes to the FIRST maximum of the window; the notes break ties\n"
+                          "  at random and say either choice is fine.");
       for (size_t i = 0; i < g.layers.size(); i++) {
         const cnn::GradCheckLayer& l = g.layers[i];
         if (l.err_w < 0 && l.err_b < 0 && l.err_x < 0) continue;
@@ -162,5 +180,8 @@ void ShowBackpropPanel(AppState& app) {
       }
       ImGui::EndTable();
     }
+    ImGui::TextColored(kDim, "kinks: ReLU's derivative at 0 is taken as 1, as in the notes; a max-pool tie sends the gradient to the "
+                             "first maximum (the notes break ties at random and say either is fine).");
+    SaveRect(app, "bp_kinks_note");
   }
 }

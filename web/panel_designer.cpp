@@ -78,7 +78,7 @@ static bool LayerOptions(cnn::LayerSpec& l, const cnn::LayerInfo* info) {
         int p = int(l.padding);
         if (ImGui::Combo("padding", &p, kPaddingNames, 4)) { l.padding = cnn::Padding(p); changed = true; }
         if (ImGui::IsItemHovered())
-          ImGui::SetTooltip("same: output = ceil(input / stride)\nvalid: no padding\nfull: k-1 on each side\nexplicit: the numbers below");
+          ImGui::SetTooltip("same: output = ceil(input / stride)\nvalid: no padding\nfull: k_eff - 1 on each side, k_eff = d(k - 1) + 1 (d the dilation)\nexplicit: the numbers below");
         if (l.padding == cnn::Padding::explicit_pad) changed |= ImGui::InputInt2("pad h, w", &l.ph);
       }
       changed |= ImGui::InputInt2("dilation h, w", &l.dh);

@@ -406,7 +406,7 @@ static void ViewField(AppState& app, Session& s, bool upload) {
   const cnn::FieldRect& r = in.rf_rect;
   if (r.whole_input) ImGui::TextColored(kDim, "After a dense (or global pooling) layer every unit sees the whole %dx%d input.", ish.h, ish.w);
   else
-    ImGui::TextWrapped("Analyzer: field %lldx%lld, jump %lld, first centre %.1f. Nominal rows %lld..%lld, cols %lld..%lld (thin blue); real pixels rows %lld..%lld, cols %lld..%lld (green)%s.",
+    ImGui::TextWrapped("Receptive field (from the model analysis): %lldx%lld pixels, jump %lld, first centre %.1f. Nominal rows %lld..%lld, cols %lld..%lld (thin blue); real pixels rows %lld..%lld, cols %lld..%lld (green)%s.",
                        (long long)li.rf.size[0], (long long)li.rf.size[1], (long long)li.rf.jump[0], li.rf.start[0], (long long)r.first[0], (long long)r.last[0],
                        (long long)r.first[1], (long long)r.last[1], (long long)r.clip_first[0], (long long)r.clip_last[0], (long long)r.clip_first[1],
                        (long long)r.clip_last[1], r.clipped ? ": part of the nominal field is padding" : "");
@@ -517,7 +517,15 @@ static void ProbBars(AppState& app, Session& s, float width) {
 static void ViewPredict(AppState& app, Session& s, bool upload) {
   InspectState& in = app.inspect;
   const float fs = ImGui::GetFontSize();
-  if (s.net.loss == cnn::LossKind::quadratic) { ImGui::TextWrapped("A regression network: its outputs are numbers, not class scores. Maps and Field show what it computes."); return; }
+  if (s.data.regression()) { ImGui::TextWrapped("A regression network: its outputs are numbers, not class scores. Maps and Field show what it computes."); return; }
+  if (s.net.loss == cnn::LossKind::quadratic) {
+    // A classifier without softmax (issue 15.3): its outputs are scores fitted to one-hot labels.
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.78f, 0.35f, 1.0f));
+    ImGui::TextWrapped("A %d-class classifier trained with the quadratic loss (it ends without softmax): the bars are its raw outputs, "
+                       "fitted to one-hot labels, not probabilities; the largest is the prediction. The training panel offers the fix.",
+                       s.data.num_classes);
+    ImGui::PopStyleColor();
+  }
   SampleChooser(app, s);
   const cnn::Shape sh = s.data.shape;
   const bool can_draw = sh.c == 1 && sh.h >= 8 && sh.w >= 8;
@@ -547,7 +555,12 @@ static void ViewPredict(AppState& app, Session& s, bool upload) {
     ImGui::TextColored(kDim, "test sample %d:", in.sample);
     HeatTile(app, upload, "sample", in.acts[0].data(), sh.w, sh.h, ColorMode::Sequential, 1, lo, hi > lo ? hi : lo + 1, ImVec2(fs * 4, fs * 4));
   }
-  ImGui::TextColored(kDim, "softmax scores p (%s):", in.use_pad ? "your drawing" : "the sample");
+  {
+    // What the outputs are (issue 15.9): softmax probabilities, a sigmoid's, or plain outputs.
+    const cnn::LayerKind last = s.net.spec.layers.empty() ? cnn::LayerKind::dense : s.net.spec.layers.back().kind;
+    const char* what = last == cnn::LayerKind::softmax ? "softmax scores p" : last == cnn::LayerKind::sigmoid ? "sigmoid outputs" : "network outputs";
+    ImGui::TextColored(kDim, "%s (%s):", what, in.use_pad ? "your drawing" : "the sample");
+  }
   if (!in.probs.empty()) ProbBars(app, s, std::max(fs * 12, avail - (can_draw ? side : fs * 8) - fs * 2));
   ImGui::EndGroup();
 }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "cnn/diagnose.h"
 #include "app.h"
 #include "cnn/inspect.h"
 #include "imgui.h"
@@ -54,6 +55,11 @@ static void Figure1(AppState& app) {
     Plot::PlotLine("p", mx, my, 2, kGrey, 1.0f, Plot::LineFlags_NoLegend | Plot::LineFlags_NoHover);
     Plot::EndPlot();
   }
+  // Figure 1 is in bits, every training loss on the page in nats: say once why they differ.
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(kDim, "%s", cnn::nats_vs_bits_note().c_str());
+  ImGui::PopTextWrapPos();
+  SaveRect(app, "nats_bits");
 }
 
 static void Figure5(AppState& app) {
@@ -120,7 +126,7 @@ static void LossLine(AppState& app) {
   const int n = int(in.line.t.size());
   ImVec2 size = HalfSize(classify);
   if (Plot::BeginPlot("proxy loss: smooth", size)) {
-    Plot::SetupAxes("t", "", 0, Plot::AxisFlags_Log);
+    Plot::SetupAxes("t", net.loss == cnn::LossKind::quadratic ? "squared output units" : "nats", 0, Plot::AxisFlags_Log);
     Plot::PlotLine(net.loss == cnn::LossKind::quadratic ? "quadratic loss" : "cross-entropy", in.line.t.data(), in.line.cross_entropy.data(), n, kOrange, 2.0f);
     Plot::EndPlot();
   }
@@ -153,8 +159,10 @@ static void Figure3(AppState& app) {
   const int64_t unit = tl.out.h / 2;  // the middle unit of the top spatial layer, along the rows
   const double centre = tl.rf.start[0] + double(unit) * double(tl.rf.jump[0]);
   const double half = double(tl.rf.size[0] - 1) / 2.0;
-  ImGui::TextWrapped("One dimension of the receptive field of unit %lld of %s (rows): %lld input pixels, %lld^2 = %lld in 2D. Each row is a layer's output, placed at the centres of its units' fields; lines are the taps that reach the top unit; hollow dots are padding.",
-                     (long long)unit, cnn::layer_to_text(spec.layers[size_t(top)]).c_str(), (long long)tl.rf.size[0], (long long)tl.rf.size[0], (long long)(tl.rf.size[0] * tl.rf.size[0]));
+  // The 2D field is rows x columns (issue 15.8: not rows^2, which is wrong for non-square kernels).
+  ImGui::TextWrapped("One dimension of the receptive field of unit %lld of %s (rows): %lld input pixels; in 2D %lld x %lld = %lld pixels. Each row is a layer's output, placed at the centres of its units' fields; lines are the taps that reach the top unit; hollow dots are padding.",
+                     (long long)unit, cnn::layer_to_text(spec.layers[size_t(top)]).c_str(), (long long)tl.rf.size[0], (long long)tl.rf.size[0],
+                     (long long)tl.rf.size[1], (long long)(tl.rf.size[0] * tl.rf.size[1]));
   // sets of reached units per row, walked down as in cnn::unit_field_rect
   const int R = int(rows.size());
   std::vector<std::vector<char>> reach(size_t(R) + 1);  // reach[r+1] for rows[r], reach[0] input

@@ -6,9 +6,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "cnn/diagnose.h"
 #include "app.h"
 #include "imgui.h"
 #include "plot.h"
+#include "session.h"
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
@@ -144,9 +146,17 @@ void ShowPlotsPanel(AppState& app) {
   for (const Run& r : app.runs)
     if (r.visible) max_step = std::max({max_step, r.step.empty() ? 0.0f : r.step.back(), r.eval_step.empty() ? 0.0f : r.eval_step.back()});
 
+  // The loss in use and its unit label the axis (issue 15.4); on a log axis the smoothed curve is
+  // the average of log(loss) (a geometric mean), so it follows what the axis shows (issue 15.13).
+  std::string loss_axis = "minibatch (thin), smoothed, test (dots)";
+  if (app.doc.valid && app.session && app.session->data_ok) {
+    const cnn::ModelInfo& info = app.doc.last_valid_info;
+    const int64_t outs = info.layers.empty() ? info.input.size() : info.layers.back().out.size();
+    loss_axis = cnn::loss_label(cnn::LossKind(SessionLossWantedKind(app)), outs) + ": " + loss_axis;
+  }
   if (Plot::BeginPlot("Loss", size)) {
     Plot::SetupAxisLimitsX(0, max_step);
-    Plot::SetupAxes("step", "minibatch (thin), smoothed, test (dots)", 0, app.plot_log_y ? Plot::AxisFlags_Log : 0);
+    Plot::SetupAxes("step", loss_axis.c_str(), 0, app.plot_log_y ? Plot::AxisFlags_Log : 0);
     for (const Run& r : app.runs) {
       if (!r.visible) continue;
       char label[48];
@@ -155,16 +165,33 @@ void ShowPlotsPanel(AppState& app) {
         Plot::PlotLine(label, r.step.data(), r.loss.data(), int(r.loss.size()), WithAlpha(r.color, 70), 1.0f, Plot::LineFlags_NoLegend);
       }
       std::snprintf(label, sizeof label, "#%d loss", r.id);
-      Plot::PlotLine(label, r.step.data(), r.smooth.data(), int(r.smooth.size()), r.color, 2.0f);
+      const std::vector<float>& sm = app.plot_log_y && r.smooth_log.size() == r.smooth.size() ? r.smooth_log : r.smooth;
+      Plot::PlotLine(label, r.step.data(), sm.data(), int(sm.size()), r.color, 2.0f);
       std::snprintf(label, sizeof label, "#%d test loss", r.id);
       Plot::PlotLine(label, r.eval_step.data(), r.test_loss.data(), int(std::min(r.eval_step.size(), r.test_loss.size())), Lighter(r.color), 1.5f, Plot::LineFlags_Markers | Plot::LineFlags_NoLegend);
     }
     Plot::EndPlot();
   }
   SaveRect(app, "plot_loss");
+  {
+    // A run gone wrong is named on the plot that shows it (issue 15.13).
+    const cnn::RunDiagnosis& dg = TrainingDiagnosis(app);
+    if (dg.kind != cnn::RunTrouble::none) {
+      const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+      const float pad = fs * 0.5f;
+      const char* head = dg.kind == cnn::RunTrouble::loss_exploded ? "Loss exploded: lower the learning rate" : "Accuracy at chance: lower the learning rate";
+      ImDrawList* dl = ImGui::GetWindowDrawList();
+      const ImVec2 ts = ImGui::CalcTextSize(head);
+      const ImVec2 at(lo.x + fs * 3.6f, lo.y + fs * 2.2f);
+      if (at.x + ts.x + pad < hi.x) {
+        dl->AddRectFilled(ImVec2(at.x - pad * 0.5f, at.y - pad * 0.3f), ImVec2(at.x + ts.x + pad * 0.5f, at.y + ts.y + pad * 0.3f), IM_COL32(90, 20, 20, 230), 3.0f);
+        dl->AddText(at, IM_COL32(255, 170, 160, 255), head);
+      }
+    }
+  }
   if (side) ImGui::SameLine();
   if (Plot::BeginPlot("Test accuracy", size)) {
-    Plot::SetupAxes("step", "zero-one error: light line", 0, Plot::AxisFlags_Percent);
+    Plot::SetupAxes("step", "test accuracy (line, dots); zero-one error = 1 - accuracy (light line)", 0, Plot::AxisFlags_Percent);
     Plot::SetupAxisLimitsY(0.0, 1.0);
     Plot::SetupAxisLimitsX(0, max_step);
     for (const Run& r : app.runs) {

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "app.h"
+#include "cnn/diagnose.h"
 #include "cnn/kernels.h"
 #include "imgui.h"
 #include "session.h"
@@ -30,6 +31,7 @@ static void ShowSettings(AppState& app) {
     ImGui::TableNextColumn();
     ImGui::SetNextItemWidth(w);
     ImGui::InputFloat("learning rate", &s.lr, 0, 0, "%.5g");
+    SaveRect(app, "lr");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step size of each update (adam: ~0.001-0.01, sgd: ~0.01-0.1)");
     ImGui::TableNextColumn();
     ImGui::SetNextItemWidth(w);
@@ -62,14 +64,86 @@ static void ShowSettings(AppState& app) {
     if (s.schedule == 1) {
       ImGui::TableNextColumn();
       ImGui::SetNextItemWidth(w * 0.45f);
-      ImGui::InputInt("##every", &s.step_epochs, 0);
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("epochs between steps");
-      ImGui::SameLine();
+      ImGui::InputInt("epochs/step##every", &s.step_epochs, 0);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("The learning rate is multiplied by gamma every this many epochs");
+      ImGui::TableNextColumn();
       ImGui::SetNextItemWidth(w * 0.5f);
-      ImGui::InputFloat("epochs, gamma", &s.gamma, 0, 0, "%.2f");
+      ImGui::InputFloat("gamma", &s.gamma, 0, 0, "%.2f");
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Factor applied to the learning rate at each step of the schedule (0.5: halve it)");
     }
     ImGui::EndTable();
   }
+}
+
+// The loss the network trains with, beside the settings (issue 15.3/15.4): its name and unit; a
+// choice where more than one fits this model and dataset; a notice with a one-click fix when a
+// classifier lacks its softmax.
+static void ShowLossRow(AppState& app) {
+  if (!app.doc.valid || !app.session || !app.session->data_ok) return;
+  const cnn::ModelSpec& m = app.doc.last_valid_spec;
+  const cnn::ModelInfo& info = app.doc.last_valid_info;
+  const int classes = app.session->data.num_classes;
+  const int64_t outs = info.layers.empty() ? info.input.size() : info.layers.back().out.size();
+  const cnn::LossKind now = cnn::LossKind(SessionLossWantedKind(app));
+  const std::vector<cnn::LossKind> fit = cnn::losses_that_fit(m, info, classes);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored(kDim, "loss:");
+  ImGui::SameLine();
+  if (fit.size() >= 2) {
+    const std::string cur = cnn::loss_label(now, outs);
+    ImGui::SetNextItemWidth(ImGui::CalcTextSize(cur.c_str()).x + ImGui::GetFontSize() * 2.5f);
+    if (ImGui::BeginCombo("##loss", cur.c_str())) {
+      for (cnn::LossKind k : fit) {
+        const std::string l = cnn::loss_label(k, outs) + (k == cnn::default_loss(m) ? "  (default)" : "");
+        if (ImGui::Selectable(l.c_str(), k == now)) app.settings.loss = k == cnn::default_loss(m) ? -1 : int(k);
+      }
+      ImGui::EndCombo();
+    }
+  } else {
+    ImGui::Text("%s", cnn::loss_label(now, outs).c_str());
+  }
+  SaveRect(app, "loss");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s",
+                      (std::string(now == cnn::LossKind::quadratic
+                                       ? "The quadratic loss: the squared error summed over the outputs, averaged over the\n"
+                                         "minibatch, against one-hot labels for classes (the notes' regression loss).\n"
+                                       : "The cross-entropy -log p_y of the true class's probability, averaged over the\n"
+                                         "minibatch (the notes' classification loss), fused with the softmax.\n") +
+                       (fit.size() >= 2 ? "Both fit this model: changing it starts a new run.\n" : "") +
+                       "Unit: " + cnn::loss_unit(now) + ". " +
+                       (now == cnn::LossKind::quadratic ? std::string()
+                                                        : "The notes' figures use bits: divide nats by ln 2 = 0.693."))
+                          .c_str());
+  const cnn::ModelDataNotice n = cnn::model_data_notice(m, info, app.doc.last_valid_text, classes);
+  if (n.show) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.78f, 0.35f, 1.0f));
+    ImGui::TextWrapped("%s", n.text.c_str());
+    ImGui::PopStyleColor();
+    SaveRect(app, "loss_notice");
+    ImGui::BeginDisabled(app.share.locked);
+    if (ImGui::Button(n.fix_label.c_str())) DocSetText(app, n.fixed_text, "add softmax");
+    ImGui::EndDisabled();
+    SaveRect(app, "loss_fix");
+  }
+}
+
+// A run gone wrong without a NaN (issue 15.13): the loss exploded or the accuracy stays at chance.
+const cnn::RunDiagnosis& TrainingDiagnosis(AppState& app) {
+  static cnn::RunDiagnosis d;
+  static size_t seen_steps = size_t(-1), seen_evals = size_t(-1);
+  static const void* seen_trainer = nullptr;
+  if (!app.session || !app.session->ready) { d = cnn::RunDiagnosis(); return d; }
+  const cnn::Trainer& t = app.session->trainer;
+  const size_t steps = t.history.loss.size(), evals = t.history.test_acc.size();
+  // Recomputed when 20 more steps or a new evaluation arrived (blocks of 20 steps).
+  if (&t != seen_trainer || steps / 20 != seen_steps / 20 || evals != seen_evals || steps < seen_steps) {
+    d = cnn::diagnose_run(t.history, app.session->data.regression() ? 0 : app.session->data.num_classes, t.cfg.lr);
+    seen_steps = steps;
+    seen_evals = evals;
+    seen_trainer = &t;
+  }
+  return d;
 }
 
 void ShowTrainingPanel(AppState& app) {
@@ -129,9 +203,10 @@ void ShowTrainingPanel(AppState& app) {
     if (ImGui::Checkbox(label, &simd)) cnn::set_kernel_set(simd ? cnn::KernelSet::simd : cnn::KernelSet::reference);
     SaveRect(app, "simd");
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("On: %s kernels, 4 floats per instruction, register-blocked matrix products.\n"
+      ImGui::SetTooltip("On: %s kernels, %d floats per instruction, register-blocked matrix products.\n"
                         "Off: the scalar reference kernels, one multiply-add at a time.\n"
-                        "Same results up to float rounding; watch samples/s.", label);
+                        "Same results up to float rounding; watch samples/s.", label,
+                        std::strcmp(isa, "avx2") == 0 ? 8 : 4);  // AVX2: 256-bit; SSE, NEON, SIMD128: 128-bit
   }
   if (speed_hovered) {
     const int micro = app.session ? app.session->trainer.micro : 0;
@@ -173,8 +248,16 @@ void ShowTrainingPanel(AppState& app) {
     ImGui::TextWrapped("%s", app.status.c_str());
     ImGui::PopStyleColor();
   }
+  const cnn::RunDiagnosis& dg = TrainingDiagnosis(app);
+  if (allowed && dg.kind != cnn::RunTrouble::none) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kErr);
+    ImGui::TextWrapped("%s", dg.text.c_str());
+    ImGui::PopStyleColor();
+    SaveRect(app, "diagnosis");
+  }
 
   ShowSettings(app);
+  if (allowed) ShowLossRow(app);  // an analysis-only model has no loss to speak of
 }
 
 // For tests and course pages: the kernels the engine runs now ("wasmsimd", "avx2", ... or "reference").

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct PlotContext {
 };
 
 static PlotContext g;
+static std::map<std::string, std::vector<YTick>> g_ticks;
+
+const std::vector<YTick>& LastYTicks(const std::string& title) { return g_ticks[title]; }
 static bool g_last_hover_valid = false;
 static double g_last_hover_x = 0, g_last_hover_y = 0;
 
@@ -165,20 +169,43 @@ void EndPlot() {
   auto MapY = [&](double y) { return float(area.Max.y - (y - y0) / (y1 - y0) * area.GetHeight()); };
 
   dl->AddText(ImVec2(g.frame.Min.x + st.FramePadding.x, g.frame.Min.y + fs * 0.2f), col_text, g.title.c_str());
-  if (!g.y_label.empty()) {
-    ImVec2 ts = ImGui::CalcTextSize(g.y_label.c_str());
-    float tx = g.frame.Min.x + st.FramePadding.x + ImGui::CalcTextSize(g.title.c_str()).x + fs;
-    (void)ts;
-    dl->AddText(ImVec2(tx, g.frame.Min.y + fs * 0.2f), col_dim, g.y_label.c_str());
-  }
-
+  // The x label sits at the right; the y label between the title and it, cut with an ellipsis
+  // where the plot is too narrow (never drawn over the x label).
+  float x_label_left = g.frame.Max.x - st.FramePadding.x;
   if (!g.x_label.empty()) {
     std::string xl = "x: " + g.x_label;
     ImVec2 ts = ImGui::CalcTextSize(xl.c_str());
-    dl->AddText(ImVec2(g.frame.Max.x - ts.x - st.FramePadding.x, g.frame.Min.y + fs * 0.2f), col_dim, xl.c_str());
+    x_label_left = g.frame.Max.x - ts.x - st.FramePadding.x;
+    dl->AddText(ImVec2(x_label_left, g.frame.Min.y + fs * 0.2f), col_dim, xl.c_str());
+  }
+  if (!g.y_label.empty()) {
+    const float tx = g.frame.Min.x + st.FramePadding.x + ImGui::CalcTextSize(g.title.c_str()).x + fs;
+    const float right = x_label_left - fs * 0.8f;
+    if (right > tx + fs) {
+      const ImVec2 ts = ImGui::CalcTextSize(g.y_label.c_str());
+      dl->PushClipRect(ImVec2(tx, g.frame.Min.y), ImVec2(right, g.frame.Min.y + fs * 1.6f), true);
+      ImGui::PushStyleColor(ImGuiCol_Text, col_dim);
+      ImGui::RenderTextEllipsis(dl, ImVec2(tx, g.frame.Min.y + fs * 0.2f), ImVec2(right, g.frame.Min.y + fs * 1.4f), right, right,
+                                g.y_label.c_str(), nullptr, &ts);
+      ImGui::PopStyleColor();
+      dl->PopClipRect();
+    }
   }
 
-  // y grid
+  // y grid. A label is drawn only where it does not touch the one drawn before it (ticks come in
+  // increasing value, so upwards), so labels never overlap at any range (issue 15.13); the grid
+  // lines stay. Log axes label every `stride` decades, with 2 and 5 between only when they fit.
+  std::vector<YTick>& drawn = g_ticks[g.title];
+  drawn.clear();
+  float last_top = 1e30f;
+  auto Label = [&](float py) {
+    ImVec2 ts = ImGui::CalcTextSize(buf);
+    const float top = py - ts.y * 0.5f, bottom = top + ts.y;
+    if (bottom + fs * 0.1f > last_top) return;  // would touch the previous label
+    dl->AddText(ImVec2(area.Min.x - ts.x - fs * 0.3f, top), col_dim, buf);
+    drawn.push_back({top, bottom, buf});
+    last_top = top;
+  };
   int log_ticks_in_range = 0;
   if (logy) {
     int e0 = int(std::floor(y0)), e1 = int(std::ceil(y1));
@@ -194,12 +221,16 @@ void EndPlot() {
       float py = MapY(std::log10(v));
       dl->AddLine(ImVec2(area.Min.x, py), ImVec2(area.Max.x, py), col_grid);
       std::snprintf(buf, sizeof buf, "%g", v);
-      ImVec2 ts = ImGui::CalcTextSize(buf);
-      dl->AddText(ImVec2(area.Min.x - ts.x - fs * 0.3f, py - ts.y * 0.5f), col_dim, buf);
+      Label(py);
     }
   } else if (logy) {
     int e0 = int(std::floor(y0)), e1 = int(std::ceil(y1));
-    bool minor = e1 - e0 <= 3;
+    const double ppd = area.GetHeight() / std::max(y1 - y0, 1e-9);  // pixels per decade
+    const double need = fs * 1.4;                                    // a label and a gap
+    int stride = std::max(1, int(std::ceil(need / ppd)));
+    for (int nice : {1, 2, 3, 5, 10, 20, 50, 100})
+      if (nice >= stride) { stride = nice; break; }
+    const bool minor = stride == 1 && ppd * std::log10(2.0) >= need;  // 1-2 and 5-10 are the closest pairs
     for (int e = e0; e <= e1; e++) {
       for (int m : {1, 2, 5}) {
         if (m != 1 && !minor) continue;
@@ -207,11 +238,11 @@ void EndPlot() {
         if (v < y0 || v > y1) continue;
         float py = MapY(v);
         dl->AddLine(ImVec2(area.Min.x, py), ImVec2(area.Max.x, py), m == 1 ? col_grid : IM_COL32(255, 255, 255, 14));
+        if (((e % stride) + stride) % stride != 0) continue;
         double val = m * std::pow(10.0, e);
         if (val >= 0.01 && val < 1000) std::snprintf(buf, sizeof buf, "%g", val);
         else std::snprintf(buf, sizeof buf, "%.0e", val);
-        ImVec2 ts = ImGui::CalcTextSize(buf);
-        dl->AddText(ImVec2(area.Min.x - ts.x - fs * 0.3f, py - ts.y * 0.5f), col_dim, buf);
+        Label(py);
       }
     }
   } else {
@@ -220,8 +251,7 @@ void EndPlot() {
       float py = MapY(v);
       dl->AddLine(ImVec2(area.Min.x, py), ImVec2(area.Max.x, py), col_grid);
       FormatTick(buf, sizeof buf, std::fabs(v) < step * 1e-6 ? 0.0 : v, step, percent);
-      ImVec2 ts = ImGui::CalcTextSize(buf);
-      dl->AddText(ImVec2(area.Min.x - ts.x - fs * 0.3f, py - ts.y * 0.5f), col_dim, buf);
+      Label(py);
     }
   }
   // x grid

@@ -11,6 +11,8 @@
 // long series are reduced to a min/max pair per pixel column, so ten thousand steps cost no more
 // than the plot's width. Hovering shows a vertical cursor and each series' value under it.
 #pragma once
+#include <string>
+#include <vector>
 #include "imgui.h"
 
 namespace Plot {
@@ -40,4 +42,8 @@ void EndPlot();
 // Value under the mouse of the last plot that was hovered (for tests and readouts).
 bool LastHover(double* x, double* y);
 
+// The y tick labels the last EndPlot of the plot titled `title` drew (screen y of each label's top
+// and bottom, and its text), for tests: no two overlap.
+struct YTick { float top, bottom; std::string text; };
+const std::vector<YTick>& LastYTicks(const std::string& title);
 }  // namespace Plot

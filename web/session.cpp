@@ -6,6 +6,8 @@
 // weight decay, epochs) go to the running trainer on the fly.
 #include "session.h"
 
+#include "cnn/diagnose.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <new>
@@ -414,6 +416,19 @@ bool TrainingAllowed(const AppState& app, std::string* why) {
   return true;
 }
 
+static cnn::LossKind SessionLossWanted(const AppState& app) {
+  if (!app.doc.valid || !app.session || !app.session->data_ok) return cnn::LossKind::quadratic;
+  const cnn::ModelSpec& m = app.doc.last_valid_spec;
+  const cnn::LossKind def = cnn::default_loss(m);
+  if (app.settings.loss < 0) return def;
+  const std::vector<cnn::LossKind> fit = cnn::losses_that_fit(m, app.doc.last_valid_info, app.session->data.num_classes);
+  for (cnn::LossKind k : fit)
+    if (int(k) == app.settings.loss) return k;
+  return def;
+}
+
+int SessionLossWantedKind(const AppState& app) { return int(SessionLossWanted(app)); }
+
 bool SessionEnsure(AppState& app) {
   Session& s = S(app);
   if (s.unpacking && ++s.unpack_frames > 2) UnpackFetched(app, s);
@@ -426,7 +441,11 @@ bool SessionEnsure(AppState& app) {
 
   const std::string& text = app.doc.last_valid_text;
   if (text.empty()) { s.ready = false; s.error = "no valid model yet"; return false; }
-  bool rebuild = text != s.net_text || s.net_data_name != s.data_name || s.net_batch != app.settings.batch || s.net_seed != app.settings.seed;
+  // The loss the learner chose (where more than one fits), else the model's default; a change of
+  // loss starts a new run (its curves are in other units).
+  const cnn::LossKind want_loss = SessionLossWanted(app);
+  bool rebuild = text != s.net_text || s.net_data_name != s.data_name || s.net_batch != app.settings.batch || s.net_seed != app.settings.seed ||
+                 (s.ready && s.net.loss != want_loss);
   if (rebuild) {
     s.net_text = text;
     s.net_data_name = s.data_name;
@@ -455,6 +474,7 @@ bool SessionEnsure(AppState& app) {
     cnn::TrainConfig cfg = MakeTrainConfig(app.settings);
     if (!cnn::train_config_check(cfg, &err)) { s.error = err; return false; }
     if (!cnn::network_build(&s.net, spec, std::max(app.settings.batch, 1), &err)) { s.error = err; return false; }
+    if (want_loss != s.net.loss && !cnn::network_set_loss(&s.net, want_loss, &err)) { s.error = err; return false; }
     if (!cnn::trainer_setup(&s.trainer, &s.net, &s.data, cfg, &err)) { s.error = err; return false; }
     s.copied_steps = s.copied_evals = 0;
     s.ready = true;
@@ -542,13 +562,14 @@ static void SyncRun(AppState& app) {
   const cnn::TrainHistory& h = s.trainer.history;
   if (h.loss.size() < s.copied_steps || h.eval_step.size() < s.copied_evals) {  // trainer was reset underneath
     s.copied_steps = s.copied_evals = 0;
-    r.step.clear(); r.loss.clear(); r.smooth.clear();
+    r.step.clear(); r.loss.clear(); r.smooth.clear(); r.smooth_log.clear();
     r.eval_step.clear(); r.test_loss.clear(); r.test_acc.clear(); r.test_err.clear(); r.train_err.clear();
   }
   for (size_t i = s.copied_steps; i < h.loss.size(); i++) {
     r.step.push_back(float(i + 1));
     r.loss.push_back(h.loss[i]);
     r.smooth.push_back(i < h.loss_smooth.size() ? h.loss_smooth[i] : h.loss[i]);
+    r.smooth_log.push_back(i < h.loss_smooth_log.size() ? h.loss_smooth_log[i] : h.loss[i]);
   }
   s.copied_steps = h.loss.size();
   for (size_t i = s.copied_evals; i < h.eval_step.size(); i++) {

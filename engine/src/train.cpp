@@ -285,6 +285,7 @@ void trainer_reset(Trainer* t) {
   t->window_loss = 0;
   t->window_correct = t->window_samples = t->window_steps = 0;
   t->ema = 0;
+  t->ema_log = 0;
   t->ema_decay_pow = 1;
   t->have_snapshot = false;
   t->snap_step = 0;
@@ -530,8 +531,10 @@ static bool step_finish(Trainer* t) {
   h.loss.push_back(loss);
   const double a = c.smoothing;
   t->ema = a * t->ema + (1.0 - a) * double(loss);
+  t->ema_log = a * t->ema_log + (1.0 - a) * std::log(std::max(double(loss), 1e-30));
   t->ema_decay_pow *= a;
   h.loss_smooth.push_back(float(t->ema / (1.0 - t->ema_decay_pow)));
+  h.loss_smooth_log.push_back(float(std::exp(t->ema_log / (1.0 - t->ema_decay_pow))));
   h.lr.push_back(lr);
   t->window_loss += double(loss) * n;
   t->window_correct += t->step_correct;

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startLab, openLab, screenshot, state } from './lib.mjs';
+import { startLab, openLab, screenshot, state, waitState, waitForFrames } from './lib.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
@@ -39,6 +39,85 @@ test('item 1: the PyTorch export and the model file carry the input normalizatio
   const text = mf.bytes.toString('latin1');
   assert.match(text, /dataset digits\nkind image\ninput_mean [0-9.e-]+\ninput_std [0-9.e-]+\nclass 0\n/);
   await screenshot(page, 'truth-export');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+// ImGui's combo and text fields are clicked as a learner would.
+async function typeInto(page, rect, text) {
+  await page.mouse.dblclick(...center(rect));
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+test('items 3 and 4: the loss in use and its unit, the no-softmax notice and its one-click fix, the loss as a choice', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=2' });
+  const noSoftmax = 'input 28x28x1\nconv 6 k5 p2\nrelu\nmaxpool k2 s2\nflatten\ndense 10\n';
+  assert.equal(await page.evaluate((t) => window.cnnSandbox.setModel(t), noSoftmax), true);
+  let s = await waitState(page, (x) => x.loss && x.loss.notice, 'the notice');
+  assert.equal(s.loss.inUse, 'quadratic (squared error summed over 10 outputs)');
+  assert.equal(s.loss.unit, 'squared output units');
+  assert.deepEqual(s.loss.choices, ['quadratic (squared error summed over 10 outputs)'], 'one loss fits: no choice');
+  assert.match(s.loss.notice, /ends without softmax.*quadratic loss against one-hot labels/);
+  assert.equal(s.loss.fix, 'Add softmax');
+  assert.ok(s.rects.loss && s.rects.loss_notice && s.rects.loss_fix, 'loss row, notice and button are drawn');
+  await page.evaluate(() => window.cnnSandbox.train(10));
+  await screenshot(page, 'truth-loss-notice');
+  // One click: softmax appended, cross-entropy in nats.
+  await page.mouse.click(...center(s.rects.loss_fix));
+  s = await waitState(page, (x) => x.loss && !x.loss.notice && x.loss.network === 'cross-entropy', 'the fix');
+  assert.equal(s.loss.inUse, 'cross-entropy, nats');
+  assert.equal(s.loss.unit, 'nats');
+  assert.deepEqual(s.loss.choices, ['cross-entropy, nats', 'quadratic (squared error summed over 10 outputs)']);
+  // The choice: open the combo and pick the quadratic loss (the second entry).
+  await page.mouse.click(...center(s.rects.loss));
+  await waitForFrames(page, 3);
+  await screenshot(page, 'truth-loss-choice');
+  const r = s.rects.loss;
+  const rowH = r[3] - r[1];
+  await page.mouse.click(r[0] + 20, r[3] + rowH * 1.4);
+  s = await waitState(page, (x) => x.loss && x.loss.network === 'quadratic', 'the quadratic loss chosen');
+  assert.equal(s.loss.inUse, 'quadratic (squared error summed over 10 outputs)');
+  await page.evaluate(() => window.cnnSandbox.train(10));
+  await screenshot(page, 'truth-loss-quadratic');
+  // Nats and bits, said once where both appear: under the notes' Figure 1 (bits).
+  await page.evaluate(() => window.cnnSandbox.inspect.show('notes', 'fig1'));
+  s = await waitState(page, (x) => x.rects.nats_bits, 'the nats/bits note');
+  await screenshot(page, 'truth-nats-bits');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('item 13: a run whose loss explodes or whose accuracy stays at chance is diagnosed; ticks never overlap', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1&opt=adam', height: 800 });
+  let s = await state(page);
+  await typeInto(page, s.rects.lr, '1000');
+  await waitForFrames(page, 3);
+  await page.evaluate(() => window.cnnSandbox.train(400));
+  s = await waitState(page, (x) => x.diagnosis && x.diagnosis.kind, 'a diagnosis');
+  console.log(`lr 1000: last loss ${s.lastLoss}, linear smoothed ${s.lastSmoothLoss}, log smoothed ${s.smoothLog}, ` +
+              `accuracy ${s.testAccuracy}; ${s.diagnosis.kind}: ${s.diagnosis.text}`);
+  assert.match(s.diagnosis.text, /Lower the learning rate \(try 100, 10x lower\)/);
+  assert.ok(s.rects.diagnosis, 'the diagnosis is drawn in the training panel');
+  // The smoothed curve on the log axis follows the losses (geometric mean), within a factor 100 of the last one.
+  assert.ok(s.smoothLog > 0 && Math.abs(Math.log10(s.smoothLog / Math.max(s.lastLoss, 1e-30))) < 2,
+            `log-space smoothing ${s.smoothLog} vs last loss ${s.lastLoss}`);
+  await waitForFrames(page, 3);
+  s = await state(page);
+  const ticks = s.plotTicks.Loss;
+  assert.ok(ticks.length >= 2, `some loss ticks are labelled (${JSON.stringify(ticks)})`);
+  for (let i = 1; i < ticks.length; i++)
+    assert.ok(ticks[i][1] <= ticks[i - 1][0], `tick labels ${ticks[i - 1][2]} and ${ticks[i][2]} overlap`);
+  await screenshot(page, 'truth-diagnosis');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('item 2: the notes 725,077,721,088 beside ours for AlexNet\'s first layer', async () => {
+  const page = await openLab(lab, { hash: 'preset=alexnet-conv1&tab=analysis' });
+  const s = await waitState(page, (x) => x.rects.notes_725, 'the notes\' count on the Analysis tab');
+  await screenshot(page, 'truth-725');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -92,6 +92,10 @@ struct TrainHistory {
   // One entry per step taken.
   std::vector<float> loss;         // minibatch loss
   std::vector<float> loss_smooth;  // exponential moving average of loss (bias-corrected)
+  // The same average taken of log(loss), then exp: what a log axis shows. After a blow-up to 1e22
+  // the linear average stays near 1e20 for hundreds of steps while the losses are near 1e3; this
+  // one follows them (a geometric mean). Zero losses count as 1e-30.
+  std::vector<float> loss_smooth_log;
   std::vector<float> lr;           // learning rate used by the step
   // One entry per evaluation point.
   std::vector<float> eval_step;    // steps taken when it was made (x axis)
@@ -141,6 +145,7 @@ struct Trainer {
   double window_loss = 0;              // sums since the previous evaluation point
   int64_t window_correct = 0, window_samples = 0, window_steps = 0;
   double ema = 0, ema_decay_pow = 1;   // smoothed loss
+  double ema_log = 0;                  // smoothed log(loss) (same decay)
   // Snapshot taken before each update (weights of the last good step, optimizer state, batchnorm
   // running statistics), restored on a numerical fault.
   bool have_snapshot = false;
