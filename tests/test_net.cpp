@@ -95,7 +95,7 @@ TEST_CASE("net: refuses what it cannot build, with messages") {
   // The network's own check (the analysis's batch is 32; a larger batch can still exceed it).
   CHECK_FALSE(network_build_from_text(&net, "input 224x224x3\nconv 16 k3 same\nrelu\ngap\ndense 10\nsoftmax", 512, &err));
   MESSAGE(err);
-  CHECK(err.find("MiB") != std::string::npos);
+  CHECK((err.find("MiB") != std::string::npos || err.find("GiB") != std::string::npos));
   REQUIRE(network_build_from_text(&net, "input 1x1x4\ndense 3\nrelu", 2, &err));
   CHECK(net.loss == LossKind::quadratic);
   CHECK_FALSE(network_set_loss(&net, LossKind::cross_entropy, &err));
@@ -300,4 +300,71 @@ TEST_CASE("net: `same` padding puts the extra row and column at the bottom/right
   CHECK(y[15] == x[15]);
   CHECK(y[3] == x[3] + x[7]);
   CHECK(y[12] == x[12] + x[13]);
+}
+
+// Issue 18 item 2: one memory plan. network_build allocates exactly what plan_memory sizes, so the
+// figure the analysis and the page show is the network's real footprint, and trainer_setup refuses
+// by the same plan.
+TEST_CASE("net: the memory plan is what network_build allocates, byte for byte") {
+  const char* texts[] = {kLeNet5,
+                         "input 12x10x3\nconv 4 k3 same\nbatchnorm\nrelu\nmaxpool k2\ndropout 0.3\n"
+                         "flatten\ndense 5\nsoftmax\n"};
+  for (const char* text : texts) {
+    CAPTURE(text);
+    ModelSpec spec;
+    ModelInfo info;
+    SpecError se;
+    REQUIRE(parse_and_analyze(text, &spec, &info, &se));
+    for (int batch : {1, 7, 32}) {
+      Network net;
+      std::string err;
+      REQUIRE(network_build(&net, spec, batch, &err));
+      int64_t bytes = 4 * int64_t(net.params.size() + net.grads.size() + net.workspace.size() + net.dl_dp.size());
+      for (size_t j = 0; j < net.acts.size(); ++j) bytes += 4 * int64_t(net.acts[j].size() + net.dacts[j].size());
+      for (const LayerState& s : net.state)
+        bytes += 4 * int64_t(s.argmax.size() + s.mean.size() + s.invstd.size() + s.running_mean.size() +
+                             s.running_var.size() + s.xhat.size()) +
+                 int64_t(s.keep.size());
+      const MemoryPlan plan = plan_memory(spec, info, batch);
+      CHECK(plan.network_bytes == bytes);
+      CHECK(network_bytes_needed(spec, info, batch) == bytes);
+      if (batch == 32) CHECK(info.memory.network_bytes == bytes);  // the analysis reports the same
+    }
+  }
+  // LeNet-5 at batch 32 with Adam, by hand: 61,706 parameters; activations 784 + 4704*2 + 1176
+  // + 1600*2 + 400 + 120*2 + 84*2 + 10*2 = 15,396 floats per sample; maxpool argmax 1176 + 400;
+  // the largest im2col is conv 1's 25*784 = 19,600 floats; dL/dp 10 per sample.
+  ModelSpec spec;
+  ModelInfo info;
+  SpecError se;
+  REQUIRE(parse_and_analyze(kLeNet5, &spec, &info, &se));
+  const int64_t net_bytes = 4 * (2 * 61706 + 2 * 32 * 15396 + 32 * (1176 + 400) + 19600 + 32 * 10);
+  CHECK(info.memory.network_bytes == net_bytes);
+  CHECK(info.memory.optimizer_bytes == 8 * 61706);
+  CHECK(info.memory.rollback_bytes == 12 * 61706);
+  CHECK(info.memory.batch_bytes == 4 * 32 * (784 + 1));
+  CHECK(info.training_bytes == net_bytes + 20 * 61706 + 4 * 32 * 785);
+  CHECK(format_bytes(info.training_bytes) == "5.8 MiB");
+}
+
+TEST_CASE("net: VGG-16 is analyzed but not built, and the refusal names the analysis' figure") {
+  std::string text = "input 224x224x3\n";
+  for (int maps : {64, 128, 256, 512, 512}) {
+    const int convs = maps <= 128 ? 2 : 3;
+    for (int c = 0; c < convs; ++c) text += "conv " + std::to_string(maps) + " k3 p1\nrelu\n";
+    text += "maxpool k2 s2\n";
+  }
+  text += "dense 4096\nrelu\ndropout 0.5\ndense 4096\nrelu\ndropout 0.5\ndense 1000\nsoftmax\n";
+  ModelSpec spec;
+  ModelInfo info;
+  SpecError se;
+  REQUIRE(parse_and_analyze(text, &spec, &info, &se));
+  CHECK(info.total_params == 138357544);
+  Network net;
+  std::string err;
+  CHECK_FALSE(network_build(&net, spec, 1, &err));
+  MESSAGE(err);
+  CHECK(err.find(format_bytes(plan_memory(spec, info, 1).network_bytes)) != std::string::npos);
+  CHECK(err.find("budget") != std::string::npos);
+  CHECK(net.params.empty());
 }

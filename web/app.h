@@ -218,6 +218,9 @@ int64_t SessionStepsPerEpoch(const AppState& app);
 // Panels
 void ShowDesignerPanel(AppState& app);
 void ShowAnalysisPanel(AppState& app);
+// The one training-memory figure the Analysis panel shows (cnn::plan_memory for the page's batch,
+// optimizer and, when its samples fit, dataset): what Train checks against the budget.
+cnn::MemoryPlan AnalysisMemoryPlan(const AppState& app);
 void ShowDataPanel(AppState& app);
 void ShowTrainingPanel(AppState& app);
 void ShowPlotsPanel(AppState& app);

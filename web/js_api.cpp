@@ -48,6 +48,7 @@ CNN_EXPORT const char* cnn_get_state() {
   j["modelValid"] = app.doc.valid;
   j["modelParsed"] = app.doc.parsed;
   j["totalParams"] = app.doc.valid ? app.doc.info.total_params : 0;
+  j["trainingMemoryBytes"] = AnalysisMemoryPlan(app).training_bytes;  // the Analysis panel's figure
   j["undoDepth"] = app.doc.undo.size();
   j["redoDepth"] = app.doc.redo.size();
   json err = nullptr;

@@ -96,7 +96,7 @@ void DocRedo(AppState& app) {
 
 // The order a learner meets them in: simplest first, analysis-only examples last.
 static int PresetRank(const std::string& name) {
-  static const char* order[] = {"tiny-mlp", "lenet5", "vgg-small", "wide", "rf-example", "alexnet-conv1"};
+  static const char* order[] = {"tiny-mlp", "lenet5", "vgg-small", "wide", "rf-example", "alexnet-conv1", "vgg16"};
   for (int i = 0; i < int(sizeof(order) / sizeof(order[0])); i++)
     if (name == order[i]) return i;
   return 100;

@@ -8,6 +8,8 @@
 #include "cnn/diagnose.h"
 #include "app.h"
 #include "cnn/net.h"
+#include "cnn/train.h"
+#include "session.h"
 #include "imgui.h"
 
 static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
@@ -25,6 +27,41 @@ static std::string StartText(double a, double b) {
   if (a == b) std::snprintf(buf, sizeof buf, "%.1f", a);
   else std::snprintf(buf, sizeof buf, "%.1f, %.1f", a, b);
   return buf;
+}
+
+// The one training-memory figure (the memory plan of spec.h, what Train checks against the budget)
+// for the page's batch and optimizer and, when its samples fit the model, the current dataset.
+cnn::MemoryPlan AnalysisMemoryPlan(const AppState& app) {
+  // The last valid model: the one the table shows while the text does not parse, and the one Train uses.
+  if (app.doc.last_valid_text.empty()) return cnn::MemoryPlan();
+  const cnn::ModelSpec& spec = app.doc.last_valid_spec;
+  const cnn::Dataset* data = nullptr;
+  if (app.session && app.session->data_ok && app.session->data.shape == spec.input) data = &app.session->data;
+  return cnn::plan_memory(spec, app.doc.last_valid_info, std::max(app.settings.batch, 1),
+                          cnn::trainer_memory(MakeTrainConfig(app.settings), data));
+}
+
+static void ShowTrainingMemory(const AppState& app) {
+  const cnn::Dataset* data = nullptr;
+  if (app.session && app.session->data_ok && app.session->data.shape == app.doc.last_valid_spec.input) data = &app.session->data;
+  const int batch = std::max(app.settings.batch, 1);
+  const cnn::MemoryPlan plan = AnalysisMemoryPlan(app);
+  static const char* opt_names[] = {"SGD", "momentum", "Adam"};
+  const bool over = plan.training_bytes > cnn::kMemoryBudgetBytes;
+  if (over) ImGui::PushStyleColor(ImGuiCol_Text, kErr);
+  ImGui::TextWrapped("Training memory: %s of the %s budget (batch %d, %s%s).%s", cnn::format_bytes(plan.training_bytes).c_str(),
+                     cnn::format_bytes(cnn::kMemoryBudgetBytes).c_str(), batch, opt_names[std::clamp(app.settings.optimizer, 0, 2)],
+                     data ? (", " + data->name).c_str() : "",
+                     over ? " Over the budget: the table is exact, but Train is refused; use a smaller batch, input or model." : "");
+  if (over) ImGui::PopStyleColor();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("What Train allocates, in bytes (4 per float):\n"
+                      "  network %s: parameters and gradients, activations and their gradients for %d samples,\n"
+                      "    pooling and dropout caches, batchnorm statistics, the im2col workspace, dL/dp\n"
+                      "  optimizer state %s, rollback copy of the weights and that state %s\n"
+                      "  batch buffers and epoch order %s",
+                      cnn::format_bytes(plan.network_bytes).c_str(), batch, cnn::format_bytes(plan.optimizer_bytes).c_str(),
+                      cnn::format_bytes(plan.rollback_bytes).c_str(), cnn::format_bytes(plan.batch_bytes).c_str());
 }
 
 static bool IsSpatial(cnn::LayerKind k) {
@@ -245,10 +282,7 @@ void ShowAnalysisPanel(AppState& app) {
     ImGui::TextWrapped("Total: %s parameters (%sB), %s MACs per sample, %sB of activations per sample",
                 FormatCount(info->total_params).c_str(), FormatSI(double(info->total_params) * 4).c_str(),
                 FormatSI(double(info->total_macs)).c_str(), FormatSI(double(info->total_activation_floats) * 4).c_str());
-    if (valid_view) {
-      int64_t bytes = cnn::network_bytes_needed(*spec, *info, app.settings.batch);
-      ImGui::TextWrapped("Training with batch %d needs about %s (budget %s).", app.settings.batch, cnn::format_bytes(bytes).c_str(), cnn::format_bytes(cnn::kMemoryBudgetBytes).c_str());
-    }
+    if (valid_view && !app.doc.last_valid_text.empty()) ShowTrainingMemory(app);
     if (fc_equiv > 0) {
       ImGui::PushStyleColor(ImGuiCol_Text, kDim);
       ImGui::TextWrapped("Its convolutions hold %s parameters (weights and biases); fully connected layers with the same shapes would need %s weights.",

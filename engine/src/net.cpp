@@ -35,56 +35,8 @@ LossKind default_loss(const ModelSpec& m) {
   return LossKind::quadratic;
 }
 
-// Parameter counts of one layer (weights, biases) as the arenas lay them out.
-static void param_counts(const LayerSpec& l, const LayerInfo& li, int64_t* nw, int64_t* nb) {
-  *nw = *nb = 0;
-  switch (l.kind) {
-    case LayerKind::conv:
-      *nw = int64_t(li.out.c) * li.in.c * l.kh * l.kw;
-      *nb = l.bias ? li.out.c : 0;
-      break;
-    case LayerKind::dense:
-      *nw = li.out.size() * li.in.size();
-      *nb = l.bias ? li.out.size() : 0;
-      break;
-    case LayerKind::batchnorm:
-      *nw = *nb = li.in.c;
-      break;
-    default: break;
-  }
-}
-
-static int64_t conv_col_floats(const LayerSpec& l, const LayerInfo& li) {
-  return int64_t(li.in.c) * l.kh * l.kw * li.out.h * li.out.w;
-}
-
 int64_t network_bytes_needed(const ModelSpec& m, const ModelInfo& info, int max_batch) {
-  const int64_t B = max_batch;
-  int64_t floats = 0, bytes = 0, ws = 0;
-  int64_t prev = info.input.size();
-  floats += 2 * B * prev;  // acts[0], dacts[0]
-  for (size_t i = 0; i < m.layers.size() && i < info.layers.size(); ++i) {
-    const LayerSpec& l = m.layers[i];
-    const LayerInfo& li = info.layers[i];
-    int64_t nw, nb;
-    param_counts(l, li, &nw, &nb);
-    floats += 2 * (nw + nb);                 // params + grads
-    floats += 2 * B * li.out.size();         // acts, dacts
-    switch (l.kind) {
-      case LayerKind::conv: ws = ws > conv_col_floats(l, li) ? ws : conv_col_floats(l, li); break;
-      case LayerKind::maxpool: bytes += 4 * B * li.out.size(); break;
-      case LayerKind::dropout: bytes += B * li.in.size(); break;
-      case LayerKind::batchnorm: floats += B * li.in.size() + 4 * int64_t(li.in.c); break;
-      default: break;
-    }
-    prev = li.out.size();
-  }
-  floats += ws + B * prev;  // workspace, dl_dp
-  return bytes + 4 * floats + int64_t(sizeof(Network));
-}
-
-static std::string mib(int64_t bytes) {
-  return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB";
+  return plan_memory(m, info, max_batch).network_bytes;
 }
 
 bool network_build(Network* net, const ModelSpec& m, int max_batch, std::string* err) {
@@ -97,68 +49,61 @@ bool network_build(Network* net, const ModelSpec& m, int max_batch, std::string*
   SpecError se;
   if (!analyze_model(m, &info, &se)) return fail(se.to_string());
   if (m.layers.empty()) return fail("the model has no layers after `input`: add at least one, e.g. `dense 10`");
-  const int64_t need = network_bytes_needed(m, info, max_batch);
+  // Every buffer below is sized by the plan, and the budget is checked on it before allocating.
+  const MemoryPlan plan = plan_memory(m, info, max_batch);
+  const int64_t need = plan.network_bytes;
   if (need > kMemoryBudgetBytes)
-    return fail("this network needs " + mib(need) + " for batches of " + std::to_string(max_batch) +
-                ", more than the " + mib(kMemoryBudgetBytes) +
-                " budget: use a smaller batch, fewer or narrower layers, or more stride/pooling early");
+    return fail("this network needs " + format_bytes(need) + " for batches of " + std::to_string(max_batch) +
+                ", more than the " + format_bytes(kMemoryBudgetBytes) +
+                " budget (the analysis shows this model's training memory): use a smaller batch, fewer or "
+                "narrower layers, or more stride/pooling early");
   Network n;
   try {
     n.spec = m;
     n.info = info;
     n.max_batch = max_batch;
     const int L = int(m.layers.size());
-    int64_t total = 0;
-    std::vector<int64_t> nws(static_cast<size_t>(L)), nbs(static_cast<size_t>(L));
     for (int i = 0; i < L; ++i) {
-      param_counts(m.layers[size_t(i)], info.layers[size_t(i)], &nws[size_t(i)], &nbs[size_t(i)]);
-      if (nws[size_t(i)] + nbs[size_t(i)] != info.layers[size_t(i)].params)
+      const LayerMemory& lm = plan.layers[size_t(i)];
+      if (lm.weights + lm.biases != info.layers[size_t(i)].params)
         return fail("internal: layer " + std::to_string(i + 1) + " (" + layer_kind_name(m.layers[size_t(i)].kind) +
-                    ") has " + std::to_string(nws[size_t(i)] + nbs[size_t(i)]) + " parameters but the analysis says " +
+                    ") has " + std::to_string(lm.weights + lm.biases) + " parameters but the analysis says " +
                     std::to_string(info.layers[size_t(i)].params) + "; please report this model");
-      total += nws[size_t(i)] + nbs[size_t(i)];
     }
-    n.params.assign(size_t(total), 0.0f);
-    n.grads.assign(size_t(total), 0.0f);
+    n.params.assign(size_t(plan.params), 0.0f);
+    n.grads.assign(size_t(plan.params), 0.0f);
     n.layer_params.resize(size_t(L));
     n.state.resize(size_t(L));
     n.acts.resize(size_t(L + 1));
     n.dacts.resize(size_t(L + 1));
-    n.acts[0].assign(size_t(max_batch * info.input.size()), 0.0f);
-    n.dacts[0].assign(n.acts[0].size(), 0.0f);
-    int64_t off = 0, ws = 0;
+    n.acts[0].assign(size_t(plan.input), 0.0f);
+    n.dacts[0].assign(size_t(plan.input), 0.0f);
+    int64_t off = 0;
     for (int i = 0; i < L; ++i) {
-      const LayerSpec& l = m.layers[size_t(i)];
-      const LayerInfo& li = info.layers[size_t(i)];
+      const LayerMemory& lm = plan.layers[size_t(i)];
       LayerParams& p = n.layer_params[size_t(i)];
       p.offset = off;
-      p.nw = nws[size_t(i)];
-      p.nb = nbs[size_t(i)];
+      p.nw = lm.weights;
+      p.nb = lm.biases;
       if (p.nw) { p.w = n.params.data() + off; p.dw = n.grads.data() + off; }
       if (p.nb) { p.b = n.params.data() + off + p.nw; p.db = n.grads.data() + off + p.nw; }
       off += p.nw + p.nb;
-      n.acts[size_t(i + 1)].assign(size_t(max_batch * li.out.size()), 0.0f);
-      n.dacts[size_t(i + 1)].assign(size_t(max_batch * li.out.size()), 0.0f);
+      n.acts[size_t(i + 1)].assign(size_t(lm.output), 0.0f);
+      n.dacts[size_t(i + 1)].assign(size_t(lm.output), 0.0f);
       LayerState& s = n.state[size_t(i)];
-      switch (l.kind) {
-        case LayerKind::conv: ws = ws > conv_col_floats(l, li) ? ws : conv_col_floats(l, li); break;
-        case LayerKind::maxpool: s.argmax.assign(size_t(max_batch * li.out.size()), -1); break;
-        case LayerKind::dropout: s.keep.assign(size_t(max_batch * li.in.size()), 1); break;
-        case LayerKind::batchnorm:
-          s.mean.assign(size_t(li.in.c), 0.0f);
-          s.invstd.assign(size_t(li.in.c), 1.0f);
-          s.running_mean.assign(size_t(li.in.c), 0.0f);
-          s.running_var.assign(size_t(li.in.c), 1.0f);
-          s.xhat.assign(size_t(max_batch * li.in.size()), 0.0f);
-          break;
-        default: break;
-      }
+      s.argmax.assign(size_t(lm.argmax), -1);
+      s.keep.assign(size_t(lm.keep), 1);
+      s.mean.assign(size_t(lm.channel_stats), 0.0f);
+      s.invstd.assign(size_t(lm.channel_stats), 1.0f);
+      s.running_mean.assign(size_t(lm.channel_stats), 0.0f);
+      s.running_var.assign(size_t(lm.channel_stats), 1.0f);
+      s.xhat.assign(size_t(lm.xhat), 0.0f);
     }
-    n.workspace.assign(size_t(ws), 0.0f);
-    n.dl_dp.assign(size_t(max_batch * n.out_size()), 0.0f);
+    n.workspace.assign(size_t(plan.workspace), 0.0f);
+    n.dl_dp.assign(size_t(plan.loss_grad), 0.0f);
     n.loss = default_loss(m);
   } catch (const std::bad_alloc&) {
-    return fail("out of memory while allocating " + mib(need) + " for this network: use a smaller batch or a smaller model");
+    return fail("out of memory while allocating " + format_bytes(need) + " for this network: use a smaller batch or a smaller model");
   }
   *net = std::move(n);
   return true;

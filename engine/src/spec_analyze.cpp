@@ -16,10 +16,11 @@
 //   activations, batchnorm, dropout and softmax count 0 (they are a few operations per value, not
 //   multiply-accumulates with weights; torchinfo counts the same way for conv/dense).
 // - activation_floats: each layer's output, per sample (what backward reads); the model total adds
-//   the input. Training memory: 4 bytes * (2*params + 2*kBudgetBatch*activations): parameters and
-//   their gradients, activations and their gradients for a batch of 32.
-// All arithmetic is in int64 and saturating, and the budget check runs layer by layer, so nothing
-// overflows whatever the text says.
+//   the input. Training memory is the memory plan (memory_plan.cpp) at a batch of kBudgetBatch.
+// - The memory budget does not limit the analysis (VGG-16 on 224x224x3 is analyzed; only building
+//   it for training is refused). What keeps the arithmetic safe instead: all of it is int64 and
+//   saturating, and no activation may hold more than kMaxValuesPerSample values, so every shape
+//   fits an int whatever the text says.
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -132,9 +133,8 @@ class Analyzer {
     ModelInfo info;
     info.input = in;
     info.total_activation_floats = in.size();
-    int64_t bytes = train_bytes(0, in.size());
-    if (bytes > kMemoryBudgetBytes)
-      return over_budget(il, 1, 0, bytes, "use a smaller input (height, width or channels)");
+    if (in.size() > kMaxValuesPerSample)
+      return too_many_values(il, 1, 0, in.size(), "use a smaller input (height, width or channels)");
 
     Shape cur = in;
     ReceptiveField rf;
@@ -235,13 +235,11 @@ class Analyzer {
       li.rf = rf;
       int64_t out_size = smul(smul(oh, ow), oc);
       li.activation_floats = out_size;
-      li.train_bytes = train_bytes(li.params, out_size);
       info.total_params = sadd(info.total_params, li.params);
       info.total_macs = sadd(info.total_macs, li.macs);
       info.total_activation_floats = sadd(info.total_activation_floats, out_size);
-      bytes = train_bytes(info.total_params, info.total_activation_floats);
-      if (bytes > kMemoryBudgetBytes) return over_budget(l, index, bytes, cur, out_size);
-      // Within the budget every count is below 2^28, so the narrowing and products below are exact.
+      if (out_size > kMaxValuesPerSample) return too_many_values(l, index, cur, out_size);
+      // Every dimension and size is below 2^31 now, so the narrowing below is exact.
       li.out = Shape{int(oh), int(ow), int(oc)};
       if (l.kind == LayerKind::conv) {
         li.fc_weights = smul(cur.size(), out_size);
@@ -255,16 +253,14 @@ class Analyzer {
       return fail(m_.layers.back().line, m_.layers.back().column, int(m_.layers.size()),
                   "the model needs more multiply-accumulates than can be counted",
                   "use fewer maps or smaller kernels");
-    info.training_bytes = bytes;
+    info.memory = plan_memory(m_, info, int(kBudgetBatch));
+    info.training_bytes = info.memory.training_bytes;
+    for (size_t i = 0; i < info.layers.size(); ++i) info.layers[i].train_bytes = info.memory.layers[i].bytes;
     if (out) *out = std::move(info);
     return true;
   }
 
  private:
-  static int64_t train_bytes(int64_t params, int64_t acts) {
-    return smul(4, sadd(smul(2, params), smul(2 * kBudgetBatch, acts)));
-  }
-
   void whole_input(ReceptiveField* rf) const {
     rf->whole_input = true;
     rf->size[0] = m_.input.h;
@@ -274,37 +270,27 @@ class Analyzer {
     rf->start[1] = (m_.input.w - 1) / 2.0;
   }
 
-  std::string budget_text(int64_t bytes) const {
-    return "the model needs " + (bytes == kSat ? std::string("more than 8 EiB") : format_bytes(bytes)) +
-           " to train, counting parameters, activations and their gradients for a batch of " +
-           num(kBudgetBatch) + " at 4 bytes each; the page's budget is " +
-           format_bytes(kMemoryBudgetBytes);
+  std::string values_text(int64_t values) const {
+    return (values == kSat ? std::string("more than 2^63") : with_commas(values)) +
+           " values per sample, more than the " + with_commas(kMaxValuesPerSample) +
+           " the analysis can count";
   }
 
-  bool over_budget(int line, int column, int layer, int64_t bytes, const std::string& hint) {
-    return fail(line, column, layer, "model too large: " + budget_text(bytes), hint);
+  bool too_many_values(int line, int column, int layer, int64_t values, const std::string& hint) {
+    return fail(line, column, layer, "input too large: " + values_text(values), hint);
   }
 
-  bool over_budget(const LayerSpec& l, int index, int64_t bytes, const Shape& in, int64_t out_size) {
-    std::string where = "already at this layer, ";
+  bool too_many_values(const LayerSpec& l, int index, const Shape& in, int64_t out_size) {
     std::string hint;
     int col = l.column;
-    if (l.kind == LayerKind::dense) {
-      hint = "use fewer outputs, or shrink its " + with_commas(in.size()) +
-             " inputs first (pooling, a stride, or `gap`)";
+    if (l.kind == LayerKind::dense || l.kind == LayerKind::conv) {
+      hint = l.kind == LayerKind::dense ? "use fewer outputs" : "use fewer maps, a stride (sS), or pooling before this layer";
       if (l.units_column) col = l.units_column;
-    } else if (l.kind == LayerKind::conv) {
-      hint = "use fewer maps, a stride (sS), or pooling before this layer";
-      if (l.units_column) col = l.units_column;
-    } else if (l.kind == LayerKind::flatten) {
-      hint = "pool or stride before flattening";
     } else {
       hint = "shrink the maps earlier (pooling or a stride) or use fewer maps or a smaller input";
     }
     return fail(l.line, col, index,
-                "model too large: " + where + budget_text(bytes) + " (this layer outputs " +
-                    with_commas(out_size) + " values per sample)",
-                hint);
+                "layer too large: its output from " + shape_text(in) + " holds " + values_text(out_size), hint);
   }
 
   bool too_small(const LayerSpec& l, int index, const Shape& in, const Axis& ar, const Axis& ac) {

@@ -166,6 +166,16 @@ static std::string shape_text(const Shape& s) {
   return buf;
 }
 
+TrainerMemory trainer_memory(const TrainConfig& cfg, const Dataset* d) {
+  TrainerMemory m;
+  m.optimizer_slots = cfg.optimizer == OptimizerKind::adam ? 2 : cfg.optimizer == OptimizerKind::momentum ? 1 : 0;
+  if (d) {
+    m.target_floats = d->target_dim;
+    m.train_samples = d->n_train();
+  }
+  return m;
+}
+
 bool trainer_setup(Trainer* t, Network* net, const Dataset* data, const TrainConfig& cfg,
                    std::string* err) {
   t->net = nullptr;
@@ -209,18 +219,16 @@ bool trainer_setup(Trainer* t, Network* net, const Dataset* data, const TrainCon
                          fmt("(%g): rebuild it with a larger batch", net->max_batch));
   // The trainer's own memory (optimizer state, the rollback snapshot of weights and state, the
   // batch buffers and the epoch order) counts against the page's budget together with the
-  // network's, and is checked before anything is allocated.
-  const int64_t np = int64_t(net->params.size());
-  const int64_t state = cfg.optimizer == OptimizerKind::adam ? 2 : cfg.optimizer == OptimizerKind::momentum ? 1 : 0;
-  const int64_t trainer_bytes =
-      4 * (np * (1 + 2 * state) + int64_t(cfg.batch) * (d.sample_size() + 1 + d.target_dim) + d.n_train());
-  const int64_t total = network_bytes_needed(net->spec, net->info, net->max_batch) + trainer_bytes;
-  if (total > kMemoryBudgetBytes)
-    return fail(err, "training this model with " + std::string(optimizer_name(cfg.optimizer)) + " needs " +
-                         format_bytes(total) + " (the network " + format_bytes(total - trainer_bytes) +
-                         ", the optimizer and its rollback copy " + format_bytes(trainer_bytes) +
-                         "), more than the page's budget of " + format_bytes(kMemoryBudgetBytes) +
-                         ": use fewer or smaller layers, or plain SGD (it keeps no state)");
+  // network's: the one memory plan, checked before anything is allocated.
+  const MemoryPlan plan = plan_memory(net->spec, net->info, net->max_batch, trainer_memory(cfg, &d));
+  const int64_t trainer_bytes = plan.optimizer_bytes + plan.rollback_bytes + plan.batch_bytes;
+  if (plan.training_bytes > kMemoryBudgetBytes)
+    return fail(err, "training this model with " + std::string(optimizer_name(cfg.optimizer)) +
+                         " needs " + format_bytes(plan.training_bytes) + " (the network " +
+                         format_bytes(plan.network_bytes) + ", the optimizer and its rollback copy " +
+                         format_bytes(trainer_bytes) + "), more than the page's budget of " +
+                         format_bytes(kMemoryBudgetBytes) +
+                         ": use a smaller batch, fewer or smaller layers, or plain SGD (it keeps no state)");
   t->net = net;
   t->data = data;
   t->cfg = cfg;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startLab, openLab, screenshot, canvasStats, waitForFrames, state, waitState } from './lib.mjs';
 
 // The notes' examples on 224x224x3 and 32x32x1 inputs: no dataset of ours has those shapes.
-const analysisOnly = ['alexnet-conv1', 'rf-example'];
+const analysisOnly = ['alexnet-conv1', 'rf-example', 'vgg16'];
 
 let lab;
 before(async () => { lab = await startLab(); });
@@ -205,6 +205,38 @@ for (const [width, height] of [[1280, 720], [900, 600]]) {
     await page.context().close();
   });
 }
+
+// Issue 15 item 14 / issue 18 item 2: the budget limits training, not analysis. VGG-16 gets its
+// table and ONE training-memory figure (the engine's memory plan), above the 1 GiB budget; only
+// Train is refused. LeNet-5's figure is the same plan, within the budget.
+test('VGG-16 is analyzed with its training memory against the budget; only Train is refused', async () => {
+  const page = await openLab(lab);
+  assert.equal(await page.evaluate(() => window.cnnSandbox.setPreset('lenet5')), true);
+  await page.evaluate(() => window.cnnSandbox.setTab('analysis'));
+  let s = await waitState(page, (t) => t.preset === 'lenet5' && t.trainingAllowed, 'lenet5 ready');
+  assert.ok(s.trainingMemoryBytes > 5e6 && s.trainingMemoryBytes < 2 ** 30, `LeNet-5 training memory ${s.trainingMemoryBytes}`);
+  console.log(`LeNet-5: training memory ${s.trainingMemoryBytes} bytes (${(s.trainingMemoryBytes / 2 ** 20).toFixed(1)} MiB)`);
+  assert.equal(await page.evaluate(() => window.cnnSandbox.setPreset('vgg16')), true);
+  await waitForFrames(page, 4);
+  s = await state(page);
+  assert.equal(s.modelValid, true, `VGG-16 analyzes: ${s.error?.text}`);
+  assert.equal(s.totalParams, 138357544);
+  assert.ok(s.trainingMemoryBytes > 2 ** 30, `VGG-16 training memory ${s.trainingMemoryBytes} is over the budget`);
+  console.log(`VGG-16: training memory ${s.trainingMemoryBytes} bytes (${(s.trainingMemoryBytes / 2 ** 30).toFixed(1)} GiB)`);
+  assert.equal(s.trainingAllowed, false);
+  assert.match(s.trainingBlockedBecause, /analysis only/);
+  await screenshot(page, 'lab-vgg16-analysis');
+  // A model the digits fit, over the budget: analyzed, and Train refused with the budget named.
+  const wide = 'input 28x28x1\nconv 1024 k3 same\nrelu\nconv 1024 k3 same\nrelu\ngap\ndense 10\nsoftmax\n';
+  assert.equal(await page.evaluate((t) => window.cnnSandbox.setModel(t), wide), true);
+  s = await waitState(page, (t) => t.modelValid && t.trainingBlockedBecause.includes('budget'), 'refused for its memory');
+  assert.ok(s.trainingMemoryBytes > 2 ** 30, `${s.trainingMemoryBytes}`);
+  assert.equal(s.trainingAllowed, false);
+  console.log(`over-budget model: ${s.trainingBlockedBecause}`);
+  await screenshot(page, 'lab-over-budget-analysis');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
 
 test('every preset that trains takes a few steps on its dataset', async () => {
   const page = await openLab(lab);

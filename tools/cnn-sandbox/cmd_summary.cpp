@@ -154,6 +154,11 @@ int cmd_summary(int argc, char** argv) {
     j["total_macs"] = info.total_macs;
     j["total_activation_floats"] = info.total_activation_floats;
     j["training_bytes"] = info.training_bytes;
+    j["memory"] = {{"batch", info.memory.batch},
+                   {"network_bytes", info.memory.network_bytes},
+                   {"optimizer_bytes", info.memory.optimizer_bytes},
+                   {"rollback_bytes", info.memory.rollback_bytes},
+                   {"batch_bytes", info.memory.batch_bytes}};
     j["memory_budget_bytes"] = cnn::kMemoryBudgetBytes;
     j["budget_batch"] = cnn::kBudgetBatch;
     std::string outs = "{\"input\": " + j["input"].dump() + ",\n \"layers\": [";
@@ -218,10 +223,17 @@ int cmd_summary(int argc, char** argv) {
   std::printf("Total multiply-accumulates per sample: %s\n", cnn::with_commas(info.total_macs).c_str());
   std::printf("Activations per sample (input included): %s floats\n",
               cnn::with_commas(info.total_activation_floats).c_str());
-  std::printf("Training memory at batch %lld (params, activations and their gradients, 4 bytes "
-              "each): %s of the page's %s budget\n",
-              (long long)cnn::kBudgetBatch, cnn::format_bytes(info.training_bytes).c_str(),
-              cnn::format_bytes(cnn::kMemoryBudgetBytes).c_str());
+  // The one memory plan (spec.h): what Train would allocate at batch 32 with Adam.
+  const cnn::MemoryPlan& mp = info.memory;
+  std::printf("Training memory at batch %lld with Adam: %s (network %s, optimizer state %s, rollback "
+              "copy %s, batch buffers %s) of the page's %s budget%s\n",
+              (long long)cnn::kBudgetBatch, cnn::format_bytes(mp.training_bytes).c_str(),
+              cnn::format_bytes(mp.network_bytes).c_str(), cnn::format_bytes(mp.optimizer_bytes).c_str(),
+              cnn::format_bytes(mp.rollback_bytes).c_str(), cnn::format_bytes(mp.batch_bytes).c_str(),
+              cnn::format_bytes(cnn::kMemoryBudgetBytes).c_str(),
+              mp.training_bytes > cnn::kMemoryBudgetBytes
+                  ? ": over the budget, so the page analyzes it but refuses to train it"
+                  : "");
   bool header = false;
   for (size_t i = 0; i < spec.layers.size(); ++i) {
     const cnn::LayerInfo& li = info.layers[i];

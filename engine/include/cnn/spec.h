@@ -119,24 +119,72 @@ struct LayerInfo {
   std::string note;
 };
 
+// One memory plan: the size of every buffer a network and its trainer allocate, for a spec, its
+// input shape and a batch. network_build allocates from it, trainer_setup checks it against the
+// budget, and the analysis, the CLI and the page report it, so they all show the same figure.
+//   network  = params + grads (4 bytes each) + acts + dacts (input included, batch samples each)
+//              + caches (maxpool argmax int32, dropout masks uint8, batchnorm statistics and xhat)
+//              + the im2col workspace of the largest conv + dL/dp
+//   trainer  = optimizer state (momentum 1, Adam 2 floats per parameter) + the rollback copy of
+//              the weights and that state + the batch buffers (samples, labels, targets) and the
+//              epoch order (one int per training sample)
+//   training = network + trainer, checked against kMemoryBudgetBytes before anything is allocated.
+struct TrainerMemory {
+  int optimizer_slots = 2;     // floats of optimizer state per parameter: sgd 0, momentum 1, adam 2
+  int64_t target_floats = 0;   // per sample of a regression set (0 for classes)
+  int64_t train_samples = 0;   // training samples (epoch order); 0 when no dataset is known
+};
+// One layer's buffers (counts of elements, per the types noted).
+struct LayerMemory {
+  int64_t weights = 0, biases = 0;  // floats in each arena (conv/dense: w, b; batchnorm: gamma, beta)
+  int64_t output = 0;               // floats of x^(j) for the whole batch (as many in dacts)
+  int64_t argmax = 0;               // maxpool: int32 per output value and sample
+  int64_t keep = 0;                 // dropout: uint8 per input value and sample
+  int64_t channel_stats = 0;        // batchnorm: channels (mean, invstd, running mean and var)
+  int64_t xhat = 0;                 // batchnorm: floats, batch x input
+  int64_t workspace = 0;            // conv: im2col floats of one sample
+  int64_t bytes = 0;                // all of the above in bytes, parameters' gradients included
+};
+struct MemoryPlan {
+  int batch = 0;
+  std::vector<LayerMemory> layers;  // one per ModelSpec::layers entry
+  int64_t params = 0;               // floats in each of the two arenas (params, grads)
+  int64_t input = 0;                // floats of acts[0] (as many in dacts[0])
+  int64_t workspace = 0;            // floats: the largest conv's im2col columns
+  int64_t loss_grad = 0;            // floats: dL/dp for the batch
+  int64_t network_bytes = 0;        // what network_build allocates
+  int64_t optimizer_bytes = 0, rollback_bytes = 0, batch_bytes = 0;  // the trainer's buffers
+  int64_t training_bytes = 0;       // network + trainer: what Train checks against the budget
+};
+struct ModelInfo;
+// Saturating: a batch of 2^31 - 1 or the parser's largest sizes give a huge number, never a
+// wrapped one. `info` must be the analysis of `m`.
+MemoryPlan plan_memory(const ModelSpec& m, const ModelInfo& info, int batch,
+                       const TrainerMemory& trainer = TrainerMemory());
+
 struct ModelInfo {
   Shape input;
   std::vector<LayerInfo> layers;   // one per ModelSpec::layers entry
   int64_t total_params = 0, total_macs = 0, total_activation_floats = 0;
-  // Memory to train with a batch of kBudgetBatch samples, 4 bytes per float: parameters and their
-  // gradients, plus activations (input included) and their gradients for every sample.
-  //   training_bytes = 4 * (2*total_params + 2*kBudgetBatch*total_activation_floats)
-  int64_t training_bytes = 0;
+  // The memory plan for a batch of kBudgetBatch with Adam (the trainer's defaults) and no dataset
+  // yet; the page recomputes it for its own batch, optimizer and dataset. The analysis does not
+  // refuse a model over the budget: only building a network for it (and Train) does.
+  MemoryPlan memory;
+  int64_t training_bytes = 0;      // memory.training_bytes
 };
 
 // The page's memory budget for one network and its training buffers.
 constexpr int64_t kMemoryBudgetBytes = int64_t(1) << 30;  // 1 GiB
-constexpr int64_t kBudgetBatch = 32;                      // batch the budget is checked for
+constexpr int64_t kBudgetBatch = 32;                      // batch the analysis reports memory for
 // Sane limits, checked by the parser and the analysis so no arithmetic can overflow: every integer
-// in the text (sizes, maps, units, kernel, stride, padding, dilation) is at most kMaxSize, and a
-// model has at most kMaxLayers layers after `input`.
+// in the text (sizes, maps, units, kernel, stride, padding, dilation) is at most kMaxSize, a model
+// has at most kMaxLayers layers after `input`, and no activation (the input included) holds more
+// than kMaxValuesPerSample values per sample (8 GiB of floats: far beyond any budget, but it keeps
+// every shape an int).
 constexpr int64_t kMaxSize = 65536;
 constexpr int kMaxLayers = 1000;
+constexpr int64_t kMaxValuesPerSample = (int64_t(1) << 31) - 1;
+
 
 // Receptive-field area in input pixels (rows * cols), e.g. 169 for the notes' 13x13 example.
 inline int64_t receptive_field_pixels(const ReceptiveField& rf) { return rf.size[0] * rf.size[1]; }

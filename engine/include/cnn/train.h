@@ -170,6 +170,11 @@ struct Trainer {
   int64_t eval_at_step = 0;
 };
 
+// What the trainer adds to the memory plan (spec.h): the optimizer's state per parameter, the
+// dataset's targets per sample and its training samples (epoch order). d may be null (no dataset
+// yet). trainer_setup checks plan_memory(..., trainer_memory(cfg, d)).training_bytes.
+TrainerMemory trainer_memory(const TrainConfig& cfg, const Dataset* d);
+
 // Binds a network and a dataset, checks that they fit together (input shape, outputs vs classes
 // or targets, batch <= net->max_batch, labels in range) and the config, then resets. On false the
 // trainer is left unusable and *err says what to change.
