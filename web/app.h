@@ -176,8 +176,6 @@ void DocUndo(AppState& app);
 void DocRedo(AppState& app);
 void LoadPresets(AppState& app);
 bool ApplyPreset(AppState& app, const std::string& name);
-std::string ShapeText(const cnn::Shape& s);
-std::string FormatCount(int64_t n);  // 61706 -> "61,706"
 std::string FormatSI(double v);      // 1.2e6 -> "1.2 M"
 
 // session.cpp

@@ -162,23 +162,6 @@ bool ApplyPreset(AppState& app, const std::string& name) {
 
 // --- formatting ----------------------------------------------------------------------------------
 
-std::string ShapeText(const cnn::Shape& s) {
-  char buf[64];
-  if (s.h == 1 && s.w == 1) std::snprintf(buf, sizeof buf, "%d", s.c);
-  else std::snprintf(buf, sizeof buf, "%dx%dx%d", s.h, s.w, s.c);
-  return buf;
-}
-
-std::string FormatCount(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  int k = 0;
-  for (int i = int(digits.size()) - 1; i >= 0; i--) {
-    out.insert(out.begin(), digits[size_t(i)]);
-    if (++k % 3 == 0 && i > 0) out.insert(out.begin(), ',');
-  }
-  return n < 0 ? "-" + out : out;
-}
-
 std::string FormatSI(double v) {
   const char* unit[] = {"", " k", " M", " G", " T"};
   int u = 0;

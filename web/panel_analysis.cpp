@@ -81,7 +81,7 @@ static std::string SizeFormula(int in, int pad_a, int pad_b, int k, int s, int d
 
 static void TooltipOutput(const cnn::LayerSpec& l, const cnn::LayerInfo& li) {
   ImGui::BeginTooltip();
-  ImGui::Text("%s -> %s  (%s values per sample)", ShapeText(li.in).c_str(), ShapeText(li.out).c_str(), FormatCount(li.out.size()).c_str());
+  ImGui::Text("%s -> %s  (%s values per sample)", cnn::shape_text(li.in, cnn::ShapeForm::count_if_flat).c_str(), cnn::shape_text(li.out, cnn::ShapeForm::count_if_flat).c_str(), cnn::with_commas(li.out.size()).c_str());
   if (IsSpatial(l.kind)) {
     int dh = l.kind == cnn::LayerKind::conv ? l.dh : 1, dw = l.kind == cnn::LayerKind::conv ? l.dw : 1;
     ImGui::Text("rows:    %s", SizeFormula(li.in.h, li.pad.top, li.pad.bottom, l.kh, l.sh, dh, li.out.h).c_str());
@@ -108,7 +108,7 @@ static void ShowAlexNetNote(const cnn::ModelSpec& spec, const cnn::ModelInfo& in
         "55 comes out with 2 pixels of padding on each side, floor((224 + 2 + 2 - 11) / 4) + 1 = 55, or with a 227x227 input and no padding. "
         "This layer gives %dx%d: change its padding in the designer and watch the number. Its parameters stay %s = %s whatever the padding "
         "(the padding changes the maps, not the kernels).",
-        li.out.h, li.out.w, li.params_formula.empty() ? "0" : li.params_formula.c_str(), FormatCount(li.params).c_str());
+        li.out.h, li.out.w, li.params_formula.empty() ? "0" : li.params_formula.c_str(), cnn::with_commas(li.params).c_str());
     ImGui::EndChild();
     ImGui::PopStyleColor();
     return;
@@ -185,7 +185,7 @@ void ShowAnalysisPanel(AppState& app) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn(); ImGui::TextUnformatted("0");
     ImGui::TableNextColumn(); ImGui::TextUnformatted("input");
-    ImGui::TableNextColumn(); ImGui::TextUnformatted(ShapeText(spec->input).c_str());
+    ImGui::TableNextColumn(); ImGui::TextUnformatted(cnn::shape_text(spec->input, cnn::ShapeForm::count_if_flat).c_str());
     ImGui::TableNextColumn(); ImGui::TextColored(kDim, "-");
     ImGui::TableNextColumn(); ImGui::TextUnformatted("1");
     ImGui::TableNextColumn(); ImGui::TextUnformatted("1");
@@ -217,12 +217,12 @@ void ShowAnalysisPanel(AppState& app) {
       }
       const cnn::LayerInfo& li = info->layers[size_t(i)];
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(ShapeText(li.out).c_str());
+      ImGui::TextUnformatted(cnn::shape_text(li.out, cnn::ShapeForm::count_if_flat).c_str());
       if (ImGui::IsItemHovered()) TooltipOutput(l, li);
       ImGui::TableNextColumn();
       if (li.params) {
-        ImGui::TextUnformatted(FormatCount(li.params).c_str());
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s = %s", li.params_formula.c_str(), FormatCount(li.params).c_str());
+        ImGui::TextUnformatted(cnn::with_commas(li.params).c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s = %s", li.params_formula.c_str(), cnn::with_commas(li.params).c_str());
       } else {
         ImGui::TextColored(kDim, "0");
       }
@@ -233,7 +233,7 @@ void ShowAnalysisPanel(AppState& app) {
         if (li.rf.whole_input) ImGui::SetTooltip("After a dense or global pooling layer every unit sees the whole input.");
         else ImGui::SetTooltip("Each unit depends on %lld x %lld input pixels (%s pixels).\n"
                                "r = r_prev + (k_eff - 1) * jump_prev, with the effective kernel k_eff = d(k - 1) + 1\n"
-                               "(d the dilation; k_eff = k without it)", (long long)li.rf.size[0], (long long)li.rf.size[1], FormatCount(li.rf.size[0] * li.rf.size[1]).c_str());
+                               "(d the dilation; k_eff = k without it)", (long long)li.rf.size[0], (long long)li.rf.size[1], cnn::with_commas(li.rf.size[0] * li.rf.size[1]).c_str());
       }
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(li.rf.whole_input ? "-" : PairText(li.rf.jump[0], li.rf.jump[1]).c_str());
@@ -249,13 +249,13 @@ void ShowAnalysisPanel(AppState& app) {
       ImGui::TableNextColumn();
       if (li.macs) {
         ImGui::TextUnformatted(FormatSI(double(li.macs)).c_str());
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s multiply-accumulates per sample", FormatCount(li.macs).c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s multiply-accumulates per sample", cnn::with_commas(li.macs).c_str());
       } else {
         ImGui::TextColored(kDim, "0");
       }
       ImGui::TableNextColumn();
       ImGui::TextUnformatted((FormatSI(double(li.activation_floats) * 4) + "B").c_str());
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s floats kept per sample for the backward pass", FormatCount(li.activation_floats).c_str());
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s floats kept per sample for the backward pass", cnn::with_commas(li.activation_floats).c_str());
       ImGui::TableNextColumn();
       if (li.fc_weights > 0) {
         ImGui::TextUnformatted(FormatSI(double(li.fc_weights)).c_str());
@@ -263,8 +263,8 @@ void ShowAnalysisPanel(AppState& app) {
           double ratio = li.params > 0 ? double(li.fc_weights) / double(li.params) : 0;
           const std::string notes = cnn::dense_count_note(spec->layers[size_t(i)], li);
           ImGui::SetTooltip("A fully connected layer from %s (%s values) to %s (%s values)\nwould need %s weights: %s times the %s parameters of this convolution.%s%s",
-                            ShapeText(li.in).c_str(), FormatCount(li.in.size()).c_str(), ShapeText(li.out).c_str(), FormatCount(li.out.size()).c_str(),
-                            FormatCount(li.fc_weights).c_str(), FormatSI(ratio).c_str(), FormatCount(li.params).c_str(),
+                            cnn::shape_text(li.in, cnn::ShapeForm::count_if_flat).c_str(), cnn::with_commas(li.in.size()).c_str(), cnn::shape_text(li.out, cnn::ShapeForm::count_if_flat).c_str(), cnn::with_commas(li.out.size()).c_str(),
+                            cnn::with_commas(li.fc_weights).c_str(), FormatSI(ratio).c_str(), cnn::with_commas(li.params).c_str(),
                             notes.empty() ? "" : "\n", notes.c_str());
         }
       }
@@ -280,13 +280,13 @@ void ShowAnalysisPanel(AppState& app) {
       if (spec->layers[size_t(i)].kind == cnn::LayerKind::conv) { conv_params += info->layers[size_t(i)].params; fc_equiv += info->layers[size_t(i)].fc_weights; }
     }
     ImGui::TextWrapped("Total: %s parameters (%sB), %s MACs per sample, %sB of activations per sample",
-                FormatCount(info->total_params).c_str(), FormatSI(double(info->total_params) * 4).c_str(),
+                cnn::with_commas(info->total_params).c_str(), FormatSI(double(info->total_params) * 4).c_str(),
                 FormatSI(double(info->total_macs)).c_str(), FormatSI(double(info->total_activation_floats) * 4).c_str());
     if (valid_view && !app.doc.last_valid_text.empty()) ShowTrainingMemory(app);
     if (fc_equiv > 0) {
       ImGui::PushStyleColor(ImGuiCol_Text, kDim);
       ImGui::TextWrapped("Its convolutions hold %s parameters (weights and biases); fully connected layers with the same shapes would need %s weights.",
-                         FormatCount(conv_params).c_str(), FormatSI(double(fc_equiv)).c_str());
+                         cnn::with_commas(conv_params).c_str(), FormatSI(double(fc_equiv)).c_str());
       // The notes' count (maps as large as the input) beside ours, where they differ (issue 15.2).
       for (int i = 0; i < rows_ok; i++) {
         const std::string note = cnn::dense_count_note(spec->layers[size_t(i)], info->layers[size_t(i)]);

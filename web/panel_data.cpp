@@ -166,7 +166,7 @@ static std::string UploadHelpText() {
          "- or PNG/JPEG pictures, labelled by file name (cat_001.png -> cat) or by folder (Folder...: cat/1.png, dog/2.png); "
          "they are resampled to the size below.\n"
          "Without a test split, 1/6 of each class is held out, drawn from the seed.\n"
-         "Limits: " + cnn::data_limits_text() + " Up to " + FormatCount(cnn::kMaxUploadImages) + " pictures per upload.";
+         "Limits: " + cnn::data_limits_text() + " Up to " + cnn::with_commas(cnn::kMaxUploadImages) + " pictures per upload.";
 }
 
 static void ShowLoadControls(AppState& app, Session& s) {
@@ -199,8 +199,8 @@ static void ShowLoadControls(AppState& app, Session& s) {
   ImGui::PushStyleColor(ImGuiCol_Text, kDim);
   ImGui::TextWrapped("Choose or drop files; they stay on this machine. IDX pair (.gz too), one CSV (label, values), or PNG/JPEG pictures named cat_001.png or in class folders. "
                      "Up to %s MB per file, %s samples, %s pictures, %d px per picture side.",
-                     FormatCount(int64_t(cnn::kMaxInputBytes >> 20)).c_str(), FormatCount(cnn::kMaxSamples).c_str(),
-                     FormatCount(cnn::kMaxUploadImages).c_str(), cnn::kMaxPhotoSide);
+                     cnn::with_commas(int64_t(cnn::kMaxInputBytes >> 20)).c_str(), cnn::with_commas(cnn::kMaxSamples).c_str(),
+                     cnn::with_commas(cnn::kMaxUploadImages).c_str(), cnn::kMaxPhotoSide);
   ImGui::PopStyleColor();
 
   if (!s.fetch_name.empty()) {
@@ -277,7 +277,7 @@ void ShowDataPanel(AppState& app) {
     ImGui::TextWrapped("%s", v.description.c_str());
     ImGui::PopStyleColor();
   }
-  ImGui::Text("%s train, %s test samples of %s%s", FormatCount(v.n_train).c_str(), FormatCount(v.n_test).c_str(), ShapeText(cnn::Shape{v.h, v.w, v.c}).c_str(),
+  ImGui::Text("%s train, %s test samples of %s%s", cnn::with_commas(v.n_train).c_str(), cnn::with_commas(v.n_test).c_str(), cnn::shape_text(cnn::Shape{v.h, v.w, v.c}, cnn::ShapeForm::count_if_flat).c_str(),
               v.points2d ? " (2D points)" : "");
   // model vs data
   if (app.doc.valid) {
@@ -286,8 +286,8 @@ void ShowDataPanel(AppState& app) {
     int want = v.target_dim > 0 ? v.target_dim : v.num_classes;
     if (in != cnn::Shape{v.h, v.w, v.c} || outs != want) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.55f, 1));
-      ImGui::TextWrapped("The model takes %s and gives %lld outputs; this set needs %s and %d.", ShapeText(in).c_str(), (long long)outs,
-                         ShapeText(cnn::Shape{v.h, v.w, v.c}).c_str(), want);
+      ImGui::TextWrapped("The model takes %s and gives %lld outputs; this set needs %s and %d.", cnn::shape_text(in, cnn::ShapeForm::count_if_flat).c_str(), (long long)outs,
+                         cnn::shape_text(cnn::Shape{v.h, v.w, v.c}, cnn::ShapeForm::count_if_flat).c_str(), want);
       ImGui::PopStyleColor();
       if (ImGui::Button("Fit model to data")) FitModelToData(app, v);
       ImVec2 fa = ImGui::GetItemRectMin(), fb = ImGui::GetItemRectMax();
@@ -310,8 +310,8 @@ void ShowDataPanel(AppState& app) {
         ImGui::TableNextColumn(); ImGui::Text("%d", k);
         ImGui::TableNextColumn();
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ClassColor(k)), "%s", k < int(v.class_names.size()) ? v.class_names[size_t(k)].c_str() : "?");
-        ImGui::TableNextColumn(); ImGui::Text("%s", k < int(v.train_counts.size()) ? FormatCount(v.train_counts[size_t(k)]).c_str() : "-");
-        ImGui::TableNextColumn(); ImGui::Text("%s", k < int(v.test_counts.size()) ? FormatCount(v.test_counts[size_t(k)]).c_str() : "-");
+        ImGui::TableNextColumn(); ImGui::Text("%s", k < int(v.train_counts.size()) ? cnn::with_commas(v.train_counts[size_t(k)]).c_str() : "-");
+        ImGui::TableNextColumn(); ImGui::Text("%s", k < int(v.test_counts.size()) ? cnn::with_commas(v.test_counts[size_t(k)]).c_str() : "-");
       }
       ImGui::EndTable();
     }

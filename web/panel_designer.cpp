@@ -106,7 +106,7 @@ static bool LayerOptions(cnn::LayerSpec& l, const cnn::LayerInfo* info) {
       break;
   }
   ImGui::PopItemWidth();
-  if (info && info->params > 0) ImGui::TextColored(kDimColor, "parameters: %s = %s", info->params_formula.c_str(), FormatCount(info->params).c_str());
+  if (info && info->params > 0) ImGui::TextColored(kDimColor, "parameters: %s = %s", info->params_formula.c_str(), cnn::with_commas(info->params).c_str());
   return changed;
 }
 
@@ -142,7 +142,7 @@ static void ShowPresetRow(AppState& app) {
   ImGui::SameLine();
   if (d.valid) {
     ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(ImVec4(0.5f, 0.85f, 0.5f, 1), "valid: %s params", FormatCount(d.info.total_params).c_str());
+    ImGui::TextColored(ImVec4(0.5f, 0.85f, 0.5f, 1), "valid: %s params", cnn::with_commas(d.info.total_params).c_str());
   } else {
     ImGui::AlignTextToFramePadding();
     ImGui::TextColored(kErrorColor, "invalid model");
@@ -251,12 +251,12 @@ static void ShowLayerList(AppState& app) {
     // move happens on release (one undo step), so a row can travel any distance.
     if (ImGui::IsItemActive() && ImGui::IsMouseDragging(0, fs * 0.3f) && app.drag_from < 0) app.drag_from = i;
     if (ImGui::IsItemHovered() && !ImGui::IsItemActive() && app.drag_from < 0) {
-      if (info) ImGui::SetTooltip("%s -> %s\nparams: %s\ndrag to reorder, click for options", ShapeText(info->in).c_str(), ShapeText(info->out).c_str(), info->params ? (info->params_formula + " = " + FormatCount(info->params)).c_str() : "0");
+      if (info) ImGui::SetTooltip("%s -> %s\nparams: %s\ndrag to reorder, click for options", cnn::shape_text(info->in, cnn::ShapeForm::count_if_flat).c_str(), cnn::shape_text(info->out, cnn::ShapeForm::count_if_flat).c_str(), info->params ? (info->params_formula + " = " + cnn::with_commas(info->params)).c_str() : "0");
       else ImGui::SetTooltip("drag to reorder, click for options");
     }
     if (info) {
       ImGui::SameLine(std::max(row_w - fs * 5.0f, fs * 10.0f));
-      ImGui::TextColored(kShapeColor, "%s", ShapeText(info->out).c_str());
+      ImGui::TextColored(kShapeColor, "%s", cnn::shape_text(info->out, cnn::ShapeForm::count_if_flat).c_str());
     }
     // row buttons
     ImGui::SameLine(ImGui::GetContentRegionMax().x - buttons_w);

@@ -359,7 +359,7 @@ static void ViewMaps(AppState& app, Session& s, bool upload) {
   for (int j = 0; j <= net.num_layers() && j < int(in.acts.size()); j++) {
     ImGui::TextUnformatted(LayerName(net, j).c_str());
     ImGui::SameLine();
-    ImGui::TextColored(kDim, "%s", ShapeText(net.out_shape(j)).c_str());
+    ImGui::TextColored(kDim, "%s", cnn::shape_text(net.out_shape(j), cnn::ShapeForm::count_if_flat).c_str());
     if (MapTiles(app, s, upload, j, 16)) in.view = InsideView::Field;
   }
 }
@@ -727,7 +727,7 @@ static void ViewBoundary(AppState& app, Session& s, bool due) {
   InspectState& in = app.inspect;
   const cnn::Dataset& d = s.data;
   if (!(d.shape.h == 1 && d.shape.w == 1 && d.shape.c == 2) || d.num_classes < 2) {
-    ImGui::TextWrapped("The decision field is drawn for the 2D point sets (spirals, circles, xor, blobs) with a classifier such as the tiny-mlp preset. This dataset's samples are %s.", ShapeText(d.shape).c_str());
+    ImGui::TextWrapped("The decision field is drawn for the 2D point sets (spirals, circles, xor, blobs) with a classifier such as the tiny-mlp preset. This dataset's samples are %s.", cnn::shape_text(d.shape, cnn::ShapeForm::count_if_flat).c_str());
     return;
   }
   if (in.boundary_step != s.trainer.step && (due || in.boundary_step == -2)) RefreshBoundary(app, s);

@@ -257,7 +257,7 @@ static void UnpackFetched(AppState& app, Session& s) {
   s.last_fetch_bytes = double(n);
   char buf[200];
   std::snprintf(buf, sizeof buf, "Loaded %s: %s train / %s test samples (%.1f MB fetched in %.0f ms, unpacked in %.0f ms).", name.c_str(),
-                FormatCount(d.n_train()).c_str(), FormatCount(d.n_test()).c_str(), double(n) / 1e6, fetch_ms, s.last_decode_ms);
+                cnn::with_commas(d.n_train()).c_str(), cnn::with_commas(d.n_test()).c_str(), double(n) / 1e6, fetch_ms, s.last_decode_ms);
   s.data_message = buf;
   s.data_message_error = false;
   if (app.dataset_name == name) Install(s, name, std::move(d));
@@ -292,7 +292,7 @@ bool SessionUploadAddFile(AppState& app, const std::string& name, const uint8_t*
   try {
     s.pending_files.emplace_back(name, std::vector<uint8_t>(bytes, bytes + n));
   } catch (const std::bad_alloc&) {
-    SessionUploadFail(app, name + ": not enough memory to read it (" + FormatCount(int64_t(n)) + " bytes); use a smaller file.");
+    SessionUploadFail(app, name + ": not enough memory to read it (" + cnn::with_commas(int64_t(n)) + " bytes); use a smaller file.");
     return false;
   }
   return true;
@@ -301,7 +301,7 @@ bool SessionUploadAddFile(AppState& app, const std::string& name, const uint8_t*
 bool SessionUploadAddImage(AppState& app, const std::string& path, const uint8_t* px, int h, int w, int c) {
   Session& s = S(app);
   if (int64_t(s.pending_images.size()) >= cnn::kMaxUploadImages) {
-    SessionUploadFail(app, "More than " + FormatCount(cnn::kMaxUploadImages) + " pictures: choose fewer (the limit per upload).");
+    SessionUploadFail(app, "More than " + cnn::with_commas(cnn::kMaxUploadImages) + " pictures: choose fewer (the limit per upload).");
     return false;
   }
   cnn::LabeledImage im;
@@ -334,7 +334,7 @@ bool SessionUploadFinish(AppState& app, bool images) {
   bool ok;
   if (images) {
     ok = cnn::dataset_from_images(s.pending_images, s.pending_h, s.pending_w, s.pending_c, opt, &d, &err, "your pictures");
-    desc = FormatCount(int64_t(s.pending_images.size())) + " pictures resampled to " + std::to_string(s.pending_h) + "x" + std::to_string(s.pending_w) +
+    desc = cnn::with_commas(int64_t(s.pending_images.size())) + " pictures resampled to " + std::to_string(s.pending_h) + "x" + std::to_string(s.pending_w) +
            (s.pending_c == 3 ? " RGB" : " grey");
   } else {
     std::vector<cnn::NamedBytes> files;
@@ -364,8 +364,8 @@ bool SessionUploadFinish(AppState& app, bool images) {
   s.upload_count++;
   s.upload_desc = "Your files (they stay on this machine): " + desc;
   char buf[160];
-  std::snprintf(buf, sizeof buf, "Loaded %s: %s train / %s test samples of %s, %d classes.", name.c_str(), FormatCount(d.n_train()).c_str(),
-                FormatCount(d.n_test()).c_str(), ShapeText(d.shape).c_str(), d.num_classes);
+  std::snprintf(buf, sizeof buf, "Loaded %s: %s train / %s test samples of %s, %d classes.", name.c_str(), cnn::with_commas(d.n_train()).c_str(),
+                cnn::with_commas(d.n_test()).c_str(), cnn::shape_text(d.shape, cnn::ShapeForm::count_if_flat).c_str(), d.num_classes);
   s.data_message = buf;
   s.data_message_error = false;
   if (!s.fetch_name.empty()) SessionCancelFetch(app, "");
@@ -462,11 +462,11 @@ bool SessionEnsure(AppState& app) {
       bool any = false;
       for (const cnn::DatasetInfo& c : s.catalog) any |= c.shape == spec.input;
       if (!any) {
-        s.error = "This model is for analysis only: no dataset here has " + ShapeText(spec.input) +
-                  " samples. To train it, change its input line (\"Fit model to data\" in the Data tab sets it to " + d.name + "'s " + ShapeText(d.shape) + ").";
+        s.error = "This model is for analysis only: no dataset here has " + cnn::shape_text(spec.input, cnn::ShapeForm::count_if_flat) +
+                  " samples. To train it, change its input line (\"Fit model to data\" in the Data tab sets it to " + d.name + "'s " + cnn::shape_text(d.shape, cnn::ShapeForm::count_if_flat) + ").";
         return false;
       }
-      s.error = "The model's input is " + ShapeText(spec.input) + " but " + d.name + " samples are " + ShapeText(d.shape) +
+      s.error = "The model's input is " + cnn::shape_text(spec.input, cnn::ShapeForm::count_if_flat) + " but " + d.name + " samples are " + cnn::shape_text(d.shape, cnn::ShapeForm::count_if_flat) +
                 ": change the input line, use \"Fit model to data\", or pick another dataset.";
       return false;
     }

@@ -340,7 +340,7 @@ static void SaveModelFile(AppState& app) {
   std::string name = (app.doc.preset_name.empty() ? std::string("model") : app.doc.preset_name) + ".cnnmodel";
   Download(bytes, name.c_str());
   char buf[160];
-  std::snprintf(buf, sizeof buf, "saved %s (%s bytes, step %lld)", name.c_str(), FormatCount(int64_t(bytes.size())).c_str(),
+  std::snprintf(buf, sizeof buf, "saved %s (%s bytes, step %lld)", name.c_str(), cnn::with_commas(int64_t(bytes.size())).c_str(),
                 (long long)SessionStepCount(app));
   sh.file_message = buf;
   sh.file_message_is_error = false;
@@ -374,7 +374,7 @@ static void ExportPytorch(AppState& app) {
   Download(script, name.c_str());
   char buf[160];
   std::snprintf(buf, sizeof buf, "exported %s (%s bytes, step %lld)", name.c_str(),
-                FormatCount(int64_t(script.size())).c_str(), (long long)SessionStepCount(app));
+                cnn::with_commas(int64_t(script.size())).c_str(), (long long)SessionStepCount(app));
   sh.file_message = buf;
   sh.file_message_is_error = false;
 }
@@ -416,7 +416,7 @@ static void ShowLockedModel(AppState& app) {
   ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "Locked network");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("This lesson shows exactly one network; train it and watch the curves.");
   ImGui::SameLine();
-  if (d.valid) ImGui::TextDisabled("%s parameters", FormatCount(d.info.total_params).c_str());
+  if (d.valid) ImGui::TextDisabled("%s parameters", cnn::with_commas(d.info.total_params).c_str());
   ImGui::PushFont(app.font_mono);
   ImGui::BeginChild("locked_text", ImVec2(0, 0), true);
   int n = 0;

@@ -46,7 +46,7 @@ int64_t sadd(int64_t a, int64_t b) {
 std::string num(int64_t v) { return std::to_string(v); }
 
 std::string shape_text(int64_t h, int64_t w) { return num(h) + "x" + num(w); }
-std::string shape_text(const Shape& s) { return num(s.h) + "x" + num(s.w) + "x" + num(s.c); }
+using cnn::shape_text;  // of a Shape (format.h)
 
 struct Axis {
   int64_t out = 0;

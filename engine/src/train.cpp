@@ -99,12 +99,6 @@ OptimConfig optim_config(const TrainConfig& c) {
 
 static bool is_classification(const Dataset& d) { return !d.regression() && d.num_classes > 0; }
 
-// Predicted class of sample i of the last forward: arg max, or p >= 0.5 for one sigmoid output.
-static int predicted_class(const Network* net, int i) {
-  if (net->out_size() == 1) return net->output()[i] >= 0.5f ? 1 : 0;
-  return network_predicted_class(net, i);
-}
-
 // Forward (inference) and loss over samples [begin, end) of a split; adds into the accumulators.
 static void eval_chunk(Network* net, const Dataset& d, Split split, int64_t begin, int64_t end,
                        double* loss_sum, int64_t* correct, std::vector<int32_t>* confusion) {
@@ -122,7 +116,7 @@ static void eval_chunk(Network* net, const Dataset& d, Split split, int64_t begi
     if (cls) {
       *correct += network_count_correct(net, labels);
       for (int i = 0; i < n; ++i) {
-        int p = predicted_class(net, i);
+        int p = network_predicted_class(net, i);
         if (labels[i] >= 0 && labels[i] < d.num_classes && p >= 0 && p < d.num_classes)
           (*confusion)[size_t(labels[i]) * d.num_classes + p] += 1;
       }
@@ -159,12 +153,6 @@ EvalResult evaluate(Network* net, const Dataset& d, Split split, int64_t limit) 
 }
 
 // ---- setup ---------------------------------------------------------------------------------------
-
-static std::string shape_text(const Shape& s) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%dx%dx%d", s.h, s.w, s.c);
-  return buf;
-}
 
 TrainerMemory trainer_memory(const TrainConfig& cfg, const Dataset* d) {
   TrainerMemory m;

@@ -70,8 +70,6 @@ std::string start_text(double v) {
 
 std::string pair(int64_t a, int64_t b) { return std::to_string(a) + "x" + std::to_string(b); }
 
-std::string shape(const cnn::Shape& s) { return pair(s.h, s.w) + "x" + std::to_string(s.c); }
-
 }  // namespace
 
 int cmd_summary(int argc, char** argv) {
@@ -176,13 +174,13 @@ int cmd_summary(int argc, char** argv) {
   struct Row { std::string idx, text, out, params, formula, rf, jump, start, macs; };
   std::vector<Row> rows;
   rows.push_back({"#", "layer", "output", "params", "formula", "rf", "jump", "start", "MACs"});
-  rows.push_back({"0", "input", shape(spec.input), "0", "", "1x1", "1x1", "0,0", "0"});
+  rows.push_back({"0", "input", cnn::shape_text(spec.input), "0", "", "1x1", "1x1", "0,0", "0"});
   for (size_t i = 0; i < spec.layers.size(); ++i) {
     const cnn::LayerInfo& li = info.layers[i];
     Row r;
     r.idx = std::to_string(i + 1);
     r.text = cnn::layer_to_text(spec.layers[i]);
-    r.out = shape(li.out);
+    r.out = cnn::shape_text(li.out);
     r.params = cnn::with_commas(li.params);
     r.formula = li.params_formula;
     if (li.rf.whole_input) {
@@ -245,7 +243,7 @@ int cmd_summary(int argc, char** argv) {
     if (conv) {
       std::printf(" A dense layer from the same %s input to the same %s output would need %s "
                   "weights (%sx these %s)",
-                  shape(li.in).c_str(), shape(li.out).c_str(), cnn::with_commas(li.fc_weights).c_str(),
+                  cnn::shape_text(li.in).c_str(), cnn::shape_text(li.out).c_str(), cnn::with_commas(li.fc_weights).c_str(),
                   cnn::with_commas(int64_t(li.fc_ratio + 0.5)).c_str(), cnn::with_commas(li.params).c_str());
       // The notes' figure (3*96*224^4 for AlexNet) assumes output maps as large as the input.
       if (li.fc_weights_same_res != li.fc_weights)

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cnn/format.h"
+
 namespace cnn {
 
 enum class LayerKind : uint8_t {
@@ -188,9 +190,6 @@ constexpr int64_t kMaxValuesPerSample = (int64_t(1) << 31) - 1;
 
 // Receptive-field area in input pixels (rows * cols), e.g. 169 for the notes' 13x13 example.
 inline int64_t receptive_field_pixels(const ReceptiveField& rf) { return rf.size[0] * rf.size[1]; }
-// 61706 -> "61,706"; 1610612736 -> "1.5 GiB".
-std::string with_commas(int64_t v);
-std::string format_bytes(int64_t bytes);
 
 bool analyze_model(const ModelSpec& m, ModelInfo* out, SpecError* err);
 

@@ -1,0 +1,21 @@
+// format.h: numbers, byte sizes and shapes as a learner reads them, written once for the engine's
+// messages, the CLI and the page.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace cnn {
+
+struct Shape;
+
+// 61706 -> "61,706"
+std::string with_commas(int64_t v);
+// 512 -> "512 bytes"; 1610612736 -> "1.5 GiB"; 205520896 -> "196 MiB" (binary units, one decimal
+// below 10 unless it is .0)
+std::string format_bytes(int64_t bytes);
+// {28, 28, 1} -> "28x28x1" (height x width x channels). ShapeForm::count_if_flat writes a flat
+// vector 1x1xC as its count ("10"), as the page's tables do.
+enum class ShapeForm : uint8_t { hwc, count_if_flat };
+std::string shape_text(const Shape& s, ShapeForm form = ShapeForm::hwc);
+
+}  // namespace cnn
