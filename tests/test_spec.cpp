@@ -574,3 +574,26 @@ TEST_CASE("spec: receptive fields equal the support of the engine's input gradie
     }
   }
 }
+
+// Issue 18 item 1: the layer table names every kind once; the parser reads its keywords from it.
+TEST_CASE("spec: every layer kind's keyword (and alias) parses to that kind, and prints back") {
+  const LayerKind kinds[] = {LayerKind::conv, LayerKind::maxpool, LayerKind::avgpool, LayerKind::gap,
+                             LayerKind::dense, LayerKind::flatten, LayerKind::relu, LayerKind::leakyrelu,
+                             LayerKind::sigmoid, LayerKind::tanh, LayerKind::softmax, LayerKind::dropout,
+                             LayerKind::batchnorm};
+  const char* texts[] = {"conv 2 k1", "maxpool k1", "avgpool k1", "gap", "dense 3", "flatten", "relu",
+                         "leakyrelu", "sigmoid", "tanh", "softmax", "dropout", "batchnorm"};
+  for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); ++i) {
+    CAPTURE(texts[i]);
+    CHECK(std::string(texts[i]).rfind(layer_kind_name(kinds[i]), 0) == 0);
+    std::string text = std::string("input 2x2x1\n") + texts[i] + (kinds[i] == LayerKind::softmax ? "" : "\n");
+    if (kinds[i] == LayerKind::softmax) text = "input 1x1x3\nsoftmax\n";
+    Result r = run(text);
+    REQUIRE_MESSAGE(r.ok, r.err.to_string());
+    CHECK(r.spec.layers[0].kind == kinds[i]);
+  }
+  Result fc = run("input 1x1x4\nfc 2\n");
+  REQUIRE(fc.ok);
+  CHECK(fc.spec.layers[0].kind == LayerKind::dense);
+  CHECK(layer_to_text(fc.spec.layers[0]) == "dense 2");
+}

@@ -2,49 +2,16 @@
 // every buffer in one place). network_build allocates exactly these counts; trainer_setup checks
 // training_bytes against the budget; the analysis, the CLI and the page report the same numbers.
 #include <cstdint>
-#include <limits>
 
 #include "cnn/spec.h"
+#include "layer_table.h"
 
 namespace cnn {
 namespace {
 
-constexpr int64_t kSat = std::numeric_limits<int64_t>::max();
-
-int64_t smul(int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_mul_overflow(a, b, &r)) return kSat;
-  return r;
-}
-int64_t sadd(int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_add_overflow(a, b, &r)) return kSat;
-  return r;
-}
+int64_t smul(int64_t a, int64_t b) { return sat_mul(a, b); }
+int64_t sadd(int64_t a, int64_t b) { return sat_add(a, b); }
 int64_t smax(int64_t a, int64_t b) { return a > b ? a : b; }
-
-// A layer's buffers besides its output, by kind.
-void layer_buffers(const LayerSpec& l, const LayerInfo& li, int64_t B, LayerMemory* lm) {
-  switch (l.kind) {
-    case LayerKind::conv:
-      lm->weights = smul(smul(smul(li.out.c, li.in.c), l.kh), l.kw);
-      lm->biases = l.bias ? li.out.c : 0;
-      lm->workspace = smul(smul(smul(li.in.c, l.kh), l.kw), smul(li.out.h, li.out.w));
-      break;
-    case LayerKind::dense:
-      lm->weights = smul(li.out.size(), li.in.size());
-      lm->biases = l.bias ? li.out.size() : 0;
-      break;
-    case LayerKind::batchnorm:
-      lm->weights = lm->biases = li.in.c;
-      lm->channel_stats = li.in.c;
-      lm->xhat = smul(B, li.in.size());
-      break;
-    case LayerKind::maxpool: lm->argmax = smul(B, li.out.size()); break;
-    case LayerKind::dropout: lm->keep = smul(B, li.in.size()); break;
-    default: break;
-  }
-}
 
 }  // namespace
 
@@ -61,7 +28,7 @@ MemoryPlan plan_memory(const ModelSpec& m, const ModelInfo& info, int batch, con
   for (size_t i = 0; i < L; ++i) {
     const LayerInfo& li = info.layers[i];
     LayerMemory& lm = p.layers[i];
-    layer_buffers(m.layers[i], li, B, &lm);
+    if (const auto buffers = layer_kind_desc(m.layers[i].kind).buffers) buffers(m.layers[i], li, B, &lm);
     lm.output = smul(B, li.out.size());
     const int64_t np = sadd(lm.weights, lm.biases);
     p.params = sadd(p.params, np);

@@ -9,6 +9,7 @@
 #include <new>
 
 #include "cnn/nn.h"
+#include "layer_table.h"
 
 namespace cnn {
 
@@ -189,34 +190,13 @@ void network_init(Network* net, uint64_t seed) {
 
 // --- forward ----------------------------------------------------------------------------------------
 
+// The kind's forward from the layer table, over x^(i) -> x^(i+1).
 static void layer_forward(Network* net, int i, int n, bool training) {
   const LayerSpec& l = net->spec.layers[size_t(i)];
-  const LayerInfo& li = net->info.layers[size_t(i)];
-  const LayerParams& p = net->layer_params[size_t(i)];
-  LayerState& s = net->state[size_t(i)];
-  const float* x = net->acts[size_t(i)].data();
-  float* y = net->acts[size_t(i + 1)].data();
-  const int64_t count = int64_t(n) * li.in.size();
-  switch (l.kind) {
-    case LayerKind::conv:
-      conv2d_forward(y, net->workspace.data(), x, p.w, p.b, n, conv_dims(l, li));
-      break;
-    case LayerKind::maxpool: maxpool_forward(y, s.argmax.data(), x, n, pool_dims(l, li)); break;
-    case LayerKind::avgpool: avgpool_forward(y, x, n, pool_dims(l, li)); break;
-    case LayerKind::gap: gap_forward(y, x, n, li.in.c, li.in.h * li.in.w); break;
-    case LayerKind::dense: dense_forward(y, x, p.w, p.b, n, int(li.in.size()), int(li.out.size())); break;
-    case LayerKind::flatten: std::memcpy(y, x, sizeof(float) * size_t(count)); break;
-    case LayerKind::relu: relu_forward(y, x, count); break;
-    case LayerKind::leakyrelu: leakyrelu_forward(y, x, count, l.alpha); break;
-    case LayerKind::sigmoid: sigmoid_forward(y, x, count); break;
-    case LayerKind::tanh: tanh_forward(y, x, count); break;
-    case LayerKind::softmax: softmax_forward(y, x, n, int(li.in.size())); break;
-    case LayerKind::dropout: dropout_forward(y, s.keep.data(), x, count, l.rate, training, net->dropout_rng); break;
-    case LayerKind::batchnorm:
-      batchnorm_forward(y, s.xhat.data(), s.mean.data(), s.invstd.data(), s.running_mean.data(),
-                        s.running_var.data(), x, p.w, p.b, n, li.in.c, li.in.h * li.in.w, training);
-      break;
-  }
+  const LayerCall c{l, net->info.layers[size_t(i)], net->layer_params[size_t(i)], net->state[size_t(i)], net, n,
+                    training, net->acts[size_t(i)].data(), nullptr, net->acts[size_t(i + 1)].data(),
+                    nullptr, nullptr, nullptr, nullptr};
+  layer_kind_desc(l.kind).forward(c);
 }
 
 const float* network_forward(Network* net, const float* x, int n, bool training) {
@@ -278,51 +258,23 @@ void network_zero_grad(Network* net) {
   if (!net->grads.empty()) std::memset(net->grads.data(), 0, sizeof(float) * net->grads.size());
 }
 
+// The kind's backward from the layer table: accumulates into dx (zeroed first) when wanted, and into
+// the parameter gradients when param_grads. A kind without parameters runs only when dx is wanted.
 static void layer_backward(Network* net, int i, int n, bool want_dx, bool param_grads) {
   const LayerSpec& l = net->spec.layers[size_t(i)];
   const LayerInfo& li = net->info.layers[size_t(i)];
   const LayerParams& p = net->layer_params[size_t(i)];
-  const LayerState& s = net->state[size_t(i)];
-  const float* x = net->acts[size_t(i)].data();
-  const float* y = net->acts[size_t(i + 1)].data();
-  const float* dy = net->dacts[size_t(i + 1)].data();
-  const int64_t count = int64_t(n) * li.in.size();
   float* dx = nullptr;
   if (want_dx) {
     dx = net->dacts[size_t(i)].data();
-    std::memset(dx, 0, sizeof(float) * size_t(count));
+    std::memset(dx, 0, sizeof(float) * size_t(int64_t(n) * li.in.size()));
   }
-  float* dw = param_grads ? p.dw : nullptr;
-  float* db = param_grads ? p.db : nullptr;
-  switch (l.kind) {
-    case LayerKind::conv:
-      if (dx || dw || db) conv2d_backward(dx, dw, db, net->workspace.data(), dy, x, p.w, n, conv_dims(l, li));
-      break;
-    case LayerKind::dense:
-      if (dx || dw || db) dense_backward(dx, dw, db, dy, x, p.w, n, int(li.in.size()), int(li.out.size()));
-      break;
-    case LayerKind::batchnorm:
-      batchnorm_backward(dx, dw, db, dy, s.xhat.data(), s.invstd.data(), p.w, n, li.in.c, li.in.h * li.in.w,
-                         net->training);
-      break;
-    default:
-      if (!dx) break;
-      switch (l.kind) {
-        case LayerKind::maxpool: maxpool_backward(dx, dy, s.argmax.data(), n, pool_dims(l, li)); break;
-        case LayerKind::avgpool: avgpool_backward(dx, dy, n, pool_dims(l, li)); break;
-        case LayerKind::gap: gap_backward(dx, dy, n, li.in.c, li.in.h * li.in.w); break;
-        case LayerKind::flatten:
-          for (int64_t k = 0; k < count; ++k) dx[k] += dy[k];
-          break;
-        case LayerKind::relu: relu_backward(dx, dy, x, count); break;
-        case LayerKind::leakyrelu: leakyrelu_backward(dx, dy, x, count, l.alpha); break;
-        case LayerKind::sigmoid: sigmoid_backward(dx, dy, y, count); break;
-        case LayerKind::tanh: tanh_backward(dx, dy, y, count); break;
-        case LayerKind::softmax: softmax_backward(dx, dy, y, n, int(li.in.size())); break;
-        case LayerKind::dropout: dropout_backward(dx, dy, s.keep.data(), count, l.rate, net->training); break;
-        default: break;
-      }
-  }
+  const LayerKindDesc& d = layer_kind_desc(l.kind);
+  if (!dx && !d.has_params) return;
+  const LayerCall c{l, li, p, net->state[size_t(i)], net, n, net->training, net->acts[size_t(i)].data(),
+                    net->acts[size_t(i + 1)].data(), nullptr, net->dacts[size_t(i + 1)].data(), dx,
+                    param_grads ? p.dw : nullptr, param_grads ? p.db : nullptr};
+  d.backward(c);
 }
 
 // Back-propagates from dacts[top] down to the input of layer 0. Layers at or above `top` are skipped.

@@ -15,27 +15,9 @@
 #include <vector>
 
 #include "cnn/spec.h"
+#include "layer_table.h"
 
 namespace cnn {
-
-const char* layer_kind_name(LayerKind k) {
-  switch (k) {
-    case LayerKind::conv: return "conv";
-    case LayerKind::maxpool: return "maxpool";
-    case LayerKind::avgpool: return "avgpool";
-    case LayerKind::gap: return "gap";
-    case LayerKind::dense: return "dense";
-    case LayerKind::flatten: return "flatten";
-    case LayerKind::relu: return "relu";
-    case LayerKind::leakyrelu: return "leakyrelu";
-    case LayerKind::sigmoid: return "sigmoid";
-    case LayerKind::tanh: return "tanh";
-    case LayerKind::softmax: return "softmax";
-    case LayerKind::dropout: return "dropout";
-    case LayerKind::batchnorm: return "batchnorm";
-  }
-  return "?";
-}
 
 std::string SpecError::to_string() const {
   std::string s;
@@ -166,19 +148,21 @@ int edit_distance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
+// The parser's keywords: every kind's name and alias, from the layer table.
 struct KeywordEntry {
   const char* word;
   LayerKind kind;
 };
-const KeywordEntry kKeywords[] = {
-    {"conv", LayerKind::conv},       {"maxpool", LayerKind::maxpool},
-    {"avgpool", LayerKind::avgpool}, {"gap", LayerKind::gap},
-    {"dense", LayerKind::dense},     {"fc", LayerKind::dense},
-    {"flatten", LayerKind::flatten}, {"relu", LayerKind::relu},
-    {"leakyrelu", LayerKind::leakyrelu}, {"sigmoid", LayerKind::sigmoid},
-    {"tanh", LayerKind::tanh},       {"softmax", LayerKind::softmax},
-    {"dropout", LayerKind::dropout}, {"batchnorm", LayerKind::batchnorm},
-};
+std::vector<KeywordEntry> keywords() {
+  int n = 0;
+  const LayerKindDesc* kinds = layer_kinds(&n);
+  std::vector<KeywordEntry> out;
+  for (int i = 0; i < n; ++i) {
+    out.push_back({kinds[i].name, kinds[i].kind});
+    if (kinds[i].alias) out.push_back({kinds[i].alias, kinds[i].kind});
+  }
+  return out;
+}
 
 // Closest word of `words` to `s` when it is plausibly a typo (distance at most ~1/3 of the length,
 // or `s` is a prefix of it); empty otherwise.
@@ -194,25 +178,7 @@ std::string closest(std::string_view s, const std::vector<std::string>& words) {
   return best_d <= allowed ? best : std::string();
 }
 
-const char* options_help(LayerKind k) {
-  switch (k) {
-    case LayerKind::conv:
-      return "conv takes: the number of maps N, kK or kKHxKW (kernel), sS or sSHxSW (stride, "
-             "default 1), pP or pPHxPW or same, valid (default), full (padding), dD (dilation, "
-             "default 1), nobias; e.g. `conv 6 k5 p2`";
-    case LayerKind::maxpool:
-    case LayerKind::avgpool:
-      return "pools take: kK or kKHxKW (window), sS (stride, default = window), pP (padding, "
-             "default 0); e.g. `maxpool k2` or `maxpool k3 s2`";
-    case LayerKind::dense: return "dense takes: the number of outputs N, nobias; e.g. `dense 10`";
-    case LayerKind::leakyrelu:
-      return "leakyrelu takes: aA, the slope for negative inputs (default 0.01); e.g. "
-             "`leakyrelu a0.1`";
-    case LayerKind::dropout:
-      return "dropout takes: the probability of dropping a unit (default 0.5); e.g. `dropout 0.25`";
-    default: return "";
-  }
-}
+const char* options_help(LayerKind k) { return layer_kind_desc(k).options_help; }
 
 enum class NumStatus { ok, missing, malformed, negative, too_large };
 
@@ -377,6 +343,7 @@ class Parser {
     l.line = st.line;
     l.column = kt.column;
     bool found = false;
+    const std::vector<KeywordEntry> kKeywords = keywords();
     for (const KeywordEntry& e : kKeywords)
       if (kw == e.word) { l.kind = e.kind; found = true; }
     if (kw == "input")
