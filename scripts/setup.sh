@@ -25,7 +25,7 @@ apt_packages=(
   ca-certificates git cmake ninja-build make g++ clang lld pkg-config python3 gzip
   libclang-rt-dev   # clang's sanitizer and libFuzzer runtimes (scripts/test-all.sh, scripts/fuzz.sh)
   emscripten
-  doctest-dev nlohmann-json3-dev libglfw3-dev libgl-dev
+  doctest-dev nlohmann-json3-dev libglfw3-dev libgl-dev libstb-dev
   chromium fonts-dejavu-core
   firefox-esr webkit2gtk-driver   # the browser tests in Firefox and WebKit (Safari's engine) too
   xvfb xauth                      # a display for them (and the native window's test): xvfb-run

@@ -10,6 +10,7 @@
 
 #include "cnn/kernels.h"
 #include "cnn/train.h"
+#include "inspect.h"
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "session.h"
@@ -102,6 +103,12 @@ void SaveRect(AppState& app, const char* name) {
 }
 void SaveRect(AppState& app, const std::string& name) { SaveRect(app, name.c_str()); }
 
+void SaveTabRect(AppState& app, const char* name, const char* label) {
+  SaveRect(app, name);
+  const float w = ImGui::GetItemRectSize().x, need = ImGui::TabItemCalcSize(label, false).x;
+  if (w + 0.5f < need) app.truncated.push_back(label);
+}
+
 void ShowModelTabs(AppState& app, const char* id, const char* designer_label, void (*show_designer)(AppState&)) {
   if (!ImGui::BeginTabBar(id)) return;
   struct TabDef { const char* label; const char* rect; LeftTab tab; };
@@ -111,7 +118,7 @@ void ShowModelTabs(AppState& app, const char* id, const char* designer_label, vo
   for (const TabDef& t : tabs) {
     ImGuiTabItemFlags f = (app.request_tab && app.left_tab == t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
     bool open = ImGui::BeginTabItem(t.label, nullptr, f);
-    SaveRect(app, t.rect);
+    SaveTabRect(app, t.rect, t.label);
     if (!open) continue;
     if (!app.request_tab) app.left_tab = t.tab;
     ImGui::BeginChild("tab", ImVec2(0, 0), false);
@@ -133,10 +140,96 @@ static void Rect(const char* name, ImVec2 pos, ImVec2 size) {
   (void)name;
 }
 
+static constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+// Records the current window's rect under `name` (the layout test checks windows do not overlap).
+static void SaveWindowRect(AppState& app, const char* name) {
+  ImVec2 a = ImGui::GetWindowPos(), b = ImGui::GetWindowSize();
+  app.rects[name] = ImVec4(a.x, a.y, a.x + b.x, a.y + b.y);
+}
+
+// The training controls and the share buttons; their height is kept for next frame's layout.
+static void TrainingWindowContents(AppState& app) {
+  ShowTrainingPanel(app);
+  ShowShareButtons(app);
+  // the extent of everything drawn (robust to a trailing SameLine), for next frame's height
+  ImGuiWindow* w = ImGui::GetCurrentWindow();
+  app.train_content_h = w->DC.CursorMaxPos.y - w->DC.CursorStartPos.y;
+}
+
+// Landscape screens from 640 CSS px wide: the model on the left, training above the curves on the right.
+static void TwoColumnLayout(AppState& app, ImVec2 o, ImVec2 size) {
+  const float fs = ImGui::GetFontSize();
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float left_w = std::floor(size.x * (app.narrow ? 0.5f : 0.47f));
+  float right_w = size.x - left_w;
+  float row = ImGui::GetFrameHeightWithSpacing();
+  float title = fs + st.FramePadding.y * 2;
+  int settings_rows = 4 + ((app.settings.optimizer == 1 || app.settings.schedule == 1) ? 1 : 0);
+  float train_h = title + st.WindowPadding.y * 2 + row * (2 + settings_rows) + ImGui::GetTextLineHeightWithSpacing() * 2.2f;
+  // after the first frame, exactly what the panel used (it grows with a status line or extra settings)
+  if (app.train_content_h > 0) train_h = title + st.WindowPadding.y * 2 + app.train_content_h;
+  train_h = std::floor(std::min(train_h, size.y * 0.5f));
+
+  Rect("model", o, ImVec2(left_w, size.y));
+  ImGui::Begin("CNN Sandbox: model###model", nullptr, kFixed);
+  SaveWindowRect(app, "win_model");
+  ShowModelTabs(app, "left", "Designer", ShowDesignerPanel);
+  ImGui::End();
+
+  Rect("training", ImVec2(o.x + left_w, o.y), ImVec2(right_w, train_h));
+  ImGui::Begin("Training###training", nullptr, kFixed);
+  SaveWindowRect(app, "win_training");
+  TrainingWindowContents(app);
+  ImGui::End();
+
+  Rect("plots", ImVec2(o.x + left_w, o.y + train_h), ImVec2(right_w, size.y - train_h));
+  ImGui::Begin("Curves###plots", nullptr, kFixed);
+  SaveWindowRect(app, "win_plots");
+  ShowInspectTabs(app);  // Curves (ShowPlotsPanel) | Inside | Backprop | Notes: inspect.h
+  ImGui::End();
+}
+
+// Phones and portrait screens: one window the size of the screen, a switcher on top (Model,
+// Training, Curves), the chosen panel below with the whole width. Training keeps running whichever
+// panel is shown; the switcher's buttons are a full row high, easy to hit with a finger.
+static void SingleColumnLayout(AppState& app, ImVec2 o, ImVec2 size) {
+  Rect("single", o, size);
+  ImGui::Begin("CNN Sandbox###single", nullptr, kFixed | ImGuiWindowFlags_NoTitleBar);
+  SaveWindowRect(app, "win_single");
+  // a tab asked for by the JS API (or a lesson) brings its panel to the front
+  if (app.request_tab) app.view = 0;
+  if (app.inspect.request_tab) app.view = 2;
+  static const char* kViews[] = {"Model", "Training", "Curves"};
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float w = std::floor((ImGui::GetContentRegionAvail().x - gap * 2) / 3);
+  const float h = ImGui::GetFrameHeight() * 1.4f;
+  for (int v = 0; v < 3; v++) {
+    if (v) ImGui::SameLine();
+    const bool sel = app.view == v;
+    if (sel) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    if (ImGui::Button(kViews[v], ImVec2(w, h))) app.view = v;
+    if (sel) ImGui::PopStyleColor();
+    SaveRect(app, std::string("view_") + kViews[v]);
+    if (ImGui::CalcTextSize(kViews[v]).x > w) app.truncated.push_back(kViews[v]);
+  }
+  ImGui::Separator();
+  ImGui::BeginChild("view", ImVec2(0, 0), false);
+  switch (app.view) {
+    case 0: ShowModelTabs(app, "left", "Designer", ShowDesignerPanel); break;
+    case 1: TrainingWindowContents(app); break;
+    default: ShowInspectTabs(app); break;
+  }
+  ImGui::EndChild();
+  ImGui::End();
+}
+
 void AppFrame(AppState& app) {
   app.frame++;
   double start = cnn::now_ms();
   app.rects.clear();
+  app.truncated.clear();
   app.dragging_layer = -1;  // set again by the layer list while a row is dragged
 
   // 1-2: keep the engine objects in step with the choices, then train for a slice of the frame
@@ -153,41 +246,14 @@ void AppFrame(AppState& app) {
   // 3: layout from the viewport size (device pixels)
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const ImVec2 o = vp->WorkPos, size = vp->WorkSize;
-  const float fs = ImGui::GetFontSize();
-  const ImGuiStyle& st = ImGui::GetStyle();
-  app.narrow = size.x / app.dpr < 1000;
-  float left_w = std::floor(size.x * (app.narrow ? 0.5f : 0.47f));
-  float right_w = size.x - left_w;
-  float row = ImGui::GetFrameHeightWithSpacing();
-  float title = fs + st.FramePadding.y * 2;
-  int settings_rows = 4 + ((app.settings.optimizer == 1 || app.settings.schedule == 1) ? 1 : 0);
-  float train_h = title + st.WindowPadding.y * 2 + row * (2 + settings_rows) + ImGui::GetTextLineHeightWithSpacing() * 2.2f;
-  // after the first frame, exactly what the panel used (it grows with a status line or extra settings)
-  if (app.train_content_h > 0) train_h = title + st.WindowPadding.y * 2 + app.train_content_h;
-  train_h = std::floor(std::min(train_h, size.y * 0.5f));
-  const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
-
-  Rect("model", o, ImVec2(left_w, size.y));
-  ImGui::Begin("CNN Sandbox: model###model", nullptr, fixed);
-  ShowModelTabs(app, "left", "Designer", ShowDesignerPanel);
-  ImGui::End();
-
-  Rect("training", ImVec2(o.x + left_w, o.y), ImVec2(right_w, train_h));
-  ImGui::Begin("Training###training", nullptr, fixed);
-  ShowTrainingPanel(app);
-  ShowShareButtons(app);
-  {
-    // the extent of everything drawn (robust to a trailing SameLine), for next frame's height
-    ImGuiWindow* w = ImGui::GetCurrentWindow();
-    app.train_content_h = w->DC.CursorMaxPos.y - w->DC.CursorStartPos.y;
-  }
-  ImGui::End();
-
-  Rect("plots", ImVec2(o.x + left_w, o.y + train_h), ImVec2(right_w, size.y - train_h));
-  ImGui::Begin("Curves###plots", nullptr, fixed);
-  ShowInspectTabs(app);  // Curves (ShowPlotsPanel) | Inside | Backprop | Notes: inspect.h
-  ImGui::End();
+  const ImVec2 css(size.x / app.dpr, size.y / app.dpr);
+  // A phone (under 640 CSS px wide) or a portrait screen gets one column and a switcher: side by
+  // side, each column would be too narrow for its tabs, plots and the model text.
+  app.single_column = css.x < 640 || css.y > css.x * 1.15f;
+  app.narrow = app.single_column || css.x < 1000;
+  if (app.single_column) SingleColumnLayout(app, o, size);
+  else TwoColumnLayout(app, o, size);
+  app.rects["viewport"] = ImVec4(o.x, o.y, o.x + size.x, o.y + size.y);
 
   UpdateFrameStats(app, start, cnn::now_ms(), train_ms);
 }

@@ -148,6 +148,9 @@ struct AppState {
   bool request_tab = false;
   float train_content_h = 0;         // height the training panel needed last frame
   bool narrow = false;               // narrow viewport (iframe): stacked layout
+  bool single_column = false;        // phone or portrait screen: one panel at a time, chosen by `view`
+  int view = 0;                      // single column: 0 Model, 1 Training, 2 Curves (and Inside, Backprop, Notes)
+  std::vector<std::string> truncated;  // tabs drawn narrower than their label this frame (tests: none)
   std::map<std::string, ImVec4> rects;  // named widget rects (x0, y0, x1, y1 in device px) for tests
 
   FrameStats stats;
@@ -162,6 +165,9 @@ void AppAfterRender(AppState& app); // after the draw data is submitted (frame t
 void AppShutdown(AppState& app);
 
 AppState& AppGlobal();              // the instance main.cpp owns (for the JS hook)
+// Records the last tab item's rect under `name`, and `label` in app.truncated if the tab bar had to
+// draw it narrower than its label (ImGui then cuts the text short with "...").
+void SaveTabRect(AppState& app, const char* name, const char* label);
 // Records the last item's rect under `name` in app.rects (the browser tests click by name).
 void SaveRect(AppState& app, const char* name);
 void SaveRect(AppState& app, const std::string& name);

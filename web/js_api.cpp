@@ -41,6 +41,9 @@ CNN_EXPORT const char* cnn_get_state() {
   j["epochProgress"] = SessionEpochProgress(app);
   j["dpr"] = app.dpr;
   j["narrow"] = app.narrow;
+  j["singleColumn"] = app.single_column;
+  j["view"] = app.view == 0 ? "model" : app.view == 1 ? "training" : "curves";
+  j["truncated"] = app.truncated;
   j["tab"] = TabName(app.left_tab);
   j["preset"] = app.doc.preset_name;
   j["dataset"] = app.dataset_name;

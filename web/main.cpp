@@ -4,11 +4,15 @@
 // In the browser the canvas is sized in device pixels (CSS size x devicePixelRatio) and ImGui works
 // in those pixels, with fonts rasterized at the device size and the style scaled to match: text is
 // crisp on high-DPI screens and mouse coordinates need no conversion.
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <string>
+#include <vector>
 
 #include <GLFW/glfw3.h>
 
@@ -29,6 +33,7 @@
 #endif
 
 static GLFWwindow* g_window = nullptr;
+static void (*g_after_draw)() = nullptr;  // native --screenshot: reads the frame before it is swapped
 static AppState g_app;
 AppState& AppGlobal() { return g_app; }
 static float g_font_scale = 0;  // device pixel ratio the fonts were last built for
@@ -493,6 +498,7 @@ static void Frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   AppAfterRender(g_app);
+  if (g_after_draw) g_after_draw();
   glfwSwapBuffers(g_window);
   g_frames_drawn++;
   if (g_wake_frames > 0) g_wake_frames--;
@@ -501,9 +507,81 @@ static void Frame() {
 #endif
 }
 
+#ifndef __EMSCRIPTEN__
+// The desktop window, checked without a person (ctest's gui_window, under xvfb-run):
+//   cnn-sandbox-gui --train-steps N --screenshot FILE.png
+// presses Train, and once N steps are done draws a few more frames, saves the window as a PNG
+// (glReadPixels, Debian's stb_image_write) and exits; 0 if the picture has content, else 1.
+#include <stb_image_write.h>
+
+static int64_t g_auto_steps = 0;
+static std::string g_auto_png;
+static int g_auto_frames_left = -1;  // frames to draw after the last step (the curves catch up)
+static int g_auto_exit = -1;         // exit code once the screenshot is taken
+
+static void SaveWindowPng() {
+  if (g_auto_frames_left < 0 || --g_auto_frames_left > 0) return;
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(g_window, &w, &h);
+  std::vector<unsigned char> px(size_t(w) * size_t(h) * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  for (size_t i = 3; i < px.size(); i += 4) px[i] = 255;  // the window is opaque
+  std::vector<unsigned> colors;
+  for (size_t i = 0; i < px.size() && colors.size() < 1000; i += 4 * 97) {
+    unsigned c = px[i] << 16 | px[i + 1] << 8 | px[i + 2];
+    if (std::find(colors.begin(), colors.end(), c) == colors.end()) colors.push_back(c);
+  }
+  stbi_flip_vertically_on_write(1);  // GL rows go bottom-up
+  bool ok = stbi_write_png(g_auto_png.c_str(), w, h, 4, px.data(), w * 4) != 0;
+  std::printf("cnn-sandbox-gui: %lld steps, loss %.4f; %dx%d screenshot with %zu colours -> %s%s\n",
+              (long long)SessionStepCount(g_app), g_app.runs.empty() || g_app.runs.back().loss.empty() ? -1.0 : double(g_app.runs.back().loss.back()),
+              w, h, colors.size(), g_auto_png.c_str(), ok ? "" : " (could not write it)");
+  g_auto_exit = ok && colors.size() > 20 ? 0 : 1;
+  glfwSetWindowShouldClose(g_window, GLFW_TRUE);
+}
+
+// Returns false (after a message) on arguments it does not know.
+static bool ParseArgs(int argc, char** argv) {
+  for (int i = 1; i < argc; i++) {
+    if (!std::strcmp(argv[i], "--train-steps") && i + 1 < argc) g_auto_steps = std::atoll(argv[++i]);
+    else if (!std::strcmp(argv[i], "--screenshot") && i + 1 < argc) g_auto_png = argv[++i];
+    else {
+      std::fprintf(stderr, "cnn-sandbox-gui: unknown argument '%s'\nusage: cnn-sandbox-gui [--train-steps N --screenshot FILE.png]\n", argv[i]);
+      return false;
+    }
+  }
+  if (g_auto_steps < 0 || (g_auto_steps > 0) != !g_auto_png.empty()) {
+    std::fprintf(stderr, "cnn-sandbox-gui: --train-steps N (N > 0) and --screenshot FILE.png go together\n");
+    return false;
+  }
+  return true;
+}
+
+// Called after each frame: starts training once, and schedules the screenshot after N steps.
+static void AutoRunFrame() {
+  if (g_auto_steps <= 0 || g_auto_frames_left >= 0) return;
+  if (!g_app.training && SessionStepCount(g_app) == 0 && g_app.frame > 2) SessionTrainPressed(g_app);
+  if (SessionStepCount(g_app) >= g_auto_steps || (g_app.frame > 5 && !g_app.training)) {
+    if (g_app.training) SessionPause(g_app);
+    if (SessionStepCount(g_app) < g_auto_steps)
+      std::fprintf(stderr, "cnn-sandbox-gui: training stopped after %lld of %lld steps: %s\n",
+                   (long long)SessionStepCount(g_app), (long long)g_auto_steps, g_app.status.c_str());
+    g_auto_frames_left = 5;
+    g_after_draw = SaveWindowPng;
+  }
+}
+#endif
+
 static void GlfwError(int code, const char* msg) { std::fprintf(stderr, "GLFW error %d: %s\n", code, msg); }
 
-int main(int, char**) {
+int main(int argc, char** argv) {
+#ifndef __EMSCRIPTEN__
+  if (!ParseArgs(argc, argv)) return 2;
+#else
+  (void)argc, (void)argv;
+#endif
   glfwSetErrorCallback(GlfwError);
   if (!glfwInit()) { std::fprintf(stderr, "cnn-sandbox: could not initialize GLFW\n"); return 1; }
 #ifdef __EMSCRIPTEN__
@@ -561,6 +639,7 @@ int main(int, char**) {
   while (!glfwWindowShouldClose(g_window)) {
     if (!NeedsFrames(g_app)) glfwWaitEventsTimeout(0.25);  // idle: sleep until input (callbacks wake)
     Frame();
+    AutoRunFrame();
   }
   AppShutdown(g_app);
   ImGui_ImplOpenGL3_Shutdown();
@@ -568,6 +647,7 @@ int main(int, char**) {
   ImGui::DestroyContext();
   glfwDestroyWindow(g_window);
   glfwTerminate();
+  if (g_auto_exit >= 0) return g_auto_exit;
 #endif
   return 0;
 }

@@ -859,7 +859,7 @@ void ShowInspectTabs(AppState& app) {
   for (const TabDef& t : tabs) {
     ImGuiTabItemFlags f = (in.request_tab && in.tab == t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
     bool open = ImGui::BeginTabItem(t.name, nullptr, f);
-    SaveRect(app, std::string("rtab_") + t.name);
+    SaveTabRect(app, (std::string("rtab_") + t.name).c_str(), t.name);
     if (open) {
       if (!in.request_tab) in.tab = t.tab;
       ImGui::BeginChild("rtab", ImVec2(0, 0), false);
