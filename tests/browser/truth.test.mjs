@@ -11,6 +11,8 @@ after(async () => { await lab?.close(); });
 
 const center = (r) => [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2];
 const f32 = (x) => Math.fround(x);
+// rect a inside rect b ([x0, y0, x1, y1], CSS px; half a pixel of rounding)
+const inside = (a, b) => a[0] >= b[0] - 0.5 && a[1] >= b[1] - 0.5 && a[2] <= b[2] + 0.5 && a[3] <= b[3] + 0.5;
 
 async function download(page, rect) {
   const [d] = await Promise.all([page.waitForEvent('download'), page.mouse.click(...center(rect))]);
@@ -55,7 +57,11 @@ test('items 3 and 4: the loss in use and its unit, the no-softmax notice and its
   const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=2' });
   const noSoftmax = 'input 28x28x1\nconv 6 k5 p2\nrelu\nmaxpool k2 s2\nflatten\ndense 10\n';
   assert.equal(await page.evaluate((t) => window.cnnSandbox.setModel(t), noSoftmax), true);
-  let s = await waitState(page, (x) => x.loss && x.loss.notice, 'the notice');
+  // The state says what the model needs at once; the page draws it on the next frames (and the
+  // Training window takes its new height a frame later): wait until a learner sees the row, the
+  // notice and the button inside the Training window.
+  const seen = (x, names) => names.every((k) => x.rects[k] && inside(x.rects[k], x.rects.win_training));
+  let s = await waitState(page, (x) => x.loss && x.loss.notice && seen(x, ['loss', 'loss_notice', 'loss_fix']), 'the notice');
   assert.equal(s.loss.inUse, 'quadratic (squared error summed over 10 outputs)');
   assert.equal(s.loss.unit, 'squared output units');
   assert.deepEqual(s.loss.choices, ['quadratic (squared error summed over 10 outputs)'], 'one loss fits: no choice');
@@ -65,8 +71,9 @@ test('items 3 and 4: the loss in use and its unit, the no-softmax notice and its
   await page.evaluate(() => window.cnnSandbox.train(10));
   await screenshot(page, 'truth-loss-notice');
   // One click: softmax appended, cross-entropy in nats.
+  s = await waitState(page, (x) => seen(x, ['loss_fix']), 'the button after training');  // the panel may have grown a status line
   await page.mouse.click(...center(s.rects.loss_fix));
-  s = await waitState(page, (x) => x.loss && !x.loss.notice && x.loss.network === 'cross-entropy', 'the fix');
+  s = await waitState(page, (x) => x.loss && !x.loss.notice && x.loss.network === 'cross-entropy' && seen(x, ['loss']), 'the fix');
   assert.equal(s.loss.inUse, 'cross-entropy, nats');
   assert.equal(s.loss.unit, 'nats');
   assert.deepEqual(s.loss.choices, ['cross-entropy, nats', 'quadratic (squared error summed over 10 outputs)']);
