@@ -15,6 +15,25 @@ after(async () => { await lab?.close(); });
 const center = (r) => [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2];
 const inspect = (page) => page.evaluate(() => window.cnnSandbox.inspect.getState());
 
+// Phones and portrait tablets draw one column: a learner taps the switcher's Model, Training or
+// Curves button to bring that panel up. Taps `view_<View>` and checks the panel came up.
+async function tapView(page, view) {
+  const s = await state(page);
+  assert.equal(s.singleColumn, true, 'one column with a switcher at this size');
+  assert.ok(s.rects[`view_${view}`], `switcher button ${view} reported`);
+  await page.touchscreen.tap(...center(s.rects[`view_${view}`]));
+  await waitForFrames(page, 6);
+  return waitState(page, (t) => t.view === view.toLowerCase(), `the ${view} panel after a tap on its switcher button`, 10000);
+}
+// Every named rect is at least 40 CSS px high (a finger's width).
+function assertTouchSized(s, names) {
+  for (const name of names) {
+    const r = s.rects[name];
+    assert.ok(r, `rect ${name}`);
+    assert.ok(r[3] - r[1] >= 40 - 0.01, `${name} is ${(r[3] - r[1]).toFixed(1)} CSS px high (>= 40)`);
+  }
+}
+
 test('quick clicks (no delay between press and release) count on every tab and button', async () => {
   const page = await openLab(lab);
   await page.waitForFunction(() => !!(window.cnnSandbox && window.cnnSandbox.inspect), null, { timeout: 20000 });
@@ -137,12 +156,24 @@ for (const dev of [{ name: 'phone', width: 390, height: 844 }, { name: 'tablet',
     let inp = await inputState(page);
     assert.equal(inp.touchStyle, true, 'a coarse pointer gets the touch style');
     assert.ok(inp.frameHeightCss >= 40, `frame height ${inp.frameHeightCss} CSS px >= 40`);
-    let s = await state(page);
-    for (const name of ['tab_Designer', 'tab_Analysis', 'tab_Data', 'rtab_Curves', 'train', 'step']) {
-      const r = s.rects[name];
-      assert.ok(r, `rect ${name}`);
-      assert.ok(r[3] - r[1] >= 40 - 0.01, `${name} is ${(r[3] - r[1]).toFixed(1)} CSS px high (>= 40)`);
+    // one column: each panel is reached through the switcher, and every target on it takes a finger
+    let s = await tapView(page, 'Training');
+    assertTouchSized(s, ['view_Model', 'view_Training', 'view_Curves', 'train', 'step']);
+    // a tap on Step trains one minibatch
+    const steps0 = s.steps;
+    await page.touchscreen.tap(...center(s.rects.step));
+    await waitState(page, (t) => t.steps === steps0 + 1, 'a tap on Step', 20000);
+    await screenshot(page, `input-touch-${dev.name}-training`);
+    s = await tapView(page, 'Curves');
+    assertTouchSized(s, ['rtab_Curves', 'rtab_Inside', 'rtab_Backprop', 'rtab_Notes']);
+    for (const t of ['Inside', 'Backprop', 'Notes', 'Curves']) {
+      s = await state(page);
+      await page.touchscreen.tap(...center(s.rects[`rtab_${t}`]));
+      await waitForFrames(page, 6);
+      assert.equal((await inspect(page)).tab, t.toLowerCase(), `tap on tab ${t}`);
     }
+    s = await tapView(page, 'Model');
+    assertTouchSized(s, ['tab_Designer', 'tab_Analysis', 'tab_Data']);
     await screenshot(page, `input-touch-${dev.name}-open`);
     // tap the tabs: each tap counts
     for (const t of ['Analysis', 'Data', 'Designer']) {
@@ -222,7 +253,7 @@ for (const dev of [{ name: 'phone', width: 390, height: 844 }, { name: 'tablet',
 
 test('touch: drag a layer row, scroll a panel by dragging, long-press for a tooltip', async () => {
   const page = await openTouchLab(lab, { width: 820, height: 1180 });
-  let s = await state(page), inp;
+  let s = await tapView(page, 'Model'), inp;
   // drag the second layer row below the fourth
   const lines = (t) => t.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
   const before = lines(s.modelText);
@@ -235,8 +266,8 @@ test('touch: drag a layer row, scroll a panel by dragging, long-press for a tool
   const kinds = (ls) => ls.map((l) => l.trim().split(/\s+/)[0]);
   assert.deepEqual([...kinds(after)].sort(), [...kinds(before)].sort(), 'the same layers, reordered');
   assert.notDeepEqual(kinds(after), kinds(before), 'in another order');
-  // long press on Step: its tooltip shows, and letting go does not step
-  s = await state(page);
+  // long press on Step (on the Training panel): its tooltip shows, and letting go does not step
+  s = await tapView(page, 'Training');
   const steps0 = s.steps;
   await touchHold(page, center(s.rects.step), 800, async () => {
     inp = await inputState(page);
@@ -253,7 +284,7 @@ test('touch: drag a layer row, scroll a panel by dragging, long-press for a tool
   await page.context().close();
   // a phone: scroll the Analysis tab (taller than the screen) by dragging on its table
   const phone = await openTouchLab(lab, { width: 390, height: 844 });
-  s = await state(phone);
+  s = await tapView(phone, 'Model');
   await phone.touchscreen.tap(...center(s.rects.tab_Analysis));
   await waitForFrames(phone, 6);
   s = await state(phone);
