@@ -28,6 +28,7 @@
 namespace cnn {
 
 const char* simd_isa_name() { return CNN_VF32_ISA_NAME; }
+int simd_lanes() { return VF32_LANES; }
 
 namespace {
 

@@ -2,6 +2,7 @@
 #include "cnn/format.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "cnn/spec.h"
 
@@ -24,12 +25,22 @@ std::string format_bytes(int64_t bytes) {
   if (bytes < 1024) return std::to_string(bytes) + " bytes";
   double v = double(bytes);
   int u = 0;
-  while (v >= 1024.0 && u < 6) { v /= 1024.0; ++u; }
+  int64_t unit = 1;
+  while (v >= 1024.0 && u < 6) { v /= 1024.0; ++u; unit *= 1024; }
   char buf[48];
-  // 1 GiB, 1.5 GiB, 196 MiB: one decimal below 10 unless it is .0
-  bool whole = v >= 10 || double(int64_t(v * 10 + 0.5)) == 10.0 * double(int64_t(v + 0.05));
-  std::snprintf(buf, sizeof buf, whole ? "%.0f %s" : "%.1f %s", v, units[u]);
-  return buf;
+  // 1 GiB, 1.5 GiB, 196 MiB: one decimal below 10 unless it is .0, none from 10. A size that is not
+  // a whole number of units never reads as one: 1.04 GiB is "1.04 GiB", not "1 GiB" beside the
+  // 1 GiB budget, so decimals are added until the figure differs from the whole number.
+  const bool exact_whole = bytes % unit == 0;
+  int decimals = v >= 10 ? 0 : 1;
+  for (;; ++decimals) {
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    const double shown = std::strtod(buf, nullptr);
+    const bool reads_whole = shown == double(int64_t(shown));
+    if (exact_whole || !reads_whole || decimals >= 12) break;
+  }
+  if (exact_whole) std::snprintf(buf, sizeof buf, "%.0f", v);
+  return std::string(buf) + " " + units[u];
 }
 
 std::string shape_text(const Shape& s, ShapeForm form) {

@@ -11,7 +11,9 @@ struct Shape;
 // 61706 -> "61,706"
 std::string with_commas(int64_t v);
 // 512 -> "512 bytes"; 1610612736 -> "1.5 GiB"; 205520896 -> "196 MiB" (binary units, one decimal
-// below 10 unless it is .0)
+// below 10 unless it is .0, none from 10). A size that is not a whole number of units never prints
+// as one: decimals are added until it differs (1.04 GiB -> "1.04 GiB", never "1 GiB" beside the
+// 1 GiB budget; 10,216 bytes -> "9.98 KiB").
 std::string format_bytes(int64_t bytes);
 // {28, 28, 1} -> "28x28x1" (height x width x channels). ShapeForm::count_if_flat writes a flat
 // vector 1x1xC as its count ("10"), as the page's tables do.

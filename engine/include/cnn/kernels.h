@@ -13,6 +13,7 @@ enum class KernelSet : uint8_t { simd, reference };
 void set_kernel_set(KernelSet k);
 KernelSet kernel_set();
 const char* simd_isa_name();  // "avx2", "sse2", "wasmsimd", "neon" or "scalar"
+int simd_lanes();             // floats per vector instruction of that ISA: 8, 4, 4, 4 or 1
 
 // The shape of one im2col / col2im_add call: one sample, NCHW.
 struct Im2colShape {
