@@ -16,33 +16,16 @@ static const ImVec4 kShapeColor(0.55f, 0.80f, 1.0f, 1.0f);
 
 // Widget rects by name, for the browser tests (cnnSandbox.getState().rects).
 
-static const cnn::LayerKind kAllKinds[] = {
-    cnn::LayerKind::conv,    cnn::LayerKind::maxpool,   cnn::LayerKind::avgpool, cnn::LayerKind::gap,
-    cnn::LayerKind::dense,   cnn::LayerKind::flatten,   cnn::LayerKind::relu,    cnn::LayerKind::leakyrelu,
-    cnn::LayerKind::sigmoid, cnn::LayerKind::tanh,      cnn::LayerKind::softmax, cnn::LayerKind::dropout,
-    cnn::LayerKind::batchnorm,
-};
-
-// A new layer of a kind, with options a learner would pick first.
-static cnn::LayerSpec DefaultLayer(cnn::LayerKind k) {
-  cnn::LayerSpec l;
-  l.kind = k;
-  switch (k) {
-    case cnn::LayerKind::conv: l.units = 8; l.kh = l.kw = 3; l.padding = cnn::Padding::same; break;
-    case cnn::LayerKind::maxpool:
-    case cnn::LayerKind::avgpool: l.kh = l.kw = 2; l.sh = l.sw = 2; l.padding = cnn::Padding::explicit_pad; break;
-    case cnn::LayerKind::dense: l.units = 10; break;
-    default: break;
-  }
-  return l;
-}
+// A new layer of a kind, with options a learner would pick first (the engine's layer table).
+static cnn::LayerSpec DefaultLayer(cnn::LayerKind k) { return cnn::default_layer(k); }
 
 static const char* kPaddingNames[] = {"explicit", "same", "valid", "full"};
 
 // Menu of layer kinds; returns true and sets *out when one is chosen.
 static bool LayerKindMenu(cnn::LayerKind* out) {
   bool chosen = false;
-  for (cnn::LayerKind k : kAllKinds) {
+  for (int i = 0; i < cnn::layer_kind_count(); i++) {
+    const cnn::LayerKind k = cnn::layer_kind_at(i);
     if (ImGui::MenuItem(cnn::layer_kind_name(k))) { *out = k; chosen = true; }
   }
   return chosen;
@@ -53,58 +36,43 @@ static bool LayerOptions(cnn::LayerSpec& l, const cnn::LayerInfo* info) {
   bool changed = false;
   float w = ImGui::GetFontSize() * 7.0f;
   ImGui::PushItemWidth(w);
-  int kind = 0;
-  for (int i = 0; i < int(IM_ARRAYSIZE(kAllKinds)); i++) if (kAllKinds[i] == l.kind) kind = i;
   if (ImGui::BeginCombo("kind", cnn::layer_kind_name(l.kind))) {
     cnn::LayerKind k;
     if (LayerKindMenu(&k) && k != l.kind) {
       cnn::LayerSpec d = DefaultLayer(k);
       d.line = l.line;
-      // keep what both kinds share (maps/units, kernel, stride)
-      if ((k == cnn::LayerKind::conv || k == cnn::LayerKind::dense) && l.units > 0) d.units = l.units;
+      // keep what both kinds share (the number of maps or outputs)
+      if (d.units > 0 && l.units > 0) d.units = l.units;
       l = d;
       changed = true;
     }
     ImGui::EndCombo();
   }
-  (void)kind;
-  switch (l.kind) {
-    case cnn::LayerKind::conv:
-      changed |= ImGui::InputInt("maps", &l.units);
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Number of output feature maps (kernels).");
-      changed |= ImGui::InputInt2("kernel h, w", &l.kh);
-      changed |= ImGui::InputInt2("stride h, w", &l.sh);
-      {
+  int num_fields = 0;
+  const cnn::LayerField* fields = cnn::layer_fields(l.kind, &num_fields);
+  for (int i = 0; i < num_fields; i++) {
+    const cnn::LayerField& f = fields[i];
+    switch (f.type) {
+      case cnn::LayerFieldType::count: changed |= ImGui::InputInt(f.label, &(l.*f.ints)); break;
+      case cnn::LayerFieldType::pair: changed |= ImGui::InputInt2(f.label, &(l.*f.ints)); break;
+      case cnn::LayerFieldType::padding: {
         int p = int(l.padding);
-        if (ImGui::Combo("padding", &p, kPaddingNames, 4)) { l.padding = cnn::Padding(p); changed = true; }
-        if (ImGui::IsItemHovered())
-          ImGui::SetTooltip("same: output = ceil(input / stride)\nvalid: no padding\nfull: k_eff - 1 on each side, k_eff = d(k - 1) + 1 (d the dilation)\nexplicit: the numbers below");
-        if (l.padding == cnn::Padding::explicit_pad) changed |= ImGui::InputInt2("pad h, w", &l.ph);
+        if (ImGui::Combo(f.label, &p, kPaddingNames, 4)) { l.padding = cnn::Padding(p); changed = true; }
+        if (f.tooltip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", f.tooltip);
+        if (l.padding == cnn::Padding::explicit_pad) changed |= ImGui::InputInt2("pad h, w", &(l.*f.ints));
+        continue;
       }
-      changed |= ImGui::InputInt2("dilation h, w", &l.dh);
-      changed |= ImGui::Checkbox("bias", &l.bias);
-      break;
-    case cnn::LayerKind::maxpool:
-    case cnn::LayerKind::avgpool:
-      changed |= ImGui::InputInt2("kernel h, w", &l.kh);
-      changed |= ImGui::InputInt2("stride h, w", &l.sh);
-      if (l.padding != cnn::Padding::explicit_pad) { l.padding = cnn::Padding::explicit_pad; }
-      changed |= ImGui::InputInt2("pad h, w", &l.ph);
-      break;
-    case cnn::LayerKind::dense:
-      changed |= ImGui::InputInt("outputs", &l.units);
-      changed |= ImGui::Checkbox("bias", &l.bias);
-      break;
-    case cnn::LayerKind::leakyrelu:
-      changed |= ImGui::InputFloat("slope a", &l.alpha, 0.01f, 0.1f, "%.3f");
-      break;
-    case cnn::LayerKind::dropout:
-      changed |= ImGui::SliderFloat("drop rate", &l.rate, 0.0f, 0.95f, "%.2f");
-      break;
-    default:
-      ImGui::TextColored(kDimColor, "(no options)");
-      break;
+      case cnn::LayerFieldType::pool_padding:
+        if (l.padding != cnn::Padding::explicit_pad) { l.padding = cnn::Padding::explicit_pad; }
+        changed |= ImGui::InputInt2(f.label, &(l.*f.ints));
+        break;
+      case cnn::LayerFieldType::toggle: changed |= ImGui::Checkbox(f.label, &(l.*f.flag)); break;
+      case cnn::LayerFieldType::number: changed |= ImGui::InputFloat(f.label, &(l.*f.real), 0.01f, 0.1f, "%.3f"); break;
+      case cnn::LayerFieldType::fraction: changed |= ImGui::SliderFloat(f.label, &(l.*f.real), 0.0f, f.max, "%.2f"); break;
+    }
+    if (f.tooltip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", f.tooltip);
   }
+  if (num_fields == 0) ImGui::TextColored(kDimColor, "(no options)");
   ImGui::PopItemWidth();
   if (info && info->params > 0) ImGui::TextColored(kDimColor, "parameters: %s = %s", info->params_formula.c_str(), cnn::with_commas(info->params).c_str());
   return changed;

@@ -23,10 +23,9 @@
 #include "cnn/data.h"
 #include "cnn/export.h"
 #include "cnn/net.h"
+#include "layer_table.h"
 
 namespace cnn {
-
-namespace {
 
 // printf into a std::string of any length (a learner's line of model text may be long).
 std::string strf(const char* fmt, ...) {
@@ -42,7 +41,25 @@ std::string strf(const char* fmt, ...) {
 }
 
 // "5" when both axes agree, "(5, 3)" otherwise (PyTorch takes either).
-std::string pair(int a, int b) { return a == b ? strf("%d", a) : strf("(%d, %d)", a, b); }
+std::string torch_pair(int a, int b) { return a == b ? strf("%d", a) : strf("(%d, %d)", a, b); }
+
+void TorchModules::add(const std::string& line) {
+  body += "            " + line + ",\n";
+  ++module;
+}
+void TorchModules::comment(const std::string& line) { body += "            # " + line + "\n"; }
+void TorchModules::unflatten_if_flat(const Shape& in) {
+  if (!flat) return;
+  comment("back to channels x rows x cols: this layer needs the 4-D form");
+  add(strf("nn.Unflatten(1, (%d, %d, %d))", in.c, in.h, in.w));
+  flat = false;
+}
+void TorchModules::add_params(const std::string& w_shape, int64_t nw, bool bias, int64_t nb) {
+  names.push_back({strf("layers.%d.weight", module), w_shape, nw});
+  if (bias) names.push_back({strf("layers.%d.bias", module), strf("(%" PRId64 ",)", nb), nb});
+}
+
+namespace {
 
 std::string base64(const uint8_t* p, size_t n, size_t line_chars) {
   static const char* tab = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -97,16 +114,6 @@ std::string py_docstring_safe(const std::string& raw) {
   return out;
 }
 
-// Does some window of a pooling axis lie entirely in the padding? (in: input size, k kernel,
-// s stride, lo padding before, out: output size.)
-bool has_empty_window(int in, int k, int s, int lo, int out) {
-  for (int o = 0; o < out; ++o) {
-    const int first = o * s - lo, last = first + k - 1;
-    if (last < 0 || first >= in) return true;
-  }
-  return false;
-}
-
 // The layer after which the sandbox fuses its loss (cross-entropy after softmax, binary
 // cross-entropy after a one-output sigmoid), or -1.
 int fused_head(const ModelSpec& m, const ModelInfo& info) {
@@ -117,11 +124,6 @@ int fused_head(const ModelSpec& m, const ModelInfo& info) {
   return -1;
 }
 
-struct WeightName {
-  std::string name;   // state_dict key
-  std::string shape;  // Python tuple
-  int64_t count = 0;
-};
 
 // A name on one line: control characters (a newline would end the entry) become spaces.
 std::string one_line(const std::string& s) {
@@ -371,131 +373,21 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
   };
 
   // --- the modules, one group per line of model text ------------------------------------------
-  std::string body;
-  std::vector<WeightName> names;
-  bool need_softmax_all = false, need_empty_windows = false;
-  bool flat = false;  // is the tensor 2-D ([N, features]) at this point?
-  int module = 0;     // index of the next module in nn.Sequential
-  auto add = [&](const std::string& line) {
-    body += "            " + line + ",\n";
-    ++module;
-  };
-  auto comment = [&](const std::string& line) { body += "            # " + line + "\n"; };
-  auto unflatten_if_flat = [&](const Shape& in) {
-    if (!flat) return;
-    comment("back to channels x rows x cols: this layer needs the 4-D form");
-    add(strf("nn.Unflatten(1, (%d, %d, %d))", in.c, in.h, in.w));
-    flat = false;
-  };
-  auto add_params = [&](const std::string& w_shape, int64_t nw, bool bias, int64_t nb) {
-    names.push_back({strf("layers.%d.weight", module), w_shape, nw});
-    if (bias) names.push_back({strf("layers.%d.bias", module), strf("(%" PRId64 ",)", nb), nb});
-  };
+  TorchModules t;
+  std::string& body = t.body;
+  bool& flat = t.flat;  // is the tensor 2-D ([N, features]) at this point?
+  int& module = t.module;
+  auto add = [&](const std::string& line) { t.add(line); };
 
   for (int i = 0; i < (head >= 0 ? head : L); ++i) {
     const LayerSpec& l = m.layers[i];
     const LayerInfo& li = info.layers[i];
-    const Pad4& p = li.pad;
-    const bool padded = p.top || p.left || p.bottom || p.right;
-    const bool symmetric = p.top == p.bottom && p.left == p.right;
     const bool flat_in = flat;
     // Shapes are written after the modules are known (flat may change).
     std::string lines;
     std::swap(lines, body);
     const int first_module = module;
-    switch (l.kind) {
-      case LayerKind::conv: {
-        unflatten_if_flat(li.in);
-        std::string args = strf("%d, %d, kernel_size=%s", li.in.c, l.units, pair(l.kh, l.kw).c_str());
-        if (l.sh != 1 || l.sw != 1) args += ", stride=" + pair(l.sh, l.sw);
-        if (padded && symmetric) args += ", padding=" + pair(p.top, p.left);
-        if (l.dh != 1 || l.dw != 1) args += ", dilation=" + pair(l.dh, l.dw);
-        if (!l.bias) args += ", bias=False";
-        if (padded && !symmetric) {
-          comment(strf("PyTorch's padding= is symmetric: pad rows %d top, %d bottom, cols %d left, %d right",
-                       p.top, p.bottom, p.left, p.right));
-          add(strf("nn.ZeroPad2d((%d, %d, %d, %d))", p.left, p.right, p.top, p.bottom));
-        }
-        add_params(strf("(%d, %d, %d, %d)", l.units, li.in.c, l.kh, l.kw),
-                   int64_t(l.units) * li.in.c * l.kh * l.kw, l.bias, l.units);
-        add("nn.Conv2d(" + args + ")");
-        break;
-      }
-      case LayerKind::maxpool:
-      case LayerKind::avgpool: {
-        unflatten_if_flat(li.in);
-        const bool is_max = l.kind == LayerKind::maxpool;
-        const char* cls = is_max ? "nn.MaxPool2d" : "nn.AvgPool2d";
-        std::string args = "kernel_size=" + pair(l.kh, l.kw) + ", stride=" + pair(l.sh, l.sw);
-        // PyTorch pads pools symmetrically by at most half the kernel (max: with -inf; avg: zeros
-        // counted in the divisor, count_include_pad=True, as ours).
-        const bool fits = symmetric && 2 * p.top <= l.kh && 2 * p.left <= l.kw;
-        const bool empty = is_max && padded &&
-                           (has_empty_window(li.in.h, l.kh, l.sh, p.top, li.out.h) ||
-                            has_empty_window(li.in.w, l.kw, l.sw, p.left, li.out.w));
-        if (padded && fits && !empty) {
-          args += ", padding=" + pair(p.top, p.left);
-        } else if (padded) {
-          if (is_max) {
-            comment("padded cells never win the max: pad with -inf");
-            add(strf("nn.ConstantPad2d((%d, %d, %d, %d), float(\"-inf\"))", p.left, p.right, p.top,
-                     p.bottom));
-          } else {
-            comment("padded cells count as zeros in the average, as count_include_pad=True");
-            add(strf("nn.ZeroPad2d((%d, %d, %d, %d))", p.left, p.right, p.top, p.bottom));
-          }
-        }
-        add(std::string(cls) + "(" + args + ")");
-        if (empty) {
-          comment("windows lying entirely in the padding give 0 in the sandbox");
-          add("EmptyWindowsToZero()");
-          need_empty_windows = true;
-        }
-        break;
-      }
-      case LayerKind::gap:
-        unflatten_if_flat(li.in);
-        add("nn.AdaptiveAvgPool2d(1)");
-        add("nn.Flatten()");
-        flat = true;
-        break;
-      case LayerKind::flatten:
-        add("nn.Flatten()");
-        flat = true;
-        break;
-      case LayerKind::dense:
-        if (!flat) {
-          add("nn.Flatten()");  // C, H, W order: the order of our dense weights' inputs
-          flat = true;
-        }
-        add_params(strf("(%d, %" PRId64 ")", l.units, li.in.size()), int64_t(l.units) * li.in.size(),
-                   l.bias, l.units);
-        add(strf("nn.Linear(%" PRId64 ", %d%s)", li.in.size(), l.units, l.bias ? "" : ", bias=False"));
-        break;
-      case LayerKind::relu: add("nn.ReLU()"); break;
-      case LayerKind::leakyrelu: add(strf("nn.LeakyReLU(negative_slope=%.9g)", double(l.alpha))); break;
-      case LayerKind::sigmoid: add("nn.Sigmoid()"); break;
-      case LayerKind::tanh: add("nn.Tanh()"); break;
-      case LayerKind::softmax:
-        if (flat) {
-          add("nn.Softmax(dim=1)");
-        } else {
-          add("SoftmaxOverSample()");
-          need_softmax_all = true;
-        }
-        break;
-      case LayerKind::dropout: add(strf("nn.Dropout(p=%.9g)", double(l.rate))); break;
-      case LayerKind::batchnorm: {
-        const int c = flat ? int(li.in.size()) : li.in.c;
-        const std::string cs = strf("(%d,)", c);
-        names.push_back({strf("layers.%d.weight", module), cs, c});
-        names.push_back({strf("layers.%d.bias", module), cs, c});
-        names.push_back({strf("layers.%d.running_mean", module), cs, c});
-        names.push_back({strf("layers.%d.running_var", module), cs, c});
-        add(strf("nn.BatchNorm%dd(%d, eps=1e-5, momentum=0.1)", flat ? 1 : 2, c));
-        break;
-      }
-    }
+    layer_kind_desc(l.kind).torch(l, li, &t);
     std::swap(lines, body);
     body += strf("            # line %d: %s    %s -> %s%s\n", l.line, line_text(l).c_str(),
                  torch_shape(li.in, flat_in).c_str(), torch_shape(li.out, flat).c_str(),
@@ -515,7 +407,7 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
 
   // --- weights ---------------------------------------------------------------------------------
   int64_t total = 0;
-  for (const WeightName& w : names) total += w.count;
+  for (const TorchWeight& w : t.names) total += w.count;
   if (total != sandbox_weights_count(m, info)) {
     if (err) *err = "internal error: exported weight table does not match the model's parameters";
     return false;
@@ -577,13 +469,13 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
        "in the marked place. Needs only PyTorch.\n\"\"\"\n";
   s += "import base64\nimport math\nimport os\n\nimport torch\nfrom torch import nn\n\n";
 
-  if (need_softmax_all)
+  if (t.need_softmax_all)
     s += "\nclass SoftmaxOverSample(nn.Module):\n"
          "    \"\"\"Softmax over ALL values of each sample (channels, rows and columns together), as the\n"
          "    sandbox's softmax does when its input still has rows and columns.\"\"\"\n\n"
          "    def forward(self, x):\n"
          "        return torch.softmax(x.flatten(1), dim=1).view_as(x)\n\n";
-  if (need_empty_windows)
+  if (t.need_empty_windows)
     s += "\nclass EmptyWindowsToZero(nn.Module):\n"
          "    \"\"\"A max-pool window lying entirely in the padding has no input to take the max of: the\n"
          "    sandbox outputs 0 there (and passes no gradient), PyTorch -inf.\"\"\"\n\n"
@@ -624,7 +516,7 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
   // Weight table and loader.
   s += "\n# The sandbox's weights file: float32, little-endian, these tensors one after the other.\n";
   s += "SANDBOX_WEIGHT_NAMES = [\n";
-  for (const WeightName& w : names) s += "    (\"" + w.name + "\", " + w.shape + "),\n";
+  for (const TorchWeight& w : t.names) s += "    (\"" + w.name + "\", " + w.shape + "),\n";
   s += "]\n";
   if (!net) {
     s += "# This export carries no trained weights: " + cls +

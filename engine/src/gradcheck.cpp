@@ -19,6 +19,7 @@
 #include "cnn/net.h"
 #include "cnn/nn.h"
 #include "cnn/nn_reference.h"
+#include "layer_table.h"
 
 namespace cnn {
 
@@ -42,27 +43,10 @@ struct DoubleNet {
     const double* b = lp.nb ? params.data() + lp.offset + lp.nw : nullptr;
     const double* x = acts[size_t(i)].data();
     double* y = acts[size_t(i + 1)].data();
-    const int64_t count = int64_t(n) * li.in.size();
-    switch (l.kind) {
-      case LayerKind::conv: ref::conv2d_forward(y, x, w, b, n, conv_dims(l, li), reg); break;
-      case LayerKind::maxpool: ref::maxpool_forward<double>(y, nullptr, x, n, pool_dims(l, li)); break;
-      case LayerKind::avgpool: ref::avgpool_forward(y, x, n, pool_dims(l, li)); break;
-      case LayerKind::gap: ref::gap_forward(y, x, n, li.in.c, li.in.h * li.in.w); break;
-      case LayerKind::dense: ref::dense_forward(y, x, w, b, n, int(li.in.size()), int(li.out.size()), reg); break;
-      case LayerKind::flatten: std::copy(x, x + count, y); break;
-      case LayerKind::relu: ref::relu_forward(y, x, count); break;
-      case LayerKind::leakyrelu: ref::leakyrelu_forward(y, x, count, double(l.alpha)); break;
-      case LayerKind::sigmoid: ref::sigmoid_forward(y, x, count); break;
-      case LayerKind::tanh: ref::tanh_forward(y, x, count); break;
-      case LayerKind::softmax: ref::softmax_forward(y, x, n, int(li.in.size())); break;
-      case LayerKind::dropout:
-        ref::dropout_forward(y, net->state[size_t(i)].keep.data(), x, count, double(l.rate), training);
-        break;
-      case LayerKind::batchnorm:
-        ref::batchnorm_forward(y, x, w, b, running_mean[size_t(i)].data(), running_var[size_t(i)].data(), n,
-                               li.in.c, li.in.h * li.in.w, training);
-        break;
-    }
+    const LayerState& st = net->state[size_t(i)];
+    const RefCall c{l, li, n, training, x, y, w, b, reg, st.keep.data(),
+                    running_mean[size_t(i)].data(), running_var[size_t(i)].data()};
+    layer_kind_desc(l.kind).ref_forward(c);
   }
 
   double loss() const {

@@ -26,6 +26,7 @@
 #include <string>
 
 #include "cnn/spec.h"
+#include "layer_table.h"
 
 namespace cnn {
 namespace {
@@ -144,7 +145,6 @@ class Analyzer {
       LayerInfo li;
       li.in = cur;
       li.rf = rf;
-      if (!validate(l, index)) return false;
       if (l.kind == LayerKind::softmax) {
         if (i + 1 != m_.layers.size()) {
           const LayerSpec& nx = m_.layers[i + 1];
@@ -159,79 +159,10 @@ class Analyzer {
                       "`softmax` needs a flat input (1x1xC scores), but gets " + shape_text(cur),
                       "put `dense N` (N = number of classes) or `gap` before softmax");
       }
-      int64_t oh = cur.h, ow = cur.w, oc = cur.c;
-      switch (l.kind) {
-        case LayerKind::conv:
-        case LayerKind::maxpool:
-        case LayerKind::avgpool: {
-          const bool conv = l.kind == LayerKind::conv;
-          Axis ar, ac;
-          bool okr = axis(cur.h, l.kh, l.sh, conv ? l.dh : 1, l.padding, l.ph, &ar);
-          bool okc = axis(cur.w, l.kw, l.sw, conv ? l.dw : 1, l.padding, l.pw, &ac);
-          if (!okr || !okc) return too_small(l, index, cur, ar, ac);
-          oh = ar.out;
-          ow = ac.out;
-          oc = conv ? l.units : cur.c;
-          li.pad = Pad4{ar.pad_lo, ac.pad_lo, ar.pad_hi, ac.pad_hi};
-          li.shape_formula = ar.formula == ac.formula ? ar.formula : "rows " + ar.formula + ", cols " + ac.formula;
-          if (ar.leftover || ac.leftover) {
-            int64_t lo = ar.leftover ? ar.leftover : ac.leftover;
-            li.note = "the stride does not divide the padded input minus the window (" +
-                      num(ar.leftover ? ar.padded : ac.padded) + " - " +
-                      num(ar.leftover ? ar.k_eff : ac.k_eff) + "), so " +
-                      (lo == 1 ? std::string("the last row/column of the padded input is")
-                               : "the last " + num(lo) + " rows/columns of the padded input are") +
-                      " never read: the floor in the formula drops " + (lo == 1 ? "it" : "them");
-          }
-          if (l.sh > ar.k_eff || l.sw > ac.k_eff)
-            li.note = "the stride " + shape_text(l.sh, l.sw) + " is larger than the " +
-                      shape_text(ar.k_eff, ac.k_eff) + " window, so the pixels between windows "
-                      "are never read";
-          if (l.padding == Padding::same && (li.pad.top != li.pad.bottom || li.pad.left != li.pad.right))
-            li.note = "`same` pads " + num(li.pad.top + li.pad.bottom) + " rows and " +
-                      num(li.pad.left + li.pad.right) +
-                      " columns in total; the odd one goes at the bottom/right";
-          rf_step(&rf, 0, ar.k_eff, l.sh, ar.pad_lo);
-          rf_step(&rf, 1, ac.k_eff, l.sw, ac.pad_lo);
-          if (conv) {
-            int64_t per_map = smul(smul(cur.c, l.kh), l.kw);
-            li.params = smul(sadd(per_map, l.bias ? 1 : 0), l.units);
-            std::string k = num(cur.c) + "*" + num(l.kh) + "*" + num(l.kw);
-            li.params_formula = l.bias ? "(" + k + " + 1)*" + num(l.units) : k + "*" + num(l.units);
-            li.macs = smul(smul(smul(oh, ow), l.units), per_map);
-          }
-          break;
-        }
-        case LayerKind::gap:
-          oh = ow = 1;
-          li.shape_formula = "1x1x" + num(cur.c);
-          whole_input(&rf);
-          li.note = "each output averages a whole map, so it sees the whole input";
-          break;
-        case LayerKind::dense: {
-          int64_t n_in = cur.size();
-          oh = ow = 1;
-          oc = l.units;
-          li.params = smul(sadd(n_in, l.bias ? 1 : 0), l.units);
-          li.params_formula =
-              l.bias ? "(" + num(n_in) + " + 1)*" + num(l.units) : num(n_in) + "*" + num(l.units);
-          li.macs = smul(n_in, l.units);
-          whole_input(&rf);
-          if (cur.h != 1 || cur.w != 1)
-            li.note = "flattens its " + shape_text(cur) + " input into " + with_commas(n_in) + " values";
-          break;
-        }
-        case LayerKind::flatten:
-          oh = ow = 1;
-          oc = cur.size();
-          li.shape_formula = num(cur.h) + "*" + num(cur.w) + "*" + num(cur.c) + " = " + num(oc);
-          break;
-        case LayerKind::batchnorm:
-          li.params = smul(2, cur.c);
-          li.params_formula = "2*" + num(cur.c);
-          break;
-        default: break;  // activations, dropout, softmax: same shape, no parameters
-      }
+      LayerAnalysis a{l, index, m_.input, li, rf, cur.h, cur.w, cur.c, err_};
+      if (const auto analyze = layer_kind_desc(l.kind).analyze)
+        if (!analyze(a)) return false;
+      const int64_t oh = a.oh, ow = a.ow, oc = a.oc;
       li.rf = rf;
       int64_t out_size = smul(smul(oh, ow), oc);
       li.activation_floats = out_size;
@@ -241,11 +172,6 @@ class Analyzer {
       if (out_size > kMaxValuesPerSample) return too_many_values(l, index, cur, out_size);
       // Every dimension and size is below 2^31 now, so the narrowing below is exact.
       li.out = Shape{int(oh), int(ow), int(oc)};
-      if (l.kind == LayerKind::conv) {
-        li.fc_weights = smul(cur.size(), out_size);
-        li.fc_weights_same_res = smul(cur.size(), smul(int64_t(cur.h) * cur.w, l.units));
-        li.fc_ratio = li.params > 0 ? double(li.fc_weights) / double(li.params) : 0.0;
-      }
       cur = li.out;
       info.layers.push_back(std::move(li));
     }
@@ -261,15 +187,6 @@ class Analyzer {
   }
 
  private:
-  void whole_input(ReceptiveField* rf) const {
-    rf->whole_input = true;
-    rf->size[0] = m_.input.h;
-    rf->size[1] = m_.input.w;
-    rf->jump[0] = rf->jump[1] = 0;
-    rf->start[0] = (m_.input.h - 1) / 2.0;
-    rf->start[1] = (m_.input.w - 1) / 2.0;
-  }
-
   std::string values_text(int64_t values) const {
     return (values == kSat ? std::string("more than 2^63") : with_commas(values)) +
            " values per sample, more than the " + with_commas(kMaxValuesPerSample) +
@@ -293,109 +210,135 @@ class Analyzer {
                 "layer too large: its output from " + shape_text(in) + " holds " + values_text(out_size), hint);
   }
 
-  bool too_small(const LayerSpec& l, int index, const Shape& in, const Axis& ar, const Axis& ac) {
-    const bool conv = l.kind == LayerKind::conv;
-    const bool dilated = conv && (l.dh != 1 || l.dw != 1);
-    int64_t keh = conv ? int64_t(l.dh) * (l.kh - 1) + 1 : l.kh;
-    int64_t kew = conv ? int64_t(l.dw) * (l.kw - 1) + 1 : l.kw;
-    int64_t ph = l.padding == Padding::explicit_pad ? l.ph : l.padding == Padding::full ? keh - 1 : 0;
-    int64_t pw = l.padding == Padding::explicit_pad ? l.pw : l.padding == Padding::full ? kew - 1 : 0;
-    std::string padded = shape_text(in.h + 2 * ph, in.w + 2 * pw);
-    std::string kernel = shape_text(l.kh, l.kw);
-    std::string span = dilated ? kernel + " with dilation " + shape_text(l.dh, l.dw) + " spans " +
-                                     shape_text(keh, kew)
-                               : kernel;
-    const char* what = conv ? "kernel" : "window";
-    int col = l.kernel_column ? l.kernel_column : l.column;
-    bool shrunk = in.h < m_.input.h || in.w < m_.input.w;
-    if (shrunk) {
-      return fail(l.line, col, index,
-                  "output shrinks to nothing: the maps shrink from " +
-                      shape_text(m_.input.h, m_.input.w) + " (input) to " +
-                      shape_text(in.h, in.w) + " before this layer, and its " + what + " " + span +
-                      " does not fit in " + padded + " (with padding)",
-                  "remove a pooling layer or a stride before it, pad earlier convolutions (`same`), "
-                  "use a smaller " + std::string(what) + " here, or start from a larger input");
-    }
-    return fail(l.line, col, index,
-                std::string(what) + " " + span + " is larger than its padded input " + padded +
-                    " (input " + shape_text(in.h, in.w) + ")",
-                std::string("use a smaller ") + what + ", add padding (" +
-                    (conv ? "pP or `same`" : "pP") + "), or use a larger input");
-  }
-
-  // Re-checks what the parser checks, for specs built by code (the page's layer editor, tests).
-  bool validate(const LayerSpec& l, int index) {
-    auto bad = [&](int col, const std::string& what, int64_t v, const char* hint) {
-      return fail(l.line, col ? col : l.column, index,
-                  "`" + std::string(layer_kind_name(l.kind)) + "`: " + what + " " + num(v) +
-                      (v < 1 ? " must be at least 1" : " is too large (the limit is " + with_commas(kMaxSize) + ")"),
-                  hint);
-    };
-    auto check = [&](int col, const char* what, int64_t v, int64_t lo, const char* hint) {
-      if (v < lo || v > kMaxSize) return bad(col, what, v, hint);
-      return true;
-    };
-    switch (l.kind) {
-      case LayerKind::conv:
-        if (!check(l.units_column, "number of maps", l.units, 1, "e.g. `conv 6 k5`")) return false;
-        if (!check(l.dilation_column, "dilation", l.dh, 1, "e.g. d2")) return false;
-        if (!check(l.dilation_column, "dilation", l.dw, 1, "e.g. d2")) return false;
-        if (l.kh >= 1 && l.kw >= 1 && l.kh <= kMaxSize && l.kw <= kMaxSize &&
-            (int64_t(l.dh) * (l.kh - 1) + 1 > kMaxSize || int64_t(l.dw) * (l.kw - 1) + 1 > kMaxSize))
-          return fail(l.line, l.dilation_column ? l.dilation_column : l.column, index,
-                      "the dilated kernel spans more than " + with_commas(kMaxSize) +
-                          " pixels (dilation*(kernel - 1) + 1)",
-                      "use a smaller dilation or kernel");
-        [[fallthrough]];
-      case LayerKind::maxpool:
-      case LayerKind::avgpool:
-        if (!check(l.kernel_column, "kernel size", l.kh, 1, "e.g. k5")) return false;
-        if (!check(l.kernel_column, "kernel size", l.kw, 1, "e.g. k5")) return false;
-        if (!check(l.stride_column, "stride", l.sh, 1, "e.g. s2")) return false;
-        if (!check(l.stride_column, "stride", l.sw, 1, "e.g. s2")) return false;
-        if (l.padding == Padding::explicit_pad) {
-          if (l.ph < 0 || l.pw < 0 || l.ph > kMaxSize || l.pw > kMaxSize)
-            return fail(l.line, l.pad_column ? l.pad_column : l.column, index,
-                        "padding " + shape_text(l.ph, l.pw) + " must be between 0 and " +
-                            with_commas(kMaxSize),
-                        "e.g. p2");
-        }
-        if (l.kind != LayerKind::conv) {
-          if (l.padding == Padding::same || l.padding == Padding::full)
-            return fail(l.line, l.pad_column ? l.pad_column : l.column, index,
-                        "pools take explicit padding pP only, not `same` or `full`", "e.g. p1");
-          if (l.padding == Padding::explicit_pad && (2 * l.ph > l.kh || 2 * l.pw > l.kw))
-            return fail(l.line, l.pad_column ? l.pad_column : l.column, index,
-                        "padding " + shape_text(l.ph, l.pw) + " is more than half the " +
-                            shape_text(l.kh, l.kw) + " pooling window: some windows would see "
-                            "only padding",
-                        "use at most half the window, e.g. `maxpool k3 s2 p1`");
-        }
-        break;
-      case LayerKind::dense:
-        if (!check(l.units_column, "number of outputs", l.units, 1, "e.g. `dense 10`")) return false;
-        break;
-      case LayerKind::leakyrelu:
-        if (!(l.alpha >= 0 && l.alpha < 1))
-          return fail(l.line, l.column, index, "leakyrelu slope must be at least 0 and below 1",
-                      "e.g. `leakyrelu a0.01`");
-        break;
-      case LayerKind::dropout:
-        if (!(l.rate >= 0 && l.rate < 1))
-          return fail(l.line, l.column, index, "dropout rate must be at least 0 and below 1",
-                      "e.g. `dropout 0.5`");
-        break;
-      default: break;
-    }
-    return true;
-  }
-
   const ModelSpec& m_;
   SpecError* err_;
 };
 
 }  // namespace
+
+bool LayerAnalysis::fail(int column, std::string message, std::string hint) {
+  if (err) {
+    err->line = l.line;
+    err->column = column;
+    err->layer = index;
+    err->message = std::move(message);
+    err->hint = std::move(hint);
+  }
+  return false;
+}
+
+bool LayerAnalysis::check(int column, const char* what, int64_t v, int64_t lo, const char* hint) {
+  if (v >= lo && v <= kMaxSize) return true;
+  return fail(column ? column : l.column,
+              "`" + std::string(layer_kind_name(l.kind)) + "`: " + what + " " + num(v) +
+                  (v < 1 ? " must be at least 1" : " is too large (the limit is " + with_commas(kMaxSize) + ")"),
+              hint);
+}
+
+void analyze_whole_map(LayerAnalysis& a, const char* note) {
+  a.oh = a.ow = 1;
+  a.li.shape_formula = "1x1x" + num(a.li.in.c);
+  ReceptiveField* rf = &a.rf;
+  rf->whole_input = true;
+  rf->size[0] = a.model_input.h;
+  rf->size[1] = a.model_input.w;
+  rf->jump[0] = rf->jump[1] = 0;
+  rf->start[0] = (a.model_input.h - 1) / 2.0;
+  rf->start[1] = (a.model_input.w - 1) / 2.0;
+  if (note && *note) a.li.note = note;
+}
+
+namespace {
+
+// The (dilated) kernel or window does not fit its padded input: say why, and what to change.
+bool too_small(LayerAnalysis& a, bool conv) {
+  const LayerSpec& l = a.l;
+  const Shape& in = a.li.in;
+  const Shape& model_in = a.model_input;
+  const bool dilated = conv && (l.dh != 1 || l.dw != 1);
+  int64_t keh = conv ? int64_t(l.dh) * (l.kh - 1) + 1 : l.kh;
+  int64_t kew = conv ? int64_t(l.dw) * (l.kw - 1) + 1 : l.kw;
+  int64_t ph = l.padding == Padding::explicit_pad ? l.ph : l.padding == Padding::full ? keh - 1 : 0;
+  int64_t pw = l.padding == Padding::explicit_pad ? l.pw : l.padding == Padding::full ? kew - 1 : 0;
+  std::string padded = shape_text(in.h + 2 * ph, in.w + 2 * pw);
+  std::string kernel = shape_text(l.kh, l.kw);
+  std::string span = dilated ? kernel + " with dilation " + shape_text(l.dh, l.dw) + " spans " +
+                                   shape_text(keh, kew)
+                             : kernel;
+  const char* what = conv ? "kernel" : "window";
+  int col = l.kernel_column ? l.kernel_column : l.column;
+  bool shrunk = in.h < model_in.h || in.w < model_in.w;
+  if (shrunk) {
+    return a.fail(col,
+                  "output shrinks to nothing: the maps shrink from " +
+                      shape_text(model_in.h, model_in.w) + " (input) to " +
+                      shape_text(in.h, in.w) + " before this layer, and its " + what + " " + span +
+                      " does not fit in " + padded + " (with padding)",
+                  "remove a pooling layer or a stride before it, pad earlier convolutions (`same`), "
+                  "use a smaller " + std::string(what) + " here, or start from a larger input");
+  }
+  return a.fail(col,
+                std::string(what) + " " + span + " is larger than its padded input " + padded +
+                    " (input " + shape_text(in.h, in.w) + ")",
+                std::string("use a smaller ") + what + ", add padding (" +
+                    (conv ? "pP or `same`" : "pP") + "), or use a larger input");
+}
+
+}  // namespace
+
+bool analyze_window(LayerAnalysis& a, bool conv) {
+  const LayerSpec& l = a.l;
+  if (!a.check(l.kernel_column, "kernel size", l.kh, 1, "e.g. k5")) return false;
+  if (!a.check(l.kernel_column, "kernel size", l.kw, 1, "e.g. k5")) return false;
+  if (!a.check(l.stride_column, "stride", l.sh, 1, "e.g. s2")) return false;
+  if (!a.check(l.stride_column, "stride", l.sw, 1, "e.g. s2")) return false;
+  const int pad_col = l.pad_column ? l.pad_column : l.column;
+  if (l.padding == Padding::explicit_pad) {
+    if (l.ph < 0 || l.pw < 0 || l.ph > kMaxSize || l.pw > kMaxSize)
+      return a.fail(pad_col, "padding " + shape_text(l.ph, l.pw) + " must be between 0 and " + with_commas(kMaxSize),
+                    "e.g. p2");
+  }
+  if (!conv) {
+    if (l.padding == Padding::same || l.padding == Padding::full)
+      return a.fail(pad_col, "pools take explicit padding pP only, not `same` or `full`", "e.g. p1");
+    if (l.padding == Padding::explicit_pad && (2 * l.ph > l.kh || 2 * l.pw > l.kw))
+      return a.fail(pad_col,
+                    "padding " + shape_text(l.ph, l.pw) + " is more than half the " + shape_text(l.kh, l.kw) +
+                        " pooling window: some windows would see only padding",
+                    "use at most half the window, e.g. `maxpool k3 s2 p1`");
+  }
+  const Shape& cur = a.li.in;
+  LayerInfo& li = a.li;
+  Axis ar, ac;
+  bool okr = axis(cur.h, l.kh, l.sh, conv ? l.dh : 1, l.padding, l.ph, &ar);
+  bool okc = axis(cur.w, l.kw, l.sw, conv ? l.dw : 1, l.padding, l.pw, &ac);
+  if (!okr || !okc) return too_small(a, conv);
+  a.oh = ar.out;
+  a.ow = ac.out;
+  a.oc = conv ? l.units : cur.c;
+  li.pad = Pad4{ar.pad_lo, ac.pad_lo, ar.pad_hi, ac.pad_hi};
+  li.shape_formula = ar.formula == ac.formula ? ar.formula : "rows " + ar.formula + ", cols " + ac.formula;
+  if (ar.leftover || ac.leftover) {
+    int64_t lo = ar.leftover ? ar.leftover : ac.leftover;
+    li.note = "the stride does not divide the padded input minus the window (" +
+              num(ar.leftover ? ar.padded : ac.padded) + " - " +
+              num(ar.leftover ? ar.k_eff : ac.k_eff) + "), so " +
+              (lo == 1 ? std::string("the last row/column of the padded input is")
+                       : "the last " + num(lo) + " rows/columns of the padded input are") +
+              " never read: the floor in the formula drops " + (lo == 1 ? "it" : "them");
+  }
+  if (l.sh > ar.k_eff || l.sw > ac.k_eff)
+    li.note = "the stride " + shape_text(l.sh, l.sw) + " is larger than the " +
+              shape_text(ar.k_eff, ac.k_eff) + " window, so the pixels between windows "
+              "are never read";
+  if (l.padding == Padding::same && (li.pad.top != li.pad.bottom || li.pad.left != li.pad.right))
+    li.note = "`same` pads " + num(li.pad.top + li.pad.bottom) + " rows and " +
+              num(li.pad.left + li.pad.right) +
+              " columns in total; the odd one goes at the bottom/right";
+  rf_step(&a.rf, 0, ar.k_eff, l.sh, ar.pad_lo);
+  rf_step(&a.rf, 1, ac.k_eff, l.sw, ac.pad_lo);
+  return true;
+}
 
 bool analyze_model(const ModelSpec& m, ModelInfo* out, SpecError* err) {
   Analyzer a(m, err);

@@ -155,13 +155,26 @@ struct KeywordEntry {
 };
 std::vector<KeywordEntry> keywords() {
   int n = 0;
-  const LayerKindDesc* kinds = layer_kinds(&n);
+  const LayerKindDesc* const* kinds = layer_kinds(&n);
   std::vector<KeywordEntry> out;
   for (int i = 0; i < n; ++i) {
-    out.push_back({kinds[i].name, kinds[i].kind});
-    if (kinds[i].alias) out.push_back({kinds[i].alias, kinds[i].kind});
+    out.push_back({kinds[i]->name, kinds[i]->kind});
+    if (kinds[i]->alias) out.push_back({kinds[i]->alias, kinds[i]->kind});
   }
   return out;
+}
+
+// "conv, maxpool, ..., dense (or fc), ...": every keyword, for the unknown-layer hint.
+std::string keyword_list() {
+  int n = 0;
+  const LayerKindDesc* const* kinds = layer_kinds(&n);
+  std::string s;
+  for (int i = 0; i < n; ++i) {
+    if (i) s += ", ";
+    s += kinds[i]->name;
+    if (kinds[i]->alias) s += std::string(" (or ") + kinds[i]->alias + ")";
+  }
+  return s;
 }
 
 // Closest word of `words` to `s` when it is plausibly a typo (distance at most ~1/3 of the length,
@@ -365,8 +378,7 @@ class Parser {
       for (const auto& f : kForeign)
         if (kw == f[0]) c = f[1];
       std::string hint = c.empty() ? std::string() : "did you mean `" + c + "`? ";
-      hint += "layers are: conv, maxpool, avgpool, gap, dense (or fc), flatten, relu, leakyrelu, "
-              "sigmoid, tanh, softmax, dropout, batchnorm";
+      hint += "layers are: " + keyword_list();
       return fail(st.line, kt.column, "unknown layer " + quote(kt.text), hint, index);
     }
     const bool is_conv = l.kind == LayerKind::conv;
@@ -514,6 +526,8 @@ class Parser {
   int layer_ = 0;  // 1-based index of the layer being parsed, 0 for input
 };
 
+}  // namespace
+
 // Shortest decimal text that reads back as the same float (so model_to_text round-trips).
 std::string float_text(float v) {
   char buf[32];
@@ -530,8 +544,6 @@ std::string pair_text(char letter, int a, int b) {
   if (b != a) s += "x" + std::to_string(b);
   return s;
 }
-
-}  // namespace
 
 std::string model_description(std::string_view text) {
   std::string out;
@@ -619,34 +631,7 @@ bool parse_model(std::string_view text, ModelSpec* out, SpecError* err) {
 
 std::string layer_to_text(const LayerSpec& l) {
   std::string s = layer_kind_name(l.kind);
-  switch (l.kind) {
-    case LayerKind::conv:
-      s += " " + std::to_string(l.units) + " " + pair_text('k', l.kh, l.kw);
-      if (l.sh != 1 || l.sw != 1) s += " " + pair_text('s', l.sh, l.sw);
-      if (l.padding == Padding::explicit_pad) s += " " + pair_text('p', l.ph, l.pw);
-      if (l.padding == Padding::same) s += " same";
-      if (l.padding == Padding::full) s += " full";
-      if (l.dh != 1 || l.dw != 1) s += " " + pair_text('d', l.dh, l.dw);
-      if (!l.bias) s += " nobias";
-      break;
-    case LayerKind::maxpool:
-    case LayerKind::avgpool:
-      s += " " + pair_text('k', l.kh, l.kw);
-      if (l.sh != l.kh || l.sw != l.kw) s += " " + pair_text('s', l.sh, l.sw);
-      if (l.padding == Padding::explicit_pad) s += " " + pair_text('p', l.ph, l.pw);
-      break;
-    case LayerKind::dense:
-      s += " " + std::to_string(l.units);
-      if (!l.bias) s += " nobias";
-      break;
-    case LayerKind::leakyrelu:
-      if (l.alpha != 0.01f) s += " a" + float_text(l.alpha);
-      break;
-    case LayerKind::dropout:
-      s += " " + float_text(l.rate);
-      break;
-    default: break;
-  }
+  if (const auto options_text = layer_kind_desc(l.kind).options_text) options_text(l, &s);
   return s;
 }
 

@@ -57,6 +57,27 @@ struct LayerSpec {
   std::string comment;        // "# ..." after the layer on its line ("" = none)
 };
 
+// The layer kinds for a page's menus, each with the option widgets its layers show (the engine's
+// layer table describes them, so the page needs no switch on the kind). A field edits one member of
+// LayerSpec: `ints` points at an int (count) or the first of two adjacent ints (pair: kh, kw), `real`
+// at a float (number: typed, fraction: a slider from 0 to `max`), `flag` at a bool (toggle).
+// padding: the Padding choice, then the explicit pad (ph, pw) when that is chosen; pool_padding:
+// explicit padding only (ph, pw).
+enum class LayerFieldType : uint8_t { count, pair, padding, pool_padding, toggle, number, fraction };
+struct LayerField {
+  LayerFieldType type;
+  const char* label;    // "maps", "kernel h, w"
+  const char* tooltip;  // or null
+  int LayerSpec::*ints;
+  float LayerSpec::*real;
+  bool LayerSpec::*flag;
+  float max;            // fraction: the slider's upper end
+};
+int layer_kind_count();
+LayerKind layer_kind_at(int i);                              // in menu (and LayerKind) order
+LayerSpec default_layer(LayerKind k);                        // a new layer with the options a learner picks first
+const LayerField* layer_fields(LayerKind k, int* count);     // its option widgets (count 0: none)
+
 struct ModelSpec {
   Shape input;
   int input_line = 1;
