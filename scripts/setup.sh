@@ -8,7 +8,7 @@
 #   apt      compilers, emscripten, doctest, nlohmann-json, glfw, stb, chromium, firefox-esr,
 #            WebKitGTK's driver and MiniBrowser, Xvfb, fonts, Fashion-MNIST
 #   deb-src  Dear ImGui 1.86 (the binary package ships no .cpp files), unpacked into .deps/
-#   npm      playwright-core, puppeteer-core, selenium-webdriver (tests/browser/package-lock.json)
+#   npm      playwright-core, puppeteer-core, selenium-webdriver, axe-core (tests/browser/package-lock.json)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 deps="$root/.deps"

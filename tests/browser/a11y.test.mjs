@@ -1,0 +1,178 @@
+// Issue 17: the lab for screen readers and keyboards. axe-core (npm) finds no violation of WCAG
+// 2.1 A/AA or its best practices, with the text view hidden and shown; a keyboard-only learner
+// designs a model, trains it and reads the test accuracy from the text view; the canvas's
+// shortcuts and the help work; Escape leaves an ImGui text field and keeps what was typed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { startLab, openLab, screenshot, state, waitState, waitForFrames } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let lab;
+before(async () => { lab = await startLab(); });
+after(async () => { await lab?.close(); });
+
+const center = (r) => [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2];
+const a11yState = (page) => page.evaluate(() => window.cnnA11y.refresh() || window.cnnA11y.state());
+const active = (page) => page.evaluate(() => document.activeElement && (document.activeElement.id || document.activeElement.tagName));
+
+// axe-core in the page (evaluated, not a script tag: the page's CSP allows only its own scripts)
+async function axe(page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return { violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })),
+             passes: r.passes.length, incomplete: r.incomplete.map((v) => v.id) };
+  });
+}
+
+// Tab until the focus is on the element with this id (at most `max` presses)
+async function tabTo(page, id, max = 40) {
+  for (let i = 0; i < max; i++) {
+    if (await active(page) === id) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached #${id} (focus on ${await active(page)})`);
+}
+
+test('axe-core: no WCAG 2.1 A/AA or best-practice violations, text view hidden and shown', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=2' });
+  await page.evaluate(() => window.cnnSandbox.train(5));
+  await waitForFrames(page, 3);
+  const hidden = await axe(page);
+  console.log(`axe, text view hidden: ${hidden.passes} rules pass, incomplete: [${hidden.incomplete}]`);
+  assert.deepEqual(hidden.violations, []);
+  await page.focus('#tv-model');
+  await page.evaluate(() => window.cnnA11y.refresh());
+  assert.equal(await page.evaluate(() => document.getElementById('tv').classList.contains('tv-shown')), true, 'the text view shows while it has the focus');
+  const shown = await axe(page);
+  console.log(`axe, text view shown: ${shown.passes} rules pass, incomplete: [${shown.incomplete}]`);
+  assert.deepEqual(shown.violations, []);
+  await screenshot(page, 'a11y-text-view-1280x720');
+  // the table is the canvas's analysis: LeNet-5's rows and total
+  const t = await page.evaluate(() => {
+    const rows = [...document.querySelectorAll('#tv-analysis tbody tr')].map((r) => [...r.children].map((c) => c.textContent));
+    return { caption: document.querySelector('#tv-analysis caption').textContent, rows, heads: [...document.querySelectorAll('#tv-analysis thead th')].map((h) => h.scope) };
+  });
+  const s = await state(page);
+  assert.ok(t.heads.every((x) => x === 'col'));
+  assert.ok(t.caption.includes(`${s.totalParams.toLocaleString('en-US')} parameters`), t.caption);
+  assert.ok(t.rows.length >= 5);
+  assert.match(t.rows[0][0], /^conv 6 k5/);
+  assert.equal(t.rows[0][2], '156', 'conv 6 k5 on 1 channel: (1*5*5 + 1)*6 = 156 parameters');
+  assert.equal(t.rows[0][3], '(1*5*5 + 1)*6');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('keyboard only: design a model, set one epoch, train it and read the test accuracy from the text view', async () => {
+  const page = await openLab(lab, { hash: 'data=digits&seed=4' });
+  const s0 = await state(page);
+  const [h, w, c] = s0.datasetInfo.shape;
+  const model = `input ${h}x${w}x${c}\nconv 8 k3 p1\nrelu\nmaxpool k2 s2\nflatten\ndense ${s0.datasetInfo.numClasses}\nsoftmax\n`;
+  // from the canvas (focused at load), Tab reaches the skip link; Enter opens the text view
+  assert.equal(await active(page), 'canvas');
+  await tabTo(page, 'tv-skip');
+  await page.keyboard.press('Enter');
+  assert.equal(await active(page), 'tv-h');
+  // the model text: select all, type, apply with Ctrl+Enter
+  await tabTo(page, 'tv-model');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(model);
+  await page.keyboard.press('Control+Enter');
+  let s = await waitState(page, (x) => x.modelText === model && x.modelValid, 'the typed model applied');
+  const a = await a11yState(page);
+  assert.equal(a.analysis.rows.length, 6);
+  assert.equal(a.analysis.rows[0].paramsText, `${(c * 9 + 1) * 8}`, 'conv 8 k3: (c*3*3 + 1)*8 parameters');
+  // an error in the text: said in an alert, with the line
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('conv 0 k3\n');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(() => /Model text: .*line 8/.test(document.getElementById('tv-alert').textContent), null, { timeout: 10000 });
+  assert.equal(await page.getAttribute('#tv-model', 'aria-invalid'), 'true');
+  await page.keyboard.press('Control+Z');  // the textarea's own undo
+  await page.evaluate(() => { });           // (the field now holds the valid model again)
+  const text = await page.inputValue('#tv-model');
+  if (text !== model) { await page.keyboard.press('Control+A'); await page.keyboard.type(model); }
+  await page.keyboard.press('Control+Enter');
+  await waitState(page, (x) => x.modelText === model && x.modelValid, 'the valid model back');
+  // one epoch
+  await tabTo(page, 'tv-set-epochs');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('1');
+  await page.keyboard.press('Tab');  // change event: the setting is set
+  // Train (Enter on the focused button), then wait for the run to end by itself after 1 epoch
+  await tabTo(page, 'tv-train');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /^Training/.test(document.getElementById('tv-live').textContent), null, { timeout: 20000 });
+  assert.equal(await page.getAttribute('#tv-train', 'aria-pressed'), 'true');
+  s = await waitState(page, (x) => !x.training && x.steps > 0 && x.testAccuracy !== null, 'one epoch trained', 300000);
+  await page.evaluate(() => window.cnnA11y.refresh());
+  const curves = await page.$$eval('#tv-curves li', (ls) => ls.map((l) => l.textContent));
+  const accLine = curves.find((l) => l.startsWith('test accuracy'));
+  assert.ok(accLine, `a test accuracy sentence in ${JSON.stringify(curves)}`);
+  const shown = Number(/^test accuracy ([0-9.]+)/.exec(accLine)[1]);
+  assert.equal(shown, Number(s.testAccuracy.toPrecision(3)), 'the text view says the lab\'s test accuracy');
+  assert.ok(shown > 0.5, `test accuracy ${shown} after one epoch is well above chance`);
+  assert.match(accLine, /after 1\.0 epochs/);
+  const live = await page.textContent('#tv-live');
+  assert.match(live, /^Paused; epoch 1\.00/);
+  console.log(`keyboard-only run: ${accLine} | live: ${live}`);
+  await screenshot(page, 'a11y-keyboard-trained');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('shortcuts on the canvas, the help, and Escape that leaves a text field keeping the text', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=2' });
+  assert.equal(await active(page), 'canvas');
+  await page.keyboard.press('2');
+  await waitState(page, (x) => x.tab === 'analysis', 'key 2: Analysis', 10000);
+  await page.keyboard.press('3');
+  await waitState(page, (x) => x.tab === 'data', 'key 3: Data', 10000);
+  await page.keyboard.press('1');
+  await waitState(page, (x) => x.tab === 'designer', 'key 1: Designer', 10000);
+  await page.keyboard.press('s');
+  await waitState(page, (x) => x.steps === 1, 'key s: one step', 20000);
+  await page.keyboard.press('t');
+  await waitState(page, (x) => x.training, 'key t: train', 10000);
+  await page.keyboard.press('t');
+  await waitState(page, (x) => !x.training, 'key t again: pause', 10000);
+  // the help: a dialog with the focus on Close; Escape closes it and the focus comes back
+  await page.keyboard.press('Shift+Slash');
+  assert.equal(await page.isVisible('#tv-help'), true);
+  assert.equal(await active(page), 'tv-help-close');
+  await screenshot(page, 'a11y-help');
+  // the single-key shortcuts can be turned off (WCAG 2.1.4)
+  await page.keyboard.press('Tab');
+  assert.equal(await active(page), 'tv-shortcuts');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.isVisible('#tv-help'), false);
+  assert.equal(await active(page), 'canvas');
+  const steps = (await state(page)).steps;
+  await page.keyboard.press('s');
+  await waitForFrames(page, 5);
+  assert.equal((await state(page)).steps, steps, 'with the shortcuts off, s does nothing');
+  await page.evaluate(() => localStorage.removeItem('cnnSandbox.shortcuts'));
+  // Tab leaves the canvas (no keyboard trap)
+  await page.keyboard.press('Tab');
+  assert.notEqual(await active(page), 'canvas');
+  // Escape in the model text (an ImGui field) leaves it with the edit kept, where ImGui alone would revert
+  let s = await state(page);
+  await page.mouse.click(...center(s.rects.model_text));
+  await waitForFrames(page, 3);
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('# kept after Escape\n');
+  s = await waitState(page, (x) => x.modelText.endsWith('# kept after Escape\n'), 'typed into the model text', 10000);
+  await page.keyboard.press('Escape');
+  await waitForFrames(page, 4);
+  assert.equal((await page.evaluate(() => window.cnnSandbox.inputState())).textFieldActive, false, 'Escape left the field');
+  assert.ok((await state(page)).modelText.endsWith('# kept after Escape\n'), 'and kept the text');
+  assert.equal(await active(page), 'canvas');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -1,0 +1,39 @@
+// The text view's sentences about curves (describe.h, issue 17).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "cnn/describe.h"
+
+using cnn::Trend;
+
+TEST_CASE("curve_trend reads the last quarter of a curve") {
+  std::vector<float> up = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f};
+  std::vector<float> down = {2.3f, 1.9f, 1.2f, 0.9f, 0.7f, 0.6f, 0.5f, 0.45f};
+  std::vector<float> flat = {0.1f, 0.5f, 0.9f, 0.9f, 0.9f, 0.901f, 0.9f, 0.9f};
+  CHECK(cnn::curve_trend(up.data(), up.size()) == Trend::rising);
+  CHECK(cnn::curve_trend(down.data(), down.size()) == Trend::falling);
+  CHECK(cnn::curve_trend(flat.data(), flat.size()) == Trend::flat);   // early rise, flat at the end
+  CHECK(cnn::curve_trend(up.data(), 3) == Trend::too_short);
+  // 100 points: the window is the last 25, halves of 12 and 13 points
+  std::vector<float> late(100, 1.0f);
+  for (size_t i = 88; i < 100; ++i) late[i] = 1.5f;
+  CHECK(cnn::curve_trend(late.data(), late.size()) == Trend::rising);
+  std::vector<float> nan = {1, 2, 3, NAN};
+  CHECK(cnn::curve_trend(nan.data(), nan.size()) == Trend::too_short);
+}
+
+TEST_CASE("describe_curve: value, unit, epochs and steps, trend") {
+  std::vector<float> acc = {0.5f, 0.7f, 0.8f, 0.85f, 0.88f, 0.9f, 0.91f, 0.912f};
+  CHECK(cnn::describe_curve("test accuracy", acc.data(), acc.size(), "", 3.24, 1500) ==
+        "test accuracy 0.912 after 3.2 epochs (1,500 steps), still rising");
+  std::vector<float> loss = {2.3f, 1.1f, 0.7f, 0.5f, 0.42f, 0.38f, 0.35f, 0.341f};
+  CHECK(cnn::describe_curve("training loss (smoothed)", loss.data(), loss.size(), "nats", -1, 8) ==
+        "training loss (smoothed) 0.341 nats after 8 steps, still falling");
+  CHECK(cnn::describe_curve("test accuracy", acc.data(), 1, "", 0.1, 1) == "test accuracy 0.5 after 0.1 epochs (1 step)");
+  CHECK(cnn::describe_curve("test accuracy", acc.data(), 0, "", 0, 0) == "no test accuracy yet");
+  std::vector<float> lvl = {0.2f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f, 0.9f};
+  CHECK(cnn::describe_curve("test accuracy", lvl.data(), lvl.size(), "", 1.0, 40) ==
+        "test accuracy 0.9 after 1.0 epochs (40 steps), levelling off");
+}

@@ -1,0 +1,147 @@
+// js_api_a11y.cpp: what the page's text view (web/shell/a11y.js, issue 17) mirrors of the canvas,
+// as one JSON object: the model and its analysis table, the dataset, the training status and a
+// sentence per plot. The text view is for screen readers and keyboards; it edits the same model and
+// acts on the same lab through window.cnnSandbox, so it and the canvas never disagree.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "app.h"
+#include "imgui.h"
+#include "imgui_internal.h"
+#include "inspect.h"
+#include "cnn/describe.h"
+#include "cnn/diagnose.h"
+#include "cnn/format.h"
+#include "cnn/train.h"
+#include "nlohmann/json.hpp"
+#include "session.h"
+
+#include "js_export.h"
+
+using nlohmann::json;
+
+static std::string FieldText(const cnn::ReceptiveField& rf) {
+  char buf[96];
+  if (rf.whole_input) std::snprintf(buf, sizeof buf, "whole input %lldx%lld", (long long)rf.size[0], (long long)rf.size[1]);
+  else if (rf.size[0] == rf.size[1] && rf.jump[0] == rf.jump[1])
+    std::snprintf(buf, sizeof buf, "%lldx%lld, jump %lld", (long long)rf.size[0], (long long)rf.size[1], (long long)rf.jump[0]);
+  else
+    std::snprintf(buf, sizeof buf, "%lldx%lld, jump %lldx%lld", (long long)rf.size[0], (long long)rf.size[1], (long long)rf.jump[0], (long long)rf.jump[1]);
+  return buf;
+}
+
+static json AnalysisJson(const AppState& app) {
+  // The last valid model: the one the canvas's table shows while the text does not parse.
+  if (app.doc.last_valid_text.empty()) return nullptr;
+  const cnn::ModelSpec& spec = app.doc.last_valid_spec;
+  const cnn::ModelInfo& info = app.doc.last_valid_info;
+  json rows = json::array();
+  for (size_t i = 0; i < spec.layers.size() && i < info.layers.size(); i++) {
+    const cnn::LayerInfo& li = info.layers[i];
+    rows.push_back({{"layer", cnn::layer_to_text(spec.layers[i])}, {"line", spec.layers[i].line},
+                    {"output", cnn::shape_text(li.out)}, {"params", li.params}, {"paramsText", cnn::with_commas(li.params)},
+                    {"formula", li.params_formula}, {"field", FieldText(li.rf)},
+                    {"fieldPixels", cnn::receptive_field_pixels(li.rf)}, {"macs", li.macs}, {"macsText", cnn::with_commas(li.macs)}});
+  }
+  const cnn::MemoryPlan plan = AnalysisMemoryPlan(app);
+  return {{"input", cnn::shape_text(info.input)}, {"rows", rows}, {"totalParams", info.total_params},
+          {"totalParamsText", cnn::with_commas(info.total_params)}, {"totalMacsText", cnn::with_commas(info.total_macs)},
+          {"trainingMemory", cnn::format_bytes(plan.training_bytes)}, {"budget", cnn::format_bytes(cnn::kMemoryBudgetBytes)},
+          {"overBudget", plan.training_bytes > cnn::kMemoryBudgetBytes}, {"stale", !app.doc.valid}};
+}
+
+CNN_EXPORT const char* cnn_a11y_state() {
+  static std::string out;
+  AppState& app = AppGlobal();
+  json j;
+  j["model"] = {{"text", app.doc.text}, {"valid", app.doc.valid}, {"preset", app.doc.preset_name},
+                {"error", app.doc.valid ? std::string() : app.doc.error.to_string()}};
+  j["analysis"] = AnalysisJson(app);
+  j["presets"] = json::array();
+  for (const Preset& p : app.presets) j["presets"].push_back(p.name);
+  j["datasets"] = DatasetNames();
+  j["dataset"] = app.dataset_name;
+  {
+    Session& s = SessionGet(app);
+    std::string summary;
+    if (s.data_ok) {
+      const cnn::Dataset& d = s.data;
+      summary = d.name + ": " + cnn::with_commas(d.n_train()) + " training and " + cnn::with_commas(d.n_test()) +
+                " test samples of " + cnn::shape_text(d.shape) +
+                (d.num_classes > 0 ? ", " + std::to_string(d.num_classes) + " classes" : std::string(", regression"));
+    } else if (!s.fetch_name.empty()) {
+      summary = "loading " + s.fetch_name;
+    }
+    j["data"] = {{"summary", summary}, {"message", s.data_message}, {"isError", s.data_message_error}};
+  }
+  // Training: what the Training panel and the status line say.
+  const int64_t steps = SessionStepCount(app);
+  const double epochs = SessionEpochProgress(app);
+  std::string why;
+  const bool allowed = TrainingAllowed(app, &why);
+  json t = {{"training", app.training}, {"steps", steps}, {"epochs", epochs}, {"allowed", allowed}, {"blockedBecause", why},
+            {"status", app.status}, {"statusIsError", app.status_is_error},
+            {"samplesPerSecond", app.training ? app.stats.samples_per_sec : 0.0},
+            {"diagnosis", TrainingDiagnosis(app).text}};
+  std::string loss_label, loss_unit;
+  if (app.doc.valid && app.session && app.session->data_ok && app.session->ready) {
+    const cnn::ModelInfo& info = app.doc.last_valid_info;
+    const int64_t outs = info.layers.empty() ? info.input.size() : info.layers.back().out.size();
+    const cnn::LossKind k = cnn::LossKind(SessionLossWantedKind(app));
+    loss_label = cnn::loss_label(k, outs);
+    loss_unit = cnn::loss_unit(k);
+  }
+  t["loss"] = loss_label;
+  j["training"] = t;
+  // One sentence per plot, for the current run (or the last kept one).
+  const Run* r = app.current_run >= 0 ? &app.runs[size_t(app.current_run)] : (app.runs.empty() ? nullptr : &app.runs.back());
+  json curves = json::object();
+  if (r) {
+    const int64_t per_epoch = SessionStepsPerEpoch(app);
+    const long long last_step = r->step.empty() ? 0 : (long long)r->step.back();
+    const long long eval_step = r->eval_step.empty() ? 0 : (long long)r->eval_step.back();
+    const double ep = per_epoch > 0 ? double(last_step) / double(per_epoch) : -1;
+    const double eval_ep = per_epoch > 0 ? double(eval_step) / double(per_epoch) : -1;
+    // A loss unit that is a word ("nats") reads well after the number; a long one goes in brackets.
+    const std::string unit = loss_unit == "nats" || loss_unit == "bits" ? loss_unit : std::string();
+    curves["loss"] = cnn::describe_curve("training loss (smoothed)", r->smooth.data(), r->smooth.size(), unit, ep, last_step) +
+                     (unit.empty() && !loss_unit.empty() ? " (" + loss_unit + ")" : std::string());
+    curves["testAccuracy"] = cnn::describe_curve("test accuracy", r->test_acc.data(), r->test_acc.size(), "", eval_ep, eval_step);
+    curves["testLoss"] = cnn::describe_curve("test loss", r->test_loss.data(), r->test_loss.size(), unit, eval_ep, eval_step);
+    curves["run"] = r->label;
+  }
+  j["curves"] = curves;
+  j["runs"] = app.runs.size();
+  out = j.dump();
+  return out.c_str();
+}
+
+// Keyboard: a panel by name, as a shortcut or the text view asks for it. Left tabs: designer,
+// analysis, data; right tabs: curves, inside, backprop, notes; training (the single-column view;
+// in two columns it is always shown). In one column the panel's view is brought to the front.
+CNN_EXPORT int cnn_show_panel(const char* name) {
+  AppState& app = AppGlobal();
+  const std::string n = name ? name : "";
+  static const struct { const char* name; int left; int right; } kPanels[] = {
+      {"designer", int(LeftTab::Designer), -1}, {"analysis", int(LeftTab::Analysis), -1}, {"data", int(LeftTab::Data), -1},
+      {"curves", -1, int(InspectTab::Curves)},  {"inside", -1, int(InspectTab::Inside)},   {"backprop", -1, int(InspectTab::Backprop)},
+      {"notes", -1, int(InspectTab::Notes)},    {"training", -1, -1}};
+  for (const auto& p : kPanels) {
+    if (n != p.name) continue;
+    if (p.left >= 0) { app.left_tab = LeftTab(p.left); app.request_tab = true; }
+    else if (p.right >= 0) { app.inspect.tab = InspectTab(p.right); app.inspect.request_tab = true; }
+    else app.view = 1;
+    return 1;
+  }
+  return 0;
+}
+
+// Escape in an ImGui text field would put back the text it had when the field was entered
+// (ImGui's cancel); the page's Escape leaves the field and keeps every edit instead.
+CNN_EXPORT int cnn_leave_text_field() {
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  if (g.ActiveId == 0 || ImGui::GetInputTextState(g.ActiveId) == nullptr) return 0;
+  ImGui::ClearActiveID();
+  return 1;
+}
