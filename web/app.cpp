@@ -26,7 +26,6 @@ void AppInit(AppState& app) {
     if (!app.presets.empty()) ApplyPreset(app, app.presets.front().name);
     else DocSetText(app, "input 28x28x1\nconv 8 k3 s2\nrelu\ndense 10\nsoftmax\n");
   }
-  app.doc.undo.clear();  // opening the page is not an edit
   app.preset_changed = true;
   app.stats.last_start = cnn::now_ms();
   app.stats.sps_window_start = app.stats.last_start;

@@ -42,9 +42,11 @@ struct ModelDoc {
   std::string preset_description;  // the preset file's leading comment lines
   int revision = 0;                // bumps on every change of `text`
 
-  std::vector<std::string> undo, redo;
-  std::string undo_group;          // edits of the same widget within a second are one undo step
+  // Undo is the lab's (lab_undo.cpp); the document only groups its edits: edits of the same widget
+  // within a second are one group, and so one undo step.
+  std::string undo_group;
   double undo_group_time = -10.0;
+  int edit_groups = 0;             // bumps when an edit opens a new group
 };
 
 struct Preset {
@@ -155,7 +157,8 @@ struct AppState {
 
   FrameStats stats;
   InspectState inspect;              // the "look inside" views (inspect.h, issue 9)
-  ShareState share;                  // links, embed mode, autosave, model files (share.cpp)
+  ShareState share;                  // links, embed mode, autosave, model files (share.h)
+  std::string js_out;                // text the last JS API call returned (js_api*.cpp), read at once by ccall
 };
 
 void AppInit(AppState& app);
@@ -178,8 +181,6 @@ void ShowModelTabs(AppState& app, const char* id, const char* designer_label, vo
 // model_doc.cpp
 void DocSetText(AppState& app, const std::string& text, const char* undo_group = nullptr);
 void DocSetSpec(AppState& app, const cnn::ModelSpec& spec, const char* undo_group = nullptr);
-void DocUndo(AppState& app);
-void DocRedo(AppState& app);
 void LoadPresets(AppState& app);
 bool ApplyPreset(AppState& app, const std::string& name);
 std::string FormatSI(double v);      // 1.2e6 -> "1.2 M"

@@ -35,3 +35,5 @@ bool ColormapUsesGpu();  // false once the shader path has failed (CPU colour ma
 ImU32 ColormapColor(ColorMode mode, float t);  // t in [-1, 1] (diverging) or [0, 1] (sequential)
 // max |v| (for a diverging scale), at least 1e-12
 float MaxAbs(const float* v, int64_t n);
+// The colour of class k (ten colours, repeating): data points, prediction bars, decision fields.
+ImU32 ClassColor(int k);

@@ -15,6 +15,7 @@
 
 #include "cnn/inspect.h"
 #include "cnn/net.h"
+#include "cnn/train.h"
 #include "colormap.h"
 
 struct AppState;
@@ -47,6 +48,8 @@ struct InspectState {
   std::vector<float> erf;           // |d unit / d input|, C x H x W
   bool rf_dirty = false;
 
+  std::vector<int> filter_channel;   // Filters view: the input channel shown, per layer
+
   // Heatmap textures, by slot (reused every refresh)
   std::vector<Heatmap> maps;
   int maps_used = 0;
@@ -57,8 +60,8 @@ struct InspectState {
   std::vector<int32_t> conf_pred;    // per sample
   std::vector<float> conf_score;     // probability of the predicted class
   std::vector<float> conf_true_score;
-  std::vector<int32_t> confusion;    // classes x classes, [true][predicted]
-  int conf_classes = 0;
+  cnn::EvalResult conf_running;      // the evaluation in progress (cnn::evaluate_add, a batch a frame)
+  cnn::EvalResult conf;              // the last finished one: conf.confusion is [true][predicted]
   int64_t conf_step = -1;            // trainer step it was computed at
   int conf_sel_true = -1, conf_sel_pred = -1;
 
@@ -102,7 +105,7 @@ void ShowInspectPanel(AppState& app);
 void ShowBackpropPanel(AppState& app);
 void ShowNotesPanel(AppState& app);
 
-// Shared helpers (panel_inspect.cpp)
+// Shared helpers (inspect_compute.cpp, panel_inspect.cpp)
 bool InspectNetReady(AppState& app);   // the session has a built network and data
 void InspectRunGradientCheck(AppState& app);
 const char* InsideViewName(InsideView v);

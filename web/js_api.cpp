@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "cnn/diagnose.h"
+#include "cnn/kernels.h"
 #include "plot.h"
 #include "nlohmann/json.hpp"
 #include "session.h"
@@ -25,7 +26,6 @@ static const char* TabName(LeftTab t) {
 // Everything a test or a lesson script may want to read, as one JSON object. Rects are in CSS
 // pixels (device pixels / devicePixelRatio) relative to the canvas, ready for mouse clicks.
 CNN_EXPORT const char* cnn_get_state() {
-  static std::string out;
   AppState& app = AppGlobal();
   using nlohmann::json;
   json j;
@@ -52,8 +52,8 @@ CNN_EXPORT const char* cnn_get_state() {
   j["modelParsed"] = app.doc.parsed;
   j["totalParams"] = app.doc.valid ? app.doc.info.total_params : 0;
   j["trainingMemoryBytes"] = AnalysisMemoryPlan(app).training_bytes;  // the Analysis panel's figure
-  j["undoDepth"] = app.doc.undo.size();
-  j["redoDepth"] = app.doc.redo.size();
+  j["undoDepth"] = app.share.undo.size();  // the lab's timeline (lab_undo.cpp)
+  j["redoDepth"] = app.share.redo.size();
   json err = nullptr;
   if (!app.doc.valid) {
     err = json::object();
@@ -138,8 +138,8 @@ CNN_EXPORT const char* cnn_get_state() {
                          {"maxPictures", cnn::kMaxUploadImages}, {"maxPictureSide", cnn::kMaxPhotoSide}, {"pictureSide", s.upload_side},
                          {"pictureRgb", s.upload_rgb}};
   }
-  out = j.dump();
-  return out.c_str();
+  app.js_out = j.dump();
+  return app.js_out.c_str();
 }
 
 CNN_EXPORT int cnn_set_model(const char* text) {
@@ -197,13 +197,13 @@ CNN_EXPORT void cnn_train() { AppState& app = AppGlobal(); SessionEnsure(app); S
 CNN_EXPORT void cnn_pause() { SessionPause(AppGlobal()); }
 CNN_EXPORT void cnn_step(int n) { AppState& app = AppGlobal(); SessionEnsure(app); SessionStep(app, n); }
 CNN_EXPORT void cnn_reset() { SessionReset(AppGlobal()); }
-CNN_EXPORT void cnn_undo() { ShareUndo(AppGlobal()); }  // model and settings (share.cpp)
+CNN_EXPORT void cnn_undo() { ShareUndo(AppGlobal()); }  // model and settings (lab_undo.cpp)
 CNN_EXPORT void cnn_redo() { ShareRedo(AppGlobal()); }
 
 CNN_EXPORT const char* cnn_curves_csv() {
-  static std::string out;
-  out = RunsToCsv(AppGlobal());
-  return out.c_str();
+  AppState& app = AppGlobal();
+  app.js_out = RunsToCsv(app);
+  return app.js_out.c_str();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -236,3 +236,8 @@ CNN_EXPORT int cnn_data_upload_add_image(const char* path, const uint8_t* px, in
   return SessionUploadAddImage(AppGlobal(), path ? path : "", px, h, w, c) ? 1 : 0;
 }
 CNN_EXPORT int cnn_data_upload_finish(int images) { return SessionUploadFinish(AppGlobal(), images != 0) ? 1 : 0; }
+
+// For tests and course pages: the kernels the engine runs now ("wasmsimd", "avx2", ... or "reference").
+CNN_EXPORT const char* cnn_kernels_in_use() {
+  return cnn::kernel_set() == cnn::KernelSet::simd ? cnn::simd_isa_name() : "reference";
+}

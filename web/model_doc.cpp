@@ -1,7 +1,7 @@
 // model_doc.cpp: the model document. The text is the source of truth: every edit, from the layer
-// list or the text editor, becomes a new text, is parsed and analyzed at once, and pushes the old
-// text on the undo stack. The last text that analyzed cleanly is kept apart so that a half-typed
-// line never takes the trained network or the plots away.
+// list or the text editor, becomes a new text and is parsed and analyzed at once (undo is the
+// lab's timeline, lab_undo.cpp; edits here are only grouped). The last text that analyzed cleanly
+// is kept apart so that a half-typed line never takes the trained network or the plots away.
 #include <dirent.h>
 
 #include <algorithm>
@@ -14,8 +14,6 @@
 #ifndef CNN_PRESET_DIR
 #define CNN_PRESET_DIR "/presets"
 #endif
-
-static constexpr size_t kMaxUndo = 200;
 
 static void DocReparse(ModelDoc& d) {
   cnn::ModelSpec spec;
@@ -57,11 +55,7 @@ void DocSetText(AppState& app, const std::string& text, const char* undo_group) 
   if (text == d.text && d.revision > 0) return;
   double now = ImGui::GetCurrentContext() ? ImGui::GetTime() : 0.0;
   bool same_group = undo_group && d.undo_group == undo_group && now - d.undo_group_time < 1.0;
-  if (!same_group && d.revision > 0) {
-    d.undo.push_back(d.text);
-    if (d.undo.size() > kMaxUndo) d.undo.erase(d.undo.begin());
-  }
-  if (d.revision > 0) d.redo.clear();
+  if (!same_group && d.revision > 0) d.edit_groups++;
   d.undo_group = undo_group ? undo_group : "";
   d.undo_group_time = now;
   d.text = text;
@@ -70,26 +64,6 @@ void DocSetText(AppState& app, const std::string& text, const char* undo_group) 
 
 void DocSetSpec(AppState& app, const cnn::ModelSpec& spec, const char* undo_group) {
   DocSetText(app, cnn::model_to_text(spec), undo_group);
-}
-
-void DocUndo(AppState& app) {
-  ModelDoc& d = app.doc;
-  if (d.undo.empty()) return;
-  d.redo.push_back(d.text);
-  d.text = d.undo.back();
-  d.undo.pop_back();
-  d.undo_group.clear();
-  DocReparse(d);
-}
-
-void DocRedo(AppState& app) {
-  ModelDoc& d = app.doc;
-  if (d.redo.empty()) return;
-  d.undo.push_back(d.text);
-  d.text = d.redo.back();
-  d.redo.pop_back();
-  d.undo_group.clear();
-  DocReparse(d);
 }
 
 // --- presets -----------------------------------------------------------------------------------

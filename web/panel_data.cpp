@@ -6,20 +6,13 @@
 #include <vector>
 
 #include "app.h"
+#include "colormap.h"
 #include "cnn/rng.h"
 #include "imgui.h"
 #include "session.h"
 #include "texture.h"
 
 static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
-
-ImU32 ClassColor(int k) {
-  static const ImU32 c[] = {IM_COL32(90, 170, 255, 255), IM_COL32(255, 150, 60, 255), IM_COL32(110, 210, 110, 255),
-                            IM_COL32(235, 95, 120, 255), IM_COL32(190, 140, 255, 255), IM_COL32(240, 220, 90, 255),
-                            IM_COL32(80, 215, 210, 255), IM_COL32(200, 160, 120, 255), IM_COL32(250, 170, 220, 255),
-                            IM_COL32(170, 170, 170, 255)};
-  return c[((k % 10) + 10) % 10];
-}
 
 // The model's input and output adapted to the dataset: input line = sample shape, last dense
 // layer's outputs = number of classes (or targets).

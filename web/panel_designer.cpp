@@ -98,7 +98,7 @@ static void ShowPresetRow(AppState& app) {
   }
   SaveRect(app, "preset");
   ImGui::SameLine();
-  ImGui::BeginDisabled(!ShareCanUndo(app));  // one timeline over model and settings (share.cpp)
+  ImGui::BeginDisabled(!ShareCanUndo(app));  // one timeline over model and settings (lab_undo.cpp)
   if (ImGui::Button("Undo")) ShareUndo(app);
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Undo the last edit of the model or the settings (Ctrl+Z outside the text box)");

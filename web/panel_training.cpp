@@ -12,8 +12,6 @@
 #include "imgui.h"
 #include "session.h"
 
-#include "js_export.h"
-
 static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
 static const ImVec4 kErr(1.0f, 0.45f, 0.40f, 1.0f);
 
@@ -258,9 +256,4 @@ void ShowTrainingPanel(AppState& app) {
 
   ShowSettings(app);
   if (allowed) ShowLossRow(app);  // an analysis-only model has no loss to speak of
-}
-
-// For tests and course pages: the kernels the engine runs now ("wasmsimd", "avx2", ... or "reference").
-CNN_EXPORT const char* cnn_kernels_in_use() {
-  return cnn::kernel_set() == cnn::KernelSet::simd ? cnn::simd_isa_name() : "reference";
 }

@@ -1,6 +1,14 @@
 // share.h: links, embedding and keeping (issue 8). The lab's state lives in the URL fragment
 // (cnn/url_state.h) and in localStorage; a model file (cnn/model_file.h) carries a trained network
 // off the page and back; an embed mode gives course pages a compact, optionally locked lab.
+//   share.cpp             ShareFrame (the per-frame work) and the Copy link / Save / Load buttons
+//   lab_url.cpp           the lab as a URL state and back; restore on load; autosave
+//   model_files.cpp       .cnnmodel files: save, load
+//   pytorch_download.cpp  the network as a PyTorch script, downloaded
+//   embed.cpp             embed mode: the compact layout, the locked architecture
+//   lab_undo.cpp          undo/redo over the whole lab (model text, settings, dataset)
+//   browser.cpp           the browser glue (URL, localStorage, clipboard, downloads)
+//   js_api_share.cpp      window.cnnSandbox's share functions (shell/share.js)
 //
 // Order on load: the URL fragment if there is one (a malformed one gives a message and the default
 // lab), else the autosaved design, else the default lab. While the page runs, every change is
@@ -11,6 +19,7 @@
 #include <vector>
 
 struct AppState;
+namespace cnn { struct UrlState; }
 
 struct ShareState {
   bool embed = false;            // compact layout for an iframe (#embed=1)
@@ -26,6 +35,7 @@ struct ShareState {
   double copied_at = -1e9;       // for the "copied" note beside the button
   std::string file_message;      // result of the last model-file load/save
   bool file_message_is_error = false;
+  std::string file_bytes;        // the model file cnn_share_save_file made, until the next call
   std::vector<std::string> panels;  // open panels besides the left tab (other helpers' views)
 
   // Undo/redo over the whole lab (model text AND settings/dataset), one timeline. Model edits keep
@@ -41,8 +51,7 @@ struct ShareState {
   std::vector<Snap> undo, redo;
   Snap last;                     // the lab as last seen
   bool have_last = false;
-  size_t doc_undo_size = 0;      // model_doc's undo depth as last seen
-  std::string doc_undo_top;
+  int doc_edit_groups = 0;       // model_doc's edit groups as last seen
   std::string last_kind;         // "text" or the name of the setting changed last
   double last_push_ms = -1e9;
 };
@@ -63,3 +72,18 @@ std::string ShareCurrentFragment(const AppState& app);
 bool ShareApplyFragment(AppState& app, const std::string& fragment, std::string* err);
 std::string ShareModelFileBytes(AppState& app, std::string* err);  // "" + *err when no network
 bool ShareLoadModelFile(AppState& app, const std::string& bytes, std::string* err);
+
+// lab_url.cpp
+cnn::UrlState LabUrlState(const AppState& app);  // the whole lab: model, data, settings, view
+// Checks everything first, then changes the lab: a refused state changes nothing. with_view: also
+// the tab, the panels, embed and lock.
+bool LabApplyUrlState(AppState& app, const cnn::UrlState& u, bool with_view, std::string* err);
+void LabAutosave(AppState& app);       // the fragment to the address bar and localStorage, after a quiet time
+// model_files.cpp, pytorch_download.cpp: download, with the result in share.file_message
+void SaveModelFile(AppState& app);
+void DownloadPytorch(AppState& app);
+// embed.cpp
+void EmbedKeepLock(AppState& app);     // a locked lesson's model text comes back at once
+void EmbedLayout(AppState& app);       // the whole compact layout of embed mode
+// lab_undo.cpp
+void LabTrackChanges(AppState& app);   // records a change made since the last call as an undo step

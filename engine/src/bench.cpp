@@ -1,5 +1,5 @@
 // The engine's benchmarks (bench.h): whole networks, the GEMM, and single kernels against their
-// references. Moved here from the command-line tool so that the page (web/js_bench.cpp) runs the
+// references. Moved here from the command-line tool so that the page (web/js_api_bench.cpp) runs the
 // very same measurement in a browser tab.
 #include "cnn/bench.h"
 

@@ -99,10 +99,9 @@ OptimConfig optim_config(const TrainConfig& c) {
 
 static bool is_classification(const Dataset& d) { return !d.regression() && d.num_classes > 0; }
 
-// Forward (inference) and loss over samples [begin, end) of a split; adds into the accumulators.
-static void eval_chunk(Network* net, const Dataset& d, Split split, int64_t begin, int64_t end,
-                       double* loss_sum, int64_t* correct, std::vector<int32_t>* confusion) {
-  const bool cls = is_classification(d);
+// Forward (inference) and loss over samples [begin, end) of a split; adds into r's sums.
+void evaluate_add(Network* net, const Dataset& d, Split split, int64_t begin, int64_t end, EvalResult* r) {
+  const bool cls = r->classification;
   const float* xs = split == Split::train ? d.train_x.data() : d.test_x.data();
   const std::vector<int32_t>& ys = split == Split::train ? d.train_y : d.test_y;
   const std::vector<float>& ts = split == Split::train ? d.train_t : d.test_t;
@@ -112,19 +111,20 @@ static void eval_chunk(Network* net, const Dataset& d, Split split, int64_t begi
     network_forward(net, xs + b * ss, n, false);
     const int32_t* labels = cls ? ys.data() + b : nullptr;
     const float* targets = d.regression() ? ts.data() + b * d.target_dim : nullptr;
-    *loss_sum += double(network_loss(net, labels, targets)) * n;
+    r->loss_sum += double(network_loss(net, labels, targets)) * n;
+    r->n += n;
     if (cls) {
-      *correct += network_count_correct(net, labels);
+      r->correct += network_count_correct(net, labels);
       for (int i = 0; i < n; ++i) {
         int p = network_predicted_class(net, i);
-        if (labels[i] >= 0 && labels[i] < d.num_classes && p >= 0 && p < d.num_classes)
-          (*confusion)[size_t(labels[i]) * d.num_classes + p] += 1;
+        if (labels[i] >= 0 && labels[i] < r->num_classes && p >= 0 && p < r->num_classes)
+          r->confusion[size_t(labels[i]) * r->num_classes + p] += 1;
       }
     }
   }
 }
 
-static EvalResult eval_start(const Dataset& d) {
+EvalResult evaluate_start(const Dataset& d) {
   EvalResult r;
   r.classification = is_classification(d);
   r.num_classes = r.classification ? d.num_classes : 0;
@@ -132,23 +132,20 @@ static EvalResult eval_start(const Dataset& d) {
   return r;
 }
 
-static void eval_finish(EvalResult* r, double loss_sum, int64_t correct, int64_t n) {
-  r->n = n;
-  r->loss = n > 0 ? float(loss_sum / double(n)) : 0.0f;
-  if (r->classification && n > 0) {
-    r->accuracy = float(double(correct) / double(n));
+void evaluate_finish(EvalResult* r) {
+  r->loss = r->n > 0 ? float(r->loss_sum / double(r->n)) : 0.0f;
+  if (r->classification && r->n > 0) {
+    r->accuracy = float(double(r->correct) / double(r->n));
     r->zero_one = 1.0f - r->accuracy;
   }
 }
 
 EvalResult evaluate(Network* net, const Dataset& d, Split split, int64_t limit) {
-  EvalResult r = eval_start(d);
+  EvalResult r = evaluate_start(d);
   int64_t n = split == Split::train ? d.n_train() : d.n_test();
   if (limit > 0) n = std::min(n, limit);
-  double loss_sum = 0;
-  int64_t correct = 0;
-  if (n > 0 && net->max_batch > 0) eval_chunk(net, d, split, 0, n, &loss_sum, &correct, &r.confusion);
-  eval_finish(&r, loss_sum, correct, n);
+  if (n > 0 && net->max_batch > 0) evaluate_add(net, d, split, 0, n, &r);
+  evaluate_finish(&r);
   return r;
 }
 
@@ -422,9 +419,7 @@ static void schedule_eval(Trainer* t) {
   int64_t n = d.n_test();
   if (t->cfg.eval_limit > 0) n = std::min<int64_t>(n, t->cfg.eval_limit);
   t->eval_end = n;
-  t->eval_loss_sum = 0;
-  t->eval_correct = 0;
-  t->eval_acc = eval_start(d);
+  t->eval_acc = evaluate_start(d);
   t->eval_train_loss = t->window_samples > 0 ? float(t->window_loss / double(t->window_samples)) : 0.0f;
   t->eval_train_acc =
       t->window_samples > 0 ? float(double(t->window_correct) / double(t->window_samples)) : 0.0f;
@@ -440,12 +435,11 @@ static void eval_advance(Trainer* t) {
     // inference costs about a third of training per sample: chunks of 3 slices take about one slice's time
     const int64_t chunk = std::min<int64_t>(t->net->max_batch, 3 * int64_t(std::max(t->micro, 1)));
     int64_t end = std::min<int64_t>(t->eval_end, t->eval_cursor + chunk);
-    eval_chunk(t->net, d, Split::test, t->eval_cursor, end, &t->eval_loss_sum, &t->eval_correct,
-               &t->eval_acc.confusion);
+    evaluate_add(t->net, d, Split::test, t->eval_cursor, end, &t->eval_acc);
     t->eval_cursor = end;
   }
   if (t->eval_cursor < t->eval_end) return;
-  eval_finish(&t->eval_acc, t->eval_loss_sum, t->eval_correct, t->eval_end);
+  evaluate_finish(&t->eval_acc);
   t->last_eval = t->eval_acc;
   TrainHistory& h = t->history;
   h.eval_step.push_back(float(t->eval_at_step));

@@ -1,4 +1,4 @@
-// api_bench.js: window.cnnSandbox.bench, the engine's timed benchmark in this tab (web/js_bench.cpp;
+// api_bench.js: window.cnnSandbox.bench, the engine's timed benchmark in this tab (web/js_api_bench.cpp;
 // the same measurement as `cnn-sandbox bench --model`, natively and under node). It runs
 // synchronously: the page does not draw while it measures (a few seconds).
 //

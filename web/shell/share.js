@@ -1,4 +1,4 @@
-// share.js: the browser half of issue 8 (web/share.cpp is the other): the model-file picker, the
+// share.js: the browser half of issue 8 (web/share.h lists the C++ side): the model-file picker, the
 // clipboard, and the lesson API on window.cnnSandbox (setModel, train(steps), getMetrics,
 // onEpoch, links, model files, predictions). No eval, no inline script (the page's CSP forbids
 // both): C functions are reached through Module.ccall, events through addEventListener.

@@ -1,5 +1,5 @@
 // bench.h: the engine's timed benchmarks, shared by `cnn-sandbox bench` (natively and under node)
-// and the page (window.cnnSandbox.bench in web/js_bench.cpp), so that the three report the same
+// and the page (window.cnnSandbox.bench in web/js_api_bench.cpp), so that the three report the same
 // measurement. Every benchmark validates before it times (the chosen kernels against the scalar
 // references), warms up before it measures (V8 runs a wasm function in its baseline tier first and
 // tiers up only once it is hot), and reports the median of several runs with their spread.

@@ -81,11 +81,20 @@ struct EvalResult {
   float zero_one = 0;             // 1 - accuracy, the zero-one loss
   int num_classes = 0;
   std::vector<int32_t> confusion;  // num_classes x num_classes, [true][predicted]
+  double loss_sum = 0;             // running sums of an evaluation in progress
+  int64_t correct = 0;
 };
 
 // Inference-mode pass over the first `limit` samples of a split (0 = all), in chunks of
 // net->max_batch. Changes only activations and the loss gradient buffers, never the weights.
 EvalResult evaluate(Network* net, const Dataset& d, Split split, int64_t limit);
+// The same evaluation in pieces, for callers that spread it over frames (the trainer between
+// steps, the page's Confusion view one batch a frame): start, add ranges [begin, end) of samples,
+// finish (mean loss and accuracy from the sums). After evaluate_add the network's output holds
+// the last chunk's outputs (all of [begin, end) when end - begin <= net->max_batch).
+EvalResult evaluate_start(const Dataset& d);
+void evaluate_add(Network* net, const Dataset& d, Split split, int64_t begin, int64_t end, EvalResult* r);
+void evaluate_finish(EvalResult* r);
 
 // Everything the page plots, in plain vectors.
 struct TrainHistory {
@@ -163,8 +172,6 @@ struct Trainer {
   // An evaluation in progress, run in chunks so one frame never takes long.
   bool eval_pending = false;
   int64_t eval_cursor = 0, eval_end = 0;
-  double eval_loss_sum = 0;
-  int64_t eval_correct = 0;
   EvalResult eval_acc;
   float eval_train_loss = 0, eval_train_acc = 0;
   int64_t eval_at_step = 0;

@@ -1,10 +1,11 @@
-// js_bench.cpp: the C side of window.cnnSandbox.bench (web/shell/api_bench.js): the engine's own
+// js_api_bench.cpp: the C side of window.cnnSandbox.bench (web/shell/api_bench.js): the engine's own
 // timed benchmark (engine/src/bench.cpp, the one `cnn-sandbox bench` runs natively and under node),
 // run synchronously in the page's thread, so bench/compare.mjs can put the browser tab's figure beside
 // node's. It builds its own network: the lab's model, weights and training are not touched.
 #include <cstdio>
 #include <string>
 
+#include "app.h"
 #include "cnn/bench.h"
 #include "cnn/kernels.h"
 
@@ -25,7 +26,7 @@ std::string JsonError(const std::string& msg) {
 // kernels: "simd" or "reference". steps 0: about half a second per timed run. Returns JSON: the
 // keys of `cnn-sandbox bench --json`, or {"error": "..."}.
 CNN_EXPORT const char* cnn_bench(const char* model, int train, int batch, int steps, int runs, const char* kernels) {
-  static std::string out;
+  std::string& out = AppGlobal().js_out;
   cnn::ModelBenchConfig c;
   const std::string m = model ? model : "";
   const bool is_text = m.find('\n') != std::string::npos || m.find(';') != std::string::npos;

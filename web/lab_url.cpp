@@ -1,0 +1,183 @@
+// lab_url.cpp: the lab as a URL state (cnn/url_state.h) and back; the restore on page load (the
+// link, else the autosave, else the default lab) and the autosave while the page runs.
+#include <algorithm>
+
+#include "app.h"
+#include "browser.h"
+#include "cnn/url_state.h"
+#include "session.h"
+
+static const char* TabKey(LeftTab t) {
+  switch (t) {
+    case LeftTab::Designer: return "designer";
+    case LeftTab::Analysis: return "analysis";
+    case LeftTab::Data: return "data";
+  }
+  return "designer";
+}
+
+cnn::UrlState LabUrlState(const AppState& app) {
+  cnn::UrlState u;
+  const Preset* preset = nullptr;
+  for (const Preset& p : app.presets)
+    if (p.name == app.doc.preset_name && p.text == app.doc.text) preset = &p;
+  if (preset) { u.has_preset = true; u.preset = preset->name; }  // short links for unchanged presets
+  else { u.has_model = true; u.model = app.doc.text; }
+  // the learner's own files stay on this machine: a link never names them (it then carries no
+  // dataset, and the page that opens it picks one the model fits)
+  u.has_data = !IsUploadName(app.dataset_name);
+  if (u.has_data) u.data = app.dataset_name;
+  const TrainSettings& s = app.settings;
+  u.has_optimizer = true; u.optimizer = s.optimizer;
+  u.has_lr = true; u.lr = s.lr;
+  u.has_momentum = true; u.momentum = s.momentum;
+  u.has_weight_decay = true; u.weight_decay = s.weight_decay;
+  u.has_schedule = true; u.schedule = s.schedule;
+  u.has_step_epochs = true; u.step_epochs = s.step_epochs;
+  u.has_gamma = true; u.gamma = s.gamma;
+  u.has_batch = true; u.batch = s.batch;
+  u.has_epochs = true; u.epochs = s.epochs;
+  u.has_seed = true; u.seed = s.seed;
+  u.has_eval_every = true; u.eval_every = s.eval_every;
+  u.has_eval_samples = true; u.eval_samples = s.eval_samples;
+  u.has_tab = true; u.tab = TabKey(app.left_tab);
+  u.panels = app.share.panels;
+  u.embed = app.share.embed;
+  u.lock = app.share.locked;
+  return u;
+}
+
+std::string ShareCurrentFragment(const AppState& app) { return cnn::url_state_encode(LabUrlState(app)); }
+
+// Checks everything first, then changes the lab (see share.h).
+bool LabApplyUrlState(AppState& app, const cnn::UrlState& u, bool with_view, std::string* err) {
+  const Preset* preset = nullptr;
+  if (u.has_preset) {
+    for (const Preset& p : app.presets)
+      if (p.name == u.preset) preset = &p;
+    if (!preset) {
+      std::string names;
+      for (const Preset& p : app.presets) names += (names.empty() ? "" : ", ") + p.name;
+      *err = "The link names a preset '" + u.preset + "' this page does not have (it has " + names + ").";
+      return false;
+    }
+  }
+  if (u.has_data) {
+    const std::vector<std::string>& names = DatasetNames();
+    if (std::find(names.begin(), names.end(), u.data) == names.end()) {
+      std::string all;
+      for (const std::string& n : names) all += (all.empty() ? "" : ", ") + n;
+      *err = "The link names a dataset '" + u.data + "' this page does not have (it has " + all + ").";
+      return false;
+    }
+  }
+  if (u.has_optimizer && (u.optimizer < 0 || u.optimizer > 2)) { *err = "bad optimizer"; return false; }
+  if (u.has_schedule && (u.schedule < 0 || u.schedule > 2)) { *err = "bad schedule"; return false; }
+
+  if (preset) {
+    ApplyPreset(app, preset->name);
+  } else if (u.has_model) {
+    DocSetText(app, u.model);
+    app.doc.preset_name.clear();
+    app.doc.preset_description.clear();
+  }
+  if (u.has_data) {
+    app.dataset_name = u.data;
+    app.preset_changed = false;  // the link says which data: do not pick another
+  } else if (preset || u.has_model) {
+    app.preset_changed = true;  // choose a dataset the model fits
+  }
+  TrainSettings& s = app.settings;
+  if (u.has_optimizer) s.optimizer = u.optimizer;
+  if (u.has_lr) s.lr = u.lr;
+  if (u.has_momentum) s.momentum = u.momentum;
+  if (u.has_weight_decay) s.weight_decay = u.weight_decay;
+  if (u.has_schedule) s.schedule = u.schedule;
+  if (u.has_step_epochs) s.step_epochs = u.step_epochs;
+  if (u.has_gamma) s.gamma = u.gamma;
+  if (u.has_batch) s.batch = u.batch;
+  if (u.has_epochs) s.epochs = u.epochs;
+  if (u.has_seed) s.seed = u.seed;
+  if (u.has_eval_every) s.eval_every = u.eval_every;
+  if (u.has_eval_samples) s.eval_samples = u.eval_samples;
+  if (with_view) {
+    if (u.has_tab) {
+      app.left_tab = u.tab == "analysis" ? LeftTab::Analysis : u.tab == "data" ? LeftTab::Data : LeftTab::Designer;
+      app.request_tab = true;
+    }
+    app.share.panels = u.panels;
+    app.share.embed = u.embed;
+    app.share.locked = u.lock;
+    app.share.locked_text = app.doc.text;
+  }
+  return true;
+}
+
+bool ShareApplyFragment(AppState& app, const std::string& fragment, std::string* err) {
+  cnn::UrlState u;
+  if (!cnn::url_state_decode(fragment, &u, err)) return false;
+  if (app.share.locked && (u.has_model || u.has_preset) && !u.lock) {
+    // a locked lesson keeps its network; the lock itself is lifted only by a new page load
+    *err = "The architecture is locked in this lesson; open the full lab to change it.";
+    return false;
+  }
+  return LabApplyUrlState(app, u, true, err);
+}
+
+void ShareInit(AppState& app) {
+  ShareState& sh = app.share;
+  std::string hash = BrowserReadHash();
+  if (!hash.empty() && hash != "#") {
+    std::string err;
+    if (ShareApplyFragment(app, hash, &err)) {
+      sh.restored_from = "link";
+    } else {
+      sh.load_error = err + " The default lab is shown instead.";
+      app.status = sh.load_error;
+      app.status_is_error = true;
+    }
+  } else {
+    std::string saved = BrowserReadAutosave();
+    std::string err;
+    if (!saved.empty()) {
+      cnn::UrlState u;
+      if (cnn::url_state_decode(saved, &u, &err)) {
+        u.embed = u.lock = false;  // the autosave is the learner's own lab, never a lesson
+        if (LabApplyUrlState(app, u, true, &err)) {
+          sh.restored_from = "autosave";
+          app.status = "Your last design was restored (autosaved in this browser).";
+          app.status_is_error = false;
+        }
+      }
+      if (sh.restored_from.empty()) {
+        app.status = "The autosaved design could not be restored (" + err + "); the default lab is shown.";
+        app.status_is_error = true;
+      }
+    }
+  }
+  sh.undo.clear();  // opening the page is not an edit
+  sh.redo.clear();
+  sh.have_last = false;
+  LabTrackChanges(app);
+  sh.current = sh.written = ShareCurrentFragment(app);
+  if (sh.restored_from == "link") sh.written.clear();  // write the canonical form back once
+}
+
+void LabAutosave(AppState& app) {
+  ShareState& sh = app.share;
+  const double now = cnn::now_ms();
+  std::string f = ShareCurrentFragment(app);
+  if (f != sh.current) { sh.current = f; sh.changed_at = now; }
+  // a short quiet time: typing in the editor writes once, not on every key
+  if (sh.current == sh.written || now - sh.changed_at < 300) return;
+  BrowserWriteHash(sh.current);
+  if (!sh.embed) {
+    cnn::UrlState u;
+    std::string err;
+    cnn::url_state_decode(sh.current, &u, &err);
+    u.embed = u.lock = false;
+    if (BrowserWriteAutosave(cnn::url_state_encode(u))) sh.autosaves++;
+  }
+  sh.written = sh.current;
+}
+
