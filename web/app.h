@@ -174,6 +174,11 @@ void SaveTabRect(AppState& app, const char* name, const char* label);
 // Records the last item's rect under `name` in app.rects (the browser tests click by name).
 void SaveRect(AppState& app, const char* name);
 void SaveRect(AppState& app, const std::string& name);
+// In place of SameLine() before an item `w` px wide: beside the last item if it fits in the
+// window (or table cell), else on the next line, so rows wrap on a phone instead of running off.
+void SameLineOrWrap(float w);
+float ButtonWidth(const char* label);    // what ImGui::Button(label) will take
+float CheckboxWidth(const char* label);  // ... and ImGui::Checkbox(label, ...)
 // The left column's tabs (Designer or `designer_label`, Analysis, Data), their rects saved as
 // tab_Designer, tab_Analysis, tab_Data; `show_designer` draws the first tab's content.
 void ShowModelTabs(AppState& app, const char* id, const char* designer_label, void (*show_designer)(AppState&));

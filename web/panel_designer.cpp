@@ -107,14 +107,10 @@ static void ShowPresetRow(AppState& app) {
   if (ImGui::Button("Redo")) ShareRedo(app);
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Redo (Ctrl+Y or Ctrl+Shift+Z outside the text box)");
-  ImGui::SameLine();
-  if (d.valid) {
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(ImVec4(0.5f, 0.85f, 0.5f, 1), "valid: %s params", cnn::with_commas(d.info.total_params).c_str());
-  } else {
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(kErrorColor, "invalid model");
-  }
+  const std::string verdict = d.valid ? "valid: " + cnn::with_commas(d.info.total_params) + " params" : "invalid model";
+  SameLineOrWrap(ImGui::CalcTextSize(verdict.c_str()).x);  // below the preset on a phone
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored(d.valid ? ImVec4(0.5f, 0.85f, 0.5f, 1) : kErrorColor, "%s", verdict.c_str());
   if (!d.preset_description.empty() && !d.preset_name.empty()) {
     // at most three lines here (scroll for the rest): the list and the text need the room
     float wrap = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
