@@ -150,6 +150,7 @@ struct AppState {
   bool request_tab = false;
   float train_content_h = 0;         // height the training panel needed last frame
   bool narrow = false;               // narrow viewport (iframe): stacked layout
+  bool touch_style = false;          // coarse pointer (a finger): 40 CSS px targets, long press to drag a row
   bool single_column = false;        // phone or portrait screen: one panel at a time, chosen by `view`
   int view = 0;                      // single column: 0 Model, 1 Training, 2 Curves (and Inside, Backprop, Notes)
   std::vector<std::string> truncated;  // tabs drawn narrower than their label this frame (tests: none)
