@@ -34,6 +34,7 @@ TEST_CASE("diagnose: the loss in use, its unit, and which losses fit") {
   CHECK(cnn::loss_label(cnn::LossKind::cross_entropy, 10) == "cross-entropy, nats");
   CHECK(cnn::loss_label(cnn::LossKind::quadratic, 10) == "quadratic (squared error summed over 10 outputs)");
   CHECK(cnn::loss_label(cnn::LossKind::quadratic, 1) == "quadratic (squared error summed over 1 output)");
+  CHECK(cnn::loss_label(cnn::LossKind::quadratic, 69984) == "quadratic (squared error summed over 69,984 outputs)");
   // The factor between the notes' bits and our nats: ln 2.
   const std::string note = cnn::nats_vs_bits_note();
   CHECK(has(note, "ln 2 = 0.693"));

@@ -77,6 +77,7 @@ struct Run {
   int id = 0;
   std::string label;          // "lenet5 adam lr=0.003"
   std::string model_text;
+  std::string loss_label;     // the loss this run trains with: "cross-entropy, nats", ...
   ImU32 color = 0;
   bool visible = true;
   std::vector<float> step;           // x of the per-step curves (1-based step index)
@@ -150,11 +151,13 @@ struct AppState {
   bool request_tab = false;
   float train_content_h = 0;         // height the training panel needed last frame
   bool narrow = false;               // narrow viewport (iframe): stacked layout
-  bool touch_style = false;          // coarse pointer (a finger): 40 CSS px targets, long press to drag a row
   bool single_column = false;        // phone or portrait screen: one panel at a time, chosen by `view`
   int view = 0;                      // single column: 0 Model, 1 Training, 2 Curves (and Inside, Backprop, Notes)
   std::vector<std::string> truncated;  // tabs drawn narrower than their label this frame (tests: none)
   std::map<std::string, ImVec4> rects;  // named widget rects (x0, y0, x1, y1 in device px) for tests
+  // Named sentences drawn this frame (notes, step texts, tooltips of visible items), for tests:
+  // what a learner reads, as the page made it (state.texts).
+  std::map<std::string, std::string> texts;
 
   FrameStats stats;
   InspectState inspect;              // the "look inside" views (inspect.h, issue 9)
@@ -175,11 +178,10 @@ void SaveTabRect(AppState& app, const char* name, const char* label);
 // Records the last item's rect under `name` in app.rects (the browser tests click by name).
 void SaveRect(AppState& app, const char* name);
 void SaveRect(AppState& app, const std::string& name);
-// In place of SameLine() before an item `w` px wide: beside the last item if it fits in the
-// window (or table cell), else on the next line, so rows wrap on a phone instead of running off.
-void SameLineOrWrap(float w);
-float ButtonWidth(const char* label);    // what ImGui::Button(label) will take
-float CheckboxWidth(const char* label);  // ... and ImGui::Checkbox(label, ...)
+// Records `text` under `name` in app.texts (state.texts) for this frame.
+void SaveText(AppState& app, const std::string& name, const std::string& text);
+// The last item's tooltip: recorded as `name` (whether or not it shows) and shown while hovered.
+void ItemTooltip(AppState& app, const std::string& name, const std::string& text);
 // The left column's tabs (Designer or `designer_label`, Analysis, Data), their rects saved as
 // tab_Designer, tab_Analysis, tab_Data; `show_designer` draws the first tab's content.
 void ShowModelTabs(AppState& app, const char* id, const char* designer_label, void (*show_designer)(AppState&));

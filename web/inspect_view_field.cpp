@@ -50,11 +50,17 @@ void ShowInsideField(AppState& app, Session& s, bool upload) {
   ImGui::Text("unit: map %d, row %d, col %d", in.rf_chan, in.rf_row, in.rf_col);
   const cnn::FieldRect& r = in.rf_rect;
   if (r.whole_input) ImGui::TextColored(kDim, "After a dense (or global pooling) layer every unit sees the whole %dx%d input.", ish.h, ish.w);
-  else
-    ImGui::TextWrapped("Receptive field (from the model analysis): %lldx%lld pixels, jump %lld, first centre %.1f. Nominal rows %lld..%lld, cols %lld..%lld (thin blue); real pixels rows %lld..%lld, cols %lld..%lld (green)%s.",
-                       (long long)li.rf.size[0], (long long)li.rf.size[1], (long long)li.rf.jump[0], li.rf.start[0], (long long)r.first[0], (long long)r.last[0],
-                       (long long)r.first[1], (long long)r.last[1], (long long)r.clip_first[0], (long long)r.clip_last[0], (long long)r.clip_first[1],
-                       (long long)r.clip_last[1], r.clipped ? ": part of the nominal field is padding" : "");
+  else {
+    // Named for a learner (issue 15.12: not "Analyzer: field ..."), recorded for tests.
+    char text[512];
+    std::snprintf(text, sizeof text, "Receptive field (from the model analysis): %lldx%lld pixels, jump %lld, first centre %.1f. Nominal rows %lld..%lld, cols %lld..%lld (thin blue); real pixels rows %lld..%lld, cols %lld..%lld (green)%s.",
+                  (long long)li.rf.size[0], (long long)li.rf.size[1], (long long)li.rf.jump[0], li.rf.start[0], (long long)r.first[0], (long long)r.last[0],
+                  (long long)r.first[1], (long long)r.last[1], (long long)r.clip_first[0], (long long)r.clip_last[0], (long long)r.clip_first[1],
+                  (long long)r.clip_last[1], r.clipped ? ": part of the nominal field is padding" : "");
+    ImGui::TextWrapped("%s", text);
+    SaveRect(app, "field_text");
+    SaveText(app, "field_text", text);
+  }
   if (in.acts.empty() || int(in.erf.size()) != int(ish.size())) return;
   // input picture and effective field, side by side, with a margin for the padding
   const float avail = ImGui::GetContentRegionAvail().x;

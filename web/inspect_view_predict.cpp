@@ -2,8 +2,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "app.h"
+#include "cnn/explain.h"
 #include "imgui.h"
 #include "inspect_views.h"
 #include "session.h"
@@ -70,10 +72,12 @@ void ShowInsidePredict(AppState& app, Session& s, bool upload) {
   if (s.net.loss == cnn::LossKind::quadratic) {
     // A classifier without softmax (issue 15.3): its outputs are scores fitted to one-hot labels.
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.78f, 0.35f, 1.0f));
-    ImGui::TextWrapped("A %d-class classifier trained with the quadratic loss (it ends without softmax): the bars are its raw outputs, "
-                       "fitted to one-hot labels, not probabilities; the largest is the prediction. The training panel offers the fix.",
-                       s.data.num_classes);
+    const std::string note = "A " + std::to_string(s.data.num_classes) +
+                             "-class classifier trained with the quadratic loss (it ends without softmax): the bars are its outputs, "
+                             "fitted to one-hot labels, not probabilities; the largest is the prediction. The training panel offers the fix.";
+    ImGui::TextWrapped("%s", note.c_str());
     ImGui::PopStyleColor();
+    SaveText(app, "predict_note", note);
   }
   SampleChooser(app, s);
   const cnn::Shape sh = s.data.shape;
@@ -106,9 +110,10 @@ void ShowInsidePredict(AppState& app, Session& s, bool upload) {
   }
   {
     // What the outputs are (issue 15.9): softmax probabilities, a sigmoid's, or plain outputs.
-    const cnn::LayerKind last = s.net.spec.layers.empty() ? cnn::LayerKind::dense : s.net.spec.layers.back().kind;
-    const char* what = last == cnn::LayerKind::softmax ? "softmax scores p" : last == cnn::LayerKind::sigmoid ? "sigmoid outputs" : "network outputs";
-    ImGui::TextColored(kDim, "%s (%s):", what, in.use_pad ? "your drawing" : "the sample");
+    const std::string what = std::string(cnn::output_bars_label(s.net.spec)) + (in.use_pad ? " (your drawing):" : " (the sample):");
+    ImGui::TextColored(kDim, "%s", what.c_str());
+    SaveRect(app, "predict_bars");
+    SaveText(app, "predict_bars", what);
   }
   if (!in.probs.empty()) ProbBars(app, s, std::max(fs * 12, avail - (can_draw ? side : fs * 8) - fs * 2));
   ImGui::EndGroup();

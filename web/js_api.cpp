@@ -83,6 +83,8 @@ CNN_EXPORT const char* cnn_get_state() {
   json rects = json::object();
   for (const auto& [name, v] : app.rects) rects[name] = {v.x / app.dpr, v.y / app.dpr, v.z / app.dpr, v.w / app.dpr};
   j["rects"] = rects;
+  j["texts"] = app.texts;  // named sentences drawn this frame (SaveText, ItemTooltip)
+  j["presetDescription"] = app.doc.preset_description;
   // Issue 15: the loss in use, the choice, the notice, the run's diagnosis, the plots' y tick labels.
   {
     json loss = nullptr;

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cnn/diagnose.h"
+#include "cnn/explain.h"
 #include "app.h"
 #include "cnn/net.h"
 #include "cnn/train.h"
@@ -91,26 +92,28 @@ static void TooltipOutput(const cnn::LayerSpec& l, const cnn::LayerInfo& li) {
   ImGui::EndTooltip();
 }
 
+// The note's box: its wrapped text and the child's padding, so that no line is cut off.
+static float AlexNetNoteHeight(const std::string& note) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float wrap = ImGui::GetContentRegionAvail().x - st.WindowPadding.x * 2;
+  return ImGui::CalcTextSize(note.c_str(), nullptr, false, std::max(wrap, 1.0f)).y + st.WindowPadding.y * 2 + 2;
+}
+
 // The notes' AlexNet first layer: 55 in the paper, 56 with "same" padding. Shown whenever a layer
-// has that configuration, so the learner can try the paddings and watch the number change.
-static void ShowAlexNetNote(const cnn::ModelSpec& spec, const cnn::ModelInfo& info) {
+// has that configuration, so the learner can try the paddings and watch the number change; its
+// parameter formula is this layer's (cnn::alexnet_size_note, issue 15.6).
+static void ShowAlexNetNote(AppState& app, const cnn::ModelSpec& spec, const cnn::ModelInfo& info) {
   for (size_t i = 0; i < spec.layers.size() && i < info.layers.size(); i++) {
-    const cnn::LayerSpec& l = spec.layers[i];
-    const cnn::LayerInfo& li = info.layers[i];
-    if (l.kind != cnn::LayerKind::conv || li.in.h != 224 || l.kh != 11 || l.sh != 4) continue;
+    const std::string note = cnn::alexnet_size_note(spec.layers[i], info.layers[i]);
+    if (note.empty()) continue;
     ImGui::Spacing();
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.16f, 0.20f, 0.28f, 1));
-    float h = ImGui::GetTextLineHeightWithSpacing() * 7.5f;
-    ImGui::BeginChild("alexnet-note", ImVec2(0, h), true);
-    ImGui::TextWrapped(
-        "55 or 56? The AlexNet paper reports 55x55 maps for 96 kernels of 11x11 with stride 4 on a 224x224 image. "
-        "With \"same\" padding the output is ceil(224 / 4) = 56. With \"valid\" (no padding) it is floor((224 - 11) / 4) + 1 = 54. "
-        "55 comes out with 2 pixels of padding on each side, floor((224 + 2 + 2 - 11) / 4) + 1 = 55, or with a 227x227 input and no padding. "
-        "This layer gives %dx%d: change its padding in the designer and watch the number. Its parameters stay %s = %s whatever the padding "
-        "(the padding changes the maps, not the kernels).",
-        li.out.h, li.out.w, li.params_formula.empty() ? "0" : li.params_formula.c_str(), cnn::with_commas(li.params).c_str());
+    ImGui::BeginChild("alexnet-note", ImVec2(0, AlexNetNoteHeight(note)), true);
+    ImGui::TextWrapped("%s", note.c_str());
     ImGui::EndChild();
     ImGui::PopStyleColor();
+    SaveRect(app, "alexnet_note");
+    SaveText(app, "alexnet_note", note);
     return;
   }
 }
@@ -145,9 +148,13 @@ void ShowAnalysisPanel(AppState& app) {
   float fs = ImGui::GetFontSize();
   float note_h = 0;
   for (size_t i = 0; i < spec->layers.size() && i < info->layers.size(); i++)
-    if (spec->layers[i].kind == cnn::LayerKind::conv && info->layers[i].in.h == 224 && spec->layers[i].kh == 11 && spec->layers[i].sh == 4)
-      note_h = ImGui::GetTextLineHeightWithSpacing() * 8.0f;
+    if (const std::string n = cnn::alexnet_size_note(spec->layers[i], info->layers[i]); !n.empty())
+      note_h = AlexNetNoteHeight(n) + ImGui::GetStyle().ItemSpacing.y * 2;
   float totals_h = ImGui::GetTextLineHeightWithSpacing() * (ImGui::GetContentRegionAvail().x < fs * 40 ? 6.0f : 3.6f);
+  // After the first frame: what the lines under the table really took (totals, memory, the notes'
+  // count, the AlexNet note), so that the table leaves room for all of them.
+  static float below_h = 0;
+  if (below_h > 0) totals_h = below_h, note_h = 0;
   float table_h = std::max(ImGui::GetContentRegionAvail().y - totals_h - note_h, fs * 8);
   if (ImGui::BeginTable("analysis", 10, flags, ImVec2(0, table_h))) {
     ImGui::TableSetupScrollFreeze(2, 1);
@@ -168,8 +175,7 @@ void ShowAnalysisPanel(AppState& app) {
         "Trainable parameters (hover a cell for the formula)",
         "Receptive field: rows x columns of input pixels that one unit of this layer depends on",
         "Distance in input pixels between neighbouring units of this layer (product of strides)",
-        "Input coordinate of the centre of the first unit's receptive field. The field spans\n"
-        "start - (size - 1)/2 .. start + (size - 1)/2; where the first of these is below 0, it reaches into the padding",
+        cnn::kStartColumnHelp,
         "Multiply-accumulates per sample, forward pass",
         "Activation memory a training step keeps for this layer, per sample (float32)",
         "Weights a fully connected layer with the same input and output sizes would need"};
@@ -178,7 +184,7 @@ void ShowAnalysisPanel(AppState& app) {
       ImGui::TableSetColumnIndex(c);
       ImGui::PushID(c);
       ImGui::TableHeader(ImGui::TableGetColumnName(c));
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", header_tips[c]);
+      ItemTooltip(app, std::string("head_") + ImGui::TableGetColumnName(c), header_tips[c]);
       ImGui::PopID();
     }
 
@@ -229,23 +235,17 @@ void ShowAnalysisPanel(AppState& app) {
       ImGui::TableNextColumn();
       if (li.rf.whole_input) ImGui::TextUnformatted("all");
       else ImGui::TextUnformatted(PairText(li.rf.size[0], li.rf.size[1]).c_str());
-      if (ImGui::IsItemHovered()) {
-        if (li.rf.whole_input) ImGui::SetTooltip("After a dense or global pooling layer every unit sees the whole input.");
-        else ImGui::SetTooltip("Each unit depends on %lld x %lld input pixels (%s pixels).\n"
-                               "r = r_prev + (k_eff - 1) * jump_prev, with the effective kernel k_eff = d(k - 1) + 1\n"
-                               "(d the dilation; k_eff = k without it)", (long long)li.rf.size[0], (long long)li.rf.size[1], cnn::with_commas(li.rf.size[0] * li.rf.size[1]).c_str());
-      }
+      // r = r_prev + (k_eff - 1) * jump_prev with this layer's numbers, dilation included (issue 15.7)
+      SaveRect(app, "rf_" + std::to_string(i + 1));
+      ItemTooltip(app, "rf_" + std::to_string(i + 1),
+                  cnn::field_size_text(l, i == 0 ? cnn::ReceptiveField() : info->layers[size_t(i - 1)].rf, li));
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(li.rf.whole_input ? "-" : PairText(li.rf.jump[0], li.rf.jump[1]).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(li.rf.whole_input ? "-" : StartText(li.rf.start[0], li.rf.start[1]).c_str());
-      if (!li.rf.whole_input && ImGui::IsItemHovered()) {
-        // The real condition (issue 15.5): the first field's first row is start - (size - 1)/2.
-        const double r0 = li.rf.start[0] - double(li.rf.size[0] - 1) / 2.0, c0 = li.rf.start[1] - double(li.rf.size[1] - 1) / 2.0;
-        ImGui::SetTooltip("The first unit's field spans rows %.1f..%.1f, columns %.1f..%.1f:\n%s",
-                          r0, r0 + double(li.rf.size[0] - 1), c0, c0 + double(li.rf.size[1] - 1),
-                          r0 < 0 || c0 < 0 ? "it starts in the padding (start - (size - 1)/2 < 0)" : "it lies inside the input (start - (size - 1)/2 >= 0)");
-      }
+      // The real condition (issue 15.5): the field reaches the padding when start - (size - 1)/2 < 0.
+      SaveRect(app, "start_" + std::to_string(i + 1));
+      ItemTooltip(app, "start_" + std::to_string(i + 1), cnn::field_start_text(li.rf));
       ImGui::TableNextColumn();
       if (li.macs) {
         ImGui::TextUnformatted(FormatSI(double(li.macs)).c_str());
@@ -274,6 +274,7 @@ void ShowAnalysisPanel(AppState& app) {
   }
 
   // totals
+  const float below_y0 = ImGui::GetCursorPosY();
   if (valid_view) {
     int64_t conv_params = 0, fc_equiv = 0;
     for (int i = 0; i < rows_ok; i++) {
@@ -285,8 +286,10 @@ void ShowAnalysisPanel(AppState& app) {
     if (valid_view && !app.doc.last_valid_text.empty()) ShowTrainingMemory(app);
     if (fc_equiv > 0) {
       ImGui::PushStyleColor(ImGuiCol_Text, kDim);
-      ImGui::TextWrapped("Its convolutions hold %s parameters (weights and biases); fully connected layers with the same shapes would need %s weights.",
-                         cnn::with_commas(conv_params).c_str(), FormatSI(double(fc_equiv)).c_str());
+      const std::string totals = cnn::conv_totals_text(conv_params, fc_equiv);  // parameters, not weights (issue 15.9)
+      ImGui::TextWrapped("%s", totals.c_str());
+      SaveRect(app, "conv_totals");
+      SaveText(app, "conv_totals", totals);
       // The notes' count (maps as large as the input) beside ours, where they differ (issue 15.2).
       for (int i = 0; i < rows_ok; i++) {
         const std::string note = cnn::dense_count_note(spec->layers[size_t(i)], info->layers[size_t(i)]);
@@ -298,5 +301,6 @@ void ShowAnalysisPanel(AppState& app) {
       ImGui::PopStyleColor();
     }
   }
-  ShowAlexNetNote(*spec, *info);
+  ShowAlexNetNote(app, *spec, *info);
+  below_h = ImGui::GetCursorPosY() - below_y0;
 }

@@ -7,9 +7,12 @@
 #include <cstdio>
 
 #include "app.h"
+#include "cnn/explain.h"
 #include "imgui.h"
 #include "inspect.h"
 #include "session.h"
+
+void InspectSyncKey(AppState& app, Session& s);  // inspect_views.h (which also defines kDim, kept here)
 
 static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
 static const ImVec4 kGood(0.45f, 0.85f, 0.45f, 1.0f);
@@ -43,6 +46,9 @@ void ShowBackpropPanel(AppState& app) {
     return;
   }
   Session& s = *app.session;
+  // The trace and the gradient check belong to this network: drop them now if it changed, not a few
+  // frames later when the dynamics sampler syncs (which reset a step the learner had just taken).
+  InspectSyncKey(app, s);
   cnn::Network& net = s.net;
   const int L = net.num_layers();
   const float fs = ImGui::GetFontSize();
@@ -53,22 +59,25 @@ void ShowBackpropPanel(AppState& app) {
   // controls
   ImGui::SetNextItemWidth(fs * 6);
   if (ImGui::InputInt("test sample", &in.bp_sample)) { Trace(app, s); in.bp_step = 0; }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Index of a sample of the TEST split (the one the network does not train on)");
-  SameLineOrWrap(ButtonWidth("Retrace"));
+  SaveRect(app, "bp_sample");
+  SaveText(app, "bp_sample_label", "test sample");  // a sample of the test split (issue 15.12)
+  ItemTooltip(app, "bp_sample_help", "Index of a sample of the TEST split (the one the network does not train on)");
+  ImGui::SameLine();
   if (ImGui::Button("Retrace")) Trace(app, s);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the sample again through the current weights (they change while training)");
-  SameLineOrWrap(ButtonWidth("< Back"));
+  ImGui::SameLine();
   ImGui::BeginDisabled(in.bp_step <= 0);
   if (ImGui::Button("< Back")) in.bp_step--;
   ImGui::EndDisabled();
-  SameLineOrWrap(ButtonWidth("Next step >"));
+  ImGui::SameLine();
   ImGui::BeginDisabled(in.bp_step >= last_step);
   if (ImGui::Button("Next step >")) in.bp_step++;
   SaveRect(app, "bp_next");
-  SameLineOrWrap(ButtonWidth("All"));
+  ImGui::SameLine();
   if (ImGui::Button("All")) in.bp_step = last_step;
   ImGui::EndDisabled();
-  SameLineOrWrap(ButtonWidth("Check gradients"));
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("Check gradients").x + ImGui::GetStyle().FramePadding.x * 2) ImGui::NewLine();
   if (ImGui::Button("Check gradients")) InspectRunGradientCheck(app);
   SaveRect(app, "bp_check");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back-propagation against central differences of a double-precision forward pass, per layer, on two test samples");
@@ -76,38 +85,39 @@ void ShowBackpropPanel(AppState& app) {
   // what the current step does, in the notes' words
   const cnn::SampleTrace& tr = in.trace;
   const int st = in.bp_step;
-  char what[256];
-  if (st == 0) {
-    const int y = s.data.test_y.empty() ? -1 : s.data.test_y[size_t(in.bp_sample)];
-    std::snprintf(what, sizeof what, "Forward: x^(0) = x_n, the input (label %s).", y >= 0 && y < int(s.data.class_names.size()) ? s.data.class_names[size_t(y)].c_str() : "-");
-  } else if (st <= L) {
-    std::snprintf(what, sizeof what, "Forward: x^(%d) = h^(%d)(x^(%d), w^(%d)), stored for the backward pass.", st, st, st - 1, st);
-  }
-  else if (st == L + 1) std::snprintf(what, sizeof what, "Loss l = %.4f. Backward starts: g = dl/dp = dl/dx^(%d) (equation 4).", tr.loss, L);
-  else {
-    int j = L - (st - L - 2);
-    // Only layers with weights have an equation 2 (issue 15.8).
-    if (net.layer_params[size_t(j - 1)].nw > 0)
-      std::snprintf(what, sizeof what, "Layer %d: dl/dw^(%d) = g dx^(%d)/dw^(%d) (eq. 2), then g <- g dx^(%d)/dx^(%d) = dl/dx^(%d) (eq. 3).", j, j, j, j, j, j - 1, j - 1);
-    else
-      std::snprintf(what, sizeof what, "Layer %d (%s) has no weights: only g <- g dx^(%d)/dx^(%d) = dl/dx^(%d) (eq. 3).", j,
-                    cnn::layer_kind_name(net.spec.layers[size_t(j - 1)].kind), j, j - 1, j - 1);
-  }
+  // Equation 2 only for layers with parameters (issue 15.8); the text is cnn::backprop_step_text.
+  const int label = s.data.test_y.empty() ? -1 : s.data.test_y[size_t(in.bp_sample)];
+  const std::string what = cnn::backprop_step_text(
+      net.spec, net.info, st, tr.loss,
+      label >= 0 && label < int(s.data.class_names.size()) ? s.data.class_names[size_t(label)] : std::string());
   // Layer numbering (issue 15.11), said once where Algorithm 1 is stepped through.
+  const std::string numbering = cnn::layer_numbering_note(net.spec);
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextColored(kDim, "Here j counts every line of model text, so ReLU, pooling and softmax are layers of their own; the notes' "
-                           "layer j is \"linear + activation (+ pooling)\", so their J is smaller for the same network.");
+  ImGui::TextColored(kDim, "%s", numbering.c_str());
   ImGui::PopTextWrapPos();
   SaveRect(app, "bp_numbering");
+  SaveText(app, "bp_numbering", numbering);
   ImGui::PushStyleColor(ImGuiCol_Text, kNow);
-  ImGui::TextWrapped("step %d of %d: %s", st, last_step, what);
+  const std::string line = "step " + std::to_string(st) + " of " + std::to_string(last_step) + ": " + what;
+  ImGui::TextWrapped("%s", line.c_str());
   ImGui::PopStyleColor();
-  ImGui::PushTextWrapPos(0.0f);  // lines wrap at the edge (a phone)
+  SaveRect(app, "bp_step");
+  SaveText(app, "bp_step", what);
+  SaveText(app, "bp_step_line", line);
   ImGui::TextColored(kDim, "prediction: class %d; norms are Euclidean over the sample's values", tr.predicted);
-  ImGui::PopTextWrapPos();
 
   // the table: one row per x^(j)
-  const float table_h = std::max(fs * 6, ImGui::GetContentRegionAvail().y - (in.have_gradcheck ? fs * 1.6f * (L + 4) * 0.5f : fs * 1.5f));
+  // Room below the table for the fused-softmax line and, after a check, its result line, its table
+  // (a header and one row per checked layer) and the kinks note, so that all of it is on screen.
+  float below = ImGui::GetTextLineHeightWithSpacing() * 1.5f;
+  if (in.have_gradcheck) {
+    int rows = 0;
+    for (const cnn::GradCheckLayer& l : in.gradcheck.layers) rows += (l.err_w >= 0 || l.err_b >= 0 || l.err_x >= 0) ? 1 : 0;
+    const float wrap = std::max(ImGui::GetContentRegionAvail().x, fs);
+    below += ImGui::GetTextLineHeightWithSpacing() * float(rows + 2) + ImGui::GetStyle().CellPadding.y * 2 * float(rows + 1) +
+             ImGui::CalcTextSize(cnn::kinks_note().c_str(), nullptr, false, wrap).y + ImGui::GetStyle().ItemSpacing.y * 2;
+  }
+  const float table_h = std::max(fs * 6, ImGui::GetContentRegionAvail().y - below);
   if (ImGui::BeginTable("bp", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp, ImVec2(0, table_h))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("j", ImGuiTableColumnFlags_WidthFixed, fs * 1.8f);
@@ -147,9 +157,7 @@ void ShowBackpropPanel(AppState& app) {
     ImGui::PopStyleColor();
   }
 
-  // gradient check (its lines wrap at the edge)
-  ImGui::PushTextWrapPos(0.0f);
-  struct PopWrap { ~PopWrap() { ImGui::PopTextWrapPos(); } } pop_wrap;
+  // gradient check
   if (in.have_gradcheck) {
     const cnn::GradCheckResult& g = in.gradcheck;
     if (!g.message.empty()) { ImGui::TextColored(kBad, "gradient check: %s", g.message.c_str()); return; }
@@ -160,13 +168,25 @@ void ShowBackpropPanel(AppState& app) {
       ImGui::TableSetupColumn("dl/db");
       ImGui::TableSetupColumn("dl/dx in");
       ImGui::TableSetupColumn("kinks");
-      ImGui::TableHeadersRow();
-      ImGui::TableSetColumnIndex(4);
-      if (ImGui::IsItemHovered() || (ImGui::TableGetColumnFlags(4) & ImGuiTableColumnFlags_IsHovered))
-        ImGui::SetTooltip("Entries where the check's small steps cross a kink, so no derivative exists to compare (skipped):\n"
-                          "- ReLU at 0: the engine takes its derivative there as 1, as the notes do (dh/da = 1 for a >= 0);\n"
-                          "- a max-pool tie: the gradient goes to the FIRST maximum of the window; the notes break ties\n"
-                          "  at random and say either choice is fine.");
+      // The headers one by one (TableHeadersRow, spelled out) so that the kinks header's rect is its own.
+      ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+      for (int c = 0; c < 5; c++) {
+        ImGui::TableSetColumnIndex(c);
+        ImGui::PushID(c);
+        ImGui::TableHeader(ImGui::TableGetColumnName(c));
+        ImGui::PopID();
+      }
+      // The kinks column (issue 15.10): its header and every cell below it explain ReLU'(0) and ties.
+      const std::string kinks = cnn::kinks_note();
+      SaveRect(app, "bp_kinks_head");
+      SaveText(app, "bp_kinks_help", kinks);
+      if (ImGui::IsItemHovered() || (ImGui::TableGetColumnFlags(4) & ImGuiTableColumnFlags_IsHovered)) {
+        ImGui::BeginTooltip();  // wrapped: the note is a paragraph
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
+        ImGui::TextUnformatted(kinks.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+      }
       for (size_t i = 0; i < g.layers.size(); i++) {
         const cnn::GradCheckLayer& l = g.layers[i];
         if (l.err_w < 0 && l.err_b < 0 && l.err_x < 0) continue;
@@ -183,8 +203,9 @@ void ShowBackpropPanel(AppState& app) {
       }
       ImGui::EndTable();
     }
-    ImGui::TextColored(kDim, "kinks: ReLU's derivative at 0 is taken as 1, as in the notes; a max-pool tie sends the gradient to the "
-                             "first maximum (the notes break ties at random and say either is fine).");
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kDim, "%s", cnn::kinks_note().c_str());
+    ImGui::PopTextWrapPos();
     SaveRect(app, "bp_kinks_note");
   }
 }

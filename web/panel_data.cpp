@@ -174,19 +174,18 @@ static void ShowLoadControls(AppState& app, Session& s) {
   if (ImGui::Button("Load your files...")) SessionPickFiles(app, false);
   SaveRect(app, "data_files");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", UploadHelpText().c_str());
-  SameLineOrWrap(ButtonWidth("Folder..."));
+  ImGui::SameLine();
   if (ImGui::Button("Folder...")) SessionPickFiles(app, true);
   SaveRect(app, "data_folder");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Choose a folder with one subfolder of pictures per class (cat/1.png, dog/2.png, ...)");
-  // "pictures: [28 - +]" stays together
-  SameLineOrWrap(ImGui::CalcTextSize("pictures:").x + ImGui::GetStyle().ItemSpacing.x + fs * 5.5f);
+  ImGui::SameLine();
   ImGui::AlignTextToFramePadding();
   ImGui::TextDisabled("pictures:");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 5.5f);
   if (ImGui::InputInt("##side", &s.upload_side, 4, 16)) s.upload_side = std::clamp(s.upload_side, 4, 64);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Pictures are resampled to this many pixels per side (4..64)");
-  SameLineOrWrap(CheckboxWidth("RGB"));
+  ImGui::SameLine();
   ImGui::Checkbox("RGB", &s.upload_rgb);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep colour (3 channels); off: grey (1 channel)");
   ImGui::EndDisabled();
@@ -254,7 +253,7 @@ void ShowDataPanel(AppState& app) {
     ImGui::EndCombo();
   }
   SaveRect(app, "dataset");
-  SameLineOrWrap(ButtonWidth("Other samples"));
+  ImGui::SameLine();
   if (ImGui::Button("Other samples")) app.data_grid_seed++;
   SessionEnsure(app);
   ShowLoadControls(app, s);

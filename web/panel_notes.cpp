@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "cnn/diagnose.h"
+#include "cnn/explain.h"
 #include "app.h"
 #include "cnn/inspect.h"
 #include "imgui.h"
@@ -41,6 +42,7 @@ static void Figure1(AppState& app) {
   const float fs = ImGui::GetFontSize();
   ImGui::SetNextItemWidth(fs * 12);
   ImGui::SliderFloat("score p", &in.fig1_p, 0.001f, 0.999f, "%.3f");
+  ImGui::SameLine();
   ImGui::TextColored(kDim, "l(1,p) = -log2 p = %.3f   l(0,p) = -log2(1-p) = %.3f   (they meet at p = 1/2, value 1)", -Log2(in.fig1_p), -Log2(1 - in.fig1_p));
   static float xs[199], l1[199], l0[199];
   for (int i = 0; i < 199; i++) { xs[i] = 0.005f * (i + 1); l1[i] = float(-Log2(xs[i])); l0[i] = float(-Log2(1 - xs[i])); }
@@ -66,7 +68,7 @@ static void Figure5(AppState& app) {
   const float fs = ImGui::GetFontSize();
   ImGui::SetNextItemWidth(fs * 9);
   ImGui::SliderFloat("true q", &in.fig5_q, 0.0f, 1.0f, "%.2f");
-  SameLineOrWrap(fs * 9 + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("coded with p").x);
+  ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 9);
   ImGui::SliderFloat("coded with p", &in.fig5_p, 0.01f, 0.99f, "%.2f");
   const double hq = H(in.fig5_q), hqp = Hx(in.fig5_q, in.fig5_p);
@@ -100,7 +102,7 @@ static void LossLine(AppState& app) {
   const bool classify = net.loss != cnn::LossKind::quadratic;
   std::string key = s.net_text + "|" + s.net_data_name + "|" + std::to_string(s.net_seed);
   bool compute = ImGui::Button("Recompute at the current weights");
-  SameLineOrWrap(fs * 7 + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("reach t").x);
+  ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 7);
   compute |= ImGui::SliderFloat("reach t", &in.line_tmax, 0.05f, 3.0f, "%.2f");
   ImGui::SameLine();
@@ -159,9 +161,10 @@ static void Figure3(AppState& app) {
   const double centre = tl.rf.start[0] + double(unit) * double(tl.rf.jump[0]);
   const double half = double(tl.rf.size[0] - 1) / 2.0;
   // The 2D field is rows x columns (issue 15.8: not rows^2, which is wrong for non-square kernels).
-  ImGui::TextWrapped("One dimension of the receptive field of unit %lld of %s (rows): %lld input pixels; in 2D %lld x %lld = %lld pixels. Each row is a layer's output, placed at the centres of its units' fields; lines are the taps that reach the top unit; hollow dots are padding.",
-                     (long long)unit, cnn::layer_to_text(spec.layers[size_t(top)]).c_str(), (long long)tl.rf.size[0], (long long)tl.rf.size[0],
-                     (long long)tl.rf.size[1], (long long)(tl.rf.size[0] * tl.rf.size[1]));
+  const std::string field = cnn::figure3_field_text(spec.layers[size_t(top)], tl, unit);
+  ImGui::TextWrapped("%s", field.c_str());
+  SaveRect(app, "fig3_field");
+  SaveText(app, "fig3_field", field);
   // sets of reached units per row, walked down as in cnn::unit_field_rect
   const int R = int(rows.size());
   std::vector<std::vector<char>> reach(size_t(R) + 1);  // reach[r+1] for rows[r], reach[0] input
@@ -253,13 +256,11 @@ void ShowNotesPanel(AppState& app) {
     if (sel) ImGui::PopStyleColor();
   }
   ImGui::BeginChild("notes_view", ImVec2(0, 0), false);
-  ImGui::PushTextWrapPos(0.0f);  // every line wraps at the edge (a phone), none runs off
   switch (in.notes_view) {
     case 0: Figure1(app); break;
     case 1: Figure5(app); break;
     case 2: LossLine(app); break;
     default: Figure3(app); break;
   }
-  ImGui::PopTextWrapPos();
   ImGui::EndChild();
 }

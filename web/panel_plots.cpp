@@ -103,20 +103,20 @@ void ShowPlotsPanel(AppState& app) {
   const float fs = ImGui::GetFontSize();
   // toolbar
   ImGui::Checkbox("log loss", &app.plot_log_y);
-  SameLineOrWrap(CheckboxWidth("raw loss"));
+  ImGui::SameLine();
   ImGui::Checkbox("raw loss", &app.plot_show_raw);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show every minibatch loss (noisy) under the smoothed curve");
-  SameLineOrWrap(CheckboxWidth("train error"));
+  ImGui::SameLine();
   ImGui::Checkbox("train error", &app.plot_show_train_err);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Also plot the zero-one error on the training minibatches (between evaluations)");
-  SameLineOrWrap(ButtonWidth("CSV"));
+  ImGui::SameLine();
   ImGui::BeginDisabled(app.runs.empty());
   if (ImGui::Button("CSV")) DownloadText("cnn-sandbox-curves.csv", RunsToCsv(app), "text/csv");
   {
     SaveRect(app, "csv");
   }
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Download every run's curves as CSV (run, label, kind, step, value)");
-  SameLineOrWrap(ButtonWidth("Clear"));
+  ImGui::SameLine();
   if (ImGui::Button("Clear")) {
     // keep the run being trained
     if (app.current_run >= 0) {
@@ -130,7 +130,7 @@ void ShowPlotsPanel(AppState& app) {
   }
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Forget the kept runs (the current one stays)");
   ImGui::EndDisabled();
-  SameLineOrWrap(ImGui::CalcTextSize("runs:").x);
+  ImGui::SameLine();
   ImGui::TextColored(kDim, "runs:");
   ImGui::SameLine();
   ShowRunsRow(app);
@@ -148,23 +148,36 @@ void ShowPlotsPanel(AppState& app) {
 
   // The loss in use and its unit label the axis (issue 15.4); on a log axis the smoothed curve is
   // the average of log(loss) (a geometric mean), so it follows what the axis shows (issue 15.13).
+  // The label is the plotted runs' loss (a run keeps the loss it trained with); before any run,
+  // the loss the next one will use; runs with different losses are named in the legend.
   std::string loss_axis = "minibatch (thin), smoothed, test (dots)";
-  if (app.doc.valid && app.session && app.session->data_ok) {
+  std::string runs_loss;
+  bool mixed = false;
+  for (const Run& r : app.runs) {
+    if (!r.visible || r.loss_label.empty()) continue;
+    if (runs_loss.empty()) runs_loss = r.loss_label;
+    else if (runs_loss != r.loss_label) mixed = true;
+  }
+  if (mixed) loss_axis = "loss per run (legend): " + loss_axis;
+  else if (!runs_loss.empty()) loss_axis = runs_loss + ": " + loss_axis;
+  else if (std::string why; app.doc.valid && app.session && app.session->data_ok && TrainingAllowed(app, &why)) {
     const cnn::ModelInfo& info = app.doc.last_valid_info;
     const int64_t outs = info.layers.empty() ? info.input.size() : info.layers.back().out.size();
     loss_axis = cnn::loss_label(cnn::LossKind(SessionLossWantedKind(app)), outs) + ": " + loss_axis;
   }
+  SaveText(app, "loss_axis", loss_axis);
   if (Plot::BeginPlot("Loss", size)) {
     Plot::SetupAxisLimitsX(0, max_step);
     Plot::SetupAxes("step", loss_axis.c_str(), 0, app.plot_log_y ? Plot::AxisFlags_Log : 0);
     for (const Run& r : app.runs) {
       if (!r.visible) continue;
-      char label[48];
+      char label[96];
       if (app.plot_show_raw) {
         std::snprintf(label, sizeof label, "#%d raw", r.id);
         Plot::PlotLine(label, r.step.data(), r.loss.data(), int(r.loss.size()), WithAlpha(r.color, 70), 1.0f, Plot::LineFlags_NoLegend);
       }
-      std::snprintf(label, sizeof label, "#%d loss", r.id);
+      if (mixed) std::snprintf(label, sizeof label, "#%d %s", r.id, r.loss_label.empty() ? "loss" : r.loss_label.c_str());
+      else std::snprintf(label, sizeof label, "#%d loss", r.id);
       const std::vector<float>& sm = app.plot_log_y && r.smooth_log.size() == r.smooth.size() ? r.smooth_log : r.smooth;
       Plot::PlotLine(label, r.step.data(), sm.data(), int(sm.size()), r.color, 2.0f);
       std::snprintf(label, sizeof label, "#%d test loss", r.id);
@@ -191,7 +204,10 @@ void ShowPlotsPanel(AppState& app) {
   }
   if (side) ImGui::SameLine();
   if (Plot::BeginPlot("Test accuracy", size)) {
-    Plot::SetupAxes("step", "test accuracy (line, dots); zero-one error = 1 - accuracy (light line)", 0, Plot::AxisFlags_Percent);
+    // The axis says what each line is (issue 15.12): accuracy, and the zero-one error 1 - accuracy.
+    static const char* kAccAxis = "test accuracy (line, dots); zero-one error = 1 - accuracy (light line)";
+    SaveText(app, "acc_axis", kAccAxis);
+    Plot::SetupAxes("step", kAccAxis, 0, Plot::AxisFlags_Percent);
     Plot::SetupAxisLimitsY(0.0, 1.0);
     Plot::SetupAxisLimitsX(0, max_step);
     for (const Run& r : app.runs) {

@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "cnn/diagnose.h"
+#include "cnn/explain.h"
 #include "cnn/kernels.h"
 #include "imgui.h"
 #include "session.h"
@@ -22,11 +23,7 @@ static void ShowSettings(AppState& app) {
   const float w = fs * 6.0f;
   static const char* opts[] = {"sgd", "momentum", "adam"};
   static const char* scheds[] = {"constant", "step", "cosine"};
-  // two settings a row where a field and the longest label fit twice, else one (a phone)
-  const ImGuiStyle& st = ImGui::GetStyle();
-  const float cell = w + st.ItemInnerSpacing.x + ImGui::CalcTextSize("learning rate").x + st.CellPadding.x * 2;
-  const int cols = ImGui::GetContentRegionAvail().x >= cell * 2 ? 2 : 1;
-  if (ImGui::BeginTable("settings", cols, ImGuiTableFlags_SizingStretchSame)) {
+  if (ImGui::BeginTable("settings", 2, ImGuiTableFlags_SizingStretchSame)) {
     ImGui::TableNextColumn();
     ImGui::SetNextItemWidth(w);
     ImGui::Combo("optimizer", &s.optimizer, opts, 3);
@@ -38,7 +35,8 @@ static void ShowSettings(AppState& app) {
     ImGui::TableNextColumn();
     ImGui::SetNextItemWidth(w);
     ImGui::Combo("schedule", &s.schedule, scheds, 3);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("constant: the same rate throughout\nstep: times gamma every N epochs\ncosine: falls smoothly to 0 at the end");
+    ItemTooltip(app, "schedule_help", "constant: the same rate throughout\nstep: the rate times gamma once every \"epochs per step\" epochs\n"
+                                      "cosine: falls smoothly to 0 at the end");
     ImGui::TableNextColumn();
     ImGui::SetNextItemWidth(w);
     ImGui::InputFloat("weight decay", &s.weight_decay, 0, 0, "%.2g");
@@ -66,12 +64,19 @@ static void ShowSettings(AppState& app) {
     if (s.schedule == 1) {
       ImGui::TableNextColumn();
       ImGui::SetNextItemWidth(w * 0.45f);
-      ImGui::InputInt("epochs/step##every", &s.step_epochs, 0);
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("The learning rate is multiplied by gamma every this many epochs");
+      // The step schedule's row (issue 15.12): each label says what its number is.
+      static const char* kEvery = "epochs per step", *kGamma = "gamma (lr factor)";
+      ImGui::InputInt("epochs per step##every", &s.step_epochs, 0);
+      SaveRect(app, "schedule_every");
+      SaveText(app, "schedule_every_label", kEvery);
+      ItemTooltip(app, "schedule_every_help", "Epochs between two steps of the schedule: the learning rate is multiplied by gamma\n"
+                                              "after every this many epochs (2: epochs 1-2 at lr, 3-4 at lr x gamma, ...)");
       ImGui::TableNextColumn();
       ImGui::SetNextItemWidth(w * 0.5f);
-      ImGui::InputFloat("gamma", &s.gamma, 0, 0, "%.2f");
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Factor applied to the learning rate at each step of the schedule (0.5: halve it)");
+      ImGui::InputFloat("gamma (lr factor)##gamma", &s.gamma, 0, 0, "%.2f");
+      SaveRect(app, "schedule_gamma");
+      SaveText(app, "schedule_gamma_label", kGamma);
+      ItemTooltip(app, "schedule_gamma_help", "The factor the learning rate is multiplied by at each step of the schedule, in (0, 1]\n(0.5: halve it)");
     }
     ImGui::EndTable();
   }
@@ -204,11 +209,8 @@ void ShowTrainingPanel(AppState& app) {
     if (ImGui::GetContentRegionAvail().x < fs * 6.0f) ImGui::NewLine();
     if (ImGui::Checkbox(label, &simd)) cnn::set_kernel_set(simd ? cnn::KernelSet::simd : cnn::KernelSet::reference);
     SaveRect(app, "simd");
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("On: %s kernels, %d floats per instruction, register-blocked matrix products.\n"
-                        "Off: the scalar reference kernels, one multiply-add at a time.\n"
-                        "Same results up to float rounding; watch samples/s.", label,
-                        std::strcmp(isa, "avx2") == 0 ? 8 : 4);  // AVX2: 256-bit; SSE, NEON, SIMD128: 128-bit
+    // The lanes of this build's ISA (issue 15.9): AVX2 8 natively, SIMD128 4 in wasm.
+    ItemTooltip(app, "simd_help", cnn::simd_switch_help(label, cnn::simd_lanes()));
   }
   if (speed_hovered) {
     const int micro = app.session ? app.session->trainer.micro : 0;

@@ -505,6 +505,10 @@ static void StartRun(AppState& app) {
                 opt_names[std::clamp(app.settings.optimizer, 0, 2)], app.settings.lr, app.settings.batch);
   r.label = buf;
   r.model_text = s.net_text;
+  if (s.ready) {  // the loss its values are in, for the loss axis (the choice may change later)
+    const cnn::ModelInfo& ni = s.net.info;
+    r.loss_label = cnn::loss_label(s.net.loss, ni.layers.empty() ? ni.input.size() : ni.layers.back().out.size());
+  }
   // a colour no kept run uses
   for (int c = 0; c < int(IM_ARRAYSIZE(kRunColors)); c++) {
     bool used = false;

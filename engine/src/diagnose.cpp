@@ -1,6 +1,8 @@
 // diagnose.cpp: the loss in use and its unit, model/data notices, run diagnoses (see diagnose.h).
 #include "cnn/diagnose.h"
 
+#include "cnn/format.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -38,7 +40,7 @@ std::string loss_label(LossKind k, int64_t outputs) {
     case LossKind::cross_entropy: return "cross-entropy, nats";
     case LossKind::binary_cross_entropy: return "binary cross-entropy, nats";
     case LossKind::quadratic:
-      return "quadratic (squared error summed over " + std::to_string(outputs) + (outputs == 1 ? " output)" : " outputs)");
+      return "quadratic (squared error summed over " + with_commas(outputs) + (outputs == 1 ? " output)" : " outputs)");
   }
   return "?";
 }
