@@ -22,12 +22,14 @@ static cnn::LayerSpec DefaultLayer(cnn::LayerKind k) { return cnn::default_layer
 
 static const char* kPaddingNames[] = {"explicit", "same", "valid", "full"};
 
-// Menu of layer kinds; returns true and sets *out when one is chosen.
-static bool LayerKindMenu(cnn::LayerKind* out) {
+// Menu of layer kinds, every kind of the engine's layer table; returns true and sets *out when one
+// is chosen. With `app`, each item's rect is reported as kind_<name> (browser tests).
+static bool LayerKindMenu(cnn::LayerKind* out, AppState* app = nullptr) {
   bool chosen = false;
   for (int i = 0; i < cnn::layer_kind_count(); i++) {
     const cnn::LayerKind k = cnn::layer_kind_at(i);
     if (ImGui::MenuItem(cnn::layer_kind_name(k))) { *out = k; chosen = true; }
+    if (app) SaveRect(*app, std::string("kind_") + cnn::layer_kind_name(k));
   }
   return chosen;
 }
@@ -291,7 +293,7 @@ static void ShowLayerList(AppState& app) {
   if (ImGui::Button("+ Add layer")) ImGui::OpenPopup("add");
   SaveRect(app, "add_layer");
   if (ImGui::BeginPopup("add")) {
-    if (LayerKindMenu(&insert_kind)) insert_after = n - 1;
+    if (LayerKindMenu(&insert_kind, &app)) insert_after = n - 1;
     ImGui::EndPopup();
   }
 

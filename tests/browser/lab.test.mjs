@@ -367,3 +367,32 @@ test('the scalar build (for browsers without WebAssembly SIMD) loads and trains'
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('the designer\'s kind menu lists every kind of the engine\'s layer table; gmaxpool added from it analyzes', async () => {
+  const page = await openLab(lab);
+  assert.equal(await page.evaluate(() => window.cnnSandbox.setModel('input 12x12x1\nconv 4 k3\nrelu\n')), true);
+  await page.evaluate(() => window.cnnSandbox.setTab('designer'));
+  await waitForFrames(page, 3);
+  let s = await state(page);
+  assert.ok(s.rects.add_layer, 'the + Add layer button reports its rect');
+  await page.mouse.click(...center(s.rects.add_layer));
+  await waitForFrames(page, 3);
+  s = await state(page);
+  for (const k of ['conv', 'maxpool', 'avgpool', 'gap', 'dense', 'flatten', 'relu', 'leakyrelu', 'sigmoid', 'tanh',
+                   'softmax', 'dropout', 'batchnorm', 'gmaxpool'])
+    assert.ok(s.rects[`kind_${k}`], `the menu shows ${k}`);
+  await screenshot(page, 'lab-designer-kind-menu');
+  await page.mouse.click(...center(s.rects.kind_gmaxpool));
+  await waitForFrames(page, 3);
+  s = await state(page);
+  assert.match(s.modelText, /^input 12x12x1\nconv 4 k3\nrelu\ngmaxpool\n?$/, s.modelText);
+  assert.equal(s.modelValid, true);
+  await screenshot(page, 'lab-designer-gmaxpool');
+  // a conv row's option fields, drawn from the same table (maps, kernel, stride, padding, dilation, bias)
+  await page.mouse.click(...center(s.rects.layer_1));
+  await waitForFrames(page, 3);
+  await screenshot(page, 'lab-designer-conv-options');
+  assert.equal((await state(page)).modelValid, true);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
