@@ -136,6 +136,17 @@ relu
 dense 3
 softmax)",
        LossKind::cross_entropy, 2},
+      {"global max pooling", R"(input 6x5x2
+conv 3 k3 same
+tanh
+gmaxpool
+dense 3
+softmax)",
+       LossKind::cross_entropy, 3},
+      {"global max pooling last, quadratic", R"(input 4x5x3
+conv 2 k2
+gmaxpool)",
+       LossKind::quadratic, 2},
   };
   for (const Case& c : cases)
     for (GradCheckMode mode : {GradCheckMode::local, GradCheckMode::end_to_end}) {

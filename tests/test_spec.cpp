@@ -592,6 +592,19 @@ TEST_CASE("spec: every layer kind's keyword (and alias) parses to that kind, and
     REQUIRE_MESSAGE(r.ok, r.err.to_string());
     CHECK(r.spec.layers[0].kind == kinds[i]);
   }
+  // Every kind in the table (the designer's list): its default layer prints, and the text parses
+  // back to that kind and prints the same.
+  for (int i = 0; i < layer_kind_count(); ++i) {
+    const LayerSpec d = default_layer(layer_kind_at(i));
+    const std::string line = layer_to_text(d);
+    CAPTURE(line);
+    CHECK(d.kind == layer_kind_at(i));
+    Result r = run("input 4x4x2\n" + line + "\n");
+    REQUIRE_MESSAGE(r.spec.layers.size() == 1, r.err.to_string());
+    CHECK(r.spec.layers[0].kind == d.kind);
+    CHECK(layer_to_text(r.spec.layers[0]) == line);
+  }
+  CHECK(layer_kind_count() == 14);
   Result fc = run("input 1x1x4\nfc 2\n");
   REQUIRE(fc.ok);
   CHECK(fc.spec.layers[0].kind == LayerKind::dense);

@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
 
 #include "cnn/kernels.h"
 #include "cnn/train.h"
@@ -107,6 +110,17 @@ void SaveText(AppState& app, const std::string& name, const std::string& text) {
 void ItemTooltip(AppState& app, const std::string& name, const std::string& text) {
   app.texts[name] = text;
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", text.c_str());
+}
+
+void SameLineOrWrap(float w) {
+  const ImGuiWindow* win = ImGui::GetCurrentWindow();
+  const float x = win->DC.CursorPosPrevLine.x + ImGui::GetStyle().ItemSpacing.x;
+  if (x + w <= ImGui::GetContentRegionMaxAbs().x + 0.5f) ImGui::SameLine();
+}
+float ButtonWidth(const char* label) { return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2; }
+float CheckboxWidth(const char* label) {
+  const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+  return ImGui::GetFrameHeight() + (text > 0 ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0);
 }
 
 void SaveTabRect(AppState& app, const char* name, const char* label) {
@@ -231,6 +245,64 @@ static void SingleColumnLayout(AppState& app, ImVec2 o, ImVec2 size) {
   ImGui::End();
 }
 
+// Content cut off at the right (or, in a window that cannot scroll, at the bottom) this frame, in
+// app.truncated for the layout test: a window whose content runs past its visible width and has no
+// horizontal scrollbar, and a table column whose content runs past the column (a settings row's
+// label). Tab labels are checked where they are drawn (SaveTabRect). `where` names the window
+// (ImGui's "parent/child" path without the ###ids) and the overflow in CSS px.
+static void ReportCutContent(AppState& app) {
+  ImGuiContext& g = *GImGui;
+  const float eps = 0.5f * app.dpr;
+  auto name = [](const char* n) {
+    std::string s;
+    for (const char* p = n; *p;) {  // "CNN Sandbox###single/view_0A1B2C3D" -> "CNN Sandbox/view"
+      if (p[0] == '#' && p[1] == '#' && p[2] == '#') { while (*p && *p != '/') p++; continue; }
+      if (p[0] == '_' && std::strspn(p + 1, "0123456789ABCDEF") == 8) { p += 9; continue; }
+      s += *p++;
+    }
+    return s;
+  };
+  char buf[256];
+  for (ImGuiWindow* w : g.Windows) {
+    if (!w->Active || w->Hidden || (w->Flags & (ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_AlwaysAutoResize))) continue;
+    const bool scroll_x = (w->Flags & ImGuiWindowFlags_HorizontalScrollbar) || w->ScrollbarX;
+    // A multiline text field (its rect saved as "..._text": the model text) is a child window that
+    // ends with a Dummy as wide as the whole field from inside its padding (imgui_widgets.cpp,
+    // InputTextEx): not content. Its lines are clipped at the field's edge like any editor's.
+    bool text_field = false;
+    for (const auto& [k, r] : app.rects)
+      text_field |= k.size() > 5 && k.compare(k.size() - 5, 5, "_text") == 0 && std::abs(r.x - w->Pos.x) < 1 &&
+                    std::abs(r.y - w->Pos.y) < 1 && std::abs(r.z - (w->Pos.x + w->Size.x)) < 1;
+    if (text_field) continue;
+    const float over_x = w->DC.CursorMaxPos.x - w->WorkRect.Max.x;
+    if (!scroll_x && over_x > eps) {
+      std::snprintf(buf, sizeof buf, "%s: content %.0f px too wide", name(w->Name).c_str(), over_x / app.dpr);
+      app.truncated.push_back(buf);
+    }
+    const float over_y = w->DC.CursorMaxPos.y - (w->InnerRect.Max.y - w->WindowPadding.y);
+    if ((w->Flags & ImGuiWindowFlags_NoScrollbar) && (w->Flags & ImGuiWindowFlags_ChildWindow) && over_y > eps + w->WindowPadding.y) {
+      std::snprintf(buf, sizeof buf, "%s: content %.0f px too tall", name(w->Name).c_str(), over_y / app.dpr);
+      app.truncated.push_back(buf);
+    }
+  }
+  for (int i = 0; i < g.Tables.GetMapSize(); i++) {
+    const ImGuiTable* t = g.Tables.TryGetMapData(i);
+    if (!t || t->LastFrameActive != g.FrameCount || !t->OuterWindow || !t->OuterWindow->Active) continue;
+    for (int c = 0; c < t->ColumnsCount; c++) {
+      const ImGuiTableColumn& col = t->Columns[c];
+      if (!col.IsVisibleX) continue;
+      const float content = ImMax(col.ContentMaxXFrozen, col.ContentMaxXUnfrozen);
+      const float over = content - col.WorkMaxX;
+      if (over > eps) {
+        const char* col_name = ImGui::TableGetColumnName(t, c);
+        std::snprintf(buf, sizeof buf, "%s: table column %d%s%s content %.0f px too wide", name(t->OuterWindow->Name).c_str(), c + 1,
+                      col_name && *col_name ? " " : "", col_name ? col_name : "", over / app.dpr);
+        app.truncated.push_back(buf);
+      }
+    }
+  }
+}
+
 void AppFrame(AppState& app) {
   app.frame++;
   double start = cnn::now_ms();
@@ -246,6 +318,7 @@ void AppFrame(AppState& app) {
   SessionTrainSlice(app, app.train_budget_ms);
   double train_ms = cnn::now_ms() - t0;
   if (ShareFrame(app)) {  // embed mode drew its own compact layout
+    ReportCutContent(app);
     UpdateFrameStats(app, start, cnn::now_ms(), train_ms);
     return;
   }
@@ -261,6 +334,7 @@ void AppFrame(AppState& app) {
   if (app.single_column) SingleColumnLayout(app, o, size);
   else TwoColumnLayout(app, o, size);
   app.rects["viewport"] = ImVec4(o.x, o.y, o.x + size.x, o.y + size.y);
+  ReportCutContent(app);
 
   UpdateFrameStats(app, start, cnn::now_ms(), train_ms);
 }

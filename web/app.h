@@ -151,6 +151,7 @@ struct AppState {
   bool request_tab = false;
   float train_content_h = 0;         // height the training panel needed last frame
   bool narrow = false;               // narrow viewport (iframe): stacked layout
+  bool touch_style = false;          // coarse pointer (a finger): 40 CSS px targets, long press to drag a row
   bool single_column = false;        // phone or portrait screen: one panel at a time, chosen by `view`
   int view = 0;                      // single column: 0 Model, 1 Training, 2 Curves (and Inside, Backprop, Notes)
   std::vector<std::string> truncated;  // tabs drawn narrower than their label this frame (tests: none)
@@ -182,6 +183,11 @@ void SaveRect(AppState& app, const std::string& name);
 void SaveText(AppState& app, const std::string& name, const std::string& text);
 // The last item's tooltip: recorded as `name` (whether or not it shows) and shown while hovered.
 void ItemTooltip(AppState& app, const std::string& name, const std::string& text);
+// In place of SameLine() before an item `w` px wide: beside the last item if it fits in the
+// window (or table cell), else on the next line, so rows wrap on a phone instead of running off.
+void SameLineOrWrap(float w);
+float ButtonWidth(const char* label);    // what ImGui::Button(label) will take
+float CheckboxWidth(const char* label);  // ... and ImGui::Checkbox(label, ...)
 // The left column's tabs (Designer or `designer_label`, Analysis, Data), their rects saved as
 // tab_Designer, tab_Analysis, tab_Data; `show_designer` draws the first tab's content.
 void ShowModelTabs(AppState& app, const char* id, const char* designer_label, void (*show_designer)(AppState&));

@@ -46,7 +46,7 @@ void ShowInsideFilters(AppState& app, Session& s, bool upload) {
         HeatTile(app, upload, "f", w, l.kw, l.kh, ColorMode::Diverging, MaxAbs(w, kk), 0, 1, ImVec2(side * l.kw / l.kh, side));
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("filter %d, input channel %d: max |w| = %.3g (blue < 0 < red)", m, c, MaxAbs(w, kk));
         ImGui::PopID();
-        if (m + 1 < n) { ImGui::SameLine(); if (ImGui::GetContentRegionAvail().x < side) ImGui::NewLine(); }
+        if (m + 1 < n) SameLineOrWrap(ImGui::GetItemRectSize().x);  // the tile's whole width, border included
       }
       ImGui::PopID();
     } else if (l.kind == cnn::LayerKind::dense) {
@@ -73,7 +73,7 @@ void ShowInsideFilters(AppState& app, Session& s, bool upload) {
         ImGui::PushID(u);
         HeatTile(app, upload, "d", w, in_sh.w, in_sh.h, ColorMode::Diverging, MaxAbs(w, int64_t(in_sh.h) * in_sh.w), 0, 1, ImVec2(side * in_sh.w / in_sh.h, side));
         ImGui::PopID();
-        if (u + 1 < n) { ImGui::SameLine(); if (ImGui::GetContentRegionAvail().x < side) ImGui::NewLine(); }
+        if (u + 1 < n) SameLineOrWrap(ImGui::GetItemRectSize().x);
       }
       ImGui::PopID();
     }

@@ -67,10 +67,7 @@ bool MapTiles(AppState& app, Session& s, bool upload, int j, int max_c) {
       }
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("map %d of %s; click a unit to see its receptive field", c, InspectLayerName(s.net, j).c_str());
       ImGui::PopID();
-      if (c + 1 < n) {
-        ImGui::SameLine();
-        if (ImGui::GetContentRegionAvail().x < side * aspect) ImGui::NewLine();
-      }
+      if (c + 1 < n) SameLineOrWrap(ImGui::GetItemRectSize().x);  // the tile's whole width, border included
     }
     if (sh.c > n) { ImGui::SameLine(); ImGui::TextColored(kDim, "+%d more", sh.c - n); }
   }

@@ -246,7 +246,11 @@ static ImVec2 DispatchInput(GLFWwindow* w) {
 // emulation of touches is switched off there). One finger is the mouse: a tap is a click, a drag
 // drags what it pressed on, a drag that starts on a window's empty space scrolls that window, and
 // a long press (held still for kLongPressMs) shows the tooltip under the finger and does not click.
+// A drag that starts on an item (a button, a layer row, a picture) and moves mostly vertically
+// before the long press scrolls too, as on any phone page: the item lets go without a click.
+// Held past the long press first, a drag drags the item (a layer row to reorder).
 static bool g_touch_down = false, g_touch_moved = false;
+static bool g_touch_scroll = false;  // this touch scrolls (decided at its first move past the slop)
 static double g_touch_t0 = 0, g_touch_x0 = 0, g_touch_y0 = 0;
 
 static std::string g_touch_scrolled;  // the window a touch drag last scrolled (for tests)
@@ -254,8 +258,15 @@ constexpr double kLongPressMs = 500;
 
 static void ScrollByTouchDrag() {
   ImGuiContext& g = *GImGui;
+  static ImGuiWindow* item_window = nullptr;  // the window of the item a scrolling touch started on
   ImGuiWindow* w = g.ActiveIdWindow;
-  if (!g_touch_down || g.ActiveId == 0 || !w || g.ActiveId != w->MoveId) return;
+  if (!g_touch_down || !g_touch_scroll) item_window = nullptr;
+  if (g_touch_down && g_touch_scroll && g.ActiveId != 0 && w && g.ActiveId != w->MoveId) {
+    item_window = w;  // started on an item: it lets go (no click, no drag), its window scrolls
+    ImGui::ClearActiveID();
+  }
+  if (item_window) w = item_window;
+  else if (!g_touch_down || g.ActiveId == 0 || !w || g.ActiveId != w->MoveId) return;
   const ImVec2 d = g.IO.MouseDelta;
   if (d.x == 0 && d.y == 0) return;
   // each direction scrolls the innermost window that can scroll that way (a wide table inside a tall tab)
@@ -390,18 +401,21 @@ CNN_EXPORT void cnn_touch(int phase, double x, double y) {
 
   if (phase == 0) {
     if (g_touch_down) return;  // one finger at a time
-    g_touch_down = true, g_touch_moved = false;
+    g_touch_down = true, g_touch_moved = false, g_touch_scroll = false;
     g_touch_t0 = now, g_touch_x0 = x, g_touch_y0 = y;
     QueueButtonAt(0, GLFW_PRESS, 0, x, y);
     return;
   }
   if (!g_touch_down) return;
   const double slop = 10.0 * g_app.dpr;
-  if (std::abs(x - g_touch_x0) > slop || std::abs(y - g_touch_y0) > slop) g_touch_moved = true;
+  if (!g_touch_moved && (std::abs(x - g_touch_x0) > slop || std::abs(y - g_touch_y0) > slop)) {
+    g_touch_moved = true;
+    g_touch_scroll = now - g_touch_t0 < kLongPressMs && std::abs(y - g_touch_y0) > std::abs(x - g_touch_x0);
+  }
   if (phase == 1) { QueueMoveTo(x, y); return; }
   g_touch_down = false;
   const bool long_press = !g_touch_moved && now - g_touch_t0 >= kLongPressMs;
-  if (phase == 3 || long_press) {  // leave first: the release lands on nothing
+  if (phase == 3 || long_press || g_touch_scroll) {  // leave first: the release lands on nothing
     QueueMoveTo(-FLT_MAX, -FLT_MAX);
     QueueButtonAt(0, GLFW_RELEASE, 0, -FLT_MAX, -FLT_MAX);
   } else {
@@ -625,6 +639,7 @@ int main(int argc, char** argv) {
   AppInit(g_app);
 #ifdef __EMSCRIPTEN__
   g_touch_style = EM_ASM_INT(return window.matchMedia && matchMedia('(pointer: coarse)').matches ? 1 : 0);
+  g_app.touch_style = g_touch_style;
   g_always_draw = EM_ASM_INT(return new URLSearchParams(location.search).get('redraw') === 'always' ? 1 : 0);
   io.SetClipboardTextFn = SetClipboard;
   io.GetClipboardTextFn = GetClipboard;

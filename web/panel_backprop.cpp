@@ -62,22 +62,21 @@ void ShowBackpropPanel(AppState& app) {
   SaveRect(app, "bp_sample");
   SaveText(app, "bp_sample_label", "test sample");  // a sample of the test split (issue 15.12)
   ItemTooltip(app, "bp_sample_help", "Index of a sample of the TEST split (the one the network does not train on)");
-  ImGui::SameLine();
+  SameLineOrWrap(ButtonWidth("Retrace"));
   if (ImGui::Button("Retrace")) Trace(app, s);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the sample again through the current weights (they change while training)");
-  ImGui::SameLine();
+  SameLineOrWrap(ButtonWidth("< Back"));
   ImGui::BeginDisabled(in.bp_step <= 0);
   if (ImGui::Button("< Back")) in.bp_step--;
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  SameLineOrWrap(ButtonWidth("Next step >"));
   ImGui::BeginDisabled(in.bp_step >= last_step);
   if (ImGui::Button("Next step >")) in.bp_step++;
   SaveRect(app, "bp_next");
-  ImGui::SameLine();
+  SameLineOrWrap(ButtonWidth("All"));
   if (ImGui::Button("All")) in.bp_step = last_step;
   ImGui::EndDisabled();
-  ImGui::SameLine();
-  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("Check gradients").x + ImGui::GetStyle().FramePadding.x * 2) ImGui::NewLine();
+  SameLineOrWrap(ButtonWidth("Check gradients"));
   if (ImGui::Button("Check gradients")) InspectRunGradientCheck(app);
   SaveRect(app, "bp_check");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back-propagation against central differences of a double-precision forward pass, per layer, on two test samples");
@@ -104,7 +103,9 @@ void ShowBackpropPanel(AppState& app) {
   SaveRect(app, "bp_step");
   SaveText(app, "bp_step", what);
   SaveText(app, "bp_step_line", line);
+  ImGui::PushTextWrapPos(0.0f);  // lines wrap at the edge (a phone)
   ImGui::TextColored(kDim, "prediction: class %d; norms are Euclidean over the sample's values", tr.predicted);
+  ImGui::PopTextWrapPos();
 
   // the table: one row per x^(j)
   // Room below the table for the fused-softmax line and, after a check, its result line, its table
@@ -157,7 +158,9 @@ void ShowBackpropPanel(AppState& app) {
     ImGui::PopStyleColor();
   }
 
-  // gradient check
+  // gradient check (its lines wrap at the edge)
+  ImGui::PushTextWrapPos(0.0f);
+  struct PopWrap { ~PopWrap() { ImGui::PopTextWrapPos(); } } pop_wrap;
   if (in.have_gradcheck) {
     const cnn::GradCheckResult& g = in.gradcheck;
     if (!g.message.empty()) { ImGui::TextColored(kBad, "gradient check: %s", g.message.c_str()); return; }

@@ -174,18 +174,19 @@ static void ShowLoadControls(AppState& app, Session& s) {
   if (ImGui::Button("Load your files...")) SessionPickFiles(app, false);
   SaveRect(app, "data_files");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", UploadHelpText().c_str());
-  ImGui::SameLine();
+  SameLineOrWrap(ButtonWidth("Folder..."));
   if (ImGui::Button("Folder...")) SessionPickFiles(app, true);
   SaveRect(app, "data_folder");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Choose a folder with one subfolder of pictures per class (cat/1.png, dog/2.png, ...)");
-  ImGui::SameLine();
+  // "pictures: [28 - +]" stays together
+  SameLineOrWrap(ImGui::CalcTextSize("pictures:").x + ImGui::GetStyle().ItemSpacing.x + fs * 5.5f);
   ImGui::AlignTextToFramePadding();
   ImGui::TextDisabled("pictures:");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 5.5f);
   if (ImGui::InputInt("##side", &s.upload_side, 4, 16)) s.upload_side = std::clamp(s.upload_side, 4, 64);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Pictures are resampled to this many pixels per side (4..64)");
-  ImGui::SameLine();
+  SameLineOrWrap(CheckboxWidth("RGB"));
   ImGui::Checkbox("RGB", &s.upload_rgb);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep colour (3 channels); off: grey (1 channel)");
   ImGui::EndDisabled();
@@ -253,7 +254,7 @@ void ShowDataPanel(AppState& app) {
     ImGui::EndCombo();
   }
   SaveRect(app, "dataset");
-  ImGui::SameLine();
+  SameLineOrWrap(ButtonWidth("Other samples"));
   if (ImGui::Button("Other samples")) app.data_grid_seed++;
   SessionEnsure(app);
   ShowLoadControls(app, s);

@@ -111,14 +111,10 @@ static void ShowPresetRow(AppState& app) {
   if (ImGui::Button("Redo")) ShareRedo(app);
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Redo (Ctrl+Y or Ctrl+Shift+Z outside the text box)");
-  ImGui::SameLine();
-  if (d.valid) {
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(ImVec4(0.5f, 0.85f, 0.5f, 1), "valid: %s params", cnn::with_commas(d.info.total_params).c_str());
-  } else {
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(kErrorColor, "invalid model");
-  }
+  const std::string verdict = d.valid ? "valid: " + cnn::with_commas(d.info.total_params) + " params" : "invalid model";
+  SameLineOrWrap(ImGui::CalcTextSize(verdict.c_str()).x);  // below the preset on a phone
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored(d.valid ? ImVec4(0.5f, 0.85f, 0.5f, 1) : kErrorColor, "%s", verdict.c_str());
   if (!d.preset_description.empty() && !d.preset_name.empty()) {
     // at most three lines here (scroll for the rest): the list and the text need the room
     float wrap = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
@@ -206,12 +202,18 @@ static void ShowLayerList(AppState& app) {
     ImGui::PushFont(app.font_mono);
     if (is_error) ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
     const ImGuiStyle& st = ImGui::GetStyle();
-    float buttons_w = ImGui::CalcTextSize("+").x + ImGui::CalcTextSize("2x").x + ImGui::CalcTextSize("x").x +
-                      st.FramePadding.x * 6 + st.ItemSpacing.x * 2 + st.WindowPadding.x * 0.5f;  // a margin at the edge
+    // On a touch screen the row and its +, 2x, x buttons are a full frame high (40 CSS px) and the
+    // buttons at least as wide: a finger hits them. With a mouse they stay small.
+    const float row_h = app.touch_style ? ImGui::GetFrameHeight() : 0.0f;
+    auto button_w = [&](const char* b) { return std::max(ImGui::CalcTextSize(b).x + st.FramePadding.x * 2, row_h); };
+    auto row_button = [&](const char* b) { return app.touch_style ? ImGui::Button(b, ImVec2(button_w(b), row_h)) : ImGui::SmallButton(b); };
+    float buttons_w = button_w("+") + button_w("2x") + button_w("x") + st.ItemSpacing.x * 2 + st.WindowPadding.x * 0.5f;  // a margin at the edge
     float row_w = ImGui::GetContentRegionAvail().x - buttons_w - st.ItemSpacing.x;
     // (a click selects; the release that ends a drag does not)
-    if (ImGui::Selectable(label, sel, ImGuiSelectableFlags_AllowItemOverlap, ImVec2(row_w, 0)) && app.drag_from < 0)
+    ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));
+    if (ImGui::Selectable(label, sel, ImGuiSelectableFlags_AllowItemOverlap, ImVec2(row_w, row_h)) && app.drag_from < 0)
       app.selected_layer = sel ? -2 : i;
+    ImGui::PopStyleVar();
     row_top[size_t(i)] = ImGui::GetItemRectMin().y;
     row_bottom[size_t(i)] = ImGui::GetItemRectMax().y;
     row_x0 = ImGui::GetItemRectMin().x;
@@ -220,19 +222,22 @@ static void ShowLayerList(AppState& app) {
     ImGui::PopFont();
     SaveRect(app, ("layer_" + std::to_string(i + 1)).c_str());
     // Drag a row to move the layer: it is outlined, a line shows where it will land, and the
-    // move happens on release (one undo step), so a row can travel any distance.
-    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(0, fs * 0.3f) && app.drag_from < 0) app.drag_from = i;
+    // move happens on release (one undo step), so a row can travel any distance. A finger holds the
+    // row for a long press first (a quick vertical swipe scrolls the panel, main.cpp).
+    const bool held = !app.touch_style || ImGui::GetIO().MouseDownDuration[0] >= 0.5f;
+    if (ImGui::IsItemActive() && held && ImGui::IsMouseDragging(0, fs * 0.3f) && app.drag_from < 0) app.drag_from = i;
     if (ImGui::IsItemHovered() && !ImGui::IsItemActive() && app.drag_from < 0) {
       if (info) ImGui::SetTooltip("%s -> %s\nparams: %s\ndrag to reorder, click for options", cnn::shape_text(info->in, cnn::ShapeForm::count_if_flat).c_str(), cnn::shape_text(info->out, cnn::ShapeForm::count_if_flat).c_str(), info->params ? (info->params_formula + " = " + cnn::with_commas(info->params)).c_str() : "0");
       else ImGui::SetTooltip("drag to reorder, click for options");
     }
     if (info) {
       ImGui::SameLine(std::max(row_w - fs * 5.0f, fs * 10.0f));
+      if (app.touch_style) ImGui::AlignTextToFramePadding();  // in the middle of the taller row
       ImGui::TextColored(kShapeColor, "%s", cnn::shape_text(info->out, cnn::ShapeForm::count_if_flat).c_str());
     }
     // row buttons
     ImGui::SameLine(ImGui::GetContentRegionMax().x - buttons_w);
-    if (ImGui::SmallButton("+")) ImGui::OpenPopup("insert");
+    if (row_button("+")) ImGui::OpenPopup("insert");
     SaveRect(app, ("insert_" + std::to_string(i + 1)).c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Insert a layer below this one");
     if (ImGui::BeginPopup("insert")) {
@@ -240,11 +245,11 @@ static void ShowLayerList(AppState& app) {
       ImGui::EndPopup();
     }
     ImGui::SameLine();
-    if (ImGui::SmallButton("2x")) duplicate = i;
+    if (row_button("2x")) duplicate = i;
     SaveRect(app, ("duplicate_" + std::to_string(i + 1)).c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Duplicate this layer");
     ImGui::SameLine();
-    if (ImGui::SmallButton("x")) remove = i;
+    if (row_button("x")) remove = i;
     SaveRect(app, ("remove_" + std::to_string(i + 1)).c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this layer");
 

@@ -66,6 +66,7 @@ void ShowInspectPanel(AppState& app) {
   }
   if (!in.error.empty()) ImGui::TextColored(kWarn, "%s", in.error.c_str());
   ImGui::BeginChild("inside_view", ImVec2(0, 0), false);
+  ImGui::PushTextWrapPos(0.0f);  // every line wraps at the edge (a phone), none runs off
   switch (in.view) {
     case InsideView::Filters: ShowInsideFilters(app, s, due); break;
     case InsideView::Maps: ShowInsideMaps(app, s, due); break;
@@ -76,6 +77,7 @@ void ShowInspectPanel(AppState& app) {
     case InsideView::Dynamics: ShowInsideDynamics(app, s); break;
     default: break;
   }
+  ImGui::PopTextWrapPos();
   ImGui::EndChild();
 }
 

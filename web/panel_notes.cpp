@@ -42,7 +42,6 @@ static void Figure1(AppState& app) {
   const float fs = ImGui::GetFontSize();
   ImGui::SetNextItemWidth(fs * 12);
   ImGui::SliderFloat("score p", &in.fig1_p, 0.001f, 0.999f, "%.3f");
-  ImGui::SameLine();
   ImGui::TextColored(kDim, "l(1,p) = -log2 p = %.3f   l(0,p) = -log2(1-p) = %.3f   (they meet at p = 1/2, value 1)", -Log2(in.fig1_p), -Log2(1 - in.fig1_p));
   static float xs[199], l1[199], l0[199];
   for (int i = 0; i < 199; i++) { xs[i] = 0.005f * (i + 1); l1[i] = float(-Log2(xs[i])); l0[i] = float(-Log2(1 - xs[i])); }
@@ -68,7 +67,7 @@ static void Figure5(AppState& app) {
   const float fs = ImGui::GetFontSize();
   ImGui::SetNextItemWidth(fs * 9);
   ImGui::SliderFloat("true q", &in.fig5_q, 0.0f, 1.0f, "%.2f");
-  ImGui::SameLine();
+  SameLineOrWrap(fs * 9 + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("coded with p").x);
   ImGui::SetNextItemWidth(fs * 9);
   ImGui::SliderFloat("coded with p", &in.fig5_p, 0.01f, 0.99f, "%.2f");
   const double hq = H(in.fig5_q), hqp = Hx(in.fig5_q, in.fig5_p);
@@ -102,7 +101,7 @@ static void LossLine(AppState& app) {
   const bool classify = net.loss != cnn::LossKind::quadratic;
   std::string key = s.net_text + "|" + s.net_data_name + "|" + std::to_string(s.net_seed);
   bool compute = ImGui::Button("Recompute at the current weights");
-  ImGui::SameLine();
+  SameLineOrWrap(fs * 7 + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("reach t").x);
   ImGui::SetNextItemWidth(fs * 7);
   compute |= ImGui::SliderFloat("reach t", &in.line_tmax, 0.05f, 3.0f, "%.2f");
   ImGui::SameLine();
@@ -256,11 +255,13 @@ void ShowNotesPanel(AppState& app) {
     if (sel) ImGui::PopStyleColor();
   }
   ImGui::BeginChild("notes_view", ImVec2(0, 0), false);
+  ImGui::PushTextWrapPos(0.0f);  // every line wraps at the edge (a phone), none runs off
   switch (in.notes_view) {
     case 0: Figure1(app); break;
     case 1: Figure5(app); break;
     case 2: LossLine(app); break;
     default: Figure3(app); break;
   }
+  ImGui::PopTextWrapPos();
   ImGui::EndChild();
 }

@@ -103,20 +103,20 @@ void ShowPlotsPanel(AppState& app) {
   const float fs = ImGui::GetFontSize();
   // toolbar
   ImGui::Checkbox("log loss", &app.plot_log_y);
-  ImGui::SameLine();
+  SameLineOrWrap(CheckboxWidth("raw loss"));
   ImGui::Checkbox("raw loss", &app.plot_show_raw);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show every minibatch loss (noisy) under the smoothed curve");
-  ImGui::SameLine();
+  SameLineOrWrap(CheckboxWidth("train error"));
   ImGui::Checkbox("train error", &app.plot_show_train_err);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Also plot the zero-one error on the training minibatches (between evaluations)");
-  ImGui::SameLine();
+  SameLineOrWrap(ButtonWidth("CSV"));
   ImGui::BeginDisabled(app.runs.empty());
   if (ImGui::Button("CSV")) DownloadText("cnn-sandbox-curves.csv", RunsToCsv(app), "text/csv");
   {
     SaveRect(app, "csv");
   }
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Download every run's curves as CSV (run, label, kind, step, value)");
-  ImGui::SameLine();
+  SameLineOrWrap(ButtonWidth("Clear"));
   if (ImGui::Button("Clear")) {
     // keep the run being trained
     if (app.current_run >= 0) {
@@ -130,7 +130,7 @@ void ShowPlotsPanel(AppState& app) {
   }
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Forget the kept runs (the current one stays)");
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  SameLineOrWrap(ImGui::CalcTextSize("runs:").x);
   ImGui::TextColored(kDim, "runs:");
   ImGui::SameLine();
   ShowRunsRow(app);

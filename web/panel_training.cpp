@@ -23,7 +23,11 @@ static void ShowSettings(AppState& app) {
   const float w = fs * 6.0f;
   static const char* opts[] = {"sgd", "momentum", "adam"};
   static const char* scheds[] = {"constant", "step", "cosine"};
-  if (ImGui::BeginTable("settings", 2, ImGuiTableFlags_SizingStretchSame)) {
+  // two settings a row where a field and the longest label fit twice, else one (a phone)
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float cell = w + st.ItemInnerSpacing.x + ImGui::CalcTextSize("learning rate").x + st.CellPadding.x * 2;
+  const int cols = ImGui::GetContentRegionAvail().x >= cell * 2 ? 2 : 1;
+  if (ImGui::BeginTable("settings", cols, ImGuiTableFlags_SizingStretchSame)) {
     ImGui::TableNextColumn();
     ImGui::SetNextItemWidth(w);
     ImGui::Combo("optimizer", &s.optimizer, opts, 3);

@@ -162,33 +162,47 @@ void EndPlot() {
   // --- areas: title on top, y ticks left, x ticks and label below ---
   char buf[64];
   float left = fs * 3.2f, bottom = fs * 1.5f, top = fs * 2.0f, right = fs * 1.0f;
+  // The header: the title at the left, "x: label" at the right, the y label between them. Where
+  // the title and the x label do not fit side by side (a phone), the x label and the y label take a
+  // second line; a title wider than the plot is cut with "..." and shown whole in a tooltip.
+  const std::string xl = g.x_label.empty() ? std::string() : "x: " + g.x_label;
+  const float pad = st.FramePadding.x, title_w = ImGui::CalcTextSize(g.title.c_str()).x;
+  const float xl_w = xl.empty() ? 0 : ImGui::CalcTextSize(xl.c_str()).x;
+  const bool two_lines = !xl.empty() && pad + title_w + fs + xl_w + pad > g.frame.GetWidth();
+  if (two_lines) top += fs * 1.2f;
   ImRect area(ImVec2(g.frame.Min.x + left, g.frame.Min.y + top),
               ImVec2(g.frame.Max.x - right, g.frame.Max.y - bottom));
   if (area.GetWidth() < 10 || area.GetHeight() < 10) return;
   auto MapX = [&](double x) { return float(area.Min.x + (x - x0) / (x1 - x0) * area.GetWidth()); };
   auto MapY = [&](double y) { return float(area.Max.y - (y - y0) / (y1 - y0) * area.GetHeight()); };
 
-  dl->AddText(ImVec2(g.frame.Min.x + st.FramePadding.x, g.frame.Min.y + fs * 0.2f), col_text, g.title.c_str());
-  // The x label sits at the right; the y label between the title and it, cut with an ellipsis
-  // where the plot is too narrow (never drawn over the x label).
-  float x_label_left = g.frame.Max.x - st.FramePadding.x;
-  if (!g.x_label.empty()) {
-    std::string xl = "x: " + g.x_label;
-    ImVec2 ts = ImGui::CalcTextSize(xl.c_str());
-    x_label_left = g.frame.Max.x - ts.x - st.FramePadding.x;
-    dl->AddText(ImVec2(x_label_left, g.frame.Min.y + fs * 0.2f), col_dim, xl.c_str());
+  const float line1 = g.frame.Min.y + fs * 0.2f, line2 = two_lines ? line1 + fs * 1.2f : line1;
+  {
+    const ImVec2 t0(g.frame.Min.x + pad, line1), t1(g.frame.Max.x - pad, line1 + fs * 1.2f);
+    ImGui::PushStyleColor(ImGuiCol_Text, col_text);
+    ImGui::RenderTextEllipsis(dl, t0, t1, t1.x, t1.x, g.title.c_str(), nullptr, nullptr);
+    ImGui::PopStyleColor();
+    if (title_w > t1.x - t0.x && ImGui::IsMouseHoveringRect(t0, t1) && ImGui::IsWindowHovered()) ImGui::SetTooltip("%s", g.title.c_str());
+  }
+  // The x label sits at the right; the y label between the title (or the left edge) and it, cut
+  // with an ellipsis where the plot is too narrow (never drawn over the x label; whole in a tooltip).
+  float x_label_left = g.frame.Max.x - pad;
+  if (!xl.empty()) {
+    x_label_left = std::max(g.frame.Min.x + pad, g.frame.Max.x - xl_w - pad);
+    dl->AddText(ImVec2(x_label_left, line2), col_dim, xl.c_str());
   }
   if (!g.y_label.empty()) {
-    const float tx = g.frame.Min.x + st.FramePadding.x + ImGui::CalcTextSize(g.title.c_str()).x + fs;
+    const float tx = two_lines ? g.frame.Min.x + pad : g.frame.Min.x + pad + title_w + fs;
     const float right = x_label_left - fs * 0.8f;
     if (right > tx + fs) {
       const ImVec2 ts = ImGui::CalcTextSize(g.y_label.c_str());
-      dl->PushClipRect(ImVec2(tx, g.frame.Min.y), ImVec2(right, g.frame.Min.y + fs * 1.6f), true);
+      dl->PushClipRect(ImVec2(tx, line2 - fs * 0.2f), ImVec2(right, line2 + fs * 1.4f), true);
       ImGui::PushStyleColor(ImGuiCol_Text, col_dim);
-      ImGui::RenderTextEllipsis(dl, ImVec2(tx, g.frame.Min.y + fs * 0.2f), ImVec2(right, g.frame.Min.y + fs * 1.4f), right, right,
-                                g.y_label.c_str(), nullptr, &ts);
+      ImGui::RenderTextEllipsis(dl, ImVec2(tx, line2), ImVec2(right, line2 + fs * 1.2f), right, right, g.y_label.c_str(), nullptr, &ts);
       ImGui::PopStyleColor();
       dl->PopClipRect();
+      if (ts.x > right - tx && ImGui::IsMouseHoveringRect(ImVec2(tx, line2), ImVec2(right, line2 + fs * 1.2f)) && ImGui::IsWindowHovered())
+        ImGui::SetTooltip("%s", g.y_label.c_str());
     }
   }
 

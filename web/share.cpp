@@ -27,17 +27,17 @@ void ShowShareButtons(AppState& app) {
   }
   SaveRect(app, "copy_link");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("A link that reopens this lab: model, data, settings and open tab");
-  ImGui::SameLine();
+  SameLineOrWrap(ButtonWidth("Save model"));
   if (ImGui::Button("Save model")) SaveModelFile(app);
   SaveRect(app, "save_model");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Download the architecture and the trained weights (.cnnmodel)");
-  ImGui::SameLine();
+  SameLineOrWrap(ButtonWidth("PyTorch"));
   if (ImGui::Button("PyTorch")) DownloadPytorch(app);
   SaveRect(app, "export_pytorch");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Download this network as a PyTorch script (.py): an nn.Module with the trained\n"
                       "weights, a comment for each line of model text, and a training loop to start from");
-  ImGui::SameLine();
+  SameLineOrWrap(ButtonWidth("Load model..."));
   ImGui::BeginDisabled(sh.locked);
   if (ImGui::Button("Load model...")) BrowserPickModelFile();
   ImGui::EndDisabled();

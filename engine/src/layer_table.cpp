@@ -349,6 +349,12 @@ const char* const kPoolHelp =
     "pools take: kK or kKHxKW (window), sS (stride, default = window), pP (padding, default 0); e.g. "
     "`maxpool k2` or `maxpool k3 s2`";
 
+}  // namespace
+
+extern const LayerKindDesc kGmaxpoolKind;  // layers_gmaxpool.cpp
+
+namespace {
+
 #define FIELDS(a) a, int(sizeof(a) / sizeof(a[0]))
 #define NO_FIELDS nullptr, 0
 
@@ -401,6 +407,7 @@ const LayerKindDesc* const kKinds[] = {
     &kSoftmaxKind,
     &kDropoutKind,
     &kBatchnormKind,
+    &kGmaxpoolKind,
 };
 constexpr int kNumKinds = int(sizeof(kKinds) / sizeof(kKinds[0]));
 

@@ -174,6 +174,10 @@ for (const dev of [{ name: 'phone', width: 390, height: 844 }, { name: 'tablet',
     }
     s = await tapView(page, 'Model');
     assertTouchSized(s, ['tab_Designer', 'tab_Analysis', 'tab_Data']);
+    // a layer row and its +, 2x and x buttons: 40 CSS px high, the buttons at least 40 wide
+    assertTouchSized(s, ['layer_3', 'insert_3', 'duplicate_3', 'remove_3']);
+    for (const b of ['insert_3', 'duplicate_3', 'remove_3'])
+      assert.ok(s.rects[b][2] - s.rects[b][0] >= 40 - 0.01, `${b} is ${(s.rects[b][2] - s.rects[b][0]).toFixed(1)} CSS px wide (>= 40)`);
     await screenshot(page, `input-touch-${dev.name}-open`);
     // tap the tabs: each tap counts
     for (const t of ['Analysis', 'Data', 'Designer']) {
@@ -254,12 +258,12 @@ for (const dev of [{ name: 'phone', width: 390, height: 844 }, { name: 'tablet',
 test('touch: drag a layer row, scroll a panel by dragging, long-press for a tooltip', async () => {
   const page = await openTouchLab(lab, { width: 820, height: 1180 });
   let s = await tapView(page, 'Model'), inp;
-  // drag the second layer row below the fourth
+  // hold the second layer row (a long press), then drag it below the fourth
   const lines = (t) => t.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
   const before = lines(s.modelText);
   assert.ok(s.rects.layer_2 && s.rects.layer_4, 'layer rows 2 and 4 reported');
   const from = center(s.rects.layer_2), to = [from[0], (s.rects.layer_4[1] + s.rects.layer_4[3]) / 2 + 4];
-  await touchDrag(page, from, to, { steps: 12, holdMs: 60 });
+  await touchDrag(page, from, to, { steps: 12, holdMs: 700 });
   s = await waitState(page, (t) => lines(t.modelText).join('|') !== before.join('|'), 'the layer list reordered by the drag', 10000);
   const after = lines(s.modelText);
   console.log(`layer drag: [${before.join(', ')}] -> [${after.join(', ')}]`);
@@ -295,6 +299,35 @@ test('touch: drag a layer row, scroll a panel by dragging, long-press for a tool
   console.log(`a 250 px upward drag scrolled the Analysis tab to ${inp.touchScrollY} CSS px`);
   assert.ok(inp.touchScrollY > 50, `the panel scrolled with the finger (scroll ${inp.touchScrollY})`);
   await screenshot(phone, 'input-touch-phone-scrolled');
+  assert.deepEqual(phone.errors, []);
+  await phone.context().close();
+});
+
+test('touch: a quick vertical swipe that starts on a layer row or a button scrolls the panel, and neither clicks nor drags', async () => {
+  // a phone: the Designer tab (13 rows 40 CSS px high, then the model text) is taller than the screen
+  const phone = await openTouchLab(lab, { width: 390, height: 844 });
+  let s = await tapView(phone, 'Model');
+  assert.equal(s.tab, 'designer');
+  const text0 = s.modelText;
+  const gap = (t) => t.rects.layer_7[1] - t.rects.layer_6[1];  // grows if row 6 opens its options (a click)
+  const gap0 = gap(s);
+  for (const [what, name] of [['layer row 6', 'layer_6'], ['the x (remove) button of row 6', 'remove_6']]) {
+    s = await state(phone);
+    const y6 = s.rects.layer_6[1];
+    const [x, y] = center(s.rects[name]);
+    await touchDrag(phone, [x, y], [x + 6, y - 200], { steps: 8, holdMs: 30 });  // well within the 500 ms of a long press
+    await waitForFrames(phone, 6);
+    const inp = await inputState(phone);
+    s = await state(phone);
+    console.log(`a swipe up from ${what}: the panel scrolled to ${inp.touchScrollY} CSS px, row 6 moved ${(s.rects.layer_6[1] - y6).toFixed(0)} px`);
+    assert.ok(s.rects.layer_6[1] < y6 - 20, `the rows moved up with the finger (row 6 from ${y6} to ${s.rects.layer_6[1]})`);
+    assert.equal(s.modelText, text0, 'no layer moved or removed');
+    assert.equal(gap(s), gap0, 'row 6 did not open (no click)');
+    await screenshot(phone, `input-touch-phone-swipe-${name}`);
+    // back down for the next swipe
+    await touchDrag(phone, [20, 500], [20, 800], { steps: 8, holdMs: 30 });
+    await waitForFrames(phone, 6);
+  }
   assert.deepEqual(phone.errors, []);
   await phone.context().close();
 });

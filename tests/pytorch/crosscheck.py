@@ -565,6 +565,12 @@ def main():
                ("trained-conv", "input 28x28x1\nconv 4 k3 s2 same\nbatchnorm\nrelu\nmaxpool k2\ndropout 0.25\n"
                 "dense 4\nsoftmax\n", ["--data", "bars", "--epochs", "1", "--limit-train", "256",
                                          "--limit-test", "64"])]
+    # Fixed stacks for kinds the random ones do not draw (adding them there would change every
+    # random stack after the first draw): global max pooling on maps, after a dense layer (the
+    # exporter unflattens first), and as the last layer under the quadratic loss.
+    models += [("fixed-gmaxpool", "input 7x6x2\nconv 4 k3 same\nrelu\ngmaxpool\ndense 3\nsoftmax\n"),
+               ("fixed-gmaxpool-after-dense", "input 3x3x2\ndense 6\ntanh\ngmaxpool\ndense 1\nsigmoid\n"),
+               ("fixed-gmaxpool-last", "input 5x5x3\nconv 2 k2 s2 p1\ngmaxpool\n")]
     rng = random.Random(args.seed)
     cov = set()
     endings = ["ce", "bce", "quadratic", "conv"]

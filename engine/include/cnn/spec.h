@@ -7,7 +7,7 @@
 //   relu                   # also leakyrelu [a0.01], sigmoid, tanh, softmax
 //   maxpool k2 s2          # also avgpool; kK, sS (default = kernel), pP (default 0)
 //   dense 10               # alias fc; flattens its input
-//   softmax                # also flatten, gap, dropout 0.5, batchnorm
+//   softmax                # also flatten, gap, gmaxpool, dropout 0.5, batchnorm
 #pragma once
 #include <cstdint>
 #include <string>
@@ -22,6 +22,7 @@ enum class LayerKind : uint8_t {
   conv, maxpool, avgpool, gap, dense, flatten,
   relu, leakyrelu, sigmoid, tanh, softmax,
   dropout, batchnorm,
+  gmaxpool,
 };
 const char* layer_kind_name(LayerKind k);  // "conv", "maxpool", ...
 
