@@ -316,7 +316,7 @@ inline std::string run_url_state(const uint8_t* data, size_t size) {
   cnn::UrlState s;
   s.data = "sentinel";
   std::string err;
-  if (!cnn::url_state_decode(frag, &s, &err)) {
+  if (!cnn::url_state_decode(frag, &s, &err, true)) {  // a page's keys are handed back, not refused
     if (err.empty()) return "url_state_decode refused a fragment without a message";
     if (s.data != "sentinel" || s.has_model) return "url_state_decode refused a fragment but changed its output";
     return "";
@@ -324,7 +324,7 @@ inline std::string run_url_state(const uint8_t* data, size_t size) {
   const std::string enc = cnn::url_state_encode(s);
   cnn::UrlState again;
   std::string err2;
-  if (!cnn::url_state_decode(enc, &again, &err2)) return "url_state_encode wrote a fragment that does not decode: " + err2;
+  if (!cnn::url_state_decode(enc, &again, &err2, true)) return "url_state_encode wrote a fragment that does not decode: " + err2;
   if (again != s) return "url_state round trip changed the state: " + enc;
   if (s.model.size() > cnn::kMaxModelBytes) return "url_state_decode accepted a model text beyond kMaxModelBytes";
   for (char c : s.model)

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../fuzz/fuzz_entries.h"
+#include "lab_link.h"
 
 namespace fs = std::filesystem;
 
@@ -94,9 +95,10 @@ static bool accepts_model_file(const std::string&, const std::vector<uint8_t>& b
   cnn::ModelFile f;
   return cnn::model_file_load(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()), 2, &net, &f, msg);
 }
+// The url_state seeds are the page's links: the engine's state and the page's view keys.
 static bool accepts_url_state(const std::string&, const std::vector<uint8_t>& b, std::string* msg) {
-  cnn::UrlState s;
-  return cnn::url_state_decode(std::string(b.begin(), b.end()), &s, msg);
+  LabLink s;
+  return LabLinkDecode(std::string(b.begin(), b.end()), &s, msg);
 }
 
 TEST_CASE("corpus replay: seeds named err_* are refused with a message, the others accepted") {

@@ -85,6 +85,7 @@ cnn::TrainConfig small_config() {
   c.batch = 16;
   c.epochs = 4;
   c.seed = 7;
+  c.eval_every = 0;  // an evaluation at each epoch's end, on the whole test split
   c.eval_limit = 0;
   return c;
 }
@@ -354,6 +355,7 @@ TEST_CASE("train: regression sets report the loss only") {
   c.lr = 0.01f;
   c.batch = 20;
   c.epochs = 10;
+  c.eval_every = 0;  // an evaluation at each epoch's end
   c.schedule.kind = cnn::ScheduleKind::cosine;
   std::string err;
   REQUIRE_MESSAGE(cnn::trainer_setup(&tr, &net, &d, c, &err), err);

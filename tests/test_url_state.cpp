@@ -20,22 +20,21 @@ static UrlState FullState() {
   s.has_model = true;
   s.model = "# a comment & more: 100% + ü\ninput 28x28x1\nconv 8 k3 s2 same\nrelu\ndense 10\nsoftmax\n";
   s.has_data = true; s.data = "digits";
-  s.has_optimizer = true; s.optimizer = 1;
-  s.has_lr = true; s.lr = 0.1f * 0.3f;  // not a short decimal: needs all its digits
-  s.has_momentum = true; s.momentum = 0.95f;
-  s.has_weight_decay = true; s.weight_decay = 1e-4f;
-  s.has_schedule = true; s.schedule = 1;
-  s.has_step_epochs = true; s.step_epochs = 3;
-  s.has_gamma = true; s.gamma = 0.25f;
-  s.has_batch = true; s.batch = 64;
-  s.has_epochs = true; s.epochs = 7;
-  s.has_seed = true; s.seed = 123456789;
-  s.has_eval_every = true; s.eval_every = 25;
-  s.has_eval_samples = true; s.eval_samples = 300;
-  s.has_tab = true; s.tab = "analysis";
-  s.panels = {"inspect", "filters-2"};
-  s.embed = true;
-  s.lock = true;
+  cnn::Settings t;
+  t.optimizer = 1;
+  t.lr = 0.1f * 0.3f;  // not a short decimal: needs all its digits
+  t.momentum = 0.95f;
+  t.weight_decay = 1e-4f;
+  t.schedule = 1;
+  t.step_epochs = 3;
+  t.gamma = 0.25f;
+  t.batch = 64;
+  t.epochs = 7;
+  t.seed = 123456789;
+  t.eval_every = 25;
+  t.eval_samples = 300;
+  t.loss = int(cnn::LossKind::quadratic);
+  s.set_all(t);
   return s;
 }
 
@@ -53,7 +52,8 @@ TEST_CASE("url_state: encode then decode gives back exactly the same state") {
   std::string err;
   REQUIRE_MESSAGE(cnn::url_state_decode("#" + frag, &back, &err), err);
   CHECK(back == s);
-  CHECK(back.lr == s.lr);  // bit-exact float
+  CHECK(back.settings.lr == s.settings.lr);  // bit-exact float
+  CHECK(frag.find("&loss=quadratic") != std::string::npos);
   CHECK(back.model == s.model);
   // and encoding again gives the same text
   CHECK(cnn::url_state_encode(back) == frag);
@@ -78,12 +78,19 @@ TEST_CASE("url_state: shortest float text reads back exactly") {
 TEST_CASE("url_state: hand-written links and percent-decoding") {
   UrlState s;
   std::string err;
-  REQUIRE(cnn::url_state_decode("preset=lenet5&embed=1&lock=1&lr=3e-3", &s, &err));
+  REQUIRE(cnn::url_state_decode("preset=lenet5&lr=3e-3", &s, &err));
   CHECK(s.has_preset);
   CHECK(s.preset == "lenet5");
-  CHECK(s.embed);
-  CHECK(s.lock);
-  CHECK(s.lr == 3e-3f);
+  CHECK(s.settings.lr == 3e-3f);
+  CHECK(s.has(int(cnn::SettingId::lr)));
+  CHECK_FALSE(s.has(int(cnn::SettingId::batch)));
+  // the page's own keys are not the engine's: refused, or handed back when asked for
+  CHECK_FALSE(cnn::url_state_decode("preset=lenet5&embed=1", &s, &err));
+  CHECK(err.find("unknown key 'embed'") != std::string::npos);
+  REQUIRE(cnn::url_state_decode("preset=lenet5&embed=1&tab=data", &s, &err, true));
+  REQUIRE(s.extra.size() == 2);
+  CHECK(s.extra[0] == std::make_pair(std::string("embed"), std::string("1")));
+  CHECK(cnn::url_state_encode(s) == "v=1&preset=lenet5&embed=1&tab=data");
   CHECK_FALSE(s.has_model);
   REQUIRE(cnn::url_state_decode("model=input+2x2x1%0Adense%202%0D%0A&&", &s, &err));
   CHECK(s.model == "input 2x2x1\ndense 2\r\n");
@@ -111,13 +118,13 @@ TEST_CASE("url_state: malformed fragments are refused with a message, the output
       {"batch=99999999999999999999", "out of range"},
       {"seed=-1", "out of range"},
       {"opt=rmsprop", "not one of sgd, momentum or adam"},
+      {"loss=hinge", "not one of auto, cross-entropy, binary-cross-entropy or quadratic"},
+      {"eval_samples=-1", "out of range 0..1000000"},
+      {"mom=1", "out of range [0, 1)"},
       {"sched=linear", "not one of"},
-      {"tab=settings", "not one of designer, analysis or data"},
-      {"embed=yes", "not 0 or 1"},
       {"data=..%2F..%2Fetc", "may only hold"},
       {"data=%3Cscript%3E", "may only hold"},
       {"preset=", "is empty"},
-      {"panels=Inspect", "not a panel name"},
       {"model=%zz", "two hex digits"},
       {"model=abc%4", "two hex digits"},
       {"model=a%00b", "control character"},

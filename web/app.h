@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "cnn/settings.h"
 #include "cnn/spec.h"
 #include "imgui.h"
 #include "inspect.h"
@@ -55,21 +56,10 @@ struct Preset {
 
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Training
-struct TrainSettings {
-  int optimizer = 2;          // cnn::OptimizerKind: 0 sgd, 1 momentum, 2 adam
-  float lr = 0.003f;
-  float momentum = 0.9f;
-  int schedule = 0;           // cnn::ScheduleKind: 0 constant, 1 step, 2 cosine
-  int step_epochs = 2;
-  float gamma = 0.5f;
-  int batch = 32;
-  int epochs = 10;
-  float weight_decay = 0.0f;
-  int seed = 1;
-  int eval_every = 50;        // steps between evaluations on the held-out slice
-  int eval_samples = 500;     // size of that slice
-  int loss = -1;              // cnn::LossKind chosen where more than one fits; -1 = the model's default
-};
+// The lab's settings: one list (cnn/settings.inc) gives their names, defaults, ranges, URL keys,
+// command-line flags and labels. loss: the cnn::LossKind chosen where more than one fits, -1 = the
+// model's default.
+using TrainSettings = cnn::Settings;
 
 // One training run kept for the plots: a run starts at Reset/first Train and stays when the next
 // begins, so two architectures or learning rates can be overlaid.

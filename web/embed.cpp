@@ -5,7 +5,7 @@
 
 #include "app.h"
 #include "browser.h"
-#include "cnn/url_state.h"
+#include "lab_link.h"
 #include "imgui.h"
 #include "session.h"
 
@@ -61,9 +61,9 @@ void EmbedLayout(AppState& app) {
   ImGui::TextUnformatted("CNN Sandbox");
   ImGui::SameLine();
   if (ImGui::SmallButton("Open full lab")) {
-    cnn::UrlState u = LabUrlState(app);
+    LabLink u = LabUrlState(app);
     u.embed = u.lock = false;
-    BrowserOpenTab(cnn::url_state_encode(u));
+    BrowserOpenTab(LabLinkEncode(u));
   }
   SaveRect(app, "open_full");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open this lab, editable, in a new tab");

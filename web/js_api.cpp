@@ -176,20 +176,13 @@ CNN_EXPORT int cnn_set_tab(const char* name) {
   return 1;
 }
 
-// Numeric settings by name: lr, batch, epochs, seed, weightDecay, optimizer (0 sgd, 1 momentum,
-// 2 adam), schedule (0 constant, 1 step, 2 cosine), evalEvery, budgetMs.
+// Numeric settings by name (cnn/settings.inc, in camelCase: lr, batch, weightDecay, evalEvery,
+// optimizer 0 sgd 1 momentum 2 adam, schedule 0 constant 1 step 2 cosine, loss -1 auto ...), and
+// budgetMs. Not range-checked: a lesson may set lr 1000 to show a run blowing up.
 CNN_EXPORT int cnn_set_number(const char* key, double v) {
   AppState& app = AppGlobal();
-  TrainSettings& s = app.settings;
   std::string k = key ? key : "";
-  if (k == "lr") s.lr = float(v);
-  else if (k == "batch") s.batch = int(v);
-  else if (k == "epochs") s.epochs = int(v);
-  else if (k == "seed") s.seed = int(v);
-  else if (k == "weightDecay") s.weight_decay = float(v);
-  else if (k == "optimizer") s.optimizer = int(v);
-  else if (k == "schedule") s.schedule = int(v);
-  else if (k == "evalEvery") s.eval_every = int(v);
+  if (const int i = cnn::setting_find_name(k); i >= 0) cnn::setting_set(&app.settings, i, v);
   else if (k == "budgetMs") app.train_budget_ms = float(v);
   else return 0;
   return 1;

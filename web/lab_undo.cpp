@@ -1,13 +1,9 @@
-// lab_undo.cpp: undo/redo over the whole lab.
-// model_doc.cpp keeps the model text's own stack (and its grouping of keystrokes); this timeline
-// adds the settings and the dataset, so Undo after changing the learning rate undoes that change.
-#include <cstring>
-#include <type_traits>
+// lab_undo.cpp: undo/redo over the whole lab: the model text (grouped as model_doc.cpp groups its
+// edits), the dataset and the settings, so Undo after changing the learning rate undoes that change.
 
 #include "app.h"
 #include "session.h"
 
-static_assert(std::is_trivially_copyable<TrainSettings>::value, "TrainSettings is snapshotted as bytes");
 static constexpr size_t kMaxLabUndo = 200;
 
 static ShareState::Snap TakeSnap(const AppState& app) {
@@ -16,17 +12,16 @@ static ShareState::Snap TakeSnap(const AppState& app) {
   s.preset = app.doc.preset_name;
   s.preset_description = app.doc.preset_description;
   s.dataset = app.dataset_name;
-  const char* b = reinterpret_cast<const char*>(&app.settings);
-  s.settings.assign(b, b + sizeof(TrainSettings));
+  s.settings = app.settings;
   return s;
 }
 
-// What differs between two snapshots: "text", "data" or the byte offset of the first setting.
+// What differs between two snapshots: "text", "data" or the name of the first setting (cnn/settings.inc).
 static std::string ChangeKind(const ShareState::Snap& a, const ShareState::Snap& b) {
   if (a.text != b.text) return "text";
   if (a.dataset != b.dataset) return "data";
-  for (size_t i = 0; i < a.settings.size() && i < b.settings.size(); i++)
-    if (a.settings[i] != b.settings[i]) return "setting@" + std::to_string(i / 4);
+  const int i = cnn::settings_first_difference(a.settings, b.settings);
+  if (i >= 0) return cnn::setting_info(i).name;
   return "preset";
 }
 
@@ -61,31 +56,24 @@ static void RestoreSnap(AppState& app, const ShareState::Snap& s) {
   app.doc.preset_name = s.preset;
   app.doc.preset_description = s.preset_description;
   app.dataset_name = s.dataset;
-  if (s.settings.size() == sizeof(TrainSettings)) std::memcpy(&app.settings, s.settings.data(), sizeof(TrainSettings));
+  app.settings = s.settings;
   sh.last = TakeSnap(app);
   sh.last_kind.clear();
   sh.doc_edit_groups = app.doc.edit_groups;
 }
 
-void ShareUndo(AppState& app) {
+// One step back (from undo to redo) or forward (from redo to undo).
+static void Travel(AppState& app, std::vector<ShareState::Snap>& from, std::vector<ShareState::Snap>& to) {
   LabTrackChanges(app);  // an edit made since the last frame (e.g. by the JS API) is a step too
-  ShareState& sh = app.share;
-  if (sh.undo.empty()) return;
-  sh.redo.push_back(sh.last);
-  ShareState::Snap s = sh.undo.back();
-  sh.undo.pop_back();
+  if (from.empty()) return;
+  to.push_back(app.share.last);
+  ShareState::Snap s = from.back();
+  from.pop_back();
   RestoreSnap(app, s);
 }
 
-void ShareRedo(AppState& app) {
-  LabTrackChanges(app);
-  ShareState& sh = app.share;
-  if (sh.redo.empty()) return;
-  sh.undo.push_back(sh.last);
-  ShareState::Snap s = sh.redo.back();
-  sh.redo.pop_back();
-  RestoreSnap(app, s);
-}
+void ShareUndo(AppState& app) { Travel(app, app.share.undo, app.share.redo); }
+void ShareRedo(AppState& app) { Travel(app, app.share.redo, app.share.undo); }
 
 bool ShareCanUndo(AppState& app) { LabTrackChanges(app); return !app.share.undo.empty(); }
 bool ShareCanRedo(AppState& app) { LabTrackChanges(app); return !app.share.redo.empty(); }

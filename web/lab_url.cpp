@@ -1,10 +1,10 @@
-// lab_url.cpp: the lab as a URL state (cnn/url_state.h) and back; the restore on page load (the
+// lab_url.cpp: the lab as a link (lab_link.h: cnn/url_state.h and the page's view) and back; the restore on page load (the
 // link, else the autosave, else the default lab) and the autosave while the page runs.
 #include <algorithm>
 
 #include "app.h"
 #include "browser.h"
-#include "cnn/url_state.h"
+#include "lab_link.h"
 #include "session.h"
 
 static const char* TabKey(LeftTab t) {
@@ -16,8 +16,9 @@ static const char* TabKey(LeftTab t) {
   return "designer";
 }
 
-cnn::UrlState LabUrlState(const AppState& app) {
-  cnn::UrlState u;
+LabLink LabUrlState(const AppState& app) {
+  LabLink l;
+  cnn::UrlState& u = l.lab;
   const Preset* preset = nullptr;
   for (const Preset& p : app.presets)
     if (p.name == app.doc.preset_name && p.text == app.doc.text) preset = &p;
@@ -27,30 +28,20 @@ cnn::UrlState LabUrlState(const AppState& app) {
   // dataset, and the page that opens it picks one the model fits)
   u.has_data = !IsUploadName(app.dataset_name);
   if (u.has_data) u.data = app.dataset_name;
-  const TrainSettings& s = app.settings;
-  u.has_optimizer = true; u.optimizer = s.optimizer;
-  u.has_lr = true; u.lr = s.lr;
-  u.has_momentum = true; u.momentum = s.momentum;
-  u.has_weight_decay = true; u.weight_decay = s.weight_decay;
-  u.has_schedule = true; u.schedule = s.schedule;
-  u.has_step_epochs = true; u.step_epochs = s.step_epochs;
-  u.has_gamma = true; u.gamma = s.gamma;
-  u.has_batch = true; u.batch = s.batch;
-  u.has_epochs = true; u.epochs = s.epochs;
-  u.has_seed = true; u.seed = s.seed;
-  u.has_eval_every = true; u.eval_every = s.eval_every;
-  u.has_eval_samples = true; u.eval_samples = s.eval_samples;
-  u.has_tab = true; u.tab = TabKey(app.left_tab);
-  u.panels = app.share.panels;
-  u.embed = app.share.embed;
-  u.lock = app.share.locked;
-  return u;
+  u.set_all(app.settings);
+  l.has_tab = true;
+  l.tab = TabKey(app.left_tab);
+  l.panels = app.share.panels;
+  l.embed = app.share.embed;
+  l.lock = app.share.locked;
+  return l;
 }
 
-std::string ShareCurrentFragment(const AppState& app) { return cnn::url_state_encode(LabUrlState(app)); }
+std::string ShareCurrentFragment(const AppState& app) { return LabLinkEncode(LabUrlState(app)); }
 
 // Checks everything first, then changes the lab (see share.h).
-bool LabApplyUrlState(AppState& app, const cnn::UrlState& u, bool with_view, std::string* err) {
+bool LabApplyUrlState(AppState& app, const LabLink& link, bool with_view, std::string* err) {
+  const cnn::UrlState& u = link.lab;
   const Preset* preset = nullptr;
   if (u.has_preset) {
     for (const Preset& p : app.presets)
@@ -71,8 +62,6 @@ bool LabApplyUrlState(AppState& app, const cnn::UrlState& u, bool with_view, std
       return false;
     }
   }
-  if (u.has_optimizer && (u.optimizer < 0 || u.optimizer > 2)) { *err = "bad optimizer"; return false; }
-  if (u.has_schedule && (u.schedule < 0 || u.schedule > 2)) { *err = "bad schedule"; return false; }
 
   if (preset) {
     ApplyPreset(app, preset->name);
@@ -87,36 +76,25 @@ bool LabApplyUrlState(AppState& app, const cnn::UrlState& u, bool with_view, std
   } else if (preset || u.has_model) {
     app.preset_changed = true;  // choose a dataset the model fits
   }
-  TrainSettings& s = app.settings;
-  if (u.has_optimizer) s.optimizer = u.optimizer;
-  if (u.has_lr) s.lr = u.lr;
-  if (u.has_momentum) s.momentum = u.momentum;
-  if (u.has_weight_decay) s.weight_decay = u.weight_decay;
-  if (u.has_schedule) s.schedule = u.schedule;
-  if (u.has_step_epochs) s.step_epochs = u.step_epochs;
-  if (u.has_gamma) s.gamma = u.gamma;
-  if (u.has_batch) s.batch = u.batch;
-  if (u.has_epochs) s.epochs = u.epochs;
-  if (u.has_seed) s.seed = u.seed;
-  if (u.has_eval_every) s.eval_every = u.eval_every;
-  if (u.has_eval_samples) s.eval_samples = u.eval_samples;
+  for (int i = 0; i < cnn::kSettingCount; i++)  // the settings the link gives (range-checked when decoded)
+    if (u.has(i)) cnn::setting_set(&app.settings, i, cnn::setting_get(u.settings, i));
   if (with_view) {
-    if (u.has_tab) {
-      app.left_tab = u.tab == "analysis" ? LeftTab::Analysis : u.tab == "data" ? LeftTab::Data : LeftTab::Designer;
+    if (link.has_tab) {
+      app.left_tab = link.tab == "analysis" ? LeftTab::Analysis : link.tab == "data" ? LeftTab::Data : LeftTab::Designer;
       app.request_tab = true;
     }
-    app.share.panels = u.panels;
-    app.share.embed = u.embed;
-    app.share.locked = u.lock;
+    app.share.panels = link.panels;
+    app.share.embed = link.embed;
+    app.share.locked = link.lock;
     app.share.locked_text = app.doc.text;
   }
   return true;
 }
 
 bool ShareApplyFragment(AppState& app, const std::string& fragment, std::string* err) {
-  cnn::UrlState u;
-  if (!cnn::url_state_decode(fragment, &u, err)) return false;
-  if (app.share.locked && (u.has_model || u.has_preset) && !u.lock) {
+  LabLink u;
+  if (!LabLinkDecode(fragment, &u, err)) return false;
+  if (app.share.locked && (u.lab.has_model || u.lab.has_preset) && !u.lock) {
     // a locked lesson keeps its network; the lock itself is lifted only by a new page load
     *err = "The architecture is locked in this lesson; open the full lab to change it.";
     return false;
@@ -140,8 +118,8 @@ void ShareInit(AppState& app) {
     std::string saved = BrowserReadAutosave();
     std::string err;
     if (!saved.empty()) {
-      cnn::UrlState u;
-      if (cnn::url_state_decode(saved, &u, &err)) {
+      LabLink u;
+      if (LabLinkDecode(saved, &u, &err)) {
         u.embed = u.lock = false;  // the autosave is the learner's own lab, never a lesson
         if (LabApplyUrlState(app, u, true, &err)) {
           sh.restored_from = "autosave";
@@ -172,11 +150,9 @@ void LabAutosave(AppState& app) {
   if (sh.current == sh.written || now - sh.changed_at < 300) return;
   BrowserWriteHash(sh.current);
   if (!sh.embed) {
-    cnn::UrlState u;
-    std::string err;
-    cnn::url_state_decode(sh.current, &u, &err);
+    LabLink u = LabUrlState(app);
     u.embed = u.lock = false;
-    if (BrowserWriteAutosave(cnn::url_state_encode(u))) sh.autosaves++;
+    if (BrowserWriteAutosave(LabLinkEncode(u))) sh.autosaves++;
   }
   sh.written = sh.current;
 }

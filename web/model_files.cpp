@@ -7,14 +7,12 @@
 #include "browser.h"
 #include "cnn/export.h"
 #include "cnn/model_file.h"
-#include "cnn/url_state.h"
+#include "lab_link.h"
 #include "session.h"
 
+// The file's settings block: the dataset and every setting (cnn/settings.inc), no page view.
 static std::string FileSettings(const AppState& app) {
-  cnn::UrlState u = LabUrlState(app);
-  u.embed = u.lock = false;
-  u.has_tab = false;
-  u.panels.clear();
+  cnn::UrlState u = LabUrlState(app).lab;
   u.has_model = u.has_preset = false;  // the text travels beside it
   return cnn::url_state_encode(u);
 }
@@ -41,17 +39,17 @@ bool ShareLoadModelFile(AppState& app, const std::string& bytes, std::string* er
   cnn::Network probe;
   cnn::ModelFile f;
   if (!cnn::model_file_load(bytes, std::max(app.settings.batch, 1), &probe, &f, err)) return false;
-  cnn::UrlState u;
+  LabLink link;  // older files may name a tab: read as a link, its view is not applied
+  cnn::UrlState& u = link.lab;
   std::string serr;
-  bool settings_ok = f.settings.empty() || cnn::url_state_decode(f.settings, &u, &serr);
+  bool settings_ok = f.settings.empty() || LabLinkDecode(f.settings, &link, &serr);
   if (settings_ok) {
     u.has_model = u.has_preset = false;
-    u.has_tab = false;
     if (u.has_data) {  // a dataset this page lacks: keep ours, the weights still load
       const std::vector<std::string>& names = DatasetNames();
       if (std::find(names.begin(), names.end(), u.data) == names.end()) u.has_data = false;
     }
-    LabApplyUrlState(app, u, false, &serr);
+    LabApplyUrlState(app, link, false, &serr);
   }
   DocSetText(app, f.model_text);
   app.doc.preset_name.clear();

@@ -39,7 +39,7 @@ cnn::MemoryPlan AnalysisMemoryPlan(const AppState& app) {
   const cnn::Dataset* data = nullptr;
   if (app.session && app.session->data_ok && app.session->data.shape == spec.input) data = &app.session->data;
   return cnn::plan_memory(spec, app.doc.last_valid_info, std::max(app.settings.batch, 1),
-                          cnn::trainer_memory(MakeTrainConfig(app.settings), data));
+                          cnn::trainer_memory(cnn::train_config_from_settings(app.settings), data));
 }
 
 static void ShowTrainingMemory(const AppState& app) {

@@ -23,23 +23,6 @@ static constexpr int kMaxRuns = 8;
 
 void SessionDeleter::operator()(Session* s) const { delete s; }
 
-cnn::TrainConfig MakeTrainConfig(const TrainSettings& s) {
-  cnn::TrainConfig c;
-  c.optimizer = cnn::OptimizerKind(s.optimizer);
-  c.lr = s.lr;
-  c.momentum = s.momentum;
-  c.schedule.kind = cnn::ScheduleKind(s.schedule);
-  c.schedule.step_epochs = s.step_epochs;
-  c.schedule.gamma = s.gamma;
-  c.batch = s.batch;
-  c.epochs = s.epochs;
-  c.weight_decay = s.weight_decay;
-  c.seed = uint64_t(s.seed);
-  c.eval_every = s.eval_every;
-  c.eval_limit = s.eval_samples;
-  return c;
-}
-
 static bool SameConfig(const cnn::TrainConfig& a, const cnn::TrainConfig& b) {
   return a.optimizer == b.optimizer && a.lr == b.lr && a.momentum == b.momentum && a.schedule.kind == b.schedule.kind &&
          a.schedule.step_epochs == b.schedule.step_epochs && a.schedule.gamma == b.schedule.gamma && a.epochs == b.epochs &&
@@ -471,7 +454,7 @@ bool SessionEnsure(AppState& app) {
       return false;
     }
     std::string err;
-    cnn::TrainConfig cfg = MakeTrainConfig(app.settings);
+    cnn::TrainConfig cfg = cnn::train_config_from_settings(app.settings);
     if (!cnn::train_config_check(cfg, &err)) { s.error = err; return false; }
     if (!cnn::network_build(&s.net, spec, std::max(app.settings.batch, 1), &err)) { s.error = err; return false; }
     if (want_loss != s.net.loss && !cnn::network_set_loss(&s.net, want_loss, &err)) { s.error = err; return false; }
@@ -481,7 +464,7 @@ bool SessionEnsure(AppState& app) {
     return true;
   }
   if (s.ready) {
-    cnn::TrainConfig cfg = MakeTrainConfig(app.settings);
+    cnn::TrainConfig cfg = cnn::train_config_from_settings(app.settings);
     if (!SameConfig(cfg, s.trainer.cfg)) {
       std::string err;
       if (!cnn::trainer_update_config(&s.trainer, cfg, &err)) { app.status = err; app.status_is_error = true; }

@@ -66,8 +66,6 @@ struct Session {
   size_t copied_steps = 0, copied_evals = 0;  // history entries already copied into the run
 };
 
-cnn::TrainConfig MakeTrainConfig(const TrainSettings& s);
-
 // Data loading from the page (session.cpp; data.js calls them through js_api.cpp).
 Session& SessionGet(AppState& app);
 bool IsUploadName(const std::string& name);               // "my-data", "my-data-2", ...

@@ -18,8 +18,10 @@
 #include <string>
 #include <vector>
 
+#include "cnn/settings.h"
+
 struct AppState;
-namespace cnn { struct UrlState; }
+struct LabLink;
 
 struct ShareState {
   bool embed = false;            // compact layout for an iframe (#embed=1)
@@ -43,7 +45,7 @@ struct ShareState {
   // for a while is one step.
   struct Snap {
     std::string text, preset, preset_description, dataset;
-    std::vector<char> settings;  // TrainSettings bytes (a plain struct of numbers)
+    cnn::Settings settings;
     bool operator==(const Snap& o) const {
       return text == o.text && preset == o.preset && dataset == o.dataset && settings == o.settings;
     }
@@ -74,10 +76,10 @@ std::string ShareModelFileBytes(AppState& app, std::string* err);  // "" + *err 
 bool ShareLoadModelFile(AppState& app, const std::string& bytes, std::string* err);
 
 // lab_url.cpp
-cnn::UrlState LabUrlState(const AppState& app);  // the whole lab: model, data, settings, view
+LabLink LabUrlState(const AppState& app);  // the whole lab: model, data, settings, view
 // Checks everything first, then changes the lab: a refused state changes nothing. with_view: also
 // the tab, the panels, embed and lock.
-bool LabApplyUrlState(AppState& app, const cnn::UrlState& u, bool with_view, std::string* err);
+bool LabApplyUrlState(AppState& app, const LabLink& link, bool with_view, std::string* err);
 void LabAutosave(AppState& app);       // the fragment to the address bar and localStorage, after a quiet time
 // model_files.cpp, pytorch_download.cpp: download, with the result in share.file_message
 void SaveModelFile(AppState& app);

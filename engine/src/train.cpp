@@ -38,6 +38,23 @@ static std::string fmt(const char* f, double a) {
   return buf;
 }
 
+TrainConfig train_config_from_settings(const Settings& s) {
+  TrainConfig c;
+  c.optimizer = OptimizerKind(s.optimizer);
+  c.lr = s.lr;
+  c.momentum = s.momentum;
+  c.weight_decay = s.weight_decay;
+  c.schedule.kind = ScheduleKind(s.schedule);
+  c.schedule.step_epochs = s.step_epochs;
+  c.schedule.gamma = s.gamma;
+  c.batch = s.batch;
+  c.epochs = s.epochs;
+  c.seed = uint64_t(s.seed);
+  c.eval_every = s.eval_every;
+  c.eval_limit = s.eval_samples;
+  return c;
+}
+
 bool train_config_check(const TrainConfig& c, std::string* err) {
   auto finite_pos = [](float x) { return std::isfinite(x) && x > 0.0f; };
   if (!finite_pos(c.lr))
@@ -228,12 +245,11 @@ bool trainer_setup(Trainer* t, Network* net, const Dataset* data, const TrainCon
   return true;
 }
 
-static void history_clear(TrainHistory* h) { *h = TrainHistory(); }
-
 void trainer_reset(Trainer* t) {
   if (!t->net || !t->data) return;
   const TrainConfig& c = t->cfg;
   const Dataset& d = *t->data;
+  static_cast<TrainerRun&>(*t) = TrainerRun();  // progress, history, speed, internals: all at their start
   // One seed, separate streams: the weights, the shuffle and the augmentation never share draws,
   // so turning augmentation on does not change the batch order.
   if (c.init_weights) network_init(t->net, c.seed);
@@ -244,29 +260,14 @@ void trainer_reset(Trainer* t) {
   const int64_t n = d.n_train();
   t->steps_per_epoch = (n + c.batch - 1) / c.batch;
   t->total_steps = t->steps_per_epoch * c.epochs;
-  t->step = 0;
-  t->epoch = 0;
-  t->step_in_epoch = 0;
-  t->samples_seen = 0;
-  t->paused = false;
-  t->finished = false;
-  t->fault = FaultKind::none;
-  t->message.clear();
-  history_clear(&t->history);
-  t->last_eval = EvalResult();
-  t->train_ms = 0;
-  t->samples_per_second = 0;
-
   t->order.resize(size_t(n));
   for (int64_t i = 0; i < n; ++i) t->order[size_t(i)] = int32_t(i);
-  t->need_shuffle = true;
   t->batch_x.assign(size_t(c.batch * d.sample_size()), 0.0f);
   t->batch_y.assign(size_t(c.batch), 0);
   t->batch_t.assign(d.regression() ? size_t(c.batch) * d.target_dim : 0, 0.0f);
 
   // augment_sample reads only the shape, the normalization and the switches.
   Dataset& m = t->augment_meta;
-  m = Dataset();
   m.name = d.name;
   m.shape = d.shape;
   m.norm_mean = d.norm_mean;
@@ -275,19 +276,7 @@ void trainer_reset(Trainer* t) {
   m.augment_shift = d.augment_shift;
   m.augment_flip = d.augment_flip;
 
-  t->window_loss = 0;
-  t->window_correct = t->window_samples = t->window_steps = 0;
-  t->ema = 0;
-  t->ema_log = 0;
-  t->ema_decay_pow = 1;
-  t->have_snapshot = false;
-  t->snap_step = 0;
-  t->eval_pending = false;
   t->micro = train_micro_batch(c, *t->net);
-  t->step_open = false;
-  t->step_n = t->step_done = t->step_correct = 0;
-  t->step_loss_sum = 0;
-  t->slice_ms = t->eval_slice_ms = 0;
 }
 
 static void take_snapshot(Trainer* t);

@@ -11,16 +11,8 @@ namespace cnn {
 
 bool operator==(const UrlState& a, const UrlState& b) {
   return a.version == b.version && a.has_model == b.has_model && a.model == b.model && a.has_preset == b.has_preset &&
-         a.preset == b.preset && a.has_data == b.has_data && a.data == b.data && a.has_optimizer == b.has_optimizer &&
-         a.optimizer == b.optimizer && a.has_lr == b.has_lr && a.lr == b.lr && a.has_momentum == b.has_momentum &&
-         a.momentum == b.momentum && a.has_weight_decay == b.has_weight_decay && a.weight_decay == b.weight_decay &&
-         a.has_schedule == b.has_schedule && a.schedule == b.schedule && a.has_step_epochs == b.has_step_epochs &&
-         a.step_epochs == b.step_epochs && a.has_gamma == b.has_gamma && a.gamma == b.gamma &&
-         a.has_batch == b.has_batch && a.batch == b.batch && a.has_epochs == b.has_epochs && a.epochs == b.epochs &&
-         a.has_seed == b.has_seed && a.seed == b.seed && a.has_eval_every == b.has_eval_every &&
-         a.eval_every == b.eval_every && a.has_eval_samples == b.has_eval_samples &&
-         a.eval_samples == b.eval_samples && a.has_tab == b.has_tab && a.tab == b.tab && a.panels == b.panels &&
-         a.embed == b.embed && a.lock == b.lock;
+         a.preset == b.preset && a.has_data == b.has_data && a.data == b.data && a.given == b.given &&
+         a.settings == b.settings && a.extra == b.extra;
 }
 
 static bool Unreserved(unsigned char c) {
@@ -80,49 +72,12 @@ std::string float_shortest_text(float v) {
 
 static std::string ParseInt(const std::string& v, int64_t lo, int64_t hi, int* out) {
   if (v.empty()) return "is empty";
-  size_t i = v[0] == '-' ? 1 : 0;
-  if (i == v.size()) return "'" + v + "' is not a whole number";
-  for (size_t k = i; k < v.size(); k++)
-    if (v[k] < '0' || v[k] > '9') return "'" + v + "' is not a whole number";
-  if (v.size() - i > 12) return "'" + v + "' is out of range " + std::to_string(lo) + ".." + std::to_string(hi);
+  for (char c : v)
+    if (c < '0' || c > '9') return "'" + v + "' is not a whole number";
+  if (v.size() > 12) return "'" + v + "' is out of range " + std::to_string(lo) + ".." + std::to_string(hi);
   long long x = std::strtoll(v.c_str(), nullptr, 10);
   if (x < lo || x > hi) return v + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi);
   *out = int(x);
-  return "";
-}
-
-// Plain decimal or exponent notation only: no hex floats, inf, nan, leading '+' or spaces.
-static std::string ParseFloat(const std::string& v, double lo, bool lo_open, double hi, bool hi_open, float* out) {
-  if (v.empty()) return "is empty";
-  if (v.size() > 40) return "'" + v.substr(0, 40) + "...' is too long for a number";
-  size_t i = 0;
-  if (v[i] == '-') i++;
-  size_t digits = 0;
-  while (i < v.size() && v[i] >= '0' && v[i] <= '9') { i++; digits++; }
-  if (i < v.size() && v[i] == '.') {
-    i++;
-    while (i < v.size() && v[i] >= '0' && v[i] <= '9') { i++; digits++; }
-  }
-  if (digits == 0) return "'" + v + "' is not a number (write it like 0.003 or 3e-3)";
-  if (i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
-    i++;
-    if (i < v.size() && (v[i] == '-' || v[i] == '+')) i++;
-    size_t ed = 0;
-    while (i < v.size() && v[i] >= '0' && v[i] <= '9') { i++; ed++; }
-    if (ed == 0) return "'" + v + "' has an exponent without digits";
-  }
-  if (i != v.size()) return "'" + v + "' is not a number (write it like 0.003 or 3e-3)";
-  errno = 0;
-  float x = std::strtof(v.c_str(), nullptr);
-  if (!std::isfinite(x)) return v + " is too large";
-  bool ok_lo = lo_open ? x > lo : x >= lo;
-  bool ok_hi = hi_open ? x < hi : x <= hi;
-  if (!ok_lo || !ok_hi) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%s is out of range %s%g, %g%s", v.c_str(), lo_open ? "(" : "[", lo, hi, hi_open ? ")" : "]");
-    return buf;
-  }
-  *out = x;
   return "";
 }
 
@@ -137,15 +92,6 @@ static std::string ParseName(const std::string& v, std::string* out) {
     if (!NameChar(c)) return "'" + v + "' may only hold letters, digits, '-', '_' and '.'";
   *out = v;
   return "";
-}
-
-static std::string ParseChoice(const std::string& v, const char* const* names, int n, int* out) {
-  std::string all;
-  for (int i = 0; i < n; i++) {
-    if (v == names[i]) { *out = i; return ""; }
-    all += (i ? (i + 1 == n ? " or " : ", ") : "") + std::string(names[i]);
-  }
-  return "'" + v + "' is not one of " + all;
 }
 
 // The model text: valid UTF-8, no control characters besides tab, newline and carriage return.
@@ -176,13 +122,17 @@ static std::string CheckModelText(const std::string& t) {
   return "";
 }
 
-static const char* const kOptNames[] = {"sgd", "momentum", "adam"};
-static const char* const kSchedNames[] = {"constant", "step", "cosine"};
-static const char* const kTabNames[] = {"designer", "analysis", "data"};
+std::string url_state_keys() {
+  std::string k = "v, model, preset, data";
+  for (int i = 0; i < kSettingCount; i++) k += std::string(", ") + setting_info(i).url_key;
+  return k;
+}
 
-bool url_state_decode(std::string_view fragment, UrlState* out, std::string* err) {
+std::string url_state_error(const std::string& problem) { return "The link's settings could not be read: " + problem; }
+
+bool url_state_decode(std::string_view fragment, UrlState* out, std::string* err, bool keep_unknown) {
   auto fail = [&](const std::string& m) {
-    if (err) *err = "The link's settings could not be read: " + m;
+    if (err) *err = url_state_error(m);
     return false;
   };
   if (!fragment.empty() && fragment[0] == '#') fragment.remove_prefix(1);
@@ -208,6 +158,7 @@ bool url_state_decode(std::string_view fragment, UrlState* out, std::string* err
     for (const std::string& k : seen)
       if (k == key) return fail("'" + key + "' is given twice; keep one.");
     std::string p;  // the problem, if any
+    const int setting = setting_find_url_key(key);
     if (key == "v") {
       int v = 0;
       p = ParseInt(value, 1, 1000000, &v);
@@ -221,48 +172,15 @@ bool url_state_decode(std::string_view fragment, UrlState* out, std::string* err
       s.has_model = true;
     } else if (key == "preset") { p = ParseName(value, &s.preset); s.has_preset = true; }
     else if (key == "data") { p = ParseName(value, &s.data); s.has_data = true; }
-    else if (key == "opt") { p = ParseChoice(value, kOptNames, 3, &s.optimizer); s.has_optimizer = true; }
-    else if (key == "lr") { p = ParseFloat(value, 0, true, 10, false, &s.lr); s.has_lr = true; }
-    else if (key == "mom") { p = ParseFloat(value, 0, false, 1, true, &s.momentum); s.has_momentum = true; }
-    else if (key == "wd") { p = ParseFloat(value, 0, false, 1, false, &s.weight_decay); s.has_weight_decay = true; }
-    else if (key == "sched") { p = ParseChoice(value, kSchedNames, 3, &s.schedule); s.has_schedule = true; }
-    else if (key == "sched_epochs") { p = ParseInt(value, 1, 10000, &s.step_epochs); s.has_step_epochs = true; }
-    else if (key == "gamma") { p = ParseFloat(value, 0, true, 1, false, &s.gamma); s.has_gamma = true; }
-    else if (key == "batch") { p = ParseInt(value, 1, 4096, &s.batch); s.has_batch = true; }
-    else if (key == "epochs") { p = ParseInt(value, 1, 100000, &s.epochs); s.has_epochs = true; }
-    else if (key == "seed") { p = ParseInt(value, 0, 2147483647, &s.seed); s.has_seed = true; }
-    else if (key == "eval_every") { p = ParseInt(value, 1, 1000000, &s.eval_every); s.has_eval_every = true; }
-    else if (key == "eval_samples") { p = ParseInt(value, 1, 1000000, &s.eval_samples); s.has_eval_samples = true; }
-    else if (key == "tab") {
-      int t = 0;
-      p = ParseChoice(value, kTabNames, 3, &t);
-      if (p.empty()) s.tab = kTabNames[t];
-      s.has_tab = true;
-    } else if (key == "panels") {
-      size_t a = 0;
-      while (p.empty() && a <= value.size() && !value.empty()) {
-        size_t c = value.find(',', a);
-        if (c == std::string::npos) c = value.size();
-        std::string name = value.substr(a, c - a), n;
-        a = c + 1;
-        if (name.empty()) continue;
-        for (unsigned char ch : name)
-          if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
-            p = "'" + name + "' is not a panel name (lower-case letters, digits, '-' and '_')";
-        if (p.empty() && name.size() > 32) p = "a panel name is longer than 32 characters";
-        if (p.empty() && s.panels.size() >= 16) p = "lists more than 16 panels";
-        if (p.empty()) s.panels.push_back(name);
-      }
-    } else if (key == "embed" || key == "lock") {
-      int b = 0;
-      if (value == "0" || value == "1") b = value[0] - '0';
-      else p = "'" + value + "' is not 0 or 1";
-      (key == "embed" ? s.embed : s.lock) = b != 0;
+    else if (setting >= 0) {
+      if (setting_parse(setting, value, &s.settings, &p)) s.given |= 1u << setting;
+    } else if (keep_unknown) {
+      s.extra.emplace_back(key, value);
     } else {
       std::string k = key.substr(0, 40);
       for (char& c : k)
         if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
-      return fail("unknown key '" + k + "' (known: v, model, preset, data, opt, lr, mom, wd, sched, sched_epochs, gamma, batch, epochs, seed, eval_every, eval_samples, tab, panels, embed, lock).");
+      return fail("unknown key '" + k + "' (known: " + url_state_keys() + ").");
     }
     if (!p.empty()) return fail("'" + key + "': " + p + ".");
     seen.push_back(key);
@@ -274,29 +192,12 @@ bool url_state_decode(std::string_view fragment, UrlState* out, std::string* err
 
 std::string url_state_encode(const UrlState& s) {
   std::string out = "v=" + std::to_string(s.version);
-  auto add = [&](const char* k, const std::string& v) { out += '&'; out += k; out += '='; out += url_percent_encode(v); };
+  auto add = [&](const std::string& k, const std::string& v) { out += '&'; out += k; out += '='; out += url_percent_encode(v); };
   if (s.has_preset) add("preset", s.preset);
   if (s.has_data) add("data", s.data);
-  if (s.has_optimizer && s.optimizer >= 0 && s.optimizer < 3) add("opt", kOptNames[s.optimizer]);
-  if (s.has_lr) add("lr", float_shortest_text(s.lr));
-  if (s.has_momentum) add("mom", float_shortest_text(s.momentum));
-  if (s.has_weight_decay) add("wd", float_shortest_text(s.weight_decay));
-  if (s.has_schedule && s.schedule >= 0 && s.schedule < 3) add("sched", kSchedNames[s.schedule]);
-  if (s.has_step_epochs) add("sched_epochs", std::to_string(s.step_epochs));
-  if (s.has_gamma) add("gamma", float_shortest_text(s.gamma));
-  if (s.has_batch) add("batch", std::to_string(s.batch));
-  if (s.has_epochs) add("epochs", std::to_string(s.epochs));
-  if (s.has_seed) add("seed", std::to_string(s.seed));
-  if (s.has_eval_every) add("eval_every", std::to_string(s.eval_every));
-  if (s.has_eval_samples) add("eval_samples", std::to_string(s.eval_samples));
-  if (s.has_tab) add("tab", s.tab);
-  if (!s.panels.empty()) {
-    std::string p;
-    for (size_t i = 0; i < s.panels.size(); i++) p += (i ? "," : "") + s.panels[i];
-    add("panels", p);
-  }
-  if (s.embed) add("embed", "1");
-  if (s.lock) add("lock", "1");
+  for (int i = 0; i < kSettingCount; i++)
+    if (s.has(i) && setting_check(i, setting_get(s.settings, i)).empty()) add(setting_info(i).url_key, setting_text(s.settings, i));
+  for (const auto& kv : s.extra) add(kv.first, kv.second);
   if (s.has_model) add("model", s.model);  // last: the long one
   return out;
 }

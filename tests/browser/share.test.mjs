@@ -19,7 +19,7 @@ const enc = (s) => encodeURIComponent(s).replace(/%20/g, '+');
 // A custom model (comment, odd spacing, UTF-8) and non-default settings on every key.
 const model = '# mein Netz: 3x3 Faltungen ü\ninput 28x28x1\nconv 6 k5 same\nrelu\nmaxpool k2\nconv 12 k3\nrelu\nmaxpool k2\ndense 10\nsoftmax\n';
 const linkSettings = { data: 'digits', opt: 'momentum', lr: '0.0123', mom: '0.8', wd: '0.0001', sched: 'step', sched_epochs: '3',
-  gamma: '0.25', batch: '16', epochs: '4', seed: '77', eval_every: '40', eval_samples: '200', tab: 'analysis' };
+  gamma: '0.25', batch: '16', epochs: '4', seed: '77', eval_every: '40', eval_samples: '200', loss: 'quadratic', tab: 'analysis' };
 const hash = 'v=1&' + Object.entries(linkSettings).map(([k, v]) => `${k}=${v}`).join('&') + '&model=' + enc(model);
 
 function parseFragment(f) {
@@ -193,7 +193,9 @@ test('the design survives a reload (localStorage)', async () => {
 });
 
 test('a saved model file loads back with identical predictions; a damaged or foreign one is refused and the model stays', async () => {
-  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&batch=32&seed=3' });
+  // the loss chosen in the lab (issue 15.3) travels in the file's settings with the rest
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&batch=32&seed=3&loss=quadratic' });
+  assert.equal(parseFragment((await info(page)).fragment).loss, 'quadratic');
   await page.evaluate(() => window.cnnSandbox.train(40));
   const p1 = await page.evaluate(() => window.cnnSandbox.predict(16));
   assert.equal(p1.length, 16 * 10);
@@ -208,14 +210,17 @@ test('a saved model file loads back with identical predictions; a damaged or for
   assert.deepEqual(bytes.slice(0, 8), [67, 78, 78, 83, 66, 88, 26, 10], 'magic CNNSBX\\x1a\\n');
   console.log(`model file: ${bytes.length} bytes for LeNet-5 after 40 steps`);
   // change everything: another model, new weights
-  await page.evaluate(() => { window.cnnSandbox.setPreset('tiny-mlp'); });
+  await page.evaluate(() => { window.cnnSandbox.setPreset('tiny-mlp'); window.cnnSandbox.set('loss', -1); });
   await waitForFrames(page, 3);
+  assert.equal(parseFragment((await info(page)).fragment).loss, 'auto');
   // load through the file picker
   await page.setInputFiles('#model-file-input', { name: 'lenet5.cnnmodel', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
   await page.waitForFunction(() => window.cnnSandbox.getShareInfo().fileMessage === 'Model file loaded.', null, { timeout: 10000 });
   await waitForFrames(page, 2);
   let st = await state(page);
   assert.equal(st.dataset, 'digits');
+  await waitForFrames(page, 2);
+  assert.equal(parseFragment((await info(page)).fragment).loss, 'quadratic', 'the loss came back with the file');
   const p2 = await page.evaluate(() => window.cnnSandbox.predict(16));
   assert.deepEqual(p2, p1, 'identical predictions after loading');
   // damaged: one flipped bit in the weights; cut short; foreign (PNG); model text

@@ -22,7 +22,9 @@
 #include "cnn/net.h"
 #include "cnn/optim.h"
 #include "cnn/spec.h"
+#include "cnn/settings.h"
 #include "cnn/train.h"
+#include "cnn/url_state.h"
 #include "commands.h"
 
 namespace {
@@ -38,19 +40,17 @@ void train_usage(FILE* f) {
       "  --data NAME          a generated set (spirals, circles, xor, blobs, shapes, bars, digits,\n"
       "                       bar-angle, blob-center) or fashion-mnist\n"
       "  --data-dir DIR       folder of the Fashion-MNIST IDX files (default: %s)\n"
-      "  --epochs N           passes over the training split (default 1)\n"
-      "  --batch N            samples per step (default 32)\n"
+      "\n"
+      "  The lab's settings, with the page's defaults (cnn/settings.inc), except that evaluation is\n"
+      "  on the whole test split at each epoch's end unless --eval-every or --eval-samples is given:\n"
+      "%s"
+      "  (seed: weights, shuffling, generated data; eval-every 0: at each epoch's end; eval-samples\n"
+      "  0: the whole test split; loss auto: the model's own, cross-entropy after softmax)\n"
+      "\n"
       "  --micro-batch N      compute each step in slices of N samples (0 = whole batch; default -1 =\n"
       "                       automatic, as the page does: same result up to float rounding)\n"
-      "  --optimizer NAME     sgd | momentum | adam (default adam)\n"
-      "  --lr X               learning rate (default 0.001)\n"
-      "  --momentum X         for momentum (default 0.9)      --nesterov   Nesterov momentum\n"
-      "  --weight-decay X     L2 coefficient added to the gradient (default 0)\n"
-      "  --schedule NAME      constant | step | cosine (default constant)\n"
-      "  --step-epochs N      step schedule: decay every N epochs (default 1)\n"
-      "  --gamma X            step schedule: factor (default 0.1)\n"
+      "  --nesterov           Nesterov momentum\n"
       "  --augment            random shifts (and flips where the set allows them)\n"
-      "  --seed N             weights, shuffling, generated data (default 1)\n"
       "  --limit-train N      use the first N training samples (generated sets: generate N)\n"
       "  --limit-test N       use the first N test samples (generated sets: generate N)\n"
       "  --save FILE          write the trained weights (see below)\n"
@@ -63,7 +63,7 @@ void train_usage(FILE* f) {
       "  --save writes the sandbox weights file (little-endian float32, layer by layer; see\n"
       "  engine/include/cnn/export.h), the file `cnn-sandbox export --pytorch --weights FILE`\n"
       "  and the exported PyTorch script read.\n",
-      CNN_FASHION_MNIST_DIR, cnn::simd_isa_name());
+      CNN_FASHION_MNIST_DIR, cnn::settings_cli_help().c_str(), cnn::simd_isa_name());
 }
 
 int bad(const std::string& msg) {
@@ -77,16 +77,6 @@ bool parse_int(const char* s, long long lo, long long hi, long long* out) {
   char* end = nullptr;
   long long v = std::strtoll(s, &end, 10);
   if (errno || *end != 0 || v < lo || v > hi) return false;
-  *out = v;
-  return true;
-}
-
-bool parse_float(const char* s, double* out) {
-  if (!s || !*s) return false;
-  errno = 0;
-  char* end = nullptr;
-  double v = std::strtod(s, &end);
-  if (errno || *end != 0 || !std::isfinite(v)) return false;
   *out = v;
   return true;
 }
@@ -118,12 +108,13 @@ double f32(float f) {
 
 int cmd_train(int argc, char** argv) {
   std::string model_path, data_name, data_dir, save_path, save_model_path;
-  cnn::TrainConfig cfg;
-  cfg.optimizer = cnn::OptimizerKind::adam;
-  cfg.lr = 0.001f;
-  cfg.epochs = 1;
-  cfg.batch = 32;
-  cfg.eval_limit = 0;  // evaluate on the whole (limited) test split
+  cnn::Settings settings;  // the lab's defaults (cnn/settings.inc)
+  // The command line reports final numbers: evaluate the whole test split at each epoch's end
+  // unless told otherwise.
+  settings.eval_every = 0;
+  settings.eval_samples = 0;
+  int micro_batch = -1;
+  bool nesterov = false, augment = false;
   long long limit_train = 0, limit_test = 0;
   bool json_only = false;
   cnn::KernelSet kernels = cnn::KernelSet::simd;
@@ -137,44 +128,28 @@ int cmd_train(int argc, char** argv) {
     };
     const char* v = nullptr;
     long long n = 0;
-    double x = 0;
     if (a == "-h" || a == "--help") { train_usage(stdout); return 0; }
     else if (a == "--json") json_only = true;
-    else if (a == "--nesterov") cfg.nesterov = true;
-    else if (a == "--augment") cfg.augment = true;
+    else if (a == "--nesterov") nesterov = true;
+    else if (a == "--augment") augment = true;
+    else if (const int k = cnn::setting_find_cli_flag(a); k >= 0) {  // a setting (cnn/settings.inc)
+      const cnn::SettingInfo& in = cnn::setting_info(k);
+      if (!value(&v)) return bad(a + " needs a value: " + in.label);
+      std::string why;
+      if (!cnn::setting_parse(k, v, &settings, &why)) return bad(a + " (" + in.label + "): " + why);
+    }
     else if (a == "--model" || a == "--data" || a == "--data-dir" || a == "--save" || a == "--save-model") {
       if (!value(&v)) return bad(a + " needs a value");
       (a == "--model" ? model_path : a == "--data" ? data_name : a == "--data-dir" ? data_dir
                                    : a == "--save" ? save_path : save_model_path) = v;
-    } else if (a == "--epochs" || a == "--batch" || a == "--seed" || a == "--limit-train" ||
-               a == "--limit-test" || a == "--step-epochs" || a == "--micro-batch") {
+    } else if (a == "--limit-train" || a == "--limit-test" || a == "--micro-batch") {
       if (!value(&v)) return bad(a + " needs a whole number");
-      const long long hi = a == "--seed" ? 0x7fffffffffffffffLL : a == "--batch" ? 4096 : 100000000;
-      const long long lo = a == "--micro-batch" ? -1 : (a == "--limit-train" || a == "--limit-test" || a == "--seed") ? 0 : 1;
+      const long long lo = a == "--micro-batch" ? -1 : 0, hi = 100000000;
       if (!parse_int(v, lo, hi, &n))
         return bad(a + ": '" + v + "' is not a whole number in " + std::to_string(lo) + ".." + std::to_string(hi));
-      if (a == "--epochs") cfg.epochs = int(n);
-      else if (a == "--batch") cfg.batch = int(n);
-      else if (a == "--seed") cfg.seed = uint64_t(n);
-      else if (a == "--limit-train") limit_train = n;
+      if (a == "--limit-train") limit_train = n;
       else if (a == "--limit-test") limit_test = n;
-      else if (a == "--micro-batch") cfg.micro_batch = int(n);
-      else cfg.schedule.step_epochs = int(n);
-    } else if (a == "--lr" || a == "--momentum" || a == "--weight-decay" || a == "--gamma") {
-      if (!value(&v)) return bad(a + " needs a number");
-      if (!parse_float(v, &x)) return bad(a + ": '" + v + "' is not a number");
-      if (a == "--lr") cfg.lr = float(x);
-      else if (a == "--momentum") cfg.momentum = float(x);
-      else if (a == "--weight-decay") cfg.weight_decay = float(x);
-      else cfg.schedule.gamma = float(x);
-    } else if (a == "--optimizer") {
-      if (!value(&v)) return bad("--optimizer needs sgd, momentum or adam");
-      if (!cnn::optimizer_from_name(v, &cfg.optimizer))
-        return bad(std::string("--optimizer: '") + v + "' is not one of sgd, momentum, adam");
-    } else if (a == "--schedule") {
-      if (!value(&v)) return bad("--schedule needs constant, step or cosine");
-      if (!cnn::schedule_from_name(v, &cfg.schedule.kind))
-        return bad(std::string("--schedule: '") + v + "' is not one of constant, step, cosine");
+      else micro_batch = int(n);
     } else if (a == "--kernels") {
       if (!value(&v)) return bad("--kernels needs simd or reference");
       if (!std::strcmp(v, "simd")) kernels = cnn::KernelSet::simd;
@@ -186,6 +161,10 @@ int cmd_train(int argc, char** argv) {
   }
   if (model_path.empty()) return bad("--model FILE is required (for example assets/presets/lenet5.txt)");
   if (data_name.empty()) return bad("--data NAME is required (for example digits or fashion-mnist)");
+  cnn::TrainConfig cfg = cnn::train_config_from_settings(settings);
+  cfg.micro_batch = micro_batch;
+  cfg.nesterov = nesterov;
+  cfg.augment = augment;
   std::string err;
   if (!cnn::train_config_check(cfg, &err)) return bad(err);
   cnn::set_kernel_set(kernels);
@@ -224,6 +203,7 @@ int cmd_train(int argc, char** argv) {
 
   cnn::Network net;
   if (!cnn::network_build(&net, spec, cfg.batch, &err)) return bad(model_path + ": " + err);
+  if (settings.loss >= 0 && !cnn::network_set_loss(&net, cnn::LossKind(settings.loss), &err)) return bad("--loss: " + err);
   cnn::Trainer tr;
   if (!cnn::trainer_setup(&tr, &net, &data, cfg, &err)) return bad(err);
   std::fprintf(progress, "model %s: %lld parameters; %s, lr %g, batch %d (slices of %d), %d epochs of %lld steps; kernels %s\n",
@@ -297,7 +277,14 @@ int cmd_train(int argc, char** argv) {
   if (!save_model_path.empty()) {
     std::string t = text;
     while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-    const std::string bytes = cnn::model_file_from_network(net, t, "", cnn::data_notes_from_dataset(data));
+    // The settings block as a page's model file has it: the dataset and every setting.
+    cnn::UrlState u;
+    u.has_data = true;
+    u.data = data.name;
+    u.set_all(settings);
+    // the command line's evaluation cadence is its own (see --help): the page keeps its own
+    u.given &= ~((1u << int(cnn::SettingId::eval_every)) | (1u << int(cnn::SettingId::eval_samples)));
+    const std::string bytes = cnn::model_file_from_network(net, t, cnn::url_state_encode(u), cnn::data_notes_from_dataset(data));
     FILE* f = std::fopen(save_model_path.c_str(), "wb");
     const bool ok = f && std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
     if (f && std::fclose(f) != 0) f = nullptr;

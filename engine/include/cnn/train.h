@@ -31,18 +31,22 @@
 #include "cnn/net.h"
 #include "cnn/optim.h"
 #include "cnn/rng.h"
+#include "cnn/settings.h"
 
 namespace cnn {
 
+// What the trainer runs. The fields that are lab settings take their defaults from the one list
+// (cnn/settings.inc, kDefaultSettings); train_config_from_settings fills them from a Settings.
 struct TrainConfig {
-  OptimizerKind optimizer = OptimizerKind::adam;
-  float lr = 0.001f;
-  float momentum = 0.9f;      // optimizer == momentum
+  OptimizerKind optimizer = OptimizerKind(kDefaultSettings.optimizer);
+  float lr = kDefaultSettings.lr;
+  float momentum = kDefaultSettings.momentum;  // optimizer == momentum
   bool nesterov = false;      // optimizer == momentum
   float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;  // optimizer == adam
-  float weight_decay = 0.0f;  // L2 added to the gradient (see optim.h)
-  ScheduleConfig schedule;    // constant, step (gamma every N epochs), cosine (to 0 at the end)
-  int batch = 32;
+  float weight_decay = kDefaultSettings.weight_decay;  // L2 added to the gradient (see optim.h)
+  // constant, step (gamma every N epochs), cosine (to 0 at the end)
+  ScheduleConfig schedule{ScheduleKind(kDefaultSettings.schedule), kDefaultSettings.step_epochs, kDefaultSettings.gamma};
+  int batch = kDefaultSettings.batch;
   // Samples computed at a time within a step. A step is always one update on the gradient averaged
   // over its whole minibatch (Algorithm 1); the minibatch is just computed in slices of micro_batch
   // samples whose gradients add up (backward accumulates), so the page can stop between slices and
@@ -51,10 +55,10 @@ struct TrainConfig {
   // are over the minibatch). Results equal the whole-batch step up to float rounding; the same
   // setting gives bit-identical runs natively, in wasm and in the page.
   int micro_batch = -1;
-  int epochs = 1;
-  uint64_t seed = 1;          // weight init, shuffling, augmentation, dropout
-  int eval_every = 0;         // steps between evaluations; 0 = once at the end of every epoch
-  int eval_limit = 1000;      // test samples per evaluation (0 = the whole test split)
+  int epochs = kDefaultSettings.epochs;
+  uint64_t seed = uint64_t(kDefaultSettings.seed);  // weight init, shuffling, augmentation, dropout
+  int eval_every = kDefaultSettings.eval_every;     // steps between evaluations; 0 = once at the end of every epoch
+  int eval_limit = kDefaultSettings.eval_samples;   // test samples per evaluation (0 = the whole test split)
   bool augment = false;       // random shifts (and flips where the dataset allows them)
   bool init_weights = true;   // setup/reset initialize the weights from seed (false: keep them)
   float smoothing = 0.95f;    // of the smoothed loss curve (exponential, bias-corrected)
@@ -66,6 +70,10 @@ struct TrainConfig {
 constexpr int64_t kSliceMacs = 24'000'000;
 // The micro-batch a config resolves to for a network (1..cfg.batch).
 int train_micro_batch(const TrainConfig& cfg, const Network& net);
+
+// The trainer's config for the lab's settings (all but the loss, which the network carries:
+// network_set_loss); the other fields keep their defaults.
+TrainConfig train_config_from_settings(const Settings& s);
 
 // Checks every field; false with a message naming the field, its value and the valid range.
 bool train_config_check(const TrainConfig& c, std::string* err);
@@ -118,12 +126,10 @@ struct TrainHistory {
 
 enum class FaultKind : uint8_t { none, loss, gradient, weights };
 
-struct Trainer {
-  Network* net = nullptr;
-  const Dataset* data = nullptr;
-  TrainConfig cfg;
-  Optimizer opt;
-
+// Everything one run has: progress, history, speed and the internals of a step or evaluation in
+// progress. trainer_reset starts a run with one assignment of a fresh TrainerRun, so a new field
+// can never be forgotten there. (A base of Trainer, so its fields read as tr.step, tr.history.)
+struct TrainerRun {
   // Progress. A step is one minibatch and one update.
   int64_t steps_per_epoch = 0;   // ceil(n_train / batch): the last batch of an epoch may be smaller
   int64_t total_steps = 0;       // steps_per_epoch * epochs
@@ -175,6 +181,13 @@ struct Trainer {
   EvalResult eval_acc;
   float eval_train_loss = 0, eval_train_acc = 0;
   int64_t eval_at_step = 0;
+};
+
+struct Trainer : TrainerRun {
+  Network* net = nullptr;
+  const Dataset* data = nullptr;
+  TrainConfig cfg;
+  Optimizer opt;
 };
 
 // What the trainer adds to the memory plan (spec.h): the optimizer's state per parameter, the
