@@ -264,6 +264,8 @@ static void ScrollByTouchDrag() {
   if (g_touch_down && g_touch_scroll && g.ActiveId != 0 && w && g.ActiveId != w->MoveId) {
     item_window = w;  // started on an item: it lets go (no click, no drag), its window scrolls
     ImGui::ClearActiveID();
+  } else if (g_touch_down && g_touch_scroll && g.ActiveId == 0 && !item_window && g.HoveredWindow) {
+    item_window = g.HoveredWindow;  // started on something that takes no press (a hovered text): its window scrolls
   }
   if (item_window) w = item_window;
   else if (!g_touch_down || g.ActiveId == 0 || !w || g.ActiveId != w->MoveId) return;

@@ -286,17 +286,20 @@ test('touch: drag a layer row, scroll a panel by dragging, long-press for a tool
   await waitState(page, (t) => t.steps === steps0 + 1, 'a tap on Step', 20000);
   assert.deepEqual(page.errors, []);
   await page.context().close();
-  // a phone: scroll the Analysis tab (taller than the screen) by dragging on its table
+  // a phone: scroll the Inside tab's feature maps (taller than the screen) by dragging on them
   const phone = await openTouchLab(lab, { width: 390, height: 844 });
-  s = await tapView(phone, 'Model');
-  await phone.touchscreen.tap(...center(s.rects.tab_Analysis));
+  s = await tapView(phone, 'Curves');
+  await phone.touchscreen.tap(...center(s.rects.rtab_Inside));
   await waitForFrames(phone, 6);
   s = await state(phone);
-  const x = s.rects.tab_Analysis[0] + 10, y0 = s.rects.tab_Analysis[3] + 400;
+  await phone.touchscreen.tap(...center(s.rects.inside_Maps));
+  await waitForFrames(phone, 6);
+  s = await state(phone);
+  const x = s.rects.rtab_Curves[0] + 10, y0 = s.rects.rtab_Curves[3] + 400;
   await touchDrag(phone, [x, y0], [x, y0 - 250], { steps: 10 });
   await waitForFrames(phone, 4);
   inp = await inputState(phone);
-  console.log(`a 250 px upward drag scrolled the Analysis tab to ${inp.touchScrollY} CSS px`);
+  console.log(`a 250 px upward drag scrolled the Inside tab's maps to ${inp.touchScrollY} CSS px`);
   assert.ok(inp.touchScrollY > 50, `the panel scrolled with the finger (scroll ${inp.touchScrollY})`);
   await screenshot(phone, 'input-touch-phone-scrolled');
   assert.deepEqual(phone.errors, []);
