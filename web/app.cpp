@@ -35,25 +35,6 @@ void AppInit(AppState& app) {
   ShareInit(app);  // the link (URL fragment) or the autosaved design, over the default lab
 }
 
-void AppStyle(ImGuiStyle& style) {
-  ImGui::StyleColorsDark(&style);
-  style.WindowRounding = 0.0f;
-  style.FrameRounding = 3.0f;
-  style.GrabRounding = 3.0f;
-  style.TabRounding = 3.0f;
-  style.WindowBorderSize = 1.0f;
-  style.WindowPadding = ImVec2(8, 6);
-  style.FramePadding = ImVec2(6, 3);
-  style.ItemSpacing = ImVec2(7, 4);
-  ImVec4* c = style.Colors;
-  c[ImGuiCol_WindowBg] = ImVec4(0.105f, 0.115f, 0.135f, 1.0f);
-  c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
-  c[ImGuiCol_TitleBg] = ImVec4(0.13f, 0.16f, 0.22f, 1.0f);
-  c[ImGuiCol_TitleBgActive] = ImVec4(0.15f, 0.21f, 0.32f, 1.0f);
-  c[ImGuiCol_FrameBg] = ImVec4(0.17f, 0.19f, 0.23f, 1.0f);
-  c[ImGuiCol_TableRowBgAlt] = ImVec4(1, 1, 1, 0.035f);
-}
-
 static void UpdateFrameStats(AppState& app, double start, double end, double train_ms) {
   FrameStats& s = app.stats;
   float interval = float(start - s.last_start);
@@ -178,7 +159,7 @@ static void TrainingWindowContents(AppState& app) {
   app.train_content_h = w->DC.CursorMaxPos.y - w->DC.CursorStartPos.y;
 }
 
-// Landscape screens from 640 CSS px wide: the model on the left, training above the curves on the right.
+// Landscape screens from 780 CSS px wide: the model on the left, training above the curves on the right.
 static void TwoColumnLayout(AppState& app, ImVec2 o, ImVec2 size) {
   const float fs = ImGui::GetFontSize();
   const ImGuiStyle& st = ImGui::GetStyle();
@@ -326,10 +307,13 @@ void AppFrame(AppState& app) {
   // 3: layout from the viewport size (device pixels)
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const ImVec2 o = vp->WorkPos, size = vp->WorkSize;
-  const ImVec2 css(size.x / app.dpr, size.y / app.dpr);
-  // A phone (under 640 CSS px wide) or a portrait screen gets one column and a switcher: side by
-  // side, each column would be too narrow for its tabs, plots and the model text.
-  app.single_column = css.x < 640 || css.y > css.x * 1.15f;
+  // in CSS px at the chosen text size: 200 % text on 1280x720 lays out like 640x360 (like browser zoom)
+  const float css_scale = app.dpr * float(app.text_scale_pct) / 100.0f;
+  const ImVec2 css(size.x / css_scale, size.y / css_scale);
+  // A phone, a laptop at 200 % zoom or text size (under 780 CSS px wide) or a portrait screen gets
+  // one column and a switcher: side by side, each column would be too narrow for its tabs, the
+  // training settings, the plots' titles and the model text (at 640 wide they were cut off).
+  app.single_column = css.x < 780 || css.y > css.x * 1.15f;
   app.narrow = app.single_column || css.x < 1000;
   if (app.single_column) SingleColumnLayout(app, o, size);
   else TwoColumnLayout(app, o, size);

@@ -144,6 +144,11 @@ struct AppState {
   bool touch_style = false;          // coarse pointer (a finger): 40 CSS px targets, long press to drag a row
   bool single_column = false;        // phone or portrait screen: one panel at a time, chosen by `view`
   int view = 0;                      // single column: 0 Model, 1 Training, 2 Curves (and Inside, Backprop, Notes)
+  // Display (issue 17; the page's text view and help set them, localStorage keeps them): the theme
+  // is theme.h's Th(); text at 100-200 % of the normal size; fewer refreshes of the live views.
+  int text_scale_pct = 100;
+  bool reduced_motion = false;
+  int style_version = 0;             // bumped when the theme or the text size changes: main.cpp rebuilds fonts and style
   std::vector<std::string> truncated;  // tabs drawn narrower than their label this frame (tests: none)
   std::map<std::string, ImVec4> rects;  // named widget rects (x0, y0, x1, y1 in device px) for tests
   // Named sentences drawn this frame (notes, step texts, tooltips of visible items), for tests:
@@ -157,10 +162,13 @@ struct AppState {
 };
 
 void AppInit(AppState& app);
-void AppStyle(ImGuiStyle& style);   // colours and spacing before scaling by dpr
 void AppFrame(AppState& app);       // builds one frame of the interface
 void AppAfterRender(AppState& app); // after the draw data is submitted (frame timing)
 void AppShutdown(AppState& app);
+// js_api_a11y.cpp: after AppFrame, the single-key shortcuts typed this frame while no ImGui text
+// field took them (ImGui's own state decides, so a key typed into a field that a click is just
+// activating is never a shortcut); the page's a11y.js carries them out.
+void A11yShortcuts(AppState& app);
 
 AppState& AppGlobal();              // the instance main.cpp owns (for the JS hook)
 // Records the last tab item's rect under `name`, and `label` in app.truncated if the tab bar had to

@@ -1,6 +1,7 @@
 // colormap.cpp: the shader path (R32F texture + colormap.vert/.frag in an ImDrawList callback) and
 // its CPU fallback. See colormap.h.
 #include "colormap.h"
+#include "theme.h"
 
 #include <algorithm>
 #include <cmath>
@@ -169,13 +170,7 @@ float MaxAbs(const float* v, int64_t n) {
   return std::max(m, 1e-12f);
 }
 
-ImU32 ClassColor(int k) {
-  static const ImU32 c[] = {IM_COL32(90, 170, 255, 255), IM_COL32(255, 150, 60, 255), IM_COL32(110, 210, 110, 255),
-                            IM_COL32(235, 95, 120, 255), IM_COL32(190, 140, 255, 255), IM_COL32(240, 220, 90, 255),
-                            IM_COL32(80, 215, 210, 255), IM_COL32(200, 160, 120, 255), IM_COL32(250, 170, 220, 255),
-                            IM_COL32(170, 170, 170, 255)};
-  return c[((k % 10) + 10) % 10];
-}
+ImU32 ClassColor(int k) { return Th().classes[((k % 10) + 10) % 10]; }
 
 bool ColormapUsesGpu() { return InitGpu(); }
 

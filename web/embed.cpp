@@ -8,6 +8,7 @@
 #include "lab_link.h"
 #include "imgui.h"
 #include "session.h"
+#include "theme.h"
 
 void EmbedKeepLock(AppState& app) {
   ShareState& sh = app.share;
@@ -19,7 +20,7 @@ void EmbedKeepLock(AppState& app) {
 
 static void ShowLockedModel(AppState& app) {
   const ModelDoc& d = app.doc;
-  ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "Locked network");
+  ImGui::TextColored(Th().lock, "Locked network");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("This lesson shows exactly one network; train it and watch the curves.");
   ImGui::SameLine();
   if (d.valid) ImGui::TextDisabled("%s parameters", cnn::with_commas(d.info.total_params).c_str());

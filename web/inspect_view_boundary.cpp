@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "inspect_views.h"
 #include "session.h"
+#include "theme.h"
 
 static void RefreshBoundary(AppState& app, Session& s) {
   InspectState& in = app.inspect;
@@ -72,6 +73,6 @@ void ShowInsideBoundary(AppState& app, Session& s, bool due) {
     dl->AddCircleFilled(c, std::max(2.0f, fs * 0.2f), IM_COL32(15, 15, 20, 255), 8);
     dl->AddCircleFilled(c, std::max(1.5f, fs * 0.14f), ClassColor(d.train_y[size_t(i)]), 8);
   }
-  dl->AddRect(p0, ImVec2(p0.x + side, p0.y + side), IM_COL32(90, 95, 110, 255));
+  dl->AddRect(p0, ImVec2(p0.x + side, p0.y + side), Th().outline);
 }
 

@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "inspect_views.h"
 #include "session.h"
+#include "theme.h"
 
 void ShowInsideConfusion(AppState& app, Session& s) {
   InspectState& in = app.inspect;
@@ -48,11 +49,11 @@ void ShowInsideConfusion(AppState& app, Session& s) {
       ImVec2 c0(o.x + label_w + b * cell, o.y + fs + a * cell), c1(c0.x + cell - 1, c0.y + cell - 1);
       ImU32 col = a == b ? ColormapColor(ColorMode::Sequential, 0.15f + 0.85f * t) : ColormapColor(ColorMode::Diverging, t * 2.0f);
       dl->AddRectFilled(c0, c1, col);
-      if (a == in.conf_sel_true && b == in.conf_sel_pred) dl->AddRect(c0, c1, IM_COL32(60, 255, 120, 255), 0, 0, 2);
+      if (a == in.conf_sel_true && b == in.conf_sel_pred) dl->AddRect(c0, c1, Th().select, 0, 0, 2);
       char buf[16];
       std::snprintf(buf, sizeof buf, "%d", c);
       ImVec2 ts = ImGui::CalcTextSize(buf);
-      if (ts.x < cell - 2) dl->AddText(ImVec2(c0.x + (cell - ts.x) / 2, c0.y + (cell - ts.y) / 2), (a == b ? t < 0.45f : t > 0.2f) ? IM_COL32(255, 255, 255, 255) : IM_COL32(20, 20, 20, 255), buf);
+      if (ts.x < cell - 2) dl->AddText(ImVec2(c0.x + (cell - ts.x) / 2, c0.y + (cell - ts.y) / 2), (a == b ? t < 0.45f : t > 0.2f) ? Th().light_text : Th().dark_text, buf);
       if (clicked && m.x >= c0.x && m.x < c1.x && m.y >= c0.y && m.y < c1.y) { in.conf_sel_true = a; in.conf_sel_pred = b; }
     }
   }

@@ -9,6 +9,7 @@
 #include "inspect_views.h"
 #include "plot.h"
 #include "session.h"
+#include "theme.h"
 
 void ShowInsideDynamics(AppState& app, Session& s) {
   InspectState& in = app.inspect;
@@ -19,8 +20,7 @@ void ShowInsideDynamics(AppState& app, Session& s) {
   const int nplots = in.dyn_relu_layers.empty() ? 2 : 3;
   const float sp = ImGui::GetStyle().ItemSpacing.x;
   ImVec2 size = side ? ImVec2((avail.x - sp * (nplots - 1)) / nplots, avail.y) : ImVec2(avail.x, std::max(ImGui::GetFontSize() * 7, (avail.y - sp * (nplots - 1)) / nplots));
-  static const ImU32 cols[] = {IM_COL32(90, 170, 255, 255), IM_COL32(255, 150, 60, 255), IM_COL32(110, 210, 110, 255), IM_COL32(235, 95, 120, 255),
-                               IM_COL32(190, 140, 255, 255), IM_COL32(240, 220, 90, 255), IM_COL32(80, 215, 210, 255), IM_COL32(230, 230, 230, 255)};
+  const ImU32* cols = Th().series;
   const int n = int(in.dyn_step.size());
   if (Plot::BeginPlot("gradient norm |dL/dw| per layer", size)) {
     Plot::SetupAxes("step", "", 0, Plot::AxisFlags_Log);

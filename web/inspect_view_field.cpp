@@ -8,13 +8,14 @@
 #include "imgui.h"
 #include "inspect_views.h"
 #include "session.h"
+#include "theme.h"
 
 static void DrawFieldRects(ImDrawList* dl, const cnn::FieldRect& r, ImVec2 p0, float px, float py) {
   // nominal (may reach into the padding, outside the picture): dashed look with a thin line
   ImVec2 a(p0.x + r.first[1] * px, p0.y + r.first[0] * py), b(p0.x + (r.last[1] + 1) * px, p0.y + (r.last[0] + 1) * py);
-  dl->AddRect(a, b, IM_COL32(120, 220, 255, 170), 0, 0, 1.0f);
+  dl->AddRect(a, b, Th().field, 0, 0, 1.0f);
   ImVec2 c(p0.x + r.clip_first[1] * px, p0.y + r.clip_first[0] * py), d(p0.x + (r.clip_last[1] + 1) * px, p0.y + (r.clip_last[0] + 1) * py);
-  dl->AddRect(c, d, IM_COL32(60, 255, 120, 255), 0, 0, 2.0f);
+  dl->AddRect(c, d, Th().select, 0, 0, 2.0f);
 }
 
 void ShowInsideField(AppState& app, Session& s, bool upload) {

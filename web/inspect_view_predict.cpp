@@ -9,6 +9,7 @@
 #include "imgui.h"
 #include "inspect_views.h"
 #include "session.h"
+#include "theme.h"
 
 static void PadWidget(AppState& app, Session& s, float side) {
   InspectState& in = app.inspect;
@@ -25,7 +26,7 @@ static void PadWidget(AppState& app, Session& s, float side) {
       int g = int(std::clamp(v, 0.0f, 1.0f) * 255);
       dl->AddRectFilled(ImVec2(p0.x + j * cw, p0.y + i * ch), ImVec2(p0.x + (j + 1) * cw, p0.y + (i + 1) * ch), IM_COL32(g, g, g, 255));
     }
-  dl->AddRect(p0, ImVec2(p0.x + side, p0.y + side), IM_COL32(120, 120, 140, 255));
+  dl->AddRect(p0, ImVec2(p0.x + side, p0.y + side), Th().outline);
   if (ImGui::IsItemActive() && ImGui::IsMouseDown(0)) {
     ImVec2 m = ImGui::GetIO().MousePos;
     float cx = (m.x - p0.x) / cw, cy = (m.y - p0.y) / ch;
@@ -58,7 +59,7 @@ static void ProbBars(AppState& app, Session& s, float width) {
     ImGui::TextUnformatted(name.c_str());
     ImVec2 b0(c.x + name_w, c.y + 2), b1(c.x + name_w + (width - name_w - fs * 4) * std::clamp(p, 0.0f, 1.0f), c.y + fs - 1);
     dl->AddRectFilled(ImVec2(c.x + name_w, c.y + 2), ImVec2(c.x + width - fs * 4, c.y + fs - 1), IM_COL32(40, 44, 52, 255));
-    dl->AddRectFilled(b0, b1, k == in.predicted || (one && (in.probs[0] >= 0.5f) == (k == 1)) ? ClassColor(k) : IM_COL32(110, 120, 140, 255));
+    dl->AddRectFilled(b0, b1, k == in.predicted || (one && (in.probs[0] >= 0.5f) == (k == 1)) ? ClassColor(k) : Th().muted);
     char buf[16];
     std::snprintf(buf, sizeof buf, "%.3f", p);
     dl->AddText(ImVec2(c.x + width - fs * 3.6f, c.y), ImGui::GetColorU32(ImGuiCol_Text), buf);
@@ -71,7 +72,7 @@ void ShowInsidePredict(AppState& app, Session& s, bool upload) {
   if (s.data.regression()) { ImGui::TextWrapped("A regression network: its outputs are numbers, not class scores. Maps and Field show what it computes."); return; }
   if (s.net.loss == cnn::LossKind::quadratic) {
     // A classifier without softmax (issue 15.3): its outputs are scores fitted to one-hot labels.
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.78f, 0.35f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, Th().warning);
     const std::string note = "A " + std::to_string(s.data.num_classes) +
                              "-class classifier trained with the quadratic loss (it ends without softmax): the bars are its outputs, "
                              "fitted to one-hot labels, not probabilities; the largest is the prediction. The training panel offers the fix.";

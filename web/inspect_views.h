@@ -12,13 +12,14 @@
 
 #include "colormap.h"
 #include "imgui.h"
+#include "theme.h"
 #include "inspect.h"
 
 struct AppState;
 struct Session;
 
-static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
-static const ImVec4 kWarn(1.0f, 0.62f, 0.35f, 1.0f);
+static const ImVec4& kDim = Th().dim;
+static const ImVec4& kWarn = Th().warning;
 
 // inspect_compute.cpp
 Session* InspectSession(AppState& app);  // the session when it has a built network and data, else null

@@ -7,6 +7,7 @@
 #include "imgui.h"
 #include "inspect_views.h"
 #include "session.h"
+#include "theme.h"
 
 
 // A heatmap tile at the cursor. Uploads when `upload`; returns true when clicked, with the clicked
@@ -22,7 +23,7 @@ bool HeatTile(AppState& app, bool upload, const char* id, const float* v, int w,
   ImVec2 p1(p0.x + size.x, p0.y + size.y);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   HeatmapDraw(dl, hm, p0, p1);
-  dl->AddRect(ImVec2(p0.x - 1, p0.y - 1), ImVec2(p1.x + 1, p1.y + 1), IM_COL32(90, 95, 110, 255));
+  dl->AddRect(ImVec2(p0.x - 1, p0.y - 1), ImVec2(p1.x + 1, p1.y + 1), Th().outline);
   if (clicked && row && col) {
     ImVec2 m = ImGui::GetIO().MousePos;
     *col = std::clamp(int((m.x - p0.x) / size.x * w), 0, w - 1);

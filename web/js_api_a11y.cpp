@@ -3,6 +3,7 @@
 // sentence per plot. The text view is for screen readers and keyboards; it edits the same model and
 // acts on the same lab through window.cnnSandbox, so it and the canvas never disagree.
 #include <algorithm>
+#include <cstring>
 #include <cstdio>
 #include <string>
 
@@ -10,6 +11,8 @@
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "inspect.h"
+#include "plot.h"
+#include "theme.h"
 #include "cnn/describe.h"
 #include "cnn/diagnose.h"
 #include "cnn/format.h"
@@ -84,13 +87,12 @@ CNN_EXPORT const char* cnn_a11y_state() {
             {"status", app.status}, {"statusIsError", app.status_is_error},
             {"samplesPerSecond", app.training ? app.stats.samples_per_sec : 0.0},
             {"diagnosis", TrainingDiagnosis(app).text}};
-  std::string loss_label, loss_unit;
+  std::string loss_label;
   if (app.doc.valid && app.session && app.session->data_ok && app.session->ready) {
     const cnn::ModelInfo& info = app.doc.last_valid_info;
     const int64_t outs = info.layers.empty() ? info.input.size() : info.layers.back().out.size();
     const cnn::LossKind k = cnn::LossKind(SessionLossWantedKind(app));
     loss_label = cnn::loss_label(k, outs);
-    loss_unit = cnn::loss_unit(k);
   }
   t["loss"] = loss_label;
   j["training"] = t;
@@ -103,16 +105,27 @@ CNN_EXPORT const char* cnn_a11y_state() {
     const long long eval_step = r->eval_step.empty() ? 0 : (long long)r->eval_step.back();
     const double ep = per_epoch > 0 ? double(last_step) / double(per_epoch) : -1;
     const double eval_ep = per_epoch > 0 ? double(eval_step) / double(per_epoch) : -1;
-    // A loss unit that is a word ("nats") reads well after the number; a long one goes in brackets.
-    const std::string unit = loss_unit == "nats" || loss_unit == "bits" ? loss_unit : std::string();
+    // The run's own loss (a run keeps the loss it trained with, whatever is chosen now): "nats"
+    // reads well after the number; another loss is named in brackets.
+    const std::string& run_loss = r->loss_label;
+    const std::string unit = run_loss.find("nats") != std::string::npos ? "nats" : std::string();
     curves["loss"] = cnn::describe_curve("training loss (smoothed)", r->smooth.data(), r->smooth.size(), unit, ep, last_step) +
-                     (unit.empty() && !loss_unit.empty() ? " (" + loss_unit + ")" : std::string());
+                     (unit.empty() && !run_loss.empty() ? " (" + run_loss + ")" : std::string());
     curves["testAccuracy"] = cnn::describe_curve("test accuracy", r->test_acc.data(), r->test_acc.size(), "", eval_ep, eval_step);
     curves["testLoss"] = cnn::describe_curve("test loss", r->test_loss.data(), r->test_loss.size(), unit, eval_ep, eval_step);
     curves["run"] = r->label;
   }
   j["curves"] = curves;
   j["runs"] = app.runs.size();
+  json legends = json::object();
+  for (const char* title : {"Loss", "Test accuracy"}) {
+    json l = json::array();
+    for (const Plot::LegendEntry& e : Plot::LastLegend(title)) l.push_back({{"label", e.label}, {"marker", e.marker}});
+    legends[title] = l;
+  }
+  j["legends"] = legends;
+  j["display"] = {{"highContrast", Th().kind == ThemeKind::high_contrast}, {"textPercent", app.text_scale_pct},
+                  {"reducedMotion", app.reduced_motion}, {"theme", Th().name}};
   out = j.dump();
   return out.c_str();
 }
@@ -144,4 +157,36 @@ CNN_EXPORT int cnn_leave_text_field() {
   if (g.ActiveId == 0 || ImGui::GetInputTextState(g.ActiveId) == nullptr) return 0;
   ImGui::ClearActiveID();
   return 1;
+}
+
+// Display options (the text view's Display section and the help): the high-contrast theme, the text
+// size (100 to 200 % of normal: WCAG 1.4.4 asks for 200 % without loss of content or function) and
+// reduced motion (the live views redraw once a second or so instead of about 3 times a second while
+// training). Returns 0 and changes nothing for a size outside 100..200.
+CNN_EXPORT int cnn_set_display(int high_contrast, int text_pct, int reduced_motion) {
+  AppState& app = AppGlobal();
+  if (text_pct < 100 || text_pct > 200) return 0;
+  const ThemeKind kind = high_contrast ? ThemeKind::high_contrast : ThemeKind::dark;
+  if (kind != Th().kind || text_pct != app.text_scale_pct) app.style_version++;
+  // the runs keep their place in the palette: run colour i of the old theme becomes colour i of the new
+  for (Run& r : app.runs)
+    for (int i = 0; i < 8; i++)
+      if (r.color == Th().series[i]) { r.color = ThemeOf(kind).series[i]; break; }
+  ThemeSet(kind);
+  app.text_scale_pct = text_pct;
+  app.reduced_motion = reduced_motion != 0;
+  app.inspect.refresh_frames = app.reduced_motion ? 60 : 20;
+  return 1;
+}
+
+void A11yShortcuts(AppState& app) {
+  (void)app;
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  if (g.ActiveId != 0 || g.IO.KeyCtrl || g.IO.KeySuper || g.IO.KeyAlt) return;  // a field or a drag has the keys
+  for (ImWchar c : g.IO.InputQueueCharacters) {
+    if (c == 0 || c > 127 || std::strchr("tTsS12345678cC+=-?", int(c)) == nullptr) continue;
+#ifdef __EMSCRIPTEN__
+    EM_ASM({ if (window.cnnA11y) window.cnnA11y.shortcut(String.fromCharCode($0)); }, int(c));
+#endif
+  }
 }

@@ -20,6 +20,7 @@
 #include "cnn/train.h"
 #include "imgui.h"
 #include "imgui_internal.h"
+#include "theme.h"
 #include "js_export.h"
 #include "session.h"
 #include "imgui_impl_glfw.h"
@@ -37,6 +38,7 @@ static void (*g_after_draw)() = nullptr;  // native --screenshot: reads the fram
 static AppState g_app;
 AppState& AppGlobal() { return g_app; }
 static float g_font_scale = 0;  // device pixel ratio the fonts were last built for
+static int g_style_version = -1;  // app.style_version they were built for (theme, text size)
 static bool g_touch_style = false;  // the primary pointer is coarse (a finger): touch-sized widgets
 
 static float DevicePixelRatio() {
@@ -56,10 +58,11 @@ static void BuildFontsAndStyle(float dpr) {
   io.Fonts->Clear();
   ImFontConfig cfg;
   cfg.OversampleH = 2;
-  float base = 15.0f * dpr;
+  const float ui = dpr * float(g_app.text_scale_pct) / 100.0f;  // the text size control scales everything drawn
+  float base = 15.0f * ui;
   g_app.font_ui = io.Fonts->AddFontFromFileTTF(CNN_FONT_FILE, base, &cfg);
   g_app.font_mono = io.Fonts->AddFontFromFileTTF(CNN_MONO_FONT_FILE, base, &cfg);
-  g_app.font_big = io.Fonts->AddFontFromFileTTF(CNN_FONT_FILE, 20.0f * dpr, &cfg);
+  g_app.font_big = io.Fonts->AddFontFromFileTTF(CNN_FONT_FILE, 20.0f * ui, &cfg);
   if (!g_app.font_ui) g_app.font_ui = io.Fonts->AddFontDefault();
   if (!g_app.font_mono) g_app.font_mono = g_app.font_ui;
   if (!g_app.font_big) g_app.font_big = g_app.font_ui;
@@ -67,7 +70,7 @@ static void BuildFontsAndStyle(float dpr) {
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
   ImGuiStyle style;
-  AppStyle(style);
+  ThemeStyle(Th().kind, style);
   if (g_touch_style) {
     // Touch targets of at least 40 CSS px: frames (buttons, fields, tabs, checkboxes) 40 px high.
     style.FramePadding = ImVec2(6, (40.0f - 15.0f) * 0.5f);
@@ -76,10 +79,11 @@ static void BuildFontsAndStyle(float dpr) {
     style.GrabMinSize = 20;
     style.TouchExtraPadding = ImVec2(4, 3);  // small buttons (a layer row's +, 2x, x) take a finger a little beyond their text
   }
-  style.ScaleAllSizes(dpr);
+  style.ScaleAllSizes(ui);
   ImGui::GetStyle() = style;
   g_app.dpr = dpr;
   g_font_scale = dpr;
+  g_style_version = g_app.style_version;
 }
 
 
@@ -490,7 +494,7 @@ static void Frame() {
 #else
   float dpr = DevicePixelRatio();
 #endif
-  if (dpr != g_font_scale) BuildFontsAndStyle(dpr);
+  if (dpr != g_font_scale || g_app.style_version != g_style_version) BuildFontsAndStyle(dpr);
 
   glfwPollEvents();
   const ImVec2 mouse = DispatchInput(g_window);
@@ -505,12 +509,14 @@ static void Frame() {
   ImGui::NewFrame();
   ScrollByTouchDrag();
   AppFrame(g_app);
+  A11yShortcuts(g_app);  // js_api_a11y.cpp: t, s, 1-8, c, +, -, ? typed outside a text field
   ReportTextField(dpr);
   ImGui::Render();
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(g_window, &fb_w, &fb_h);
   glViewport(0, 0, fb_w, fb_h);
-  glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
+  const ImVec4 clear = Th().kind == ThemeKind::high_contrast ? ImVec4(0, 0, 0, 1) : ImVec4(0.10f, 0.11f, 0.13f, 1.0f);
+  glClearColor(clear.x, clear.y, clear.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   AppAfterRender(g_app);

@@ -12,9 +12,10 @@
 #include "cnn/train.h"
 #include "session.h"
 #include "imgui.h"
+#include "theme.h"
 
-static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
-static const ImVec4 kErr(1.0f, 0.45f, 0.40f, 1.0f);
+static const ImVec4& kDim = Th().dim;
+static const ImVec4& kErr = Th().error;
 
 static std::string PairText(int64_t a, int64_t b) {
   char buf[64];
@@ -107,7 +108,7 @@ static void ShowAlexNetNote(AppState& app, const cnn::ModelSpec& spec, const cnn
     const std::string note = cnn::alexnet_size_note(spec.layers[i], info.layers[i]);
     if (note.empty()) continue;
     ImGui::Spacing();
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.16f, 0.20f, 0.28f, 1));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, Th().note_bg);
     ImGui::BeginChild("alexnet-note", ImVec2(0, AlexNetNoteHeight(note)), true);
     ImGui::TextWrapped("%s", note.c_str());
     ImGui::EndChild();
@@ -135,7 +136,7 @@ void ShowAnalysisPanel(AppState& app) {
     ImGui::TextWrapped("Invalid model (layer %d): %s", d.error.layer, d.error.message.c_str());
     ImGui::PopStyleColor();
     if (!d.error.hint.empty()) {
-      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.55f, 1));
+      ImGui::PushStyleColor(ImGuiCol_Text, Th().warning);
       ImGui::TextWrapped("hint: %s", d.error.hint.c_str());
       ImGui::PopStyleColor();
     }

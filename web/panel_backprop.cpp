@@ -11,13 +11,14 @@
 #include "imgui.h"
 #include "inspect.h"
 #include "session.h"
+#include "theme.h"
 
 void InspectSyncKey(AppState& app, Session& s);  // inspect_views.h (which also defines kDim, kept here)
 
-static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
-static const ImVec4 kGood(0.45f, 0.85f, 0.45f, 1.0f);
-static const ImVec4 kBad(1.0f, 0.45f, 0.40f, 1.0f);
-static const ImVec4 kNow(1.0f, 0.85f, 0.35f, 1.0f);
+static const ImVec4& kDim = Th().dim;
+static const ImVec4& kGood = Th().ok;
+static const ImVec4& kBad = Th().error;
+static const ImVec4& kNow = Th().highlight;
 
 static double Norm(const std::vector<float>& v) {
   double s = 0;

@@ -11,8 +11,9 @@
 #include "imgui.h"
 #include "session.h"
 #include "texture.h"
+#include "theme.h"
 
-static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
+static const ImVec4& kDim = Th().dim;
 
 // The model's input and output adapted to the dataset: input line = sample shape, last dense
 // layer's outputs = number of classes (or targets).
@@ -221,7 +222,7 @@ static void ShowLoadControls(AppState& app, Session& s) {
     ImGui::ProgressBar(s.upload_total > 0 ? float(s.upload_done) / float(s.upload_total) : 0.0f, ImVec2(fs * 12, 0), buf);
   }
   if (!s.data_message.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, s.data_message_error ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.55f, 0.85f, 0.55f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, s.data_message_error ? Th().error : Th().ok);
     ImGui::TextWrapped("%s", s.data_message.c_str());
     ImGui::PopStyleColor();
     SaveRect(app, "data_message");
@@ -261,7 +262,7 @@ void ShowDataPanel(AppState& app) {
   DatasetView v = SessionDatasetView(app);
   if (!v.ok) {
     if (!s.fetch_name.empty()) return;  // the progress bar above says it
-    ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", v.error.empty() ? "loading..." : v.error.c_str());
+    ImGui::TextColored(Th().error, "%s", v.error.empty() ? "loading..." : v.error.c_str());
     return;
   }
   ImGui::Separator();
@@ -279,7 +280,7 @@ void ShowDataPanel(AppState& app) {
     int64_t outs = app.doc.info.layers.empty() ? in.size() : app.doc.info.layers.back().out.size();
     int want = v.target_dim > 0 ? v.target_dim : v.num_classes;
     if (in != cnn::Shape{v.h, v.w, v.c} || outs != want) {
-      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.55f, 1));
+      ImGui::PushStyleColor(ImGuiCol_Text, Th().warning);
       ImGui::TextWrapped("The model takes %s and gives %lld outputs; this set needs %s and %d.", cnn::shape_text(in, cnn::ShapeForm::count_if_flat).c_str(), (long long)outs,
                          cnn::shape_text(cnn::Shape{v.h, v.w, v.c}, cnn::ShapeForm::count_if_flat).c_str(), want);
       ImGui::PopStyleColor();

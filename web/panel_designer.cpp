@@ -10,10 +10,11 @@
 #include "cnn/explain.h"
 #include "imgui.h"
 #include "imgui_stdlib.h"
+#include "theme.h"
 
-static const ImVec4 kErrorColor(1.0f, 0.45f, 0.40f, 1.0f);
-static const ImVec4 kDimColor(0.62f, 0.65f, 0.72f, 1.0f);
-static const ImVec4 kShapeColor(0.55f, 0.80f, 1.0f, 1.0f);
+static const ImVec4& kErrorColor = Th().error;
+static const ImVec4& kDimColor = Th().dim;
+static const ImVec4& kShapeColor = Th().shape;
 
 // Widget rects by name, for the browser tests (cnnSandbox.getState().rects).
 
@@ -114,7 +115,7 @@ static void ShowPresetRow(AppState& app) {
   const std::string verdict = d.valid ? "valid: " + cnn::with_commas(d.info.total_params) + " params" : "invalid model";
   SameLineOrWrap(ImGui::CalcTextSize(verdict.c_str()).x);  // below the preset on a phone
   ImGui::AlignTextToFramePadding();
-  ImGui::TextColored(d.valid ? ImVec4(0.5f, 0.85f, 0.5f, 1) : kErrorColor, "%s", verdict.c_str());
+  ImGui::TextColored(d.valid ? Th().ok : kErrorColor, "%s", verdict.c_str());
   if (!d.preset_description.empty() && !d.preset_name.empty()) {
     // at most three lines here (scroll for the rest): the list and the text need the room
     float wrap = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
@@ -136,7 +137,7 @@ static void ShowErrorBox(const cnn::SpecError& e) {
   ImGui::TextWrapped("%s", e.message.c_str());
   ImGui::PopStyleColor();
   if (!e.hint.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.55f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, Th().warning);
     ImGui::TextWrapped("hint: %s", e.hint.c_str());
     ImGui::PopStyleColor();
   }
@@ -276,7 +277,7 @@ static void ShowLayerList(AppState& app) {
     const int to = slot > app.drag_from ? slot - 1 : slot;
     if (ImGui::IsMouseDown(0)) {
       ImDrawList* dl = ImGui::GetWindowDrawList();
-      const ImU32 accent = IM_COL32(110, 170, 255, 255);
+      const ImU32 accent = Th().accent;
       const int f = app.drag_from;
       dl->AddRect(ImVec2(row_x0, row_top[size_t(f)]), ImVec2(row_x1, row_bottom[size_t(f)]), accent, 3.0f * app.dpr, 0, 1.5f * app.dpr);
       if (to != f) {
@@ -363,7 +364,7 @@ static void ShowModelText(AppState& app, float height) {
     else ImGui::TextWrapped("%s", d.error.message.c_str());
     ImGui::PopStyleColor();
     if (!d.error.hint.empty()) {
-      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.55f, 1));
+      ImGui::PushStyleColor(ImGuiCol_Text, Th().warning);
       ImGui::TextWrapped("hint: %s", d.error.hint.c_str());
       ImGui::PopStyleColor();
     }

@@ -16,10 +16,11 @@
 #include "inspect.h"
 #include "plot.h"
 #include "session.h"
+#include "theme.h"
 
-static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
-static const ImU32 kBlue = IM_COL32(90, 170, 255, 255), kOrange = IM_COL32(255, 150, 60, 255), kGreen = IM_COL32(110, 210, 110, 255);
-static const ImU32 kGrey = IM_COL32(160, 160, 170, 255);
+static const ImVec4& kDim = Th().dim;
+static const ImU32 &kBlue = Th().series[0], &kOrange = Th().series[1], &kGreen = Th().series[2];
+static const ImU32& kGrey = Th().muted;
 
 static double Log2(double v) { return std::log(v) / std::log(2.0); }
 static double H(double q) { return (q <= 0 || q >= 1) ? 0.0 : -q * Log2(q) - (1 - q) * Log2(1 - q); }
@@ -207,7 +208,7 @@ static void Figure3(AppState& app) {
   for (const Edge& e : edges) {
     const double xq = pos(e.r - 1, e.to);  // linear in the index, so padding taps land where they would be
     ImVec2 a(X(pos(e.r, e.from)), Y(e.r)), b(X(xq), Y(e.r - 1));
-    dl->AddLine(a, b, e.pad ? IM_COL32(120, 120, 130, 120) : IM_COL32(110, 210, 110, 150), 1.0f);
+    dl->AddLine(a, b, e.pad ? Th().grid : Th().series[2], 1.0f);
     if (e.pad) dl->AddCircle(b, dot, kGrey, 8);
   }
   for (int r = 0; r <= R; r++) {
@@ -215,7 +216,7 @@ static void Figure3(AppState& app) {
       const double x = pos(r, q);
       if (x < x_lo || x > x_hi) continue;
       const bool hit = reach[size_t(r)][size_t(q)];
-      dl->AddCircleFilled(ImVec2(X(x), Y(r)), hit ? dot * 1.3f : dot, hit ? (r == R ? kOrange : kGreen) : IM_COL32(90, 95, 110, 255), 10);
+      dl->AddCircleFilled(ImVec2(X(x), Y(r)), hit ? dot * 1.3f : dot, hit ? (r == R ? kOrange : kGreen) : Th().outline, 10);
     }
     std::string label = r == 0 ? "input" : cnn::layer_to_text(spec.layers[size_t(rows[size_t(r - 1)])]);
     if (r > 0) {

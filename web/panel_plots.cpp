@@ -11,12 +11,13 @@
 #include "imgui.h"
 #include "plot.h"
 #include "session.h"
+#include "theme.h"
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 #endif
 
-static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
+static const ImVec4& kDim = Th().dim;
 
 static ImU32 WithAlpha(ImU32 c, int a) { return (c & ~IM_COL32_A_MASK) | (ImU32(a) << IM_COL32_A_SHIFT); }
 
@@ -197,8 +198,8 @@ void ShowPlotsPanel(AppState& app) {
       const ImVec2 ts = ImGui::CalcTextSize(head);
       const ImVec2 at(lo.x + fs * 3.6f, lo.y + fs * 2.2f);
       if (at.x + ts.x + pad < hi.x) {
-        dl->AddRectFilled(ImVec2(at.x - pad * 0.5f, at.y - pad * 0.3f), ImVec2(at.x + ts.x + pad * 0.5f, at.y + ts.y + pad * 0.3f), IM_COL32(90, 20, 20, 230), 3.0f);
-        dl->AddText(at, IM_COL32(255, 170, 160, 255), head);
+        dl->AddRectFilled(ImVec2(at.x - pad * 0.5f, at.y - pad * 0.3f), ImVec2(at.x + ts.x + pad * 0.5f, at.y + ts.y + pad * 0.3f), Th().alarm_bg, 3.0f);
+        dl->AddText(at, Th().alarm_text, head);
       }
     }
   }

@@ -12,9 +12,10 @@
 #include "cnn/kernels.h"
 #include "imgui.h"
 #include "session.h"
+#include "theme.h"
 
-static const ImVec4 kDim(0.62f, 0.65f, 0.72f, 1.0f);
-static const ImVec4 kErr(1.0f, 0.45f, 0.40f, 1.0f);
+static const ImVec4& kDim = Th().dim;
+static const ImVec4& kErr = Th().error;
 
 
 static void ShowSettings(AppState& app) {
@@ -128,7 +129,7 @@ static void ShowLossRow(AppState& app) {
                           .c_str());
   const cnn::ModelDataNotice n = cnn::model_data_notice(m, info, app.doc.last_valid_text, classes);
   if (n.show) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.78f, 0.35f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, Th().warning);
     ImGui::TextWrapped("%s", n.text.c_str());
     ImGui::PopStyleColor();
     SaveRect(app, "loss_notice");
@@ -165,8 +166,8 @@ void ShowTrainingPanel(AppState& app) {
   // --- buttons ---
   ImVec2 bsize(fs * 5.0f, 0);
   ImGui::BeginDisabled(!allowed || app.training);
-  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.20f, 0.48f, 0.28f, 1));
-  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.26f, 0.60f, 0.34f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Button, Th().train_button);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, Th().train_button_hovered);
   bool finished = app.session && app.session->ready && app.session->trainer.finished;
   bool resumable = app.current_run >= 0 && SessionStepCount(app) > 0 && !finished;
   // "Train" starts a run (a finished one starts over as a new run), "Resume" continues a paused one

@@ -2,6 +2,7 @@
 #include "plot.h"
 
 #include "imgui_internal.h"
+#include "theme.h"
 
 #include <algorithm>
 #include <cmath>
@@ -20,6 +21,31 @@ struct Series {
   int flags;
 };
 
+// Series are told apart by more than colour (WCAG 1.4.1): the theme's curve colour i (runs get them
+// in order) has marker shape i, any other colour the next shape in order of first appearance; the
+// first keeps plain lines and round dots; a line with a legend carries its shape every few font
+// sizes and in the legend.
+enum Marker { Marker_Circle, Marker_Square, Marker_Triangle, Marker_Diamond, Marker_TriangleDown, Marker_Cross, Marker_Plus, Marker_Ring, Marker_Count };
+static const char* const kMarkerNames[Marker_Count] = {"circle", "square", "triangle", "diamond", "triangle down", "cross", "plus", "ring"};
+static void DrawMarker(ImDrawList* dl, ImVec2 p, int shape, float r, ImU32 col) {
+  switch (shape % Marker_Count) {
+    case Marker_Circle: dl->AddCircleFilled(p, r, col, 8); break;
+    case Marker_Square: dl->AddRectFilled(ImVec2(p.x - r * 0.85f, p.y - r * 0.85f), ImVec2(p.x + r * 0.85f, p.y + r * 0.85f), col); break;
+    case Marker_Triangle: dl->AddTriangleFilled(ImVec2(p.x, p.y - r * 1.15f), ImVec2(p.x + r, p.y + r * 0.75f), ImVec2(p.x - r, p.y + r * 0.75f), col); break;
+    case Marker_Diamond: dl->AddQuadFilled(ImVec2(p.x, p.y - r * 1.2f), ImVec2(p.x + r, p.y), ImVec2(p.x, p.y + r * 1.2f), ImVec2(p.x - r, p.y), col); break;
+    case Marker_TriangleDown: dl->AddTriangleFilled(ImVec2(p.x - r, p.y - r * 0.75f), ImVec2(p.x + r, p.y - r * 0.75f), ImVec2(p.x, p.y + r * 1.15f), col); break;
+    case Marker_Cross:
+      dl->AddLine(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), col, r * 0.55f);
+      dl->AddLine(ImVec2(p.x - r, p.y + r), ImVec2(p.x + r, p.y - r), col, r * 0.55f);
+      break;
+    case Marker_Ring: dl->AddCircle(p, r, col, 10, r * 0.5f); break;
+    case Marker_Plus:
+      dl->AddLine(ImVec2(p.x - r * 1.1f, p.y), ImVec2(p.x + r * 1.1f, p.y), col, r * 0.6f);
+      dl->AddLine(ImVec2(p.x, p.y - r * 1.1f), ImVec2(p.x, p.y + r * 1.1f), col, r * 0.6f);
+      break;
+  }
+}
+
 struct PlotContext {
   bool active = false;
   std::string title;
@@ -37,6 +63,8 @@ static PlotContext g;
 static std::map<std::string, std::vector<YTick>> g_ticks;
 
 const std::vector<YTick>& LastYTicks(const std::string& title) { return g_ticks[title]; }
+static std::map<std::string, std::vector<LegendEntry>> g_legends;
+const std::vector<LegendEntry>& LastLegend(const std::string& title) { return g_legends[title]; }
 static bool g_last_hover_valid = false;
 static double g_last_hover_x = 0, g_last_hover_y = 0;
 
@@ -124,8 +152,17 @@ void EndPlot() {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImGuiStyle& st = ImGui::GetStyle();
   const float fs = ImGui::GetFontSize();
+  // marker shape of a colour: its place in the theme's curve colours, else its order in this plot
+  std::vector<ImU32> colors;
+  for (const Series& s : g.series)
+    if (std::find(colors.begin(), colors.end(), s.color) == colors.end()) colors.push_back(s.color);
+  auto ShapeOf = [&](ImU32 c) {
+    for (int i = 0; i < 8; i++)
+      if (Th().series[i] == c) return i % Marker_Count;
+    return int(std::find(colors.begin(), colors.end(), c) - colors.begin()) % Marker_Count;
+  };
   const ImU32 col_bg = ImGui::GetColorU32(ImGuiCol_FrameBg);
-  const ImU32 col_grid = IM_COL32(255, 255, 255, 28);
+  const ImU32 col_grid = Th().grid;
   const ImU32 col_text = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 col_dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   const bool logy = g.y_flags & AxisFlags_Log;
@@ -251,7 +288,7 @@ void EndPlot() {
         double v = std::log10(double(m)) + e;
         if (v < y0 || v > y1) continue;
         float py = MapY(v);
-        dl->AddLine(ImVec2(area.Min.x, py), ImVec2(area.Max.x, py), m == 1 ? col_grid : IM_COL32(255, 255, 255, 14));
+        dl->AddLine(ImVec2(area.Min.x, py), ImVec2(area.Max.x, py), m == 1 ? col_grid : Th().grid_minor);
         if (((e % stride) + stride) % stride != 0) continue;
         double val = m * std::pow(10.0, e);
         if (val >= 0.01 && val < 1000) std::snprintf(buf, sizeof buf, "%g", val);
@@ -280,7 +317,7 @@ void EndPlot() {
       dl->AddText(ImVec2(px - ts.x * 0.5f, area.Max.y + fs * 0.15f), col_dim, buf);
     }
   }
-  dl->AddRect(area.Min, area.Max, IM_COL32(255, 255, 255, 40));
+  dl->AddRect(area.Min, area.Max, Th().plot_frame);
 
   // --- series ---
   dl->PushClipRect(area.Min, area.Max, true);
@@ -317,8 +354,16 @@ void EndPlot() {
       }
     }
     if (pts.size() >= 2) dl->AddPolyline(pts.data(), int(pts.size()), s.color, 0, s.thickness * std::max(1.0f, fs / 15.0f));
+    const int shape = ShapeOf(s.color);
     if ((s.flags & LineFlags_Markers) || pts.size() == 1)
-      for (const ImVec2& p : pts) dl->AddCircleFilled(p, fs * 0.18f + s.thickness, s.color, 8);
+      for (const ImVec2& p : pts) DrawMarker(dl, p, shape, fs * 0.18f + s.thickness, s.color);
+    else if (shape != Marker_Circle && !(s.flags & LineFlags_NoLegend) && pts.size() >= 2) {
+      // the shape along the line, every 6 font sizes, each colour starting at its own offset
+      const float every = fs * 6, start = fs * (1.0f + 0.9f * float(shape));
+      float next = pts[0].x + start;
+      for (const ImVec2& p : pts)
+        if (p.x >= next) { DrawMarker(dl, p, shape, fs * 0.28f, s.color); next = p.x + every; }
+    }
   }
   dl->PopClipRect();
 
@@ -331,6 +376,10 @@ void EndPlot() {
       if (!(s.flags & LineFlags_NoLegend)) maxw = std::max(maxw, ImGui::CalcTextSize(s.label.c_str()).x);
     float x = area.Max.x - maxw - swatch - fs * 0.8f;
     int shown = 0;
+    std::vector<LegendEntry>& legend = g_legends[g.title];
+    legend.clear();
+    for (const Series& s : g.series)
+      if (!(s.flags & LineFlags_NoLegend)) legend.push_back({s.label, kMarkerNames[ShapeOf(s.color)]});
     for (const Series& s : g.series) {
       if (s.flags & LineFlags_NoLegend) continue;
       if (y + fs > area.Max.y) break;
@@ -338,9 +387,10 @@ void EndPlot() {
         int rows = 0;
         for (const Series& t : g.series) rows += !(t.flags & LineFlags_NoLegend);
         float h = std::min(rows * (fs + 2), area.GetHeight() - fs * 0.6f);
-        dl->AddRectFilled(ImVec2(x - fs * 0.3f, y - fs * 0.15f), ImVec2(area.Max.x - fs * 0.3f, y + h), IM_COL32(20, 22, 27, 200), 3);
+        dl->AddRectFilled(ImVec2(x - fs * 0.3f, y - fs * 0.15f), ImVec2(area.Max.x - fs * 0.3f, y + h), Th().legend_bg, 3);
       }
       dl->AddLine(ImVec2(x, y + fs * 0.5f), ImVec2(x + swatch, y + fs * 0.5f), s.color, 3.0f);
+      if (ShapeOf(s.color) != Marker_Circle) DrawMarker(dl, ImVec2(x + swatch * 0.5f, y + fs * 0.5f), ShapeOf(s.color), fs * 0.28f, s.color);
       dl->AddText(ImVec2(x + swatch + fs * 0.3f, y), col_text, s.label.c_str());
       y += fs + 2;
       shown++;
@@ -355,7 +405,7 @@ void EndPlot() {
     g_last_hover_valid = true;
     g_last_hover_x = mx;
     g_last_hover_y = logy ? std::pow(10.0, my) : my;
-    dl->AddLine(ImVec2(mouse.x, area.Min.y), ImVec2(mouse.x, area.Max.y), IM_COL32(255, 255, 255, 90));
+    dl->AddLine(ImVec2(mouse.x, area.Min.y), ImVec2(mouse.x, area.Max.y), Th().crosshair);
     ImGui::BeginTooltip();
     ImGui::Text("%s = %.0f", g.x_label.empty() ? "x" : g.x_label.c_str(), mx);
     for (const Series& s : g.series) {

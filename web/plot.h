@@ -46,4 +46,8 @@ bool LastHover(double* x, double* y);
 // and bottom, and its text), for tests: no two overlap.
 struct YTick { float top, bottom; std::string text; };
 const std::vector<YTick>& LastYTicks(const std::string& title);
+// The legend of the last EndPlot of the plot titled `title`: each entry's label and marker shape
+// ("circle" is the plain line and round dots), for tests: runs differ by shape, not only colour.
+struct LegendEntry { std::string label; const char* marker; };
+const std::vector<LegendEntry>& LastLegend(const std::string& title);
 }  // namespace Plot

@@ -13,12 +13,8 @@
 #include <new>
 
 #include "app.h"
+#include "theme.h"
 
-static const ImU32 kRunColors[] = {
-    IM_COL32(90, 170, 255, 255), IM_COL32(255, 150, 60, 255), IM_COL32(110, 210, 110, 255),
-    IM_COL32(235, 95, 120, 255), IM_COL32(190, 140, 255, 255), IM_COL32(240, 220, 90, 255),
-    IM_COL32(80, 215, 210, 255), IM_COL32(230, 230, 230, 255),
-};
 static constexpr int kMaxRuns = 8;
 
 void SessionDeleter::operator()(Session* s) const { delete s; }
@@ -493,12 +489,12 @@ static void StartRun(AppState& app) {
     r.loss_label = cnn::loss_label(s.net.loss, ni.layers.empty() ? ni.input.size() : ni.layers.back().out.size());
   }
   // a colour no kept run uses
-  for (int c = 0; c < int(IM_ARRAYSIZE(kRunColors)); c++) {
+  for (int c = 0; c < 8; c++) {
     bool used = false;
-    for (const Run& o : app.runs) used |= o.color == kRunColors[c];
-    if (!used) { r.color = kRunColors[c]; break; }
+    for (const Run& o : app.runs) used |= o.color == Th().series[c];
+    if (!used) { r.color = Th().series[c]; break; }
   }
-  if (!r.color) r.color = kRunColors[r.id % IM_ARRAYSIZE(kRunColors)];
+  if (!r.color) r.color = Th().series[r.id % 8];
   app.runs.push_back(r);
   app.current_run = int(app.runs.size()) - 1;
 }

@@ -6,6 +6,7 @@
 #include "browser.h"
 #include "imgui.h"
 #include "session.h"
+#include "theme.h"
 
 bool ShareFrame(AppState& app) {
   EmbedKeepLock(app);
@@ -54,7 +55,7 @@ void ShowShareButtons(AppState& app) {
   if (!note) return;
   ImGui::SameLine();
   if (ImGui::CalcTextSize(note).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
-  if (note_is_error) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.40f, 1.0f), "%s", note);
+  if (note_is_error) ImGui::TextColored(Th().error, "%s", note);
   else ImGui::TextDisabled("%s", note);
 }
 

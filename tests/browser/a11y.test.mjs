@@ -176,3 +176,129 @@ test('shortcuts on the canvas, the help, and Escape that leaves a text field kee
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+// The share of the canvas's pixels that are pure black (the high-contrast theme's background)
+async function blackShare(page) {
+  const png = await page.locator('#canvas').screenshot();
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width; c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    let black = 0, n = 0;
+    for (let i = 0; i < d.length; i += 4 * 5, n++) if (d[i] + d[i + 1] + d[i + 2] === 0) black++;
+    return black / n;
+  }, png.toString('base64'));
+}
+
+function checkFits(s, where) {
+  const vp = s.rects.viewport;
+  const inside = (r) => r[0] >= vp[0] - 0.5 && r[1] >= vp[1] - 0.5 && r[2] <= vp[2] + 0.5 && r[3] <= vp[3] + 0.5;
+  assert.deepEqual(s.truncated, [], `${where}: labels cut short`);
+  for (const [k, r] of Object.entries(s.rects)) if (/^(win_|tab_|rtab_|view_)/.test(k)) assert.ok(inside(r), `${where}: ${k} ${r} outside ${vp}`);
+}
+
+// One column: each view of the switcher, each tab in it, clicked as a learner would; Train and Step
+// on the Training view are at least minHeight CSS px high
+async function everyPanel(page, tag, minHeight) {
+  const click = async (name) => {
+    const s = await state(page);
+    assert.ok(s.rects[name], `${tag}: ${name} on screen`);
+    await page.mouse.click(...center(s.rects[name]), { delay: 40 });
+    await waitForFrames(page, 4);
+    checkFits(await state(page), `${tag} after ${name}`);
+  };
+  await click('view_Model');
+  for (const t of ['tab_Analysis', 'tab_Data', 'tab_Designer']) await click(t);
+  await click('view_Training');
+  const s = await state(page);
+  for (const b of ['train', 'step']) {
+    assert.ok(s.rects[b], `${tag}: ${b} on the Training view`);
+    assert.ok(s.rects[b][3] - s.rects[b][1] >= minHeight, `${tag}: ${b} is ${(s.rects[b][3] - s.rects[b][1]).toFixed(1)} CSS px high`);
+  }
+  await screenshot(page, `${tag}-training`);
+  await click('view_Curves');
+  for (const t of ['rtab_Inside', 'rtab_Backprop', 'rtab_Notes', 'rtab_Curves']) await click(t);
+  await screenshot(page, `${tag}-curves`);
+}
+
+test('display: the high-contrast theme, text at 200 %, and 200 % browser zoom keep every panel usable', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=2' });
+  await page.evaluate(() => window.cnnSandbox.train(20));
+  await waitForFrames(page, 3);
+  const darkBlack = await blackShare(page);
+  await page.evaluate(() => window.cnnA11y.setDisplay({ highContrast: true }));
+  await waitForFrames(page, 4);
+  let d = (await a11yState(page)).display;
+  assert.equal(d.highContrast, true);
+  assert.equal(d.theme, 'high contrast');
+  const hcBlack = await blackShare(page);
+  console.log(`black pixels: dark theme ${(100 * darkBlack).toFixed(1)} %, high contrast ${(100 * hcBlack).toFixed(1)} %`);
+  assert.ok(darkBlack < 0.02 && hcBlack > 0.5, 'the high-contrast theme draws on black');
+  checkFits(await state(page), 'high contrast');
+  await screenshot(page, 'a11y-high-contrast-1280x720');
+  for (const t of ['Analysis', 'Data']) {
+    await page.evaluate((n) => window.cnnSandbox.setTab(n), t.toLowerCase());
+    await waitForFrames(page, 4);
+    await screenshot(page, `a11y-high-contrast-${t.toLowerCase()}-1280x720`);
+  }
+  // the choice is kept for the next visit
+  assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage.getItem('cnnSandbox.display'))).highContrast, true);
+  // text at 200 %: the fonts and every size double; 1280x720 then lays out like 640x360
+  await page.evaluate(() => window.cnnA11y.setDisplay({ highContrast: false, textPercent: 200 }));
+  await page.evaluate(() => window.cnnSandbox.setTab('designer'));
+  await waitForFrames(page, 4);
+  let s = await state(page);
+  d = (await a11yState(page)).display;
+  assert.equal(d.textPercent, 200);
+  assert.equal(s.singleColumn, true, '1280x720 at 200 % text lays out like 640x360: one column');
+  checkFits(s, '200 % text');
+  await screenshot(page, 'a11y-text-200-1280x720');
+  // every panel is still reachable at 200 %: the switcher's views, then their tabs, by click
+  await everyPanel(page, 'a11y-text-200-1280x720', 2 * 15);  // 15 px text at 200 %
+  s = await state(page);
+  await page.evaluate(() => window.cnnA11y.setDisplay({ textPercent: 100 }));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+  // 200 % browser zoom of a 1280x720 window: 640x360 CSS px at 2 device px each
+  const zoom = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=2', width: 640, height: 360, dpr: 2 });
+  await zoom.evaluate(() => window.cnnSandbox.train(20));
+  await waitForFrames(zoom, 4);
+  s = await state(zoom);
+  assert.equal(s.dpr, 2);
+  assert.equal(s.singleColumn, true);
+  checkFits(s, '200 % zoom');
+  await screenshot(zoom, 'a11y-zoom-200-640x360');
+  await everyPanel(zoom, 'a11y-zoom-200-640x360', 15);  // the browser doubles CSS px itself
+  assert.deepEqual(zoom.errors, []);
+  await zoom.context().close();
+});
+
+test('runs are told apart by more than colour: each run has its own marker shape in the plots and legends', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=2' });
+  await page.evaluate(() => window.cnnSandbox.train(15));
+  await page.evaluate(() => window.cnnSandbox.reset());
+  await page.evaluate(() => window.cnnSandbox.set('lr', 0.01));
+  await page.evaluate(() => window.cnnSandbox.train(15));
+  await page.evaluate(() => window.cnnSandbox.reset());
+  await page.evaluate(() => window.cnnSandbox.train(15));
+  await waitForFrames(page, 4);
+  const a = await a11yState(page);
+  const loss = a.legends.Loss;
+  console.log(`loss legend: ${loss.map((e) => `${e.label} (${e.marker})`).join(', ')}`);
+  assert.equal(loss.length, 3, 'three runs in the legend');
+  assert.equal(new Set(loss.map((e) => e.marker)).size, 3, 'three different marker shapes');
+  assert.deepEqual(loss.map((e) => e.marker), ['circle', 'square', 'triangle'], 'run colours 1, 2, 3: shapes 1, 2, 3');
+  await screenshot(page, 'a11y-three-runs-markers');
+  await page.evaluate(() => window.cnnA11y.setDisplay({ highContrast: true }));
+  await waitForFrames(page, 4);
+  assert.deepEqual((await a11yState(page)).legends.Loss.map((e) => e.marker), ['circle', 'square', 'triangle'], 'the same shapes in the high-contrast theme');
+  await screenshot(page, 'a11y-three-runs-markers-high-contrast');
+  await page.evaluate(() => window.cnnA11y.setDisplay({ highContrast: false }));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -34,6 +34,13 @@
   canvas.setAttribute('aria-label', 'CNN Sandbox lab (drawn on a canvas)');
   canvas.setAttribute('aria-describedby', 'tv-about');
   canvas.setAttribute('tabindex', '0');
+  // A frame shows that the canvas has the keyboard focus when Tab brought it there (not on load or
+  // on a click, where the pointer already says where the learner is)
+  let lastTab = -1e9;
+  window.addEventListener('keydown', (e) => { if (e.key === 'Tab') lastTab = performance.now(); }, true);
+  canvas.addEventListener('focus', () => { if (performance.now() - lastTab < 1000) canvas.classList.add('kbd-focus'); });
+  canvas.addEventListener('blur', () => canvas.classList.remove('kbd-focus'));
+  canvas.addEventListener('pointerdown', () => canvas.classList.remove('kbd-focus'));
 
   // ---- the text view --------------------------------------------------------------------------
   const skip = el('a', { href: '#tv', id: 'tv-skip', class: 'tv-skip', text: 'Skip to the text view of the lab' });
@@ -71,6 +78,28 @@
   const trainStatus = el('p', { id: 'tv-train-status' });
   const live = el('div', { id: 'tv-live', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
   const curves = el('ul', { id: 'tv-curves' });
+  // Display: the high-contrast theme, the text size, reduced motion (kept in localStorage; the
+  // defaults follow prefers-contrast / forced-colors and prefers-reduced-motion)
+  const DISPLAY_KEY = 'cnnSandbox.display';
+  const media = (q) => !!(window.matchMedia && window.matchMedia(q).matches);
+  function loadDisplay() {
+    const d = { highContrast: media('(prefers-contrast: more)') || media('(forced-colors: active)'), textPercent: 100, reducedMotion: media('(prefers-reduced-motion: reduce)') };
+    try { Object.assign(d, JSON.parse(localStorage.getItem(DISPLAY_KEY) || '{}')); } catch (e) { /* none kept */ }
+    return d;
+  }
+  let display = loadDisplay();
+  const hcBox = el('input', { type: 'checkbox', id: 'tv-hc' });
+  const sizeSel = el('select', { id: 'tv-text-size' }, ...[100, 125, 150, 175, 200].map((v) => el('option', { value: String(v), text: v + ' %' })));
+  const motionBox = el('input', { type: 'checkbox', id: 'tv-motion' });
+  function applyDisplay(d, keep) {
+    display = d;
+    if (!ready()) return;
+    Module.ccall('cnn_set_display', 'number', ['number', 'number', 'number'], [d.highContrast ? 1 : 0, d.textPercent, d.reducedMotion ? 1 : 0]);
+    document.documentElement.classList.toggle('high-contrast', !!d.highContrast);
+    if (keep) { try { localStorage.setItem(DISPLAY_KEY, JSON.stringify(d)); } catch (e) { /* private mode */ } }
+  }
+  const displayFromControls = () => ({ highContrast: hcBox.checked, textPercent: Number(sizeSel.value), reducedMotion: motionBox.checked });
+  for (const c of [hcBox, sizeSel, motionBox]) c.addEventListener('change', () => applyDisplay(displayFromControls(), true));
   const section = (id, title, ...kids) => el('section', { id, 'aria-labelledby': id + '-h' }, el('h2', { id: id + '-h', text: title }), ...kids);
   const view = el('main', { id: 'tv', class: 'tv', 'aria-labelledby': 'tv-h' },
     heading, about,
@@ -88,6 +117,10 @@
       settingRow('seed', 'Seed', { step: '1', min: '0', placeholder: '1' }),
       trainStatus),
     section('tv-curves-sec', 'Curves', curves),
+    section('tv-display-sec', 'Display',
+      el('p', {}, hcBox, el('label', { for: 'tv-hc', text: ' High-contrast theme' })),
+      el('p', {}, el('label', { for: 'tv-text-size', text: 'Text size ' }), sizeSel),
+      el('p', {}, motionBox, el('label', { for: 'tv-motion', text: ' Reduce motion (live views redraw about once a second while training)' }))),
     alertBox, live);
   // the help: keyboard shortcuts, and the switch for the single-key ones
   const shortcutBox = el('input', { type: 'checkbox', id: 'tv-shortcuts' });
@@ -97,13 +130,14 @@
     el('p', { text: 'On the lab (the canvas), outside text fields:' }),
     el('dl', {},
       ...[['?', 'this help'], ['t', 'train or pause'], ['s', 'one step (one minibatch)'],
-        ['1, 2, 3', 'Designer, Analysis, Data'], ['4, 5, 6, 7', 'Curves, Inside, Backprop, Notes'], ['8', 'Training (one-column layout)'],
+        ['1, 2, 3', 'Designer, Analysis, Data'], ['c', 'high-contrast theme on or off'], ['+, -', 'larger or smaller text (100 to 200 %)'], ['4, 5, 6, 7', 'Curves, Inside, Backprop, Notes'], ['8', 'Training (one-column layout)'],
         ['Ctrl+Z, Ctrl+Shift+Z', 'undo, redo the model and settings (Designer)'],
         ['Arrow keys, Space, Enter', 'move between and use the canvas\'s controls'],
         ['Escape', 'leave a text field, keeping what you typed; close this help'],
         ['Tab, Shift+Tab', 'leave the canvas (outside a text field) for the text view, which has the same model, data, training and curves']]
         .flatMap(([k, v]) => [el('dt', {}, el('kbd', { text: k })), el('dd', { text: v })])),
-    el('p', {}, shortcutBox, el('label', { for: 'tv-shortcuts', text: ' Single-key shortcuts (t, s, 1-8, ?) on' })),
+    el('p', {}, shortcutBox, el('label', { for: 'tv-shortcuts', text: ' Single-key shortcuts (t, s, c, +, -, 1-8, ?) on' })),
+    el('p', { text: 'The text view\'s Display section has the theme, the text size and reduced motion.' }),
     closeHelp);
   const root = el('div', { id: 'tv-root' }, skip, view, help);
   document.body.insertBefore(root, canvas);  // first in the Tab order, before the canvas
@@ -197,15 +231,9 @@
     }
     if (document.activeElement !== canvas || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
     // Tab and Shift+Tab leave the canvas like any other control (GLFW would keep them: no trap, 2.1.2)
-    if (e.key === 'Tab') { e.stopImmediatePropagation(); return; }
-    if (!shortcutsOn()) return;
-    let done = true;
-    if (e.key === '?') openHelp();
-    else if (e.key === 't' || e.key === 'T') trainOrPause();
-    else if (e.key === 's' || e.key === 'S') { api().step(1); pendingLive = true; }
-    else if (panels[e.key]) Module.ccall('cnn_show_panel', 'number', ['string'], [panels[e.key]]);
-    else done = false;
-    if (done) { e.preventDefault(); e.stopImmediatePropagation(); }
+    if (e.key === 'Tab') { e.stopImmediatePropagation(); }
+    // the single-key shortcuts go on to ImGui as characters: js_api_a11y.cpp's A11yShortcuts hands
+    // back those no text field took (cnnA11y.shortcut below)
   }, true);
 
   // ---- the view, from the C side ----------------------------------------------------------------
@@ -251,6 +279,9 @@
     lastJson = json;
     const s = JSON.parse(json);
     last = s;
+    if (document.activeElement !== hcBox) hcBox.checked = s.display.highContrast;
+    if (document.activeElement !== sizeSel) sizeSel.value = String(s.display.textPercent);
+    if (document.activeElement !== motionBox) motionBox.checked = s.display.reducedMotion;
     fillSelect(presetSel, s.presets, s.model.preset);
     fillSelect(dataSel, s.datasets, s.dataset);
     if (!modelDirty && document.activeElement !== modelText && modelText.value !== s.model.text) modelText.value = s.model.text;
@@ -280,7 +311,28 @@
     wasTraining = s.training.training;
     lastSteps = s.training.steps;
   }
-  // 1 Hz while the page is visible; nothing in a hidden tab
-  setInterval(() => { if (document.visibilityState === 'visible') refresh(false); }, 1000);
-  window.cnnA11y = { refresh: () => refresh(true), state: () => last, openHelp };
+  // 1 Hz while the page is visible; nothing in a hidden tab. The display options apply once the lab runs.
+  let displayApplied = false;
+  const tick = () => {
+    if (!displayApplied && ready()) { displayApplied = true; applyDisplay(display, false); }
+    if (document.visibilityState === 'visible') refresh(false);
+  };
+  setInterval(tick, 1000);
+  const soon = setInterval(() => { if (ready()) { clearInterval(soon); tick(); } }, 50);  // the display at the first frames
+  function shortcut(key) {
+    if (!ready() || !shortcutsOn()) return;
+    if (key === '?') openHelp();
+    else if (key === 't' || key === 'T') trainOrPause();
+    else if (key === 's' || key === 'S') { api().step(1); pendingLive = true; }
+    else if (panels[key]) Module.ccall('cnn_show_panel', 'number', ['string'], [panels[key]]);
+    else if (key === 'c' || key === 'C') applyDisplay(Object.assign({}, display, { highContrast: !display.highContrast }), true);
+    else if (key === '+' || key === '=' || key === '-') {
+      const sizes = [100, 125, 150, 175, 200];
+      const i = sizes.indexOf(display.textPercent);
+      const j = Math.max(0, Math.min(sizes.length - 1, (i < 0 ? 0 : i) + (key === '-' ? -1 : 1)));
+      applyDisplay(Object.assign({}, display, { textPercent: sizes[j] }), true);
+    }
+  }
+  window.cnnA11y = { refresh: () => { tick(); refresh(true); }, state: () => last, openHelp, shortcut,
+                     setDisplay: (d) => applyDisplay(Object.assign({}, display, d), true) };
 })();
