@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "cnn/data.h"
+#include "data_tests.h"
 
 namespace cnn::data_detail {
 double det_sin(double x);  // data_generate.cpp
@@ -18,6 +19,9 @@ double det_cos(double x);
 using namespace cnn;
 
 namespace {
+
+using data_tests::gzip_stored;
+using data_tests::idx_bytes;
 
 bool contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
 
@@ -33,33 +37,7 @@ bool have_fashion_mnist() {
   return true;
 }
 
-// A gzip member made of stored (uncompressed) deflate blocks: lets tests build .gz data without
-// a compressor, and exercises the stored-block path of the decoder.
-std::vector<uint8_t> gzip_stored(const std::vector<uint8_t>& data) {
-  std::vector<uint8_t> g = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255};
-  size_t pos = 0;
-  do {
-    const size_t n = std::min<size_t>(65535, data.size() - pos);
-    const bool last = pos + n == data.size();
-    g.push_back(last ? 1 : 0);
-    g.push_back(uint8_t(n & 255)); g.push_back(uint8_t(n >> 8));
-    g.push_back(uint8_t(~n & 255)); g.push_back(uint8_t((~n >> 8) & 255));
-    g.insert(g.end(), data.begin() + long(pos), data.begin() + long(pos + n));
-    pos += n;
-  } while (pos < data.size());
-  const uint32_t crc = crc32(data.data(), data.size()), len = uint32_t(data.size());
-  for (int i = 0; i < 4; ++i) g.push_back(uint8_t(crc >> (8 * i)));
-  for (int i = 0; i < 4; ++i) g.push_back(uint8_t(len >> (8 * i)));
-  return g;
-}
 
-std::vector<uint8_t> idx_bytes(std::vector<uint32_t> dims, const std::vector<uint8_t>& data, uint8_t type = 8) {
-  std::vector<uint8_t> b = {0, 0, type, uint8_t(dims.size())};
-  for (uint32_t d : dims)
-    for (int s = 24; s >= 0; s -= 8) b.push_back(uint8_t(d >> s));
-  b.insert(b.end(), data.begin(), data.end());
-  return b;
-}
 
 // A small IDX pair: n images of h x w, labels i % k, pixel = (i + y * w + x) & 255.
 void make_idx_pair(int n, int h, int w, int k, std::vector<uint8_t>* img, std::vector<uint8_t>* lab) {

@@ -11,37 +11,18 @@
 #include <vector>
 
 #include "cnn/data.h"
+#include "data_tests.h"
 
 using namespace cnn;
 
 namespace {
 
+const auto gz_stored = data_tests::gzip_stored;
+std::vector<uint8_t> idx(std::vector<uint32_t> dims, const std::vector<uint8_t>& data) { return data_tests::idx_bytes(std::move(dims), data); }
+
 bool has(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
 
-std::vector<uint8_t> gz_stored(const std::vector<uint8_t>& data) {
-  std::vector<uint8_t> g = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255};
-  size_t pos = 0;
-  do {
-    const size_t n = std::min<size_t>(65535, data.size() - pos);
-    g.push_back(pos + n == data.size() ? 1 : 0);
-    g.push_back(uint8_t(n & 255)); g.push_back(uint8_t(n >> 8));
-    g.push_back(uint8_t(~n & 255)); g.push_back(uint8_t((~n >> 8) & 255));
-    g.insert(g.end(), data.begin() + long(pos), data.begin() + long(pos + n));
-    pos += n;
-  } while (pos < data.size());
-  const uint32_t crc = crc32(data.data(), data.size()), len = uint32_t(data.size());
-  for (int i = 0; i < 4; ++i) g.push_back(uint8_t(crc >> (8 * i)));
-  for (int i = 0; i < 4; ++i) g.push_back(uint8_t(len >> (8 * i)));
-  return g;
-}
 
-std::vector<uint8_t> idx(std::vector<uint32_t> dims, const std::vector<uint8_t>& data) {
-  std::vector<uint8_t> b = {0, 0, 8, uint8_t(dims.size())};
-  for (uint32_t d : dims)
-    for (int s = 24; s >= 0; s -= 8) b.push_back(uint8_t(d >> s));
-  b.insert(b.end(), data.begin(), data.end());
-  return b;
-}
 
 // n images of 6 x 5, label i % k, pixel (i * 4 + p) & 255.
 void pair_of(int n, int k, std::vector<uint8_t>* img, std::vector<uint8_t>* lab) {

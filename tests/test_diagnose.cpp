@@ -9,21 +9,14 @@
 #include "cnn/diagnose.h"
 #include "cnn/net.h"
 #include "cnn/spec.h"
+#include "spec_tests.h"
 #include "cnn/train.h"
 
 namespace {
 
-struct Parsed {
-  cnn::ModelSpec m;
-  cnn::ModelInfo info;
-};
-Parsed parse(const char* text) {
-  Parsed p;
-  cnn::SpecError e;
-  REQUIRE_MESSAGE(cnn::parse_and_analyze(text, &p.m, &p.info, &e), e.to_string());
-  return p;
-}
-bool has(const std::string& s, const char* what) { return s.find(what) != std::string::npos; }
+using spec_tests::Parsed;
+using spec_tests::parse;
+using spec_tests::has;
 
 }  // namespace
 

@@ -14,20 +14,13 @@
 #include "cnn/kernels.h"
 #include "cnn/nn.h"
 #include "cnn/spec.h"
+#include "spec_tests.h"
 
 namespace {
 
-struct Parsed {
-  cnn::ModelSpec m;
-  cnn::ModelInfo info;
-};
-Parsed parse(const char* text) {
-  Parsed p;
-  cnn::SpecError e;
-  REQUIRE_MESSAGE(cnn::parse_and_analyze(text, &p.m, &p.info, &e), e.to_string());
-  return p;
-}
-bool has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
+using spec_tests::Parsed;
+using spec_tests::parse;
+using spec_tests::has;
 
 // Restores the kernel set a test switched.
 struct KernelSetGuard {

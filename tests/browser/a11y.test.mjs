@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { startLab, openLab, screenshot, state, waitState, waitForFrames } from './lib.mjs';
+import { startLab, openLab, screenshot, state, waitState, waitForFrames, canvasStats } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -178,22 +178,7 @@ test('shortcuts on the canvas, the help, and Escape that leaves a text field kee
 });
 
 // The share of the canvas's pixels that are pure black (the high-contrast theme's background)
-async function blackShare(page) {
-  const png = await page.locator('#canvas').screenshot();
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, c.width, c.height).data;
-    let black = 0, n = 0;
-    for (let i = 0; i < d.length; i += 4 * 5, n++) if (d[i] + d[i + 1] + d[i + 2] === 0) black++;
-    return black / n;
-  }, png.toString('base64'));
-}
+const blackShare = async (page) => (await canvasStats(page)).blackShare;
 
 function checkFits(s, where) {
   const vp = s.rects.viewport;

@@ -94,13 +94,14 @@ export async function canvasStats(page) {
     g.drawImage(img, 0, 0);
     const d = g.getImageData(0, 0, c.width, c.height).data;
     const colors = new Set();
-    let min = 255, max = 0;
-    for (let i = 0; i < d.length; i += 4 * 7) {
+    let min = 255, max = 0, black = 0, n = 0;
+    for (let i = 0; i < d.length; i += 4 * 7, n++) {
       const v = (d[i] * 299 + d[i + 1] * 587 + d[i + 2] * 114) / 1000;
       if (v < min) min = v; if (v > max) max = v;
+      if (d[i] + d[i + 1] + d[i + 2] === 0) black++;
       if (colors.size < 5000) colors.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
     }
-    return { width: c.width, height: c.height, distinctColors: colors.size, minLuma: min, maxLuma: max };
+    return { width: c.width, height: c.height, distinctColors: colors.size, minLuma: min, maxLuma: max, blackShare: black / n };
   }, png.toString('base64'));
 }
 
