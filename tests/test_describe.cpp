@@ -37,3 +37,31 @@ TEST_CASE("describe_curve: value, unit, epochs and steps, trend") {
   CHECK(cnn::describe_curve("test accuracy", lvl.data(), lvl.size(), "", 1.0, 40) ==
         "test accuracy 0.9 after 1.0 epochs (40 steps), levelling off");
 }
+
+TEST_CASE("pictures in words: where in a map, a map's peak, a prediction, a confusion matrix") {
+  CHECK(cnn::where_in_map(0, 0, 28, 28) == "top left");
+  CHECK(cnn::where_in_map(14, 14, 28, 28) == "centre");
+  CHECK(cnn::where_in_map(27, 14, 28, 28) == "bottom");
+  CHECK(cnn::where_in_map(12, 27, 28, 28) == "middle right");
+  CHECK(cnn::where_in_map(27, 0, 28, 28) == "bottom left");
+  // 3x4 map, 2 channels (HWC): channel 1 (the second) peaks at row 0, column 3
+  std::vector<float> a(3 * 4 * 2, 0.0f);
+  a[(0 * 4 + 3) * 2 + 1] = 2.5f;
+  a[(2 * 4 + 0) * 2 + 1] = -1.0f;
+  a[(1 * 4 + 1) * 2 + 0] = 1.0f;
+  CHECK(cnn::describe_map(a.data(), 3, 4, 2, 1) == "map 2 of 2: strongest response 2.5 at the top right (row 1, column 4 of 3x4), mean 0.125");
+  CHECK(cnn::describe_map(a.data(), 3, 4, 2, 0) == "map 1 of 2: strongest response 1 at the centre (row 2, column 2 of 3x4), mean 0.0833");
+  const float p[4] = {0.02f, 0.9f, 0.05f, 0.03f};
+  CHECK(cnn::describe_prediction(p, 4, 1, 1, {}) == "predicted 1 (p 0.9), runner-up 2 (0.05); true class 1: right");
+  CHECK(cnn::describe_prediction(p, 4, 1, 3, {"T-shirt", "Trouser", "Pullover", "Dress"}) ==
+        "predicted Trouser (p 0.9), runner-up Pullover (0.05); true class Dress: wrong");
+  CHECK(cnn::describe_prediction(p, 4, 1, -1, {}) == "predicted 1 (p 0.9), runner-up 2 (0.05)");
+  const int32_t m[9] = {50, 2, 0,   //
+                        12, 30, 1,  //
+                        0, 1, 4};
+  CHECK(cnn::describe_confusion(m, 3, {}) ==
+        "accuracy 0.84 on 100 test samples; most often confused: true 1 taken for 0 (12 times), true 0 taken for 1 (2 times), "
+        "true 1 taken for 2 (1 time)");
+  const int32_t ok[4] = {3, 0, 0, 5};
+  CHECK(cnn::describe_confusion(ok, 2, {}) == "accuracy 1 on 8 test samples; no mistakes");
+}

@@ -11,6 +11,7 @@
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "inspect.h"
+#include "inspect_views.h"
 #include "plot.h"
 #include "theme.h"
 #include "cnn/describe.h"
@@ -52,6 +53,44 @@ static json AnalysisJson(const AppState& app) {
           {"totalParamsText", cnn::with_commas(info.total_params)}, {"totalMacsText", cnn::with_commas(info.total_macs)},
           {"trainingMemory", cnn::format_bytes(plan.training_bytes)}, {"budget", cnn::format_bytes(cnn::kMemoryBudgetBytes)},
           {"overBudget", plan.training_bytes > cnn::kMemoryBudgetBytes}, {"stale", !app.doc.valid}};
+}
+
+// The Inside views in words: the view shown, the sample and its prediction, each layer's strongest
+// feature map, the clicked unit's receptive field, the confusion matrix's accuracy and mistakes.
+// From what the views last computed (they refresh while training), never a computation of its own.
+static json InsideJson(AppState& app) {
+  InspectState& in = app.inspect;
+  json j = {{"view", InsideViewName(in.view)}};
+  if (!app.session || !app.session->ready || !app.session->data_ok) return j;
+  Session& s = *app.session;
+  const std::vector<std::string>& names = s.data.class_names;
+  const int truth = InspectShownLabel(app, s);
+  j["sample"] = in.use_pad ? std::string("your drawing") : "test sample " + std::to_string(in.sample + 1);
+  if (!in.probs.empty() && !s.data.regression())
+    j["prediction"] = cnn::describe_prediction(in.probs.data(), int(in.probs.size()), in.predicted, truth, names);
+  json maps = json::array();
+  for (int l = 1; l <= s.net.num_layers() && l < int(in.acts.size()); l++) {
+    const cnn::Shape sh = s.net.out_shape(l);
+    if (sh.h * sh.w <= 1 || int64_t(in.acts[size_t(l)].size()) != sh.size()) continue;  // only maps with a picture
+    const float* a = in.acts[size_t(l)].data();
+    int best = 0;  // the map with the strongest response
+    for (int i = 0; i < sh.h * sh.w * sh.c; i++)
+      if (a[i] > a[best]) best = i;
+    maps.push_back(InspectLayerName(s.net, l) + ", " + cnn::describe_map(a, sh.h, sh.w, sh.c, best % sh.c));
+  }
+  j["maps"] = maps;
+  if (in.rf_layer > 0 && !in.rf_rect.empty()) {
+    const cnn::FieldRect& r = in.rf_rect;
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "unit (row %d, column %d) of %s sees input rows %lld to %lld and columns %lld to %lld%s", in.rf_row + 1,
+                  in.rf_col + 1, InspectLayerName(s.net, in.rf_layer).c_str(), (long long)r.clip_first[0] + 1, (long long)r.clip_last[0] + 1,
+                  (long long)r.clip_first[1] + 1, (long long)r.clip_last[1] + 1, r.clipped ? " (part of its field is padding)" : "");
+    j["field"] = r.whole_input ? "unit of " + InspectLayerName(s.net, in.rf_layer) + " sees the whole input" : std::string(buf);
+  }
+  if (in.conf.n > 0 && in.conf.num_classes > 0 && !in.conf.confusion.empty())
+    j["confusion"] = cnn::describe_confusion(in.conf.confusion.data(), in.conf.num_classes, names) + " (at step " +
+                     std::to_string(in.conf_step) + ")";
+  return j;
 }
 
 CNN_EXPORT const char* cnn_a11y_state() {
@@ -116,6 +155,7 @@ CNN_EXPORT const char* cnn_a11y_state() {
     curves["run"] = r->label;
   }
   j["curves"] = curves;
+  j["inside"] = InsideJson(app);
   j["runs"] = app.runs.size();
   json legends = json::object();
   for (const char* title : {"Loss", "Test accuracy"}) {

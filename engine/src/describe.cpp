@@ -54,4 +54,77 @@ std::string describe_curve(const std::string& what, const float* y, size_t n, co
   return s;
 }
 
+std::string where_in_map(int row, int col, int h, int w) {
+  static const char* const rows[3] = {"top", "middle", "bottom"};
+  static const char* const cols[3] = {"left", "centre", "right"};
+  // the third the cell's centre falls in
+  const int r = h > 0 ? std::clamp(int((row + 0.5) * 3 / h), 0, 2) : 1, c = w > 0 ? std::clamp(int((col + 0.5) * 3 / w), 0, 2) : 1;
+  if (r == 1 && c == 1) return "centre";
+  if (r == 1) return std::string("middle ") + cols[c];
+  if (c == 1) return rows[r];
+  return std::string(rows[r]) + " " + cols[c];
+}
+
+std::string describe_map(const float* hwc, int h, int w, int c, int channel) {
+  int best = 0;
+  double sum = 0;
+  for (int i = 0; i < h * w; i++) {
+    const float v = hwc[size_t(i) * size_t(c) + size_t(channel)];
+    sum += v;
+    if (v > hwc[size_t(best) * size_t(c) + size_t(channel)]) best = i;
+  }
+  const int row = best / w, col = best % w;
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "map %d of %d: strongest response %.3g at the %s (row %d, column %d of %dx%d), mean %.3g", channel + 1, c,
+                double(hwc[size_t(best) * size_t(c) + size_t(channel)]), where_in_map(row, col, h, w).c_str(), row + 1, col + 1, h, w,
+                sum / double(h * w));
+  return buf;
+}
+
+static std::string class_name(int k, const std::vector<std::string>& names) {
+  return k >= 0 && size_t(k) < names.size() && !names[size_t(k)].empty() ? names[size_t(k)] : std::to_string(k);
+}
+
+std::string describe_prediction(const float* probs, int n, int predicted, int truth, const std::vector<std::string>& names) {
+  if (n <= 0 || predicted < 0 || predicted >= n) return "no prediction yet";
+  int second = -1;
+  for (int k = 0; k < n; k++)
+    if (k != predicted && (second < 0 || probs[k] > probs[second])) second = k;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, " (p %.3g)", double(probs[predicted]));
+  std::string s = "predicted " + class_name(predicted, names) + buf;
+  if (second >= 0) {
+    std::snprintf(buf, sizeof buf, " (%.3g)", double(probs[second]));
+    s += ", runner-up " + class_name(second, names) + buf;
+  }
+  if (truth >= 0) s += "; true class " + class_name(truth, names) + (truth == predicted ? ": right" : ": wrong");
+  return s;
+}
+
+std::string describe_confusion(const int32_t* confusion, int n, const std::vector<std::string>& names) {
+  int64_t total = 0, right = 0;
+  struct Pair { int t, p; int32_t count; };
+  std::vector<Pair> wrong;
+  for (int t = 0; t < n; t++)
+    for (int p = 0; p < n; p++) {
+      const int32_t v = confusion[size_t(t) * size_t(n) + size_t(p)];
+      total += v;
+      if (t == p) right += v;
+      else if (v > 0) wrong.push_back({t, p, v});
+    }
+  if (total == 0) return "no test samples counted yet";
+  std::stable_sort(wrong.begin(), wrong.end(), [](const Pair& a, const Pair& b) { return a.count > b.count; });
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "accuracy %.3g on %s test samples; ", double(right) / double(total), with_commas(total).c_str());
+  std::string s = buf;
+  if (wrong.empty()) return s + "no mistakes";
+  s += "most often confused: ";
+  for (size_t i = 0; i < wrong.size() && i < 3; i++) {
+    if (i) s += ", ";
+    s += "true " + class_name(wrong[i].t, names) + " taken for " + class_name(wrong[i].p, names) + " (" + with_commas(wrong[i].count) +
+         (wrong[i].count == 1 ? " time)" : " times)");
+  }
+  return s;
+}
+
 }  // namespace cnn

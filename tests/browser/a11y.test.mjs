@@ -287,3 +287,38 @@ test('runs are told apart by more than colour: each run has its own marker shape
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('the Inside views in words: the prediction, each layer\'s strongest map, the clicked unit\'s field, the confusion matrix', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=2' });
+  await page.evaluate(() => window.cnnSandbox.train(60));
+  assert.equal(await page.evaluate(() => window.cnnSandbox.inspect.show('inside', 'maps')), true);
+  await waitForFrames(page, 6);
+  const ins = await page.evaluate(() => window.cnnSandbox.inspect.getState());
+  let a = (await a11yState(page)).inside;
+  console.log(JSON.stringify(a));
+  assert.equal(a.view, 'Maps');
+  assert.equal(a.sample, `test sample ${ins.sample + 1}`);
+  // the words say what the view computed: the predicted class and its probability
+  const p = /^predicted (\d+) \(p ([0-9.e-]+)\)/.exec(a.prediction);
+  assert.ok(p, a.prediction);
+  assert.equal(Number(p[1]), ins.predicted);
+  assert.equal(Number(p[2]), Number(ins.probs[ins.predicted].toPrecision(3)));
+  // LeNet-5's four layers with pictures: conv 28x28x6, relu, maxpool 14x14x6, conv 10x10x16, relu, maxpool 5x5x16
+  assert.equal(a.maps.length, 6);
+  assert.match(a.maps[0], /map \d of 6: strongest response [0-9.e+-]+ at the [a-z ]+ \(row \d+, column \d+ of 28x28\), mean/);
+  assert.match(a.maps[5], /of 5x5/);
+  // a unit's field, then the confusion matrix
+  assert.equal(await page.evaluate(() => window.cnnSandbox.inspect.selectUnit(1, 0, 13, 13)), true);
+  await waitForFrames(page, 4);
+  a = (await a11yState(page)).inside;
+  assert.match(a.field, /^unit \(row 14, column 14\) of .* sees input rows 12 to 16 and columns 12 to 16/);
+  await page.evaluate(() => window.cnnSandbox.inspect.show('inside', 'confusion'));
+  await page.waitForFunction(() => { window.cnnA11y.refresh(); return !!(window.cnnA11y.state().inside || {}).confusion; }, null, { timeout: 60000 });
+  a = (await a11yState(page)).inside;
+  assert.match(a.confusion, /^accuracy [0-9.]+ on 500 test samples; (no mistakes|most often confused: true \d taken for \d \(\d+ times?\))/);
+  const items = await page.$$eval('#tv-inside li', (ls) => ls.map((l) => l.textContent));
+  assert.ok(items.some((t) => t.startsWith('Confusion matrix: accuracy')), JSON.stringify(items));
+  console.log(items.join('\n'));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

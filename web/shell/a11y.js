@@ -78,6 +78,7 @@
   const trainStatus = el('p', { id: 'tv-train-status' });
   const live = el('div', { id: 'tv-live', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
   const curves = el('ul', { id: 'tv-curves' });
+  const inside = el('ul', { id: 'tv-inside' });
   // Display: the high-contrast theme, the text size, reduced motion (kept in localStorage; the
   // defaults follow prefers-contrast / forced-colors and prefers-reduced-motion)
   const DISPLAY_KEY = 'cnnSandbox.display';
@@ -117,6 +118,7 @@
       settingRow('seed', 'Seed', { step: '1', min: '0', placeholder: '1' }),
       trainStatus),
     section('tv-curves-sec', 'Curves', curves),
+    section('tv-inside-sec', 'Inside the network', el('p', { text: 'What the Inside views show, in words (they refresh while training).' }), inside),
     section('tv-display-sec', 'Display',
       el('p', {}, hcBox, el('label', { for: 'tv-hc', text: ' High-contrast theme' })),
       el('p', {}, el('label', { for: 'tv-text-size', text: 'Text size ' }), sizeSel),
@@ -300,6 +302,13 @@
     trainStatus.textContent = sentence;
     curves.replaceChildren(...['loss', 'testAccuracy', 'testLoss'].filter((k) => s.curves[k]).map((k) => el('li', { text: s.curves[k] })));
     if (!curves.children.length) curves.append(el('li', { text: 'No run yet: train to draw the curves.' }));
+    const ins = s.inside || {};
+    const insideLines = [`Inside view shown: ${ins.view}`];
+    if (ins.sample) insideLines.push(`${ins.sample}: ${ins.prediction || 'no prediction yet (open the Inside tab)'}`);
+    for (const m of ins.maps || []) insideLines.push('Feature maps of ' + m);
+    if (ins.field) insideLines.push('Receptive field: ' + ins.field);
+    if (ins.confusion) insideLines.push('Confusion matrix: ' + ins.confusion);
+    inside.replaceChildren(...insideLines.map((t) => el('li', { text: t })));
     // the live region: on start, pause and the end of a step; every 10 s while training
     const now = performance.now();
     const changedRun = s.training.training !== wasTraining || (!s.training.training && s.training.steps !== lastSteps);
