@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "imgui.h"
+#include "plot.h"
 #include "inspect_views.h"
 #include "session.h"
 #include "theme.h"
@@ -70,8 +71,9 @@ void ShowInsideBoundary(AppState& app, Session& s, bool due) {
   for (int64_t i = 0; i < n; i++) {
     float x = d.train_x[size_t(i) * 2], y = d.train_x[size_t(i) * 2 + 1];
     ImVec2 c(p0.x + (x - in.bx0) / (in.bx1 - in.bx0) * side, p0.y + (in.by1 - y) / (in.by1 - in.by0) * side);
-    dl->AddCircleFilled(c, std::max(2.0f, fs * 0.2f), IM_COL32(15, 15, 20, 255), 8);
-    dl->AddCircleFilled(c, std::max(1.5f, fs * 0.14f), ClassColor(d.train_y[size_t(i)]), 8);
+    const int k = d.train_y[size_t(i)];  // colour k and marker shape k, on a dark halo of the same shape
+    Plot::DrawMarker(dl, c, k, std::max(2.6f, fs * 0.26f), IM_COL32(15, 15, 20, 255));
+    Plot::DrawMarker(dl, c, k, std::max(1.8f, fs * 0.18f), ClassColor(k));
   }
   dl->AddRect(p0, ImVec2(p0.x + side, p0.y + side), Th().outline);
 }

@@ -115,7 +115,12 @@ CNN_EXPORT const char* cnn_a11y_state() {
     } else if (!s.fetch_name.empty()) {
       summary = "loading " + s.fetch_name;
     }
-    j["data"] = {{"summary", summary}, {"message", s.data_message}, {"isError", s.data_message_error}};
+    json classes = json::array();  // each class's name and marker shape (the point views draw them)
+    if (s.data_ok)
+      for (int k = 0; k < s.data.num_classes; k++)
+        classes.push_back({{"name", size_t(k) < s.data.class_names.size() ? s.data.class_names[size_t(k)] : std::to_string(k)},
+                           {"marker", Plot::MarkerName(k)}});
+    j["data"] = {{"summary", summary}, {"message", s.data_message}, {"isError", s.data_message_error}, {"classes", classes}};
   }
   // Training: what the Training panel and the status line say.
   const int64_t steps = SessionStepCount(app);

@@ -9,6 +9,7 @@
 #include "colormap.h"
 #include "cnn/rng.h"
 #include "imgui.h"
+#include "plot.h"
 #include "session.h"
 #include "texture.h"
 #include "theme.h"
@@ -147,7 +148,9 @@ static void ShowPoints(const DatasetView& v) {
   for (int64_t i = 0; i < n; i++) {
     float x = v.train_x[2 * i] * v.norm_std + v.norm_mean, y = v.train_x[2 * i + 1] * v.norm_std + v.norm_mean;
     ImVec2 p(o.x + (x - lo) / (hi - lo) * side, o.y + side - (y - lo) / (hi - lo) * side);
-    dl->AddCircleFilled(p, r, v.train_y ? ClassColor(v.train_y[i]) : IM_COL32(200, 200, 200, 255), 6);
+    // class k: colour k and marker shape k (classes differ by more than colour)
+    if (v.train_y) Plot::DrawMarker(dl, p, v.train_y[i], r * 1.3f, ClassColor(v.train_y[i]));
+    else dl->AddCircleFilled(p, r, IM_COL32(200, 200, 200, 255), 6);
   }
 }
 
@@ -304,6 +307,12 @@ void ShowDataPanel(AppState& app) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn(); ImGui::Text("%d", k);
         ImGui::TableNextColumn();
+        {  // the class's marker shape (as in the point views), then its name in its colour
+          const ImVec2 cp = ImGui::GetCursorScreenPos();
+          Plot::DrawMarker(ImGui::GetWindowDrawList(), ImVec2(cp.x + fs * 0.4f, cp.y + fs * 0.55f), k, fs * 0.3f, ClassColor(k));
+          ImGui::Dummy(ImVec2(fs * 0.9f, fs));
+          ImGui::SameLine();
+        }
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ClassColor(k)), "%s", k < int(v.class_names.size()) ? v.class_names[size_t(k)].c_str() : "?");
         ImGui::TableNextColumn(); ImGui::Text("%s", k < int(v.train_counts.size()) ? cnn::with_commas(v.train_counts[size_t(k)]).c_str() : "-");
         ImGui::TableNextColumn(); ImGui::Text("%s", k < int(v.test_counts.size()) ? cnn::with_commas(v.test_counts[size_t(k)]).c_str() : "-");

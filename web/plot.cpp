@@ -27,7 +27,8 @@ struct Series {
 // sizes and in the legend.
 enum Marker { Marker_Circle, Marker_Square, Marker_Triangle, Marker_Diamond, Marker_TriangleDown, Marker_Cross, Marker_Plus, Marker_Ring, Marker_Count };
 static const char* const kMarkerNames[Marker_Count] = {"circle", "square", "triangle", "diamond", "triangle down", "cross", "plus", "ring"};
-static void DrawMarker(ImDrawList* dl, ImVec2 p, int shape, float r, ImU32 col) {
+const char* MarkerName(int shape) { return kMarkerNames[((shape % Marker_Count) + Marker_Count) % Marker_Count]; }
+void DrawMarker(ImDrawList* dl, ImVec2 p, int shape, float r, ImU32 col) {
   switch (shape % Marker_Count) {
     case Marker_Circle: dl->AddCircleFilled(p, r, col, 8); break;
     case Marker_Square: dl->AddRectFilled(ImVec2(p.x - r * 0.85f, p.y - r * 0.85f), ImVec2(p.x + r * 0.85f, p.y + r * 0.85f), col); break;

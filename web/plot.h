@@ -48,6 +48,10 @@ struct YTick { float top, bottom; std::string text; };
 const std::vector<YTick>& LastYTicks(const std::string& title);
 // The legend of the last EndPlot of the plot titled `title`: each entry's label and marker shape
 // ("circle" is the plain line and round dots), for tests: runs differ by shape, not only colour.
+// The marker shapes (circle, square, triangle, diamond, triangle down, cross, plus, ring) by
+// index modulo 8: plots give them to curve colours, the point views to classes (WCAG 1.4.1).
+void DrawMarker(ImDrawList* dl, ImVec2 p, int shape, float r, ImU32 col);
+const char* MarkerName(int shape);
 struct LegendEntry { std::string label; const char* marker; };
 const std::vector<LegendEntry>& LastLegend(const std::string& title);
 }  // namespace Plot

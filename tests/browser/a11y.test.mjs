@@ -322,3 +322,23 @@ test('the Inside views in words: the prediction, each layer\'s strongest map, th
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('classes are told apart by more than colour: a marker shape per class in the data points, the class table and the decision field', async () => {
+  const page = await openLab(lab, { hash: 'data=spirals&seed=3' });
+  let s = await waitState(page, (x) => x.datasetInfo && x.datasetInfo.name === 'spirals', 'the spirals', 60000);
+  const k = s.datasetInfo.numClasses;
+  assert.equal(await page.evaluate((t) => window.cnnSandbox.setModel(t), `input 1x1x2\ndense 24\nrelu\ndense 24\nrelu\ndense ${k}\nsoftmax\n`), true);
+  await page.evaluate(() => window.cnnSandbox.setTab('data'));
+  await page.evaluate(() => window.cnnSandbox.train(200));
+  await waitForFrames(page, 4);
+  const classes = (await a11yState(page)).data.classes;
+  console.log(`spirals: ${classes.map((c) => `${c.name} (${c.marker})`).join(', ')}`);
+  assert.equal(classes.length, k);
+  assert.equal(new Set(classes.map((c) => c.marker)).size, k, 'one shape per class');
+  await screenshot(page, 'a11y-classes-data-markers');
+  await page.evaluate(() => window.cnnSandbox.inspect.show('inside', 'boundary'));
+  await waitForFrames(page, 8);
+  await screenshot(page, 'a11y-classes-boundary-markers');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
