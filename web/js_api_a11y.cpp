@@ -169,6 +169,16 @@ CNN_EXPORT const char* cnn_a11y_state() {
     legends[title] = l;
   }
   j["legends"] = legends;
+  {  // ImGui's keyboard focus (the amber frame): its window and rect in CSS px, for tests
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    json nav = nullptr;
+    if (g.NavWindow && g.NavId != 0) {
+      const ImRect r = ImGui::WindowRectRelToAbs(g.NavWindow, g.NavWindow->NavRectRel[g.NavLayer]);
+      nav = {{"window", g.NavWindow->Name}, {"visible", g.NavDisableHighlight == false},
+             {"rect", {r.Min.x / app.dpr, r.Min.y / app.dpr, r.Max.x / app.dpr, r.Max.y / app.dpr}}};
+    }
+    j["nav"] = nav;
+  }
   j["display"] = {{"highContrast", Th().kind == ThemeKind::high_contrast}, {"textPercent", app.text_scale_pct},
                   {"reducedMotion", app.reduced_motion}, {"theme", Th().name}};
   out = j.dump();

@@ -342,3 +342,35 @@ test('classes are told apart by more than colour: a marker shape per class in th
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('the canvas\'s own controls work from the keyboard: ImGui\'s focus moves with the arrow keys and Space presses a button', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=2' });
+  assert.equal(await active(page), 'canvas');
+  const same = (a, b) => a && b && Math.abs(a[0] - b[0]) < 2 && Math.abs(a[1] - b[1]) < 2 && Math.abs(a[2] - b[2]) < 2 && Math.abs(a[3] - b[3]) < 2;
+  // Ctrl+Tab brings the keyboard focus into the next window; the arrows move it to Step
+  let nav = null, s = null, path = [];
+  for (let i = 0; i < 6 && !(nav && /Training/.test(nav.window)); i++) {
+    await page.keyboard.press('Control+Tab');
+    await waitForFrames(page, 3);
+    nav = (await a11yState(page)).nav;
+    path.push(nav && nav.window);
+  }
+  assert.ok(nav && /Training/.test(nav.window), `Ctrl+Tab reaches the Training window: ${path}`);
+  const keys = ['ArrowUp', 'ArrowUp', 'ArrowLeft', 'ArrowLeft', 'ArrowLeft', 'ArrowLeft'];
+  for (const k of keys) { await page.keyboard.press(k); await waitForFrames(page, 2); }
+  for (let i = 0; i < 6; i++) {
+    s = await state(page);
+    nav = (await a11yState(page)).nav;
+    if (same(nav.rect, s.rects.step)) break;
+    await page.keyboard.press('ArrowRight');
+    await waitForFrames(page, 2);
+  }
+  assert.ok(same(nav.rect, s.rects.step), `the focus on Step: ${JSON.stringify(nav)} vs ${s.rects.step}`);
+  assert.equal(nav.visible, true, 'the focus frame is drawn');
+  await screenshot(page, 'a11y-imgui-keyboard-focus-step');
+  const steps = s.steps;
+  await page.keyboard.press('Space');
+  await waitState(page, (x) => x.steps === steps + 1, 'Space on Step: one step', 20000);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
