@@ -209,6 +209,13 @@ void ShowPlotsPanel(AppState& app) {
     static const char* kAccAxis = "test accuracy (line, dots); zero-one error = 1 - accuracy (light line)";
     SaveText(app, "acc_axis", kAccAxis);
     Plot::SetupAxes("step", kAccAxis, 0, Plot::AxisFlags_Percent);
+    // trained but not yet evaluated: the test set is scored every `eval every` steps, not per step
+    const bool trained = std::any_of(app.runs.begin(), app.runs.end(), [](const Run& r) { return r.visible && !r.step.empty(); });
+    if (trained && app.settings.eval_every > 0) {
+      char msg[96];
+      std::snprintf(msg, sizeof msg, "no test evaluation yet: one every %d steps", app.settings.eval_every);
+      Plot::SetupEmptyText(msg);
+    }
     Plot::SetupAxisLimitsY(0.0, 1.0);
     Plot::SetupAxisLimitsX(0, max_step);
     for (const Run& r : app.runs) {

@@ -49,6 +49,7 @@ void DrawMarker(ImDrawList* dl, ImVec2 p, int shape, float r, ImU32 col) {
 
 struct PlotContext {
   bool active = false;
+  std::string empty_text = "no data yet: press Train";  // drawn over an empty plot (SetupEmptyText)
   std::string title;
   ImRect frame;
   std::string x_label, y_label;
@@ -427,11 +428,15 @@ void EndPlot() {
     ImGui::EndTooltip();
   }
   if (empty) {
-    const char* msg = "no data yet: press Train";
-    ImVec2 ts = ImGui::CalcTextSize(msg);
-    dl->AddText(ImVec2(area.GetCenter().x - ts.x * 0.5f, area.GetCenter().y - ts.y * 0.5f), col_dim, msg);
+    // wrapped to the plot area (a narrow plot must not spill it over the tick labels)
+    const char* msg = g.empty_text.c_str();
+    const float wrap = std::max(fs * 4, area.GetWidth() - fs);
+    ImVec2 ts = ImGui::CalcTextSize(msg, nullptr, false, wrap);
+    dl->AddText(ImGui::GetFont(), fs, ImVec2(area.GetCenter().x - ts.x * 0.5f, area.GetCenter().y - ts.y * 0.5f), col_dim, msg, nullptr, wrap);
   }
 }
+
+void SetupEmptyText(const char* text) { g.empty_text = text ? text : ""; }
 
 bool LastHover(double* x, double* y) {
   if (!g_last_hover_valid) return false;

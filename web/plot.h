@@ -37,6 +37,7 @@ void SetupAxisLimitsY(double y_min, double y_max);  // fixed y range (e.g. 0..1 
 void SetupAxisLimitsX(double x_min, double x_max);  // fixed x range (plots that share an axis)
 void PlotLine(const char* label, const float* xs, const float* ys, int count, ImU32 color,
               float thickness = 1.5f, int flags = 0);
+void SetupEmptyText(const char* text);  // what an empty plot says (default "no data yet: press Train")
 void EndPlot();
 
 // Value under the mouse of the last plot that was hovered (for tests and readouts).
