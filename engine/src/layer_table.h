@@ -4,7 +4,9 @@
 // forward and backward over a LayerCall, its double-precision reference forward (the gradient
 // check), its PyTorch modules and the designer's defaults and fields. The parser, the analysis,
 // the memory plan, the network, the gradient check, the export and the page read this table
-// instead of switching on the kind: adding a kind is one file (see layers_gmaxpool.cpp) and one row.
+// instead of switching on the kind: each kind's row is defined in its own file beside its math
+// (layers_conv.cpp, layers_pool.cpp, ...), and adding a kind is one file (see layers_gmaxpool.cpp)
+// plus one row in layer_table.cpp.
 #pragma once
 #include <cstdint>
 #include <limits>
@@ -99,6 +101,11 @@ struct TorchModules {
 };
 std::string strf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));  // printf to a string
 std::string torch_pair(int a, int b);  // "5", or "(5, 3)" when the axes differ
+
+// A number as text, for the analysis' formulas ("(1*5*5 + 1)*6").
+inline std::string num(int64_t v) { return std::to_string(v); }
+// A row's designer fields: LAYER_FIELDS(kConvFields) gives the array and its length.
+#define LAYER_FIELDS(a) a, int(sizeof(a) / sizeof(a[0]))
 
 // Model text helpers the rows print options with (spec_parse.cpp).
 std::string float_text(float v);                    // shortest decimal that reads back as v

@@ -3,6 +3,7 @@
 
 #include "cnn/kernels.h"
 #include "cnn/nn.h"
+#include "layer_table.h"
 
 namespace cnn {
 
@@ -92,5 +93,98 @@ void dropout_backward(float* dx, const float* dy, const uint8_t* keep, int64_t c
   const float scale = rate < 1.0f ? 1.0f / (1.0f - rate) : 0.0f;
   for (int64_t i = 0; i < count; ++i) dx[i] += keep[i] ? dy[i] * scale : 0.0f;
 }
+
+// --- this file's rows of the layer table (layer_table.h) -----------------------------------------
+// How the options print, the analysis, the buffers, forward and backward over a LayerCall, the
+// double-precision reference forward, the PyTorch modules and the designer's defaults and fields.
+namespace {
+
+// --- activations and dropout ---------------------------------------------------------------------
+void relu_fwd(const LayerCall& c) { relu_forward(c.out, c.x, c.count()); }
+void relu_bwd(const LayerCall& c) { relu_backward(c.dx, c.dy, c.x, c.count()); }
+void relu_ref(const RefCall& c) { ref::relu_forward(c.y, c.x, c.count()); }
+void relu_torch(const LayerSpec&, const LayerInfo&, TorchModules* t) { t->add("nn.ReLU()"); }
+void leakyrelu_text(const LayerSpec& l, std::string* s) {
+  if (l.alpha != 0.01f) *s += " a" + float_text(l.alpha);
+}
+bool leakyrelu_analyze(LayerAnalysis& a) {
+  if (!(a.l.alpha >= 0 && a.l.alpha < 1))
+    return a.fail(a.l.column, "leakyrelu slope must be at least 0 and below 1", "e.g. `leakyrelu a0.01`");
+  return true;
+}
+void leakyrelu_fwd(const LayerCall& c) { leakyrelu_forward(c.out, c.x, c.count(), c.l.alpha); }
+void leakyrelu_bwd(const LayerCall& c) { leakyrelu_backward(c.dx, c.dy, c.x, c.count(), c.l.alpha); }
+void leakyrelu_ref(const RefCall& c) { ref::leakyrelu_forward(c.y, c.x, c.count(), double(c.l.alpha)); }
+void leakyrelu_torch(const LayerSpec& l, const LayerInfo&, TorchModules* t) {
+  t->add(strf("nn.LeakyReLU(negative_slope=%.9g)", double(l.alpha)));
+}
+const LayerField kLeakyReluFields[] = {
+    {LayerFieldType::number, "slope a", nullptr, nullptr, &LayerSpec::alpha, nullptr, 0},
+};
+void sigmoid_fwd(const LayerCall& c) { sigmoid_forward(c.out, c.x, c.count()); }
+void sigmoid_bwd(const LayerCall& c) { sigmoid_backward(c.dx, c.dy, c.y, c.count()); }
+void sigmoid_ref(const RefCall& c) { ref::sigmoid_forward(c.y, c.x, c.count()); }
+void sigmoid_torch(const LayerSpec&, const LayerInfo&, TorchModules* t) { t->add("nn.Sigmoid()"); }
+void tanh_fwd(const LayerCall& c) { tanh_forward(c.out, c.x, c.count()); }
+void tanh_bwd(const LayerCall& c) { tanh_backward(c.dx, c.dy, c.y, c.count()); }
+void tanh_ref(const RefCall& c) { ref::tanh_forward(c.y, c.x, c.count()); }
+void tanh_torch(const LayerSpec&, const LayerInfo&, TorchModules* t) { t->add("nn.Tanh()"); }
+void softmax_fwd(const LayerCall& c) { softmax_forward(c.out, c.x, c.n, int(c.li.in.size())); }
+void softmax_bwd(const LayerCall& c) { softmax_backward(c.dx, c.dy, c.y, c.n, int(c.li.in.size())); }
+void softmax_ref(const RefCall& c) { ref::softmax_forward(c.y, c.x, c.n, int(c.li.in.size())); }
+void softmax_torch(const LayerSpec&, const LayerInfo&, TorchModules* t) {
+  if (t->flat) {
+    t->add("nn.Softmax(dim=1)");
+  } else {
+    t->add("SoftmaxOverSample()");
+    t->need_softmax_all = true;
+  }
+}
+
+void dropout_text(const LayerSpec& l, std::string* s) { *s += " " + float_text(l.rate); }
+bool dropout_analyze(LayerAnalysis& a) {
+  if (!(a.l.rate >= 0 && a.l.rate < 1))
+    return a.fail(a.l.column, "dropout rate must be at least 0 and below 1", "e.g. `dropout 0.5`");
+  return true;
+}
+void dropout_buffers(const LayerSpec&, const LayerInfo& li, int64_t batch, LayerMemory* m) {
+  m->keep = sat_mul(batch, li.in.size());
+}
+void dropout_fwd(const LayerCall& c) {
+  dropout_forward(c.out, c.s.keep.data(), c.x, c.count(), c.l.rate, c.training, c.net->dropout_rng);
+}
+void dropout_bwd(const LayerCall& c) { dropout_backward(c.dx, c.dy, c.s.keep.data(), c.count(), c.l.rate, c.net->training); }
+void dropout_ref(const RefCall& c) { ref::dropout_forward(c.y, c.keep, c.x, c.count(), double(c.l.rate), c.training); }
+void dropout_torch(const LayerSpec& l, const LayerInfo&, TorchModules* t) {
+  t->add(strf("nn.Dropout(p=%.9g)", double(l.rate)));
+}
+const LayerField kDropoutFields[] = {
+    {LayerFieldType::fraction, "drop rate", nullptr, nullptr, &LayerSpec::rate, nullptr, 0.95f},
+};
+
+}  // namespace
+
+extern const LayerKindDesc kReluKind;
+extern const LayerKindDesc kLeakyreluKind;
+extern const LayerKindDesc kSigmoidKind;
+extern const LayerKindDesc kTanhKind;
+extern const LayerKindDesc kSoftmaxKind;
+extern const LayerKindDesc kDropoutKind;
+const LayerKindDesc kReluKind = {LayerKind::relu, "relu", nullptr, "", false,
+     nullptr, nullptr, nullptr, relu_fwd, relu_bwd, relu_ref, relu_torch, nullptr, nullptr, 0};
+const LayerKindDesc kLeakyreluKind = {LayerKind::leakyrelu, "leakyrelu", nullptr,
+     "leakyrelu takes: aA, the slope for negative inputs (default 0.01); e.g. `leakyrelu a0.1`", false,
+     leakyrelu_text, leakyrelu_analyze, nullptr, leakyrelu_fwd, leakyrelu_bwd, leakyrelu_ref, leakyrelu_torch, nullptr,
+     LAYER_FIELDS(kLeakyReluFields)};
+const LayerKindDesc kSigmoidKind = {LayerKind::sigmoid, "sigmoid", nullptr, "", false,
+     nullptr, nullptr, nullptr, sigmoid_fwd, sigmoid_bwd, sigmoid_ref, sigmoid_torch, nullptr, nullptr, 0};
+const LayerKindDesc kTanhKind = {LayerKind::tanh, "tanh", nullptr, "", false,
+     nullptr, nullptr, nullptr, tanh_fwd, tanh_bwd, tanh_ref, tanh_torch, nullptr, nullptr, 0};
+const LayerKindDesc kSoftmaxKind = {LayerKind::softmax, "softmax", nullptr, "", false,
+     nullptr, nullptr, nullptr, softmax_fwd, softmax_bwd, softmax_ref, softmax_torch, nullptr, nullptr, 0};
+const LayerKindDesc kDropoutKind = {LayerKind::dropout, "dropout", nullptr,
+     "dropout takes: the probability of dropping a unit (default 0.5); e.g. `dropout 0.25`", false,
+     dropout_text, dropout_analyze, dropout_buffers, dropout_fwd, dropout_bwd, dropout_ref, dropout_torch, nullptr,
+     LAYER_FIELDS(kDropoutFields)};
 
 }  // namespace cnn

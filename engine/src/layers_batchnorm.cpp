@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "cnn/nn.h"
+#include "layer_table.h"
 
 namespace cnn {
 
@@ -79,5 +80,48 @@ void batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy,
     }
   }
 }
+
+// --- this file's rows of the layer table (layer_table.h) -----------------------------------------
+// How the options print, the analysis, the buffers, forward and backward over a LayerCall, the
+// double-precision reference forward, the PyTorch modules and the designer's defaults and fields.
+namespace {
+
+bool batchnorm_analyze(LayerAnalysis& a) {
+  a.li.params = sat_mul(2, a.li.in.c);
+  a.li.params_formula = "2*" + num(a.li.in.c);
+  return true;
+}
+void batchnorm_buffers(const LayerSpec&, const LayerInfo& li, int64_t batch, LayerMemory* m) {
+  m->weights = m->biases = li.in.c;
+  m->channel_stats = li.in.c;
+  m->xhat = sat_mul(batch, li.in.size());
+}
+void batchnorm_fwd(const LayerCall& c) {
+  LayerState& s = c.s;
+  batchnorm_forward(c.out, s.xhat.data(), s.mean.data(), s.invstd.data(), s.running_mean.data(), s.running_var.data(),
+                    c.x, c.p.w, c.p.b, c.n, c.li.in.c, c.li.in.h * c.li.in.w, c.training);
+}
+void batchnorm_bwd(const LayerCall& c) {
+  batchnorm_backward(c.dx, c.dw, c.db, c.dy, c.s.xhat.data(), c.s.invstd.data(), c.p.w, c.n, c.li.in.c,
+                     c.li.in.h * c.li.in.w, c.net->training);
+}
+void batchnorm_ref(const RefCall& c) {
+  ref::batchnorm_forward(c.y, c.x, c.w, c.b, c.running_mean, c.running_var, c.n, c.li.in.c, c.li.in.h * c.li.in.w,
+                         c.training);
+}
+void batchnorm_torch(const LayerSpec&, const LayerInfo& li, TorchModules* t) {
+  const int c = t->flat ? int(li.in.size()) : li.in.c;
+  const std::string cs = strf("(%d,)", c);
+  for (const char* what : {"weight", "bias", "running_mean", "running_var"})
+    t->names.push_back({strf("layers.%d.%s", t->module, what), cs, c});
+  t->add(strf("nn.BatchNorm%dd(%d, eps=1e-5, momentum=0.1)", t->flat ? 1 : 2, c));
+}
+
+}  // namespace
+
+extern const LayerKindDesc kBatchnormKind;
+const LayerKindDesc kBatchnormKind = {LayerKind::batchnorm, "batchnorm", nullptr, "", true,
+     nullptr, batchnorm_analyze, batchnorm_buffers, batchnorm_fwd, batchnorm_bwd, batchnorm_ref, batchnorm_torch,
+     nullptr, nullptr, 0};
 
 }  // namespace cnn

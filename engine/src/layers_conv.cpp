@@ -3,6 +3,7 @@
 // Backward: dW += dY col^T (GEMM with a transpose), dcol = W^T dY, then col2im scatters dcol back.
 #include "cnn/kernels.h"
 #include "cnn/nn.h"
+#include "layer_table.h"
 
 namespace cnn {
 
@@ -82,5 +83,102 @@ void conv2d_backward(float* dx, float* dw, float* db, float* col, const float* d
     }
   }
 }
+
+// --- this file's rows of the layer table (layer_table.h) -----------------------------------------
+// How the options print, the analysis, the buffers, forward and backward over a LayerCall, the
+// double-precision reference forward, the PyTorch modules and the designer's defaults and fields.
+namespace {
+
+void conv_text(const LayerSpec& l, std::string* s) {
+  *s += " " + std::to_string(l.units) + " " + pair_text('k', l.kh, l.kw);
+  if (l.sh != 1 || l.sw != 1) *s += " " + pair_text('s', l.sh, l.sw);
+  if (l.padding == Padding::explicit_pad) *s += " " + pair_text('p', l.ph, l.pw);
+  if (l.padding == Padding::same) *s += " same";
+  if (l.padding == Padding::full) *s += " full";
+  if (l.dh != 1 || l.dw != 1) *s += " " + pair_text('d', l.dh, l.dw);
+  if (!l.bias) *s += " nobias";
+}
+bool conv_analyze(LayerAnalysis& a) {
+  const LayerSpec& l = a.l;
+  if (!a.check(l.units_column, "number of maps", l.units, 1, "e.g. `conv 6 k5`")) return false;
+  if (!a.check(l.dilation_column, "dilation", l.dh, 1, "e.g. d2")) return false;
+  if (!a.check(l.dilation_column, "dilation", l.dw, 1, "e.g. d2")) return false;
+  if (l.kh >= 1 && l.kw >= 1 && l.kh <= kMaxSize && l.kw <= kMaxSize &&
+      (int64_t(l.dh) * (l.kh - 1) + 1 > kMaxSize || int64_t(l.dw) * (l.kw - 1) + 1 > kMaxSize))
+    return a.fail(l.dilation_column ? l.dilation_column : l.column,
+                  "the dilated kernel spans more than " + with_commas(kMaxSize) +
+                      " pixels (dilation*(kernel - 1) + 1)",
+                  "use a smaller dilation or kernel");
+  if (!analyze_window(a, true)) return false;
+  const Shape& in = a.li.in;
+  LayerInfo& li = a.li;
+  const int64_t per_map = sat_mul(sat_mul(in.c, l.kh), l.kw);
+  li.params = sat_mul(sat_add(per_map, l.bias ? 1 : 0), l.units);
+  const std::string k = num(in.c) + "*" + num(l.kh) + "*" + num(l.kw);
+  li.params_formula = l.bias ? "(" + k + " + 1)*" + num(l.units) : k + "*" + num(l.units);
+  li.macs = sat_mul(sat_mul(sat_mul(a.oh, a.ow), l.units), per_map);
+  // The notes' comparison with a dense layer (see LayerInfo).
+  const int64_t out_size = sat_mul(sat_mul(a.oh, a.ow), a.oc);
+  li.fc_weights = sat_mul(in.size(), out_size);
+  li.fc_weights_same_res = sat_mul(in.size(), sat_mul(int64_t(in.h) * in.w, l.units));
+  li.fc_ratio = li.params > 0 ? double(li.fc_weights) / double(li.params) : 0.0;
+  return true;
+}
+void conv_buffers(const LayerSpec& l, const LayerInfo& li, int64_t, LayerMemory* m) {
+  m->weights = sat_mul(sat_mul(sat_mul(li.out.c, li.in.c), l.kh), l.kw);
+  m->biases = l.bias ? li.out.c : 0;
+  m->workspace = sat_mul(sat_mul(sat_mul(li.in.c, l.kh), l.kw), sat_mul(li.out.h, li.out.w));
+}
+void conv_forward(const LayerCall& c) {
+  conv2d_forward(c.out, c.net->workspace.data(), c.x, c.p.w, c.p.b, c.n, conv_dims(c.l, c.li));
+}
+void conv_backward(const LayerCall& c) {
+  if (c.dx || c.dw || c.db) conv2d_backward(c.dx, c.dw, c.db, c.net->workspace.data(), c.dy, c.x, c.p.w, c.n, conv_dims(c.l, c.li));
+}
+void conv_ref(const RefCall& c) { ref::conv2d_forward(c.y, c.x, c.w, c.b, c.n, conv_dims(c.l, c.li), c.reg); }
+void conv_torch(const LayerSpec& l, const LayerInfo& li, TorchModules* t) {
+  const Pad4& p = li.pad;
+  const bool padded = p.top || p.left || p.bottom || p.right;
+  const bool symmetric = p.top == p.bottom && p.left == p.right;
+  t->unflatten_if_flat(li.in);
+  std::string args = strf("%d, %d, kernel_size=%s", li.in.c, l.units, torch_pair(l.kh, l.kw).c_str());
+  if (l.sh != 1 || l.sw != 1) args += ", stride=" + torch_pair(l.sh, l.sw);
+  if (padded && symmetric) args += ", padding=" + torch_pair(p.top, p.left);
+  if (l.dh != 1 || l.dw != 1) args += ", dilation=" + torch_pair(l.dh, l.dw);
+  if (!l.bias) args += ", bias=False";
+  if (padded && !symmetric) {
+    t->comment(strf("PyTorch's padding= is symmetric: pad rows %d top, %d bottom, cols %d left, %d right",
+                    p.top, p.bottom, p.left, p.right));
+    t->add(strf("nn.ZeroPad2d((%d, %d, %d, %d))", p.left, p.right, p.top, p.bottom));
+  }
+  t->add_params(strf("(%d, %d, %d, %d)", l.units, li.in.c, l.kh, l.kw), int64_t(l.units) * li.in.c * l.kh * l.kw,
+                l.bias, l.units);
+  t->add("nn.Conv2d(" + args + ")");
+}
+void conv_defaults(LayerSpec* l) {
+  l->units = 8;
+  l->kh = l->kw = 3;
+  l->padding = Padding::same;
+}
+const LayerField kConvFields[] = {
+    {LayerFieldType::count, "maps", "Number of output feature maps (kernels).", &LayerSpec::units, nullptr, nullptr, 0},
+    {LayerFieldType::pair, "kernel h, w", nullptr, &LayerSpec::kh, nullptr, nullptr, 0},
+    {LayerFieldType::pair, "stride h, w", nullptr, &LayerSpec::sh, nullptr, nullptr, 0},
+    {LayerFieldType::padding, "padding",
+     "same: output = ceil(input / stride)\nvalid: no padding\nfull: k_eff - 1 on each side, k_eff = d(k - 1) + 1 "
+     "(d the dilation)\nexplicit: the numbers below",
+     &LayerSpec::ph, nullptr, nullptr, 0},
+    {LayerFieldType::pair, "dilation h, w", nullptr, &LayerSpec::dh, nullptr, nullptr, 0},
+    {LayerFieldType::toggle, "bias", nullptr, nullptr, nullptr, &LayerSpec::bias, 0},
+};
+const char* const kConvHelp =
+    "conv takes: the number of maps N, kK or kKHxKW (kernel), sS or sSHxSW (stride, default 1), pP or "
+    "pPHxPW or same, valid (default), full (padding), dD (dilation, default 1), nobias; e.g. `conv 6 k5 p2`";
+
+}  // namespace
+
+extern const LayerKindDesc kConvKind;
+const LayerKindDesc kConvKind = {LayerKind::conv, "conv", nullptr, kConvHelp, true,
+     conv_text, conv_analyze, conv_buffers, conv_forward, conv_backward, conv_ref, conv_torch, conv_defaults, LAYER_FIELDS(kConvFields)};
 
 }  // namespace cnn

@@ -1,6 +1,7 @@
 // Max pooling (with its argmax cache), average pooling and global average pooling, NCHW.
 #include "cnn/kernels.h"
 #include "cnn/nn.h"
+#include "layer_table.h"
 
 namespace cnn {
 
@@ -132,5 +133,109 @@ void gap_backward(float* dx, const float* dy, int n, int c, int hw) {
     for (int i = 0; i < hw; ++i) dxp[i] += g;
   }
 }
+
+// --- this file's rows of the layer table (layer_table.h) -----------------------------------------
+// How the options print, the analysis, the buffers, forward and backward over a LayerCall, the
+// double-precision reference forward, the PyTorch modules and the designer's defaults and fields.
+namespace {
+
+// --- pooling -------------------------------------------------------------------------------------
+void pool_text(const LayerSpec& l, std::string* s) {
+  *s += " " + pair_text('k', l.kh, l.kw);
+  if (l.sh != l.kh || l.sw != l.kw) *s += " " + pair_text('s', l.sh, l.sw);
+  if (l.padding == Padding::explicit_pad) *s += " " + pair_text('p', l.ph, l.pw);
+}
+bool pool_analyze(LayerAnalysis& a) { return analyze_window(a, false); }
+void maxpool_buffers(const LayerSpec&, const LayerInfo& li, int64_t batch, LayerMemory* m) {
+  m->argmax = sat_mul(batch, li.out.size());
+}
+void maxpool_fwd(const LayerCall& c) { maxpool_forward(c.out, c.s.argmax.data(), c.x, c.n, pool_dims(c.l, c.li)); }
+void maxpool_bwd(const LayerCall& c) { maxpool_backward(c.dx, c.dy, c.s.argmax.data(), c.n, pool_dims(c.l, c.li)); }
+void maxpool_ref(const RefCall& c) { ref::maxpool_forward<double>(c.y, nullptr, c.x, c.n, pool_dims(c.l, c.li)); }
+void avgpool_fwd(const LayerCall& c) { avgpool_forward(c.out, c.x, c.n, pool_dims(c.l, c.li)); }
+void avgpool_bwd(const LayerCall& c) { avgpool_backward(c.dx, c.dy, c.n, pool_dims(c.l, c.li)); }
+void avgpool_ref(const RefCall& c) { ref::avgpool_forward(c.y, c.x, c.n, pool_dims(c.l, c.li)); }
+// Does some window of a pooling axis lie entirely in the padding? (in: input size, k kernel,
+// s stride, lo padding before, out: output size.)
+bool has_empty_window(int in, int k, int s, int lo, int out) {
+  for (int o = 0; o < out; ++o) {
+    const int first = o * s - lo, last = first + k - 1;
+    if (last < 0 || first >= in) return true;
+  }
+  return false;
+}
+void pool_torch(const LayerSpec& l, const LayerInfo& li, TorchModules* t, bool is_max) {
+  const Pad4& p = li.pad;
+  const bool padded = p.top || p.left || p.bottom || p.right;
+  const bool symmetric = p.top == p.bottom && p.left == p.right;
+  t->unflatten_if_flat(li.in);
+  const char* cls = is_max ? "nn.MaxPool2d" : "nn.AvgPool2d";
+  std::string args = "kernel_size=" + torch_pair(l.kh, l.kw) + ", stride=" + torch_pair(l.sh, l.sw);
+  // PyTorch pads pools symmetrically by at most half the kernel (max: with -inf; avg: zeros
+  // counted in the divisor, count_include_pad=True, as ours).
+  const bool fits = symmetric && 2 * p.top <= l.kh && 2 * p.left <= l.kw;
+  const bool empty = is_max && padded &&
+                     (has_empty_window(li.in.h, l.kh, l.sh, p.top, li.out.h) ||
+                      has_empty_window(li.in.w, l.kw, l.sw, p.left, li.out.w));
+  if (padded && fits && !empty) {
+    args += ", padding=" + torch_pair(p.top, p.left);
+  } else if (padded) {
+    if (is_max) {
+      t->comment("padded cells never win the max: pad with -inf");
+      t->add(strf("nn.ConstantPad2d((%d, %d, %d, %d), float(\"-inf\"))", p.left, p.right, p.top, p.bottom));
+    } else {
+      t->comment("padded cells count as zeros in the average, as count_include_pad=True");
+      t->add(strf("nn.ZeroPad2d((%d, %d, %d, %d))", p.left, p.right, p.top, p.bottom));
+    }
+  }
+  t->add(std::string(cls) + "(" + args + ")");
+  if (empty) {
+    t->comment("windows lying entirely in the padding give 0 in the sandbox");
+    t->add("EmptyWindowsToZero()");
+    t->need_empty_windows = true;
+  }
+}
+void maxpool_torch(const LayerSpec& l, const LayerInfo& li, TorchModules* t) { pool_torch(l, li, t, true); }
+void avgpool_torch(const LayerSpec& l, const LayerInfo& li, TorchModules* t) { pool_torch(l, li, t, false); }
+void pool_defaults(LayerSpec* l) {
+  l->kh = l->kw = 2;
+  l->sh = l->sw = 2;
+  l->padding = Padding::explicit_pad;
+}
+const LayerField kPoolFields[] = {
+    {LayerFieldType::pair, "kernel h, w", nullptr, &LayerSpec::kh, nullptr, nullptr, 0},
+    {LayerFieldType::pair, "stride h, w", nullptr, &LayerSpec::sh, nullptr, nullptr, 0},
+    {LayerFieldType::pool_padding, "pad h, w", nullptr, &LayerSpec::ph, nullptr, nullptr, 0},
+};
+
+// --- global average pooling ----------------------------------------------------------------------
+bool gap_analyze(LayerAnalysis& a) {
+  analyze_whole_map(a, "each output averages a whole map, so it sees the whole input");
+  return true;
+}
+void gap_fwd(const LayerCall& c) { gap_forward(c.out, c.x, c.n, c.li.in.c, c.li.in.h * c.li.in.w); }
+void gap_bwd(const LayerCall& c) { gap_backward(c.dx, c.dy, c.n, c.li.in.c, c.li.in.h * c.li.in.w); }
+void gap_ref(const RefCall& c) { ref::gap_forward(c.y, c.x, c.n, c.li.in.c, c.li.in.h * c.li.in.w); }
+void gap_torch(const LayerSpec&, const LayerInfo& li, TorchModules* t) {
+  t->unflatten_if_flat(li.in);
+  t->add("nn.AdaptiveAvgPool2d(1)");
+  t->add("nn.Flatten()");
+  t->flat = true;
+}
+const char* const kPoolHelp =
+    "pools take: kK or kKHxKW (window), sS (stride, default = window), pP (padding, default 0); e.g. "
+    "`maxpool k2` or `maxpool k3 s2`";
+
+}  // namespace
+
+extern const LayerKindDesc kMaxpoolKind;
+extern const LayerKindDesc kAvgpoolKind;
+extern const LayerKindDesc kGapKind;
+const LayerKindDesc kMaxpoolKind = {LayerKind::maxpool, "maxpool", nullptr, kPoolHelp, false,
+     pool_text, pool_analyze, maxpool_buffers, maxpool_fwd, maxpool_bwd, maxpool_ref, maxpool_torch, pool_defaults, LAYER_FIELDS(kPoolFields)};
+const LayerKindDesc kAvgpoolKind = {LayerKind::avgpool, "avgpool", nullptr, kPoolHelp, false,
+     pool_text, pool_analyze, nullptr, avgpool_fwd, avgpool_bwd, avgpool_ref, avgpool_torch, pool_defaults, LAYER_FIELDS(kPoolFields)};
+const LayerKindDesc kGapKind = {LayerKind::gap, "gap", nullptr, "", false,
+     nullptr, gap_analyze, nullptr, gap_fwd, gap_bwd, gap_ref, gap_torch, nullptr, nullptr, 0};
 
 }  // namespace cnn

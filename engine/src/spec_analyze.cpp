@@ -44,8 +44,6 @@ int64_t sadd(int64_t a, int64_t b) {
   return r;
 }
 
-std::string num(int64_t v) { return std::to_string(v); }
-
 std::string shape_text(int64_t h, int64_t w) { return num(h) + "x" + num(w); }
 using cnn::shape_text;  // of a Shape (format.h)
 
