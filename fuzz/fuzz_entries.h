@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cnn/data.h"
+#include "cnn/lesson.h"
 #include "cnn/model_file.h"
 #include "cnn/net.h"
 #include "cnn/rng.h"
@@ -332,6 +333,58 @@ inline std::string run_url_state(const uint8_t* data, size_t size) {
   return "";
 }
 
+// --- lesson files: strict parse, one message with a place, the caller's lesson untouched ---------
+// An accepted lesson is self-consistent: each number exercise's answer computes, each choice has a
+// right option and a why per option, each task has conditions, and a typed answer gets a verdict.
+// The fuzzed lessons know one preset, "tiny" (the page passes its presets, the tests assets/presets/).
+inline const cnn::PresetLookup& fuzz_lesson_presets() {
+  static const cnn::PresetLookup lookup = [](const std::string& name, std::string* t) {
+    if (name != "tiny") return false;
+    *t = "input 8x8x1\nconv 2 k3 s2 p1\nrelu\nmaxpool k2\ndense 3\nsoftmax\n";
+    return true;
+  };
+  return lookup;
+}
+
+inline std::string run_lesson(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  const cnn::PresetLookup& presets = fuzz_lesson_presets();
+  cnn::Lesson l;
+  l.title = "sentinel";
+  cnn::LessonError err;
+  if (!cnn::parse_lesson(text, "fuzz", presets, &l, &err)) {
+    if (err.message.empty()) return "parse_lesson refused a lesson without a message";
+    if (err.line < 0 || err.column < 0) return "parse_lesson gave a negative line or column";
+    if (l.title != "sentinel" || !l.exercises.empty()) return "parse_lesson refused a lesson but changed its output";
+    return "";
+  }
+  if (l.title.empty()) return "parse_lesson accepted a lesson without a title";
+  const std::string model = cnn::lesson_model_text(l, presets);
+  for (const cnn::Exercise& e : l.exercises) {
+    if (e.ask.empty()) return "an accepted exercise has no question";
+    if (e.kind == cnn::ExerciseKind::number) {
+      cnn::NumberAnswer a;
+      std::string why;
+      if (!cnn::lesson_compute(e.answer, model, &a, &why)) return "an accepted number exercise does not compute: " + why;
+      if (!std::isfinite(a.value)) return "an accepted number exercise has a non-finite answer";
+      if (cnn::lesson_check_number(e, model, "12").message.empty()) return "a typed answer got no verdict";
+    } else if (e.kind == cnn::ExerciseKind::choice) {
+      bool right = false;
+      for (const cnn::LessonOption& o : e.options) {
+        right |= o.right;
+        if (o.why.empty()) return "an accepted option has no explanation";
+      }
+      if (!right || e.options.size() < 2) return "an accepted choice has no right option or fewer than 2";
+    } else {
+      if (e.conditions.empty()) return "an accepted task has no condition";
+      cnn::LessonLab lab;
+      lab.model_text = model;
+      if (cnn::lesson_check_task(e, lab).lines.size() != e.conditions.size()) return "a task verdict lacks a line per condition";
+    }
+  }
+  return "";
+}
+
 struct Target {
   const char* name;  // folder under fuzz/corpus/, and fuzz_<name> is the libFuzzer binary
   std::string (*run)(const uint8_t*, size_t);
@@ -348,6 +401,7 @@ inline const std::vector<Target>& targets() {
       {"network", run_network},
       {"model_file", run_model_file},
       {"url_state", run_url_state},
+      {"lesson", run_lesson},
   };
   return t;
 }

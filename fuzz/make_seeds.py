@@ -180,3 +180,18 @@ put("packed", "err_truncated.bin", p[:-3])
 put("packed", "err_magic.bin", b"CNNPACK2" + p[8:])
 put("packed", "err_huge.bin", b"CNNPACK1" + struct.pack("<8I", 200001, 1, 256, 256, 3, 10, 0, 0))
 put("packed", "err_label.bin", packed(2, 1, 1, 1, 1, [b"a"])[:-5] + b"\x07\x00\x00\x01\x02")
+
+# --- lessons (cnn/lesson.h) ------------------------------------------------------------------------
+lessons_dir = os.path.join(os.path.dirname(root), "..", "assets", "lessons")
+for name in ("entropy", "backprop", "conv-output-size", "pooling-vs-stride", "training"):  # model: blocks, no preset
+    put("lesson", name + ".txt", open(os.path.join(lessons_dir, name + ".txt")).read())
+put("lesson", "preset.txt", "title: T\npreset: tiny\npanel: inside field\nexercise: number\nask: a\nanswer: rf_pixels 3\n"
+                            "tolerance: 0.1\nunit: pixels\nexercise: task\nask: b\ncheck: rf_last >= 3 and opt = sgd\ndone: ok\n")
+put("lesson", "crlf.txt", "title: T\r\ntext:\r\n  a\r\n\r\n  b\r\nexercise: choice\r\nask: q\r\nright: x\r\nwhy: y\r\nwrong: z\r\nwhy: w\r\n")
+put("lesson", "err_no_title.txt", "notes: Section 1\n")
+put("lesson", "err_unknown_key.txt", "title: T\ncolour: red\n")
+put("lesson", "err_answer_layer.txt", "title: T\npreset: tiny\nexercise: number\nask: a\nanswer: params 9\n")
+put("lesson", "err_model.txt", "title: T\nmodel:\n  input 8x8x1\n  conv 2 k9\n")
+put("lesson", "err_why.txt", "title: T\nexercise: choice\nask: a\nright: x\nwrong: y\nwhy: z\n")
+put("lesson", "err_check.txt", "title: T\nexercise: task\nask: a\ncheck: speed > 1\n")
+put("lesson", "err_settings.txt", "title: T\nsettings: lr=0\n")

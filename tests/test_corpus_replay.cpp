@@ -101,13 +101,21 @@ static bool accepts_url_state(const std::string&, const std::vector<uint8_t>& b,
   return LabLinkDecode(std::string(b.begin(), b.end()), &s, msg);
 }
 
+static bool accepts_lesson(const std::string&, const std::vector<uint8_t>& b, std::string* msg) {
+  cnn::Lesson l;
+  cnn::LessonError e;
+  const bool ok = cnn::parse_lesson(std::string(b.begin(), b.end()), "seed", cnn_fuzz::fuzz_lesson_presets(), &l, &e);
+  if (!ok) *msg = e.to_string();
+  return ok;
+}
+
 TEST_CASE("corpus replay: seeds named err_* are refused with a message, the others accepted") {
   const fs::path root = fs::path(CNN_SOURCE_DIR) / "fuzz" / "corpus";
   const std::pair<const char*, AcceptFn> cases[] = {
       {"model_text", accepts_model_text}, {"idx", accepts_idx}, {"csv", accepts_csv},
       {"gzip", accepts_gzip},             {"packed", accepts_packed},
       {"network", accepts_network},       {"model_file", accepts_model_file},
-      {"url_state", accepts_url_state},
+      {"url_state", accepts_url_state},   {"lesson", accepts_lesson},
   };
   int checked = 0;
   for (const auto& c : cases) {
