@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-// A small static file server for the built page (no dependencies): node scripts/serve.mjs [DIR] [PORT]
+// A small static file server for the built page (no dependencies):
+//   node scripts/serve.mjs [DIR] [PORT] [--course COURSE_PORT]
 // Serves DIR (default build/wasm/site) on http://localhost:PORT (default 8080) with the right MIME
-// types for .wasm and .data, and nothing outside DIR. Stops on Ctrl-C.
+// types for .wasm and .data, and nothing outside DIR. --course also serves docs/ on another port,
+// that is another origin: docs/course-example.html there embeds the lab and scripts it by
+// postMessage (README, "Course pages on other origins"). Stops on Ctrl-C.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const root = resolve(process.argv[2] || join(here, '..', 'build', 'wasm', 'site'));
-const port = Number(process.argv[3] || process.env.PORT || 8080);
+const args = process.argv.slice(2);
+const courseAt = args.indexOf('--course');
+const coursePort = courseAt >= 0 ? Number(args.splice(courseAt, 2)[1]) : 0;
+const root = resolve(args[0] || join(here, '..', 'build', 'wasm', 'site'));
+const port = Number(args[1] || process.env.PORT || 8080);
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.data': 'application/octet-stream',
@@ -51,8 +57,18 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error(`serve: ${root}/index.html not found: build the page first (cmake --preset wasm && cmake --build --preset wasm)`);
     process.exit(2);
   }
-  startServer().catch((e) => {
-    console.error(e.code === 'EADDRINUSE' ? `serve: port ${port} is in use; pass another: node scripts/serve.mjs DIR PORT` : String(e));
+  if (courseAt >= 0 && !(Number.isInteger(coursePort) && coursePort > 0 && coursePort < 65536)) {
+    console.error('serve: --course needs a port number, e.g. --course 8081');
+    process.exit(2);
+  }
+  startServer().then(async () => {
+    if (!coursePort) return;
+    const course = await startServer(resolve(here, '..', 'docs'), coursePort, true);
+    const lab = `http://localhost:${port}/`;
+    console.log(`The example course page (another origin) is at ${course.url}course-example.html` +
+                (port === 8080 ? '' : `?lab=${encodeURIComponent(lab)}`));
+  }).catch((e) => {
+    console.error(e.code === 'EADDRINUSE' ? `serve: port ${e.port || port} is in use; pass another: node scripts/serve.mjs DIR PORT [--course PORT]` : String(e));
     process.exit(1);
   });
   process.on('SIGINT', () => { console.log('\nstopped'); process.exit(0); });

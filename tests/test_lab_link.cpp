@@ -1,5 +1,5 @@
 // The page's link (web/lab_link.h): the view keys the engine does not know (tab, panels, embed,
-// lock) on top of the engine's URL state; round trip and refusals.
+// lock, parent) on top of the engine's URL state; round trip and refusals.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -55,4 +55,51 @@ TEST_CASE("lab_link: bad view keys are refused with a message, the output untouc
   LabLink l;
   CHECK_FALSE(LabLinkDecode("foo=1", &l, &err));
   CHECK(err.find("tab, panels, embed, lock") != std::string::npos);
+}
+
+TEST_CASE("lab_link: parent= lists the origins allowed to script an embed; it round-trips") {
+  LabLink l;
+  std::string err;
+  REQUIRE_MESSAGE(LabLinkDecode("embed=1&parent=https://course.example.org,http://127.0.0.1:8081,http://[::1]:9000", &l, &err), err);
+  REQUIRE(l.parents.size() == 3);
+  CHECK(l.parents[0] == "https://course.example.org");
+  CHECK(l.parents[1] == "http://127.0.0.1:8081");
+  CHECK(l.parents[2] == "http://[::1]:9000");
+  const std::string frag = LabLinkEncode(l);
+  CHECK(frag == "v=1&embed=1&parent=https%3A%2F%2Fcourse.example.org%2Chttp%3A%2F%2F127.0.0.1%3A8081%2Chttp%3A%2F%2F%5B%3A%3A1%5D%3A9000");
+  LabLink back;
+  REQUIRE_MESSAGE(LabLinkDecode(frag, &back, &err), err);
+  CHECK(back == l);
+}
+
+TEST_CASE("lab_link: a malformed parent origin is refused with what is wrong") {
+  struct Bad { const char* frag; const char* says; };
+  const Bad bad[] = {
+      {"parent=course.example.org", "does not start with https:// or http://"},
+      {"parent=ftp://x.org", "does not start with https:// or http://"},
+      {"parent=https://x.org/", "has a path or a trailing '/'"},
+      {"parent=https://x.org/course", "has a path or a trailing '/'"},
+      {"parent=https://X.org", "lower-case letters"},
+      {"parent=https://", "has no host"},
+      {"parent=https://x.org:0", "port that is not a number from 1 to 65535"},
+      {"parent=https://x.org:65536", "port that is not a number from 1 to 65535"},
+      {"parent=https://x.org:80a", "port that is not a number"},
+      {"parent=https://x.org,,https://y.org", "an empty origin"},
+      {"parent=https://x.org,", "an empty origin"},
+      {"parent=http://[::1", "unclosed or empty [IPv6] host"},
+      {"parent=*", "does not start with https://"},
+      {"parent=a,b,c,d,e,f,g,h,i", "does not start with"},
+      {"parent=http://a,http://b,http://c,http://d,http://e,http://f,http://g,http://h,http://i", "more than 8 origins"},
+  };
+  for (const Bad& b : bad) {
+    CAPTURE(b.frag);
+    LabLink keep;
+    std::string err;
+    CHECK_FALSE(LabLinkDecode(b.frag, &keep, &err));
+    CHECK_MESSAGE(err.find(b.says) != std::string::npos, err);
+    CHECK(err.find("'parent': ") != std::string::npos);
+    CHECK(keep.parents.empty());
+  }
+  CHECK(LabLinkOriginProblem("http://localhost:8080") == "");
+  CHECK(LabLinkOriginProblem("https://a-b.c.d") == "");
 }

@@ -34,6 +34,7 @@ LabLink LabUrlState(const AppState& app) {
   l.panels = app.share.panels;
   l.embed = app.share.embed;
   l.lock = app.share.locked;
+  l.parents = app.share.parents;
   return l;
 }
 
@@ -109,6 +110,8 @@ void ShareInit(AppState& app) {
     std::string err;
     if (ShareApplyFragment(app, hash, &err)) {
       sh.restored_from = "link";
+      LabLink l;
+      if (LabLinkDecode(hash, &l, nullptr)) sh.parents = l.parents;  // only here: see ShareState
     } else {
       sh.load_error = err + " The default lab is shown instead.";
       app.status = sh.load_error;

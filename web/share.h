@@ -39,6 +39,9 @@ struct ShareState {
   bool file_message_is_error = false;
   std::string file_bytes;        // the model file cnn_share_save_file made, until the next call
   std::vector<std::string> panels;  // open panels besides the left tab (other helpers' views)
+  // Parent origins that may script the embed (#parent=, web/shell/embed_api.js): read from the
+  // link the page was opened with, never changed later (a parent cannot widen its own rights).
+  std::vector<std::string> parents;
 
   // Undo/redo over the whole lab (model text AND settings/dataset), one timeline. Model edits keep
   // the grouping of model_doc.cpp (a new step when it opens a new undo group); a setting dragged
