@@ -38,24 +38,30 @@ long rss_kb() {
   char line[256];
   long kb = -1;
   while (std::fgets(line, sizeof line, f))
-    if (!std::strncmp(line, "VmRSS:", 6)) { kb = std::strtol(line + 6, nullptr, 10); break; }
+    if (!std::strncmp(line, "VmRSS:", 6)) {
+      kb = std::strtol(line + 6, nullptr, 10);
+      break;
+    }
   std::fclose(f);
   return kb;
 }
 #endif
 
 template <class V>
-size_t cap_bytes(const V& v) { return v.capacity() * sizeof(typename V::value_type); }
+size_t cap_bytes(const V& v) {
+  return v.capacity() * sizeof(typename V::value_type);
+}
 
 size_t history_bytes(const cnn::TrainHistory& h) {
   return cap_bytes(h.loss) + cap_bytes(h.loss_smooth) + cap_bytes(h.lr) + cap_bytes(h.eval_step) +
-         cap_bytes(h.eval_epoch) + cap_bytes(h.train_loss) + cap_bytes(h.train_acc) +
-         cap_bytes(h.test_loss) + cap_bytes(h.test_acc) + cap_bytes(h.test_error);
+         cap_bytes(h.eval_epoch) + cap_bytes(h.train_loss) + cap_bytes(h.train_acc) + cap_bytes(h.test_loss) +
+         cap_bytes(h.test_acc) + cap_bytes(h.test_error);
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: endurance [--model mlp|cnn] [--steps N] [--samples K] [--batch B]\n"
-                       "  mlp: 2-16-16-2 on spirals (default); cnn: a small CNN on 28x28 bars\n");
+  std::fprintf(stderr,
+               "usage: endurance [--model mlp|cnn] [--steps N] [--samples K] [--batch B]\n"
+               "  mlp: 2-16-16-2 on spirals (default); cnn: a small CNN on 28x28 bars\n");
   return 2;
 }
 
@@ -82,10 +88,19 @@ int main(int argc, char** argv) {
   std::string err;
   cnn::Dataset data;
   cnn::DataOptions opt;
-  if (model == "cnn") { opt.n_train = 1000; opt.n_test = 200; }
-  if (!cnn::dataset_make(set, opt, &data, &err)) { std::fprintf(stderr, "endurance: %s\n", err.c_str()); return 1; }
+  if (model == "cnn") {
+    opt.n_train = 1000;
+    opt.n_test = 200;
+  }
+  if (!cnn::dataset_make(set, opt, &data, &err)) {
+    std::fprintf(stderr, "endurance: %s\n", err.c_str());
+    return 1;
+  }
   cnn::Network net;
-  if (!cnn::network_build_from_text(&net, text, batch, &err)) { std::fprintf(stderr, "endurance: %s\n", err.c_str()); return 1; }
+  if (!cnn::network_build_from_text(&net, text, batch, &err)) {
+    std::fprintf(stderr, "endurance: %s\n", err.c_str());
+    return 1;
+  }
   cnn::Trainer tr;
   cnn::TrainConfig cfg;
   cfg.optimizer = cnn::OptimizerKind::adam;
@@ -96,10 +111,13 @@ int main(int argc, char** argv) {
   const long long per_epoch = (data.n_train() + batch - 1) / batch;
   cfg.epochs = int((steps + per_epoch - 1) / per_epoch);
   cfg.eval_every = 1000;
-  if (!cnn::trainer_setup(&tr, &net, &data, cfg, &err)) { std::fprintf(stderr, "endurance: %s\n", err.c_str()); return 1; }
+  if (!cnn::trainer_setup(&tr, &net, &data, cfg, &err)) {
+    std::fprintf(stderr, "endurance: %s\n", err.c_str());
+    return 1;
+  }
 
-  std::printf("endurance: %s on %s, batch %d, %lld steps (%d epochs of %lld), adam lr %g\n", model.c_str(),
-              set, batch, steps, cfg.epochs, per_epoch, double(cfg.lr));
+  std::printf("endurance: %s on %s, batch %d, %lld steps (%d epochs of %lld), adam lr %g\n", model.c_str(), set, batch,
+              steps, cfg.epochs, per_epoch, double(cfg.lr));
   std::printf("%10s %12s %12s %10s %10s\n", "steps", kMemName, "history_B", "loss_ema", "ms");
   const double t0 = cnn::now_ms();
   long rss_first = -1, rss_last = -1;
@@ -118,12 +136,14 @@ int main(int argc, char** argv) {
     }
     const long rss = rss_kb();
     const size_t hist = history_bytes(tr.history);
-    if (s == 1) { rss_first = rss; hist_first = hist; }  // after the first interval: warm caches
+    if (s == 1) {
+      rss_first = rss;
+      hist_first = hist;
+    }  // after the first interval: warm caches
     rss_last = rss;
     hist_last = hist;
     std::printf("%10lld %12ld %12zu %10.4f %10.0f\n", done, rss, hist,
-                tr.history.loss_smooth.empty() ? 0.0 : double(tr.history.loss_smooth.back()),
-                cnn::now_ms() - t0);
+                tr.history.loss_smooth.empty() ? 0.0 : double(tr.history.loss_smooth.back()), cnn::now_ms() - t0);
     std::fflush(stdout);
   }
   const long grow = rss_last - rss_first;
@@ -131,8 +151,10 @@ int main(int argc, char** argv) {
 #ifdef __EMSCRIPTEN__
   std::fprintf(stderr, "wasm heap size at the end: %zu kB\n", emscripten_get_heap_size() / 1024);
 #endif
-  std::printf("%s growth after the first interval: %ld kB, of which the history vectors: %ld kB; "
-              "other growth: %ld kB\n", kMemName, grow, hist_grow_kb, grow - hist_grow_kb);
+  std::printf(
+      "%s growth after the first interval: %ld kB, of which the history vectors: %ld kB; "
+      "other growth: %ld kB\n",
+      kMemName, grow, hist_grow_kb, grow - hist_grow_kb);
   if (tr.last_eval.n) std::printf("last test accuracy: %.3f\n", double(tr.last_eval.accuracy));
   return 0;
 }

@@ -45,9 +45,9 @@ inline cnn::Dataset sentinel_dataset() {
 }
 
 inline bool is_sentinel(const cnn::Dataset& d) {
-  return d.name == "sentinel" && d.shape == cnn::Shape{1, 1, 3} && d.num_classes == 2 &&
-         d.class_names.size() == 2 && d.train_x.size() == 3 && d.train_x[2] == 3.0f &&
-         d.train_y.size() == 1 && d.train_y[0] == 1 && d.test_x.empty() && d.norm_mean == 7.0f;
+  return d.name == "sentinel" && d.shape == cnn::Shape{1, 1, 3} && d.num_classes == 2 && d.class_names.size() == 2 &&
+         d.train_x.size() == 3 && d.train_x[2] == 3.0f && d.train_y.size() == 1 && d.train_y[0] == 1 &&
+         d.test_x.empty() && d.norm_mean == 7.0f;
 }
 
 // "" if `d` is a dataset the trainer can use without reading out of bounds.
@@ -62,8 +62,7 @@ inline std::string check_dataset(const cnn::Dataset& d) {
   for (float v : d.test_x)
     if (!std::isfinite(v)) return "accepted dataset has a non-finite test value";
   if (d.regression()) {
-    if (d.train_t.size() != size_t(d.n_train() * d.target_dim) ||
-        d.test_t.size() != size_t(d.n_test() * d.target_dim))
+    if (d.train_t.size() != size_t(d.n_train() * d.target_dim) || d.test_t.size() != size_t(d.n_test() * d.target_dim))
       return "accepted regression dataset: target count does not match sample count";
     return "";
   }
@@ -80,8 +79,7 @@ inline std::string check_dataset(const cnn::Dataset& d) {
 }
 
 // Result of a loader call: refused with a message and *out untouched, or accepted and consistent.
-inline std::string check_loader(bool ok, const std::string& err, const cnn::Dataset& out,
-                                const char* what) {
+inline std::string check_loader(bool ok, const std::string& err, const cnn::Dataset& out, const char* what) {
   if (!ok) {
     if (err.empty()) return std::string(what) + " refused an input without a message";
     if (!is_sentinel(out)) return std::string(what) + " refused an input but changed the caller's dataset";
@@ -94,7 +92,11 @@ inline std::string check_loader(bool ok, const std::string& err, const cnn::Data
 // Splits one fuzz input into two byte spans: the first two bytes (little-endian) give the length
 // of the first part. Lets one target feed a pair of files (images + labels).
 inline void split2(const uint8_t* data, size_t size, cnn::ByteSpan* a, cnn::ByteSpan* b) {
-  if (size < 2) { *a = cnn::ByteSpan(data, size); *b = cnn::ByteSpan(); return; }
+  if (size < 2) {
+    *a = cnn::ByteSpan(data, size);
+    *b = cnn::ByteSpan();
+    return;
+  }
   size_t n = size_t(data[0]) | size_t(data[1]) << 8;
   data += 2;
   size -= 2;
@@ -127,8 +129,7 @@ inline std::string run_model_text(const uint8_t* data, size_t size) {
     cnn::SpecError err2;
     if (!cnn::parse_model(canon, &again, &err2))
       return "model_to_text gave text that does not parse: " + err2.to_string() + "\n" + canon;
-    if (cnn::model_to_text(again, one_line) != canon)
-      return "model_to_text round trip changed the model:\n" + canon;
+    if (cnn::model_to_text(again, one_line) != canon) return "model_to_text round trip changed the model:\n" + canon;
   }
   return "";
 }
@@ -325,11 +326,13 @@ inline std::string run_url_state(const uint8_t* data, size_t size) {
   const std::string enc = cnn::url_state_encode(s);
   cnn::UrlState again;
   std::string err2;
-  if (!cnn::url_state_decode(enc, &again, &err2, true)) return "url_state_encode wrote a fragment that does not decode: " + err2;
+  if (!cnn::url_state_decode(enc, &again, &err2, true))
+    return "url_state_encode wrote a fragment that does not decode: " + err2;
   if (again != s) return "url_state round trip changed the state: " + enc;
   if (s.model.size() > cnn::kMaxModelBytes) return "url_state_decode accepted a model text beyond kMaxModelBytes";
   for (char c : s.model)
-    if ((unsigned char)c < 0x20 && c != '\n' && c != '\t' && c != '\r') return "url_state_decode accepted a control character in the model";
+    if ((unsigned char)c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+      return "url_state_decode accepted a control character in the model";
   return "";
 }
 
@@ -365,7 +368,8 @@ inline std::string run_lesson(const uint8_t* data, size_t size) {
     if (e.kind == cnn::ExerciseKind::number) {
       cnn::NumberAnswer a;
       std::string why;
-      if (!cnn::lesson_compute(e.answer, model, &a, &why)) return "an accepted number exercise does not compute: " + why;
+      if (!cnn::lesson_compute(e.answer, model, &a, &why))
+        return "an accepted number exercise does not compute: " + why;
       if (!std::isfinite(a.value)) return "an accepted number exercise has a non-finite answer";
       if (cnn::lesson_check_number(e, model, "12").message.empty()) return "a typed answer got no verdict";
     } else if (e.kind == cnn::ExerciseKind::choice) {
@@ -379,7 +383,8 @@ inline std::string run_lesson(const uint8_t* data, size_t size) {
       if (e.conditions.empty()) return "an accepted task has no condition";
       cnn::LessonLab lab;
       lab.model_text = model;
-      if (cnn::lesson_check_task(e, lab).lines.size() != e.conditions.size()) return "a task verdict lacks a line per condition";
+      if (cnn::lesson_check_task(e, lab).lines.size() != e.conditions.size())
+        return "a task verdict lacks a line per condition";
     }
   }
   return "";

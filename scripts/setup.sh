@@ -24,6 +24,7 @@ fi
 apt_packages=(
   ca-certificates git cmake ninja-build make g++ clang lld pkg-config python3 gzip
   libclang-rt-dev   # clang's sanitizer and libFuzzer runtimes (scripts/test-all.sh, scripts/fuzz.sh)
+  clang-format      # the C++ style (.clang-format), checked by scripts/test-all.sh (scripts/format.sh)
   emscripten
   doctest-dev nlohmann-json3-dev libglfw3-dev libgl-dev libstb-dev
   chromium fonts-dejavu-core

@@ -9,6 +9,9 @@ export NODE_PATH=/usr/share/nodejs
 jobs=$(nproc)
 step() { printf '\n=== %s ===\n' "$*"; }
 
+step "format: the C++ sources follow .clang-format (scripts/format.sh --check)"
+bash scripts/format.sh --check
+
 step "native: configure, build, test"
 cmake --preset native >/dev/null
 cmake --build --preset native -j "$jobs"

@@ -16,8 +16,10 @@ inline std::vector<uint8_t> gzip_stored(const std::vector<uint8_t>& data) {
   do {
     const size_t n = std::min<size_t>(65535, data.size() - pos);
     g.push_back(pos + n == data.size() ? 1 : 0);
-    g.push_back(uint8_t(n & 255)); g.push_back(uint8_t(n >> 8));
-    g.push_back(uint8_t(~n & 255)); g.push_back(uint8_t((~n >> 8) & 255));
+    g.push_back(uint8_t(n & 255));
+    g.push_back(uint8_t(n >> 8));
+    g.push_back(uint8_t(~n & 255));
+    g.push_back(uint8_t((~n >> 8) & 255));
     g.insert(g.end(), data.begin() + long(pos), data.begin() + long(pos + n));
     pos += n;
   } while (pos < data.size());

@@ -76,8 +76,7 @@ static bool accepts_csv(const std::string&, const std::vector<uint8_t>& b, std::
 }
 static bool accepts_gzip(const std::string& name, const std::vector<uint8_t>& b, std::string* msg) {
   std::vector<uint8_t> out;
-  if (name.size() > 8 && name.compare(name.size() - 8, 8, ".deflate") == 0)
-    return cnn::inflate_raw(b, &out, msg);
+  if (name.size() > 8 && name.compare(name.size() - 8, 8, ".deflate") == 0) return cnn::inflate_raw(b, &out, msg);
   return cnn::gunzip(b, &out, msg);
 }
 static bool accepts_packed(const std::string&, const std::vector<uint8_t>& b, std::string* msg) {
@@ -112,10 +111,15 @@ static bool accepts_lesson(const std::string&, const std::vector<uint8_t>& b, st
 TEST_CASE("corpus replay: seeds named err_* are refused with a message, the others accepted") {
   const fs::path root = fs::path(CNN_SOURCE_DIR) / "fuzz" / "corpus";
   const std::pair<const char*, AcceptFn> cases[] = {
-      {"model_text", accepts_model_text}, {"idx", accepts_idx}, {"csv", accepts_csv},
-      {"gzip", accepts_gzip},             {"packed", accepts_packed},
-      {"network", accepts_network},       {"model_file", accepts_model_file},
-      {"url_state", accepts_url_state},   {"lesson", accepts_lesson},
+      {"model_text", accepts_model_text},
+      {"idx", accepts_idx},
+      {"csv", accepts_csv},
+      {"gzip", accepts_gzip},
+      {"packed", accepts_packed},
+      {"network", accepts_network},
+      {"model_file", accepts_model_file},
+      {"url_state", accepts_url_state},
+      {"lesson", accepts_lesson},
   };
   int checked = 0;
   for (const auto& c : cases) {
@@ -130,7 +134,8 @@ TEST_CASE("corpus replay: seeds named err_* are refused with a message, the othe
       const bool ok = accepts(name, slurp(e.path()), &msg);
       CAPTURE(msg);
       if (!either)
-        CHECK_MESSAGE(ok != must_refuse, target, "/", name, std::string(must_refuse ? " was accepted" : " was refused"));
+        CHECK_MESSAGE(ok != must_refuse, target, "/", name,
+                      std::string(must_refuse ? " was accepted" : " was refused"));
       if (!ok) CHECK_MESSAGE(!msg.empty(), target, "/", name, " was refused without a message");
       ++checked;
     }

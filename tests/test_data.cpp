@@ -37,8 +37,6 @@ bool have_fashion_mnist() {
   return true;
 }
 
-
-
 // A small IDX pair: n images of h x w, labels i % k, pixel = (i + y * w + x) & 255.
 void make_idx_pair(int n, int h, int w, int k, std::vector<uint8_t>* img, std::vector<uint8_t>* lab) {
   std::vector<uint8_t> px(static_cast<size_t>(n) * h * w), ys(static_cast<size_t>(n));
@@ -82,7 +80,8 @@ TEST_CASE("data: registry lists every set; bad names and options say what is val
   auto list = dataset_list();
   std::vector<std::string> names;
   for (auto& i : list) names.push_back(i.name);
-  for (const char* n : {"spirals", "circles", "xor", "blobs", "shapes", "bars", "digits", "bar-angle", "blob-center", "fashion-mnist"})
+  for (const char* n :
+       {"spirals", "circles", "xor", "blobs", "shapes", "bars", "digits", "bar-angle", "blob-center", "fashion-mnist"})
     CHECK(std::find(names.begin(), names.end(), n) != names.end());
   for (auto& i : list) {
     CHECK(!i.description.empty());
@@ -122,10 +121,14 @@ TEST_CASE("data: registry lists every set; bad names and options say what is val
 
 TEST_CASE("data: generated sets are deterministic, balanced, in range, and the same bytes everywhere") {
   // Checksums of seed 1 at small sizes, computed once natively; the wasm build must agree.
-  struct Golden { const char* name; uint64_t checksum; };
+  struct Golden {
+    const char* name;
+    uint64_t checksum;
+  };
   const Golden golden[] = {
-    {"spirals", 0x2a134defde35ec39ULL}, {"circles", 0x81a4f23e4648645eULL}, {"xor", 0xbaa5226c0ffe8818ULL}, {"blobs", 0x3ba52c781a7b27e8ULL},
-    {"shapes", 0x1ee5fa1998941b7cULL}, {"bars", 0x0bcf3f245802a698ULL}, {"digits", 0x69031999159d1339ULL}, {"bar-angle", 0x757cd97ce5769858ULL}, {"blob-center", 0xdbbdb48c919330adULL},
+      {"spirals", 0x2a134defde35ec39ULL}, {"circles", 0x81a4f23e4648645eULL},   {"xor", 0xbaa5226c0ffe8818ULL},
+      {"blobs", 0x3ba52c781a7b27e8ULL},   {"shapes", 0x1ee5fa1998941b7cULL},    {"bars", 0x0bcf3f245802a698ULL},
+      {"digits", 0x69031999159d1339ULL},  {"bar-angle", 0x757cd97ce5769858ULL}, {"blob-center", 0xdbbdb48c919330adULL},
   };
   for (const Golden& g : golden) {
     const std::string name = g.name;
@@ -153,7 +156,10 @@ TEST_CASE("data: generated sets are deterministic, balanced, in range, and the s
 
     // Normalized with the training split's statistics: mean 0, standard deviation 1 there.
     double s = 0, q = 0;
-    for (float v : a.train_x) { s += v; q += double(v) * v; }
+    for (float v : a.train_x) {
+      s += v;
+      q += double(v) * v;
+    }
     const double n = double(a.train_x.size());
     CHECK(s / n == doctest::Approx(0.0).epsilon(1e-4).scale(1));
     CHECK(std::sqrt(q / n) == doctest::Approx(1.0).epsilon(1e-3));

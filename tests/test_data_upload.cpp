@@ -18,11 +18,11 @@ using namespace cnn;
 namespace {
 
 const auto gz_stored = data_tests::gzip_stored;
-std::vector<uint8_t> idx(std::vector<uint32_t> dims, const std::vector<uint8_t>& data) { return data_tests::idx_bytes(std::move(dims), data); }
+std::vector<uint8_t> idx(std::vector<uint32_t> dims, const std::vector<uint8_t>& data) {
+  return data_tests::idx_bytes(std::move(dims), data);
+}
 
 bool has(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
-
-
 
 // n images of 6 x 5, label i % k, pixel (i * 4 + p) & 255.
 void pair_of(int n, int k, std::vector<uint8_t>* img, std::vector<uint8_t>* lab) {
@@ -65,7 +65,8 @@ TEST_CASE("data upload: an IDX pair, gzip'd or not, in either order; test split 
   o.seed = 5;
   Dataset a, b, c;
   std::string err;
-  REQUIRE_MESSAGE(dataset_from_files({nb("labels.idx1-ubyte", lab), nb("my-images.idx3-ubyte.gz", gimg)}, o, &a, &err), err);
+  REQUIRE_MESSAGE(dataset_from_files({nb("labels.idx1-ubyte", lab), nb("my-images.idx3-ubyte.gz", gimg)}, o, &a, &err),
+                  err);
   CHECK(a.name == "my-data");
   CHECK(a.shape == Shape{6, 5, 1});
   CHECK(a.num_classes == 3);
@@ -94,15 +95,18 @@ TEST_CASE("data upload: two IDX pairs, the test pair told by its name") {
   std::string err;
   DataOptions o;
   REQUIRE_MESSAGE(dataset_from_files({nb("t10k-labels-idx1-ubyte", tlab), nb("train-images-idx3-ubyte", img),
-                                      nb("t10k-images-idx3-ubyte.gz", gz_stored(timg)), nb("train-labels-idx1-ubyte.gz", gz_stored(lab))},
-                                     o, &d, &err), err);
+                                      nb("t10k-images-idx3-ubyte.gz", gz_stored(timg)),
+                                      nb("train-labels-idx1-ubyte.gz", gz_stored(lab))},
+                                     o, &d, &err),
+                  err);
   CHECK(d.n_train() == 40);
   CHECK(d.n_test() == 12);
   CHECK(d.test_y[5] == 1);
   CHECK(raw_px(d, false, 5, 2) == 5 * 4 + 2);
   // names that do not tell: refused with what to rename
   Dataset keep = previous();
-  CHECK_FALSE(dataset_from_files({nb("a-images", img), nb("a-labels", lab), nb("b-images", timg), nb("b-labels", tlab)}, o, &keep, &err));
+  CHECK_FALSE(dataset_from_files({nb("a-images", img), nb("a-labels", lab), nb("b-images", timg), nb("b-labels", tlab)},
+                                 o, &keep, &err));
   CHECK(has(err, "'test' or 't10k'"));
   CHECK(keep.name == "previous");
 }
@@ -116,25 +120,30 @@ TEST_CASE("data upload: truncated, mismatched, swapped, wrong-magic and lonely I
   Dataset keep = previous();
   auto cut = img;
   cut.resize(cut.size() - 10);
-  CHECK_FALSE(dataset_from_files({nb("train-images-idx3-ubyte", cut), nb("train-labels-idx1-ubyte", lab)}, o, &keep, &err));
+  CHECK_FALSE(
+      dataset_from_files({nb("train-images-idx3-ubyte", cut), nb("train-labels-idx1-ubyte", lab)}, o, &keep, &err));
   CHECK(has(err, "train-images-idx3-ubyte"));
   CHECK(has(err, "truncated"));
   // a truncated .gz: the decoder says so, with the file's name
   auto gcut = gz_stored(img);
   gcut.resize(gcut.size() / 2);
-  CHECK_FALSE(dataset_from_files({nb("train-images-idx3-ubyte.gz", gcut), nb("train-labels-idx1-ubyte", lab)}, o, &keep, &err));
+  CHECK_FALSE(
+      dataset_from_files({nb("train-images-idx3-ubyte.gz", gcut), nb("train-labels-idx1-ubyte", lab)}, o, &keep, &err));
   CHECK(has(err, "train-images-idx3-ubyte.gz:"));
   CHECK(has(err, "complete"));
-  CHECK_FALSE(dataset_from_files({nb("train-images-idx3-ubyte", img), nb("train-labels-idx1-ubyte", lab2)}, o, &keep, &err));
+  CHECK_FALSE(
+      dataset_from_files({nb("train-images-idx3-ubyte", img), nb("train-labels-idx1-ubyte", lab2)}, o, &keep, &err));
   CHECK(has(err, "30 images"));
   CHECK(has(err, "31 labels"));
   CHECK(has(err, "must match"));
   auto bad = img;
   bad[0] = 'P';
   bad[1] = 'K';
-  CHECK_FALSE(dataset_from_files({nb("train-images-idx3-ubyte", bad), nb("train-labels-idx1-ubyte", lab)}, o, &keep, &err));
+  CHECK_FALSE(
+      dataset_from_files({nb("train-images-idx3-ubyte", bad), nb("train-labels-idx1-ubyte", lab)}, o, &keep, &err));
   CHECK(has(err, "wrong magic number 0x504b"));
-  CHECK_FALSE(dataset_from_files({nb("train-images-idx3-ubyte", img), nb("other-images-idx3-ubyte", img2)}, o, &keep, &err));
+  CHECK_FALSE(
+      dataset_from_files({nb("train-images-idx3-ubyte", img), nb("other-images-idx3-ubyte", img2)}, o, &keep, &err));
   CHECK(has(err, "add the label file"));
   CHECK_FALSE(dataset_from_files({nb("train-labels-idx1-ubyte", lab)}, o, &keep, &err));
   CHECK(has(err, "add the image file"));
@@ -149,7 +158,8 @@ TEST_CASE("data upload: truncated, mismatched, swapped, wrong-magic and lonely I
 
 TEST_CASE("data upload: CSV with or without a header, word labels, .csv.gz; bad rows say which line and what") {
   std::string csv = "label,p1,p2,p3,p4\n";
-  for (int i = 0; i < 24; ++i) csv += (i % 2 ? "dog," : "cat,") + std::to_string(i) + ",1,2," + std::to_string(i % 2) + "\n";
+  for (int i = 0; i < 24; ++i)
+    csv += (i % 2 ? "dog," : "cat,") + std::to_string(i) + ",1,2," + std::to_string(i % 2) + "\n";
   DataOptions o;
   Dataset d;
   std::string err;
@@ -238,7 +248,9 @@ TEST_CASE("data upload: pictures resampled one by one give the dataset of the fu
   // 8 x 6 RGB pictures with a gradient: area average to 4 x 3 is exact (2 x 2 blocks).
   LabeledImage im;
   im.label = "x";
-  im.h = 8; im.w = 6; im.c = 3;
+  im.h = 8;
+  im.w = 6;
+  im.c = 3;
   for (int y = 0; y < 8; ++y)
     for (int x = 0; x < 6; ++x)
       for (int c = 0; c < 3; ++c) im.pixels.push_back(uint8_t(y * 20 + x * 10 + c * 50));

@@ -14,9 +14,9 @@
 
 namespace {
 
-using spec_tests::Parsed;
-using spec_tests::parse;
 using spec_tests::has;
+using spec_tests::parse;
+using spec_tests::Parsed;
 
 }  // namespace
 
@@ -116,8 +116,9 @@ TEST_CASE("diagnose: the issue's run, LeNet-5 with Adam at learning rate 1000 on
   opt.n_test = 200;
   std::string err;
   REQUIRE_MESSAGE(cnn::dataset_make("digits", opt, &d, &err), err);
-  const Parsed p = parse("input 28x28x1\nconv 6 k5 p2\nrelu\nmaxpool k2 s2\nconv 16 k5\nrelu\nmaxpool k2\n"
-                         "dense 120\nrelu\ndense 84\nrelu\ndense 10\nsoftmax\n");
+  const Parsed p = parse(
+      "input 28x28x1\nconv 6 k5 p2\nrelu\nmaxpool k2 s2\nconv 16 k5\nrelu\nmaxpool k2\n"
+      "dense 120\nrelu\ndense 84\nrelu\ndense 10\nsoftmax\n");
   cnn::Network net;
   REQUIRE(cnn::network_build(&net, p.m, 32, &err));
   cnn::TrainConfig cfg;
@@ -131,7 +132,8 @@ TEST_CASE("diagnose: the issue's run, LeNet-5 with Adam at learning rate 1000 on
   REQUIRE_MESSAGE(cnn::trainer_setup(&tr, &net, &d, cfg, &err), err);
   cnn::trainer_step(&tr, 250);
   const cnn::RunDiagnosis dg = cnn::diagnose_run(tr.history, d.num_classes, cfg.lr);
-  MESSAGE("steps ", tr.history.loss.size(), ", fault ", int(tr.fault), ", last loss ", tr.history.loss.back(), ": ", dg.text);
+  MESSAGE("steps ", tr.history.loss.size(), ", fault ", int(tr.fault), ", last loss ", tr.history.loss.back(), ": ",
+          dg.text);
   CHECK(dg.kind != cnn::RunTrouble::none);
   CHECK(has(dg.text, "try 100, 10x lower"));
 }
@@ -140,11 +142,12 @@ TEST_CASE("diagnose: the notes' 725,077,721,088 beside ours for AlexNet's first 
   const Parsed p = parse("input 224x224x3\nconv 96 k11 s4 p2\nrelu\nmaxpool k3 s2\n");
   const cnn::LayerInfo& li = p.info.layers[0];
   CHECK(li.fc_weights_same_res == 725077721088LL);  // 3*96*224^4, the notes' number
-  CHECK(li.fc_weights == 150528LL * 290400LL);       // 224*224*3 x 55*55*96
+  CHECK(li.fc_weights == 150528LL * 290400LL);      // 224*224*3 x 55*55*96
   const std::string s = cnn::dense_count_note(p.m.layers[0], li);
   CHECK_MESSAGE(s == "The notes' 725,077,721,088 = 3*96*224^4 counts a dense layer to 96 maps as large as the 224x224 "
                      "input; ours, 43,713,331,200 = 150,528 x 290,400, counts one to the 55x55x96 output this "
-                     "convolution makes (stride 4 and padding 2 give 55x55 maps, not 224x224).", s);
+                     "convolution makes (stride 4 and padding 2 give 55x55 maps, not 224x224).",
+                s);
   // Where the notes' assumption holds (maps as large as the input) there is one number, no note.
   const Parsed same = parse("input 32x32x3\nconv 8 k3 same\n");
   CHECK(same.info.layers[0].fc_weights == same.info.layers[0].fc_weights_same_res);

@@ -18,9 +18,9 @@
 
 namespace {
 
-using spec_tests::Parsed;
-using spec_tests::parse;
 using spec_tests::has;
+using spec_tests::parse;
+using spec_tests::Parsed;
 
 // Restores the kernel set a test switched.
 struct KernelSetGuard {
@@ -74,7 +74,8 @@ TEST_CASE("explain 15.6: the AlexNet note's parameter formula is computed from t
   CHECK_FALSE(has(ng, "34,944"));
   // Not an 11x11 stride-4 convolution on 224 rows: no note.
   CHECK(cnn::alexnet_size_note(parse("input 224x224x3\nconv 96 k5 s4\n").m.layers[0],
-                               parse("input 224x224x3\nconv 96 k5 s4\n").info.layers[0]).empty());
+                               parse("input 224x224x3\nconv 96 k5 s4\n").info.layers[0])
+            .empty());
   const Parsed d = parse("input 224x224x3\nconv 96 k11 s4 d2\n");
   CHECK(cnn::alexnet_size_note(d.m.layers[0], d.info.layers[0]).empty());  // dilated: not the paper's layer
 }
@@ -88,8 +89,9 @@ TEST_CASE("explain 15.7: dilation in the receptive field and in `full` padding (
   CHECK(p.info.layers[1].pad.left == 4);
   CHECK(p.info.layers[1].out.h == p.info.layers[0].out.h + 2 * 4 - 5 + 1);
   const std::string t = cnn::field_size_text(p.m.layers[1], p.info.layers[0].rf, p.info.layers[1]);
-  CHECK(t == "Each unit depends on 11 x 11 input pixels (121 pixels).\n"
-             "r = r_prev + (k_eff - 1) * jump_prev = 3 + (5 - 1) * 2 = 11, with k_eff = d(k - 1) + 1 = 2(3 - 1) + 1 = 5");
+  CHECK(t ==
+        "Each unit depends on 11 x 11 input pixels (121 pixels).\n"
+        "r = r_prev + (k_eff - 1) * jump_prev = 3 + (5 - 1) * 2 = 11, with k_eff = d(k - 1) + 1 = 2(3 - 1) + 1 = 5");
   CHECK(cnn::field_size_text(p.m.layers[0], cnn::ReceptiveField(), p.info.layers[0]) ==
         "Each unit depends on 3 x 3 input pixels (9 pixels).\n"
         "r = r_prev + (k_eff - 1) * jump_prev = 1 + (3 - 1) * 1 = 3 (k_eff = k = 3: no dilation)");
@@ -98,21 +100,27 @@ TEST_CASE("explain 15.7: dilation in the receptive field and in `full` padding (
   const std::string tq = cnn::field_size_text(q.m.layers[0], cnn::ReceptiveField(), q.info.layers[0]);
   CHECK(has(tq, "Each unit depends on 5 x 5 input pixels"));
   CHECK(has(tq, "rows: r = r_prev + (k_eff - 1) * jump_prev = 1 + (5 - 1) * 1 = 5 (k_eff = k = 5: no dilation)"));
-  CHECK(has(tq, "columns: r = r_prev + (k_eff - 1) * jump_prev = 1 + (5 - 1) * 1 = 5, with k_eff = d(k - 1) + 1 = 2(3 - 1) + 1 = 5"));
-  CHECK(has(cnn::field_size_text(q.m.layers[1], q.info.layers[0].rf, q.info.layers[1]), "The same field as the layer below"));
+  CHECK(has(
+      tq,
+      "columns: r = r_prev + (k_eff - 1) * jump_prev = 1 + (5 - 1) * 1 = 5, with k_eff = d(k - 1) + 1 = 2(3 - 1) + 1 = 5"));
+  CHECK(has(cnn::field_size_text(q.m.layers[1], q.info.layers[0].rf, q.info.layers[1]),
+            "The same field as the layer below"));
   // The padding tooltip gives `full` for this layer.
   const std::string h = cnn::padding_help(p.m.layers[1]);
   CHECK(has(h, "full: k_eff - 1 on each side, k_eff = d(k - 1) + 1 the dilated kernel: 4 here (dilation 2)"));
   CHECK(has(cnn::padding_help(p.m.layers[0]), ": 2 here (no dilation: k - 1)"));
   CHECK(has(cnn::padding_help(q.m.layers[0]), ": 4 here (dilation 1x2)"));  // k_eff 5 both ways
-  CHECK(has(cnn::padding_help(parse("input 32x32x1\nconv 4 k5x3\n").m.layers[0]), ": 4 rows, 2 columns here (no dilation: k - 1)"));
+  CHECK(has(cnn::padding_help(parse("input 32x32x1\nconv 4 k5x3\n").m.layers[0]),
+            ": 4 rows, 2 columns here (no dilation: k - 1)"));
 }
 
-TEST_CASE("explain 15.8: Backprop steps give dl/dw only for layers with weights; Figure 3's 2D field is rows x columns") {
+TEST_CASE(
+    "explain 15.8: Backprop steps give dl/dw only for layers with weights; Figure 3's 2D field is rows x columns") {
   const Parsed p = parse("input 28x28x1\nconv 6 k5 p2\nrelu\nmaxpool k2 s2\nflatten\ndense 10\nsoftmax\n");
   const int L = 6;
   CHECK(cnn::backprop_step_text(p.m, p.info, 0, 0, "7") == "Forward: x^(0) = x_n, the input (label 7).");
-  CHECK(cnn::backprop_step_text(p.m, p.info, 1, 0, "") == "Forward: x^(1) = h^(1)(x^(0), w^(1)), stored for the backward pass.");
+  CHECK(cnn::backprop_step_text(p.m, p.info, 1, 0, "") ==
+        "Forward: x^(1) = h^(1)(x^(0), w^(1)), stored for the backward pass.");
   CHECK(cnn::backprop_step_text(p.m, p.info, 2, 0, "") ==
         "Forward: x^(2) = h^(2)(x^(1)) (relu: no weights), stored for the backward pass.");
   CHECK(cnn::backprop_step_text(p.m, p.info, L + 1, 0.25, "") ==
@@ -120,7 +128,8 @@ TEST_CASE("explain 15.8: Backprop steps give dl/dw only for layers with weights;
   // Backward, j = L..1 at steps L+2 .. 2L+1.
   auto back = [&](int j) { return cnn::backprop_step_text(p.m, p.info, L + 2 + (L - j), 0, ""); };
   CHECK(back(6) == "Layer 6 (softmax) has no weights, so no dl/dw: only g <- g dx^(6)/dx^(5) = dl/dx^(5) (eq. 3).");
-  CHECK(back(5) == "Layer 5 (dense): dl/dw^(5) = g dx^(5)/dw^(5) (eq. 2), then g <- g dx^(5)/dx^(4) = dl/dx^(4) (eq. 3).");
+  CHECK(back(5) ==
+        "Layer 5 (dense): dl/dw^(5) = g dx^(5)/dw^(5) (eq. 2), then g <- g dx^(5)/dx^(4) = dl/dx^(4) (eq. 3).");
   for (int j : {2, 3, 4}) {
     CHECK(has(back(j), "has no weights, so no dl/dw"));
     CHECK_FALSE(has(back(j), "dl/dw^("));
@@ -130,7 +139,9 @@ TEST_CASE("explain 15.8: Backprop steps give dl/dw only for layers with weights;
   // Figure 3: a 5x3 kernel has a 5 x 3 = 15 pixel field, not 5^2 = 25.
   const Parsed f = parse("input 28x28x1\nconv 4 k5x3\n");
   const std::string t = cnn::figure3_field_text(f.m.layers[0], f.info.layers[0], 12);
-  CHECK(has(t, "One dimension of the receptive field of unit 12 of conv 4 k5x3 (rows): 5 input pixels; in 2D 5 x 3 = 15 pixels."));
+  CHECK(has(
+      t,
+      "One dimension of the receptive field of unit 12 of conv 4 k5x3 (rows): 5 input pixels; in 2D 5 x 3 = 15 pixels."));
   CHECK_FALSE(has(t, "25"));
 }
 
@@ -156,7 +167,8 @@ TEST_CASE("explain 15.9: SIMD lanes per ISA, what the Predict bars are, paramete
         "would need 43,713,331,200 weights.");
 }
 
-TEST_CASE("explain 15.10: ReLU'(0) = 1 and max-pool ties to the first maximum, as the kinks note says, in both kernel sets") {
+TEST_CASE(
+    "explain 15.10: ReLU'(0) = 1 and max-pool ties to the first maximum, as the kinks note says, in both kernel sets") {
   const std::string n = cnn::kinks_note();
   CHECK(has(n, "ReLU's derivative at 0 as 1, as the notes do (dh/da = 1 for a >= 0)"));
   CHECK(has(n, "a max-pool tie's gradient to the first maximum"));
@@ -174,7 +186,8 @@ TEST_CASE("explain 15.10: ReLU'(0) = 1 and max-pool ties to the first maximum, a
     // Max-pool ties: 2x2 stride 2 (the SIMD kernel's case) and 3x3 stride 1 (the general loop).
     for (int k : {2, 3}) {
       CAPTURE(k);
-      const std::string text = "input 6x6x1\nmaxpool k" + std::to_string(k) + " s" + std::to_string(k == 2 ? 2 : 1) + "\n";
+      const std::string text = "input 6x6x1\nmaxpool k" + std::to_string(k) + " s" + std::to_string(k == 2 ? 2 : 1) +
+                               "\n";
       const Parsed p = parse(text.c_str());
       const cnn::PoolDims d = cnn::pool_dims(p.m.layers[0], p.info.layers[0]);
       std::vector<float> in(36, 5.0f);  // every window is one big tie
@@ -182,10 +195,11 @@ TEST_CASE("explain 15.10: ReLU'(0) = 1 and max-pool ties to the first maximum, a
       std::vector<int32_t> arg(out.size());
       cnn::maxpool_forward(out.data(), arg.data(), in.data(), 1, d);
       for (int oy = 0; oy < d.oh; ++oy)
-        for (int ox = 0; ox < d.ow; ++ox) CHECK(arg[size_t(oy * d.ow + ox)] == (oy * d.sh) * 6 + ox * d.sw);  // top-left
+        for (int ox = 0; ox < d.ow; ++ox)
+          CHECK(arg[size_t(oy * d.ow + ox)] == (oy * d.sh) * 6 + ox * d.sw);  // top-left
       std::vector<float> g(out.size(), 1.0f), dxin(36, 0.0f);
       cnn::maxpool_backward(dxin.data(), g.data(), arg.data(), 1, d);
-      CHECK(dxin[0] >= 1.0f);   // the first maximum of the first window gets its gradient
+      CHECK(dxin[0] >= 1.0f);                               // the first maximum of the first window gets its gradient
       CHECK(dxin[1 + 6] == (k == 2 ? 0.0f : dxin[1 + 6]));  // 2x2: the other tied cells get none
     }
   }
@@ -193,10 +207,11 @@ TEST_CASE("explain 15.10: ReLU'(0) = 1 and max-pool ties to the first maximum, a
 
 TEST_CASE("explain 15.11: layer numbering, ours against the notes', with this network's counts") {
   const Parsed p = parse("input 28x28x1\nconv 6 k5 p2\nrelu\nmaxpool k2 s2\nflatten\ndense 10\nsoftmax\n");
-  CHECK(cnn::layer_numbering_note(p.m) ==
-        "Layer numbers: here j counts every line of the model text, so ReLU, pooling, flatten and softmax are layers of "
-        "their own and this network has J = 6. The notes' layer j is \"linear + activation (+ pooling)\": one per "
-        "convolution or dense layer, J = 2 for the same network.");
+  CHECK(
+      cnn::layer_numbering_note(p.m) ==
+      "Layer numbers: here j counts every line of the model text, so ReLU, pooling, flatten and softmax are layers of "
+      "their own and this network has J = 6. The notes' layer j is \"linear + activation (+ pooling)\": one per "
+      "convolution or dense layer, J = 2 for the same network.");
 }
 
 TEST_CASE("explain 15.12: the wide preset's description is for learners and its numbers are the analysis's") {
@@ -216,8 +231,8 @@ TEST_CASE("explain 15.12: the wide preset's description is for learners and its 
   cnn::SpecError e;
   REQUIRE(cnn::parse_and_analyze(wide, &mw, &iw, &e));
   REQUIRE(cnn::parse_and_analyze(lenet, &ml, &il, &e));
-  CHECK(std::round(double(iw.total_macs) / 1e5) == 115);  // 11.5 M
-  CHECK(std::round(double(il.total_macs) / 1e4) == 42);  // 0.42 M
+  CHECK(std::round(double(iw.total_macs) / 1e5) == 115);                   // 11.5 M
+  CHECK(std::round(double(il.total_macs) / 1e4) == 42);                    // 0.42 M
   CHECK(std::round(double(iw.total_macs) / double(il.total_macs)) == 28);  // 11,466,496 / 416,520 = 27.5
 }
 

@@ -74,7 +74,8 @@ TEST_CASE("export: asymmetric `same` padding becomes an explicit pad, bottom/rig
   REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, cnn::PytorchExportOptions(), &py, &err), err);
   CHECK(has(py, "nn.ZeroPad2d((0, 1, 0, 1)),\n            nn.Conv2d(2, 3, kernel_size=2)"));
   // 6 -> ceil(6/2) = 3 outputs; (3-1)*2 + 2*(3-1)+1 - 6 = 3 rows of padding: 1 top, 2 bottom.
-  CHECK(has(py, "nn.ZeroPad2d((1, 2, 1, 2)),\n            nn.Conv2d(3, 2, kernel_size=3, stride=2, dilation=2, bias=False)"));
+  CHECK(has(
+      py, "nn.ZeroPad2d((1, 2, 1, 2)),\n            nn.Conv2d(3, 2, kernel_size=3, stride=2, dilation=2, bias=False)"));
   CHECK(has(py, "loss_fn = lambda out, target: ((out - target) ** 2).sum(dim=1).mean()"));
   CHECK_FALSE(has(py, "def logits"));
 }
@@ -118,8 +119,8 @@ TEST_CASE("export: weights file layout, round trip, embedded base64 equals the f
   CHECK(int64_t(w.size()) == cnn::sandbox_weights_count(a.spec, a.info));
   CHECK(w.size() == size_t(54 + 3 + 6 + 6 + 108 + 4));
   CHECK(std::memcmp(w.data(), a.layer_params[0].w, 54 * sizeof(float)) == 0);
-  CHECK(w[54 + 3 + 6] == 0.5f);       // running mean after gamma, beta
-  CHECK(w[54 + 3 + 6 + 3] == 2.0f);   // then running variance
+  CHECK(w[54 + 3 + 6] == 0.5f);      // running mean after gamma, beta
+  CHECK(w[54 + 3 + 6 + 3] == 2.0f);  // then running variance
   REQUIRE_MESSAGE(cnn::load_sandbox_weights(&b, w.data(), int64_t(w.size()), &err), err);
   CHECK(b.params == a.params);
   CHECK(b.state[1].running_var == a.state[1].running_var);
@@ -163,8 +164,10 @@ TEST_CASE("export: comments quote each line as written, however long") {
   opt.model_text = text;
   std::string py, err;
   REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, opt, &py, &err), err);
-  CHECK(has(py, ("# line 2: conv 2 k3 valid   # " + comment + "    [N,1,4,4] -> [N,2,2,2]  (module 0)\n"
-                 "            nn.Conv2d(1, 2, kernel_size=3),").c_str()));
+  CHECK(has(py, ("# line 2: conv 2 k3 valid   # " + comment +
+                 "    [N,1,4,4] -> [N,2,2,2]  (module 0)\n"
+                 "            nn.Conv2d(1, 2, kernel_size=3),")
+                    .c_str()));
   CHECK(has(py, "# line 4: dense 3    [N,2,2,2] -> [N,3]"));  // two layers on the line: canonical text
 }
 

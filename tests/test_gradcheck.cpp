@@ -37,7 +37,8 @@ void run_case(const Case& c, bool training, GradCheckMode mode) {
     for (int64_t k = 0; k < lp.nb; ++k) lp.b[k] = rng.uniform(-0.2f, 0.2f);
   for (int i = 0; i < net.num_layers(); ++i)
     if (net.spec.layers[size_t(i)].kind == LayerKind::batchnorm) {
-      for (int64_t k = 0; k < net.layer_params[size_t(i)].nw; ++k) net.layer_params[size_t(i)].w[k] = rng.uniform(0.5f, 1.5f);
+      for (int64_t k = 0; k < net.layer_params[size_t(i)].nw; ++k)
+        net.layer_params[size_t(i)].w[k] = rng.uniform(0.5f, 1.5f);
       for (auto& v : net.state[size_t(i)].running_mean) v = rng.uniform(-0.3f, 0.3f);
       for (auto& v : net.state[size_t(i)].running_var) v = rng.uniform(0.5f, 2.0f);
     }
@@ -73,8 +74,9 @@ void run_case(const Case& c, bool training, GradCheckMode mode) {
     CHECK(g.err_b < 1e-3);
     CHECK(g.err_x < 1e-3);
   }
-  MESSAGE(name << std::string(training ? " (training, " : " (inference, ") << mode_name << "): max relative error " << r.max_error
-               << " at layer " << r.worst_layer + 1 << ", loss " << r.loss << ", entries on kinks " << kinks);
+  MESSAGE(name << std::string(training ? " (training, " : " (inference, ") << mode_name << "): max relative error "
+               << r.max_error << " at layer " << r.worst_layer + 1 << ", loss " << r.loss << ", entries on kinks "
+               << kinks);
 }
 
 }  // namespace

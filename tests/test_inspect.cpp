@@ -42,10 +42,10 @@ TEST_CASE("inspect: the notes' Figure 3 field is 13 pixels, centred on the unit,
 // (with random weights): the support of |d unit / d input| is exactly the clipped rectangle.
 TEST_CASE("inspect: the field rectangle equals the support of the effective field (linear networks)") {
   const char* models[] = {
-      "input 32x32x1; conv 2 k5 s2; conv 2 k5",                      // the notes' example
+      "input 32x32x1; conv 2 k5 s2; conv 2 k5",                        // the notes' example
       "input 20x20x2; conv 3 k3 same; avgpool k2; conv 2 k3 s2 same",  // padding: clipped fields
       "input 19x17x1; conv 2 k4 s3 p2; conv 1 k3 d2 p1",
-      "input 12x12x1; conv 2 k3 p1; dense 4",                        // dense: the whole input
+      "input 12x12x1; conv 2 k3 p1; dense 4",  // dense: the whole input
   };
   for (const char* text : models) {
     CAPTURE(text);
@@ -107,7 +107,8 @@ void make_points_net(Network* net, Dataset* d) {
 }
 }  // namespace
 
-TEST_CASE("inspect: along a line through the weights the zero-one loss is a staircase and the cross-entropy is smooth") {
+TEST_CASE(
+    "inspect: along a line through the weights the zero-one loss is a staircase and the cross-entropy is smooth") {
   Network net;
   Dataset d;
   make_points_net(&net, &d);
@@ -118,7 +119,8 @@ TEST_CASE("inspect: along a line through the weights the zero-one loss is a stai
   LossLine line;
   std::string err;
   const int n = 300, points = 201;
-  REQUIRE_MESSAGE(loss_along_line(&net, d.train_x.data(), d.train_y.data(), nullptr, n, dir, 1.0, points, &line, &err), err);
+  REQUIRE_MESSAGE(loss_along_line(&net, d.train_x.data(), d.train_y.data(), nullptr, n, dir, 1.0, points, &line, &err),
+                  err);
   CHECK(net.params == w_before);  // restored exactly
   REQUIRE(line.t.size() == size_t(points));
   REQUIRE(line.zero_one.size() == size_t(points));
@@ -137,20 +139,26 @@ TEST_CASE("inspect: along a line through the weights the zero-one loss is a stai
   }
   MESSAGE("zero-one: " << levels.size() << " levels, " << flat01 << " of " << points - 1 << " steps flat");
   CHECK(flat01 >= (points - 1) / 2);
-  CHECK(levels.size() > 1);          // it does change somewhere along the line
-  CHECK(flat_ce == 0);               // the proxy changes at every point
+  CHECK(levels.size() > 1);  // it does change somewhere along the line
+  CHECK(flat_ce == 0);       // the proxy changes at every point
   // ... and it changes smoothly: second differences are small against the range of the curve
   float lo = line.cross_entropy[0], hi = lo;
-  for (float v : line.cross_entropy) { lo = std::min(lo, v); hi = std::max(hi, v); }
+  for (float v : line.cross_entropy) {
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
   double max_second = 0;
   for (int p = 1; p + 1 < points; ++p)
-    max_second = std::max(max_second, std::fabs(double(line.cross_entropy[size_t(p + 1)]) - 2.0 * line.cross_entropy[size_t(p)] + line.cross_entropy[size_t(p - 1)]));
+    max_second = std::max(max_second,
+                          std::fabs(double(line.cross_entropy[size_t(p + 1)]) - 2.0 * line.cross_entropy[size_t(p)] +
+                                    line.cross_entropy[size_t(p - 1)]));
   CHECK(max_second < 0.05 * (hi - lo));
   // the trained weights are not the worst point of the line
   CHECK(line.cross_entropy[100] < std::max(line.cross_entropy[0], line.cross_entropy[size_t(points - 1)]));
   // bad arguments: messages
   std::vector<float> short_dir(3, 0.0f);
-  CHECK_FALSE(loss_along_line(&net, d.train_x.data(), d.train_y.data(), nullptr, n, short_dir, 1.0, points, &line, &err));
+  CHECK_FALSE(
+      loss_along_line(&net, d.train_x.data(), d.train_y.data(), nullptr, n, short_dir, 1.0, points, &line, &err));
   CHECK(err.find("direction") != std::string::npos);
   CHECK_FALSE(loss_along_line(&net, d.train_x.data(), d.train_y.data(), nullptr, n, dir, 1.0, 1, &line, &err));
 }
@@ -166,7 +174,8 @@ TEST_CASE("inspect: per-layer norms, update ratios, dead ReLUs") {
   CHECK(n[0].count == 12);
   CHECK(n[1].count == 0);
   double w2 = 0;
-  for (int64_t k = 0; k < net.layer_params[0].nw; ++k) w2 += double(net.layer_params[0].w[k]) * net.layer_params[0].w[k];
+  for (int64_t k = 0; k < net.layer_params[0].nw; ++k)
+    w2 += double(net.layer_params[0].w[k]) * net.layer_params[0].w[k];
   CHECK(n[0].weight == doctest::Approx(std::sqrt(w2)));  // biases start at 0
   CHECK(n[0].grad == 0.0);
   // scale layer 0 by 1.1: its update ratio is exactly 0.1, the other layer's is 0

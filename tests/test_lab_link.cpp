@@ -30,7 +30,10 @@ TEST_CASE("lab_link: the page's view keys round-trip beside the engine's state")
 }
 
 TEST_CASE("lab_link: bad view keys are refused with a message, the output untouched") {
-  struct Bad { const char* frag; const char* says; };
+  struct Bad {
+    const char* frag;
+    const char* says;
+  };
   const Bad bad[] = {
       {"tab=settings", "not one of designer, analysis or data"},
       {"embed=yes", "not 0 or 1"},
@@ -60,20 +63,27 @@ TEST_CASE("lab_link: bad view keys are refused with a message, the output untouc
 TEST_CASE("lab_link: parent= lists the origins allowed to script an embed; it round-trips") {
   LabLink l;
   std::string err;
-  REQUIRE_MESSAGE(LabLinkDecode("embed=1&parent=https://course.example.org,http://127.0.0.1:8081,http://[::1]:9000", &l, &err), err);
+  REQUIRE_MESSAGE(
+      LabLinkDecode("embed=1&parent=https://course.example.org,http://127.0.0.1:8081,http://[::1]:9000", &l, &err),
+      err);
   REQUIRE(l.parents.size() == 3);
   CHECK(l.parents[0] == "https://course.example.org");
   CHECK(l.parents[1] == "http://127.0.0.1:8081");
   CHECK(l.parents[2] == "http://[::1]:9000");
   const std::string frag = LabLinkEncode(l);
-  CHECK(frag == "v=1&embed=1&parent=https%3A%2F%2Fcourse.example.org%2Chttp%3A%2F%2F127.0.0.1%3A8081%2Chttp%3A%2F%2F%5B%3A%3A1%5D%3A9000");
+  CHECK(
+      frag ==
+      "v=1&embed=1&parent=https%3A%2F%2Fcourse.example.org%2Chttp%3A%2F%2F127.0.0.1%3A8081%2Chttp%3A%2F%2F%5B%3A%3A1%5D%3A9000");
   LabLink back;
   REQUIRE_MESSAGE(LabLinkDecode(frag, &back, &err), err);
   CHECK(back == l);
 }
 
 TEST_CASE("lab_link: a malformed parent origin is refused with what is wrong") {
-  struct Bad { const char* frag; const char* says; };
+  struct Bad {
+    const char* frag;
+    const char* says;
+  };
   const Bad bad[] = {
       {"parent=course.example.org", "does not start with https:// or http://"},
       {"parent=ftp://x.org", "does not start with https:// or http://"},
@@ -89,7 +99,8 @@ TEST_CASE("lab_link: a malformed parent origin is refused with what is wrong") {
       {"parent=http://[::1", "unclosed or empty [IPv6] host"},
       {"parent=*", "does not start with https://"},
       {"parent=a,b,c,d,e,f,g,h,i", "does not start with"},
-      {"parent=http://a,http://b,http://c,http://d,http://e,http://f,http://g,http://h,http://i", "more than 8 origins"},
+      {"parent=http://a,http://b,http://c,http://d,http://e,http://f,http://g,http://h,http://i",
+       "more than 8 origins"},
   };
   for (const Bad& b : bad) {
     CAPTURE(b.frag);

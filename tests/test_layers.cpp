@@ -128,16 +128,19 @@ TEST_CASE("layers: conv forward matches the plain loop; backward matches central
     d.dh = 1 + int(rng.below(2));
     d.dw = 1 + int(rng.below(2));
     d.bias = rng.below(4) != 0;
-    if (trial % 16 == 1) { d.kh = d.kw = 1; d.sh = d.sw = 1; }  // "same" 1x1 stride 1: the direct path
+    if (trial % 16 == 1) {
+      d.kh = d.kw = 1;
+      d.sh = d.sw = 1;
+    }  // "same" 1x1 stride 1: the direct path
     const int ph = int(rng.below(3)), pw = int(rng.below(3));
     if (!pad_dim(mode, d.h, d.kh, d.sh, d.dh, ph, &d.pad.top, &d.pad.bottom, &d.oh)) continue;
     if (!pad_dim(mode, d.w, d.kw, d.sw, d.dw, pw, &d.pad.left, &d.pad.right, &d.ow)) continue;
     const int n = 1 + int(rng.below(3));
     CAPTURE(trial);
     CAPTURE(pad_name(mode));
-    INFO("c=" << d.c << " h=" << d.h << " w=" << d.w << " oc=" << d.oc << " k=" << d.kh << "x" << d.kw
-              << " s=" << d.sh << "x" << d.sw << " d=" << d.dh << "x" << d.dw << " pad=" << d.pad.top
-              << "," << d.pad.left << "," << d.pad.bottom << "," << d.pad.right << " n=" << n);
+    INFO("c=" << d.c << " h=" << d.h << " w=" << d.w << " oc=" << d.oc << " k=" << d.kh << "x" << d.kw << " s=" << d.sh
+              << "x" << d.sw << " d=" << d.dh << "x" << d.dw << " pad=" << d.pad.top << "," << d.pad.left << ","
+              << d.pad.bottom << "," << d.pad.right << " n=" << n);
     const int64_t in_size = int64_t(n) * d.c * d.h * d.w, out_size = int64_t(n) * d.oc * d.oh * d.ow;
     auto x = random_vec(rng, in_size);
     auto w = random_vec(rng, int64_t(d.oc) * d.col_rows());
@@ -152,8 +155,7 @@ TEST_CASE("layers: conv forward matches the plain loop; backward matches central
     auto r = random_vec(rng, out_size);
     std::vector<float> dx(static_cast<size_t>(in_size), 0.5f), dw(w.size(), 0.25f), db(b.size(), -0.5f);
     // Backward accumulates: start from non-zero buffers and subtract afterwards.
-    conv2d_backward(dx.data(), dw.data(), d.bias ? db.data() : nullptr, col.data(), r.data(), x.data(),
-                    w.data(), n, d);
+    conv2d_backward(dx.data(), dw.data(), d.bias ? db.data() : nullptr, col.data(), r.data(), x.data(), w.data(), n, d);
     for (auto& v : dx) v -= 0.5f;
     for (auto& v : dw) v -= 0.25f;
     for (auto& v : db) v += 0.5f;
@@ -236,7 +238,11 @@ TEST_CASE("layers: max and average pooling forward and backward, with padding an
 TEST_CASE("layers: pooling details (ties to the first maximum, padding counted by avgpool)") {
   // 1 x 2 x 2 input, one 2x2 window, all equal: the first cell gets the whole gradient.
   PoolDims d;
-  d.c = 1; d.h = d.w = 2; d.kh = d.kw = 2; d.sh = d.sw = 2; d.oh = d.ow = 1;
+  d.c = 1;
+  d.h = d.w = 2;
+  d.kh = d.kw = 2;
+  d.sh = d.sw = 2;
+  d.oh = d.ow = 1;
   float x[4] = {3, 3, 3, 3}, y = 0, dy = 1, dx[4] = {0, 0, 0, 0};
   int32_t am = -7;
   maxpool_forward(&y, &am, x, 1, d);
@@ -248,7 +254,12 @@ TEST_CASE("layers: pooling details (ties to the first maximum, padding counted b
   // 2x2 average over a 1x1 input padded by one on the top/left: (0+0+0+4)/4 = 1, as PyTorch's
   // AvgPool2d(2, padding=1) (count_include_pad=True) gives for the first window.
   PoolDims p;
-  p.c = 1; p.h = p.w = 1; p.kh = p.kw = 2; p.sh = p.sw = 1; p.pad = {1, 1, 0, 0}; p.oh = p.ow = 1;
+  p.c = 1;
+  p.h = p.w = 1;
+  p.kh = p.kw = 2;
+  p.sh = p.sw = 1;
+  p.pad = {1, 1, 0, 0};
+  p.oh = p.ow = 1;
   float one = 4.0f, out = 0;
   avgpool_forward(&out, &one, 1, p);
   CHECK(out == 1.0f);
@@ -267,7 +278,10 @@ TEST_CASE("layers: global average pooling and dense") {
     auto r = random_vec(rng, int64_t(n) * c);
     std::vector<float> dx(x.size(), 0.0f);
     gap_backward(dx.data(), r.data(), n, c, hw);
-    auto L = [&](const std::vector<double>& v) { ref::gap_forward(yr.data(), v.data(), n, c, hw); return dot(yr, r); };
+    auto L = [&](const std::vector<double>& v) {
+      ref::gap_forward(yr.data(), v.data(), n, c, hw);
+      return dot(yr, r);
+    };
     CHECK(fd_error(L, x, dx, rng) < 1e-5);
   }
   for (int trial = 0; trial < 12; ++trial) {
@@ -285,9 +299,18 @@ TEST_CASE("layers: global average pooling and dense") {
     std::vector<float> dx(x.size(), 0.0f), dw(w.size(), 0.0f), db(b.size(), 0.0f);
     dense_backward(dx.data(), dw.data(), bias ? db.data() : nullptr, r.data(), x.data(), w.data(), n, in, out);
     const double* bp = bias ? bd.data() : nullptr;
-    auto Lx = [&](const std::vector<double>& v) { ref::dense_forward(yr.data(), v.data(), wd.data(), bp, n, in, out); return dot(yr, r); };
-    auto Lw = [&](const std::vector<double>& v) { ref::dense_forward(yr.data(), xd.data(), v.data(), bp, n, in, out); return dot(yr, r); };
-    auto Lb = [&](const std::vector<double>& v) { ref::dense_forward(yr.data(), xd.data(), wd.data(), v.data(), n, in, out); return dot(yr, r); };
+    auto Lx = [&](const std::vector<double>& v) {
+      ref::dense_forward(yr.data(), v.data(), wd.data(), bp, n, in, out);
+      return dot(yr, r);
+    };
+    auto Lw = [&](const std::vector<double>& v) {
+      ref::dense_forward(yr.data(), xd.data(), v.data(), bp, n, in, out);
+      return dot(yr, r);
+    };
+    auto Lb = [&](const std::vector<double>& v) {
+      ref::dense_forward(yr.data(), xd.data(), wd.data(), v.data(), n, in, out);
+      return dot(yr, r);
+    };
     CHECK(fd_error(Lx, x, dx, rng) < 1e-5);
     CHECK(fd_error(Lw, w, dw, rng) < 1e-5);
     if (bias) CHECK(fd_error(Lb, b, db, rng) < 1e-5);
@@ -313,16 +336,20 @@ TEST_CASE("layers: activations, softmax and dropout") {
     double fwd_tol, bwd_tol;
   };
   std::vector<Act> acts = {
-      {"relu", [&] { relu_forward(y.data(), x.data(), count); }, [&] { relu_backward(dx.data(), r.data(), x.data(), count); },
+      {"relu", [&] { relu_forward(y.data(), x.data(), count); },
+       [&] { relu_backward(dx.data(), r.data(), x.data(), count); },
        [&](double* o, const double* i) { ref::relu_forward(o, i, count); }, 0.0, 1e-6},
       {"leakyrelu", [&] { leakyrelu_forward(y.data(), x.data(), count, alpha); },
        [&] { leakyrelu_backward(dx.data(), r.data(), x.data(), count, alpha); },
        [&](double* o, const double* i) { ref::leakyrelu_forward(o, i, count, double(alpha)); }, 1e-7, 1e-6},
-      {"sigmoid", [&] { sigmoid_forward(y.data(), x.data(), count); }, [&] { sigmoid_backward(dx.data(), r.data(), y.data(), count); },
+      {"sigmoid", [&] { sigmoid_forward(y.data(), x.data(), count); },
+       [&] { sigmoid_backward(dx.data(), r.data(), y.data(), count); },
        [&](double* o, const double* i) { ref::sigmoid_forward(o, i, count); }, 1e-6, 1e-5},
-      {"tanh", [&] { tanh_forward(y.data(), x.data(), count); }, [&] { tanh_backward(dx.data(), r.data(), y.data(), count); },
+      {"tanh", [&] { tanh_forward(y.data(), x.data(), count); },
+       [&] { tanh_backward(dx.data(), r.data(), y.data(), count); },
        [&](double* o, const double* i) { ref::tanh_forward(o, i, count); }, 1e-6, 1e-5},
-      {"softmax", [&] { softmax_forward(y.data(), x.data(), n, k); }, [&] { softmax_backward(dx.data(), r.data(), y.data(), n, k); },
+      {"softmax", [&] { softmax_forward(y.data(), x.data(), n, k); },
+       [&] { softmax_backward(dx.data(), r.data(), y.data(), n, k); },
        [&](double* o, const double* i) { ref::softmax_forward(o, i, n, k); }, 1e-6, 1e-5},
   };
   for (auto& a : acts) {
@@ -332,7 +359,10 @@ TEST_CASE("layers: activations, softmax and dropout") {
     CHECK(max_abs_diff_rel(y, yr) <= a.fwd_tol);
     std::fill(dx.begin(), dx.end(), 0.0f);
     a.bwd();
-    auto L = [&](const std::vector<double>& v) { a.ref_fwd(yr.data(), v.data()); return dot(yr, r); };
+    auto L = [&](const std::vector<double>& v) {
+      a.ref_fwd(yr.data(), v.data());
+      return dot(yr, r);
+    };
     CHECK(fd_error(L, x, dx, rng) < a.bwd_tol);
   }
   // relu at exactly 0: the notes' derivative 1 for a >= 0.
@@ -389,8 +419,8 @@ TEST_CASE("layers: batchnorm in training and inference mode") {
   for (bool training : {true, false}) {
     CAPTURE(training);
     std::vector<float> rm0 = rm, rv0 = rv;
-    batchnorm_forward(y.data(), xhat.data(), mean.data(), invstd.data(), rm.data(), rv.data(), x.data(),
-                      gamma.data(), beta.data(), n, c, hw, training);
+    batchnorm_forward(y.data(), xhat.data(), mean.data(), invstd.data(), rm.data(), rv.data(), x.data(), gamma.data(),
+                      beta.data(), n, c, hw, training);
     auto rmd = to_double(rm0), rvd = to_double(rv0);
     ref::batchnorm_forward(yr.data(), xd.data(), gd.data(), bd.data(), rmd.data(), rvd.data(), n, c, hw, training);
     CHECK(max_abs_diff_rel(y, yr) < 1e-5);
@@ -402,14 +432,17 @@ TEST_CASE("layers: batchnorm in training and inference mode") {
           for (int j = 0; j < hw; ++j) s += x[size_t((i * c + ch) * hw + j)];
         const double mu = s / (n * hw);
         for (int i = 0; i < n; ++i)
-          for (int j = 0; j < hw; ++j) { double dv = x[size_t((i * c + ch) * hw + j)] - mu; sq += dv * dv; }
+          for (int j = 0; j < hw; ++j) {
+            double dv = x[size_t((i * c + ch) * hw + j)] - mu;
+            sq += dv * dv;
+          }
         CHECK(rm[size_t(ch)] == doctest::Approx(0.9 * rm0[size_t(ch)] + 0.1 * mu).epsilon(1e-5));
         CHECK(rv[size_t(ch)] == doctest::Approx(0.9 * rv0[size_t(ch)] + 0.1 * sq / (n * hw - 1)).epsilon(1e-5));
       }
     }
     std::vector<float> dx(static_cast<size_t>(count), 0.0f), dg(c, 0.0f), dbt(c, 0.0f);
-    batchnorm_backward(dx.data(), dg.data(), dbt.data(), r.data(), xhat.data(), invstd.data(), gamma.data(),
-                       n, c, hw, training);
+    batchnorm_backward(dx.data(), dg.data(), dbt.data(), r.data(), xhat.data(), invstd.data(), gamma.data(), n, c, hw,
+                       training);
     auto Lx = [&](const std::vector<double>& v) {
       ref::batchnorm_forward(yr.data(), v.data(), gd.data(), bd.data(), rmd.data(), rvd.data(), n, c, hw, training);
       return dot(yr, r);
@@ -440,7 +473,9 @@ TEST_CASE("losses: values, fused gradients and dL/dp against central differences
   double expect = 0;
   for (int s = 0; s < n; ++s) expect -= std::log(double(p[size_t(s * k + labels[size_t(s)])]));
   CHECK(ce == doctest::Approx(expect / n).epsilon(1e-5));
-  auto Lz = [&](const std::vector<double>& v) { return ref::softmax_cross_entropy_loss(v.data(), labels.data(), n, k); };
+  auto Lz = [&](const std::vector<double>& v) {
+    return ref::softmax_cross_entropy_loss(v.data(), labels.data(), n, k);
+  };
   auto Lp = [&](const std::vector<double>& v) { return ref::cross_entropy_loss(v.data(), labels.data(), n, k); };
   CHECK(fd_error(Lz, z, dz, rng) < 1e-5);
   CHECK(fd_error(Lp, p, dp, rng) < 1e-5);

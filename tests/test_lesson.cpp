@@ -39,7 +39,9 @@ const cnn::PresetLookup& presets() {
 std::vector<std::string> builtin_names() {
   std::vector<std::string> names;
   std::string err;
-  REQUIRE_MESSAGE(cnn::parse_lesson_index(read_text(fs::path(CNN_SOURCE_DIR) / "assets" / "lessons" / "index.txt"), &names, &err), err);
+  REQUIRE_MESSAGE(
+      cnn::parse_lesson_index(read_text(fs::path(CNN_SOURCE_DIR) / "assets" / "lessons" / "index.txt"), &names, &err),
+      err);
   return names;
 }
 
@@ -55,7 +57,8 @@ cnn::Lesson load_builtin(const std::string& name) {
 // node there is no process to start, so the test reads the same analysis in-process there).
 nlohmann::json summary_json(const std::string& model_text) {
 #ifdef CNN_CLI_PATH
-  const fs::path tmp = fs::temp_directory_path() / ("cnn_lesson_model_" + std::to_string(std::hash<std::string>()(model_text)) + ".txt");
+  const fs::path tmp = fs::temp_directory_path() /
+                       ("cnn_lesson_model_" + std::to_string(std::hash<std::string>()(model_text)) + ".txt");
   { std::ofstream(tmp, std::ios::binary) << model_text; }
   const std::string cmd = std::string("\"") + CNN_CLI_PATH + "\" summary --json \"" + tmp.string() + "\"";
   FILE* p = popen(cmd.c_str(), "r");
@@ -75,9 +78,13 @@ nlohmann::json summary_json(const std::string& model_text) {
   nlohmann::json j;
   for (size_t i = 0; i < m.layers.size(); i++) {
     const cnn::LayerInfo& li = info.layers[i];
-    j["layers"].push_back({{"output", {li.out.h, li.out.w, li.out.c}}, {"params", li.params}, {"macs", li.macs},
-                           {"rf", {{"size", {li.rf.size[0], li.rf.size[1]}}, {"pixels", cnn::receptive_field_pixels(li.rf)}}},
-                           {"fc_weights", li.fc_weights}, {"fc_weights_same_res", li.fc_weights_same_res}});
+    j["layers"].push_back(
+        {{"output", {li.out.h, li.out.w, li.out.c}},
+         {"params", li.params},
+         {"macs", li.macs},
+         {"rf", {{"size", {li.rf.size[0], li.rf.size[1]}}, {"pixels", cnn::receptive_field_pixels(li.rf)}}},
+         {"fc_weights", li.fc_weights},
+         {"fc_weights_same_res", li.fc_weights_same_res}});
   }
   j["total_params"] = info.total_params;
   j["total_macs"] = info.total_macs;
@@ -118,10 +125,14 @@ double expected_value(const std::string& quantity, const std::string& model_text
     if ((q == "cross_entropy" || q == "zero_one") && y >= 0) {
       // the trainer's own losses on logits z = ln p (softmax(z) = p)
       std::vector<float> z(static_cast<size_t>(k)), p(static_cast<size_t>(k));
-      for (int i = 0; i < k; i++) { z[size_t(i)] = float(std::log(pd[size_t(i)])); p[size_t(i)] = float(pd[size_t(i)]); }
+      for (int i = 0; i < k; i++) {
+        z[size_t(i)] = float(std::log(pd[size_t(i)]));
+        p[size_t(i)] = float(pd[size_t(i)]);
+      }
       const int32_t label = y;
       if (q == "zero_one") return cnn::zero_one_loss(p.data(), &label, 1, k);
-      return cnn::softmax_cross_entropy_loss(nullptr, nullptr, z.data(), p.data(), &label, 1, k) / (bits ? std::log(2.0) : 1.0);
+      return cnn::softmax_cross_entropy_loss(nullptr, nullptr, z.data(), p.data(), &label, 1, k) /
+             (bits ? std::log(2.0) : 1.0);
     }
     const double base = bits ? std::log(2.0) : 1.0;
     double h = 0, ce = 0;
@@ -139,7 +150,8 @@ double expected_value(const std::string& quantity, const std::string& model_text
   if (q == "out_h") return l["output"][0].get<double>();
   if (q == "out_w") return l["output"][1].get<double>();
   if (q == "out_c") return l["output"][2].get<double>();
-  if (q == "out_values") return l["output"][0].get<double>() * l["output"][1].get<double>() * l["output"][2].get<double>();
+  if (q == "out_values")
+    return l["output"][0].get<double>() * l["output"][1].get<double>() * l["output"][2].get<double>();
   if (q == "params") return l["params"].get<double>();
   if (q == "macs") return l["macs"].get<double>();
   if (q == "rf") return l["rf"]["size"][0].get<double>();
@@ -238,12 +250,12 @@ TEST_CASE("lessons: a wrong number says why where the mistake can be computed") 
     CHECK_FALSE(v.correct);
     return v.message;
   };
-  CHECK(says("params 1", "34,848").find("without the biases") != std::string::npos);       // 96*363
-  CHECK(says("params 1", "11712").find("input channels") != std::string::npos);            // (121+1)*96
+  CHECK(says("params 1", "34,848").find("without the biases") != std::string::npos);  // 96*363
+  CHECK(says("params 1", "11712").find("input channels") != std::string::npos);       // (121+1)*96
   CHECK(says("params 1", "364").find("one map's") != std::string::npos);
-  CHECK(says("out_h 1", "54").find("forgot the padding") != std::string::npos);            // valid
-  CHECK(says("out_h 1", "56").find("rounds down") != std::string::npos);                   // ceil(54.25)+1
-  CHECK(says("out_h 1", "218").find("forgot the stride") != std::string::npos);            // stride 1: 224+4-11+1 = 218
+  CHECK(says("out_h 1", "54").find("forgot the padding") != std::string::npos);  // valid
+  CHECK(says("out_h 1", "56").find("rounds down") != std::string::npos);         // ceil(54.25)+1
+  CHECK(says("out_h 1", "218").find("forgot the stride") != std::string::npos);  // stride 1: 224+4-11+1 = 218
   CHECK(says("out_h 1", "54.25").find("too small") != std::string::npos);
   CHECK(says("out_values 3", "729").find("one map") != std::string::npos);
   CHECK(says("macs 1", "34944").find("parameter count") != std::string::npos);
@@ -277,7 +289,8 @@ TEST_CASE("lessons: tasks are checked against the live lab") {
   CHECK_FALSE(v.met);
   REQUIRE(v.lines.size() == 3);
   CHECK(v.lines[0] == "receptive field of the last map 13 (needs >= 28): not yet");
-  lab.model_text = "input 28x28x1\nconv 8 k5 s2 p2\nrelu\nconv 8 k5 s2 p2\nrelu\nconv 8 k5 p2\ndense 10\n";  // 5 + 8 + 16 = 29
+  lab.model_text =
+      "input 28x28x1\nconv 8 k5 s2 p2\nrelu\nconv 8 k5 s2 p2\nrelu\nconv 8 k5 p2\ndense 10\n";  // 5 + 8 + 16 = 29
   v = cnn::lesson_check_task(task, lab);
   CHECK(v.met);
   CHECK(v.lines[0] == "receptive field of the last map 29 (needs >= 28): yes");
@@ -379,7 +392,11 @@ TEST_CASE("lessons: the format's pieces (paragraphs, model lines, options, ids)"
 }
 
 TEST_CASE("lessons: each parser message, with its line and column") {
-  struct Case { std::string text; int line, column; const char* says; };
+  struct Case {
+    std::string text;
+    int line, column;
+    const char* says;
+  };
   const std::string h = kHead;
   const std::vector<Case> cases = {
       {"", 1, 1, "no 'title:' line"},
@@ -413,15 +430,18 @@ TEST_CASE("lessons: each parser message, with its line and column") {
       {"title: T\nexercise: number\nask: a\nanswer: out_h\n", 4, 9, "takes one layer number"},
       {"title: T\nexercise: number\nask: a\nanswer: entropy q=0.5,0.6\n", 4, 9, "add up to 1"},
       {"title: T\nexercise: number\nask: a\nanswer: entropy q=a,b\n", 4, 9, "not a list of probabilities"},
-      {"title: T\nexercise: number\nask: a\nanswer: kl q=0.5,0.5\n", 4, 9, "needs q=... (the true distribution) and p="},
+      {"title: T\nexercise: number\nask: a\nanswer: kl q=0.5,0.5\n", 4, 9,
+       "needs q=... (the true distribution) and p="},
       {"title: T\nexercise: number\nask: a\nanswer: kl q=0.5,0.5 p=0.2,0.3,0.5\n", 4, 9, "as many entries"},
       {"title: T\nexercise: number\nask: a\nanswer: kl q=0.5,0.5 r=1\n", 4, 9, "is not q=..., p=... or bits"},
       {"title: T\nexercise: number\nask: a\nanswer: cross_entropy q=0.5,0.5 p=1,0\n", 4, 1, "the answer is infinite"},
       {"title: T\nexercise: number\nask: a\nanswer: params 1\n", 4, 1, "add a 'model:' block or a 'preset:' line"},
       {h + "exercise: number\nask: a\nanswer: params 7\n", 7, 1, "has no layer 7"},
-      {h + "exercise: number\nask: a\nanswer: fc_same_res 1\nanswer: params\n", 8, 1, "'answer:' is given twice in this exercise"},
+      {h + "exercise: number\nask: a\nanswer: fc_same_res 1\nanswer: params\n", 8, 1,
+       "'answer:' is given twice in this exercise"},
       {h + "exercise: number\nask: a\nanswer: params\ntolerance: 2\n", 8, 12, "the tolerance is a relative error"},
-      {h + "exercise: number\nask: a\nanswer: params\nunit: " + std::string(33, 'u') + "\n", 8, 7, "a unit is at most 32"},
+      {h + "exercise: number\nask: a\nanswer: params\nunit: " + std::string(33, 'u') + "\n", 8, 7,
+       "a unit is at most 32"},
       {h + "exercise: number\nask: a\nanswer: params\nright: yes\n", 8, 1, "does not belong to a number exercise"},
       {"title: T\nexercise: choice\nask: a\nanswer: params\n", 4, 1, "does not belong to a choice exercise"},
       {"title: T\nexercise: choice\nask: a\nright: A\nwhy: x\n", 2, 1, "at least 2 options"},
@@ -437,7 +457,8 @@ TEST_CASE("lessons: each parser message, with its line and column") {
       {"title: T\nexercise: task\nask: a\ncheck: data >= digits\n", 4, 8, "data compares with = or !="},
       {"title: T\nexercise: task\nask: a\ncheck: data = two words\n", 4, 8, "is not a dataset name"},
       {"title: T\nexercise: task\nask: a\ncheck: opt = newton\n", 4, 8, "opt: "},
-      {"title: T\nexercise: choice\nask: a\nhint: 1\nhint: 2\nhint: 3\nhint: 4\nhint: 5\nhint: 6\n", 9, 1, "at most 5 hints"},
+      {"title: T\nexercise: choice\nask: a\nhint: 1\nhint: 2\nhint: 3\nhint: 4\nhint: 5\nhint: 6\n", 9, 1,
+       "at most 5 hints"},
       {"title: T\ntext: a\x01\n", 2, 8, "control character"},
       {"title: T\ntext: caf\xc3\n", 2, 10, "not valid UTF-8"},
       {"title: T\ntext: " + std::string(8001, 'a') + "\n", 2, 7, "longer than 8,000 characters"},

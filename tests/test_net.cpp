@@ -34,7 +34,10 @@ softmax)";
 uint64_t fnv1a(const std::vector<float>& v) {
   uint64_t h = 1469598103934665603ULL;
   const unsigned char* p = reinterpret_cast<const unsigned char*>(v.data());
-  for (size_t i = 0; i < v.size() * sizeof(float); ++i) { h ^= p[i]; h *= 1099511628211ULL; }
+  for (size_t i = 0; i < v.size() * sizeof(float); ++i) {
+    h ^= p[i];
+    h *= 1099511628211ULL;
+  }
   return h;
 }
 
@@ -89,11 +92,13 @@ TEST_CASE("net: refuses what it cannot build, with messages") {
   CHECK_FALSE(network_build_from_text(&net, kLeNet5, 0, &err));
   CHECK(err.find("batch") != std::string::npos);
   // 4096 maps of 512x512: far above the memory budget; refused before allocating.
-  CHECK_FALSE(network_build_from_text(&net, "input 512x512x3\nconv 512 k3 same\nrelu\ngap\ndense 10\nsoftmax", 64, &err));
+  CHECK_FALSE(
+      network_build_from_text(&net, "input 512x512x3\nconv 512 k3 same\nrelu\ngap\ndense 10\nsoftmax", 64, &err));
   MESSAGE(err);
   CHECK(err.find("budget") != std::string::npos);
   // The network's own check (the analysis's batch is 32; a larger batch can still exceed it).
-  CHECK_FALSE(network_build_from_text(&net, "input 224x224x3\nconv 16 k3 same\nrelu\ngap\ndense 10\nsoftmax", 512, &err));
+  CHECK_FALSE(
+      network_build_from_text(&net, "input 224x224x3\nconv 16 k3 same\nrelu\ngap\ndense 10\nsoftmax", 512, &err));
   MESSAGE(err);
   CHECK((err.find("MiB") != std::string::npos || err.find("GiB") != std::string::npos));
   REQUIRE(network_build_from_text(&net, "input 1x1x4\ndense 3\nrelu", 2, &err));
@@ -127,7 +132,8 @@ TEST_CASE("net: forward equals the layer functions chained by hand; loss and acc
   auto x = random_input(rng, 3 * 50);
   const float* p = network_forward(&net, x.data(), 3, false);
   ConvDims cd = conv_dims(net.spec.layers[0], net.info.layers[0]);
-  std::vector<float> a1(3 * 75), a2(3 * 75), a3(3 * 12), a4(3 * 4), a5(3 * 4), col(size_t(cd.col_rows() * cd.col_cols()));
+  std::vector<float> a1(3 * 75), a2(3 * 75), a3(3 * 12), a4(3 * 4), a5(3 * 4),
+      col(size_t(cd.col_rows() * cd.col_cols()));
   std::vector<int32_t> am(a3.size());
   conv2d_forward(a1.data(), col.data(), x.data(), net.layer_params[0].w, net.layer_params[0].b, 3, cd);
   relu_forward(a2.data(), a1.data(), 225);
@@ -180,7 +186,8 @@ TEST_CASE("net: backward accumulates; the batch gradient is the mean of per-samp
   network_zero_grad(&net);
   network_backward(&net);
   network_backward(&net);
-  for (size_t k = 0; k < batch_grad.size(); ++k) CHECK(net.grads[k] == doctest::Approx(2 * batch_grad[k]).epsilon(1e-6));
+  for (size_t k = 0; k < batch_grad.size(); ++k)
+    CHECK(net.grads[k] == doctest::Approx(2 * batch_grad[k]).epsilon(1e-6));
 }
 
 TEST_CASE("net: trace of one sample and the effective receptive field") {
@@ -266,9 +273,9 @@ TEST_CASE("net: the tutorial of cnn.h runs and learns (smaller data)") {
   cnn::Dataset data;
   REQUIRE_MESSAGE(cnn::dataset_make("shapes", dopt, &data, &err), err);
   cnn::Network net;
-  REQUIRE_MESSAGE(cnn::network_build_from_text(&net, "input 28x28x1; conv 8 k5 s2; relu; maxpool k2; dense 5; softmax",
-                                               64, &err),
-                  err);
+  REQUIRE_MESSAGE(
+      cnn::network_build_from_text(&net, "input 28x28x1; conv 8 k5 s2; relu; maxpool k2; dense 5; softmax", 64, &err),
+      err);
   cnn::TrainConfig cfg;
   cfg.optimizer = cnn::OptimizerKind::adam;
   cfg.lr = 3e-3f;

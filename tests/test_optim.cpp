@@ -166,11 +166,9 @@ TEST_CASE("optim: learning-rate schedules") {
   // base * (1 + cos(pi t / T)) / 2 with T = 1000: t = 0 -> base, 250 -> base (1 + 1/sqrt2) / 2,
   // 500 -> base / 2, 1000 -> 0.
   CHECK(cnn::schedule_lr(s, 0.2f, 0, 10, 1000) == doctest::Approx(0.2).epsilon(1e-7));
-  CHECK(cnn::schedule_lr(s, 0.2f, 250, 10, 1000) ==
-        doctest::Approx(0.2 * (1 + 0.7071067811865476) / 2).epsilon(1e-7));
+  CHECK(cnn::schedule_lr(s, 0.2f, 250, 10, 1000) == doctest::Approx(0.2 * (1 + 0.7071067811865476) / 2).epsilon(1e-7));
   CHECK(cnn::schedule_lr(s, 0.2f, 500, 10, 1000) == doctest::Approx(0.1).epsilon(1e-7));
-  CHECK(cnn::schedule_lr(s, 0.2f, 900, 10, 1000) ==
-        doctest::Approx(0.2 * (1 - 0.9510565162951535) / 2).epsilon(1e-6));
+  CHECK(cnn::schedule_lr(s, 0.2f, 900, 10, 1000) == doctest::Approx(0.2 * (1 - 0.9510565162951535) / 2).epsilon(1e-6));
   CHECK(std::fabs(cnn::schedule_lr(s, 0.2f, 1000, 10, 1000)) < 1e-12);
 
   // Our cosine against exact values (computed in double with libm once, hard-coded here).

@@ -108,20 +108,24 @@ std::vector<uint8_t> deflate_zero_bomb(int copies) {
   auto put = [&](uint32_t v, int bits) {  // bits go out least-significant first
     for (int i = 0; i < bits; ++i) {
       acc |= ((v >> i) & 1u) << n;
-      if (++n == 8) { out.push_back(uint8_t(acc)); acc = 0; n = 0; }
+      if (++n == 8) {
+        out.push_back(uint8_t(acc));
+        acc = 0;
+        n = 0;
+      }
     }
   };
   auto code = [&](uint32_t c, int len) {  // Huffman codes go out most-significant first
     for (int i = len - 1; i >= 0; --i) put((c >> i) & 1u, 1);
   };
-  put(1, 1);                 // BFINAL
-  put(1, 2);                 // BTYPE = 01, fixed codes
-  code(0x30, 8);             // literal 0
+  put(1, 1);      // BFINAL
+  put(1, 2);      // BTYPE = 01, fixed codes
+  code(0x30, 8);  // literal 0
   for (int i = 0; i < copies; ++i) {
-    code(0xC5, 8);           // length symbol 285 = 258
-    code(0, 5);              // distance symbol 0 = 1
+    code(0xC5, 8);  // length symbol 285 = 258
+    code(0, 5);     // distance symbol 0 = 1
   }
-  code(0, 7);                // end of block (256)
+  code(0, 7);  // end of block (256)
   if (n) out.push_back(uint8_t(acc));
   return out;
 }
@@ -136,15 +140,18 @@ TEST_CASE("bad input, model text: refused with line, column and a hint; the curr
   REQUIRE(cnn::parse_model(kLenet, &spec, &err));
   const std::string before = cnn::model_to_text(spec);
 
-  struct Bad { const char* text; int line; };
+  struct Bad {
+    const char* text;
+    int line;
+  };
   const Bad bad[] = {
-      {"input 28x28x1\nconvolution 6 k5\n", 2},   // unknown keyword
-      {"conv 6 k5\n", 1},                          // no input line
-      {"input 28x28x1\nconv 0 k5\n", 2},           // zero maps
-      {"input 28x28x1\nconv 6 k5 s0\n", 2},        // zero stride
-      {"input 99999999999999999999x1x1\n", 1},     // overflows any integer
-      {"input 28x28x1\ndropout 1.5\n", 2},         // rate outside [0, 1)
-      {"input 28x28x1\nconv 6 k5 q3\n", 2},        // unknown option
+      {"input 28x28x1\nconvolution 6 k5\n", 2},  // unknown keyword
+      {"conv 6 k5\n", 1},                        // no input line
+      {"input 28x28x1\nconv 0 k5\n", 2},         // zero maps
+      {"input 28x28x1\nconv 6 k5 s0\n", 2},      // zero stride
+      {"input 99999999999999999999x1x1\n", 1},   // overflows any integer
+      {"input 28x28x1\ndropout 1.5\n", 2},       // rate outside [0, 1)
+      {"input 28x28x1\nconv 6 k5 q3\n", 2},      // unknown option
   };
   for (const Bad& b : bad) {
     CAPTURE(b.text);
@@ -191,8 +198,10 @@ TEST_CASE("memory, model text: a model beyond the page's budget is analyzed, and
   CHECK_FALSE(cnn::network_build_from_text(&net, "input 4096x4096x3\nconv 64 k3 same\nrelu\n", 1, &err));
   CHECK(err.find("budget") != std::string::npos);
   // The largest sizes the parser allows cannot overflow the analysis' arithmetic.
-  CHECK_FALSE(cnn::parse_and_analyze("input 65536x65536x65536\nconv 65536 k65536 d65536 p65536\n"
-                                     "dense 65536\n", nullptr, &info, &e));
+  CHECK_FALSE(
+      cnn::parse_and_analyze("input 65536x65536x65536\nconv 65536 k65536 d65536 p65536\n"
+                             "dense 65536\n",
+                             nullptr, &info, &e));
   CHECK_FALSE(e.message.empty());
 }
 
@@ -208,19 +217,19 @@ TEST_CASE("bad input, IDX: each broken file is refused with a message and the cu
   CHECK(n == 6);
 
   std::vector<std::vector<uint8_t>> bad_images = {
-      {},                                                        // empty file
-      {0, 0, 8},                                                 // shorter than the magic
-      idx_bytes({6, 3, 3}, std::vector<uint8_t>(53)),            // one byte short
-      idx_bytes({6, 3, 3}, std::vector<uint8_t>(55)),            // one byte too many
-      idx_bytes({60000, 65535, 65535}, {}),                      // header claims ~256 GB
-      idx_bytes({6, 0, 3}, {}),                                  // a zero dimension
-      idx_bytes({6}, std::vector<uint8_t>(6)),                   // labels given as images
+      {},                                              // empty file
+      {0, 0, 8},                                       // shorter than the magic
+      idx_bytes({6, 3, 3}, std::vector<uint8_t>(53)),  // one byte short
+      idx_bytes({6, 3, 3}, std::vector<uint8_t>(55)),  // one byte too many
+      idx_bytes({60000, 65535, 65535}, {}),            // header claims ~256 GB
+      idx_bytes({6, 0, 3}, {}),                        // a zero dimension
+      idx_bytes({6}, std::vector<uint8_t>(6)),         // labels given as images
   };
   std::vector<uint8_t> float_type = good.images;
-  float_type[2] = 0x0D;                                          // float32 elements
+  float_type[2] = 0x0D;  // float32 elements
   bad_images.push_back(float_type);
   std::vector<uint8_t> bad_magic = good.images;
-  bad_magic[0] = 0x1f;                                           // not gzip either
+  bad_magic[0] = 0x1f;  // not gzip either
   bad_images.push_back(bad_magic);
   for (size_t i = 0; i < bad_images.size(); ++i) {
     CAPTURE(i);
@@ -231,8 +240,8 @@ TEST_CASE("bad input, IDX: each broken file is refused with a message and the cu
   }
   // Labels: count mismatch, and a label file that is an image file.
   std::string e;
-  CHECK_FALSE(cnn::dataset_from_idx_bytes(good.images, idx_bytes({5}, {0, 1, 2, 0, 1}), {}, {},
-                                          cnn::DataOptions(), &d, &e));
+  CHECK_FALSE(
+      cnn::dataset_from_idx_bytes(good.images, idx_bytes({5}, {0, 1, 2, 0, 1}), {}, {}, cnn::DataOptions(), &d, &e));
   CHECK_FALSE(e.empty());
   e.clear();
   CHECK_FALSE(cnn::dataset_from_idx_bytes(good.images, good.images, {}, {}, cnn::DataOptions(), &d, &e));
@@ -248,15 +257,15 @@ TEST_CASE("bad input, CSV: each broken file is refused with a message and the cu
   REQUIRE(cnn::dataset_from_csv_text("0,0.5,1\n1,1.5,2\n0,0.25,3\n1,2.5,4\n", cnn::DataOptions(), &d, &err));
   const uint64_t sum = cnn::dataset_checksum(d);
   const char* bad[] = {
-      "",                                   // empty
-      "label,x,y\n",                        // a header and nothing else
-      "0,1,2\n1,3\n",                       // ragged rows
-      "0,1,abc\n1,2,3\n",                   // a word among the values
-      "0,nan,1\n1,2,3\n",                   // not a number
-      "0,inf,1\n1,2,3\n",                   // infinite
-      "0,1,2,3,999\n1,4,5,6,7\n",           // image values beyond 0..255
-      "0\n1\n",                             // labels without values
-      "0,1e999,1\n1,2,3\n",                 // overflows a float
+      "",                          // empty
+      "label,x,y\n",               // a header and nothing else
+      "0,1,2\n1,3\n",              // ragged rows
+      "0,1,abc\n1,2,3\n",          // a word among the values
+      "0,nan,1\n1,2,3\n",          // not a number
+      "0,inf,1\n1,2,3\n",          // infinite
+      "0,1,2,3,999\n1,4,5,6,7\n",  // image values beyond 0..255
+      "0\n1\n",                    // labels without values
+      "0,1e999,1\n1,2,3\n",        // overflows a float
   };
   for (const char* text : bad) {
     CAPTURE(text);
@@ -330,9 +339,9 @@ TEST_CASE("fuzz finding: a truncated dynamic-Huffman stream is refused at once, 
 TEST_CASE("fuzz finding: CSV values finite as doubles but not as floats are refused") {
   // fuzz_csv: "2e55" and "-1e73" passed the finite-double check and became +-inf floats in the
   // dataset (then NaN after normalization), which would have poisoned training silently.
-  for (const char* text : {"0,0,2e55,1,1\n1,1,2,3,4\n0,1,2,3,4\n1,1,2,3,4\n",
-                           "0,0.5,-0.25\n1,-1e73,3e2\n0,1,1\n1,2,2\n",
-                           "0,3.4e38,-3.4e38\n1,-3.4e38,3.4e38\n0,1,1\n1,2,2\n"}) {
+  for (const char* text :
+       {"0,0,2e55,1,1\n1,1,2,3,4\n0,1,2,3,4\n1,1,2,3,4\n", "0,0.5,-0.25\n1,-1e73,3e2\n0,1,1\n1,2,2\n",
+        "0,3.4e38,-3.4e38\n1,-3.4e38,3.4e38\n0,1,1\n1,2,2\n"}) {
     CAPTURE(text);
     cnn::Dataset d;
     std::string err;
@@ -436,7 +445,7 @@ TEST_CASE("memory: std::bad_alloc at any large allocation of network_build is ca
     err = std::string();
     const long long live_before = alloc_hook::live_bytes.load();
     alloc_hook::fail_from_bytes = 65536;  // above anything the parser and analysis allocate
-    alloc_hook::skip = k;  // the k-th large allocation fails
+    alloc_hook::skip = k;                 // the k-th large allocation fails
     alloc_hook::failures = 0;
     bool ok;
     {
@@ -454,7 +463,7 @@ TEST_CASE("memory: std::bad_alloc at any large allocation of network_build is ca
     CHECK(alloc_hook::failures == 1);
     CHECK(err.find("out of memory") != std::string::npos);
     CHECK(live_after <= live_before);  // the half-built network was freed
-    CHECK(net.params == params);                   // and the current one kept
+    CHECK(net.params == params);       // and the current one kept
     CHECK(net.max_batch == 4);
   }
   CHECK(failed_builds >= 10);  // acts, dacts, params, grads, caches, workspace...
@@ -487,7 +496,8 @@ void fix_crc(std::string* b) {
 void set_float(std::string* b, size_t at, float v) { std::memcpy(&(*b)[at], &v, 4); }
 }  // namespace
 
-TEST_CASE("bad input, model file: damaged, cut, foreign, newer or crafted files are refused and the current model stays") {
+TEST_CASE(
+    "bad input, model file: damaged, cut, foreign, newer or crafted files are refused and the current model stays") {
   cnn::Network saved;
   const std::string good = bn_model_file(&saved);
   cnn::Network net;

@@ -72,7 +72,8 @@ TEST_CASE("settings: every setting round-trips through the URL, a model file and
     CHECK_FALSE(cnn::url_state_decode(std::string(in.url_key) + "=" + bad, &keep, &err));
     CHECK(keep == u);
     CHECK_MESSAGE(err.find(std::string("'") + in.url_key + "': ") != std::string::npos, err);
-    CHECK_MESSAGE((err.find("out of range") != std::string::npos || err.find("is not one of") != std::string::npos), err);
+    CHECK_MESSAGE((err.find("out of range") != std::string::npos || err.find("is not one of") != std::string::npos),
+                  err);
     cnn::Settings untouched;
     CHECK_FALSE(cnn::setting_parse(i, bad, &untouched, &err));
     CHECK(untouched == cnn::Settings());

@@ -43,9 +43,9 @@ void expect_error(const std::string& text, int line, int column, const std::stri
 }
 
 bool same_layer(const LayerSpec& a, const LayerSpec& b) {
-  return a.kind == b.kind && a.units == b.units && a.kh == b.kh && a.kw == b.kw && a.sh == b.sh &&
-         a.sw == b.sw && a.dh == b.dh && a.dw == b.dw && a.padding == b.padding && a.ph == b.ph &&
-         a.pw == b.pw && a.bias == b.bias && a.alpha == b.alpha && a.rate == b.rate;
+  return a.kind == b.kind && a.units == b.units && a.kh == b.kh && a.kw == b.kw && a.sh == b.sh && a.sw == b.sw &&
+         a.dh == b.dh && a.dw == b.dw && a.padding == b.padding && a.ph == b.ph && a.pw == b.pw && a.bias == b.bias &&
+         a.alpha == b.alpha && a.rate == b.rate;
 }
 
 const char* kLeNet =
@@ -88,8 +88,9 @@ TEST_CASE("spec: LeNet-5 has 61,706 parameters and 416,520 multiply-accumulates"
   CHECK(r.info.layers[6].rf.whole_input);
   CHECK(r.info.layers[11].out == Shape{1, 1, 10});
   // The same model on one line, with `;` and mixed case, gives the same analysis.
-  Result one = run("INPUT 28x28x1; Conv 6 K5 P2; relu; MaxPool k2; conv 16 k5; relu; maxpool k2; "
-                   "FC 120; relu; dense 84; relu; dense 10; softmax");
+  Result one = run(
+      "INPUT 28x28x1; Conv 6 K5 P2; relu; MaxPool k2; conv 16 k5; relu; maxpool k2; "
+      "FC 120; relu; dense 84; relu; dense 10; softmax");
   REQUIRE_MESSAGE(one.ok, one.err.to_string());
   CHECK(one.info.total_params == 61706);
   CHECK(one.info.total_macs == 416520);
@@ -119,7 +120,7 @@ TEST_CASE("spec: AlexNet's first layer, 34,944 parameters; 55 with p2, 56 same, 
   CHECK(c.params_formula == "(3*11*11 + 1)*96");
   CHECK(c.out == Shape{55, 55, 96});
   CHECK(c.shape_formula == "floor((224 + 2*2 - 11)/4) + 1 = 55");
-  CHECK_FALSE(c.note.empty());  // explains the row the floor drops
+  CHECK_FALSE(c.note.empty());                     // explains the row the floor drops
   CHECK(c.fc_weights_same_res == 725077721088LL);  // 3*96*224^4, the notes' figure
   CHECK(c.fc_weights == int64_t(224 * 224 * 3) * (55 * 55 * 96));
   CHECK(c.fc_ratio == doctest::Approx(double(c.fc_weights) / 34944.0));
@@ -147,8 +148,9 @@ TEST_CASE("spec: AlexNet's first layer, 34,944 parameters; 55 with p2, 56 same, 
 }
 
 TEST_CASE("spec: shapes and fields of the other layer kinds") {
-  Result r = run("input 9x7x3\nconv 4 k3x1 s2x1 p1x0 d2 nobias\nbatchnorm\nleakyrelu a0.2\n"
-                 "avgpool k2 s1 p1\ngap\ndropout 0.25\nflatten\ndense 5 nobias\nsigmoid\n");
+  Result r = run(
+      "input 9x7x3\nconv 4 k3x1 s2x1 p1x0 d2 nobias\nbatchnorm\nleakyrelu a0.2\n"
+      "avgpool k2 s1 p1\ngap\ndropout 0.25\nflatten\ndense 5 nobias\nsigmoid\n");
   REQUIRE_MESSAGE(r.ok, r.err.to_string());
   const LayerInfo& c = r.info.layers[0];
   // rows: k_eff = 2*(3-1)+1 = 5, floor((9 + 2 - 5)/2) + 1 = 4; cols: k_eff 1, 7
@@ -252,7 +254,8 @@ TEST_CASE("spec: comments travel with their layers through list edits") {
   ModelSpec again;
   REQUIRE(parse_model(model_to_text(m), &again, &e));
   CHECK(model_to_text(again) == model_to_text(m));
-  CHECK(model_to_text(m, true) == "input 28x28x1; conv 6 k5 p2; conv 6 k5 p2; maxpool k2; relu; softmax");  // links carry no comments
+  CHECK(model_to_text(m, true) ==
+        "input 28x28x1; conv 6 k5 p2; conv 6 k5 p2; maxpool k2; relu; softmax");  // links carry no comments
   // a comment set in code with a line break stays one comment line
   m.layers[0].comment = "two\nlines";
   REQUIRE(parse_model(model_to_text(m), &again, &e));
@@ -278,7 +281,11 @@ TEST_CASE("spec errors: one message with line, column and hint per class") {
   expect_error("input 28x28\nrelu\n", 1, 7, "not a valid input size");
   expect_error("input 28x28x1\nconv six k5\n", 2, 6, "unknown option 'six'");
   expect_error("input 28x28x1\ndropout 0.5.1\n", 2, 9, "not a valid dropout rate");
-  expect_error("input 28\xc3\x97" "28\xc3\x97" "1\nrelu\n", 1, 7, "sign");
+  expect_error(
+      "input 28\xc3\x97"
+      "28\xc3\x97"
+      "1\nrelu\n",
+      1, 7, "sign");
   // zero and negative sizes
   expect_error("input 28x28x1\nconv 0 k5\n", 2, 6, "must be at least 1");
   expect_error("input 28x28x1\nconv 6 k5 s0\n", 2, 11, "must be at least 1");
@@ -336,7 +343,10 @@ TEST_CASE("spec errors: one message with line, column and hint per class") {
   CHECK(run("input 28x28x1\nconv2d 6 k5\n").err.hint.find("`conv`") != std::string::npos);
   expect_error("input 28x28x1\nmaxpool k3 s2 same\n", 2, 15, "pools have no 'same' padding");
   // columns count characters, not bytes; a byte-order mark is not text
-  expect_error("input 28x28x1\nconv 6 k5 # 5\xc3\x97" "5\nrelu; \xc3\x97relux\n", 3, 7, "unknown layer");
+  expect_error(
+      "input 28x28x1\nconv 6 k5 # 5\xc3\x97"
+      "5\nrelu; \xc3\x97relux\n",
+      3, 7, "unknown layer");
   expect_error("\xef\xbb\xbfinput 28x28x1\nrelux\n", 2, 1, "unknown layer 'relux'");
   // SpecError::to_string carries place, cause and hint
   Result r = run("input 28x28x1\nrelux\n");
@@ -373,12 +383,17 @@ TEST_CASE("spec: analyze_model re-checks specs built by code") {
 
 TEST_CASE("spec: random and mutated texts never crash and errors have a place") {
   Rng rng(2024);
-  const std::vector<std::string> words = {
-      "input", "conv", "maxpool", "avgpool", "gap", "dense", "fc", "flatten", "relu", "leakyrelu",
-      "sigmoid", "tanh", "softmax", "dropout", "batchnorm", "k3", "k5", "k2x3", "s2", "s1x2", "p1",
-      "p0", "p2x1", "same", "valid", "full", "d2", "nobias", "a0.1", "0.5", "6", "16", "120",
-      "28x28x1", "8x8x3", "1x1x2", "#", ";", "\n", "k", "s", "x", "-1", "0", "99999999999", "k0",
-      "1e400", "\xc3\x97", "\t", "\r\n", "CONV", "Dense", "k65536", "d65536", "65536x65536x65536"};
+  const std::vector<std::string> words = {"input",   "conv",  "maxpool",  "avgpool", "gap",
+                                          "dense",   "fc",    "flatten",  "relu",    "leakyrelu",
+                                          "sigmoid", "tanh",  "softmax",  "dropout", "batchnorm",
+                                          "k3",      "k5",    "k2x3",     "s2",      "s1x2",
+                                          "p1",      "p0",    "p2x1",     "same",    "valid",
+                                          "full",    "d2",    "nobias",   "a0.1",    "0.5",
+                                          "6",       "16",    "120",      "28x28x1", "8x8x3",
+                                          "1x1x2",   "#",     ";",        "\n",      "k",
+                                          "s",       "x",     "-1",       "0",       "99999999999",
+                                          "k0",      "1e400", "\xc3\x97", "\t",      "\r\n",
+                                          "CONV",    "Dense", "k65536",   "d65536",  "65536x65536x65536"};
   const std::string seeds[] = {kLeNet, "input 224x224x3; conv 96 k11 s4 p2; relu; maxpool k3 s2",
                                "input 1x1x2; dense 16; relu; dense 2; softmax"};
   int parsed = 0, failed = 0;
@@ -443,16 +458,18 @@ TEST_CASE("spec: number formatting helpers") {
 }
 
 TEST_CASE("spec: model_description reads the leading comment lines") {
-  CHECK(model_description("# LeNet-5\n#   on 28x28\n#\ninput 28x28x1\n# not this\n") ==
-        "LeNet-5\n  on 28x28\n");
+  CHECK(model_description("# LeNet-5\n#   on 28x28\n#\ninput 28x28x1\n# not this\n") == "LeNet-5\n  on 28x28\n");
   CHECK(model_description("input 1x1x2\n# late\n") == "");
   CHECK(model_description("") == "");
 }
 
 TEST_CASE("spec: the presets parse, and their numbers are the notes'") {
-  struct Preset { const char* name; int64_t params; };
-  const Preset presets[] = {{"lenet5", 61706}, {"rf-example", -1}, {"alexnet-conv1", 34944},
-                            {"vgg-small", -1}, {"tiny-mlp", -1}, {"wide", -1}, {"vgg16", 138357544}};
+  struct Preset {
+    const char* name;
+    int64_t params;
+  };
+  const Preset presets[] = {{"lenet5", 61706}, {"rf-example", -1}, {"alexnet-conv1", 34944}, {"vgg-small", -1},
+                            {"tiny-mlp", -1},  {"wide", -1},       {"vgg16", 138357544}};
   for (const Preset& p : presets) {
     std::string path = std::string(CNN_SOURCE_DIR) + "/assets/presets/" + p.name + ".txt";
     CAPTURE(path);
@@ -495,13 +512,15 @@ TEST_CASE("spec: VGG-16's table, analyzed although it is far beyond the memory b
   CHECK(denses == 3);
   CHECK(r.info.total_params == 138357544);
   // The table: (output, parameters) of every conv and dense layer, block by block.
-  struct Row { Shape out; int64_t params; };
-  const Row rows[] = {{{224, 224, 64}, 1792},   {{224, 224, 64}, 36928},  {{112, 112, 128}, 73856},
-                      {{112, 112, 128}, 147584}, {{56, 56, 256}, 295168},  {{56, 56, 256}, 590080},
-                      {{56, 56, 256}, 590080},   {{28, 28, 512}, 1180160}, {{28, 28, 512}, 2359808},
-                      {{28, 28, 512}, 2359808},  {{14, 14, 512}, 2359808}, {{14, 14, 512}, 2359808},
-                      {{14, 14, 512}, 2359808},  {{1, 1, 4096}, 102764544}, {{1, 1, 4096}, 16781312},
-                      {{1, 1, 1000}, 4097000}};
+  struct Row {
+    Shape out;
+    int64_t params;
+  };
+  const Row rows[] = {
+      {{224, 224, 64}, 1792},   {{224, 224, 64}, 36928},   {{112, 112, 128}, 73856}, {{112, 112, 128}, 147584},
+      {{56, 56, 256}, 295168},  {{56, 56, 256}, 590080},   {{56, 56, 256}, 590080},  {{28, 28, 512}, 1180160},
+      {{28, 28, 512}, 2359808}, {{28, 28, 512}, 2359808},  {{14, 14, 512}, 2359808}, {{14, 14, 512}, 2359808},
+      {{14, 14, 512}, 2359808}, {{1, 1, 4096}, 102764544}, {{1, 1, 4096}, 16781312}, {{1, 1, 1000}, 4097000}};
   size_t k = 0;
   for (size_t i = 0; i < r.spec.layers.size(); ++i) {
     LayerKind kind = r.spec.layers[i].kind;
@@ -513,10 +532,10 @@ TEST_CASE("spec: VGG-16's table, analyzed although it is far beyond the memory b
     ++k;
   }
   CHECK(k == 16);
-  CHECK(r.info.layers[30].out == Shape{7, 7, 512});                // the last pooling
-  CHECK(r.info.layers[30].rf.size[0] == 212);                      // its receptive field
-  CHECK(r.info.total_macs == int64_t(15470264320));                // 15.5 G per image
-  CHECK(r.info.total_activation_floats == int64_t(28802512));      // input included
+  CHECK(r.info.layers[30].out == Shape{7, 7, 512});            // the last pooling
+  CHECK(r.info.layers[30].rf.size[0] == 212);                  // its receptive field
+  CHECK(r.info.total_macs == int64_t(15470264320));            // 15.5 G per image
+  CHECK(r.info.total_activation_floats == int64_t(28802512));  // input included
   // Training memory (batch 32, Adam): far above the budget, and stated.
   CHECK(r.info.training_bytes > 4 * kMemoryBudgetBytes);
   CHECK(r.info.memory.optimizer_bytes == int64_t(8) * 138357544);  // Adam: 2 floats per parameter
@@ -561,8 +580,10 @@ TEST_CASE("spec: receptive fields equal the support of the engine's input gradie
         for (int i = 0; i < in.h; ++i)
           for (int j = 0; j < in.w; ++j)
             if (g[size_t((int64_t(ch) * in.h + i) * in.w + j)] != 0.0f) {
-              lo[0] = std::min(lo[0], i); hi[0] = std::max(hi[0], i);
-              lo[1] = std::min(lo[1], j); hi[1] = std::max(hi[1], j);
+              lo[0] = std::min(lo[0], i);
+              hi[0] = std::max(hi[0], i);
+              lo[1] = std::min(lo[1], j);
+              hi[1] = std::max(hi[1], j);
             }
       const int pos[2] = {r, c}, dim[2] = {in.h, in.w};
       for (int a = 0; a < 2; ++a) {
@@ -577,12 +598,12 @@ TEST_CASE("spec: receptive fields equal the support of the engine's input gradie
 
 // Issue 18 item 1: the layer table names every kind once; the parser reads its keywords from it.
 TEST_CASE("spec: every layer kind's keyword (and alias) parses to that kind, and prints back") {
-  const LayerKind kinds[] = {LayerKind::conv, LayerKind::maxpool, LayerKind::avgpool, LayerKind::gap,
-                             LayerKind::dense, LayerKind::flatten, LayerKind::relu, LayerKind::leakyrelu,
-                             LayerKind::sigmoid, LayerKind::tanh, LayerKind::softmax, LayerKind::dropout,
+  const LayerKind kinds[] = {LayerKind::conv,     LayerKind::maxpool, LayerKind::avgpool, LayerKind::gap,
+                             LayerKind::dense,    LayerKind::flatten, LayerKind::relu,    LayerKind::leakyrelu,
+                             LayerKind::sigmoid,  LayerKind::tanh,    LayerKind::softmax, LayerKind::dropout,
                              LayerKind::batchnorm};
-  const char* texts[] = {"conv 2 k1", "maxpool k1", "avgpool k1", "gap", "dense 3", "flatten", "relu",
-                         "leakyrelu", "sigmoid", "tanh", "softmax", "dropout", "batchnorm"};
+  const char* texts[] = {"conv 2 k1", "maxpool k1", "avgpool k1", "gap",     "dense 3", "flatten",  "relu",
+                         "leakyrelu", "sigmoid",    "tanh",       "softmax", "dropout", "batchnorm"};
   for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); ++i) {
     CAPTURE(texts[i]);
     CHECK(std::string(texts[i]).rfind(layer_kind_name(kinds[i]), 0) == 0);

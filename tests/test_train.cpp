@@ -56,7 +56,11 @@ cnn::Dataset make_mean_set(int n_train, int n_test, uint64_t seed) {
   auto make = [&](int n, std::vector<float>* xs, std::vector<float>* ts) {
     for (int i = 0; i < n; ++i) {
       float s = 0;
-      for (int k = 0; k < 4; ++k) { float v = rng.uniform(-1, 1); xs->push_back(v); s += v; }
+      for (int k = 0; k < 4; ++k) {
+        float v = rng.uniform(-1, 1);
+        xs->push_back(v);
+        s += v;
+      }
       ts->push_back(s / 4);
     }
   };
@@ -172,8 +176,8 @@ TEST_CASE("train: a small CNN learns the bar set to >= 0.95 test accuracy in 76 
   CHECK(tr.step == 76);
   const cnn::TrainHistory& h = tr.history;
   REQUIRE(h.test_acc.size() == 4);  // once per epoch
-  MESSAGE("bar set: test accuracy per epoch " << h.test_acc[0] << " " << h.test_acc[1] << " "
-          << h.test_acc[2] << " " << h.test_acc[3] << ", test loss " << h.test_loss.back());
+  MESSAGE("bar set: test accuracy per epoch " << h.test_acc[0] << " " << h.test_acc[1] << " " << h.test_acc[2] << " "
+                                              << h.test_acc[3] << ", test loss " << h.test_loss.back());
   CHECK(h.test_acc.back() >= 0.95f);
   CHECK(h.test_loss.back() < h.test_loss.front());
   CHECK(h.train_loss.back() < h.train_loss.front());
@@ -198,7 +202,11 @@ TEST_CASE("train: a small CNN learns the bar set to >= 0.95 test accuracy in 76 
 }
 
 TEST_CASE("train: small CNNs learn the generated image sets (bars, digits) to >= 0.95") {
-  struct Case { const char* set; const char* model; int n_train, n_test, epochs; };
+  struct Case {
+    const char* set;
+    const char* model;
+    int n_train, n_test, epochs;
+  };
   // Stated budgets: bars in 60 steps (2 epochs of 30), digits in 100 steps (2 epochs of 50).
   const Case cases[] = {
       {"bars", "input 28x28x1\nconv 4 k5 s2 p2\nrelu\nmaxpool k2\ndense 4\nsoftmax\n", 480, 200, 2},
@@ -337,7 +345,7 @@ TEST_CASE("train: live changes: optimizer switch, learning rate, more epochs, ev
   CHECK(tr.history.lr[2] == 0.1f);
   CHECK(tr.history.lr[3] == 0.005f);
   CHECK(tr.last_eval.n == 25);  // eval_limit test samples per evaluation
-  c.epochs = 2;                  // asking for more epochs continues the run
+  c.epochs = 2;                 // asking for more epochs continues the run
   REQUIRE(cnn::trainer_update_config(&tr, c, &err));
   CHECK_FALSE(tr.finished);
   CHECK(cnn::trainer_run_to_end(&tr) == 6);
@@ -430,11 +438,11 @@ TEST_CASE("train: golden final loss of a short fixed run (native and wasm agree)
   REQUIRE(tr.history.loss.size() == 24);
   const float final_loss = tr.history.loss.back();
   char buf[128];
-  std::snprintf(buf, sizeof buf, "golden run: final minibatch loss %.9g, test loss %.9g",
-                double(final_loss), double(tr.history.test_loss.back()));
+  std::snprintf(buf, sizeof buf, "golden run: final minibatch loss %.9g, test loss %.9g", double(final_loss),
+                double(tr.history.test_loss.back()));
   MESSAGE(buf);
-  std::snprintf(buf, sizeof buf, "golden run: losses at steps 1, 8, 16: %.9g %.9g %.9g",
-                double(tr.history.loss[0]), double(tr.history.loss[7]), double(tr.history.loss[15]));
+  std::snprintf(buf, sizeof buf, "golden run: losses at steps 1, 8, 16: %.9g %.9g %.9g", double(tr.history.loss[0]),
+                double(tr.history.loss[7]), double(tr.history.loss[15]));
   MESSAGE(buf);
   CHECK(final_loss == doctest::Approx(0.41226566).epsilon(1e-4));
   // Points along the curve, same tolerance.
@@ -456,8 +464,7 @@ TEST_CASE("train: LeNet-5 on 10,000 Fashion-MNIST images, 3 epochs, >= 0.81" * d
   REQUIRE(d.n_test() == 2000);
   cnn::Network net;
   std::vector<uint8_t> text;
-  REQUIRE_MESSAGE(cnn::read_file_bytes(std::string(CNN_SOURCE_DIR) + "/assets/presets/lenet5.txt",
-                                       &text, &err), err);
+  REQUIRE_MESSAGE(cnn::read_file_bytes(std::string(CNN_SOURCE_DIR) + "/assets/presets/lenet5.txt", &text, &err), err);
   build(&net, std::string(text.begin(), text.end()).c_str(), 32);
   cnn::Trainer tr;
   cnn::TrainConfig c;
@@ -470,8 +477,8 @@ TEST_CASE("train: LeNet-5 on 10,000 Fashion-MNIST images, 3 epochs, >= 0.81" * d
   REQUIRE(cnn::trainer_setup(&tr, &net, &d, c, &err));
   cnn::trainer_run_to_end(&tr);
   REQUIRE(tr.finished);
-  MESSAGE("LeNet-5, 10k Fashion-MNIST, 3 epochs: test accuracy " << tr.last_eval.accuracy
-          << " on " << tr.last_eval.n << ", " << tr.samples_per_second << " samples/s");
+  MESSAGE("LeNet-5, 10k Fashion-MNIST, 3 epochs: test accuracy " << tr.last_eval.accuracy << " on " << tr.last_eval.n
+                                                                 << ", " << tr.samples_per_second << " samples/s");
   CHECK(tr.last_eval.accuracy >= 0.81f);
 }
 
@@ -480,7 +487,10 @@ TEST_CASE("train: a step computed in slices (micro-batches) equals the whole-bat
   // minibatch in slices of m samples (each slice's mean-loss gradient scaled by m/n, the backward
   // passes adding up) must give the same weights up to float rounding, for any m, also when the
   // last slice is shorter (batch 10 in slices of 3 = 3+3+3+1), and for every loss.
-  struct Case { const char* text; bool regression; };
+  struct Case {
+    const char* text;
+    bool regression;
+  };
   const Case cases[] = {
       {kSmallCnn, false},
       {"input 1x1x4\ndense 5\ntanh\ndense 1\n", true},  // quadratic loss
@@ -513,7 +523,8 @@ TEST_CASE("train: a step computed in slices (micro-batches) equals the whole-bat
       for (size_t i = 0; i < ref_w.size(); ++i)
         worst = std::max(worst, double(std::fabs(net.params[i] - ref_w[i])) / (std::fabs(double(ref_w[i])) + 1e-3));
       CHECK(worst < 1e-4);
-      for (size_t i = 0; i < ref_loss.size(); ++i) CHECK(tr.history.loss[i] == doctest::Approx(ref_loss[i]).epsilon(1e-4));
+      for (size_t i = 0; i < ref_loss.size(); ++i)
+        CHECK(tr.history.loss[i] == doctest::Approx(ref_loss[i]).epsilon(1e-4));
     }
   }
 }
@@ -573,15 +584,21 @@ TEST_CASE("train: a time budget stops between slices; the open step goes on and 
 TEST_CASE("train: the automatic micro-batch follows the model's cost; batchnorm keeps whole batches") {
   cnn::TrainConfig c;
   c.batch = 32;
-  struct Case { const char* text; int micro; };
+  struct Case {
+    const char* text;
+    int micro;
+  };
   const Case cases[] = {
       // LeNet-5: 416,520 MACs per sample, 24M / 416,520 = 57 -> the whole batch of 32
-      {"input 28x28x1\nconv 6 k5 p2\nrelu\nmaxpool k2\nconv 16 k5\nrelu\nmaxpool k2\ndense 120\nrelu\ndense 84\nrelu\ndense 10\nsoftmax\n", 32},
+      {"input 28x28x1\nconv 6 k5 p2\nrelu\nmaxpool k2\nconv 16 k5\nrelu\nmaxpool k2\ndense 120\nrelu\ndense 84\nrelu\ndense 10\nsoftmax\n",
+       32},
       // the Wide net: 11,466,496 MACs per sample -> slices of 2
-      {"input 28x28x1\nconv 32 k3 p1\nrelu\nconv 32 k3 p1\nrelu\nmaxpool k2\nconv 64 k3 p1\nrelu\nmaxpool k2\ndense 128\nrelu\ndense 10\nsoftmax\n", 2},
+      {"input 28x28x1\nconv 32 k3 p1\nrelu\nconv 32 k3 p1\nrelu\nmaxpool k2\nconv 64 k3 p1\nrelu\nmaxpool k2\ndense 128\nrelu\ndense 10\nsoftmax\n",
+       2},
       // a net too big for even one sample per slice still takes one
       {"input 64x64x3\nconv 64 k3 p1\nrelu\nconv 64 k3 p1\nrelu\ngap\ndense 10\nsoftmax\n", 1},
-      {"input 28x28x1\nconv 32 k3 p1\nbatchnorm\nrelu\nconv 32 k3 p1\nrelu\nmaxpool k2\nconv 64 k3 p1\nrelu\nmaxpool k2\ndense 10\nsoftmax\n", 32},
+      {"input 28x28x1\nconv 32 k3 p1\nbatchnorm\nrelu\nconv 32 k3 p1\nrelu\nmaxpool k2\nconv 64 k3 p1\nrelu\nmaxpool k2\ndense 10\nsoftmax\n",
+       32},
   };
   for (const Case& cs : cases) {
     cnn::Network net;

@@ -19,7 +19,8 @@ static UrlState FullState() {
   UrlState s;
   s.has_model = true;
   s.model = "# a comment & more: 100% + ü\ninput 28x28x1\nconv 8 k3 s2 same\nrelu\ndense 10\nsoftmax\n";
-  s.has_data = true; s.data = "digits";
+  s.has_data = true;
+  s.data = "digits";
   cnn::Settings t;
   t.optimizer = 1;
   t.lr = 0.1f * 0.3f;  // not a short decimal: needs all its digits
@@ -101,7 +102,10 @@ TEST_CASE("url_state: hand-written links and percent-decoding") {
 
 // One bad input per class: the message names the key and what to do; the output is untouched.
 TEST_CASE("url_state: malformed fragments are refused with a message, the output untouched") {
-  struct Bad { const char* frag; const char* says; };
+  struct Bad {
+    const char* frag;
+    const char* says;
+  };
   const Bad bad[] = {
       {"lr", "has no value"},
       {"foo=1", "unknown key 'foo'"},

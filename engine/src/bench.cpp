@@ -26,7 +26,8 @@ namespace {
 bool g_cpu_clock = false;
 #if defined(__EMSCRIPTEN__)
 // Under node the CPU time of the process (it includes V8's compiler and GC threads: fine once warmed
-// up); a browser tab has no such clock, so there it is performance.now().
+// up); a browser tab has no such clock, so there it is performance.now(). (JavaScript: not formatted.)
+// clang-format off
 EM_JS(double, js_cpu_seconds, (), {
   if (typeof process !== 'undefined' && process.cpuUsage) {
     const u = process.cpuUsage();
@@ -34,6 +35,7 @@ EM_JS(double, js_cpu_seconds, (), {
   }
   return performance.now() * 1e-3;
 });
+// clang-format on
 #endif
 }  // namespace
 
@@ -175,9 +177,10 @@ int bench_model(const ModelBenchConfig& c, ModelBenchResult* r, std::string* err
   const double tol = 1e-4;  // float sums in another order (and fused multiply-adds natively)
   if (!(r->err_output <= tol && r->err_gradients <= tol && r->err_loss <= tol) || !std::isfinite(last_loss)) {
     char buf[320];
-    std::snprintf(buf, sizeof buf, "the %s kernels disagree with the reference on %s: relative error output %.2e, "
-                  "loss %.2e, gradients %.2e (tolerance %.0e); not timing", kernels_name(), c.name.c_str(),
-                  r->err_output, r->err_loss, r->err_gradients, tol);
+    std::snprintf(buf, sizeof buf,
+                  "the %s kernels disagree with the reference on %s: relative error output %.2e, "
+                  "loss %.2e, gradients %.2e (tolerance %.0e); not timing",
+                  kernels_name(), c.name.c_str(), r->err_output, r->err_loss, r->err_gradients, tol);
     *err = buf;
     return 1;
   }
@@ -241,7 +244,8 @@ BenchStats bench_madd_peak(int runs) {
 int bench_gemm(const std::vector<int>& sizes, int runs, std::vector<GemmBenchPoint>* out, std::string* err) {
   {  // wake the GEMM up once for all sizes: many small calls make every function of the path hot
     std::vector<float> a(128 * 128, 0.5f), b(128 * 128, 0.25f), c(128 * 128);
-    warm_up([&] { sgemm(false, false, 128, 128, 128, 1.0f, a.data(), 128, b.data(), 128, 0.0f, c.data(), 128); }, 50, 0.3);
+    warm_up([&] { sgemm(false, false, 128, 128, 128, 1.0f, a.data(), 128, b.data(), 128, 0.0f, c.data(), 128); }, 50,
+            0.3);
   }
   for (int n : sizes) {
     GemmBenchPoint r;
@@ -293,9 +297,9 @@ struct KernelBench {  // buffers live here for the duration of one case's measur
 
 struct KernelCase {
   std::string name, shape;
-  double tol = 0;                     // allowed max |simd - reference|
-  std::function<void()> simd, ref;    // one call each, on the timing buffers
-  std::function<double()> validate;   // runs both on fresh copies, returns max |diff|
+  double tol = 0;                    // allowed max |simd - reference|
+  std::function<void()> simd, ref;   // one call each, on the timing buffers
+  std::function<double()> validate;  // runs both on fresh copies, returns max |diff|
 };
 
 // Case i of a row: sets kc->name, and with kb also the buffers and calls. false: the row has no case i.
@@ -335,23 +339,39 @@ bool bench_sgemm(int i, KernelBench* kb, KernelCase* kc) {
   // The three GEMMs of Wide's second convolution for one sample (layers_conv.cpp), oc = 32,
   // K = 32*3*3 = 288, P = 28*28 = 784: forward W (oc x K) col (K x P); filter gradient
   // dY (oc x P) col^T; input gradient W^T dY, whose k is only oc = 32.
-  struct G { bool ta, tb; int m, n, k, lda, ldb; float beta; const char* shape; };
+  struct G {
+    bool ta, tb;
+    int m, n, k, lda, ldb;
+    float beta;
+    const char* shape;
+  };
   static const G cases[] = {
       {false, false, 32, 784, 288, 288, 784, 0.0f, "m=32 n=784 k=288 (Wide conv forward, one sample)"},
       {false, true, 32, 288, 784, 784, 784, 1.0f, "m=32 n=288 k=784, B^T (Wide conv dW, one sample)"},
       {true, false, 288, 784, 32, 288, 784, 0.0f, "m=288 n=784 k=32, A^T (Wide conv dX, one sample)"}};
   const G& g = cases[i];
   Rng rng(11);
-  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c; auto& D = kb->d;
+  auto& A = kb->a;
+  auto& B = kb->b;
+  auto& C = kb->c;
+  auto& D = kb->d;
   kc->shape = g.shape;
   kc->tol = 1e-4;  // dW accumulates (beta 1) while timed, as the layer does; validation starts from 0
-  A.resize(size_t(32) * 784); fill(A, rng, -0.1f, 0.1f);
-  B.resize(size_t(288) * 784); fill(B, rng, -0.1f, 0.1f);
-  C.assign(size_t(g.m) * g.n, 0.0f); D.assign(C.size(), 0.0f);
-  kc->simd = [&A, &B, &C, &g] { sgemm(g.ta, g.tb, g.m, g.n, g.k, 1.0f, A.data(), g.lda, B.data(), g.ldb, g.beta, C.data(), g.n); };
-  kc->ref = [&A, &B, &D, &g] { sgemm_reference(g.ta, g.tb, g.m, g.n, g.k, 1.0f, A.data(), g.lda, B.data(), g.ldb, g.beta, D.data(), g.n); };
+  A.resize(size_t(32) * 784);
+  fill(A, rng, -0.1f, 0.1f);
+  B.resize(size_t(288) * 784);
+  fill(B, rng, -0.1f, 0.1f);
+  C.assign(size_t(g.m) * g.n, 0.0f);
+  D.assign(C.size(), 0.0f);
+  kc->simd = [&A, &B, &C, &g] {
+    sgemm(g.ta, g.tb, g.m, g.n, g.k, 1.0f, A.data(), g.lda, B.data(), g.ldb, g.beta, C.data(), g.n);
+  };
+  kc->ref = [&A, &B, &D, &g] {
+    sgemm_reference(g.ta, g.tb, g.m, g.n, g.k, 1.0f, A.data(), g.lda, B.data(), g.ldb, g.beta, D.data(), g.n);
+  };
   kc->validate = [&C, &D, kc] {
-    std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+    std::fill(C.begin(), C.end(), 0.0f);
+    std::fill(D.begin(), D.end(), 0.0f);
     run_both(kc->simd, kc->ref);
     return max_abs_diff(C, D);
   };
@@ -366,15 +386,21 @@ bool bench_im2col(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"im2col"}, kc)) return false;
   if (!kb) return true;
   Rng rng(11);
-  auto& A = kb->a; auto& C = kb->c; auto& D = kb->d;
+  auto& A = kb->a;
+  auto& C = kb->c;
+  auto& D = kb->d;
   const Im2colShape& s = kWideConv2;
   kc->shape = kWideConv2Shape;
   const size_t in = size_t(s.c) * s.h * s.w, cols = size_t(s.c) * s.kh * s.kw * s.oh * s.ow;
-  A.resize(in); fill(A, rng); C.assign(cols, 0.0f); D.assign(cols, 0.0f);
+  A.resize(in);
+  fill(A, rng);
+  C.assign(cols, 0.0f);
+  D.assign(cols, 0.0f);
   kc->simd = [&A, &C] { im2col_f32(C.data(), A.data(), kWideConv2); };
   kc->ref = [&A, &D] { im2col_reference(D.data(), A.data(), kWideConv2); };
   kc->validate = [&C, &D, kc] {
-    std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+    std::fill(C.begin(), C.end(), 0.0f);
+    std::fill(D.begin(), D.end(), 0.0f);
     run_both(kc->simd, kc->ref);
     return max_abs_diff(C, D);
   };
@@ -385,15 +411,21 @@ bool bench_col2im_add(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"col2im_add"}, kc)) return false;
   if (!kb) return true;
   Rng rng(11);
-  auto& B = kb->b; auto& C = kb->c; auto& D = kb->d;
+  auto& B = kb->b;
+  auto& C = kb->c;
+  auto& D = kb->d;
   const Im2colShape& s = kWideConv2;
   kc->shape = kWideConv2Shape;
   const size_t in = size_t(s.c) * s.h * s.w, cols = size_t(s.c) * s.kh * s.kw * s.oh * s.ow;
-  B.resize(cols); fill(B, rng); C.assign(in, 0.0f); D.assign(in, 0.0f);
+  B.resize(cols);
+  fill(B, rng);
+  C.assign(in, 0.0f);
+  D.assign(in, 0.0f);
   kc->simd = [&B, &C] { col2im_add_f32(C.data(), B.data(), kWideConv2); };
   kc->ref = [&B, &D] { col2im_add_reference(D.data(), B.data(), kWideConv2); };
   kc->validate = [&C, &D, kc] {
-    std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+    std::fill(C.begin(), C.end(), 0.0f);
+    std::fill(D.begin(), D.end(), 0.0f);
     run_both(kc->simd, kc->ref);
     return max_abs_diff(C, D);
   };
@@ -408,13 +440,21 @@ bool bench_maxpool2x2_forward(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"maxpool2x2_forward"}, kc)) return false;
   if (!kb) return true;
   Rng rng(11);
-  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c; auto& I = kb->i32;
+  auto& A = kb->a;
+  auto& B = kb->b;
+  auto& C = kb->c;
+  auto& I = kb->i32;
   kc->shape = "32x32 planes of 28x28";
-  A.resize(size_t(kPoolPlanes * kPoolH * kPoolW)); fill(A, rng);
-  B.resize(size_t(kPoolPlanes * (kPoolH / 2) * (kPoolW / 2))); C.resize(B.size()); I.resize(B.size());
+  A.resize(size_t(kPoolPlanes * kPoolH * kPoolW));
+  fill(A, rng);
+  B.resize(size_t(kPoolPlanes * (kPoolH / 2) * (kPoolW / 2)));
+  C.resize(B.size());
+  I.resize(B.size());
   auto hold = std::make_shared<std::vector<int32_t>>(I.size());  // the reference's arg max
   kc->simd = [&A, &B, &I] { maxpool2x2_forward(B.data(), I.data(), A.data(), kPoolPlanes, kPoolH, kPoolW); };
-  kc->ref = [&A, &C, hold] { maxpool2x2_forward_reference(C.data(), hold->data(), A.data(), kPoolPlanes, kPoolH, kPoolW); };
+  kc->ref = [&A, &C, hold] {
+    maxpool2x2_forward_reference(C.data(), hold->data(), A.data(), kPoolPlanes, kPoolH, kPoolW);
+  };
   kc->validate = [&B, &C, &I, hold, kc] {
     run_both(kc->simd, kc->ref);
     return max_abs_diff(B, C) + (I == *hold ? 0.0 : 1.0);
@@ -426,17 +466,25 @@ bool bench_maxpool2x2_backward(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"maxpool2x2_backward"}, kc)) return false;
   if (!kb) return true;
   Rng rng(11);
-  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c; auto& D = kb->d; auto& I = kb->i32;
+  auto& A = kb->a;
+  auto& B = kb->b;
+  auto& C = kb->c;
+  auto& D = kb->d;
+  auto& I = kb->i32;
   kc->shape = "32x32 planes of 28x28";
-  A.resize(size_t(kPoolPlanes * kPoolH * kPoolW)); fill(A, rng);
-  B.resize(size_t(kPoolPlanes * (kPoolH / 2) * (kPoolW / 2))); I.resize(B.size());
+  A.resize(size_t(kPoolPlanes * kPoolH * kPoolW));
+  fill(A, rng);
+  B.resize(size_t(kPoolPlanes * (kPoolH / 2) * (kPoolW / 2)));
+  I.resize(B.size());
   maxpool2x2_forward_reference(B.data(), I.data(), A.data(), kPoolPlanes, kPoolH, kPoolW);
   fill(B, rng);  // dy
-  C.assign(A.size(), 0.0f); D.assign(A.size(), 0.0f);
+  C.assign(A.size(), 0.0f);
+  D.assign(A.size(), 0.0f);
   kc->simd = [&B, &C, &I] { maxpool2x2_backward(C.data(), B.data(), I.data(), kPoolPlanes, kPoolH, kPoolW); };
   kc->ref = [&B, &D, &I] { maxpool2x2_backward_reference(D.data(), B.data(), I.data(), kPoolPlanes, kPoolH, kPoolW); };
   kc->validate = [&C, &D, kc] {
-    std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+    std::fill(C.begin(), C.end(), 0.0f);
+    std::fill(D.begin(), D.end(), 0.0f);
     run_both(kc->simd, kc->ref);
     return max_abs_diff(C, D);
   };
@@ -449,12 +497,17 @@ constexpr int64_t kWideAct = 32LL * 32 * 28 * 28;  // Wide's first activation, b
 void setup_relu(KernelBench* kb, KernelCase* kc) {
   Rng rng(11);
   kc->shape = "32x32x28x28 values";
-  kb->a.resize(size_t(kWideAct)); fill(kb->a, rng);
-  kb->b.resize(kb->a.size()); fill(kb->b, rng);
-  kb->c.assign(kb->a.size(), 0.0f); kb->d.assign(kb->a.size(), 0.0f);
-  auto& C = kb->c; auto& D = kb->d;
+  kb->a.resize(size_t(kWideAct));
+  fill(kb->a, rng);
+  kb->b.resize(kb->a.size());
+  fill(kb->b, rng);
+  kb->c.assign(kb->a.size(), 0.0f);
+  kb->d.assign(kb->a.size(), 0.0f);
+  auto& C = kb->c;
+  auto& D = kb->d;
   kc->validate = [&C, &D, kc] {
-    std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
+    std::fill(C.begin(), C.end(), 0.0f);
+    std::fill(D.begin(), D.end(), 0.0f);
     run_both(kc->simd, kc->ref);
     return max_abs_diff(C, D);
   };
@@ -464,7 +517,9 @@ bool bench_relu_forward(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"relu_forward"}, kc)) return false;
   if (!kb) return true;
   setup_relu(kb, kc);
-  auto& A = kb->a; auto& C = kb->c; auto& D = kb->d;
+  auto& A = kb->a;
+  auto& C = kb->c;
+  auto& D = kb->d;
   kc->simd = [&A, &C] { relu_forward_f32(C.data(), A.data(), kWideAct); };
   kc->ref = [&A, &D] { relu_forward_reference(D.data(), A.data(), kWideAct); };
   return true;
@@ -474,7 +529,10 @@ bool bench_relu_backward(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"relu_backward"}, kc)) return false;
   if (!kb) return true;
   setup_relu(kb, kc);
-  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c; auto& D = kb->d;
+  auto& A = kb->a;
+  auto& B = kb->b;
+  auto& C = kb->c;
+  auto& D = kb->d;
   kc->simd = [&A, &B, &C] { relu_backward_f32(C.data(), B.data(), A.data(), kWideAct); };
   kc->ref = [&A, &B, &D] { relu_backward_reference(D.data(), B.data(), A.data(), kWideAct); };
   return true;
@@ -484,17 +542,24 @@ bool bench_softmax_xent(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"softmax_xent", "softmax_xent_1000"}, kc)) return false;
   if (!kb) return true;
   Rng rng(11);
-  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c; auto& I = kb->i32;
+  auto& A = kb->a;
+  auto& B = kb->b;
+  auto& C = kb->c;
+  auto& I = kb->i32;
   const int n = 32, k = i == 0 ? 10 : 1000;
   kc->shape = std::to_string(n) + " samples x " + std::to_string(k) + " classes";
   kc->tol = 1e-6;
-  A.resize(size_t(n) * k); fill(A, rng, -5.0f, 5.0f);
-  B.resize(A.size()); C.resize(A.size());
+  A.resize(size_t(n) * k);
+  fill(A, rng, -5.0f, 5.0f);
+  B.resize(A.size());
+  C.resize(A.size());
   I.resize(size_t(n));
   for (int32_t& l : I) l = int32_t(rng.below(uint32_t(k)));
   auto losses = std::make_shared<std::pair<float, float>>();
   kc->simd = [&A, &B, &I, k, losses] { losses->first = softmax_xent_f32(nullptr, B.data(), A.data(), I.data(), n, k); };
-  kc->ref = [&A, &C, &I, k, losses] { losses->second = softmax_xent_reference(nullptr, C.data(), A.data(), I.data(), n, k); };
+  kc->ref = [&A, &C, &I, k, losses] {
+    losses->second = softmax_xent_reference(nullptr, C.data(), A.data(), I.data(), n, k);
+  };
   kc->validate = [&B, &C, kc, losses] {
     run_both(kc->simd, kc->ref);
     const float l1 = losses->first, l2 = losses->second;
@@ -506,21 +571,32 @@ bool bench_softmax_xent(int i, KernelBench* kb, KernelCase* kc) {
 // The optimizer updates on about Wide's parameter count: w, g in A, B; m, v in C, D (E: w at the
 // start); the reference's own w, m, v beside them.
 constexpr int64_t kWideParams = 430000;
-struct UpdateState { std::vector<float> w, m, v; };
+struct UpdateState {
+  std::vector<float> w, m, v;
+};
 
 std::shared_ptr<UpdateState> setup_update(KernelBench* kb, KernelCase* kc) {
   Rng rng(11);
   kc->shape = std::to_string(kWideParams) + " parameters, weight decay 1e-4";
-  auto& A = kb->a; auto& C = kb->c; auto& D = kb->d; auto& E = kb->e;
-  A.resize(size_t(kWideParams)); fill(A, rng);
-  kb->b.resize(A.size()); fill(kb->b, rng, -1e-3f, 1e-3f);
-  C.assign(A.size(), 0.0f); D.assign(A.size(), 0.0f);
+  auto& A = kb->a;
+  auto& C = kb->c;
+  auto& D = kb->d;
+  auto& E = kb->e;
+  A.resize(size_t(kWideParams));
+  fill(A, rng);
+  kb->b.resize(A.size());
+  fill(kb->b, rng, -1e-3f, 1e-3f);
+  C.assign(A.size(), 0.0f);
+  D.assign(A.size(), 0.0f);
   E = A;
   auto r = std::make_shared<UpdateState>(UpdateState{A, C, D});
   kc->validate = [&A, &C, &D, &E, r, kc] {
-    A = E; r->w = E;
-    std::fill(C.begin(), C.end(), 0.0f); std::fill(D.begin(), D.end(), 0.0f);
-    std::fill(r->m.begin(), r->m.end(), 0.0f); std::fill(r->v.begin(), r->v.end(), 0.0f);
+    A = E;
+    r->w = E;
+    std::fill(C.begin(), C.end(), 0.0f);
+    std::fill(D.begin(), D.end(), 0.0f);
+    std::fill(r->m.begin(), r->m.end(), 0.0f);
+    std::fill(r->v.begin(), r->v.end(), 0.0f);
     run_both(kc->simd, kc->ref);
     return max_abs_diff(A, r->w);
   };
@@ -531,7 +607,8 @@ bool bench_sgd_update(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"sgd_update"}, kc)) return false;
   if (!kb) return true;
   auto r = setup_update(kb, kc);
-  auto& A = kb->a; auto& B = kb->b;
+  auto& A = kb->a;
+  auto& B = kb->b;
   kc->simd = [&A, &B] { sgd_update_f32(A.data(), B.data(), kWideParams, 0.01f, 1e-4f); };
   kc->ref = [&B, r] { sgd_update_reference(r->w.data(), B.data(), kWideParams, 0.01f, 1e-4f); };
   return true;
@@ -541,10 +618,16 @@ bool bench_momentum_update(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"momentum_update", "nesterov_update"}, kc)) return false;
   if (!kb) return true;
   auto r = setup_update(kb, kc);
-  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c;
+  auto& A = kb->a;
+  auto& B = kb->b;
+  auto& C = kb->c;
   const bool nes = i == 1;
-  kc->simd = [&A, &B, &C, nes] { momentum_update_f32(A.data(), B.data(), C.data(), kWideParams, 0.01f, 0.9f, nes, 1e-4f); };
-  kc->ref = [&B, r, nes] { momentum_update_reference(r->w.data(), B.data(), r->m.data(), kWideParams, 0.01f, 0.9f, nes, 1e-4f); };
+  kc->simd = [&A, &B, &C, nes] {
+    momentum_update_f32(A.data(), B.data(), C.data(), kWideParams, 0.01f, 0.9f, nes, 1e-4f);
+  };
+  kc->ref = [&B, r, nes] {
+    momentum_update_reference(r->w.data(), B.data(), r->m.data(), kWideParams, 0.01f, 0.9f, nes, 1e-4f);
+  };
   return true;
 }
 
@@ -552,9 +635,18 @@ bool bench_adam_update(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"adam_update"}, kc)) return false;
   if (!kb) return true;
   auto r = setup_update(kb, kc);
-  auto& A = kb->a; auto& B = kb->b; auto& C = kb->c; auto& D = kb->d;
-  kc->simd = [&A, &B, &C, &D] { adam_update_f32(A.data(), B.data(), C.data(), D.data(), kWideParams, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f); };
-  kc->ref = [&B, r] { adam_update_reference(r->w.data(), B.data(), r->m.data(), r->v.data(), kWideParams, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f); };
+  auto& A = kb->a;
+  auto& B = kb->b;
+  auto& C = kb->c;
+  auto& D = kb->d;
+  kc->simd = [&A, &B, &C, &D] {
+    adam_update_f32(A.data(), B.data(), C.data(), D.data(), kWideParams, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f,
+                    0.001f);
+  };
+  kc->ref = [&B, r] {
+    adam_update_reference(r->w.data(), B.data(), r->m.data(), r->v.data(), kWideParams, 1e-3f, 0.9f, 0.999f, 1e-8f,
+                          1e-4f, 0.1f, 0.001f);
+  };
   return true;
 }
 

@@ -8,7 +8,10 @@ namespace cnn {
 void augment_sample(const Dataset& d, const float* in, float* out, Rng& rng) {
   const int64_t n = d.sample_size();
   const int h = d.shape.h, w = d.shape.w, c = d.shape.c;
-  if (!d.augment || (h == 1 && w == 1)) { std::memcpy(out, in, size_t(n) * sizeof(float)); return; }
+  if (!d.augment || (h == 1 && w == 1)) {
+    std::memcpy(out, in, size_t(n) * sizeof(float));
+    return;
+  }
   const int s = d.augment_shift;
   const int dy = s > 0 ? int(rng.below(uint32_t(2 * s + 1))) - s : 0;
   const int dx = s > 0 ? int(rng.below(uint32_t(2 * s + 1))) - s : 0;

@@ -37,7 +37,10 @@ uint64_t dataset_checksum(const Dataset& d) {
   uint64_t h = 0xcbf29ce484222325ULL;
   auto mix = [&h](const void* p, size_t n) {
     const uint8_t* b = static_cast<const uint8_t*>(p);
-    for (size_t i = 0; i < n; ++i) { h ^= b[i]; h *= 0x100000001b3ULL; }
+    for (size_t i = 0; i < n; ++i) {
+      h ^= b[i];
+      h *= 0x100000001b3ULL;
+    }
   };
   int32_t hdr[5] = {d.shape.h, d.shape.w, d.shape.c, d.num_classes, d.target_dim};
   mix(hdr, sizeof(hdr));
@@ -61,8 +64,8 @@ void append_u8_pixels(const uint8_t* px, int64_t count, std::vector<float>* dst)
   for (int64_t i = 0; i < count; ++i) o[i] = float(px[i]) / 255.0f;
 }
 
-void stratified_split(const std::vector<int32_t>& labels, int num_classes, double fraction,
-                      uint64_t seed, std::vector<int64_t>* train, std::vector<int64_t>* test) {
+void stratified_split(const std::vector<int32_t>& labels, int num_classes, double fraction, uint64_t seed,
+                      std::vector<int64_t>* train, std::vector<int64_t>* test) {
   std::vector<std::vector<int64_t>> per(size_t(num_classes > 0 ? num_classes : 1));
   for (size_t i = 0; i < labels.size(); ++i) per[size_t(labels[i])].push_back(int64_t(i));
   std::vector<uint8_t> is_test(labels.size(), 0);
@@ -82,8 +85,14 @@ void stratified_split(const std::vector<int32_t>& labels, int num_classes, doubl
 }
 
 bool check_limits(const DataOptions& opt, std::string* err) {
-  if (opt.limit_train < 0) { *err = "limit_train must be 0 (all) or a positive count, not " + std::to_string(opt.limit_train); return false; }
-  if (opt.limit_test < 0) { *err = "limit_test must be 0 (all) or a positive count, not " + std::to_string(opt.limit_test); return false; }
+  if (opt.limit_train < 0) {
+    *err = "limit_train must be 0 (all) or a positive count, not " + std::to_string(opt.limit_train);
+    return false;
+  }
+  if (opt.limit_test < 0) {
+    *err = "limit_test must be 0 (all) or a positive count, not " + std::to_string(opt.limit_test);
+    return false;
+  }
   if (!(opt.test_fraction > 0.0 && opt.test_fraction < 1.0)) {
     *err = "test_fraction must be between 0 and 1 (exclusive), for instance 0.2";
     return false;

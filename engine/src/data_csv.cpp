@@ -24,7 +24,10 @@ bool is_integer_text(const char* b, const char* e) {
 void trim(const char** b, const char** e) {
   while (*b < *e && (**b == ' ' || **b == '\t')) ++*b;
   while (*e > *b && ((*e)[-1] == ' ' || (*e)[-1] == '\t')) --*e;
-  if (*e - *b >= 2 && **b == '"' && (*e)[-1] == '"') { ++*b; --*e; }
+  if (*e - *b >= 2 && **b == '"' && (*e)[-1] == '"') {
+    ++*b;
+    --*e;
+  }
 }
 
 // Parses a whole field as a finite number (strtod is correctly rounded in glibc and musl alike).
@@ -50,11 +53,14 @@ Shape infer_shape(int64_t n) {
 }
 
 // Shared tail of CSV and image loading: labels mapped, split, copied, normalized, swapped in.
-bool finish_labeled(Dataset& d, const std::vector<float>& x, std::vector<int32_t>& y,
-                    const DataOptions& opt, std::string* err, const std::string& name) {
+bool finish_labeled(Dataset& d, const std::vector<float>& x, std::vector<int32_t>& y, const DataOptions& opt,
+                    std::string* err, const std::string& name) {
   std::vector<int64_t> itr, ite;
   data_detail::stratified_split(y, d.num_classes, opt.test_fraction, opt.seed, &itr, &ite);
-  if (ite.empty()) { *err = name + ": too few samples to hold out a test split (need at least 2 of some class)"; return false; }
+  if (ite.empty()) {
+    *err = name + ": too few samples to hold out a test split (need at least 2 of some class)";
+    return false;
+  }
   if (opt.limit_train > 0 && size_t(opt.limit_train) < itr.size()) itr.resize(size_t(opt.limit_train));
   if (opt.limit_test > 0 && size_t(opt.limit_test) < ite.size()) ite.resize(size_t(opt.limit_test));
   const size_t ss = size_t(d.sample_size());
@@ -75,11 +81,12 @@ bool finish_labeled(Dataset& d, const std::vector<float>& x, std::vector<int32_t
 
 }  // namespace
 
-bool dataset_from_csv_text(const std::string& text, const DataOptions& opt, Dataset* out,
-                           std::string* err, const std::string& name) {
+bool dataset_from_csv_text(const std::string& text, const DataOptions& opt, Dataset* out, std::string* err,
+                           const std::string& name) {
   if (!data_detail::check_limits(opt, err)) return false;
   if (text.size() > kMaxInputBytes) {
-    *err = name + ": " + count_text(int64_t(text.size() >> 20)) + " MB of text exceeds the limit of " + count_text(int64_t(kMaxInputBytes >> 20)) + " MB";
+    *err = name + ": " + count_text(int64_t(text.size() >> 20)) + " MB of text exceeds the limit of " +
+           count_text(int64_t(kMaxInputBytes >> 20)) + " MB";
     return false;
   }
   std::vector<float> x;
@@ -110,7 +117,10 @@ bool dataset_from_csv_text(const std::string& text, const DataOptions& opt, Data
     p = eol < end ? eol + 1 : end;
     if (fields.size() == 1 && fields[0].first == fields[0].second) continue;  // blank line
     const std::string at = name + ", line " + std::to_string(line) + ": ";
-    if (fields.size() < 2) { *err = at + "expected a label and at least one value separated by commas"; return false; }
+    if (fields.size() < 2) {
+      *err = at + "expected a label and at least one value separated by commas";
+      return false;
+    }
     double v;
     const bool header = first_row && !parse_number(fields[1].first, fields[1].second, &v);
     first_row = false;
@@ -119,32 +129,49 @@ bool dataset_from_csv_text(const std::string& text, const DataOptions& opt, Data
     if (nvalues < 0) {
       nvalues = nv;
       first_line = line;
-      if (nv > int64_t(kMaxImageSide) * kMaxImageSide * 3) { *err = at + count_text(nv) + " values per sample exceed the limit of " + count_text(int64_t(kMaxImageSide) * kMaxImageSide * 3); return false; }
+      if (nv > int64_t(kMaxImageSide) * kMaxImageSide * 3) {
+        *err = at + count_text(nv) + " values per sample exceed the limit of " +
+               count_text(int64_t(kMaxImageSide) * kMaxImageSide * 3);
+        return false;
+      }
     } else if (nv != nvalues) {
       auto values = [](int64_t n) { return count_text(n) + (n == 1 ? " value" : " values"); };
-      *err = at + values(nv) + ", but line " + std::to_string(first_line) + " has " + values(nvalues) + ": every row needs the same count (label first, then the values)";
+      *err = at + values(nv) + ", but line " + std::to_string(first_line) + " has " + values(nvalues) +
+             ": every row needs the same count (label first, then the values)";
       return false;
     }
-    if (int64_t(label_text.size()) >= kMaxSamples) { *err = name + ": more than " + count_text(kMaxSamples) + " rows, the limit per dataset"; return false; }
+    if (int64_t(label_text.size()) >= kMaxSamples) {
+      *err = name + ": more than " + count_text(kMaxSamples) + " rows, the limit per dataset";
+      return false;
+    }
     const char *lb = fields[0].first, *lend = fields[0].second;
-    if (lb == lend) { *err = at + "the label (first field) is empty"; return false; }
+    if (lb == lend) {
+      *err = at + "the label (first field) is empty";
+      return false;
+    }
     if (!is_integer_text(lb, lend) || lend - lb > 4) all_int = false;
     label_text.emplace_back(lb, lend);
     for (size_t i = 1; i < fields.size(); ++i) {
       if (!parse_number(fields[i].first, fields[i].second, &v)) {
-        *err = at + "value " + std::to_string(i) + " ('" + std::string(fields[i].first, fields[i].second).substr(0, 20) + "') is not a number";
+        *err = at + "value " + std::to_string(i) + " ('" +
+               std::string(fields[i].first, fields[i].second).substr(0, 20) + "') is not a number";
         return false;
       }
       // Finite as a float too, with room to spare: normalization subtracts the mean in float, so
       // values near FLT_MAX (3.4e38) would still overflow to infinity there.
       if (!(std::fabs(v) <= 1e30)) {
-        *err = at + "value " + std::to_string(i) + " ('" + std::string(fields[i].first, fields[i].second).substr(0, 20) + "') is too large: values must lie within -1e30..1e30";
+        *err = at + "value " + std::to_string(i) + " ('" +
+               std::string(fields[i].first, fields[i].second).substr(0, 20) +
+               "') is too large: values must lie within -1e30..1e30";
         return false;
       }
       x.push_back(float(v));
     }
   }
-  if (label_text.empty()) { *err = name + ": no data rows (expected lines like: 3,0,0,12,255,...)"; return false; }
+  if (label_text.empty()) {
+    *err = name + ": no data rows (expected lines like: 3,0,0,12,255,...)";
+    return false;
+  }
 
   Dataset d;
   d.name = name;
@@ -152,26 +179,50 @@ bool dataset_from_csv_text(const std::string& text, const DataOptions& opt, Data
   std::vector<int32_t> y(label_text.size());
   if (all_int) {
     int maxl = 0;
-    for (size_t i = 0; i < y.size(); ++i) { y[i] = std::atoi(label_text[i].c_str()); maxl = std::max(maxl, int(y[i])); }
-    if (maxl >= kMaxClasses) { *err = name + ": label " + std::to_string(maxl) + " exceeds the limit of " + std::to_string(kMaxClasses) + " classes (labels are 0..K-1)"; return false; }
+    for (size_t i = 0; i < y.size(); ++i) {
+      y[i] = std::atoi(label_text[i].c_str());
+      maxl = std::max(maxl, int(y[i]));
+    }
+    if (maxl >= kMaxClasses) {
+      *err = name + ": label " + std::to_string(maxl) + " exceeds the limit of " + std::to_string(kMaxClasses) +
+             " classes (labels are 0..K-1)";
+      return false;
+    }
     d.num_classes = maxl + 1;
     for (int k = 0; k < d.num_classes; ++k) d.class_names.push_back(std::to_string(k));
   } else {
     std::map<std::string, int> ids;
     for (const auto& s : label_text) ids[s] = 0;
-    if (int(ids.size()) > kMaxClasses) { *err = name + ": " + std::to_string(ids.size()) + " distinct labels exceed the limit of " + std::to_string(kMaxClasses); return false; }
+    if (int(ids.size()) > kMaxClasses) {
+      *err = name + ": " + std::to_string(ids.size()) + " distinct labels exceed the limit of " +
+             std::to_string(kMaxClasses);
+      return false;
+    }
     int k = 0;
-    for (auto& kv : ids) { kv.second = k++; d.class_names.push_back(kv.first); }
+    for (auto& kv : ids) {
+      kv.second = k++;
+      d.class_names.push_back(kv.first);
+    }
     for (size_t i = 0; i < y.size(); ++i) y[i] = ids[label_text[i]];
     d.num_classes = k;
   }
-  if (d.num_classes < 2) { *err = name + ": every row has the same label; a classifier needs at least 2 classes"; return false; }
+  if (d.num_classes < 2) {
+    *err = name + ": every row has the same label; a classifier needs at least 2 classes";
+    return false;
+  }
   // Images: values above 1 mean 0..255 pixels. Interleaved RGB rows are reordered to c x h x w.
   if (d.shape.h > 1) {
     float lo = 0, hi = 0;
-    for (float v : x) { lo = std::min(lo, v); hi = std::max(hi, v); }
+    for (float v : x) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
     if (hi > 1.0f) {
-      if (lo < 0.0f || hi > 255.0f) { *err = name + ": pixel values must be in 0..1 or 0..255, found " + std::to_string(lo) + " .. " + std::to_string(hi); return false; }
+      if (lo < 0.0f || hi > 255.0f) {
+        *err = name + ": pixel values must be in 0..1 or 0..255, found " + std::to_string(lo) + " .. " +
+               std::to_string(hi);
+        return false;
+      }
       for (float& v : x) v /= 255.0f;
     }
     if (d.shape.c == 3) {
@@ -231,17 +282,36 @@ void resample_area(const LabeledImage& im, int out_h, int out_w, int out_c, floa
 }  // namespace
 
 bool image_resample(const LabeledImage& in, int out_h, int out_w, int out_c, LabeledImage* out, std::string* err) {
-  if (out_h < 1 || out_w < 1 || out_h > kMaxImageSide || out_w > kMaxImageSide) { *err = "the sample size must be 1.." + std::to_string(kMaxImageSide) + " pixels per side"; return false; }
-  if (out_c != 1 && out_c != 3) { *err = "the sample needs 1 (grey) or 3 (RGB) channels"; return false; }
-  if (in.h < 1 || in.w < 1 || in.h > kMaxPhotoSide || in.w > kMaxPhotoSide) { *err = std::to_string(in.w) + " x " + std::to_string(in.h) + " pixels; each side must be 1.." + std::to_string(kMaxPhotoSide) + " (make the picture smaller)"; return false; }
-  if (in.c != 1 && in.c != 3) { *err = std::to_string(in.c) + " channels; expected 1 (grey) or 3 (RGB)"; return false; }
-  if (in.pixels.size() != size_t(in.h) * size_t(in.w) * size_t(in.c)) { *err = "holds " + count_text(int64_t(in.pixels.size())) + " bytes, expected " + std::to_string(in.h) + " x " + std::to_string(in.w) + " x " + std::to_string(in.c); return false; }
+  if (out_h < 1 || out_w < 1 || out_h > kMaxImageSide || out_w > kMaxImageSide) {
+    *err = "the sample size must be 1.." + std::to_string(kMaxImageSide) + " pixels per side";
+    return false;
+  }
+  if (out_c != 1 && out_c != 3) {
+    *err = "the sample needs 1 (grey) or 3 (RGB) channels";
+    return false;
+  }
+  if (in.h < 1 || in.w < 1 || in.h > kMaxPhotoSide || in.w > kMaxPhotoSide) {
+    *err = std::to_string(in.w) + " x " + std::to_string(in.h) + " pixels; each side must be 1.." +
+           std::to_string(kMaxPhotoSide) + " (make the picture smaller)";
+    return false;
+  }
+  if (in.c != 1 && in.c != 3) {
+    *err = std::to_string(in.c) + " channels; expected 1 (grey) or 3 (RGB)";
+    return false;
+  }
+  if (in.pixels.size() != size_t(in.h) * size_t(in.w) * size_t(in.c)) {
+    *err = "holds " + count_text(int64_t(in.pixels.size())) + " bytes, expected " + std::to_string(in.h) + " x " +
+           std::to_string(in.w) + " x " + std::to_string(in.c);
+    return false;
+  }
   std::vector<float> f(size_t(out_h) * out_w * out_c);
   resample_area(in, out_h, out_w, out_c, f.data());
   // Interleave back to h x w x c bytes, rounded.
   LabeledImage r;
   r.label = in.label;
-  r.h = out_h; r.w = out_w; r.c = out_c;
+  r.h = out_h;
+  r.w = out_w;
+  r.c = out_c;
   r.pixels.resize(f.size());
   const size_t plane = size_t(out_h) * out_w;
   for (size_t p = 0; p < plane; ++p)
@@ -256,27 +326,65 @@ bool image_resample(const LabeledImage& in, int out_h, int out_w, int out_c, Lab
 bool dataset_from_images(const std::vector<LabeledImage>& images, int out_h, int out_w, int out_c,
                          const DataOptions& opt, Dataset* out, std::string* err, const std::string& name) {
   if (!data_detail::check_limits(opt, err)) return false;
-  if (out_h < 1 || out_w < 1 || out_h > kMaxImageSide || out_w > kMaxImageSide) { *err = name + ": the sample size must be 1.." + std::to_string(kMaxImageSide) + " pixels per side"; return false; }
-  if (out_c != 1 && out_c != 3) { *err = name + ": the sample needs 1 (grey) or 3 (RGB) channels"; return false; }
-  if (images.empty()) { *err = name + ": no images"; return false; }
-  if (int64_t(images.size()) > kMaxSamples) { *err = name + ": " + count_text(int64_t(images.size())) + " images exceed the limit of " + count_text(kMaxSamples); return false; }
+  if (out_h < 1 || out_w < 1 || out_h > kMaxImageSide || out_w > kMaxImageSide) {
+    *err = name + ": the sample size must be 1.." + std::to_string(kMaxImageSide) + " pixels per side";
+    return false;
+  }
+  if (out_c != 1 && out_c != 3) {
+    *err = name + ": the sample needs 1 (grey) or 3 (RGB) channels";
+    return false;
+  }
+  if (images.empty()) {
+    *err = name + ": no images";
+    return false;
+  }
+  if (int64_t(images.size()) > kMaxSamples) {
+    *err = name + ": " + count_text(int64_t(images.size())) + " images exceed the limit of " + count_text(kMaxSamples);
+    return false;
+  }
   std::map<std::string, int> ids;
   for (size_t i = 0; i < images.size(); ++i) {
     const LabeledImage& im = images[i];
-    const std::string at = name + ", image " + std::to_string(i + 1) + (im.label.empty() ? "" : " ('" + im.label + "')") + ": ";
-    if (im.label.empty()) { *err = at + "has no label (name files like cat_001.png, or put them in one folder per class)"; return false; }
-    if (im.h < 1 || im.w < 1 || im.h > kMaxPhotoSide || im.w > kMaxPhotoSide) { *err = at + std::to_string(im.w) + " x " + std::to_string(im.h) + " pixels; each side must be 1.." + std::to_string(kMaxPhotoSide); return false; }
-    if (im.c != 1 && im.c != 3) { *err = at + std::to_string(im.c) + " channels; expected 1 (grey) or 3 (RGB)"; return false; }
-    if (im.pixels.size() != size_t(im.h) * size_t(im.w) * size_t(im.c)) { *err = at + "holds " + count_text(int64_t(im.pixels.size())) + " bytes, expected " + std::to_string(im.h) + " x " + std::to_string(im.w) + " x " + std::to_string(im.c); return false; }
+    const std::string at = name + ", image " + std::to_string(i + 1) +
+                           (im.label.empty() ? "" : " ('" + im.label + "')") + ": ";
+    if (im.label.empty()) {
+      *err = at + "has no label (name files like cat_001.png, or put them in one folder per class)";
+      return false;
+    }
+    if (im.h < 1 || im.w < 1 || im.h > kMaxPhotoSide || im.w > kMaxPhotoSide) {
+      *err = at + std::to_string(im.w) + " x " + std::to_string(im.h) + " pixels; each side must be 1.." +
+             std::to_string(kMaxPhotoSide);
+      return false;
+    }
+    if (im.c != 1 && im.c != 3) {
+      *err = at + std::to_string(im.c) + " channels; expected 1 (grey) or 3 (RGB)";
+      return false;
+    }
+    if (im.pixels.size() != size_t(im.h) * size_t(im.w) * size_t(im.c)) {
+      *err = at + "holds " + count_text(int64_t(im.pixels.size())) + " bytes, expected " + std::to_string(im.h) +
+             " x " + std::to_string(im.w) + " x " + std::to_string(im.c);
+      return false;
+    }
     ids[im.label] = 0;
   }
-  if (ids.size() < 2) { *err = name + ": every image has the label '" + ids.begin()->first + "'; a classifier needs at least 2 classes (name files like cat_001.png and dog_001.png, or put them in one folder per class)"; return false; }
-  if (int(ids.size()) > kMaxClasses) { *err = name + ": " + std::to_string(ids.size()) + " labels exceed the limit of " + std::to_string(kMaxClasses); return false; }
+  if (ids.size() < 2) {
+    *err =
+        name + ": every image has the label '" + ids.begin()->first +
+        "'; a classifier needs at least 2 classes (name files like cat_001.png and dog_001.png, or put them in one folder per class)";
+    return false;
+  }
+  if (int(ids.size()) > kMaxClasses) {
+    *err = name + ": " + std::to_string(ids.size()) + " labels exceed the limit of " + std::to_string(kMaxClasses);
+    return false;
+  }
   Dataset d;
   d.name = name;
   d.shape = Shape{out_h, out_w, out_c};
   int k = 0;
-  for (auto& kv : ids) { kv.second = k++; d.class_names.push_back(kv.first); }
+  for (auto& kv : ids) {
+    kv.second = k++;
+    d.class_names.push_back(kv.first);
+  }
   d.num_classes = k;
   const size_t ss = size_t(d.shape.size());
   std::vector<float> x(images.size() * ss);
@@ -297,7 +405,8 @@ std::string label_from_path(const std::string& path) {
   const size_t slash = p.rfind('/');
   if (slash != std::string::npos && slash > 0) {
     const size_t prev = p.rfind('/', slash - 1);
-    const std::string folder = p.substr(prev == std::string::npos ? 0 : prev + 1, slash - (prev == std::string::npos ? 0 : prev + 1));
+    const std::string folder = p.substr(prev == std::string::npos ? 0 : prev + 1,
+                                        slash - (prev == std::string::npos ? 0 : prev + 1));
     if (!folder.empty() && folder != "." && folder != "..") return folder;
   }
   std::string stem = slash == std::string::npos ? p : p.substr(slash + 1);
@@ -313,10 +422,11 @@ std::string label_from_path(const std::string& path) {
 }
 
 std::string data_limits_text() {
-  return "Files up to " + count_text(int64_t(kMaxInputBytes >> 20)) + " MB (" + count_text(int64_t(kMaxInflatedBytes >> 20)) +
-         " MB after gunzip), up to " + count_text(kMaxSamples) + " samples per split, samples up to " +
-         std::to_string(kMaxImageSide) + " x " + std::to_string(kMaxImageSide) + " pixels (uploaded pictures up to " +
-         std::to_string(kMaxPhotoSide) + " per side, resampled), up to " + std::to_string(kMaxClasses) + " classes.";
+  return "Files up to " + count_text(int64_t(kMaxInputBytes >> 20)) + " MB (" +
+         count_text(int64_t(kMaxInflatedBytes >> 20)) + " MB after gunzip), up to " + count_text(kMaxSamples) +
+         " samples per split, samples up to " + std::to_string(kMaxImageSide) + " x " + std::to_string(kMaxImageSide) +
+         " pixels (uploaded pictures up to " + std::to_string(kMaxPhotoSide) + " per side, resampled), up to " +
+         std::to_string(kMaxClasses) + " classes.";
 }
 
 }  // namespace cnn

@@ -62,7 +62,9 @@ float coverage(float sd) { return clamp01(0.5f - sd); }
 // Cheap bell-shaped noise: sum of three uniforms, scaled to unit variance (bounded at +-3).
 float noise3(Rng& r) { return (r.uniform() + r.uniform() + r.uniform() - 1.5f) * 2.0f; }
 
-struct V2 { float x, y; };
+struct V2 {
+  float x, y;
+};
 
 // Labels 0..K-1, each count n/K (the first n % K classes get one more), in shuffled order.
 std::vector<int32_t> balanced_labels(int64_t n, int k, Rng& rng) {
@@ -194,8 +196,12 @@ void draw_bar(int cls, Rng& r, float* img) {
 }
 
 // Digits 0-9: polylines in a unit box (x right, y down), built once from arcs and lines.
-struct Stroke { std::vector<V2> pts; };
-struct Glyph { std::vector<Stroke> strokes; };
+struct Stroke {
+  std::vector<V2> pts;
+};
+struct Glyph {
+  std::vector<Stroke> strokes;
+};
 
 void add_arc(Stroke* s, double cx, double cy, double rx, double ry, double a0_deg, double a1_deg, int n) {
   for (int i = 0; i <= n; ++i) {
@@ -209,30 +215,68 @@ void add_arc(Stroke* s, double cx, double cy, double rx, double ry, double a0_de
 const std::vector<std::vector<Glyph>>& digit_glyphs() {
   static const std::vector<std::vector<Glyph>> g = [] {
     std::vector<std::vector<Glyph>> d(10);
-    auto line = [](std::initializer_list<V2> p) { Stroke s; s.pts = p; return s; };
-    auto glyph = [](std::initializer_list<Stroke> st) { Glyph gl; gl.strokes = st; return gl; };
-    {  Stroke s; add_arc(&s, 0.5, 0.5, 0.3, 0.42, 0, 360, 28); d[0].push_back(glyph({s})); }
+    auto line = [](std::initializer_list<V2> p) {
+      Stroke s;
+      s.pts = p;
+      return s;
+    };
+    auto glyph = [](std::initializer_list<Stroke> st) {
+      Glyph gl;
+      gl.strokes = st;
+      return gl;
+    };
+    {
+      Stroke s;
+      add_arc(&s, 0.5, 0.5, 0.3, 0.42, 0, 360, 28);
+      d[0].push_back(glyph({s}));
+    }
     d[1].push_back(glyph({line({{0.32f, 0.28f}, {0.56f, 0.08f}, {0.56f, 0.92f}})}));
     d[1].push_back(glyph({line({{0.54f, 0.08f}, {0.5f, 0.92f}})}));
-    d[1].push_back(glyph({line({{0.32f, 0.28f}, {0.56f, 0.08f}, {0.56f, 0.92f}}), line({{0.34f, 0.92f}, {0.76f, 0.92f}})}));
-    {  Stroke s; add_arc(&s, 0.5, 0.32, 0.3, 0.24, 200, 380, 14);
-       s.pts.push_back({0.18f, 0.92f}); s.pts.push_back({0.85f, 0.92f}); d[2].push_back(glyph({s})); }
-    {  Stroke s; add_arc(&s, 0.48, 0.3, 0.28, 0.21, 200, 450, 14);
-       add_arc(&s, 0.48, 0.71, 0.32, 0.21, 270, 520, 16); d[3].push_back(glyph({s})); }
+    d[1].push_back(
+        glyph({line({{0.32f, 0.28f}, {0.56f, 0.08f}, {0.56f, 0.92f}}), line({{0.34f, 0.92f}, {0.76f, 0.92f}})}));
+    {
+      Stroke s;
+      add_arc(&s, 0.5, 0.32, 0.3, 0.24, 200, 380, 14);
+      s.pts.push_back({0.18f, 0.92f});
+      s.pts.push_back({0.85f, 0.92f});
+      d[2].push_back(glyph({s}));
+    }
+    {
+      Stroke s;
+      add_arc(&s, 0.48, 0.3, 0.28, 0.21, 200, 450, 14);
+      add_arc(&s, 0.48, 0.71, 0.32, 0.21, 270, 520, 16);
+      d[3].push_back(glyph({s}));
+    }
     d[4].push_back(glyph({line({{0.68f, 0.92f}, {0.68f, 0.08f}, {0.15f, 0.66f}, {0.88f, 0.66f}})}));
-    d[4].push_back(glyph({line({{0.22f, 0.08f}, {0.18f, 0.62f}, {0.86f, 0.62f}}), line({{0.68f, 0.3f}, {0.68f, 0.92f}})}));
-    {  Stroke s = line({{0.8f, 0.08f}, {0.3f, 0.08f}, {0.27f, 0.45f}});
-       add_arc(&s, 0.5, 0.65, 0.3, 0.26, 230, 520, 16); d[5].push_back(glyph({s})); }
-    {  Stroke s = line({{0.72f, 0.08f}, {0.42f, 0.3f}, {0.25f, 0.6f}});
-       add_arc(&s, 0.51, 0.68, 0.26, 0.24, 190, 190 + 360, 24); d[6].push_back(glyph({s})); }
+    d[4].push_back(
+        glyph({line({{0.22f, 0.08f}, {0.18f, 0.62f}, {0.86f, 0.62f}}), line({{0.68f, 0.3f}, {0.68f, 0.92f}})}));
+    {
+      Stroke s = line({{0.8f, 0.08f}, {0.3f, 0.08f}, {0.27f, 0.45f}});
+      add_arc(&s, 0.5, 0.65, 0.3, 0.26, 230, 520, 16);
+      d[5].push_back(glyph({s}));
+    }
+    {
+      Stroke s = line({{0.72f, 0.08f}, {0.42f, 0.3f}, {0.25f, 0.6f}});
+      add_arc(&s, 0.51, 0.68, 0.26, 0.24, 190, 190 + 360, 24);
+      d[6].push_back(glyph({s}));
+    }
     d[7].push_back(glyph({line({{0.15f, 0.08f}, {0.85f, 0.08f}, {0.4f, 0.92f}})}));
-    d[7].push_back(glyph({line({{0.15f, 0.08f}, {0.85f, 0.08f}, {0.4f, 0.92f}}), line({{0.36f, 0.5f}, {0.78f, 0.5f}})}));
-    {  Stroke a, b; add_arc(&a, 0.5, 0.29, 0.23, 0.21, 0, 360, 20); add_arc(&b, 0.5, 0.71, 0.28, 0.22, 0, 360, 22);
-       d[8].push_back(glyph({a, b})); }
-    {  Stroke s; add_arc(&s, 0.5, 0.32, 0.27, 0.24, 0, 360, 24);
-       d[9].push_back(glyph({s, line({{0.77f, 0.32f}, {0.7f, 0.92f}})}));
-       Stroke t; add_arc(&t, 0.37, 0.32, 0.4, 0.6, 0, 100, 10);  // a tail curving back to the left
-       d[9].push_back(glyph({s, t})); }
+    d[7].push_back(
+        glyph({line({{0.15f, 0.08f}, {0.85f, 0.08f}, {0.4f, 0.92f}}), line({{0.36f, 0.5f}, {0.78f, 0.5f}})}));
+    {
+      Stroke a, b;
+      add_arc(&a, 0.5, 0.29, 0.23, 0.21, 0, 360, 20);
+      add_arc(&b, 0.5, 0.71, 0.28, 0.22, 0, 360, 22);
+      d[8].push_back(glyph({a, b}));
+    }
+    {
+      Stroke s;
+      add_arc(&s, 0.5, 0.32, 0.27, 0.24, 0, 360, 24);
+      d[9].push_back(glyph({s, line({{0.77f, 0.32f}, {0.7f, 0.92f}})}));
+      Stroke t;
+      add_arc(&t, 0.37, 0.32, 0.4, 0.6, 0, 100, 10);  // a tail curving back to the left
+      d[9].push_back(glyph({s, t}));
+    }
     return d;
   }();
   return g;
@@ -270,8 +314,10 @@ void draw_digit(int cls, Rng& r, float* img) {
       const V2 a = pts[i], b = pts[i + 1];
       const float ex = b.x - a.x, ey = b.y - a.y, ee = ex * ex + ey * ey;
       // Only the pixels near this segment can be covered by it: its bounding box plus the pen.
-      const int x0 = int(std::floor((a.x < b.x ? a.x : b.x) - reach)), x1 = int(std::ceil((a.x > b.x ? a.x : b.x) + reach));
-      const int y0 = int(std::floor((a.y < b.y ? a.y : b.y) - reach)), y1 = int(std::ceil((a.y > b.y ? a.y : b.y) + reach));
+      const int x0 = int(std::floor((a.x < b.x ? a.x : b.x) - reach)),
+                x1 = int(std::ceil((a.x > b.x ? a.x : b.x) + reach));
+      const int y0 = int(std::floor((a.y < b.y ? a.y : b.y) - reach)),
+                y1 = int(std::ceil((a.y > b.y ? a.y : b.y) + reach));
       for (int y = y0 < 0 ? 0 : y0; y <= (y1 > kSide - 1 ? kSide - 1 : y1); ++y)
         for (int x = x0 < 0 ? 0 : x0; x <= (x1 > kSide - 1 ? kSide - 1 : x1); ++x) {
           const float px = float(x) - a.x, py = float(y) - a.y;
@@ -317,19 +363,25 @@ struct GenSpec {
   int target_dim;
   int n_train, n_test;
   float noise;
-  int max_n;    // per split
+  int max_n;  // per split
 };
 
 const GenSpec kGen[] = {
-  {"spirals", "two interleaved spirals, 2 classes (2D points)", DataKind::points2d, 2, 0, 1000, 500, 0.05f, 100000},
-  {"circles", "a disc inside a ring, 2 classes (2D points)", DataKind::points2d, 2, 0, 1000, 500, 0.05f, 100000},
-  {"xor", "XOR quadrants, 2 classes (2D points)", DataKind::points2d, 2, 0, 1000, 500, 0.05f, 100000},
-  {"blobs", "K Gaussian-like blobs on a circle (2D points; classes K = 2..10, default 3)", DataKind::points2d, 3, 0, 1000, 500, 0.15f, 100000},
-  {"shapes", "circle, square, triangle, cross, ring at random position, size, rotation (28x28)", DataKind::image, kShapeClasses, 0, 6000, 1000, 0.1f, 60000},
-  {"bars", "oriented bars and edges in 4 orientations (28x28): first-layer filters become edge detectors", DataKind::image, kBarClasses, 0, 6000, 1000, 0.1f, 60000},
-  {"digits", "digits 0-9 from stroke templates with random affine jitter, stroke width, noise (28x28, MNIST-like)", DataKind::image, 10, 0, 6000, 1000, 0.1f, 60000},
-  {"bar-angle", "regression: a bar's angle as (cos 2t, sin 2t) (28x28, 2 targets in [-1, 1])", DataKind::regression, 0, 2, 6000, 1000, 0.05f, 60000},
-  {"blob-center", "regression: a blob's centre (x, y) (28x28, 2 targets in [-1, 1])", DataKind::regression, 0, 2, 6000, 1000, 0.05f, 60000},
+    {"spirals", "two interleaved spirals, 2 classes (2D points)", DataKind::points2d, 2, 0, 1000, 500, 0.05f, 100000},
+    {"circles", "a disc inside a ring, 2 classes (2D points)", DataKind::points2d, 2, 0, 1000, 500, 0.05f, 100000},
+    {"xor", "XOR quadrants, 2 classes (2D points)", DataKind::points2d, 2, 0, 1000, 500, 0.05f, 100000},
+    {"blobs", "K Gaussian-like blobs on a circle (2D points; classes K = 2..10, default 3)", DataKind::points2d, 3, 0,
+     1000, 500, 0.15f, 100000},
+    {"shapes", "circle, square, triangle, cross, ring at random position, size, rotation (28x28)", DataKind::image,
+     kShapeClasses, 0, 6000, 1000, 0.1f, 60000},
+    {"bars", "oriented bars and edges in 4 orientations (28x28): first-layer filters become edge detectors",
+     DataKind::image, kBarClasses, 0, 6000, 1000, 0.1f, 60000},
+    {"digits", "digits 0-9 from stroke templates with random affine jitter, stroke width, noise (28x28, MNIST-like)",
+     DataKind::image, 10, 0, 6000, 1000, 0.1f, 60000},
+    {"bar-angle", "regression: a bar's angle as (cos 2t, sin 2t) (28x28, 2 targets in [-1, 1])", DataKind::regression,
+     0, 2, 6000, 1000, 0.05f, 60000},
+    {"blob-center", "regression: a blob's centre (x, y) (28x28, 2 targets in [-1, 1])", DataKind::regression, 0, 2,
+     6000, 1000, 0.05f, 60000},
 };
 
 const GenSpec* find_gen(const std::string& name) {
@@ -409,13 +461,22 @@ std::vector<DatasetInfo> dataset_list() {
 bool dataset_make(const std::string& name, const DataOptions& opt, Dataset* out, std::string* err) {
   if (name == "fashion-mnist") return dataset_fashion_mnist(opt, out, err);
   const GenSpec* g = find_gen(name);
-  if (!g) { *err = "unknown dataset '" + name + "'; valid names: " + valid_names(); return false; }
+  if (!g) {
+    *err = "unknown dataset '" + name + "'; valid names: " + valid_names();
+    return false;
+  }
   if (!data_detail::check_limits(opt, err)) return false;
   const std::string at = std::string(name) + ": ";
   int k = g->classes;
   if (opt.classes != 0) {
-    if (name != "blobs") { *err = at + "the number of classes is fixed (" + std::to_string(g->classes) + "); only blobs takes a class count"; return false; }
-    if (opt.classes < 2 || opt.classes > 10) { *err = at + "classes must be between 2 and 10, not " + std::to_string(opt.classes); return false; }
+    if (name != "blobs") {
+      *err = at + "the number of classes is fixed (" + std::to_string(g->classes) + "); only blobs takes a class count";
+      return false;
+    }
+    if (opt.classes < 2 || opt.classes > 10) {
+      *err = at + "classes must be between 2 and 10, not " + std::to_string(opt.classes);
+      return false;
+    }
     k = opt.classes;
   }
   const int64_t ntr = opt.n_train ? opt.n_train : g->n_train, nte = opt.n_test ? opt.n_test : g->n_test;
@@ -424,12 +485,16 @@ bool dataset_make(const std::string& name, const DataOptions& opt, Dataset* out,
     const int64_t n = pass == 0 ? ntr : nte;
     const char* what = pass == 0 ? "n_train" : "n_test";
     if (n < min_n || n > g->max_n) {
-      *err = at + what + " must be between " + std::to_string(min_n) + " and " + data_detail::count_text(g->max_n) + ", not " + std::to_string(n);
+      *err = at + what + " must be between " + std::to_string(min_n) + " and " + data_detail::count_text(g->max_n) +
+             ", not " + std::to_string(n);
       return false;
     }
   }
   const float noise = opt.noise < 0 ? g->noise : opt.noise;
-  if (!(noise >= 0.0f && noise <= 1.0f)) { *err = at + "noise must be between 0 and 1, not " + std::to_string(opt.noise); return false; }
+  if (!(noise >= 0.0f && noise <= 1.0f)) {
+    *err = at + "noise must be between 0 and 1, not " + std::to_string(opt.noise);
+    return false;
+  }
 
   Dataset d;
   d.name = name;

@@ -21,8 +21,8 @@ struct BitReader {
   const uint8_t* p;
   size_t n, pos = 0;
   uint64_t buf = 0;
-  int cnt = 0;         // valid bits in buf
-  int64_t phantom = 0; // zero bits handed out past the end of the input (truncation check)
+  int cnt = 0;          // valid bits in buf
+  int64_t phantom = 0;  // zero bits handed out past the end of the input (truncation check)
 
   BitReader(const uint8_t* data, size_t size) : p(data), n(size) {}
   void refill() {
@@ -48,7 +48,10 @@ struct BitReader {
     if (cnt < k) refill();
     return uint32_t(buf & ((uint64_t(1) << k) - 1));
   }
-  void drop(int k) { buf >>= k; cnt -= k; }
+  void drop(int k) {
+    buf >>= k;
+    cnt -= k;
+  }
   uint32_t bits(int k) {  // k <= 32
     if (k == 0) return 0;
     uint32_t v = peek(k);
@@ -78,7 +81,10 @@ struct Huffman {
     for (int len = 1; len <= kMaxBits; ++len) {
       left <<= 1;
       left -= count[len];
-      if (left < 0) { *err = std::string("corrupt deflate data: over-subscribed ") + what + " code"; return false; }
+      if (left < 0) {
+        *err = std::string("corrupt deflate data: over-subscribed ") + what + " code";
+        return false;
+      }
     }
     uint16_t offs[kMaxBits + 2];
     offs[1] = 0;
@@ -94,8 +100,7 @@ struct Huffman {
         // The stream carries code bits most-significant first: index the table by the reversal.
         uint32_t rev = 0;
         for (int b = 0; b < len; ++b) rev |= ((code >> b) & 1u) << (len - 1 - b);
-        for (uint32_t j = rev; j < (1u << kFastBits); j += (1u << len))
-          fast[j] = uint16_t(symbol[idx] | (len << 9));
+        for (uint32_t j = rev; j < (1u << kFastBits); j += (1u << len)) fast[j] = uint16_t(symbol[idx] | (len << 9));
       }
       code <<= 1;
     }
@@ -106,13 +111,19 @@ struct Huffman {
   int decode(BitReader& br) const {
     uint32_t look = br.peek(kMaxBits);
     uint16_t e = fast[look & ((1u << kFastBits) - 1)];
-    if (e) { br.drop(e >> 9); return e & 511; }
+    if (e) {
+      br.drop(e >> 9);
+      return e & 511;
+    }
     // Canonical walk, one bit at a time (only codes longer than kFastBits, or invalid ones).
     int code = 0, first = 0, index = 0;
     for (int len = 1; len <= kMaxBits; ++len) {
       code |= int((look >> (len - 1)) & 1u);
       int c = count[len];
-      if (code - first < c) { br.drop(len); return symbol[index + (code - first)]; }
+      if (code - first < c) {
+        br.drop(len);
+        return symbol[index + (code - first)];
+      }
       index += c;
       first += c;
       first <<= 1;
@@ -122,14 +133,12 @@ struct Huffman {
   }
 };
 
-const uint16_t kLenBase[29] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
-                               35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-const uint8_t kLenExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-                               3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-const uint16_t kDistBase[30] = {1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129,
-                                193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097,
-                                6145, 8193, 12289, 16385, 24577};
-const uint8_t kDistExtra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6,
+const uint16_t kLenBase[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
+                               31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+const uint8_t kLenExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+const uint16_t kDistBase[30] = {1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
+                                193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+const uint8_t kDistExtra[30] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
                                 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 
 // Output buffer that grows geometrically up to a hard limit.
@@ -150,14 +159,19 @@ struct Out {
   }
 };
 
-bool inflate_codes(BitReader& br, Out& o, const Huffman& lit, const Huffman& dist, size_t start,
-                   std::string* err) {
+bool inflate_codes(BitReader& br, Out& o, const Huffman& lit, const Huffman& dist, size_t start, std::string* err) {
   for (;;) {
     int sym = lit.decode(br);
-    if (sym < 0) { *err = "corrupt deflate data: invalid literal/length code"; return false; }
+    if (sym < 0) {
+      *err = "corrupt deflate data: invalid literal/length code";
+      return false;
+    }
     // Checked on every symbol: past the end the reader hands out zero bits, which a dynamic code
     // may decode as literals, so a truncated stream would otherwise fill the output up to max_out.
-    if (br.overrun()) { *err = "truncated deflate data"; return false; }
+    if (br.overrun()) {
+      *err = "truncated deflate data";
+      return false;
+    }
     if (sym < 256) {
       if (o.len == o.v->size() && !o.reserve(1, err)) return false;
       (*o.v)[o.len++] = uint8_t(sym);
@@ -165,25 +179,41 @@ bool inflate_codes(BitReader& br, Out& o, const Huffman& lit, const Huffman& dis
     }
     if (sym == 256) return true;
     sym -= 257;
-    if (sym >= 29) { *err = "corrupt deflate data: invalid length symbol"; return false; }
+    if (sym >= 29) {
+      *err = "corrupt deflate data: invalid length symbol";
+      return false;
+    }
     size_t len = kLenBase[sym] + br.bits(kLenExtra[sym]);
     int ds = dist.decode(br);
-    if (ds < 0 || ds >= 30) { *err = "corrupt deflate data: invalid distance code"; return false; }
+    if (ds < 0 || ds >= 30) {
+      *err = "corrupt deflate data: invalid distance code";
+      return false;
+    }
     size_t d = kDistBase[ds] + br.bits(kDistExtra[ds]);
-    if (d > o.len - start) { *err = "corrupt deflate data: distance reaches before the start of the output"; return false; }
-    if (br.overrun()) { *err = "truncated deflate data"; return false; }
+    if (d > o.len - start) {
+      *err = "corrupt deflate data: distance reaches before the start of the output";
+      return false;
+    }
+    if (br.overrun()) {
+      *err = "truncated deflate data";
+      return false;
+    }
     if (!o.reserve(len, err)) return false;
     uint8_t* w = o.v->data() + o.len;
     const uint8_t* r = w - d;
     if (d == 1) std::memset(w, *r, len);  // a run of one byte (zeros around every image)
-    else for (size_t i = 0; i < len; ++i) w[i] = r[i];  // byte by byte: the copy may overlap itself
+    else
+      for (size_t i = 0; i < len; ++i) w[i] = r[i];  // byte by byte: the copy may overlap itself
     o.len += len;
   }
 }
 
 bool inflate_dynamic(BitReader& br, Huffman& lit, Huffman& dist, std::string* err) {
   int hlit = int(br.bits(5)) + 257, hdist = int(br.bits(5)) + 1, hclen = int(br.bits(4)) + 4;
-  if (hlit > 286 || hdist > 30) { *err = "corrupt deflate data: too many length or distance codes"; return false; }
+  if (hlit > 286 || hdist > 30) {
+    *err = "corrupt deflate data: too many length or distance codes";
+    return false;
+  }
   static const uint8_t order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
   uint8_t cl[19] = {0};
   for (int i = 0; i < hclen; ++i) cl[order[i]] = uint8_t(br.bits(3));
@@ -193,12 +223,21 @@ bool inflate_dynamic(BitReader& br, Huffman& lit, Huffman& dist, std::string* er
   int i = 0;
   while (i < hlit + hdist) {
     int sym = clh.decode(br);
-    if (sym < 0) { *err = "corrupt deflate data: invalid code-length code"; return false; }
-    if (sym < 16) { lengths[i++] = uint8_t(sym); continue; }
+    if (sym < 0) {
+      *err = "corrupt deflate data: invalid code-length code";
+      return false;
+    }
+    if (sym < 16) {
+      lengths[i++] = uint8_t(sym);
+      continue;
+    }
     int rep = 0;
     uint8_t val = 0;
     if (sym == 16) {
-      if (i == 0) { *err = "corrupt deflate data: repeat with no previous length"; return false; }
+      if (i == 0) {
+        *err = "corrupt deflate data: repeat with no previous length";
+        return false;
+      }
       val = lengths[i - 1];
       rep = 3 + int(br.bits(2));
     } else if (sym == 17) {
@@ -206,11 +245,20 @@ bool inflate_dynamic(BitReader& br, Huffman& lit, Huffman& dist, std::string* er
     } else {
       rep = 11 + int(br.bits(7));
     }
-    if (i + rep > hlit + hdist) { *err = "corrupt deflate data: code lengths overflow"; return false; }
+    if (i + rep > hlit + hdist) {
+      *err = "corrupt deflate data: code lengths overflow";
+      return false;
+    }
     while (rep--) lengths[i++] = val;
-    if (br.overrun()) { *err = "truncated deflate data"; return false; }
+    if (br.overrun()) {
+      *err = "truncated deflate data";
+      return false;
+    }
   }
-  if (lengths[256] == 0) { *err = "corrupt deflate data: no end-of-block code"; return false; }
+  if (lengths[256] == 0) {
+    *err = "corrupt deflate data: no end-of-block code";
+    return false;
+  }
   if (!lit.build(lengths, hlit, err, "literal/length")) return false;
   if (!dist.build(lengths + hlit, hdist, err, "distance")) return false;
   return true;
@@ -218,8 +266,7 @@ bool inflate_dynamic(BitReader& br, Huffman& lit, Huffman& dist, std::string* er
 
 }  // namespace
 
-bool inflate_raw(ByteSpan in, std::vector<uint8_t>* out, std::string* err, size_t max_out,
-                 size_t* consumed) {
+bool inflate_raw(ByteSpan in, std::vector<uint8_t>* out, std::string* err, size_t max_out, size_t* consumed) {
   BitReader br(in.data, in.size);
   std::vector<uint8_t>& v = *out;
   Out o{&v, v.size(), max_out};  // appends to whatever *out already holds
@@ -248,15 +295,37 @@ bool inflate_raw(ByteSpan in, std::vector<uint8_t>* out, std::string* err, size_
     if (type == 0) {
       br.align_to_byte();
       uint32_t len = br.bits(16), nlen = br.bits(16);
-      if (br.overrun()) { *err = "truncated deflate data"; ok = false; break; }
-      if ((len ^ 0xffffu) != nlen) { *err = "corrupt deflate data: stored block length check failed"; ok = false; break; }
-      if (!o.reserve(len, err)) { ok = false; break; }
+      if (br.overrun()) {
+        *err = "truncated deflate data";
+        ok = false;
+        break;
+      }
+      if ((len ^ 0xffffu) != nlen) {
+        *err = "corrupt deflate data: stored block length check failed";
+        ok = false;
+        break;
+      }
+      if (!o.reserve(len, err)) {
+        ok = false;
+        break;
+      }
       // The bit buffer may still hold whole bytes: take those first, then copy the rest directly.
       size_t k = 0;
-      while (k < len && br.cnt >= 8 && !br.overrun()) { v[o.len++] = uint8_t(br.bits(8)); ++k; }
-      if (br.overrun()) { *err = "truncated deflate data"; ok = false; break; }
+      while (k < len && br.cnt >= 8 && !br.overrun()) {
+        v[o.len++] = uint8_t(br.bits(8));
+        ++k;
+      }
+      if (br.overrun()) {
+        *err = "truncated deflate data";
+        ok = false;
+        break;
+      }
       if (k < len) {
-        if (br.pos + (len - k) > br.n) { *err = "truncated deflate data (stored block)"; ok = false; break; }
+        if (br.pos + (len - k) > br.n) {
+          *err = "truncated deflate data (stored block)";
+          ok = false;
+          break;
+        }
         std::memcpy(v.data() + o.len, br.p + br.pos, len - k);
         o.len += len - k;
         br.pos += len - k;
@@ -269,7 +338,10 @@ bool inflate_raw(ByteSpan in, std::vector<uint8_t>* out, std::string* err, size_
       *err = "corrupt deflate data: invalid block type 3";
       ok = false;
     }
-    if (ok && br.overrun()) { *err = "truncated deflate data"; ok = false; }
+    if (ok && br.overrun()) {
+      *err = "truncated deflate data";
+      ok = false;
+    }
   }
   v.resize(o.len);
   if (!ok) return false;
@@ -313,13 +385,25 @@ bool gunzip(ByteSpan in, std::vector<uint8_t>* out, std::string* err, size_t max
     const uint8_t* p = in.data + pos;
     size_t n = in.size - pos;
     std::string where = member ? " (member " + std::to_string(member + 1) + ")" : "";
-    if (n < 18) { *err = "truncated gzip data" + where + ": " + std::to_string(n) + " bytes, a gzip member needs at least 18"; return false; }
-    if (p[0] != 0x1f || p[1] != 0x8b) { *err = "not gzip data" + where + ": expected the magic bytes 1f 8b"; return false; }
-    if (p[2] != 8) { *err = "unsupported gzip compression method " + std::to_string(p[2]) + " (only 8, deflate)"; return false; }
+    if (n < 18) {
+      *err = "truncated gzip data" + where + ": " + std::to_string(n) + " bytes, a gzip member needs at least 18";
+      return false;
+    }
+    if (p[0] != 0x1f || p[1] != 0x8b) {
+      *err = "not gzip data" + where + ": expected the magic bytes 1f 8b";
+      return false;
+    }
+    if (p[2] != 8) {
+      *err = "unsupported gzip compression method " + std::to_string(p[2]) + " (only 8, deflate)";
+      return false;
+    }
     const uint8_t flg = p[3];
     size_t h = 10;
     if (flg & 4) {  // FEXTRA
-      if (h + 2 > n) { *err = "truncated gzip header"; return false; }
+      if (h + 2 > n) {
+        *err = "truncated gzip header";
+        return false;
+      }
       h += 2 + size_t(p[h] | (p[h + 1] << 8));
     }
     for (int f : {8, 16}) {  // FNAME, FCOMMENT: zero-terminated
@@ -329,22 +413,42 @@ bool gunzip(ByteSpan in, std::vector<uint8_t>* out, std::string* err, size_t max
       }
     }
     if (flg & 2) h += 2;  // FHCRC
-    if (h > n) { *err = "truncated gzip header"; return false; }
+    if (h > n) {
+      *err = "truncated gzip header";
+      return false;
+    }
     const size_t before = tmp.size();
     size_t used = 0;
     std::string e;
-    if (!inflate_raw(ByteSpan(p + h, n - h), &tmp, &e, max_out, &used)) { *err = e + where; return false; }
+    if (!inflate_raw(ByteSpan(p + h, n - h), &tmp, &e, max_out, &used)) {
+      *err = e + where;
+      return false;
+    }
     size_t t = h + used;
-    if (t + 8 > n) { *err = "truncated gzip data" + where + ": the CRC-32 and length trailer is missing"; return false; }
+    if (t + 8 > n) {
+      *err = "truncated gzip data" + where + ": the CRC-32 and length trailer is missing";
+      return false;
+    }
     uint32_t want_crc = uint32_t(p[t]) | uint32_t(p[t + 1]) << 8 | uint32_t(p[t + 2]) << 16 | uint32_t(p[t + 3]) << 24;
-    uint32_t want_len = uint32_t(p[t + 4]) | uint32_t(p[t + 5]) << 8 | uint32_t(p[t + 6]) << 16 | uint32_t(p[t + 7]) << 24;
+    uint32_t want_len = uint32_t(p[t + 4]) | uint32_t(p[t + 5]) << 8 | uint32_t(p[t + 6]) << 16 |
+                        uint32_t(p[t + 7]) << 24;
     const size_t got = tmp.size() - before;
-    if (uint32_t(got) != want_len) { *err = "corrupt gzip data" + where + ": length " + std::to_string(got) + " does not match the trailer (" + std::to_string(want_len) + ")"; return false; }
-    if (crc32(tmp.data() + before, got) != want_crc) { *err = "corrupt gzip data" + where + ": CRC-32 mismatch"; return false; }
+    if (uint32_t(got) != want_len) {
+      *err = "corrupt gzip data" + where + ": length " + std::to_string(got) + " does not match the trailer (" +
+             std::to_string(want_len) + ")";
+      return false;
+    }
+    if (crc32(tmp.data() + before, got) != want_crc) {
+      *err = "corrupt gzip data" + where + ": CRC-32 mismatch";
+      return false;
+    }
     pos += t + 8;
     ++member;
   }
-  if (member == 0) { *err = "empty gzip data"; return false; }
+  if (member == 0) {
+    *err = "empty gzip data";
+    return false;
+  }
   out->swap(tmp);
   return true;
 }

@@ -15,8 +15,8 @@ void append_u8_pixels(const uint8_t* px, int64_t count, std::vector<float>* dst)
 // Indices 0..n-1 split so that each class keeps about `fraction` of its samples for the test set
 // (at least one per class with 2 or more samples), drawn from `seed`. Both lists stay in
 // ascending order so the files' order is kept.
-void stratified_split(const std::vector<int32_t>& labels, int num_classes, double fraction,
-                      uint64_t seed, std::vector<int64_t>* train, std::vector<int64_t>* test);
+void stratified_split(const std::vector<int32_t>& labels, int num_classes, double fraction, uint64_t seed,
+                      std::vector<int64_t>* train, std::vector<int64_t>* test);
 
 // Checks opt.limit_train / limit_test / test_fraction; message names the option.
 bool check_limits(const DataOptions& opt, std::string* err);

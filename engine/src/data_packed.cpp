@@ -14,7 +14,10 @@ bool dataset_from_packed(ByteSpan bytes, const DataOptions& opt, Dataset* out, s
   std::vector<uint8_t> inflated;
   if (is_gzip(bytes)) {
     std::string e;
-    if (!gunzip(bytes, &inflated, &e)) { *err = "packed dataset: " + e; return false; }
+    if (!gunzip(bytes, &inflated, &e)) {
+      *err = "packed dataset: " + e;
+      return false;
+    }
     bytes = ByteSpan(inflated);
   }
   const uint8_t* p = bytes.data;
@@ -34,7 +37,8 @@ bool dataset_from_packed(ByteSpan bytes, const DataOptions& opt, Dataset* out, s
       h > uint32_t(kMaxImageSide) || w > uint32_t(kMaxImageSide) || (c != 1 && c != 3) || k < 2 ||
       k > uint32_t(kMaxClasses) || name_len > 256 || names_len > 65536) {
     *err = "packed dataset: implausible header (" + std::to_string(ntr) + " train, " + std::to_string(nte) + " test, " +
-           std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(c) + ", " + std::to_string(k) + " classes)";
+           std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(c) + ", " + std::to_string(k) +
+           " classes)";
     return false;
   }
   const uint64_t ss = uint64_t(h) * w * c;
@@ -58,7 +62,8 @@ bool dataset_from_packed(ByteSpan bytes, const DataOptions& opt, Dataset* out, s
     start = nl + 1;
   }
   if (d.class_names.size() != k) {
-    *err = "packed dataset: " + std::to_string(d.class_names.size()) + " class names for " + std::to_string(k) + " classes";
+    *err = "packed dataset: " + std::to_string(d.class_names.size()) + " class names for " + std::to_string(k) +
+           " classes";
     return false;
   }
   d.num_classes = int(k);
@@ -68,7 +73,11 @@ bool dataset_from_packed(ByteSpan bytes, const DataOptions& opt, Dataset* out, s
   const uint8_t* xtr = yte + nte;
   const uint8_t* xte = xtr + ntr * ss;
   for (uint32_t i = 0; i < ntr + nte; ++i)
-    if (ytr[i] >= k) { *err = "packed dataset: label " + std::to_string(ytr[i]) + " of sample " + std::to_string(i) + " is not below " + std::to_string(k); return false; }
+    if (ytr[i] >= k) {
+      *err = "packed dataset: label " + std::to_string(ytr[i]) + " of sample " + std::to_string(i) + " is not below " +
+             std::to_string(k);
+      return false;
+    }
   const uint32_t mtr = opt.limit_train > 0 && uint32_t(opt.limit_train) < ntr ? uint32_t(opt.limit_train) : ntr;
   const uint32_t mte = opt.limit_test > 0 && uint32_t(opt.limit_test) < nte ? uint32_t(opt.limit_test) : nte;
   d.train_y.assign(ytr, ytr + mtr);

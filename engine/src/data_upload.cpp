@@ -52,7 +52,8 @@ FileKind classify(const std::string& name, ByteSpan b) {
   if (picture_format(b)) return FileKind::picture;
   if (b.size >= 2 && b.data[0] == 0 && b.data[1] == 0) return FileKind::idx;
   // IDX by name (Debian's and LeCun's files end in -ubyte): parse it to get the precise message.
-  if (base.find("ubyte") != std::string::npos || ends_with(base, ".idx") || ends_with(base, ".idx1") || ends_with(base, ".idx3"))
+  if (base.find("ubyte") != std::string::npos || ends_with(base, ".idx") || ends_with(base, ".idx1") ||
+      ends_with(base, ".idx3"))
     return FileKind::idx;
   if (ends_with(base, ".csv") || ends_with(base, ".tsv") || ends_with(base, ".txt")) return FileKind::csv;
   // Text without NUL bytes (in the first 64 KB) is taken as CSV.
@@ -73,23 +74,33 @@ const char* kWhatWorks =
 
 }  // namespace
 
-bool dataset_from_files(const std::vector<NamedBytes>& files, const DataOptions& opt, Dataset* out,
-                        std::string* err, const std::string& name) {
+bool dataset_from_files(const std::vector<NamedBytes>& files, const DataOptions& opt, Dataset* out, std::string* err,
+                        const std::string& name) {
   if (!data_detail::check_limits(opt, err)) return false;
-  if (files.empty()) { *err = std::string("no files were given. ") + kWhatWorks; return false; }
+  if (files.empty()) {
+    *err = std::string("no files were given. ") + kWhatWorks;
+    return false;
+  }
   if (files.size() > 4) {
-    *err = count_text(int64_t(files.size())) + " files that are not pictures: at most 4 are used together (an IDX image/label pair for training and one for testing). " + kWhatWorks;
+    *err =
+        count_text(int64_t(files.size())) +
+        " files that are not pictures: at most 4 are used together (an IDX image/label pair for training and one for testing). " +
+        kWhatWorks;
     return false;
   }
   const size_t max_mb = opt.max_file_bytes >> 20;
-  const std::string limit_text = max_mb ? count_text(int64_t(max_mb)) + " MB" : count_text(int64_t(opt.max_file_bytes)) + " bytes";
+  const std::string limit_text = max_mb ? count_text(int64_t(max_mb)) + " MB"
+                                        : count_text(int64_t(opt.max_file_bytes)) + " bytes";
   // Inflate what is gzip'd (each file once), then sort by content.
   std::vector<std::vector<uint8_t>> inflated(files.size());
   std::vector<ByteSpan> bytes(files.size());
   std::vector<FileKind> kinds(files.size());
   for (size_t i = 0; i < files.size(); ++i) {
     const NamedBytes& f = files[i];
-    if (f.bytes.size == 0) { *err = f.name + ": the file is empty (0 bytes); choose it again, or check that it was saved completely"; return false; }
+    if (f.bytes.size == 0) {
+      *err = f.name + ": the file is empty (0 bytes); choose it again, or check that it was saved completely";
+      return false;
+    }
     if (f.bytes.size > opt.max_file_bytes) {
       *err = f.name + ": " + count_text(int64_t(f.bytes.size)) + " bytes exceed the limit of " + limit_text +
              " per file; use a subset of the samples (or gzip the file)";
@@ -106,28 +117,40 @@ bool dataset_from_files(const std::vector<NamedBytes>& files, const DataOptions&
     }
     kinds[i] = classify(f.name, bytes[i]);
     if (kinds[i] == FileKind::picture) {
-      *err = f.name + ": a " + picture_format(bytes[i]) + " picture among other files: choose pictures on their own (all of them at once), not together with IDX or CSV files";
+      *err =
+          f.name + ": a " + picture_format(bytes[i]) +
+          " picture among other files: choose pictures on their own (all of them at once), not together with IDX or CSV files";
       return false;
     }
     if (kinds[i] == FileKind::unknown) {
-      *err = f.name + ": not a format the sandbox reads (it is neither an IDX file, which starts with the bytes 00 00 08, nor CSV text, nor a picture). " + kWhatWorks;
+      *err =
+          f.name +
+          ": not a format the sandbox reads (it is neither an IDX file, which starts with the bytes 00 00 08, nor CSV text, nor a picture). " +
+          kWhatWorks;
       return false;
     }
   }
   auto count = [&](FileKind k) { return std::count(kinds.begin(), kinds.end(), k); };
   const auto n_idx = count(FileKind::idx), n_csv = count(FileKind::csv), n_pack = count(FileKind::packed);
   if ((n_idx > 0) + (n_csv > 0) + (n_pack > 0) > 1) {
-    *err = "the files mix formats (" + std::to_string(n_idx) + " IDX, " + std::to_string(n_csv) + " CSV, " + std::to_string(n_pack) +
-           " packed): choose the files of one dataset only. " + kWhatWorks;
+    *err = "the files mix formats (" + std::to_string(n_idx) + " IDX, " + std::to_string(n_csv) + " CSV, " +
+           std::to_string(n_pack) + " packed): choose the files of one dataset only. " + kWhatWorks;
     return false;
   }
   Dataset d;
   if (n_pack) {
-    if (files.size() != 1) { *err = "choose one packed (CNNPACK1) file at a time"; return false; }
-    if (!dataset_from_packed(bytes[0], opt, &d, err)) { *err = files[0].name + ": " + *err; return false; }
+    if (files.size() != 1) {
+      *err = "choose one packed (CNNPACK1) file at a time";
+      return false;
+    }
+    if (!dataset_from_packed(bytes[0], opt, &d, err)) {
+      *err = files[0].name + ": " + *err;
+      return false;
+    }
   } else if (n_csv) {
     if (files.size() != 1) {
-      *err = std::to_string(files.size()) + " CSV files: choose one (each line: label, then the values; a test split is held out from it)";
+      *err = std::to_string(files.size()) +
+             " CSV files: choose one (each line: label, then the values; a test split is held out from it)";
       return false;
     }
     const std::string text(reinterpret_cast<const char*>(bytes[0].data), bytes[0].size);
@@ -144,7 +167,9 @@ bool dataset_from_files(const std::vector<NamedBytes>& files, const DataOptions&
       for (size_t i = 0; i < files.size(); ++i)
         list += (i ? ", " : "") + files[i].name + " (" + (arr[i].dims.size() == 1 ? "labels" : "images") + ")";
       *err = "IDX files come in pairs, an image file with its label file; got " + list +
-             (images.empty() ? ": add the image file" : labels.empty() ? ": add the label file" : ": add the missing file");
+             (images.empty()   ? ": add the image file"
+              : labels.empty() ? ": add the label file"
+                               : ": add the missing file");
       return false;
     }
     data_detail::IdxPair pair[2];
@@ -162,8 +187,9 @@ bool dataset_from_files(const std::vector<NamedBytes>& files, const DataOptions&
       const bool ti0 = is_test_name(files[images[0]].name), ti1 = is_test_name(files[images[1]].name);
       const bool tl0 = is_test_name(files[labels[0]].name), tl1 = is_test_name(files[labels[1]].name);
       if (ti0 == ti1 || tl0 == tl1) {
-        *err = "two IDX pairs, but their names do not tell which is the test pair: the test files' names must hold 'test' or 't10k' "
-               "(e.g. t10k-images-idx3-ubyte.gz), the training files' names must not";
+        *err =
+            "two IDX pairs, but their names do not tell which is the test pair: the test files' names must hold 'test' or 't10k' "
+            "(e.g. t10k-images-idx3-ubyte.gz), the training files' names must not";
         return false;
       }
       fill(pair[0], ti0 ? images[1] : images[0], tl0 ? labels[1] : labels[0]);

@@ -34,8 +34,8 @@ const char* trend_word(Trend t) {
   return "";
 }
 
-std::string describe_curve(const std::string& what, const float* y, size_t n, const std::string& unit,
-                           double epochs, long long steps) {
+std::string describe_curve(const std::string& what, const float* y, size_t n, const std::string& unit, double epochs,
+                           long long steps) {
   if (n == 0) return "no " + what + " yet";
   char value[64];
   std::snprintf(value, sizeof value, "%.3g", double(y[n - 1]));
@@ -58,7 +58,8 @@ std::string where_in_map(int row, int col, int h, int w) {
   static const char* const rows[3] = {"top", "middle", "bottom"};
   static const char* const cols[3] = {"left", "centre", "right"};
   // the third the cell's centre falls in
-  const int r = h > 0 ? std::clamp(int((row + 0.5) * 3 / h), 0, 2) : 1, c = w > 0 ? std::clamp(int((col + 0.5) * 3 / w), 0, 2) : 1;
+  const int r = h > 0 ? std::clamp(int((row + 0.5) * 3 / h), 0, 2) : 1,
+            c = w > 0 ? std::clamp(int((col + 0.5) * 3 / w), 0, 2) : 1;
   if (r == 1 && c == 1) return "centre";
   if (r == 1) return std::string("middle ") + cols[c];
   if (c == 1) return rows[r];
@@ -75,9 +76,10 @@ std::string describe_map(const float* hwc, int h, int w, int c, int channel) {
   }
   const int row = best / w, col = best % w;
   char buf[200];
-  std::snprintf(buf, sizeof buf, "map %d of %d: strongest response %.3g at the %s (row %d, column %d of %dx%d), mean %.3g", channel + 1, c,
-                double(hwc[size_t(best) * size_t(c) + size_t(channel)]), where_in_map(row, col, h, w).c_str(), row + 1, col + 1, h, w,
-                sum / double(h * w));
+  std::snprintf(buf, sizeof buf,
+                "map %d of %d: strongest response %.3g at the %s (row %d, column %d of %dx%d), mean %.3g", channel + 1,
+                c, double(hwc[size_t(best) * size_t(c) + size_t(channel)]), where_in_map(row, col, h, w).c_str(),
+                row + 1, col + 1, h, w, sum / double(h * w));
   return buf;
 }
 
@@ -85,7 +87,8 @@ static std::string class_name(int k, const std::vector<std::string>& names) {
   return k >= 0 && size_t(k) < names.size() && !names[size_t(k)].empty() ? names[size_t(k)] : std::to_string(k);
 }
 
-std::string describe_prediction(const float* probs, int n, int predicted, int truth, const std::vector<std::string>& names) {
+std::string describe_prediction(const float* probs, int n, int predicted, int truth,
+                                const std::vector<std::string>& names) {
   if (n <= 0 || predicted < 0 || predicted >= n) return "no prediction yet";
   int second = -1;
   for (int k = 0; k < n; k++)
@@ -103,7 +106,10 @@ std::string describe_prediction(const float* probs, int n, int predicted, int tr
 
 std::string describe_confusion(const int32_t* confusion, int n, const std::vector<std::string>& names) {
   int64_t total = 0, right = 0;
-  struct Pair { int t, p; int32_t count; };
+  struct Pair {
+    int t, p;
+    int32_t count;
+  };
   std::vector<Pair> wrong;
   for (int t = 0; t < n; t++)
     for (int p = 0; p < n; p++) {
@@ -115,14 +121,15 @@ std::string describe_confusion(const int32_t* confusion, int n, const std::vecto
   if (total == 0) return "no test samples counted yet";
   std::stable_sort(wrong.begin(), wrong.end(), [](const Pair& a, const Pair& b) { return a.count > b.count; });
   char buf[96];
-  std::snprintf(buf, sizeof buf, "accuracy %.3g on %s test samples; ", double(right) / double(total), with_commas(total).c_str());
+  std::snprintf(buf, sizeof buf, "accuracy %.3g on %s test samples; ", double(right) / double(total),
+                with_commas(total).c_str());
   std::string s = buf;
   if (wrong.empty()) return s + "no mistakes";
   s += "most often confused: ";
   for (size_t i = 0; i < wrong.size() && i < 3; i++) {
     if (i) s += ", ";
-    s += "true " + class_name(wrong[i].t, names) + " taken for " + class_name(wrong[i].p, names) + " (" + with_commas(wrong[i].count) +
-         (wrong[i].count == 1 ? " time)" : " times)");
+    s += "true " + class_name(wrong[i].t, names) + " taken for " + class_name(wrong[i].p, names) + " (" +
+         with_commas(wrong[i].count) + (wrong[i].count == 1 ? " time)" : " times)");
   }
   return s;
 }

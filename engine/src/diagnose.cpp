@@ -31,9 +31,7 @@ float median(std::vector<float> v) {
 
 }  // namespace
 
-const char* loss_unit(LossKind k) {
-  return k == LossKind::quadratic ? "squared output units" : "nats";
-}
+const char* loss_unit(LossKind k) { return k == LossKind::quadratic ? "squared output units" : "nats"; }
 
 std::string loss_label(LossKind k, int64_t outputs) {
   switch (k) {
@@ -73,8 +71,9 @@ ModelDataNotice model_data_notice(const ModelSpec& m, const ModelInfo& info, con
   if (ends_with(m, LayerKind::sigmoid) && outputs_of(m, info) == 1 && num_classes == 2) return n;
   const int64_t k = outputs_of(m, info);
   n.show = true;
-  n.text = "This model ends without softmax, so its " + std::to_string(k) + " outputs are not class probabilities: on " +
-           std::to_string(num_classes) + " classes it would train with the quadratic loss against one-hot labels, " +
+  n.text = "This model ends without softmax, so its " + std::to_string(k) +
+           " outputs are not class probabilities: on " + std::to_string(num_classes) +
+           " classes it would train with the quadratic loss against one-hot labels, " +
            "not the cross-entropy the notes use for classifiers.";
   std::string t = model_text;
   while (!t.empty() && (t.back() == '\n' || t.back() == ' ' || t.back() == '\r' || t.back() == '\t')) t.pop_back();
@@ -101,7 +100,10 @@ RunDiagnosis diagnose_run(const TrainHistory& h, int num_classes, float lr) {
     size_t best_at = 1;
     for (size_t end = w; end <= n; end += w) {
       const float m = median(std::vector<float>(h.loss.begin() + long(end - w), h.loss.begin() + long(end)));
-      if (std::isfinite(m) && m < best) { best = m; best_at = end; }
+      if (std::isfinite(m) && m < best) {
+        best = m;
+        best_at = end;
+      }
     }
     std::vector<float> last(h.loss.end() - long(w), h.loss.end());
     const float now = median(last);
@@ -134,22 +136,25 @@ std::string dense_count_note(const LayerSpec& l, const LayerInfo& li) {
   if (l.kind != LayerKind::conv || li.fc_weights_same_res == li.fc_weights || li.fc_weights_same_res <= 0) return "";
   auto shp = [](int h, int w, int c) { return std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(c); };
   const bool square = li.in.h == li.in.w;
-  std::string notes_formula = square ? std::to_string(li.in.c) + "*" + std::to_string(li.out.c) + "*" + std::to_string(li.in.h) + "^4"
+  std::string notes_formula = square ? std::to_string(li.in.c) + "*" + std::to_string(li.out.c) + "*" +
+                                           std::to_string(li.in.h) + "^4"
                                      : with_commas(li.in.size()) + " x " + shp(li.in.h, li.in.w, li.out.c);
   std::string why;
-  if (l.sh > 1 || l.sw > 1) why = "stride " + (l.sh == l.sw ? std::to_string(l.sh) : std::to_string(l.sh) + "x" + std::to_string(l.sw));
+  if (l.sh > 1 || l.sw > 1)
+    why = "stride " + (l.sh == l.sw ? std::to_string(l.sh) : std::to_string(l.sh) + "x" + std::to_string(l.sw));
   const Pad4& p = li.pad;
   const bool padded = p.top || p.left || p.bottom || p.right;
   const std::string pad = !padded ? "no padding"
-                          : (p.top == p.bottom && p.left == p.right && p.top == p.left) ? "padding " + std::to_string(p.top)
-                                                                                        : "its padding";
+                          : (p.top == p.bottom && p.left == p.right && p.top == p.left)
+                              ? "padding " + std::to_string(p.top)
+                              : "its padding";
   why += (why.empty() ? "" : " and ") + pad;
   return "The notes' " + with_commas(li.fc_weights_same_res) + " = " + notes_formula + " counts a dense layer to " +
          std::to_string(li.out.c) + " maps as large as the " + std::to_string(li.in.h) + "x" + std::to_string(li.in.w) +
-         " input; ours, " + with_commas(li.fc_weights) + " = " + with_commas(li.in.size()) + " x " + with_commas(li.out.size()) +
-         ", counts one to the " + shp(li.out.h, li.out.w, li.out.c) + " output this convolution makes (" + why + " give " +
-         std::to_string(li.out.h) + "x" + std::to_string(li.out.w) + " maps, not " + std::to_string(li.in.h) + "x" +
-         std::to_string(li.in.w) + ").";
+         " input; ours, " + with_commas(li.fc_weights) + " = " + with_commas(li.in.size()) + " x " +
+         with_commas(li.out.size()) + ", counts one to the " + shp(li.out.h, li.out.w, li.out.c) +
+         " output this convolution makes (" + why + " give " + std::to_string(li.out.h) + "x" +
+         std::to_string(li.out.w) + " maps, not " + std::to_string(li.in.h) + "x" + std::to_string(li.in.w) + ").";
 }
 
 }  // namespace cnn

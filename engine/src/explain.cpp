@@ -57,8 +57,7 @@ std::string field_start_text(const ReceptiveField& rf) {
   if (f.in_padding)
     s += "it reaches into the padding, because start - (size - 1)/2 = " +
          coord(f.first[0] < 0 ? f.first[0] : f.first[1]) + " < 0.";
-  else
-    s += "it lies inside the input, because start - (size - 1)/2 >= 0.";
+  else s += "it lies inside the input, because start - (size - 1)/2 >= 0.";
   return s;
 }
 
@@ -70,7 +69,8 @@ std::string alexnet_size_note(const LayerSpec& l, const LayerInfo& li) {
          "floor((224 + 2 + 2 - 11) / 4) + 1 = 55, or with a 227x227 input and no padding. This layer gives " +
          num(li.out.h) + "x" + num(li.out.w) + ": change its padding in the designer and watch the number. Its " +
          with_commas(li.params) + " parameters, " + (li.params_formula.empty() ? "0" : li.params_formula) + " = " +
-         with_commas(li.params) + ", stay the same whatever the padding (the padding changes the maps, not the kernels).";
+         with_commas(li.params) +
+         ", stay the same whatever the padding (the padding changes the maps, not the kernels).";
 }
 
 std::string field_size_text(const LayerSpec& l, const ReceptiveField& prev, const LayerInfo& li) {
@@ -106,11 +106,11 @@ std::string backprop_step_text(const ModelSpec& m, const ModelInfo& info, int st
   } else if (step <= L) {
     const bool w = size_t(step - 1) < info.layers.size() && info.layers[size_t(step - 1)].params > 0;
     if (w)
-      std::snprintf(buf, sizeof buf, "Forward: x^(%d) = h^(%d)(x^(%d), w^(%d)), stored for the backward pass.", step, step,
-                    step - 1, step);
+      std::snprintf(buf, sizeof buf, "Forward: x^(%d) = h^(%d)(x^(%d), w^(%d)), stored for the backward pass.", step,
+                    step, step - 1, step);
     else
-      std::snprintf(buf, sizeof buf, "Forward: x^(%d) = h^(%d)(x^(%d)) (%s: no weights), stored for the backward pass.", step,
-                    step, step - 1, layer_kind_name(m.layers[size_t(step - 1)].kind));
+      std::snprintf(buf, sizeof buf, "Forward: x^(%d) = h^(%d)(x^(%d)) (%s: no weights), stored for the backward pass.",
+                    step, step, step - 1, layer_kind_name(m.layers[size_t(step - 1)].kind));
   } else if (step == L + 1) {
     std::snprintf(buf, sizeof buf, "Loss l = %.4f. Backward starts: g = dl/dp = dl/dx^(%d) (equation 4).", loss, L);
   } else {
@@ -118,12 +118,14 @@ std::string backprop_step_text(const ModelSpec& m, const ModelInfo& info, int st
     if (j < 1) return std::string();
     const bool w = size_t(j - 1) < info.layers.size() && info.layers[size_t(j - 1)].params > 0;
     if (w)
-      std::snprintf(buf, sizeof buf,
-                    "Layer %d (%s): dl/dw^(%d) = g dx^(%d)/dw^(%d) (eq. 2), then g <- g dx^(%d)/dx^(%d) = dl/dx^(%d) (eq. 3).", j,
-                    layer_kind_name(m.layers[size_t(j - 1)].kind), j, j, j, j, j - 1, j - 1);
+      std::snprintf(
+          buf, sizeof buf,
+          "Layer %d (%s): dl/dw^(%d) = g dx^(%d)/dw^(%d) (eq. 2), then g <- g dx^(%d)/dx^(%d) = dl/dx^(%d) (eq. 3).", j,
+          layer_kind_name(m.layers[size_t(j - 1)].kind), j, j, j, j, j - 1, j - 1);
     else
-      std::snprintf(buf, sizeof buf, "Layer %d (%s) has no weights, so no dl/dw: only g <- g dx^(%d)/dx^(%d) = dl/dx^(%d) (eq. 3).",
-                    j, layer_kind_name(m.layers[size_t(j - 1)].kind), j, j - 1, j - 1);
+      std::snprintf(buf, sizeof buf,
+                    "Layer %d (%s) has no weights, so no dl/dw: only g <- g dx^(%d)/dx^(%d) = dl/dx^(%d) (eq. 3).", j,
+                    layer_kind_name(m.layers[size_t(j - 1)].kind), j, j - 1, j - 1);
   }
   return buf;
 }
@@ -134,8 +136,11 @@ std::string layer_numbering_note(const ModelSpec& m) {
     if (l.kind == LayerKind::conv || l.kind == LayerKind::dense) ++linear;
   const int L = int(m.layers.size());
   return "Layer numbers: here j counts every line of the model text, so ReLU, pooling, flatten and softmax are layers "
-         "of their own and this network has J = " + num(L) + ". The notes' layer j is \"linear + activation (+ pooling)\": "
-         "one per convolution or dense layer, J = " + num(linear) + " for the same network.";
+         "of their own and this network has J = " +
+         num(L) +
+         ". The notes' layer j is \"linear + activation (+ pooling)\": "
+         "one per convolution or dense layer, J = " +
+         num(linear) + " for the same network.";
 }
 
 std::string kinks_note() {
@@ -146,9 +151,9 @@ std::string kinks_note() {
 }
 
 std::string figure3_field_text(const LayerSpec& top, const LayerInfo& ti, int64_t unit) {
-  return "One dimension of the receptive field of unit " + num(unit) + " of " + layer_to_text(top) + " (rows): " +
-         num(ti.rf.size[0]) + " input pixels; in 2D " + num(ti.rf.size[0]) + " x " + num(ti.rf.size[1]) + " = " +
-         with_commas(ti.rf.size[0] * ti.rf.size[1]) +
+  return "One dimension of the receptive field of unit " + num(unit) + " of " + layer_to_text(top) +
+         " (rows): " + num(ti.rf.size[0]) + " input pixels; in 2D " + num(ti.rf.size[0]) + " x " + num(ti.rf.size[1]) +
+         " = " + with_commas(ti.rf.size[0] * ti.rf.size[1]) +
          " pixels. Each row is a layer's output, placed at the centres of its units' fields; lines are the taps that "
          "reach the top unit; hollow dots are padding.";
 }

@@ -73,7 +73,10 @@ std::string base64(const uint8_t* p, size_t n, size_t line_chars) {
                  i + 2 < n ? tab[v & 63] : '='};
     out.append(q, 4);
     col += 4;
-    if (col >= line_chars) { out += '\n'; col = 0; }
+    if (col >= line_chars) {
+      out += '\n';
+      col = 0;
+    }
   }
   if (col) out += '\n';
   return out;
@@ -123,7 +126,6 @@ int fused_head(const ModelSpec& m, const ModelInfo& info) {
   if (m.layers[last].kind == LayerKind::sigmoid && info.layers[last].out.size() == 1) return last;
   return -1;
 }
-
 
 // A name on one line: control characters (a newline would end the entry) become spaces.
 std::string one_line(const std::string& s) {
@@ -247,8 +249,8 @@ bool load_sandbox_weights(Network* net, const float* w, int64_t count, std::stri
   const int64_t params = int64_t(net->params.size());
   if (count != full && count != params) {
     if (err)
-      *err = strf("the weights hold %" PRId64 " floats but this model needs %" PRId64
-                  " (%" PRId64 " parameters%s): were they saved for another model?",
+      *err = strf("the weights hold %" PRId64 " floats but this model needs %" PRId64 " (%" PRId64
+                  " parameters%s): were they saved for another model?",
                   count, full, params, full != params ? " + batchnorm running statistics" : "");
     return false;
   }
@@ -258,7 +260,9 @@ bool load_sandbox_weights(Network* net, const float* w, int64_t count, std::stri
   // batchnorm's 1/sqrt(var + eps) NaN at inference.
   for (int64_t k = 0; k < count; ++k)
     if (!std::isfinite(w[k])) {
-      if (err) *err = strf("the weights hold a NaN or infinite value (float %" PRId64 " of %" PRId64 "): the file is damaged", k + 1, count);
+      if (err)
+        *err = strf("the weights hold a NaN or infinite value (float %" PRId64 " of %" PRId64 "): the file is damaged",
+                    k + 1, count);
       return false;
     }
   if (with_stats) {
@@ -269,7 +273,9 @@ bool load_sandbox_weights(Network* net, const float* w, int64_t count, std::stri
       const int64_t c = int64_t(net->state[i].running_mean.size());
       for (int64_t k = 0; k < c; ++k)
         if (w[pos + c + k] < 0.0f) {
-          if (err) *err = strf("layer %d (batchnorm) has a negative running variance (%g): the file is damaged", i + 1, double(w[pos + c + k]));
+          if (err)
+            *err = strf("layer %d (batchnorm) has a negative running variance (%g): the file is damaged", i + 1,
+                        double(w[pos + c + k]));
           return false;
         }
       pos += 2 * c;
@@ -333,8 +339,8 @@ bool write_sandbox_weights_file(const Network& net, const std::string& path, std
   return true;
 }
 
-bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportOptions& opt,
-                    std::string* script, std::string* err) {
+bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportOptions& opt, std::string* script,
+                    std::string* err) {
   ModelInfo info;
   SpecError se;
   if (!analyze_model(m, &info, &se)) {
@@ -366,8 +372,7 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
     if (l.line >= 1 && size_t(l.line) <= source_lines.size()) {
       std::string ln = source_lines[size_t(l.line) - 1];
       size_t start = ln.find_first_not_of(" \t");
-      if (start != std::string::npos && ln.find(';') == std::string::npos)
-        return py_source_safe(ln.substr(start));
+      if (start != std::string::npos && ln.find(';') == std::string::npos) return py_source_safe(ln.substr(start));
     }
     return layer_to_text(l);
   };
@@ -420,7 +425,8 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
   const Shape& in = info.input;
   const std::string text = opt.model_text.empty() ? model_to_text(m) : opt.model_text;
   std::string s;
-  s += "#!/usr/bin/env python3\n\"\"\"" + cls + ": a CNN Sandbox model as a PyTorch nn.Module (cnn-sandbox export --pytorch).\n\n";
+  s += "#!/usr/bin/env python3\n\"\"\"" + cls +
+       ": a CNN Sandbox model as a PyTorch nn.Module (cnn-sandbox export --pytorch).\n\n";
   s += "The model text it was exported from:\n\n";
   {
     size_t a = 0;
@@ -439,15 +445,19 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
   const DataNotes& dn = opt.data;
   if (dn.present) {
     const bool image = dn.kind == "image";
-    s += strf("\nInputs are RAW values, as the sandbox reads its data (%s).\n"
-              "forward() and logits() first standardize them with the training split's mean and\n"
-              "standard deviation, as the sandbox did before training:\n"
-              "(x - INPUT_MEAN) / INPUT_STD = (x - %s) / %s.\n"
-              "self.layers(x) is the bare network: it takes already standardized inputs.\n",
-              image ? "image pixels as byte / 255, in [0, 1]" : dn.kind == "points2d" ? "point coordinates" : "values as in the file",
-              f32_text(dn.input_mean).c_str(), f32_text(dn.input_std).c_str());
+    s += strf(
+        "\nInputs are RAW values, as the sandbox reads its data (%s).\n"
+        "forward() and logits() first standardize them with the training split's mean and\n"
+        "standard deviation, as the sandbox did before training:\n"
+        "(x - INPUT_MEAN) / INPUT_STD = (x - %s) / %s.\n"
+        "self.layers(x) is the bare network: it takes already standardized inputs.\n",
+        image                   ? "image pixels as byte / 255, in [0, 1]"
+        : dn.kind == "points2d" ? "point coordinates"
+                                : "values as in the file",
+        f32_text(dn.input_mean).c_str(), f32_text(dn.input_std).c_str());
     if (!dn.class_names.empty())
-      s += strf("Trained on '%s'; output k is the score of CLASS_NAMES[k].\n", py_docstring_safe(one_line(dn.dataset)).c_str());
+      s += strf("Trained on '%s'; output k is the score of CLASS_NAMES[k].\n",
+                py_docstring_safe(one_line(dn.dataset)).c_str());
   } else {
     s += "\nNo training data was given to the export, so INPUT_MEAN = 0 and INPUT_STD = 1: forward()\n"
          "takes inputs as the network sees them (the sandbox standardizes every dataset with its\n"
@@ -455,12 +465,13 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
          "to carry them).\n";
   }
   if (head >= 0)
-    s += strf("Output of forward(): (N, %" PRId64 ") %s, as in the sandbox.\n"
+    s += strf("Output of forward(): (N, %" PRId64
+              ") %s, as in the sandbox.\n"
               "The sandbox fuses its last %s with the %s loss (the stable form); so\n"
               "does PyTorch's %s, which takes the scores BEFORE the %s:\n"
               "train on model.logits(x), predict with model(x).\n",
-              k_out, head_softmax ? "class probabilities" : "probabilities",
-              head_softmax ? "softmax" : "sigmoid", head_softmax ? "cross-entropy" : "binary cross-entropy",
+              k_out, head_softmax ? "class probabilities" : "probabilities", head_softmax ? "softmax" : "sigmoid",
+              head_softmax ? "cross-entropy" : "binary cross-entropy",
               head_softmax ? "nn.CrossEntropyLoss" : "nn.BCEWithLogitsLoss", head_softmax ? "softmax" : "sigmoid");
   else
     s += strf("Output of forward(): %s values per sample (quadratic loss in the sandbox).\n",
@@ -483,8 +494,8 @@ bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportO
          "        return x.masked_fill(x == float(\"-inf\"), 0.0)\n\n";
 
   s += "\nclass " + cls + "(nn.Module):\n";
-  s += strf("    \"\"\"%d layers of model text -> %d modules. Comments: line of model text, shapes.\"\"\"\n\n",
-            L, module);
+  s += strf("    \"\"\"%d layers of model text -> %d modules. Comments: line of model text, shapes.\"\"\"\n\n", L,
+            module);
   s += "    # Inputs are standardized as the sandbox did with its training data: (x - INPUT_MEAN) / INPUT_STD.\n";
   s += "    INPUT_MEAN = " + (dn.present ? f32_text(dn.input_mean) : std::string("0.0")) + "\n";
   s += "    INPUT_STD = " + (dn.present ? f32_text(dn.input_std) : std::string("1.0")) + "\n";
@@ -569,17 +580,20 @@ def load_sandbox_weights(model, path=None):
   const char* target_line;
   const char* out_expr;
   if (head >= 0 && head_softmax) {
-    loss_line = "    loss_fn = nn.CrossEntropyLoss()  # log-softmax + NLL on logits: the sandbox's softmax + cross-entropy\n";
+    loss_line =
+        "    loss_fn = nn.CrossEntropyLoss()  # log-softmax + NLL on logits: the sandbox's softmax + cross-entropy\n";
     target_line = "    y = torch.randint(0, %d, (512,))  # class indices\n";
     out_expr = "loss_fn(model.logits(xb), yb)";
   } else if (head >= 0) {
-    loss_line = "    loss_fn = nn.BCEWithLogitsLoss()  # log-sigmoid inside: the sandbox's sigmoid + binary cross-entropy\n";
+    loss_line =
+        "    loss_fn = nn.BCEWithLogitsLoss()  # log-sigmoid inside: the sandbox's sigmoid + binary cross-entropy\n";
     target_line = "    y = torch.randint(0, 2, (512,)).float()  # labels 0/1 (%d output)\n";
     out_expr = "loss_fn(model.logits(xb).view(-1), yb)";
   } else {
-    loss_line = "    # The sandbox's quadratic loss: squared error SUMMED over the outputs, averaged over samples\n"
-                "    # (nn.MSELoss would also average over the outputs).\n"
-                "    loss_fn = lambda out, target: ((out - target) ** 2).sum(dim=1).mean()\n";
+    loss_line =
+        "    # The sandbox's quadratic loss: squared error SUMMED over the outputs, averaged over samples\n"
+        "    # (nn.MSELoss would also average over the outputs).\n"
+        "    loss_fn = lambda out, target: ((out - target) ** 2).sum(dim=1).mean()\n";
     target_line = "    y = torch.rand(512, %d)  # targets\n";
     out_expr = "loss_fn(model(xb).flatten(1), yb)";
   }
@@ -590,7 +604,9 @@ def load_sandbox_weights(model, path=None):
   s += "    model = " + cls + "()\n";
   s += "    if load_sandbox_weights(model):\n        print(\"loaded the sandbox's trained weights\")\n";
   s += "    model.to(device)\n\n";
-  s += strf("    # Your data here: x of shape (N, %d, %d, %d), float32, raw values (see INPUT_MEAN). Random stand-ins:\n", in.c, in.h, in.w);
+  s += strf(
+      "    # Your data here: x of shape (N, %d, %d, %d), float32, raw values (see INPUT_MEAN). Random stand-ins:\n",
+      in.c, in.h, in.w);
   s += strf("    x = torch.rand(512, %d, %d, %d)\n", in.c, in.h, in.w);
   s += strf(target_line, int(k_out));
   s += "    data = torch.utils.data.TensorDataset(x, y)\n"
@@ -612,7 +628,8 @@ def load_sandbox_weights(model, path=None):
   s += "    model.eval()  # dropout off, batchnorm on running statistics\n"
        "    with torch.no_grad():\n"
        "        print(\"outputs of the first 2 samples:\", model(x[:2].to(device)))\n"
-       "    # torch.save(model.state_dict(), \"" + cls + ".pt\")  # to keep the trained weights\n";
+       "    # torch.save(model.state_dict(), \"" +
+       cls + ".pt\")  # to keep the trained weights\n";
   *script = std::move(s);
   return true;
 }

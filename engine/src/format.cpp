@@ -26,7 +26,11 @@ std::string format_bytes(int64_t bytes) {
   double v = double(bytes);
   int u = 0;
   int64_t unit = 1;
-  while (v >= 1024.0 && u < 6) { v /= 1024.0; ++u; unit *= 1024; }
+  while (v >= 1024.0 && u < 6) {
+    v /= 1024.0;
+    ++u;
+    unit *= 1024;
+  }
   char buf[48];
   // 1 GiB, 1.5 GiB, 196 MiB: one decimal below 10 unless it is .0, none from 10. A size that is not
   // a whole number of units never reads as one: 1.04 GiB is "1.04 GiB", not "1 GiB" beside the

@@ -31,8 +31,8 @@ struct DoubleNet {
   bool training = true;
   const int32_t* labels = nullptr;
   const float* targets = nullptr;
-  std::vector<double> params;                // copy of the float arena
-  std::vector<std::vector<double>> acts;     // like Network::acts, n samples
+  std::vector<double> params;                                  // copy of the float arena
+  std::vector<std::vector<double>> acts;                       // like Network::acts, n samples
   std::vector<std::vector<double>> running_mean, running_var;  // batchnorm, from the original
 
   void layer(int i, const ref::Region& reg = ref::Region()) {
@@ -44,8 +44,18 @@ struct DoubleNet {
     const double* x = acts[size_t(i)].data();
     double* y = acts[size_t(i + 1)].data();
     const LayerState& st = net->state[size_t(i)];
-    const RefCall c{l, li, n, training, x, y, w, b, reg, st.keep.data(),
-                    running_mean[size_t(i)].data(), running_var[size_t(i)].data()};
+    const RefCall c{l,
+                    li,
+                    n,
+                    training,
+                    x,
+                    y,
+                    w,
+                    b,
+                    reg,
+                    st.keep.data(),
+                    running_mean[size_t(i)].data(),
+                    running_var[size_t(i)].data()};
     layer_kind_desc(l.kind).ref_forward(c);
   }
 
@@ -54,8 +64,7 @@ struct DoubleNet {
     const int k = int(net->out_size());
     const double* p = acts[size_t(L)].data();
     switch (net->loss) {
-      case LossKind::cross_entropy:
-        return ref::softmax_cross_entropy_loss(acts[size_t(L - 1)].data(), labels, n, k);
+      case LossKind::cross_entropy: return ref::softmax_cross_entropy_loss(acts[size_t(L - 1)].data(), labels, n, k);
       case LossKind::binary_cross_entropy:
         return ref::binary_cross_entropy_loss(p, targets ? nullptr : labels, targets, n);
       case LossKind::quadratic: return ref::quadratic_loss(p, labels, targets, n, k);
@@ -111,8 +120,14 @@ struct DoubleNet {
     const LayerInfo& li = net->info.layers[size_t(i)];
     if (l.kind != LayerKind::conv && l.kind != LayerKind::dense) return reg;
     const int64_t per_map = l.kind == LayerKind::conv ? int64_t(li.in.c) * l.kh * l.kw : li.in.size();
-    if (what == 0) { reg.m0 = int(k / per_map); reg.m1 = reg.m0 + 1; }
-    if (what == 1) { reg.m0 = int(k); reg.m1 = reg.m0 + 1; }
+    if (what == 0) {
+      reg.m0 = int(k / per_map);
+      reg.m1 = reg.m0 + 1;
+    }
+    if (what == 1) {
+      reg.m0 = int(k);
+      reg.m1 = reg.m0 + 1;
+    }
     if (what == 2) {
       reg.s0 = int(k / li.in.size());
       reg.s1 = reg.s0 + 1;
@@ -129,7 +144,9 @@ struct DoubleNet {
 };
 
 // One compared entry: the float back-propagated value and the central difference.
-struct Pair { double bp, fd; };
+struct Pair {
+  double bp, fd;
+};
 
 // Central differences at the entries `idx` of v (v[base + k]) against analytic[k]; f(k) evaluates
 // the function for entry k (f may restrict itself to what entry k influences, so the clean value
@@ -137,8 +154,8 @@ struct Pair { double bp, fd; };
 // entry whose one-sided differences disagree by more than 10% sits on a kink (a ReLU input at 0,
 // a pooling tie): no derivative exists there to compare, so it is counted in *kinks and skipped.
 template <class F>
-void compare(std::vector<double>& v, int64_t base, const std::vector<int64_t>& idx, const float* analytic,
-             double h, const double* f0_all, F&& f, std::vector<Pair>* out, int64_t* kinks) {
+void compare(std::vector<double>& v, int64_t base, const std::vector<int64_t>& idx, const float* analytic, double h,
+             const double* f0_all, F&& f, std::vector<Pair>* out, int64_t* kinks) {
   for (int64_t k : idx) {
     double& e = v[size_t(base + k)];
     const double keep = e;
@@ -169,8 +186,8 @@ std::vector<int64_t> pick(int64_t size, int max_count, Rng& rng) {
 
 }  // namespace
 
-GradCheckResult network_gradient_check(const Network& src, const float* x, const int32_t* labels,
-                                       const float* targets, int n, const GradCheckOptions& opt) {
+GradCheckResult network_gradient_check(const Network& src, const float* x, const int32_t* labels, const float* targets,
+                                       int n, const GradCheckOptions& opt) {
   GradCheckResult res;
   const int L = src.num_layers();
   if (n < 1) {
@@ -203,7 +220,8 @@ GradCheckResult network_gradient_check(const Network& src, const float* x, const
   d.running_mean.resize(size_t(L));
   d.running_var.resize(size_t(L));
   for (int i = 0; i < L; ++i) {
-    d.running_mean[size_t(i)].assign(src.state[size_t(i)].running_mean.begin(), src.state[size_t(i)].running_mean.end());
+    d.running_mean[size_t(i)].assign(src.state[size_t(i)].running_mean.begin(),
+                                     src.state[size_t(i)].running_mean.end());
     d.running_var[size_t(i)].assign(src.state[size_t(i)].running_var.begin(), src.state[size_t(i)].running_var.end());
   }
 
@@ -228,7 +246,9 @@ GradCheckResult network_gradient_check(const Network& src, const float* x, const
   const bool local = opt.mode == GradCheckMode::local;
   if (local) {
     d.r.resize(size_t(L + 1));
-    for (int j = 1; j <= L; ++j) d.r[size_t(j)].assign(net.dacts[size_t(j)].begin(), net.dacts[size_t(j)].begin() + long(d.acts[size_t(j)].size()));
+    for (int j = 1; j <= L; ++j)
+      d.r[size_t(j)].assign(net.dacts[size_t(j)].begin(),
+                            net.dacts[size_t(j)].begin() + long(d.acts[size_t(j)].size()));
   }
   // The loss's own gradient dL/dp (the start of back-propagation, equation 4), against
   // differences of the loss in p.
@@ -237,8 +257,9 @@ GradCheckResult network_gradient_check(const Network& src, const float* x, const
     int64_t kinks = 0;
     const int64_t size = int64_t(n) * net.out_size();
     const double f0 = d.loss_of_p();
-    compare(d.acts[size_t(L)], 0, pick(size, opt.max_inputs, rng), net.dl_dp.data(), opt.step, &f0,
-            [&](int64_t) { return d.loss_of_p(); }, &ps, &kinks);
+    compare(
+        d.acts[size_t(L)], 0, pick(size, opt.max_inputs, rng), net.dl_dp.data(), opt.step, &f0,
+        [&](int64_t) { return d.loss_of_p(); }, &ps, &kinks);
     double max_fd = 0, max_diff = 0;
     for (auto& p : ps) {
       max_fd = std::max(max_fd, std::fabs(p.fd));
@@ -262,8 +283,8 @@ GradCheckResult network_gradient_check(const Network& src, const float* x, const
       // Inputs: for the last softmax/sigmoid fused with the loss, dacts holds the fused gradient
       // (p - q)/n the loss wrote, checked like any other.
       if (what == 2)
-        compare(d.acts[size_t(i)], 0, pick(count, opt.max_inputs, rng), net.dacts[size_t(i)].data(), opt.step, f0p,
-                f, &pairs[size_t(3 * i + 2)], &r.kinks);
+        compare(d.acts[size_t(i)], 0, pick(count, opt.max_inputs, rng), net.dacts[size_t(i)].data(), opt.step, f0p, f,
+                &pairs[size_t(3 * i + 2)], &r.kinks);
       else
         compare(d.params, lp.offset + (what == 1 ? lp.nw : 0), pick(count, opt.max_params_per_tensor, rng),
                 what == 0 ? lp.dw : lp.db, opt.step, f0p, f, &pairs[size_t(3 * i + what)], &r.kinks);
@@ -281,7 +302,10 @@ GradCheckResult network_gradient_check(const Network& src, const float* x, const
     double* errs[3] = {&r.err_w, &r.err_b, &r.err_x};
     for (int t = 0; t < 3; ++t) {
       const auto& ps = pairs[size_t(3 * i + t)];
-      if (ps.empty()) { *errs[t] = -1; continue; }
+      if (ps.empty()) {
+        *errs[t] = -1;
+        continue;
+      }
       double max_fd = 0, max_diff = 0;
       for (auto& p : ps) {
         max_fd = std::max(max_fd, std::fabs(p.fd));

@@ -16,15 +16,19 @@ namespace cnn {
 // separately. The nominal field of the analyzer assumes every tap is real; this one does not, so
 // it is exact where padding sits in a deeper layer, and its bounds match the nonzero region of
 // the effective field of a linear network.
-static void exact_axis(const ModelSpec& spec, const ModelInfo& info, int layer, int axis, int64_t pos, int64_t* lo, int64_t* hi) {
-  std::vector<char> cur(size_t(axis == 0 ? info.layers[size_t(layer - 1)].out.h : info.layers[size_t(layer - 1)].out.w), 0);
+static void exact_axis(const ModelSpec& spec, const ModelInfo& info, int layer, int axis, int64_t pos, int64_t* lo,
+                       int64_t* hi) {
+  std::vector<char> cur(size_t(axis == 0 ? info.layers[size_t(layer - 1)].out.h : info.layers[size_t(layer - 1)].out.w),
+                        0);
   cur[size_t(pos)] = 1;
   for (int i = layer - 1; i >= 0; --i) {
     const LayerSpec& ls = spec.layers[size_t(i)];
     const LayerInfo& li = info.layers[size_t(i)];
     const int64_t in_dim = axis == 0 ? li.in.h : li.in.w;
     if (ls.kind != LayerKind::conv && ls.kind != LayerKind::maxpool && ls.kind != LayerKind::avgpool) {
-      if (int64_t(cur.size()) != in_dim) { cur.assign(size_t(in_dim), 1); }  // (not reached: dense/gap take the whole input)
+      if (int64_t(cur.size()) != in_dim) {
+        cur.assign(size_t(in_dim), 1);
+      }  // (not reached: dense/gap take the whole input)
       continue;
     }
     const int64_t k = axis == 0 ? ls.kh : ls.kw, s = axis == 0 ? ls.sh : ls.sw;
@@ -43,10 +47,14 @@ static void exact_axis(const ModelSpec& spec, const ModelInfo& info, int layer, 
   *lo = 0;
   *hi = -1;
   for (int64_t q = 0; q < int64_t(cur.size()); ++q)
-    if (cur[size_t(q)]) { if (*hi < 0) *lo = q; *hi = q; }
+    if (cur[size_t(q)]) {
+      if (*hi < 0) *lo = q;
+      *hi = q;
+    }
 }
 
-bool unit_field_rect(const ModelSpec& spec, const ModelInfo& info, int layer, int row, int col, FieldRect* out, std::string* err) {
+bool unit_field_rect(const ModelSpec& spec, const ModelInfo& info, int layer, int row, int col, FieldRect* out,
+                     std::string* err) {
   const int L = int(info.layers.size());
   if (layer < 1 || layer > L || int(spec.layers.size()) != L) {
     if (err) *err = "receptive field: layer " + std::to_string(layer) + " is not in 1.." + std::to_string(L);
@@ -54,15 +62,19 @@ bool unit_field_rect(const ModelSpec& spec, const ModelInfo& info, int layer, in
   }
   const LayerInfo& li = info.layers[size_t(layer - 1)];
   if (row < 0 || row >= li.out.h || col < 0 || col >= li.out.w) {
-    if (err) *err = "receptive field: position (" + std::to_string(row) + ", " + std::to_string(col) + ") is outside layer " +
-                    std::to_string(layer) + "'s " + std::to_string(li.out.h) + "x" + std::to_string(li.out.w) + " maps";
+    if (err)
+      *err = "receptive field: position (" + std::to_string(row) + ", " + std::to_string(col) + ") is outside layer " +
+             std::to_string(layer) + "'s " + std::to_string(li.out.h) + "x" + std::to_string(li.out.w) + " maps";
     return false;
   }
   FieldRect r;
   const int64_t dim[2] = {info.input.h, info.input.w};
   if (li.rf.whole_input) {
     r.whole_input = true;
-    for (int a = 0; a < 2; ++a) { r.first[a] = r.clip_first[a] = 0; r.last[a] = r.clip_last[a] = dim[a] - 1; }
+    for (int a = 0; a < 2; ++a) {
+      r.first[a] = r.clip_first[a] = 0;
+      r.last[a] = r.clip_last[a] = dim[a] - 1;
+    }
     *out = r;
     return true;
   }
@@ -88,11 +100,16 @@ FieldRect field_support(const float* g, const Shape& in, float threshold) {
     for (int i = 0; i < in.h; ++i)
       for (int j = 0; j < in.w; ++j)
         if (std::fabs(g[(int64_t(c) * in.h + i) * in.w + j]) > threshold) {
-          lo[0] = std::min<int64_t>(lo[0], i); hi[0] = std::max<int64_t>(hi[0], i);
-          lo[1] = std::min<int64_t>(lo[1], j); hi[1] = std::max<int64_t>(hi[1], j);
+          lo[0] = std::min<int64_t>(lo[0], i);
+          hi[0] = std::max<int64_t>(hi[0], i);
+          lo[1] = std::min<int64_t>(lo[1], j);
+          hi[1] = std::max<int64_t>(hi[1], j);
         }
   if (hi[0] < 0) return r;  // nothing above the threshold
-  for (int a = 0; a < 2; ++a) { r.first[a] = r.clip_first[a] = lo[a]; r.last[a] = r.clip_last[a] = hi[a]; }
+  for (int a = 0; a < 2; ++a) {
+    r.first[a] = r.clip_first[a] = lo[a];
+    r.last[a] = r.clip_last[a] = hi[a];
+  }
   return r;
 }
 
@@ -115,9 +132,13 @@ void random_direction(const Network& net, uint64_t seed, std::vector<float>* dir
 
 bool loss_along_line(Network* net, const float* x, const int32_t* labels, const float* targets, int64_t n,
                      const std::vector<float>& dir, double t_max, int points, LossLine* out, std::string* err) {
-  auto fail = [&](const std::string& m) { if (err) *err = "loss along a line: " + m; return false; };
+  auto fail = [&](const std::string& m) {
+    if (err) *err = "loss along a line: " + m;
+    return false;
+  };
   if (dir.size() != net->params.size())
-    return fail("the direction has " + std::to_string(dir.size()) + " entries but the network " + std::to_string(net->params.size()) + " parameters");
+    return fail("the direction has " + std::to_string(dir.size()) + " entries but the network " +
+                std::to_string(net->params.size()) + " parameters");
   if (points < 2) return fail("need at least 2 points, got " + std::to_string(points));
   if (n < 1) return fail("need at least one sample, got " + std::to_string(n));
   if (!(t_max > 0) || !std::isfinite(t_max)) return fail("t_max must be a positive number");
@@ -126,7 +147,9 @@ bool loss_along_line(Network* net, const float* x, const int32_t* labels, const 
   if (!classify && !targets && !labels) return fail("a regression network needs targets");
   const int64_t in_size = net->info.input.size(), out_size = net->out_size();
   const std::vector<float> w0 = net->params;
-  out->t.clear(); out->cross_entropy.clear(); out->zero_one.clear();
+  out->t.clear();
+  out->cross_entropy.clear();
+  out->zero_one.clear();
   bool ok = true;
   for (int p = 0; p < points && ok; ++p) {
     const double t = t_max * (-1.0 + 2.0 * double(p) / double(points - 1));
@@ -137,7 +160,10 @@ bool loss_along_line(Network* net, const float* x, const int32_t* labels, const 
       const int m = int(std::min<int64_t>(net->max_batch, n - off));
       network_forward(net, x + off * in_size, m, false);
       const float l = network_loss(net, labels ? labels + off : nullptr, targets ? targets + off * out_size : nullptr);
-      if (std::isnan(l)) { ok = false; break; }
+      if (std::isnan(l)) {
+        ok = false;
+        break;
+      }
       loss += double(l) * m;
       if (classify) correct += network_count_correct(net, labels + off);
     }
@@ -155,8 +181,14 @@ std::vector<LayerNorms> layer_norms(const Network& net) {
   for (size_t i = 0; i < r.size(); ++i) {
     const LayerParams& p = net.layer_params[i];
     double w = 0, g = 0;
-    for (int64_t k = 0; k < p.nw; ++k) { w += double(p.w[k]) * p.w[k]; g += double(p.dw[k]) * p.dw[k]; }
-    for (int64_t k = 0; k < p.nb; ++k) { w += double(p.b[k]) * p.b[k]; g += double(p.db[k]) * p.db[k]; }
+    for (int64_t k = 0; k < p.nw; ++k) {
+      w += double(p.w[k]) * p.w[k];
+      g += double(p.dw[k]) * p.dw[k];
+    }
+    for (int64_t k = 0; k < p.nb; ++k) {
+      w += double(p.b[k]) * p.b[k];
+      g += double(p.db[k]) * p.db[k];
+    }
     r[i].weight = std::sqrt(w);
     r[i].grad = std::sqrt(g);
     r[i].count = p.nw + p.nb;

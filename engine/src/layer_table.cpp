@@ -15,20 +15,8 @@ namespace {
 
 // The table: one row per kind, in LayerKind order.
 const LayerKindDesc* const kKinds[] = {
-    &kConvKind,
-    &kMaxpoolKind,
-    &kAvgpoolKind,
-    &kGapKind,
-    &kDenseKind,
-    &kFlattenKind,
-    &kReluKind,
-    &kLeakyreluKind,
-    &kSigmoidKind,
-    &kTanhKind,
-    &kSoftmaxKind,
-    &kDropoutKind,
-    &kBatchnormKind,
-    &kGmaxpoolKind,
+    &kConvKind,      &kMaxpoolKind, &kAvgpoolKind, &kGapKind,     &kDenseKind,   &kFlattenKind,   &kReluKind,
+    &kLeakyreluKind, &kSigmoidKind, &kTanhKind,    &kSoftmaxKind, &kDropoutKind, &kBatchnormKind, &kGmaxpoolKind,
 };
 constexpr int kNumKinds = int(sizeof(kKinds) / sizeof(kKinds[0]));
 

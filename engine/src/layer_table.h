@@ -36,14 +36,14 @@ struct LayerCall {
   const LayerParams& p;
   LayerState& s;
   Network* net;
-  int n;               // samples
+  int n;  // samples
   bool training;
-  const float* x;      // n x in
-  const float* y;      // n x out (backward: the forward's output)
-  float* out;          // forward: n x out
-  const float* dy;     // backward: dL/dy, n x out
-  float* dx;           // backward: dL/dx to ACCUMULATE into, or null when not wanted
-  float* dw;           // backward: parameter gradients to accumulate into, or null
+  const float* x;   // n x in
+  const float* y;   // n x out (backward: the forward's output)
+  float* out;       // forward: n x out
+  const float* dy;  // backward: dL/dy, n x out
+  float* dx;        // backward: dL/dx to ACCUMULATE into, or null when not wanted
+  float* dw;        // backward: parameter gradients to accumulate into, or null
   float* db;
   int64_t count() const { return int64_t(n) * li.in.size(); }  // values of x
 };
@@ -75,10 +75,10 @@ struct RefCall {
   bool training;
   const double* x;
   double* y;
-  const double *w, *b;                        // parameters, or null
-  const ref::Region& reg;                     // conv, dense: the outputs to compute
-  const uint8_t* keep;                        // dropout: the float pass's mask
-  const double *running_mean, *running_var;   // batchnorm
+  const double *w, *b;                       // parameters, or null
+  const ref::Region& reg;                    // conv, dense: the outputs to compute
+  const uint8_t* keep;                       // dropout: the float pass's mask
+  const double *running_mean, *running_var;  // batchnorm
   int64_t count() const { return int64_t(n) * li.in.size(); }
 };
 
@@ -89,10 +89,10 @@ struct TorchWeight {
   int64_t count = 0;
 };
 struct TorchModules {
-  std::string body;                 // the module lines so far
-  std::vector<TorchWeight> names;   // the state_dict entries, in order
-  bool flat = false;                // is the tensor 2-D ([N, features]) at this point?
-  int module = 0;                   // index of the next module
+  std::string body;                                           // the module lines so far
+  std::vector<TorchWeight> names;                             // the state_dict entries, in order
+  bool flat = false;                                          // is the tensor 2-D ([N, features]) at this point?
+  int module = 0;                                             // index of the next module
   bool need_softmax_all = false, need_empty_windows = false;  // helper classes the script needs
   void add(const std::string& line);
   void comment(const std::string& line);
@@ -100,7 +100,7 @@ struct TorchModules {
   void add_params(const std::string& w_shape, int64_t nw, bool bias, int64_t nb);  // of the next module
 };
 std::string strf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));  // printf to a string
-std::string torch_pair(int a, int b);  // "5", or "(5, 3)" when the axes differ
+std::string torch_pair(int a, int b);                                          // "5", or "(5, 3)" when the axes differ
 
 // A number as text, for the analysis' formulas ("(1*5*5 + 1)*6").
 inline std::string num(int64_t v) { return std::to_string(v); }
@@ -108,8 +108,8 @@ inline std::string num(int64_t v) { return std::to_string(v); }
 #define LAYER_FIELDS(a) a, int(sizeof(a) / sizeof(a[0]))
 
 // Model text helpers the rows print options with (spec_parse.cpp).
-std::string float_text(float v);                    // shortest decimal that reads back as v
-std::string pair_text(char letter, int a, int b);   // "k5", "k5x3"
+std::string float_text(float v);                   // shortest decimal that reads back as v
+std::string pair_text(char letter, int a, int b);  // "k5", "k5x3"
 
 struct LayerKindDesc {
   LayerKind kind;
@@ -128,8 +128,8 @@ struct LayerKindDesc {
   void (*backward)(const LayerCall& c);  // accumulates (+=) into dx, dw, db where not null
   void (*ref_forward)(const RefCall& c);
   void (*torch)(const LayerSpec& l, const LayerInfo& li, TorchModules* t);
-  void (*defaults)(LayerSpec* l);        // the designer's new layer of this kind, or null
-  const LayerField* fields;              // the designer's option widgets, num_fields of them
+  void (*defaults)(LayerSpec* l);  // the designer's new layer of this kind, or null
+  const LayerField* fields;        // the designer's option widgets, num_fields of them
   int num_fields;
 };
 

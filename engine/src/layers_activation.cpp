@@ -8,11 +8,17 @@
 namespace cnn {
 
 void relu_forward(float* y, const float* x, int64_t count) {
-  if (kernel_set() == KernelSet::simd) { relu_forward_f32(y, x, count); return; }  // same bits
+  if (kernel_set() == KernelSet::simd) {
+    relu_forward_f32(y, x, count);
+    return;
+  }  // same bits
   for (int64_t i = 0; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 void relu_backward(float* dx, const float* dy, const float* x, int64_t count) {
-  if (kernel_set() == KernelSet::simd) { relu_backward_f32(dx, dy, x, count); return; }  // same bits
+  if (kernel_set() == KernelSet::simd) {
+    relu_backward_f32(dx, dy, x, count);
+    return;
+  }  // same bits
   // The notes (Appendix B): dh/da = 1 for a >= 0, 0 otherwise. So a = 0 passes the gradient.
   for (int64_t i = 0; i < count; ++i) dx[i] += x[i] >= 0.0f ? dy[i] : 0.0f;
 }
@@ -54,7 +60,10 @@ void softmax_forward(float* y, const float* x, int n, int k) {
     float mx = xs[0];
     for (int i = 1; i < k; ++i) mx = xs[i] > mx ? xs[i] : mx;
     float sum = 0.0f;
-    for (int i = 0; i < k; ++i) { ys[i] = std::exp(xs[i] - mx); sum += ys[i]; }
+    for (int i = 0; i < k; ++i) {
+      ys[i] = std::exp(xs[i] - mx);
+      sum += ys[i];
+    }
     const float inv = 1.0f / sum;
     for (int i = 0; i < k; ++i) ys[i] *= inv;
   }
@@ -70,8 +79,7 @@ void softmax_backward(float* dx, const float* dy, const float* y, int n, int k) 
   }
 }
 
-void dropout_forward(float* y, uint8_t* keep, const float* x, int64_t count, float rate, bool training,
-                     Rng& rng) {
+void dropout_forward(float* y, uint8_t* keep, const float* x, int64_t count, float rate, bool training, Rng& rng) {
   if (!training || rate <= 0.0f) {
     for (int64_t i = 0; i < count; ++i) y[i] = x[i];
     if (training)
@@ -84,8 +92,7 @@ void dropout_forward(float* y, uint8_t* keep, const float* x, int64_t count, flo
     y[i] = keep[i] ? x[i] * scale : 0.0f;
   }
 }
-void dropout_backward(float* dx, const float* dy, const uint8_t* keep, int64_t count, float rate,
-                      bool training) {
+void dropout_backward(float* dx, const float* dy, const uint8_t* keep, int64_t count, float rate, bool training) {
   if (!training || rate <= 0.0f) {
     for (int64_t i = 0; i < count; ++i) dx[i] += dy[i];
     return;
@@ -153,7 +160,9 @@ void dropout_buffers(const LayerSpec&, const LayerInfo& li, int64_t batch, Layer
 void dropout_fwd(const LayerCall& c) {
   dropout_forward(c.out, c.s.keep.data(), c.x, c.count(), c.l.rate, c.training, c.net->dropout_rng);
 }
-void dropout_bwd(const LayerCall& c) { dropout_backward(c.dx, c.dy, c.s.keep.data(), c.count(), c.l.rate, c.net->training); }
+void dropout_bwd(const LayerCall& c) {
+  dropout_backward(c.dx, c.dy, c.s.keep.data(), c.count(), c.l.rate, c.net->training);
+}
 void dropout_ref(const RefCall& c) { ref::dropout_forward(c.y, c.keep, c.x, c.count(), double(c.l.rate), c.training); }
 void dropout_torch(const LayerSpec& l, const LayerInfo&, TorchModules* t) {
   t->add(strf("nn.Dropout(p=%.9g)", double(l.rate)));
@@ -170,21 +179,45 @@ extern const LayerKindDesc kSigmoidKind;
 extern const LayerKindDesc kTanhKind;
 extern const LayerKindDesc kSoftmaxKind;
 extern const LayerKindDesc kDropoutKind;
-const LayerKindDesc kReluKind = {LayerKind::relu, "relu", nullptr, "", false,
-     nullptr, nullptr, nullptr, relu_fwd, relu_bwd, relu_ref, relu_torch, nullptr, nullptr, 0};
-const LayerKindDesc kLeakyreluKind = {LayerKind::leakyrelu, "leakyrelu", nullptr,
-     "leakyrelu takes: aA, the slope for negative inputs (default 0.01); e.g. `leakyrelu a0.1`", false,
-     leakyrelu_text, leakyrelu_analyze, nullptr, leakyrelu_fwd, leakyrelu_bwd, leakyrelu_ref, leakyrelu_torch, nullptr,
-     LAYER_FIELDS(kLeakyReluFields)};
-const LayerKindDesc kSigmoidKind = {LayerKind::sigmoid, "sigmoid", nullptr, "", false,
-     nullptr, nullptr, nullptr, sigmoid_fwd, sigmoid_bwd, sigmoid_ref, sigmoid_torch, nullptr, nullptr, 0};
-const LayerKindDesc kTanhKind = {LayerKind::tanh, "tanh", nullptr, "", false,
-     nullptr, nullptr, nullptr, tanh_fwd, tanh_bwd, tanh_ref, tanh_torch, nullptr, nullptr, 0};
-const LayerKindDesc kSoftmaxKind = {LayerKind::softmax, "softmax", nullptr, "", false,
-     nullptr, nullptr, nullptr, softmax_fwd, softmax_bwd, softmax_ref, softmax_torch, nullptr, nullptr, 0};
-const LayerKindDesc kDropoutKind = {LayerKind::dropout, "dropout", nullptr,
-     "dropout takes: the probability of dropping a unit (default 0.5); e.g. `dropout 0.25`", false,
-     dropout_text, dropout_analyze, dropout_buffers, dropout_fwd, dropout_bwd, dropout_ref, dropout_torch, nullptr,
-     LAYER_FIELDS(kDropoutFields)};
+const LayerKindDesc kReluKind = {LayerKind::relu, "relu",   nullptr,  "",         false,   nullptr, nullptr, nullptr,
+                                 relu_fwd,        relu_bwd, relu_ref, relu_torch, nullptr, nullptr, 0};
+const LayerKindDesc kLeakyreluKind = {
+    LayerKind::leakyrelu,
+    "leakyrelu",
+    nullptr,
+    "leakyrelu takes: aA, the slope for negative inputs (default 0.01); e.g. `leakyrelu a0.1`",
+    false,
+    leakyrelu_text,
+    leakyrelu_analyze,
+    nullptr,
+    leakyrelu_fwd,
+    leakyrelu_bwd,
+    leakyrelu_ref,
+    leakyrelu_torch,
+    nullptr,
+    LAYER_FIELDS(kLeakyReluFields)};
+const LayerKindDesc kSigmoidKind = {
+    LayerKind::sigmoid, "sigmoid",   nullptr,       "",      false,   nullptr, nullptr, nullptr, sigmoid_fwd,
+    sigmoid_bwd,        sigmoid_ref, sigmoid_torch, nullptr, nullptr, 0};
+const LayerKindDesc kTanhKind = {LayerKind::tanh, "tanh",   nullptr,  "",         false,   nullptr, nullptr, nullptr,
+                                 tanh_fwd,        tanh_bwd, tanh_ref, tanh_torch, nullptr, nullptr, 0};
+const LayerKindDesc kSoftmaxKind = {
+    LayerKind::softmax, "softmax",   nullptr,       "",      false,   nullptr, nullptr, nullptr, softmax_fwd,
+    softmax_bwd,        softmax_ref, softmax_torch, nullptr, nullptr, 0};
+const LayerKindDesc kDropoutKind = {
+    LayerKind::dropout,
+    "dropout",
+    nullptr,
+    "dropout takes: the probability of dropping a unit (default 0.5); e.g. `dropout 0.25`",
+    false,
+    dropout_text,
+    dropout_analyze,
+    dropout_buffers,
+    dropout_fwd,
+    dropout_bwd,
+    dropout_ref,
+    dropout_torch,
+    nullptr,
+    LAYER_FIELDS(kDropoutFields)};
 
 }  // namespace cnn

@@ -6,9 +6,8 @@
 
 namespace cnn {
 
-void batchnorm_forward(float* y, float* xhat, float* mean, float* invstd, float* running_mean,
-                       float* running_var, const float* x, const float* gamma, const float* beta,
-                       int n, int c, int hw, bool training) {
+void batchnorm_forward(float* y, float* xhat, float* mean, float* invstd, float* running_mean, float* running_var,
+                       const float* x, const float* gamma, const float* beta, int n, int c, int hw, bool training) {
   const int64_t m = int64_t(n) * hw;  // values per channel in the batch
   const int64_t sample = int64_t(c) * hw;
   for (int ch = 0; ch < c; ++ch) {
@@ -24,7 +23,10 @@ void batchnorm_forward(float* y, float* xhat, float* mean, float* invstd, float*
       double sq = 0.0;
       for (int s = 0; s < n; ++s) {
         const float* p = x + s * sample + int64_t(ch) * hw;
-        for (int i = 0; i < hw; ++i) { const double dv = double(p[i]) - mu; sq += dv * dv; }
+        for (int i = 0; i < hw; ++i) {
+          const double dv = double(p[i]) - mu;
+          sq += dv * dv;
+        }
       }
       const float var = float(sq / double(m));
       is = 1.0f / std::sqrt(var + kBatchNormEps);
@@ -49,15 +51,18 @@ void batchnorm_forward(float* y, float* xhat, float* mean, float* invstd, float*
   }
 }
 
-void batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* xhat,
-                        const float* invstd, const float* gamma, int n, int c, int hw, bool training) {
+void batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* xhat, const float* invstd,
+                        const float* gamma, int n, int c, int hw, bool training) {
   const int64_t m = int64_t(n) * hw;
   const int64_t sample = int64_t(c) * hw;
   for (int ch = 0; ch < c; ++ch) {
     double sum_dy = 0.0, sum_dy_xhat = 0.0;  // double: a channel may hold 10^5 values
     for (int s = 0; s < n; ++s) {
       const int64_t off = s * sample + int64_t(ch) * hw;
-      for (int i = 0; i < hw; ++i) { sum_dy += dy[off + i]; sum_dy_xhat += dy[off + i] * xhat[off + i]; }
+      for (int i = 0; i < hw; ++i) {
+        sum_dy += dy[off + i];
+        sum_dy_xhat += dy[off + i] * xhat[off + i];
+      }
     }
     if (dgamma) dgamma[ch] += float(sum_dy_xhat);
     if (dbeta) dbeta[ch] += float(sum_dy);
@@ -120,8 +125,20 @@ void batchnorm_torch(const LayerSpec&, const LayerInfo& li, TorchModules* t) {
 }  // namespace
 
 extern const LayerKindDesc kBatchnormKind;
-const LayerKindDesc kBatchnormKind = {LayerKind::batchnorm, "batchnorm", nullptr, "", true,
-     nullptr, batchnorm_analyze, batchnorm_buffers, batchnorm_fwd, batchnorm_bwd, batchnorm_ref, batchnorm_torch,
-     nullptr, nullptr, 0};
+const LayerKindDesc kBatchnormKind = {LayerKind::batchnorm,
+                                      "batchnorm",
+                                      nullptr,
+                                      "",
+                                      true,
+                                      nullptr,
+                                      batchnorm_analyze,
+                                      batchnorm_buffers,
+                                      batchnorm_fwd,
+                                      batchnorm_bwd,
+                                      batchnorm_ref,
+                                      batchnorm_torch,
+                                      nullptr,
+                                      nullptr,
+                                      0};
 
 }  // namespace cnn

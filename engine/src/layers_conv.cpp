@@ -9,9 +9,18 @@ namespace cnn {
 
 ConvDims conv_dims(const LayerSpec& l, const LayerInfo& info) {
   ConvDims d;
-  d.c = info.in.c; d.h = info.in.h; d.w = info.in.w;
-  d.oc = info.out.c; d.oh = info.out.h; d.ow = info.out.w;
-  d.kh = l.kh; d.kw = l.kw; d.sh = l.sh; d.sw = l.sw; d.dh = l.dh; d.dw = l.dw;
+  d.c = info.in.c;
+  d.h = info.in.h;
+  d.w = info.in.w;
+  d.oc = info.out.c;
+  d.oh = info.out.h;
+  d.ow = info.out.w;
+  d.kh = l.kh;
+  d.kw = l.kw;
+  d.sh = l.sh;
+  d.sw = l.sw;
+  d.dh = l.dh;
+  d.dw = l.dw;
   d.pad = info.pad;
   d.bias = l.bias;
   return d;
@@ -27,8 +36,7 @@ void im2col(float* col, const float* x, const ConvDims& d) { im2col_f32(col, x, 
 
 void col2im_add(float* dx, const float* col, const ConvDims& d) { col2im_add_f32(dx, col, im2col_shape(d)); }
 
-void conv2d_forward(float* y, float* col, const float* x, const float* w, const float* b, int n,
-                    const ConvDims& d) {
+void conv2d_forward(float* y, float* col, const float* x, const float* w, const float* b, int n, const ConvDims& d) {
   const int K = int(d.col_rows()), P = int(d.col_cols());
   const int64_t in_size = int64_t(d.c) * d.h * d.w, out_size = int64_t(d.oc) * P;
   const bool direct = !d.needs_im2col();
@@ -36,7 +44,10 @@ void conv2d_forward(float* y, float* col, const float* x, const float* w, const 
     const float* xs = x + s * in_size;
     float* ys = y + s * out_size;
     const float* cols = xs;
-    if (!direct) { im2col(col, xs, d); cols = col; }
+    if (!direct) {
+      im2col(col, xs, d);
+      cols = col;
+    }
     // ys (oc x P) = W (oc x K) * cols (K x P)
     sgemm(false, false, d.oc, P, K, 1.0f, w, K, cols, P, 0.0f, ys, P);
     if (b) {
@@ -49,8 +60,8 @@ void conv2d_forward(float* y, float* col, const float* x, const float* w, const 
   }
 }
 
-void conv2d_backward(float* dx, float* dw, float* db, float* col, const float* dy, const float* x,
-                     const float* w, int n, const ConvDims& d) {
+void conv2d_backward(float* dx, float* dw, float* db, float* col, const float* dy, const float* x, const float* w,
+                     int n, const ConvDims& d) {
   const int K = int(d.col_rows()), P = int(d.col_cols());
   const int64_t in_size = int64_t(d.c) * d.h * d.w, out_size = int64_t(d.oc) * P;
   const bool direct = !d.needs_im2col();
@@ -67,7 +78,10 @@ void conv2d_backward(float* dx, float* dw, float* db, float* col, const float* d
     }
     if (dw) {
       const float* cols = xs;
-      if (!direct) { im2col(col, xs, d); cols = col; }
+      if (!direct) {
+        im2col(col, xs, d);
+        cols = col;
+      }
       // dW (oc x K) += dY (oc x P) * cols^T (P x K)
       sgemm(false, true, d.oc, K, P, 1.0f, dys, P, cols, P, 1.0f, dw, K);
     }
@@ -106,8 +120,7 @@ bool conv_analyze(LayerAnalysis& a) {
   if (l.kh >= 1 && l.kw >= 1 && l.kh <= kMaxSize && l.kw <= kMaxSize &&
       (int64_t(l.dh) * (l.kh - 1) + 1 > kMaxSize || int64_t(l.dw) * (l.kw - 1) + 1 > kMaxSize))
     return a.fail(l.dilation_column ? l.dilation_column : l.column,
-                  "the dilated kernel spans more than " + with_commas(kMaxSize) +
-                      " pixels (dilation*(kernel - 1) + 1)",
+                  "the dilated kernel spans more than " + with_commas(kMaxSize) + " pixels (dilation*(kernel - 1) + 1)",
                   "use a smaller dilation or kernel");
   if (!analyze_window(a, true)) return false;
   const Shape& in = a.li.in;
@@ -133,7 +146,8 @@ void conv_forward(const LayerCall& c) {
   conv2d_forward(c.out, c.net->workspace.data(), c.x, c.p.w, c.p.b, c.n, conv_dims(c.l, c.li));
 }
 void conv_backward(const LayerCall& c) {
-  if (c.dx || c.dw || c.db) conv2d_backward(c.dx, c.dw, c.db, c.net->workspace.data(), c.dy, c.x, c.p.w, c.n, conv_dims(c.l, c.li));
+  if (c.dx || c.dw || c.db)
+    conv2d_backward(c.dx, c.dw, c.db, c.net->workspace.data(), c.dy, c.x, c.p.w, c.n, conv_dims(c.l, c.li));
 }
 void conv_ref(const RefCall& c) { ref::conv2d_forward(c.y, c.x, c.w, c.b, c.n, conv_dims(c.l, c.li), c.reg); }
 void conv_torch(const LayerSpec& l, const LayerInfo& li, TorchModules* t) {
@@ -147,8 +161,8 @@ void conv_torch(const LayerSpec& l, const LayerInfo& li, TorchModules* t) {
   if (l.dh != 1 || l.dw != 1) args += ", dilation=" + torch_pair(l.dh, l.dw);
   if (!l.bias) args += ", bias=False";
   if (padded && !symmetric) {
-    t->comment(strf("PyTorch's padding= is symmetric: pad rows %d top, %d bottom, cols %d left, %d right",
-                    p.top, p.bottom, p.left, p.right));
+    t->comment(strf("PyTorch's padding= is symmetric: pad rows %d top, %d bottom, cols %d left, %d right", p.top,
+                    p.bottom, p.left, p.right));
     t->add(strf("nn.ZeroPad2d((%d, %d, %d, %d))", p.left, p.right, p.top, p.bottom));
   }
   t->add_params(strf("(%d, %d, %d, %d)", l.units, li.in.c, l.kh, l.kw), int64_t(l.units) * li.in.c * l.kh * l.kw,
@@ -178,7 +192,8 @@ const char* const kConvHelp =
 }  // namespace
 
 extern const LayerKindDesc kConvKind;
-const LayerKindDesc kConvKind = {LayerKind::conv, "conv", nullptr, kConvHelp, true,
-     conv_text, conv_analyze, conv_buffers, conv_forward, conv_backward, conv_ref, conv_torch, conv_defaults, LAYER_FIELDS(kConvFields)};
+const LayerKindDesc kConvKind = {
+    LayerKind::conv, "conv",       nullptr,       kConvHelp, true,       conv_text,     conv_analyze,
+    conv_buffers,    conv_forward, conv_backward, conv_ref,  conv_torch, conv_defaults, LAYER_FIELDS(kConvFields)};
 
 }  // namespace cnn

@@ -18,8 +18,8 @@ void dense_forward(float* y, const float* x, const float* w, const float* b, int
   }
 }
 
-void dense_backward(float* dx, float* dw, float* db, const float* dy, const float* x, const float* w,
-                    int n, int in, int out) {
+void dense_backward(float* dx, float* dw, float* db, const float* dy, const float* x, const float* w, int n, int in,
+                    int out) {
   // dW (out x in) += dY^T (out x n) * X (n x in)
   if (dw) sgemm(true, false, out, in, n, 1.0f, dy, out, x, in, 1.0f, dw, in);
   if (db) {
@@ -54,7 +54,8 @@ bool dense_analyze(LayerAnalysis& a) {
   analyze_whole_map(a, "");
   a.oc = l.units;
   a.li.shape_formula.clear();
-  if (in.h != 1 || in.w != 1) a.li.note = "flattens its " + shape_text(in) + " input into " + with_commas(n_in) + " values";
+  if (in.h != 1 || in.w != 1)
+    a.li.note = "flattens its " + shape_text(in) + " input into " + with_commas(n_in) + " values";
   return true;
 }
 void dense_buffers(const LayerSpec& l, const LayerInfo& li, int64_t, LayerMemory* m) {
@@ -65,7 +66,8 @@ void dense_fwd(const LayerCall& c) {
   dense_forward(c.out, c.x, c.p.w, c.p.b, c.n, int(c.li.in.size()), int(c.li.out.size()));
 }
 void dense_bwd(const LayerCall& c) {
-  if (c.dx || c.dw || c.db) dense_backward(c.dx, c.dw, c.db, c.dy, c.x, c.p.w, c.n, int(c.li.in.size()), int(c.li.out.size()));
+  if (c.dx || c.dw || c.db)
+    dense_backward(c.dx, c.dw, c.db, c.dy, c.x, c.p.w, c.n, int(c.li.in.size()), int(c.li.out.size()));
 }
 void dense_ref(const RefCall& c) {
   ref::dense_forward(c.y, c.x, c.w, c.b, c.n, int(c.li.in.size()), int(c.li.out.size()), c.reg);
@@ -87,7 +89,19 @@ const LayerField kDenseFields[] = {
 }  // namespace
 
 extern const LayerKindDesc kDenseKind;
-const LayerKindDesc kDenseKind = {LayerKind::dense, "dense", "fc", "dense takes: the number of outputs N, nobias; e.g. `dense 10`", true,
-     dense_text, dense_analyze, dense_buffers, dense_fwd, dense_bwd, dense_ref, dense_torch, dense_defaults, LAYER_FIELDS(kDenseFields)};
+const LayerKindDesc kDenseKind = {LayerKind::dense,
+                                  "dense",
+                                  "fc",
+                                  "dense takes: the number of outputs N, nobias; e.g. `dense 10`",
+                                  true,
+                                  dense_text,
+                                  dense_analyze,
+                                  dense_buffers,
+                                  dense_fwd,
+                                  dense_bwd,
+                                  dense_ref,
+                                  dense_torch,
+                                  dense_defaults,
+                                  LAYER_FIELDS(kDenseFields)};
 
 }  // namespace cnn

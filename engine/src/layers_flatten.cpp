@@ -33,7 +33,8 @@ void flatten_torch(const LayerSpec&, const LayerInfo&, TorchModules* t) {
 }  // namespace
 
 extern const LayerKindDesc kFlattenKind;
-const LayerKindDesc kFlattenKind = {LayerKind::flatten, "flatten", nullptr, "", false,
-     nullptr, flatten_analyze, nullptr, flatten_fwd, flatten_bwd, flatten_ref, flatten_torch, nullptr, nullptr, 0};
+const LayerKindDesc kFlattenKind = {
+    LayerKind::flatten, "flatten",   nullptr,       "",      false,   nullptr, flatten_analyze, nullptr, flatten_fwd,
+    flatten_bwd,        flatten_ref, flatten_torch, nullptr, nullptr, 0};
 
 }  // namespace cnn

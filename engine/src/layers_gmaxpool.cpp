@@ -62,7 +62,8 @@ void torch(const LayerSpec&, const LayerInfo& li, TorchModules* t) {
 }  // namespace
 
 extern const LayerKindDesc kGmaxpoolKind;
-const LayerKindDesc kGmaxpoolKind = {LayerKind::gmaxpool, "gmaxpool", nullptr, "", false, nullptr, analyze, buffers,
-                                     forward, backward, ref_forward, torch, nullptr, nullptr, 0};
+const LayerKindDesc kGmaxpoolKind = {
+    LayerKind::gmaxpool, "gmaxpool", nullptr, "",      false, nullptr, analyze, buffers, forward, backward,
+    ref_forward,         torch,      nullptr, nullptr, 0};
 
 }  // namespace cnn

@@ -7,17 +7,23 @@ namespace cnn {
 
 PoolDims pool_dims(const LayerSpec& l, const LayerInfo& info) {
   PoolDims d;
-  d.c = info.in.c; d.h = info.in.h; d.w = info.in.w;
-  d.oh = info.out.h; d.ow = info.out.w;
-  d.kh = l.kh; d.kw = l.kw; d.sh = l.sh; d.sw = l.sw;
+  d.c = info.in.c;
+  d.h = info.in.h;
+  d.w = info.in.w;
+  d.oh = info.out.h;
+  d.ow = info.out.w;
+  d.kh = l.kh;
+  d.kw = l.kw;
+  d.sh = l.sh;
+  d.sw = l.sw;
   d.pad = info.pad;
   return d;
 }
 
 void maxpool_forward(float* y, int32_t* argmax, const float* x, int n, const PoolDims& d) {
   // 2x2, stride 2, unpadded (the common case): a branch-free SIMD kernel, same ties (kernels.h).
-  if (d.kh == 2 && d.kw == 2 && d.sh == 2 && d.sw == 2 && d.pad.top == 0 && d.pad.left == 0 &&
-      d.oh == d.h / 2 && d.ow == d.w / 2 && kernel_set() == KernelSet::simd) {
+  if (d.kh == 2 && d.kw == 2 && d.sh == 2 && d.sw == 2 && d.pad.top == 0 && d.pad.left == 0 && d.oh == d.h / 2 &&
+      d.ow == d.w / 2 && kernel_set() == KernelSet::simd) {
     maxpool2x2_forward(y, argmax, x, int64_t(n) * d.c, d.h, d.w);
     return;
   }
@@ -42,7 +48,10 @@ void maxpool_forward(float* y, int32_t* argmax, const float* x, int n, const Poo
             const int row = (y0 + ky) * d.w + x0;
             for (int kx = kx0; kx < kx1; ++kx) {
               const float v = xp[row + kx];
-              if (v > bv) { best = row + kx; bv = v; }  // strict >: ties keep the first
+              if (v > bv) {
+                best = row + kx;
+                bv = v;
+              }  // strict >: ties keep the first
             }
           }
         }
@@ -231,11 +240,25 @@ const char* const kPoolHelp =
 extern const LayerKindDesc kMaxpoolKind;
 extern const LayerKindDesc kAvgpoolKind;
 extern const LayerKindDesc kGapKind;
-const LayerKindDesc kMaxpoolKind = {LayerKind::maxpool, "maxpool", nullptr, kPoolHelp, false,
-     pool_text, pool_analyze, maxpool_buffers, maxpool_fwd, maxpool_bwd, maxpool_ref, maxpool_torch, pool_defaults, LAYER_FIELDS(kPoolFields)};
-const LayerKindDesc kAvgpoolKind = {LayerKind::avgpool, "avgpool", nullptr, kPoolHelp, false,
-     pool_text, pool_analyze, nullptr, avgpool_fwd, avgpool_bwd, avgpool_ref, avgpool_torch, pool_defaults, LAYER_FIELDS(kPoolFields)};
-const LayerKindDesc kGapKind = {LayerKind::gap, "gap", nullptr, "", false,
-     nullptr, gap_analyze, nullptr, gap_fwd, gap_bwd, gap_ref, gap_torch, nullptr, nullptr, 0};
+const LayerKindDesc kMaxpoolKind = {
+    LayerKind::maxpool, "maxpool",   nullptr,     kPoolHelp,   false,         pool_text,     pool_analyze,
+    maxpool_buffers,    maxpool_fwd, maxpool_bwd, maxpool_ref, maxpool_torch, pool_defaults, LAYER_FIELDS(kPoolFields)};
+const LayerKindDesc kAvgpoolKind = {LayerKind::avgpool,
+                                    "avgpool",
+                                    nullptr,
+                                    kPoolHelp,
+                                    false,
+                                    pool_text,
+                                    pool_analyze,
+                                    nullptr,
+                                    avgpool_fwd,
+                                    avgpool_bwd,
+                                    avgpool_ref,
+                                    avgpool_torch,
+                                    pool_defaults,
+                                    LAYER_FIELDS(kPoolFields)};
+const LayerKindDesc kGapKind = {LayerKind::gap, "gap",       nullptr, "",      false,
+                                nullptr,        gap_analyze, nullptr, gap_fwd, gap_bwd,
+                                gap_ref,        gap_torch,   nullptr, nullptr, 0};
 
 }  // namespace cnn

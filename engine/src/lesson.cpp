@@ -26,7 +26,8 @@ std::string LessonError::to_string() const {
 bool lesson_name_ok(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
   for (unsigned char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+      return false;
   return true;
 }
 
@@ -79,13 +80,13 @@ std::string num_text(double v) {
 // ---- quantities ---------------------------------------------------------------------------------
 struct Quantity {
   std::string name;
-  int layer = 0;                 // 1-based; 0 = none (totals, distributions)
-  std::vector<double> q, p;      // distributions
+  int layer = 0;             // 1-based; 0 = none (totals, distributions)
+  std::vector<double> q, p;  // distributions
   bool bits = false;
 };
 
-const char* const kLayerQuantities[] = {"out_h", "out_w", "out_c", "out_values", "params", "rf", "rf_pixels", "macs",
-                                        "fc_same_res", "fc_weights"};
+const char* const kLayerQuantities[] = {"out_h", "out_w",     "out_c", "out_values",  "params",
+                                        "rf",    "rf_pixels", "macs",  "fc_same_res", "fc_weights"};
 const char* const kTotalQuantities[] = {"params", "macs"};
 const char* const kDistQuantities[] = {"entropy", "cross_entropy", "kl", "zero_one"};
 
@@ -113,7 +114,10 @@ bool parse_dist(const std::string& s, std::vector<double>* out, std::string* err
     }
     out->push_back(v);
     a = c + 1;
-    if (out->size() > 100) { *err = "a distribution has at most 100 entries"; return false; }
+    if (out->size() > 100) {
+      *err = "a distribution has at most 100 entries";
+      return false;
+    }
   }
   double sum = 0;
   for (double v : *out) sum += v;
@@ -126,16 +130,29 @@ bool parse_dist(const std::string& s, std::vector<double>* out, std::string* err
 
 bool parse_quantity(const std::string& text, Quantity* q, std::string* err) {
   std::vector<std::string> w = split_words(text);
-  if (w.empty()) { *err = "the answer is empty (one of: " + quantity_names() + ")"; return false; }
+  if (w.empty()) {
+    *err = "the answer is empty (one of: " + quantity_names() + ")";
+    return false;
+  }
   q->name = w[0];
   const bool layerq = is_one_of(q->name, kLayerQuantities, std::size(kLayerQuantities));
   const bool distq = is_one_of(q->name, kDistQuantities, std::size(kDistQuantities));
-  if (!layerq && !distq) { *err = "'" + q->name + "' is not a quantity the engine computes (" + quantity_names() + ")"; return false; }
+  if (!layerq && !distq) {
+    *err = "'" + q->name + "' is not a quantity the engine computes (" + quantity_names() + ")";
+    return false;
+  }
   if (layerq) {
     const bool total_ok = is_one_of(q->name, kTotalQuantities, std::size(kTotalQuantities));
     if (w.size() == 1 && total_ok) return true;
-    if (w.size() != 2) { *err = "'" + q->name + "' takes " + (total_ok ? "an optional" : "one") + " layer number (1 = the first line after input, or 'last')"; return false; }
-    if (w[1] == "last") { q->layer = -1; return true; }
+    if (w.size() != 2) {
+      *err = "'" + q->name + "' takes " + (total_ok ? "an optional" : "one") +
+             " layer number (1 = the first line after input, or 'last')";
+      return false;
+    }
+    if (w[1] == "last") {
+      q->layer = -1;
+      return true;
+    }
     double v;
     if (!parse_real(w[1], &v) || v < 1 || v > kMaxLayers || v != std::floor(v)) {
       *err = "'" + w[1] + "' is not a layer number (1 = the first line after input, or 'last')";
@@ -146,18 +163,33 @@ bool parse_quantity(const std::string& text, Quantity* q, std::string* err) {
   }
   bool has_q = false, has_p = false;
   for (size_t i = 1; i < w.size(); i++) {
-    if (w[i] == "bits") { q->bits = true; continue; }
-    if (w[i].rfind("q=", 0) == 0 && !has_q) { if (!parse_dist(w[i].substr(2), &q->q, err)) return false; has_q = true; continue; }
-    if (w[i].rfind("p=", 0) == 0 && !has_p) { if (!parse_dist(w[i].substr(2), &q->p, err)) return false; has_p = true; continue; }
+    if (w[i] == "bits") {
+      q->bits = true;
+      continue;
+    }
+    if (w[i].rfind("q=", 0) == 0 && !has_q) {
+      if (!parse_dist(w[i].substr(2), &q->q, err)) return false;
+      has_q = true;
+      continue;
+    }
+    if (w[i].rfind("p=", 0) == 0 && !has_p) {
+      if (!parse_dist(w[i].substr(2), &q->p, err)) return false;
+      has_p = true;
+      continue;
+    }
     *err = "'" + w[i] + "' is not q=..., p=... or bits";
     return false;
   }
   const bool needs_p = q->name != "entropy";
   if (!has_q || (needs_p && !has_p) || (!needs_p && has_p)) {
-    *err = "'" + q->name + (needs_p ? "' needs q=... (the true distribution) and p=... (the prediction)" : "' takes q=... only");
+    *err = "'" + q->name +
+           (needs_p ? "' needs q=... (the true distribution) and p=... (the prediction)" : "' takes q=... only");
     return false;
   }
-  if (needs_p && q->q.size() != q->p.size()) { *err = "q and p must have as many entries"; return false; }
+  if (needs_p && q->q.size() != q->p.size()) {
+    *err = "q and p must have as many entries";
+    return false;
+  }
   return true;
 }
 
@@ -189,13 +221,15 @@ bool layer_value(const Quantity& q, const ModelSpec& m, const ModelInfo& info, d
   }
   const int L = q.layer < 0 ? int(m.layers.size()) : q.layer;
   if (L < 1 || L > int(m.layers.size())) {
-    *err = "the model has " + std::to_string(m.layers.size()) + " layers after input, so it has no layer " + std::to_string(L);
+    *err = "the model has " + std::to_string(m.layers.size()) + " layers after input, so it has no layer " +
+           std::to_string(L);
     return false;
   }
   const LayerSpec& ls = m.layers[size_t(L - 1)];
   const LayerInfo& li = info.layers[size_t(L - 1)];
   if ((q.name == "fc_same_res" || q.name == "fc_weights") && ls.kind != LayerKind::conv) {
-    *err = "'" + q.name + "' is the dense comparison of a conv layer, and layer " + std::to_string(L) + " is " + layer_kind_name(ls.kind);
+    *err = "'" + q.name + "' is the dense comparison of a conv layer, and layer " + std::to_string(L) + " is " +
+           layer_kind_name(ls.kind);
     return false;
   }
   if (q.name == "out_h") *v = li.out.h;
@@ -229,7 +263,8 @@ bool compute(const Quantity& q, const std::string& model_text, NumberAnswer* out
     } else {
       out->value = argmax_of(q.p) == argmax_of(q.q) ? 0 : 1;
       out->whole = true;
-      out->explain = "arg max p is class " + std::to_string(argmax_of(q.p)) + ", the true class is " + std::to_string(argmax_of(q.q));
+      out->explain = "arg max p is class " + std::to_string(argmax_of(q.p)) + ", the true class is " +
+                     std::to_string(argmax_of(q.q));
     }
     if (!std::isfinite(out->value)) {
       *err = "the answer is infinite: q puts probability where p has none";
@@ -253,13 +288,17 @@ bool compute(const Quantity& q, const std::string& model_text, NumberAnswer* out
   if (q.layer != 0) {
     const int L = q.layer < 0 ? int(m.layers.size()) : q.layer;
     const LayerInfo& li = info.layers[size_t(L - 1)];
-    if (q.name == "params" && !li.params_formula.empty()) out->explain = li.params_formula + " = " + with_commas(li.params);
+    if (q.name == "params" && !li.params_formula.empty())
+      out->explain = li.params_formula + " = " + with_commas(li.params);
     else if ((q.name == "out_h" || q.name == "out_w") && !li.shape_formula.empty()) out->explain = li.shape_formula;
     else if (q.name == "out_values") out->explain = shape_text(li.out) + " = " + with_commas(li.out.size());
-    else if (q.name == "rf_pixels") out->explain = std::to_string(li.rf.size[0]) + " x " + std::to_string(li.rf.size[1]) + " = " + with_commas(receptive_field_pixels(li.rf));
+    else if (q.name == "rf_pixels")
+      out->explain = std::to_string(li.rf.size[0]) + " x " + std::to_string(li.rf.size[1]) + " = " +
+                     with_commas(receptive_field_pixels(li.rf));
     else if (q.name == "fc_same_res")
-      out->explain = std::to_string(li.in.h) + "*" + std::to_string(li.in.w) + "*" + std::to_string(li.in.c) + " * " + std::to_string(li.in.h) + "*" +
-                     std::to_string(li.in.w) + "*" + std::to_string(li.out.c) + " = " + with_commas(li.fc_weights_same_res);
+      out->explain = std::to_string(li.in.h) + "*" + std::to_string(li.in.w) + "*" + std::to_string(li.in.c) + " * " +
+                     std::to_string(li.in.h) + "*" + std::to_string(li.in.w) + "*" + std::to_string(li.out.c) + " = " +
+                     with_commas(li.fc_weights_same_res);
   }
   return true;
 }
@@ -273,23 +312,32 @@ struct Mistake {
 std::vector<Mistake> mistakes_for(const Quantity& q, const std::string& model_text, const NumberAnswer& right) {
   std::vector<Mistake> out;
   if (q.name == "entropy") {
-    out.push_back({entropy_of(q.q, !q.bits), q.bits ? "that is in nats (natural log); the question asks for bits (log base 2)"
-                                                    : "that is in bits (log base 2); the natural log gives nats"});
+    out.push_back(
+        {entropy_of(q.q, !q.bits), q.bits ? "that is in nats (natural log); the question asks for bits (log base 2)"
+                                          : "that is in bits (log base 2); the natural log gives nats"});
     out.push_back({-right.value, "entropy is never negative: mind the minus sign in -sum q log q"});
     return out;
   }
   if (q.name == "cross_entropy" || q.name == "kl") {
     const double ce = cross_entropy_of(q.q, q.p, q.bits), h = entropy_of(q.q, q.bits);
     const double swapped = cross_entropy_of(q.p, q.q, q.bits);
-    out.push_back({q.name == "kl" ? cross_entropy_of(q.q, q.p, !q.bits) - entropy_of(q.q, !q.bits) : cross_entropy_of(q.q, q.p, !q.bits),
-                   q.bits ? "that is in nats (natural log); the question asks for bits" : "that is in bits (log base 2); the loss uses the natural log"});
+    out.push_back({q.name == "kl" ? cross_entropy_of(q.q, q.p, !q.bits) - entropy_of(q.q, !q.bits)
+                                  : cross_entropy_of(q.q, q.p, !q.bits),
+                   q.bits ? "that is in nats (natural log); the question asks for bits"
+                          : "that is in bits (log base 2); the loss uses the natural log"});
     if (q.name == "cross_entropy") {
-      out.push_back({h, "that is the entropy H(q) of the true distribution alone; the cross-entropy adds the KL divergence D(q || p)"});
-      out.push_back({ce - h, "that is the KL divergence D(q || p) = H(q, p) - H(q); the cross-entropy also counts H(q)"});
-      if (std::isfinite(swapped)) out.push_back({swapped, "you swapped p and q: the true distribution q weights the logs of the prediction p"});
+      out.push_back(
+          {h,
+           "that is the entropy H(q) of the true distribution alone; the cross-entropy adds the KL divergence D(q || p)"});
+      out.push_back(
+          {ce - h, "that is the KL divergence D(q || p) = H(q, p) - H(q); the cross-entropy also counts H(q)"});
+      if (std::isfinite(swapped))
+        out.push_back({swapped, "you swapped p and q: the true distribution q weights the logs of the prediction p"});
     } else {
       out.push_back({ce, "that is the cross-entropy H(q, p); the KL divergence subtracts the entropy H(q)"});
-      if (std::isfinite(swapped)) out.push_back({swapped - entropy_of(q.p, q.bits), "that is D(p || q): the divergence is not symmetric, q (the truth) comes first"});
+      if (std::isfinite(swapped))
+        out.push_back({swapped - entropy_of(q.p, q.bits),
+                       "that is D(p || q): the divergence is not symmetric, q (the truth) comes first"});
     }
     out.push_back({-right.value, "a cross-entropy or divergence is never negative: mind the minus sign"});
     return out;
@@ -309,35 +357,44 @@ std::vector<Mistake> mistakes_for(const Quantity& q, const std::string& model_te
     std::string err;
     return analyze_model(changed, &ci, &e) && layer_value(q, changed, ci, v, &err);
   };
-  auto layer_name = [&](int j) { return "layer " + std::to_string(j) + " (" + layer_to_text(m.layers[size_t(j - 1)]) + ")"; };
+  auto layer_name = [&](int j) {
+    return "layer " + std::to_string(j) + " (" + layer_to_text(m.layers[size_t(j - 1)]) + ")";
+  };
 
   if (q.name == "params" || q.name == "macs" || q.name == "fc_same_res" || q.name == "fc_weights") {
     int64_t biases = 0;
     const int from = q.layer == 0 ? 1 : L, to = q.layer == 0 ? int(m.layers.size()) : L;
     for (int j = from; j <= to; j++) {
       const LayerSpec& l = m.layers[size_t(j - 1)];
-      if ((l.kind == LayerKind::conv || l.kind == LayerKind::dense) && l.bias) biases += info.layers[size_t(j - 1)].out.c;
+      if ((l.kind == LayerKind::conv || l.kind == LayerKind::dense) && l.bias)
+        biases += info.layers[size_t(j - 1)].out.c;
     }
     if (q.name == "params") {
-      if (biases > 0) out.push_back({right.value - double(biases), "that is the count without the biases (one per map or unit: " + with_commas(biases) + ")"});
+      if (biases > 0)
+        out.push_back({right.value - double(biases),
+                       "that is the count without the biases (one per map or unit: " + with_commas(biases) + ")"});
       if (q.layer != 0) {
         const LayerSpec& l = m.layers[size_t(L - 1)];
         const LayerInfo& li = info.layers[size_t(L - 1)];
         if ((l.kind == LayerKind::conv || l.kind == LayerKind::dense) && li.out.c > 1)
-          out.push_back({right.value / li.out.c, "that is one " + std::string(l.kind == LayerKind::conv ? "map's" : "unit's") +
-                                                     " parameters; the layer has " + std::to_string(li.out.c) + " of them"});
+          out.push_back(
+              {right.value / li.out.c, "that is one " + std::string(l.kind == LayerKind::conv ? "map's" : "unit's") +
+                                           " parameters; the layer has " + std::to_string(li.out.c) + " of them"});
         if (l.kind == LayerKind::conv && li.in.c > 1) {
           const double no_c = double(int64_t(l.kh) * l.kw + (l.bias ? 1 : 0)) * li.out.c;
-          out.push_back({no_c, "you forgot the input channels: each kernel is " + std::to_string(l.kh) + "x" + std::to_string(l.kw) + "x" +
-                                   std::to_string(li.in.c) + ", one slice per input channel"});
+          out.push_back({no_c, "you forgot the input channels: each kernel is " + std::to_string(l.kh) + "x" +
+                                   std::to_string(l.kw) + "x" + std::to_string(li.in.c) +
+                                   ", one slice per input channel"});
         }
       }
     }
     if (q.name == "macs" && q.layer != 0) {
-      out.push_back({double(info.layers[size_t(L - 1)].params), "that is the parameter count: each weight is used once at every output position"});
+      out.push_back({double(info.layers[size_t(L - 1)].params),
+                     "that is the parameter count: each weight is used once at every output position"});
     }
     if (q.name == "fc_same_res" || q.name == "fc_weights")
-      out.push_back({double(info.layers[size_t(L - 1)].params), "that is the conv layer's own count; the question asks what a dense layer would need"});
+      out.push_back({double(info.layers[size_t(L - 1)].params),
+                     "that is the conv layer's own count; the question asks what a dense layer would need"});
     return out;
   }
   if (q.name == "out_h" || q.name == "out_w" || q.name == "out_values") {
@@ -349,13 +406,17 @@ std::vector<Mistake> mistakes_for(const Quantity& q, const std::string& model_te
         c.layers[size_t(j - 1)].padding = Padding::explicit_pad;
         c.layers[size_t(j - 1)].ph = c.layers[size_t(j - 1)].pw = 0;
         double v;
-        if (value_of(c, &v)) out.push_back({v, "you forgot the padding of " + layer_name(j) + ": " + std::to_string(li.pad.top) + " extra rows above and " + std::to_string(li.pad.bottom) + " below"});
+        if (value_of(c, &v))
+          out.push_back({v, "you forgot the padding of " + layer_name(j) + ": " + std::to_string(li.pad.top) +
+                                " extra rows above and " + std::to_string(li.pad.bottom) + " below"});
       }
       if (l.sh > 1 || l.sw > 1) {
         ModelSpec c = m;
         c.layers[size_t(j - 1)].sh = c.layers[size_t(j - 1)].sw = 1;
         double v;
-        if (value_of(c, &v)) out.push_back({v, "you forgot the stride of " + layer_name(j) + ": the window moves " + std::to_string(l.sh) + " pixels at a time"});
+        if (value_of(c, &v))
+          out.push_back({v, "you forgot the stride of " + layer_name(j) + ": the window moves " + std::to_string(l.sh) +
+                                " pixels at a time"});
       }
     }
     const LayerSpec& l = m.layers[size_t(L - 1)];
@@ -368,12 +429,14 @@ std::vector<Mistake> mistakes_for(const Quantity& q, const std::string& model_te
       const double exact = double(n + pads - k) / s;
       const double per_map = q.name == "out_values" ? double(rows ? li.out.w : li.out.h) * li.out.c : 1;
       if (exact != std::floor(exact))
-        out.push_back({(std::ceil(exact) + 1) * per_map, "the division rounds down: a window that would run past the padded input is not used (" +
-                                                             num_text(n + pads - k) + "/" + std::to_string(s) + " = " + num_text(exact) + ")"});
+        out.push_back({(std::ceil(exact) + 1) * per_map,
+                       "the division rounds down: a window that would run past the padded input is not used (" +
+                           num_text(n + pads - k) + "/" + std::to_string(s) + " = " + num_text(exact) + ")"});
       out.push_back({std::floor(exact) * per_map, "you forgot the +1: the first window's position counts too"});
     }
     if (q.name == "out_values" && li.out.c > 1)
-      out.push_back({double(li.out.h) * li.out.w, "that is the size of one map; there are " + std::to_string(li.out.c) + " maps"});
+      out.push_back({double(li.out.h) * li.out.w,
+                     "that is the size of one map; there are " + std::to_string(li.out.c) + " maps"});
     return out;
   }
   if (q.name == "rf" || q.name == "rf_pixels") {
@@ -381,15 +444,20 @@ std::vector<Mistake> mistakes_for(const Quantity& q, const std::string& model_te
     int64_t naive = 1;
     for (int j = 1; j <= L; j++) {
       const LayerSpec& l = m.layers[size_t(j - 1)];
-      if (l.kind == LayerKind::conv || l.kind == LayerKind::maxpool || l.kind == LayerKind::avgpool) naive += int64_t(l.dh) * (l.kh - 1);
+      if (l.kind == LayerKind::conv || l.kind == LayerKind::maxpool || l.kind == LayerKind::avgpool)
+        naive += int64_t(l.dh) * (l.kh - 1);
     }
     const LayerInfo& li = info.layers[size_t(L - 1)];
     const double side = double(li.rf.size[0]), area = double(receptive_field_pixels(li.rf));
     if (q.name == "rf") {
-      out.push_back({double(naive), "you ignored the strides: after a stride-s layer, the next kernel's taps are s input pixels apart"});
+      out.push_back(
+          {double(naive),
+           "you ignored the strides: after a stride-s layer, the next kernel's taps are s input pixels apart"});
       out.push_back({area, "that is the area in pixels; the question asks for the side (rows)"});
     } else {
-      out.push_back({double(naive * naive), "you ignored the strides: after a stride-s layer, the next kernel's taps are s input pixels apart"});
+      out.push_back(
+          {double(naive * naive),
+           "you ignored the strides: after a stride-s layer, the next kernel's taps are s input pixels apart"});
       out.push_back({side, "that is the side; the field covers side x side = " + num_text(area) + " pixels"});
     }
     return out;
@@ -404,39 +472,63 @@ bool close_enough(double typed, double right, bool whole, double tol) {
 }
 
 // ---- tasks ------------------------------------------------------------------------------------------
-const char* const kTaskVars[] = {"test_accuracy", "train_accuracy", "overfit_gap", "train_loss", "steps", "diverged",
-                                 "params", "layers", "conv_layers", "pool_layers", "maxpool_layers", "dense_layers",
-                                 "rf_last", "final_map", "data"};
+const char* const kTaskVars[] = {"test_accuracy",  "train_accuracy", "overfit_gap", "train_loss",  "steps",
+                                 "diverged",       "params",         "layers",      "conv_layers", "pool_layers",
+                                 "maxpool_layers", "dense_layers",   "rf_last",     "final_map",   "data"};
 const char* const kOps[] = {">=", "<=", "!=", "=", ">", "<"};
 
 bool parse_condition(const std::string& text, int column, TaskCondition* c, std::string* err) {
   size_t at = std::string::npos, len = 0;
   for (const char* op : kOps) {
     size_t p = text.find(op);
-    if (p != std::string::npos && (at == std::string::npos || p < at || (p == at && std::strlen(op) > len))) { at = p; len = std::strlen(op); }
+    if (p != std::string::npos && (at == std::string::npos || p < at || (p == at && std::strlen(op) > len))) {
+      at = p;
+      len = std::strlen(op);
+    }
   }
-  if (at == std::string::npos) { *err = "'" + text + "' is not 'variable op value' (op: >=, <=, >, <, =, !=)"; return false; }
+  if (at == std::string::npos) {
+    *err = "'" + text + "' is not 'variable op value' (op: >=, <=, >, <, =, !=)";
+    return false;
+  }
   c->var = trim(text.substr(0, at));
   c->op = text.substr(at, len);
   c->value = trim(text.substr(at + len));
   c->column = column;
   const bool known = is_one_of(c->var, kTaskVars, std::size(kTaskVars)) || setting_find_url_key(c->var) >= 0;
-  if (!known) { *err = "'" + c->var + "' is not a variable a task can check (" + lesson_task_variables() + ")"; return false; }
-  if (c->value.empty()) { *err = "'" + text + "' has no value after " + c->op; return false; }
+  if (!known) {
+    *err = "'" + c->var + "' is not a variable a task can check (" + lesson_task_variables() + ")";
+    return false;
+  }
+  if (c->value.empty()) {
+    *err = "'" + text + "' has no value after " + c->op;
+    return false;
+  }
   if (c->var == "data") {
-    if (c->op != "=" && c->op != "!=") { *err = "data compares with = or != only"; return false; }
-    if (!lesson_name_ok(c->value)) { *err = "'" + c->value + "' is not a dataset name"; return false; }
+    if (c->op != "=" && c->op != "!=") {
+      *err = "data compares with = or != only";
+      return false;
+    }
+    if (!lesson_name_ok(c->value)) {
+      *err = "'" + c->value + "' is not a dataset name";
+      return false;
+    }
     return true;
   }
   const int si = setting_find_url_key(c->var);
   if (si >= 0 && setting_info(si).kind == SettingKind::choice) {
     Settings s;
     std::string e;
-    if (!setting_parse(si, c->value, &s, &e)) { *err = c->var + ": " + e; return false; }
+    if (!setting_parse(si, c->value, &s, &e)) {
+      *err = c->var + ": " + e;
+      return false;
+    }
     c->number = setting_get(s, si);
     return true;
   }
-  if (!parse_real(c->value, &c->number)) { *err = "'" + c->value + "' is not a number"; return false; }
+  if (!parse_real(c->value, &c->number)) {
+    *err = "'" + c->value + "' is not a number";
+    return false;
+  }
   return true;
 }
 
@@ -449,7 +541,10 @@ bool parse_check(const std::string& text, int column, std::vector<TaskCondition>
     TaskCondition c;
     if (!parse_condition(text.substr(a, b - a), column + int(a), &c, err)) return false;
     out->push_back(c);
-    if (out->size() > 8) { *err = "a task checks at most 8 conditions"; return false; }
+    if (out->size() > 8) {
+      *err = "a task checks at most 8 conditions";
+      return false;
+    }
     a = b + 5;
   }
   return true;
@@ -457,19 +552,24 @@ bool parse_check(const std::string& text, int column, std::vector<TaskCondition>
 
 // ---- the file -----------------------------------------------------------------------------------
 struct Entry {
-  std::string key, value;        // value: inline part + continuation (joined per key)
+  std::string key, value;  // value: inline part + continuation (joined per key)
   int line = 0, value_column = 0;
 };
 
 const char* const kLessonKeys[] = {"title", "notes", "text", "model", "preset", "data", "settings", "panel"};
-const char* const kExerciseKeys[] = {"exercise", "ask", "answer", "tolerance", "unit", "hint", "right", "wrong", "why", "check", "done"};
+const char* const kExerciseKeys[] = {"exercise", "ask",   "answer", "tolerance", "unit", "hint",
+                                     "right",    "wrong", "why",    "check",     "done"};
 const char* const kLeftPanels[] = {"designer", "analysis", "data"};
 const char* const kRightPanels[] = {"curves", "inside", "backprop", "notes"};
 const char* const kInsideViews[] = {"filters", "maps", "field", "predict", "confusion", "boundary", "dynamics"};
 const char* const kNotesViews[] = {"figure1", "figure5", "zero-one", "figure3"};
 
 bool fail(LessonError* err, int line, int column, const std::string& msg) {
-  if (err) { err->line = line; err->column = column; err->message = msg; }
+  if (err) {
+    err->line = line;
+    err->column = column;
+    err->message = msg;
+  }
   return false;
 }
 
@@ -492,9 +592,12 @@ std::string lesson_model_text(const Lesson& l, const PresetLookup& presets) {
   return "";
 }
 
-bool parse_lesson(std::string_view text, const std::string& name, const PresetLookup& presets, Lesson* out, LessonError* err) {
+bool parse_lesson(std::string_view text, const std::string& name, const PresetLookup& presets, Lesson* out,
+                  LessonError* err) {
   if (text.size() > kMaxLessonBytes)
-    return fail(err, 0, 0, "the lesson file is " + with_commas(int64_t(text.size())) + " bytes; a lesson has at most " + with_commas(int64_t(kMaxLessonBytes)));
+    return fail(err, 0, 0,
+                "the lesson file is " + with_commas(int64_t(text.size())) + " bytes; a lesson has at most " +
+                    with_commas(int64_t(kMaxLessonBytes)));
   // lines, checked for characters
   std::vector<std::string_view> lines;
   {
@@ -513,11 +616,13 @@ bool parse_lesson(std::string_view text, const std::string& name, const PresetLo
     for (size_t j = 0; j < l.size(); j++) {
       const unsigned char c = static_cast<unsigned char>(l[j]);
       if ((c < 0x20 && c != '\t') || c == 0x7f)
-        return fail(err, int(i) + 1, column_of(l, j), "a control character (byte " + std::to_string(c) + ") is not allowed in a lesson");
+        return fail(err, int(i) + 1, column_of(l, j),
+                    "a control character (byte " + std::to_string(c) + ") is not allowed in a lesson");
       if (c >= 0x80) {  // UTF-8: a lead byte and its continuation bytes
         int n = (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
         bool ok = n > 0 && c >= 0xC2 && c <= 0xF4 && j + size_t(n) < l.size() + 1;
-        for (int k = 1; ok && k <= n; k++) ok = j + size_t(k) < l.size() && (static_cast<unsigned char>(l[j + size_t(k)]) & 0xC0) == 0x80;
+        for (int k = 1; ok && k <= n; k++)
+          ok = j + size_t(k) < l.size() && (static_cast<unsigned char>(l[j + size_t(k)]) & 0xC0) == 0x80;
         if (!ok) return fail(err, int(i) + 1, column_of(l, j), "the text is not valid UTF-8 here");
         j += size_t(n);
       }
@@ -530,20 +635,26 @@ bool parse_lesson(std::string_view text, const std::string& name, const PresetLo
   std::vector<Entry> entries;
   for (size_t i = 0; i < lines.size();) {
     std::string_view l = lines[i];
-    if (blank(l) || l[0] == '#') { i++; continue; }
+    if (blank(l) || l[0] == '#') {
+      i++;
+      continue;
+    }
     if (indented(l))
-      return fail(err, int(i) + 1, 1, "an indented line continues the value of the key above it, but no key comes before it");
+      return fail(err, int(i) + 1, 1,
+                  "an indented line continues the value of the key above it, but no key comes before it");
     size_t k = 0;
     while (k < l.size() && ((l[k] >= 'a' && l[k] <= 'z') || l[k] == '_')) k++;
     if (k == 0 || k >= l.size() || l[k] != ':')
-      return fail(err, int(i) + 1, column_of(l, k), "expected 'key: value' (a key in lower-case letters, then ':'), or an indented line under a key");
+      return fail(err, int(i) + 1, column_of(l, k),
+                  "expected 'key: value' (a key in lower-case letters, then ':'), or an indented line under a key");
     Entry e;
     e.key = std::string(l.substr(0, k));
     e.line = int(i) + 1;
     const bool lesson_key = is_one_of(e.key, kLessonKeys, std::size(kLessonKeys));
     if (!lesson_key && !is_one_of(e.key, kExerciseKeys, std::size(kExerciseKeys)))
-      return fail(err, e.line, 1, "unknown key '" + e.key + "' (lesson keys: " + join_list(kLessonKeys, std::size(kLessonKeys)) +
-                                      "; exercise keys: " + join_list(kExerciseKeys, std::size(kExerciseKeys)) + ")");
+      return fail(err, e.line, 1,
+                  "unknown key '" + e.key + "' (lesson keys: " + join_list(kLessonKeys, std::size(kLessonKeys)) +
+                      "; exercise keys: " + join_list(kExerciseKeys, std::size(kExerciseKeys)) + ")");
     size_t v = k + 1;
     while (v < l.size() && (l[v] == ' ' || l[v] == '\t')) v++;
     e.value_column = column_of(l, v);
@@ -555,17 +666,23 @@ bool parse_lesson(std::string_view text, const std::string& name, const PresetLo
     while (!more.empty() && blank(more.back())) { more.pop_back(); }
     i = i + 1 + more.size();
     if (e.key == "model") {
-      if (!inline_part.empty()) return fail(err, e.line, e.value_column, "the model text goes on the indented lines below 'model:', one layer per line");
+      if (!inline_part.empty())
+        return fail(err, e.line, e.value_column,
+                    "the model text goes on the indented lines below 'model:', one layer per line");
       size_t indent = std::string::npos;
       for (std::string_view m : more)
         if (!blank(m)) indent = std::min(indent, m.find_first_not_of(" \t"));
-      for (std::string_view m : more) e.value += std::string(blank(m) ? std::string_view() : m.substr(std::min(indent, m.size()))) + "\n";
+      for (std::string_view m : more)
+        e.value += std::string(blank(m) ? std::string_view() : m.substr(std::min(indent, m.size()))) + "\n";
       e.value_column = int(indent == std::string::npos ? 1 : indent + 1);  // of the model lines
     } else {
       std::string para = inline_part;
       bool new_paragraph = false;  // a blank line was seen since the last text
       for (std::string_view m : more) {
-        if (blank(m)) { new_paragraph = !para.empty(); continue; }
+        if (blank(m)) {
+          new_paragraph = !para.empty();
+          continue;
+        }
         if (!para.empty()) para += new_paragraph ? "\n\n" : " ";
         para += trim(m);
         new_paragraph = false;
@@ -590,12 +707,18 @@ bool parse_lesson(std::string_view text, const std::string& name, const PresetLo
     if (lesson_key && ex)
       return fail(err, e.line, 1, "'" + e.key + ":' describes the whole lesson: put it above the first 'exercise:'");
     if (!lesson_key && e.key != "exercise" && !ex)
-      return fail(err, e.line, 1, "'" + e.key + ":' belongs to an exercise: start one above it with 'exercise: number', 'exercise: choice' or 'exercise: task'");
-    const bool repeatable = e.key == "panel" || e.key == "hint" || e.key == "right" || e.key == "wrong" || e.key == "why" || e.key == "exercise";
-    if (!repeatable && !once(e)) return fail(err, e.line, 1, "'" + e.key + ":' is given twice" + (ex ? " in this exercise" : ""));
+      return fail(
+          err, e.line, 1,
+          "'" + e.key +
+              ":' belongs to an exercise: start one above it with 'exercise: number', 'exercise: choice' or 'exercise: task'");
+    const bool repeatable = e.key == "panel" || e.key == "hint" || e.key == "right" || e.key == "wrong" ||
+                            e.key == "why" || e.key == "exercise";
+    if (!repeatable && !once(e))
+      return fail(err, e.line, 1, "'" + e.key + ":' is given twice" + (ex ? " in this exercise" : ""));
     const bool needs_value = e.key != "model";
     if (needs_value && e.value.empty()) return fail(err, e.line, e.value_column, "'" + e.key + ":' has no value");
-    if (e.value.size() > 8000) return fail(err, e.line, e.value_column, "'" + e.key + ":' is longer than 8,000 characters");
+    if (e.value.size() > 8000)
+      return fail(err, e.line, e.value_column, "'" + e.key + ":' is longer than 8,000 characters");
 
     if (e.key == "title") {
       if (e.value.size() > 120) return fail(err, e.line, e.value_column, "the title is longer than 120 characters");
@@ -611,23 +734,30 @@ bool parse_lesson(std::string_view text, const std::string& name, const PresetLo
         a = b + 2;
       }
     } else if (e.key == "model") {
-      if (e.value.empty()) return fail(err, e.line, 1, "'model:' has no model text: put its layers on indented lines below it");
+      if (e.value.empty())
+        return fail(err, e.line, 1, "'model:' has no model text: put its layers on indented lines below it");
       ModelSpec m;
       ModelInfo info;
       SpecError se;
       if (!parse_and_analyze(e.value, &m, &info, &se)) {
         const int line = se.line > 0 ? e.line + se.line : e.line;
-        return fail(err, line, se.column > 0 ? se.column + e.value_column - 1 : 0, "the lesson's model: " + se.message + (se.hint.empty() ? "" : " (hint: " + se.hint + ")"));
+        return fail(err, line, se.column > 0 ? se.column + e.value_column - 1 : 0,
+                    "the lesson's model: " + se.message + (se.hint.empty() ? "" : " (hint: " + se.hint + ")"));
       }
       les.model = e.value;
       les.model_line = e.line + 1;
     } else if (e.key == "preset") {
-      if (!lesson_name_ok(e.value)) return fail(err, e.line, e.value_column, "'" + e.value + "' is not a preset name (letters, digits, '-' and '_')");
+      if (!lesson_name_ok(e.value))
+        return fail(err, e.line, e.value_column,
+                    "'" + e.value + "' is not a preset name (letters, digits, '-' and '_')");
       std::string t;
-      if (presets && !presets(e.value, &t)) return fail(err, e.line, e.value_column, "there is no preset '" + e.value + "'");
+      if (presets && !presets(e.value, &t))
+        return fail(err, e.line, e.value_column, "there is no preset '" + e.value + "'");
       les.preset = e.value;
     } else if (e.key == "data") {
-      if (!lesson_name_ok(e.value)) return fail(err, e.line, e.value_column, "'" + e.value + "' is not a dataset name (letters, digits, '-' and '_')");
+      if (!lesson_name_ok(e.value))
+        return fail(err, e.line, e.value_column,
+                    "'" + e.value + "' is not a dataset name (letters, digits, '-' and '_')");
       les.data = e.value;
     } else if (e.key == "settings") {
       std::string frag;
@@ -636,34 +766,43 @@ bool parse_lesson(std::string_view text, const std::string& name, const PresetLo
       std::string uerr;
       if (!url_state_decode(frag, &u, &uerr)) return fail(err, e.line, e.value_column, "settings: " + uerr);
       if (u.has_model || u.has_preset || u.has_data)
-        return fail(err, e.line, e.value_column, "settings: takes training settings only (" + url_state_keys() + " minus model, preset, data: those have their own lines)");
+        return fail(err, e.line, e.value_column,
+                    "settings: takes training settings only (" + url_state_keys() +
+                        " minus model, preset, data: those have their own lines)");
       les.settings = frag;
       les.settings_values = u.settings;
       les.settings_given = u.given;
     } else if (e.key == "panel") {
       std::vector<std::string> w = split_words(e.value);
-      const bool left = is_one_of(w[0], kLeftPanels, std::size(kLeftPanels)), right = is_one_of(w[0], kRightPanels, std::size(kRightPanels));
+      const bool left = is_one_of(w[0], kLeftPanels, std::size(kLeftPanels)),
+                 right = is_one_of(w[0], kRightPanels, std::size(kRightPanels));
       if (!left && !right)
-        return fail(err, e.line, e.value_column, "'" + w[0] + "' is not a panel (" + join_list(kLeftPanels, std::size(kLeftPanels)) + ", " + join_list(kRightPanels, std::size(kRightPanels)) + ")");
+        return fail(err, e.line, e.value_column,
+                    "'" + w[0] + "' is not a panel (" + join_list(kLeftPanels, std::size(kLeftPanels)) + ", " +
+                        join_list(kRightPanels, std::size(kRightPanels)) + ")");
       if (w.size() > 2) return fail(err, e.line, e.value_column, "'panel:' takes a panel and at most one view of it");
       if (w.size() == 2) {
         const bool ok = (w[0] == "inside" && is_one_of(w[1], kInsideViews, std::size(kInsideViews))) ||
                         (w[0] == "notes" && is_one_of(w[1], kNotesViews, std::size(kNotesViews)));
         if (!ok)
           return fail(err, e.line, e.value_column + int(w[0].size()) + 1,
-                      "'" + w[1] + "' is not a view of " + w[0] + (w[0] == "inside" ? " (" + join_list(kInsideViews, std::size(kInsideViews)) + ")"
-                                                                   : w[0] == "notes" ? " (" + join_list(kNotesViews, std::size(kNotesViews)) + ")"
-                                                                                     : " (it has none)"));
+                      "'" + w[1] + "' is not a view of " + w[0] +
+                          (w[0] == "inside"  ? " (" + join_list(kInsideViews, std::size(kInsideViews)) + ")"
+                           : w[0] == "notes" ? " (" + join_list(kNotesViews, std::size(kNotesViews)) + ")"
+                                             : " (it has none)"));
       }
       if (les.panels.size() >= 2) return fail(err, e.line, 1, "a lesson opens at most 2 panels (one on each side)");
       les.panels.push_back(w.size() == 2 ? w[0] + " " + w[1] : w[0]);
     } else if (e.key == "exercise") {
-      if (int(les.exercises.size()) >= kMaxExercises) return fail(err, e.line, 1, "a lesson has at most " + std::to_string(kMaxExercises) + " exercises");
+      if (int(les.exercises.size()) >= kMaxExercises)
+        return fail(err, e.line, 1, "a lesson has at most " + std::to_string(kMaxExercises) + " exercises");
       Exercise x;
       if (e.value == "number") x.kind = ExerciseKind::number;
       else if (e.value == "choice") x.kind = ExerciseKind::choice;
       else if (e.value == "task") x.kind = ExerciseKind::task;
-      else return fail(err, e.line, e.value_column, "'" + e.value + "' is not a kind of exercise (number, choice or task)");
+      else
+        return fail(err, e.line, e.value_column,
+                    "'" + e.value + "' is not a kind of exercise (number, choice or task)");
       x.line = e.line;
       x.id = "e" + std::to_string(les.exercises.size() + 1);
       les.exercises.push_back(x);
@@ -671,9 +810,12 @@ bool parse_lesson(std::string_view text, const std::string& name, const PresetLo
       opt = nullptr;
       seen.clear();
     } else {
-      const char* kind = ex->kind == ExerciseKind::number ? "number" : ex->kind == ExerciseKind::choice ? "choice" : "task";
+      const char* kind = ex->kind == ExerciseKind::number   ? "number"
+                         : ex->kind == ExerciseKind::choice ? "choice"
+                                                            : "task";
       auto only = [&](ExerciseKind k) {
-        return ex->kind == k ? true : fail(err, e.line, 1, "'" + e.key + ":' does not belong to a " + kind + " exercise");
+        return ex->kind == k ? true
+                             : fail(err, e.line, 1, "'" + e.key + ":' does not belong to a " + kind + " exercise");
       };
       if (e.key == "ask") ex->ask = e.value;
       else if (e.key == "hint") {
@@ -689,7 +831,8 @@ bool parse_lesson(std::string_view text, const std::string& name, const PresetLo
       } else if (e.key == "tolerance") {
         if (!only(ExerciseKind::number)) return false;
         double t;
-        if (!parse_real(e.value, &t) || t <= 0 || t > 0.5) return fail(err, e.line, e.value_column, "the tolerance is a relative error in (0, 0.5], e.g. 0.01 for 1 %");
+        if (!parse_real(e.value, &t) || t <= 0 || t > 0.5)
+          return fail(err, e.line, e.value_column, "the tolerance is a relative error in (0, 0.5], e.g. 0.01 for 1 %");
         ex->tolerance = t;
       } else if (e.key == "unit") {
         if (!only(ExerciseKind::number)) return false;
@@ -697,7 +840,8 @@ bool parse_lesson(std::string_view text, const std::string& name, const PresetLo
         ex->unit = e.value;
       } else if (e.key == "right" || e.key == "wrong") {
         if (!only(ExerciseKind::choice)) return false;
-        if (opt && opt->why.empty()) return fail(err, opt->line, 1, "this option has no 'why:' line below it: every option explains itself");
+        if (opt && opt->why.empty())
+          return fail(err, opt->line, 1, "this option has no 'why:' line below it: every option explains itself");
         if (ex->options.size() >= 8) return fail(err, e.line, 1, "a choice has at most 8 options");
         LessonOption o;
         o.text = e.value;
@@ -707,12 +851,15 @@ bool parse_lesson(std::string_view text, const std::string& name, const PresetLo
         opt = &ex->options.back();
       } else if (e.key == "why") {
         if (!only(ExerciseKind::choice)) return false;
-        if (!opt || !opt->why.empty()) return fail(err, e.line, 1, "'why:' explains the option just above it ('right:' or 'wrong:'), and there is none without one");
+        if (!opt || !opt->why.empty())
+          return fail(err, e.line, 1,
+                      "'why:' explains the option just above it ('right:' or 'wrong:'), and there is none without one");
         opt->why = e.value;
       } else if (e.key == "check") {
         if (!only(ExerciseKind::task)) return false;
         std::string cerr;
-        if (!parse_check(e.value, e.value_column, &ex->conditions, &cerr)) return fail(err, e.line, e.value_column, cerr);
+        if (!parse_check(e.value, e.value_column, &ex->conditions, &cerr))
+          return fail(err, e.line, e.value_column, cerr);
         ex->check = e.value;
       } else if (e.key == "done") {
         if (!only(ExerciseKind::task)) return false;
@@ -729,22 +876,32 @@ bool parse_lesson(std::string_view text, const std::string& name, const PresetLo
   for (Exercise& x : les.exercises) {
     if (x.ask.empty()) return fail(err, x.line, 1, "this exercise has no 'ask:' line (the question)");
     if (x.kind == ExerciseKind::number) {
-      if (x.answer.empty()) return fail(err, x.line, 1, "this number exercise has no 'answer:' line (the quantity the engine computes: " + quantity_names() + ")");
+      if (x.answer.empty())
+        return fail(
+            err, x.line, 1,
+            "this number exercise has no 'answer:' line (the quantity the engine computes: " + quantity_names() + ")");
       Quantity q;
       std::string qerr;
       parse_quantity(x.answer, &q, &qerr);
       NumberAnswer a;
       const bool needs_model = !is_one_of(q.name, kDistQuantities, std::size(kDistQuantities));
-      if (needs_model && model_text.empty() && !les.preset.empty()) continue;  // no presets to look in: checked by the page
-      if (!compute(q, model_text, &a, &qerr)) return fail(err, x.answer_line, 1, "the answer cannot be computed: " + qerr);
+      if (needs_model && model_text.empty() && !les.preset.empty())
+        continue;  // no presets to look in: checked by the page
+      if (!compute(q, model_text, &a, &qerr))
+        return fail(err, x.answer_line, 1, "the answer cannot be computed: " + qerr);
     } else if (x.kind == ExerciseKind::choice) {
-      if (x.options.size() < 2) return fail(err, x.line, 1, "a choice needs at least 2 options ('right:' and 'wrong:' lines)");
-      if (x.options.back().why.empty()) return fail(err, x.options.back().line, 1, "this option has no 'why:' line below it: every option explains itself");
+      if (x.options.size() < 2)
+        return fail(err, x.line, 1, "a choice needs at least 2 options ('right:' and 'wrong:' lines)");
+      if (x.options.back().why.empty())
+        return fail(err, x.options.back().line, 1,
+                    "this option has no 'why:' line below it: every option explains itself");
       bool any = false;
       for (const LessonOption& o : x.options) any |= o.right;
       if (!any) return fail(err, x.line, 1, "this choice has no 'right:' option");
     } else {
-      if (x.conditions.empty()) return fail(err, x.line, 1, "this task has no 'check:' line (e.g. check: test_accuracy >= 0.9 and params <= 20000)");
+      if (x.conditions.empty())
+        return fail(err, x.line, 1,
+                    "this task has no 'check:' line (e.g. check: test_accuracy >= 0.9 and params <= 20000)");
     }
   }
   *out = std::move(les);
@@ -767,7 +924,9 @@ NumberVerdict lesson_check_number(const Exercise& e, const std::string& model_te
     if (c != ',' && c != ' ' && c != '_' && c != '\t' && c != '\'') clean += c;
   double x;
   if (!parse_real(clean, &x)) {
-    v.message = clean.empty() ? "Type a number first." : "'" + typed.substr(0, 40) + "' is not a number: type one number (commas are fine: 34,944).";
+    v.message = clean.empty()
+                    ? "Type a number first."
+                    : "'" + typed.substr(0, 40) + "' is not a number: type one number (commas are fine: 34,944).";
     return v;
   }
   v.parsed = true;
@@ -784,11 +943,13 @@ NumberVerdict lesson_check_number(const Exercise& e, const std::string& model_te
     return v;
   }
   for (const Mistake& m : mistakes_for(q, model_text, a))
-    if (std::isfinite(m.value) && !close_enough(m.value, a.value, a.whole, e.tolerance) && close_enough(x, m.value, a.whole, e.tolerance)) {
+    if (std::isfinite(m.value) && !close_enough(m.value, a.value, a.whole, e.tolerance) &&
+        close_enough(x, m.value, a.whole, e.tolerance)) {
       v.message = "Not quite: " + m.why + ".";
       return v;
     }
-  v.message = std::string("Not quite: ") + (x < a.value ? "too small" : "too large") + ". Try again, or ask for a hint.";
+  v.message = std::string("Not quite: ") + (x < a.value ? "too small" : "too large") +
+              ". Try again, or ask for a hint.";
   return v;
 }
 
@@ -821,7 +982,8 @@ ModelFacts model_facts(const std::string& text) {
     f.pool += k == LayerKind::maxpool || k == LayerKind::avgpool;
     f.dense += k == LayerKind::dense;
     // the last layer that still has a map: its units' receptive field and its size
-    if (!info.layers[i].rf.whole_input && (k == LayerKind::conv || k == LayerKind::maxpool || k == LayerKind::avgpool)) {
+    if (!info.layers[i].rf.whole_input &&
+        (k == LayerKind::conv || k == LayerKind::maxpool || k == LayerKind::avgpool)) {
       f.rf_last = std::min(info.layers[i].rf.size[0], info.layers[i].rf.size[1]);
       f.final_map = info.layers[i].out.h;
     }
@@ -853,23 +1015,58 @@ TaskVerdict lesson_check_task(const Exercise& e, const LessonLab& lab) {
     }
     const bool percent = c.var == "test_accuracy" || c.var == "train_accuracy" || c.var == "overfit_gap";
     const int si = setting_find_url_key(c.var);
-    if (c.var == "test_accuracy") { x = lab.test_accuracy; have = x >= 0; shown = "test accuracy"; }
-    else if (c.var == "train_accuracy") { x = lab.train_accuracy; have = x >= 0; shown = "training accuracy"; }
-    else if (c.var == "overfit_gap") { x = lab.train_accuracy - lab.test_accuracy; have = lab.train_accuracy >= 0 && lab.test_accuracy >= 0; shown = "training minus test accuracy"; }
-    else if (c.var == "train_loss") { x = lab.train_loss; have = x >= 0; shown = "training loss"; }
-    else if (c.var == "steps") { x = double(lab.steps); shown = "steps trained"; }
-    else if (c.var == "diverged") { x = lab.diverged ? 1 : 0; shown = "diverged"; }
-    else if (si >= 0) { x = setting_get(lab.settings, si); shown = setting_info(si).label; }
-    else {
+    if (c.var == "test_accuracy") {
+      x = lab.test_accuracy;
+      have = x >= 0;
+      shown = "test accuracy";
+    } else if (c.var == "train_accuracy") {
+      x = lab.train_accuracy;
+      have = x >= 0;
+      shown = "training accuracy";
+    } else if (c.var == "overfit_gap") {
+      x = lab.train_accuracy - lab.test_accuracy;
+      have = lab.train_accuracy >= 0 && lab.test_accuracy >= 0;
+      shown = "training minus test accuracy";
+    } else if (c.var == "train_loss") {
+      x = lab.train_loss;
+      have = x >= 0;
+      shown = "training loss";
+    } else if (c.var == "steps") {
+      x = double(lab.steps);
+      shown = "steps trained";
+    } else if (c.var == "diverged") {
+      x = lab.diverged ? 1 : 0;
+      shown = "diverged";
+    } else if (si >= 0) {
+      x = setting_get(lab.settings, si);
+      shown = setting_info(si).label;
+    } else {
       have = f.ok;
-      if (c.var == "params") { x = double(f.params); shown = "parameters"; }
-      else if (c.var == "layers") { x = f.layers; shown = "layers"; }
-      else if (c.var == "conv_layers") { x = f.conv; shown = "conv layers"; }
-      else if (c.var == "pool_layers") { x = f.pool; shown = "pooling layers"; }
-      else if (c.var == "maxpool_layers") { x = f.maxpool; shown = "max-pooling layers"; }
-      else if (c.var == "dense_layers") { x = f.dense; shown = "dense layers"; }
-      else if (c.var == "rf_last") { x = double(f.rf_last); shown = "receptive field of the last map"; }
-      else if (c.var == "final_map") { x = f.final_map; shown = "size of the last map"; }
+      if (c.var == "params") {
+        x = double(f.params);
+        shown = "parameters";
+      } else if (c.var == "layers") {
+        x = f.layers;
+        shown = "layers";
+      } else if (c.var == "conv_layers") {
+        x = f.conv;
+        shown = "conv layers";
+      } else if (c.var == "pool_layers") {
+        x = f.pool;
+        shown = "pooling layers";
+      } else if (c.var == "maxpool_layers") {
+        x = f.maxpool;
+        shown = "max-pooling layers";
+      } else if (c.var == "dense_layers") {
+        x = f.dense;
+        shown = "dense layers";
+      } else if (c.var == "rf_last") {
+        x = double(f.rf_last);
+        shown = "receptive field of the last map";
+      } else if (c.var == "final_map") {
+        x = f.final_map;
+        shown = "size of the last map";
+      }
     }
     if (have) {
       if (c.op == ">=") ok = x >= c.number;
@@ -879,9 +1076,14 @@ TaskVerdict lesson_check_task(const Exercise& e, const LessonLab& lab) {
       else if (c.op == "=") ok = x == c.number;
       else ok = x != c.number;
     }
-    std::string val = !have ? (f.ok || percent || c.var == "train_loss" ? "none yet" : "the model does not analyze")
-                      : percent ? pct(x) : c.var == "diverged" ? (x != 0 ? "yes" : "no") : num_text(x);
-    std::string want = percent ? pct(c.number) : c.var == "diverged" ? (c.number != 0 ? "yes" : "no") : si >= 0 && setting_info(si).kind == SettingKind::choice ? c.value : num_text(c.number);
+    std::string val = !have     ? (f.ok || percent || c.var == "train_loss" ? "none yet" : "the model does not analyze")
+                      : percent ? pct(x)
+                      : c.var == "diverged" ? (x != 0 ? "yes" : "no")
+                                            : num_text(x);
+    std::string want = percent                                                   ? pct(c.number)
+                       : c.var == "diverged"                                     ? (c.number != 0 ? "yes" : "no")
+                       : si >= 0 && setting_info(si).kind == SettingKind::choice ? c.value
+                                                                                 : num_text(c.number);
     v.lines.push_back(shown + " " + val + " (needs " + c.op + " " + want + "): " + (ok ? "yes" : "not yet"));
     v.met &= ok;
   }
@@ -902,11 +1104,15 @@ bool parse_lesson_index(std::string_view text, std::vector<std::string>* names, 
     if (l.empty() || l[0] == '#') continue;
     if (l.size() > 4 && l.compare(l.size() - 4, 4, ".txt") == 0) l.resize(l.size() - 4);
     if (!lesson_name_ok(l)) {
-      *err = "lessons/index.txt, line " + std::to_string(line) + ": '" + l.substr(0, 64) + "' is not a lesson name (letters, digits, '-' and '_')";
+      *err = "lessons/index.txt, line " + std::to_string(line) + ": '" + l.substr(0, 64) +
+             "' is not a lesson name (letters, digits, '-' and '_')";
       return false;
     }
     if (std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
-    if (out.size() > 200) { *err = "lessons/index.txt lists more than 200 lessons"; return false; }
+    if (out.size() > 200) {
+      *err = "lessons/index.txt lists more than 200 lessons";
+      return false;
+    }
   }
   *names = std::move(out);
   return true;

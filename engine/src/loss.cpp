@@ -17,8 +17,8 @@ int argmax_index(const float* p, int k) {
   return best;
 }
 
-float softmax_cross_entropy_loss(float* dz, float* dp, const float* z, const float* p,
-                                 const int32_t* labels, int n, int k) {
+float softmax_cross_entropy_loss(float* dz, float* dp, const float* z, const float* p, const int32_t* labels, int n,
+                                 int k) {
   // Training (no dL/dp display asked for): the vectorized log-sum-exp and gradient in one pass.
   // dz then comes from the kernel's own probabilities, within a few ulps of p.
   if (!dp && n > 0 && kernel_set() == KernelSet::simd) return softmax_xent_f32(nullptr, dz, z, labels, n, k);
@@ -48,8 +48,8 @@ float softmax_cross_entropy_loss(float* dz, float* dp, const float* z, const flo
   return float(total / n);
 }
 
-float sigmoid_binary_cross_entropy_loss(float* dz, float* dp, const float* z, const float* p,
-                                        const int32_t* labels, const float* targets, int n) {
+float sigmoid_binary_cross_entropy_loss(float* dz, float* dp, const float* z, const float* p, const int32_t* labels,
+                                        const float* targets, int n) {
   double total = 0.0;
   const float inv_n = 1.0f / float(n);
   for (int s = 0; s < n; ++s) {
@@ -67,8 +67,7 @@ float sigmoid_binary_cross_entropy_loss(float* dz, float* dp, const float* z, co
   return float(total / n);
 }
 
-float quadratic_loss(float* dp, const float* p, const int32_t* labels, const float* targets, int n,
-                     int k) {
+float quadratic_loss(float* dp, const float* p, const int32_t* labels, const float* targets, int n, int k) {
   double total = 0.0;
   const float inv_n = 1.0f / float(n);
   for (int s = 0; s < n; ++s) {

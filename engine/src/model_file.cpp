@@ -92,22 +92,27 @@ bool model_file_decode(std::string_view b, ModelFile* out, std::string* err) {
   };
   if (b.size() < 8 || std::memcmp(b.data(), kModelFileMagic, 8) != 0) {
     if (b.size() >= 6 && std::memcmp(b.data(), kModelFileMagic, 6) == 0)
-      return fail("This model file was damaged in transfer (its first bytes were changed, as by a text-mode copy): download it again.");
+      return fail(
+          "This model file was damaged in transfer (its first bytes were changed, as by a text-mode copy): download it again.");
     bool texty = !b.empty();
     for (size_t i = 0; i < b.size() && i < 256; i++) {
       unsigned char c = static_cast<unsigned char>(b[i]);
       if (c < 9 || (c > 13 && c < 32)) texty = false;
     }
     if (texty)
-      return fail("This is not a CNN Sandbox model file (it looks like text). To use model text, paste it into the model editor.");
+      return fail(
+          "This is not a CNN Sandbox model file (it looks like text). To use model text, paste it into the model editor.");
     return fail("This is not a CNN Sandbox model file (.cnnmodel): it does not start with the CNNSBX signature.");
   }
-  if (b.size() < kModelFileHeaderBytes) return fail("This model file is cut short (" + std::to_string(b.size()) + " bytes, the header alone is 32): download it again.");
+  if (b.size() < kModelFileHeaderBytes)
+    return fail("This model file is cut short (" + std::to_string(b.size()) +
+                " bytes, the header alone is 32): download it again.");
   const uint32_t version = Get32(b, 8);
   if (version == 0) return fail("This model file has format version 0, which never existed: the file is damaged.");
   if (version > kModelFileVersion)
-    return fail("This model file was made by a newer CNN Sandbox (format " + std::to_string(version) + "; this page reads up to " +
-                std::to_string(kModelFileVersion) + "): open it with the version that made it.");
+    return fail("This model file was made by a newer CNN Sandbox (format " + std::to_string(version) +
+                "; this page reads up to " + std::to_string(kModelFileVersion) +
+                "): open it with the version that made it.");
   const uint64_t nt = Get32(b, 12), ns = Get32(b, 16), nw = Get64(b, 20);
   if (nt > kMaxModelBytes || ns > kMaxUrlStateBytes || nw > (uint64_t(1) << 32))
     return fail("This model file is damaged: its header gives impossible sizes.");
@@ -115,15 +120,22 @@ bool model_file_decode(std::string_view b, ModelFile* out, std::string* err) {
   uint64_t nd = 0;
   if (version >= 2) {
     const uint64_t at_d = kModelFileHeaderBytes + nt + ns;
-    if (b.size() < at_d + 4) return fail("This model file is cut short (" + std::to_string(b.size()) + " bytes, before its data notes): download it again.");
+    if (b.size() < at_d + 4)
+      return fail("This model file is cut short (" + std::to_string(b.size()) +
+                  " bytes, before its data notes): download it again.");
     nd = Get32(b, size_t(at_d));
     if (nd > kMaxDataNotesBytes) return fail("This model file is damaged: its header gives impossible sizes.");
     nd += 4;
   }
   const uint64_t want = kModelFileHeaderBytes + nt + ns + nd + 4 * nw;
-  if (b.size() < want) return fail("This model file is cut short (" + std::to_string(b.size()) + " of " + std::to_string(want) + " bytes): download it again.");
-  if (b.size() > want) return fail("This model file has " + std::to_string(b.size() - want) + " unexpected bytes at its end: it is damaged or not ours.");
-  if (FileCrc(b) != Get32(b, 28)) return fail("This model file is damaged (its checksum does not match its contents): download it again.");
+  if (b.size() < want)
+    return fail("This model file is cut short (" + std::to_string(b.size()) + " of " + std::to_string(want) +
+                " bytes): download it again.");
+  if (b.size() > want)
+    return fail("This model file has " + std::to_string(b.size() - want) +
+                " unexpected bytes at its end: it is damaged or not ours.");
+  if (FileCrc(b) != Get32(b, 28))
+    return fail("This model file is damaged (its checksum does not match its contents): download it again.");
   ModelFile f;
   f.version = version;
   size_t at = kModelFileHeaderBytes;
@@ -134,7 +146,8 @@ bool model_file_decode(std::string_view b, ModelFile* out, std::string* err) {
   if (version >= 2) {
     const std::string notes(b.data() + at + 4, size_t(nd) - 4);
     std::string e;
-    if (!data_notes_decode(notes, &f.data, &e)) return fail("This model file's data notes are damaged (" + e + "): download it again.");
+    if (!data_notes_decode(notes, &f.data, &e))
+      return fail("This model file's data notes are damaged (" + e + "): download it again.");
     at += size_t(nd);
   }
   f.weights.resize(size_t(nw));
@@ -147,7 +160,7 @@ bool model_file_decode(std::string_view b, ModelFile* out, std::string* err) {
 }
 
 std::string model_file_from_network(const Network& net, const std::string& model_text, const std::string& settings,
-                                   const DataNotes& data) {
+                                    const DataNotes& data) {
   ModelFile f;
   f.data = data;
   f.model_text = model_text;

@@ -45,7 +45,8 @@ bool network_build(Network* net, const ModelSpec& m, int max_batch, std::string*
     if (err) *err = msg;
     return false;
   };
-  if (max_batch < 1) return fail("network_build: batch size " + std::to_string(max_batch) + " is not allowed; use 1 or more");
+  if (max_batch < 1)
+    return fail("network_build: batch size " + std::to_string(max_batch) + " is not allowed; use 1 or more");
   ModelInfo info;
   SpecError se;
   if (!analyze_model(m, &info, &se)) return fail(se.to_string());
@@ -86,8 +87,14 @@ bool network_build(Network* net, const ModelSpec& m, int max_batch, std::string*
       p.offset = off;
       p.nw = lm.weights;
       p.nb = lm.biases;
-      if (p.nw) { p.w = n.params.data() + off; p.dw = n.grads.data() + off; }
-      if (p.nb) { p.b = n.params.data() + off + p.nw; p.db = n.grads.data() + off + p.nw; }
+      if (p.nw) {
+        p.w = n.params.data() + off;
+        p.dw = n.grads.data() + off;
+      }
+      if (p.nb) {
+        p.b = n.params.data() + off + p.nw;
+        p.db = n.grads.data() + off + p.nw;
+      }
       off += p.nw + p.nb;
       n.acts[size_t(i + 1)].assign(size_t(lm.output), 0.0f);
       n.dacts[size_t(i + 1)].assign(size_t(lm.output), 0.0f);
@@ -104,7 +111,8 @@ bool network_build(Network* net, const ModelSpec& m, int max_batch, std::string*
     n.dl_dp.assign(size_t(plan.loss_grad), 0.0f);
     n.loss = default_loss(m);
   } catch (const std::bad_alloc&) {
-    return fail("out of memory while allocating " + format_bytes(need) + " for this network: use a smaller batch or a smaller model");
+    return fail("out of memory while allocating " + format_bytes(need) +
+                " for this network: use a smaller batch or a smaller model");
   }
   *net = std::move(n);
   return true;
@@ -127,9 +135,12 @@ bool network_set_loss(Network* net, LossKind k, std::string* err) {
     return false;
   }
   if (k == LossKind::binary_cross_entropy && (!last_is(net->spec, LayerKind::sigmoid) || net->out_size() != 1)) {
-    if (err) *err = "binary cross-entropy needs one output through `sigmoid` as the last layer (e.g. `dense 1` then `sigmoid`), "
-                    "the network has " + std::to_string(net->out_size()) + " outputs" +
-                    (L && last_is(net->spec, LayerKind::sigmoid) ? "" : " and does not end with sigmoid");
+    if (err)
+      *err =
+          "binary cross-entropy needs one output through `sigmoid` as the last layer (e.g. `dense 1` then `sigmoid`), "
+          "the network has " +
+          std::to_string(net->out_size()) + " outputs" +
+          (L && last_is(net->spec, LayerKind::sigmoid) ? "" : " and does not end with sigmoid");
     return false;
   }
   net->loss = k;
@@ -175,12 +186,9 @@ void network_init(Network* net, uint64_t seed) {
     // He (Kaiming) uniform: Var = 2 / ((1 + a^2) fan_in), bound = sqrt(3 Var). Glorot (Xavier)
     // uniform: bound = sqrt(6 / (fan_in + fan_out)).
     double bound;
-    if (next == LayerKind::relu)
-      bound = std::sqrt(6.0 / fan_in);
-    else if (next == LayerKind::leakyrelu)
-      bound = std::sqrt(6.0 / ((1.0 + double(alpha) * alpha) * fan_in));
-    else
-      bound = std::sqrt(6.0 / (fan_in + fan_out));
+    if (next == LayerKind::relu) bound = std::sqrt(6.0 / fan_in);
+    else if (next == LayerKind::leakyrelu) bound = std::sqrt(6.0 / ((1.0 + double(alpha) * alpha) * fan_in));
+    else bound = std::sqrt(6.0 / (fan_in + fan_out));
     const float b = float(bound);
     for (int64_t k = 0; k < p.nw; ++k) p.w[k] = rng.uniform(-b, b);
     for (int64_t k = 0; k < p.nb; ++k) p.b[k] = 0.0f;
@@ -193,9 +201,20 @@ void network_init(Network* net, uint64_t seed) {
 // The kind's forward from the layer table, over x^(i) -> x^(i+1).
 static void layer_forward(Network* net, int i, int n, bool training) {
   const LayerSpec& l = net->spec.layers[size_t(i)];
-  const LayerCall c{l, net->info.layers[size_t(i)], net->layer_params[size_t(i)], net->state[size_t(i)], net, n,
-                    training, net->acts[size_t(i)].data(), nullptr, net->acts[size_t(i + 1)].data(),
-                    nullptr, nullptr, nullptr, nullptr};
+  const LayerCall c{l,
+                    net->info.layers[size_t(i)],
+                    net->layer_params[size_t(i)],
+                    net->state[size_t(i)],
+                    net,
+                    n,
+                    training,
+                    net->acts[size_t(i)].data(),
+                    nullptr,
+                    net->acts[size_t(i + 1)].data(),
+                    nullptr,
+                    nullptr,
+                    nullptr,
+                    nullptr};
   layer_kind_desc(l.kind).forward(c);
 }
 
@@ -237,9 +256,8 @@ float network_loss(Network* net, const int32_t* labels, const float* targets) {
       net->fused_last = true;
       break;
     case LossKind::binary_cross_entropy:
-      loss = sigmoid_binary_cross_entropy_loss(net->dacts[size_t(L - 1)].data(), dp,
-                                               net->acts[size_t(L - 1)].data(), p, targets ? nullptr : labels,
-                                               targets, n);
+      loss = sigmoid_binary_cross_entropy_loss(net->dacts[size_t(L - 1)].data(), dp, net->acts[size_t(L - 1)].data(), p,
+                                               targets ? nullptr : labels, targets, n);
       net->fused_last = true;
       break;
     case LossKind::quadratic:
@@ -271,9 +289,20 @@ static void layer_backward(Network* net, int i, int n, bool want_dx, bool param_
   }
   const LayerKindDesc& d = layer_kind_desc(l.kind);
   if (!dx && !d.has_params) return;
-  const LayerCall c{l, li, p, net->state[size_t(i)], net, n, net->training, net->acts[size_t(i)].data(),
-                    net->acts[size_t(i + 1)].data(), nullptr, net->dacts[size_t(i + 1)].data(), dx,
-                    param_grads ? p.dw : nullptr, param_grads ? p.db : nullptr};
+  const LayerCall c{l,
+                    li,
+                    p,
+                    net->state[size_t(i)],
+                    net,
+                    n,
+                    net->training,
+                    net->acts[size_t(i)].data(),
+                    net->acts[size_t(i + 1)].data(),
+                    nullptr,
+                    net->dacts[size_t(i + 1)].data(),
+                    dx,
+                    param_grads ? p.dw : nullptr,
+                    param_grads ? p.db : nullptr};
   d.backward(c);
 }
 
@@ -294,7 +323,8 @@ void network_scale_loss_grad(Network* net, float s) {
   // dL/dp is kept in dl_dp and in dacts[L] (where backward starts without fusion); with a fused
   // softmax/sigmoid, backward starts from dacts[L-1]. All of them are scaled, so they agree.
   const int64_t count = int64_t(net->batch) * net->out_size();
-  float* bufs[3] = {net->dl_dp.data(), net->dacts[size_t(L)].data(), net->fused_last ? net->dacts[size_t(L - 1)].data() : nullptr};
+  float* bufs[3] = {net->dl_dp.data(), net->dacts[size_t(L)].data(),
+                    net->fused_last ? net->dacts[size_t(L - 1)].data() : nullptr};
   for (float* g : bufs)
     if (g)
       for (int64_t i = 0; i < count; ++i) g[i] *= s;
@@ -330,8 +360,9 @@ bool network_trace_sample(Network* net, const float* x, int32_t label, const flo
   network_forward(net, x, 1, false);
   const float loss = network_loss(net, &label, target);
   if (std::isnan(loss)) {
-    if (err) *err = "trace: label " + std::to_string(label) + " does not fit the network's " +
-                    std::to_string(net->out_size()) + " outputs (or the loss needs a target)";
+    if (err)
+      *err = "trace: label " + std::to_string(label) + " does not fit the network's " +
+             std::to_string(net->out_size()) + " outputs (or the loss needs a target)";
     return false;
   }
   network_zero_grad(net);
@@ -368,8 +399,9 @@ bool network_unit_input_gradient(Network* net, const float* x, int layer, int64_
   }
   const int64_t size = net->out_shape(layer).size();
   if (unit < 0 || unit >= size) {
-    if (err) *err = "receptive field: unit " + std::to_string(unit) + " is not in 0.." + std::to_string(size - 1) +
-                    " (layer " + std::to_string(layer) + " has " + std::to_string(size) + " values per sample)";
+    if (err)
+      *err = "receptive field: unit " + std::to_string(unit) + " is not in 0.." + std::to_string(size - 1) +
+             " (layer " + std::to_string(layer) + " has " + std::to_string(size) + " values per sample)";
     return false;
   }
   network_forward(net, x, 1, false);

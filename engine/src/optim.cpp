@@ -21,21 +21,27 @@ const char* optimizer_name(OptimizerKind k) {
 
 bool optimizer_from_name(const char* name, OptimizerKind* out) {
   for (OptimizerKind k : {OptimizerKind::sgd, OptimizerKind::momentum, OptimizerKind::adam}) {
-    if (std::strcmp(name, optimizer_name(k)) == 0) { *out = k; return true; }
+    if (std::strcmp(name, optimizer_name(k)) == 0) {
+      *out = k;
+      return true;
+    }
   }
   return false;
 }
 
 void sgd_update(float* w, const float* g, int64_t n, float lr, float weight_decay) {
-  if (kernel_set() == KernelSet::simd) { sgd_update_f32(w, g, n, lr, weight_decay); return; }  // same bits
+  if (kernel_set() == KernelSet::simd) {
+    sgd_update_f32(w, g, n, lr, weight_decay);
+    return;
+  }  // same bits
   for (int64_t i = 0; i < n; ++i) {
     float gi = g[i] + weight_decay * w[i];
     w[i] -= lr * gi;
   }
 }
 
-void momentum_update(float* w, const float* g, float* v, int64_t n, float lr, float mu,
-                     bool nesterov, float weight_decay) {
+void momentum_update(float* w, const float* g, float* v, int64_t n, float lr, float mu, bool nesterov,
+                     float weight_decay) {
   if (kernel_set() == KernelSet::simd) {  // the same bits (kernels.h)
     momentum_update_f32(w, g, v, n, lr, mu, nesterov, weight_decay);
     return;
@@ -50,8 +56,8 @@ void momentum_update(float* w, const float* g, float* v, int64_t n, float lr, fl
   }
 }
 
-void adam_update(float* w, const float* g, float* m, float* v, int64_t n, float lr, float beta1,
-                 float beta2, float eps, float weight_decay, float bias1, float bias2) {
+void adam_update(float* w, const float* g, float* m, float* v, int64_t n, float lr, float beta1, float beta2, float eps,
+                 float weight_decay, float bias1, float bias2) {
   if (kernel_set() == KernelSet::simd) {  // the same bits (kernels.h)
     adam_update_f32(w, g, m, v, n, lr, beta1, beta2, eps, weight_decay, bias1, bias2);
     return;
@@ -63,7 +69,7 @@ void adam_update(float* w, const float* g, float* m, float* v, int64_t n, float 
     float vi = beta2 * v[i] + one_m_b2 * gi * gi;  // biased second raw moment estimate
     m[i] = mi;
     v[i] = vi;
-    float m_hat = mi / bias1;                      // bias-corrected estimates
+    float m_hat = mi / bias1;  // bias-corrected estimates
     float v_hat = vi / bias2;
     w[i] -= lr * m_hat / (std::sqrt(v_hat) + eps);
   }
@@ -98,9 +104,7 @@ void optimizer_step(Optimizer* o, float* params, const float* grads, float lr) {
   const OptimConfig& c = o->cfg;
   o->t += 1;
   switch (c.kind) {
-    case OptimizerKind::sgd:
-      sgd_update(params, grads, o->n, lr, c.weight_decay);
-      break;
+    case OptimizerKind::sgd: sgd_update(params, grads, o->n, lr, c.weight_decay); break;
     case OptimizerKind::momentum:
       momentum_update(params, grads, o->m.data(), o->n, lr, c.momentum, c.nesterov, c.weight_decay);
       break;
@@ -108,8 +112,8 @@ void optimizer_step(Optimizer* o, float* params, const float* grads, float lr) {
       o->beta1_pow *= double(c.beta1);
       o->beta2_pow *= double(c.beta2);
       float bias1 = float(1.0 - o->beta1_pow), bias2 = float(1.0 - o->beta2_pow);
-      adam_update(params, grads, o->m.data(), o->v.data(), o->n, lr, c.beta1, c.beta2, c.eps,
-                  c.weight_decay, bias1, bias2);
+      adam_update(params, grads, o->m.data(), o->v.data(), o->n, lr, c.beta1, c.beta2, c.eps, c.weight_decay, bias1,
+                  bias2);
       break;
     }
   }
@@ -126,7 +130,10 @@ const char* schedule_name(ScheduleKind k) {
 
 bool schedule_from_name(const char* name, ScheduleKind* out) {
   for (ScheduleKind k : {ScheduleKind::constant, ScheduleKind::step, ScheduleKind::cosine}) {
-    if (std::strcmp(name, schedule_name(k)) == 0) { *out = k; return true; }
+    if (std::strcmp(name, schedule_name(k)) == 0) {
+      *out = k;
+      return true;
+    }
   }
   return false;
 }
@@ -154,13 +161,15 @@ double cos_pi(double x) {
   if (x < 0) x = 0;
   if (x > 1) x = 1;
   double sign = 1.0;
-  if (x > 0.5) { x = 1.0 - x; sign = -1.0; }         // cos(pi x) = -cos(pi (1 - x))
+  if (x > 0.5) {
+    x = 1.0 - x;
+    sign = -1.0;
+  }  // cos(pi x) = -cos(pi (1 - x))
   if (x <= 0.25) return sign * cos_taylor(pi * x);
-  return sign * sin_taylor(pi * (0.5 - x));           // cos(pi x) = sin(pi (1/2 - x))
+  return sign * sin_taylor(pi * (0.5 - x));  // cos(pi x) = sin(pi (1/2 - x))
 }
 
-float schedule_lr(const ScheduleConfig& s, float base, int64_t step, int64_t steps_per_epoch,
-                  int64_t total_steps) {
+float schedule_lr(const ScheduleConfig& s, float base, int64_t step, int64_t steps_per_epoch, int64_t total_steps) {
   switch (s.kind) {
     case ScheduleKind::constant: return base;
     case ScheduleKind::step: {

@@ -47,7 +47,9 @@ int setting_find_name(const std::string& name) {
 
 double setting_get(const Settings& s, int i) {
   switch (SettingId(i)) {
-#define CNN_SETTING(name, ...) case SettingId::name: return double(s.name);
+#define CNN_SETTING(name, ...) \
+  case SettingId::name:        \
+    return double(s.name);
 #include "cnn/settings.inc"
 #undef CNN_SETTING
     case SettingId::count: break;
@@ -57,7 +59,10 @@ double setting_get(const Settings& s, int i) {
 
 void setting_set(Settings* s, int i, double v) {
   switch (SettingId(i)) {
-#define CNN_SETTING(name, ctype, ...) case SettingId::name: s->name = ctype(v); break;
+#define CNN_SETTING(name, ctype, ...) \
+  case SettingId::name:               \
+    s->name = ctype(v);               \
+    break;
 #include "cnn/settings.inc"
 #undef CNN_SETTING
     case SettingId::count: break;
@@ -123,17 +128,26 @@ static std::string parse_real(const std::string& v, double* out) {
   size_t i = 0;
   if (v[i] == '-') i++;
   size_t digits = 0;
-  while (i < v.size() && v[i] >= '0' && v[i] <= '9') { i++; digits++; }
+  while (i < v.size() && v[i] >= '0' && v[i] <= '9') {
+    i++;
+    digits++;
+  }
   if (i < v.size() && v[i] == '.') {
     i++;
-    while (i < v.size() && v[i] >= '0' && v[i] <= '9') { i++; digits++; }
+    while (i < v.size() && v[i] >= '0' && v[i] <= '9') {
+      i++;
+      digits++;
+    }
   }
   if (digits == 0) return "'" + v + "' is not a number (write it like 0.003 or 3e-3)";
   if (i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
     i++;
     if (i < v.size() && (v[i] == '-' || v[i] == '+')) i++;
     size_t ed = 0;
-    while (i < v.size() && v[i] >= '0' && v[i] <= '9') { i++; ed++; }
+    while (i < v.size() && v[i] >= '0' && v[i] <= '9') {
+      i++;
+      ed++;
+    }
     if (ed == 0) return "'" + v + "' has an exponent without digits";
   }
   if (i != v.size()) return "'" + v + "' is not a number (write it like 0.003 or 3e-3)";
@@ -201,12 +215,16 @@ std::string settings_cli_help() {
   const Settings d;
   for (int i = 0; i < kSettingCount; i++) {
     const SettingInfo& in = kSettings[i];
-    std::string arg = std::string(in.cli_flag) + (in.kind == SettingKind::choice ? " NAME" : in.kind == SettingKind::integer ? " N" : " X");
-    std::string range = in.kind == SettingKind::choice ? setting_choices_text(i)
+    std::string arg = std::string(in.cli_flag) + (in.kind == SettingKind::choice    ? " NAME"
+                                                  : in.kind == SettingKind::integer ? " N"
+                                                                                    : " X");
+    std::string range = in.kind == SettingKind::choice    ? setting_choices_text(i)
                         : in.kind == SettingKind::integer ? number_text(in.lo) + ".." + number_text(in.hi)
-                        : std::string(in.lo_open ? "(" : "[") + number_text(in.lo) + ", " + number_text(in.hi) + (in.hi_open ? ")" : "]");
+                                                          : std::string(in.lo_open ? "(" : "[") + number_text(in.lo) +
+                                                                ", " + number_text(in.hi) + (in.hi_open ? ")" : "]");
     char line[256];
-    std::snprintf(line, sizeof line, "  %-21s%s: %s (default %s)\n", arg.c_str(), in.label, range.c_str(), setting_text(d, i).c_str());
+    std::snprintf(line, sizeof line, "  %-21s%s: %s (default %s)\n", arg.c_str(), in.label, range.c_str(),
+                  setting_text(d, i).c_str());
     out += line;
   }
   return out;

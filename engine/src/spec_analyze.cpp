@@ -51,8 +51,8 @@ struct Axis {
   int64_t out = 0;
   int pad_lo = 0, pad_hi = 0;
   int64_t k_eff = 1;
-  int64_t padded = 0;   // in + pad_lo + pad_hi
-  int64_t leftover = 0; // rows of the padded input no window reaches (stride does not divide)
+  int64_t padded = 0;    // in + pad_lo + pad_hi
+  int64_t leftover = 0;  // rows of the padded input no window reaches (stride does not divide)
   std::string formula;
 };
 
@@ -69,8 +69,8 @@ bool axis(int64_t in, int64_t k, int64_t s, int64_t d, Padding padding, int64_t 
     a->padded = in + total;
     a->leftover = 0;
     // "ceil(224/4) = 56, padding 3 + 4": the split is shown because it is not symmetric.
-    a->formula = (s == 1 ? num(a->out) : "ceil(" + num(in) + "/" + num(s) + ") = " + num(a->out)) +
-                 ", padding " + num(a->pad_lo) + " + " + num(a->pad_hi);
+    a->formula = (s == 1 ? num(a->out) : "ceil(" + num(in) + "/" + num(s) + ") = " + num(a->out)) + ", padding " +
+                 num(a->pad_lo) + " + " + num(a->pad_hi);
     return true;
   }
   int64_t pp = padding == Padding::explicit_pad ? p : padding == Padding::full ? a->k_eff - 1 : 0;
@@ -83,8 +83,7 @@ bool axis(int64_t in, int64_t k, int64_t s, int64_t d, Padding padding, int64_t 
   std::string inner = num(in);
   if (pp > 0) inner += " + 2*" + num(pp);
   inner += " - " + kstr;
-  a->formula = s == 1 ? inner + " + 1 = " + num(a->out)
-                      : "floor((" + inner + ")/" + num(s) + ") + 1 = " + num(a->out);
+  a->formula = s == 1 ? inner + " + 1 = " + num(a->out) : "floor((" + inner + ")/" + num(s) + ") + 1 = " + num(a->out);
   return true;
 }
 
@@ -118,15 +117,16 @@ class Analyzer {
       return fail(il, 1, 0, "input size " + shape_text(in) + " must be at least 1 in every dimension",
                   "write HxWxC with positive numbers, e.g. `input 28x28x1`");
     if (in.h > kMaxSize || in.w > kMaxSize || in.c > kMaxSize)
-      return fail(il, 1, 0, "input size " + shape_text(in) + " is too large (the limit is " +
-                                with_commas(kMaxSize) + " per dimension)",
-                  "use a smaller input");
+      return fail(
+          il, 1, 0,
+          "input size " + shape_text(in) + " is too large (the limit is " + with_commas(kMaxSize) + " per dimension)",
+          "use a smaller input");
     if (m_.layers.empty())
       return fail(il, 1, 0, "the model has no layers after `input`",
                   "add layers, one per line or separated by `;`, e.g. `dense 10` then `softmax`");
     if (int(m_.layers.size()) > kMaxLayers)
-      return fail(m_.layers[size_t(kMaxLayers)].line, m_.layers[size_t(kMaxLayers)].column,
-                  kMaxLayers + 1, "too many layers: the limit is " + std::to_string(kMaxLayers),
+      return fail(m_.layers[size_t(kMaxLayers)].line, m_.layers[size_t(kMaxLayers)].column, kMaxLayers + 1,
+                  "too many layers: the limit is " + std::to_string(kMaxLayers),
                   "the page cannot train deeper stacks; remove layers");
 
     ModelInfo info;
@@ -147,8 +147,8 @@ class Analyzer {
         if (i + 1 != m_.layers.size()) {
           const LayerSpec& nx = m_.layers[i + 1];
           return fail(l.line, l.column, index,
-                      "`softmax` must be the last layer, but `" + layer_to_text(nx) + "` (line " +
-                          num(nx.line) + ") follows it",
+                      "`softmax` must be the last layer, but `" + layer_to_text(nx) + "` (line " + num(nx.line) +
+                          ") follows it",
                       "move softmax to the end (it turns the scores into class probabilities for "
                       "the cross-entropy loss), or remove it");
         }
@@ -175,8 +175,7 @@ class Analyzer {
     }
     if (info.total_macs == kSat)
       return fail(m_.layers.back().line, m_.layers.back().column, int(m_.layers.size()),
-                  "the model needs more multiply-accumulates than can be counted",
-                  "use fewer maps or smaller kernels");
+                  "the model needs more multiply-accumulates than can be counted", "use fewer maps or smaller kernels");
     info.memory = plan_memory(m_, info, int(kBudgetBatch));
     info.training_bytes = info.memory.training_bytes;
     for (size_t i = 0; i < info.layers.size(); ++i) info.layers[i].train_bytes = info.memory.layers[i].bytes;
@@ -187,8 +186,7 @@ class Analyzer {
  private:
   std::string values_text(int64_t values) const {
     return (values == kSat ? std::string("more than 2^63") : with_commas(values)) +
-           " values per sample, more than the " + with_commas(kMaxValuesPerSample) +
-           " the analysis can count";
+           " values per sample, more than the " + with_commas(kMaxValuesPerSample) + " the analysis can count";
   }
 
   bool too_many_values(int line, int column, int layer, int64_t values, const std::string& hint) {
@@ -199,7 +197,8 @@ class Analyzer {
     std::string hint;
     int col = l.column;
     if (l.kind == LayerKind::dense || l.kind == LayerKind::conv) {
-      hint = l.kind == LayerKind::dense ? "use fewer outputs" : "use fewer maps, a stride (sS), or pooling before this layer";
+      hint = l.kind == LayerKind::dense ? "use fewer outputs"
+                                        : "use fewer maps, a stride (sS), or pooling before this layer";
       if (l.units_column) col = l.units_column;
     } else {
       hint = "shrink the maps earlier (pooling or a stride) or use fewer maps or a smaller input";
@@ -260,26 +259,25 @@ bool too_small(LayerAnalysis& a, bool conv) {
   int64_t pw = l.padding == Padding::explicit_pad ? l.pw : l.padding == Padding::full ? kew - 1 : 0;
   std::string padded = shape_text(in.h + 2 * ph, in.w + 2 * pw);
   std::string kernel = shape_text(l.kh, l.kw);
-  std::string span = dilated ? kernel + " with dilation " + shape_text(l.dh, l.dw) + " spans " +
-                                   shape_text(keh, kew)
+  std::string span = dilated ? kernel + " with dilation " + shape_text(l.dh, l.dw) + " spans " + shape_text(keh, kew)
                              : kernel;
   const char* what = conv ? "kernel" : "window";
   int col = l.kernel_column ? l.kernel_column : l.column;
   bool shrunk = in.h < model_in.h || in.w < model_in.w;
   if (shrunk) {
     return a.fail(col,
-                  "output shrinks to nothing: the maps shrink from " +
-                      shape_text(model_in.h, model_in.w) + " (input) to " +
-                      shape_text(in.h, in.w) + " before this layer, and its " + what + " " + span +
+                  "output shrinks to nothing: the maps shrink from " + shape_text(model_in.h, model_in.w) +
+                      " (input) to " + shape_text(in.h, in.w) + " before this layer, and its " + what + " " + span +
                       " does not fit in " + padded + " (with padding)",
                   "remove a pooling layer or a stride before it, pad earlier convolutions (`same`), "
-                  "use a smaller " + std::string(what) + " here, or start from a larger input");
+                  "use a smaller " +
+                      std::string(what) + " here, or start from a larger input");
   }
   return a.fail(col,
-                std::string(what) + " " + span + " is larger than its padded input " + padded +
-                    " (input " + shape_text(in.h, in.w) + ")",
-                std::string("use a smaller ") + what + ", add padding (" +
-                    (conv ? "pP or `same`" : "pP") + "), or use a larger input");
+                std::string(what) + " " + span + " is larger than its padded input " + padded + " (input " +
+                    shape_text(in.h, in.w) + ")",
+                std::string("use a smaller ") + what + ", add padding (" + (conv ? "pP or `same`" : "pP") +
+                    "), or use a larger input");
 }
 
 }  // namespace
@@ -319,19 +317,17 @@ bool analyze_window(LayerAnalysis& a, bool conv) {
   if (ar.leftover || ac.leftover) {
     int64_t lo = ar.leftover ? ar.leftover : ac.leftover;
     li.note = "the stride does not divide the padded input minus the window (" +
-              num(ar.leftover ? ar.padded : ac.padded) + " - " +
-              num(ar.leftover ? ar.k_eff : ac.k_eff) + "), so " +
+              num(ar.leftover ? ar.padded : ac.padded) + " - " + num(ar.leftover ? ar.k_eff : ac.k_eff) + "), so " +
               (lo == 1 ? std::string("the last row/column of the padded input is")
                        : "the last " + num(lo) + " rows/columns of the padded input are") +
               " never read: the floor in the formula drops " + (lo == 1 ? "it" : "them");
   }
   if (l.sh > ar.k_eff || l.sw > ac.k_eff)
-    li.note = "the stride " + shape_text(l.sh, l.sw) + " is larger than the " +
-              shape_text(ar.k_eff, ac.k_eff) + " window, so the pixels between windows "
+    li.note = "the stride " + shape_text(l.sh, l.sw) + " is larger than the " + shape_text(ar.k_eff, ac.k_eff) +
+              " window, so the pixels between windows "
               "are never read";
   if (l.padding == Padding::same && (li.pad.top != li.pad.bottom || li.pad.left != li.pad.right))
-    li.note = "`same` pads " + num(li.pad.top + li.pad.bottom) + " rows and " +
-              num(li.pad.left + li.pad.right) +
+    li.note = "`same` pads " + num(li.pad.top + li.pad.bottom) + " rows and " + num(li.pad.left + li.pad.right) +
               " columns in total; the odd one goes at the bottom/right";
   rf_step(&a.rf, 0, ar.k_eff, l.sh, ar.pad_lo);
   rf_step(&a.rf, 1, ac.k_eff, l.sw, ac.pad_lo);

@@ -119,7 +119,10 @@ std::vector<Statement> split_statements(std::string_view text) {
         ++j;
         continue;
       }
-      if (is_space(ln[j])) { ++j; continue; }
+      if (is_space(ln[j])) {
+        ++j;
+        continue;
+      }
       size_t k = j;
       while (k < ln.size() && !is_space(ln[k]) && ln[k] != ';') ++k;
       st.tokens.push_back(Token{ln.substr(j, k - j), char_column(ln, j)});
@@ -185,7 +188,10 @@ std::string closest(std::string_view s, const std::vector<std::string>& words) {
   for (const std::string& w : words) {
     int d = edit_distance(s, w);
     if (s.size() >= 2 && w.compare(0, s.size(), s) == 0) d = std::min(d, 1);
-    if (d < best_d) { best_d = d; best = w; }
+    if (d < best_d) {
+      best_d = d;
+      best = w;
+    }
   }
   int allowed = std::max(1, int(std::max(s.size(), best.size())) / 3);
   return best_d <= allowed ? best : std::string();
@@ -249,12 +255,12 @@ class Parser {
 
   // Parses "A", "AxB" (parts_max 2) or "AxBxC" (parts 3) into vals. `what` names the quantity
   // ("kernel size"), `example` is a correct token for the hint, min_value 0 or 1.
-  bool dims(std::string_view body, const Token& tok, int line, int parts_min, int parts_max,
-            int64_t min_value, const char* what, const char* example, int64_t* vals, int* nparts) {
+  bool dims(std::string_view body, const Token& tok, int line, int parts_min, int parts_max, int64_t min_value,
+            const char* what, const char* example, int64_t* vals, int* nparts) {
     std::string b = lower(body);
     if (b.find("\xc3\x97") != std::string::npos)
-      return fail(line, tok.column, std::string(what) + " " + quote(tok.text) +
-                                        " uses the sign \xc3\x97 between numbers",
+      return fail(line, tok.column,
+                  std::string(what) + " " + quote(tok.text) + " uses the sign \xc3\x97 between numbers",
                   std::string("type the letter x instead, e.g. ") + example);
     if (b.empty())
       return fail(line, tok.column, std::string("missing ") + what + " after " + quote(tok.text),
@@ -274,25 +280,23 @@ class Parser {
       int64_t v = 0;
       NumStatus st = parse_uint(parts[size_t(i)], &v);
       if (st == NumStatus::missing || st == NumStatus::malformed)
-        return fail(line, tok.column, quote(tok.text) + " is not a valid " + what,
-                    std::string("write whole numbers") + (parts_max > 1 ? " separated by x" : "") +
-                        ", e.g. " + example);
+        return fail(
+            line, tok.column, quote(tok.text) + " is not a valid " + what,
+            std::string("write whole numbers") + (parts_max > 1 ? " separated by x" : "") + ", e.g. " + example);
       if (st == NumStatus::negative || (st == NumStatus::ok && v < min_value))
         return fail(line, tok.column,
                     std::string(what) + " in " + quote(tok.text) + " must be " +
-                        (min_value > 0 ? "at least 1" : "0 or more") + ", not " +
-                        std::string(parts[size_t(i)]),
-                    std::string(min_value > 0 ? "use a positive number, e.g. " : "use 0 or more, e.g. ") +
-                        example);
+                        (min_value > 0 ? "at least 1" : "0 or more") + ", not " + std::string(parts[size_t(i)]),
+                    std::string(min_value > 0 ? "use a positive number, e.g. " : "use 0 or more, e.g. ") + example);
       if (st == NumStatus::too_large)
-        return fail(line, tok.column,
-                    std::string(what) + " in " + quote(tok.text) + " is too large (the limit is " +
-                        with_commas(kMaxSize) + ")",
-                    "such sizes cannot fit in the page's memory; use a smaller number");
+        return fail(
+            line, tok.column,
+            std::string(what) + " in " + quote(tok.text) + " is too large (the limit is " + with_commas(kMaxSize) + ")",
+            "such sizes cannot fit in the page's memory; use a smaller number");
       if (i < 3) vals[i] = v;
     }
     if (np < parts_min || np > parts_max) {
-      std::string shape = parts_max == 3 ? "HxWxC (height x width x channels)"
+      std::string shape = parts_max == 3   ? "HxWxC (height x width x channels)"
                           : parts_max == 2 ? "one number or two separated by x"
                                            : "one number";
       return fail(line, tok.column, quote(tok.text) + " is not a valid " + what,
@@ -325,8 +329,7 @@ class Parser {
                   "`input` takes only HxWxC, e.g. `input 28x28x1`");
     int64_t v[3] = {0, 0, 0};
     int np = 0;
-    if (!dims(first.tokens[1].text, first.tokens[1], first.line, 3, 3, 1, "input size",
-              "`input 28x28x1`", v, &np))
+    if (!dims(first.tokens[1].text, first.tokens[1], first.line, 3, 3, 1, "input size", "`input 28x28x1`", v, &np))
       return false;
     m.input = Shape{int(v[0]), int(v[1]), int(v[2])};
     m.input_line = first.line;
@@ -336,8 +339,7 @@ class Parser {
 
     for (size_t i = 1; i < sts.size(); ++i) {
       if (int(m.layers.size()) >= kMaxLayers)
-        return fail(sts[i].line, sts[i].tokens[0].column,
-                    "too many layers: the limit is " + std::to_string(kMaxLayers),
+        return fail(sts[i].line, sts[i].tokens[0].column, "too many layers: the limit is " + std::to_string(kMaxLayers),
                     "the page cannot train deeper stacks; remove layers");
       LayerSpec l;
       if (!layer(sts[i], int(m.layers.size()) + 1, &l)) return false;
@@ -358,7 +360,10 @@ class Parser {
     bool found = false;
     const std::vector<KeywordEntry> kKeywords = keywords();
     for (const KeywordEntry& e : kKeywords)
-      if (kw == e.word) { l.kind = e.kind; found = true; }
+      if (kw == e.word) {
+        l.kind = e.kind;
+        found = true;
+      }
     if (kw == "input")
       return fail(st.line, kt.column, "`input` may appear only once, as the first line",
                   "remove this line; to change the sample size, edit the first line", index);
@@ -367,14 +372,27 @@ class Parser {
       for (const KeywordEntry& e : kKeywords) words.push_back(e.word);
       std::string c = closest(kw, words);
       // Names learners bring from PyTorch and Keras, suggested (never accepted silently).
-      static const char* const kForeign[][2] = {
-          {"conv2d", "conv"},        {"convolution", "conv"},   {"linear", "dense"},
-          {"fullyconnected", "dense"}, {"maxpool2d", "maxpool"}, {"maxpooling2d", "maxpool"},
-          {"pool", "maxpool"},       {"avgpool2d", "avgpool"},  {"averagepooling2d", "avgpool"},
-          {"globalavgpool", "gap"},  {"adaptiveavgpool2d", "gap"}, {"globalaveragepooling2d", "gap"},
-          {"bn", "batchnorm"},       {"batchnorm2d", "batchnorm"}, {"batchnormalization", "batchnorm"},
-          {"lrelu", "leakyrelu"},    {"leaky_relu", "leakyrelu"}, {"drop", "dropout"},
-          {"logsoftmax", "softmax"}, {"in", "input"},           {"inputs", "input"}};
+      static const char* const kForeign[][2] = {{"conv2d", "conv"},
+                                                {"convolution", "conv"},
+                                                {"linear", "dense"},
+                                                {"fullyconnected", "dense"},
+                                                {"maxpool2d", "maxpool"},
+                                                {"maxpooling2d", "maxpool"},
+                                                {"pool", "maxpool"},
+                                                {"avgpool2d", "avgpool"},
+                                                {"averagepooling2d", "avgpool"},
+                                                {"globalavgpool", "gap"},
+                                                {"adaptiveavgpool2d", "gap"},
+                                                {"globalaveragepooling2d", "gap"},
+                                                {"bn", "batchnorm"},
+                                                {"batchnorm2d", "batchnorm"},
+                                                {"batchnormalization", "batchnorm"},
+                                                {"lrelu", "leakyrelu"},
+                                                {"leaky_relu", "leakyrelu"},
+                                                {"drop", "dropout"},
+                                                {"logsoftmax", "softmax"},
+                                                {"in", "input"},
+                                                {"inputs", "input"}};
       for (const auto& f : kForeign)
         if (kw == f[0]) c = f[1];
       std::string hint = c.empty() ? std::string() : "did you mean `" + c + "`? ";
@@ -387,8 +405,7 @@ class Parser {
     int units_col = 0, k_col = 0, s_col = 0, p_col = 0, d_col = 0, bias_col = 0, val_col = 0;
     auto duplicate = [&](const Token& t, int first_col, const char* what) {
       return fail(st.line, t.column,
-                  std::string(what) + " given twice (first at column " + std::to_string(first_col) +
-                      ")",
+                  std::string(what) + " given twice (first at column " + std::to_string(first_col) + ")",
                   "keep only one of them", index);
     };
     const std::string name = layer_kind_name(l.kind);
@@ -445,12 +462,12 @@ class Parser {
         std::string_view body = std::string_view(o).substr(1);
         // "k", "k5", "k5x3", "k-1": a letter followed by a number (or nothing, reported as
         // missing); anything else ("kernel5", "stride") is an unknown option.
-        if (!body.empty() && !(is_digit(body[0]) || body[0] == '-' || body[0] == '.' ||
-                               body.compare(0, 2, "\xc3\x97") == 0))
+        if (!body.empty() &&
+            !(is_digit(body[0]) || body[0] == '-' || body[0] == '.' || body.compare(0, 2, "\xc3\x97") == 0))
           return unknown();
         char c = o[0];
         int* col = c == 'k' ? &k_col : c == 's' ? &s_col : c == 'p' ? &p_col : &d_col;
-        const char* what = c == 'k' ? (is_pool ? "window size" : "kernel size")
+        const char* what = c == 'k'   ? (is_pool ? "window size" : "kernel size")
                            : c == 's' ? "stride"
                            : c == 'p' ? "padding"
                                       : "dilation";
@@ -458,13 +475,25 @@ class Parser {
         if (*col) return duplicate(t, *col, what);
         int64_t v[3] = {0, 0, 0};
         int np = 0;
-        if (!dims(body, t, st.line, 1, 2, c == 'p' ? 0 : 1, what, ex, v, &np))
-          return false;
+        if (!dims(body, t, st.line, 1, 2, c == 'p' ? 0 : 1, what, ex, v, &np)) return false;
         int a = int(v[0]), b = int(np == 2 ? v[1] : v[0]);
-        if (c == 'k') { l.kh = a; l.kw = b; }
-        if (c == 's') { l.sh = a; l.sw = b; }
-        if (c == 'p') { l.ph = a; l.pw = b; l.padding = Padding::explicit_pad; }
-        if (c == 'd') { l.dh = a; l.dw = b; }
+        if (c == 'k') {
+          l.kh = a;
+          l.kw = b;
+        }
+        if (c == 's') {
+          l.sh = a;
+          l.sw = b;
+        }
+        if (c == 'p') {
+          l.ph = a;
+          l.pw = b;
+          l.padding = Padding::explicit_pad;
+        }
+        if (c == 'd') {
+          l.dh = a;
+          l.dw = b;
+        }
         *col = t.column;
         continue;
       }
@@ -488,12 +517,11 @@ class Parser {
         // Checked on the float actually stored: 0.999999999 rounds to 1.0f.
         const float xf = float(x);
         if (!(xf >= 0 && xf < 1))
-          return fail(st.line, t.column,
-                      std::string(what) + " must be at least 0 and below 1, not " + std::string(body),
-                      l.kind == LayerKind::leakyrelu
-                          ? "the slope for negative inputs is usually small, e.g. `leakyrelu a0.01`"
-                          : "it is the probability of dropping a unit, e.g. `dropout 0.5`",
-                      index);
+          return fail(
+              st.line, t.column, std::string(what) + " must be at least 0 and below 1, not " + std::string(body),
+              l.kind == LayerKind::leakyrelu ? "the slope for negative inputs is usually small, e.g. `leakyrelu a0.01`"
+                                             : "it is the probability of dropping a unit, e.g. `dropout 0.5`",
+              index);
         if (l.kind == LayerKind::leakyrelu) l.alpha = xf;
         else l.rate = xf;
         val_col = t.column;
@@ -502,17 +530,19 @@ class Parser {
       return unknown();
     }
     if ((is_conv || is_dense) && !units_col)
-      return fail(st.line, kt.column,
-                  is_conv ? "`conv` needs the number of output maps" : "`" + std::string(kt.text) +
-                                                                           "` needs the number of outputs",
-                  is_conv ? "write it right after conv, e.g. `conv 6 k5`"
-                          : "write it right after the keyword, e.g. `dense 10`",
-                  index);
+      return fail(
+          st.line, kt.column,
+          is_conv ? "`conv` needs the number of output maps"
+                  : "`" + std::string(kt.text) + "` needs the number of outputs",
+          is_conv ? "write it right after conv, e.g. `conv 6 k5`" : "write it right after the keyword, e.g. `dense 10`",
+          index);
     if ((is_conv || is_pool) && !k_col)
       return fail(st.line, kt.column, "`" + name + "` needs a " + (is_pool ? "window" : "kernel") + " size",
-                  is_conv ? "add kK, e.g. `conv 6 k5` for 5x5 kernels" : "add kK, e.g. `" + name + " k2`",
-                  index);
-    if (is_pool && !s_col) { l.sh = l.kh; l.sw = l.kw; }  // default stride = window
+                  is_conv ? "add kK, e.g. `conv 6 k5` for 5x5 kernels" : "add kK, e.g. `" + name + " k2`", index);
+    if (is_pool && !s_col) {
+      l.sh = l.kh;
+      l.sw = l.kw;
+    }  // default stride = window
     l.units_column = units_col;
     l.kernel_column = k_col;
     l.stride_column = s_col;
@@ -602,7 +632,10 @@ static void attach_comments(std::string_view text, ModelSpec* m) {
       // a statement line: waiting `#` lines belong to its first layer (or the head for `input`)
       int first = -1;
       for (size_t k = 0; k < m->layers.size(); ++k)
-        if (m->layers[k].line == line) { first = int(k); break; }
+        if (m->layers[k].line == line) {
+          first = int(k);
+          break;
+        }
       if (!pending.empty()) {
         if (owner == -1 && !seen_input) append(&m->head_comment_lines, pending);
         else if (first >= 0) append(&m->layers[size_t(first)].comment_lines, pending);

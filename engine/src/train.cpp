@@ -61,8 +61,7 @@ bool train_config_check(const TrainConfig& c, std::string* err) {
     return fail(err, fmt("learning rate %g is not valid: it must be a positive number such as 0.01", c.lr));
   if (c.batch < 1 || c.batch > 4096)
     return fail(err, fmt("batch size %g is not valid: use 1 to 4096 (32 is a good start)", c.batch));
-  if (c.epochs < 1 || c.epochs > 100000)
-    return fail(err, fmt("epochs %g is not valid: use 1 to 100000", c.epochs));
+  if (c.epochs < 1 || c.epochs > 100000) return fail(err, fmt("epochs %g is not valid: use 1 to 100000", c.epochs));
   if (!(c.momentum >= 0.0f && c.momentum < 1.0f))
     return fail(err, fmt("momentum %g is not valid: it must be in [0, 1), typically 0.9", c.momentum));
   if (!(c.beta1 >= 0.0f && c.beta1 < 1.0f))
@@ -79,8 +78,10 @@ bool train_config_check(const TrainConfig& c, std::string* err) {
     if (!(c.schedule.gamma > 0.0f && c.schedule.gamma <= 1.0f))
       return fail(err, fmt("step schedule: gamma %g is not valid: it must be in (0, 1], e.g. 0.1", c.schedule.gamma));
   }
-  if (c.eval_every < 0) return fail(err, fmt("eval_every %g is not valid: use 0 (once per epoch) or a number of steps", c.eval_every));
-  if (c.eval_limit < 0) return fail(err, fmt("eval_limit %g is not valid: use 0 (all test samples) or a count", c.eval_limit));
+  if (c.eval_every < 0)
+    return fail(err, fmt("eval_every %g is not valid: use 0 (once per epoch) or a number of steps", c.eval_every));
+  if (c.eval_limit < 0)
+    return fail(err, fmt("eval_limit %g is not valid: use 0 (all test samples) or a count", c.eval_limit));
   if (!(c.smoothing >= 0.0f && c.smoothing < 1.0f))
     return fail(err, fmt("loss smoothing %g is not valid: it must be in [0, 1)", c.smoothing));
   if (c.micro_batch < -1 || c.micro_batch > c.batch)
@@ -178,8 +179,7 @@ TrainerMemory trainer_memory(const TrainConfig& cfg, const Dataset* d) {
   return m;
 }
 
-bool trainer_setup(Trainer* t, Network* net, const Dataset* data, const TrainConfig& cfg,
-                   std::string* err) {
+bool trainer_setup(Trainer* t, Network* net, const Dataset* data, const TrainConfig& cfg, std::string* err) {
   t->net = nullptr;
   t->data = nullptr;
   if (!net || !data) return fail(err, "trainer: no network or no dataset");
@@ -189,15 +189,16 @@ bool trainer_setup(Trainer* t, Network* net, const Dataset* data, const TrainCon
     return fail(err, "trainer: the network is not built");
   if (d.n_train() < 1) return fail(err, "dataset '" + d.name + "' has no training samples");
   if (net->info.input != d.shape)
-    return fail(err, "the model's input is " + shape_text(net->info.input) + " but dataset '" +
-                         d.name + "' has samples of " + shape_text(d.shape) +
-                         ": change the model's first line to `input " + shape_text(d.shape) + "`");
+    return fail(err, "the model's input is " + shape_text(net->info.input) + " but dataset '" + d.name +
+                         "' has samples of " + shape_text(d.shape) + ": change the model's first line to `input " +
+                         shape_text(d.shape) + "`");
   const int64_t out = net->out_size();
   if (d.regression()) {
     if (out != d.target_dim)
       return fail(err, fmt("the model has %g outputs but this regression set has ", double(out)) +
                            fmt("%g target values per sample: make the last dense layer that size "
-                               "(and leave out softmax)", d.target_dim));
+                               "(and leave out softmax)",
+                               d.target_dim));
     if (int64_t(d.train_t.size()) != d.n_train() * d.target_dim ||
         int64_t(d.test_t.size()) != d.n_test() * d.target_dim)
       return fail(err, "dataset '" + d.name + "': targets and samples differ in number");
@@ -225,11 +226,10 @@ bool trainer_setup(Trainer* t, Network* net, const Dataset* data, const TrainCon
   const MemoryPlan plan = plan_memory(net->spec, net->info, net->max_batch, trainer_memory(cfg, &d));
   const int64_t trainer_bytes = plan.optimizer_bytes + plan.rollback_bytes + plan.batch_bytes;
   if (plan.training_bytes > kMemoryBudgetBytes)
-    return fail(err, "training this model with " + std::string(optimizer_name(cfg.optimizer)) +
-                         " needs " + format_bytes(plan.training_bytes) + " (the network " +
-                         format_bytes(plan.network_bytes) + ", the optimizer and its rollback copy " +
-                         format_bytes(trainer_bytes) + "), more than the page's budget of " +
-                         format_bytes(kMemoryBudgetBytes) +
+    return fail(err, "training this model with " + std::string(optimizer_name(cfg.optimizer)) + " needs " +
+                         format_bytes(plan.training_bytes) + " (the network " + format_bytes(plan.network_bytes) +
+                         ", the optimizer and its rollback copy " + format_bytes(trainer_bytes) +
+                         "), more than the page's budget of " + format_bytes(kMemoryBudgetBytes) +
                          ": use a smaller batch, fewer or smaller layers, or plain SGD (it keeps no state)");
   t->net = net;
   t->data = data;
@@ -287,8 +287,9 @@ bool trainer_update_config(Trainer* t, const TrainConfig& cfg, std::string* err)
   if (cfg.batch != t->cfg.batch)
     return fail(err, "the batch size changes the steps of an epoch: reset the training to change it");
   if (cfg.seed != t->cfg.seed)
-    return fail(err, "the seed fixes the initial weights and the order of the samples: reset the "
-                     "training to change it");
+    return fail(err,
+                "the seed fixes the initial weights and the order of the samples: reset the "
+                "training to change it");
   const bool new_kind = cfg.optimizer != t->cfg.optimizer;
   t->cfg = cfg;
   if (new_kind) {
@@ -389,8 +390,7 @@ static void on_fault(Trainer* t, FaultKind kind, float loss, float lr) {
   std::string kept;
   if (t->have_snapshot)
     kept = fmt("the weights of step %g (the last with a finite loss) were restored", double(t->snap_step));
-  else
-    kept = "the initial weights were kept (no step had succeeded yet)";
+  else kept = "the initial weights were kept (no step had succeeded yet)";
   float lower = lr / 10.0f;
   t->message = what + fmt(" at step %g", double(s)) + ": training paused and " + kept +
                ". The steps were too large: the learning rate " + lr_text(lr) +
@@ -410,8 +410,7 @@ static void schedule_eval(Trainer* t) {
   t->eval_end = n;
   t->eval_acc = evaluate_start(d);
   t->eval_train_loss = t->window_samples > 0 ? float(t->window_loss / double(t->window_samples)) : 0.0f;
-  t->eval_train_acc =
-      t->window_samples > 0 ? float(double(t->window_correct) / double(t->window_samples)) : 0.0f;
+  t->eval_train_acc = t->window_samples > 0 ? float(double(t->window_correct) / double(t->window_samples)) : 0.0f;
   t->eval_at_step = t->step;
   t->window_loss = 0;
   t->window_correct = t->window_samples = t->window_steps = 0;
@@ -443,8 +442,7 @@ static void eval_advance(Trainer* t) {
   t->eval_pending = false;
   if (t->epoch >= t->cfg.epochs) {
     t->finished = true;
-    t->message = fmt("Training finished: %g epochs", t->cfg.epochs) +
-                 fmt(", %g steps.", double(t->step));
+    t->message = fmt("Training finished: %g epochs", t->cfg.epochs) + fmt(", %g steps.", double(t->step));
   }
 }
 
@@ -478,8 +476,8 @@ static void step_begin(Trainer* t) {
     else std::memcpy(dst, d.train_sample(idx), size_t(ss) * sizeof(float));
     if (cls) t->batch_y[size_t(i)] = d.train_y[size_t(idx)];
     if (d.regression())
-      std::memcpy(t->batch_t.data() + size_t(i) * d.target_dim,
-                  d.train_t.data() + size_t(idx) * d.target_dim, size_t(d.target_dim) * sizeof(float));
+      std::memcpy(t->batch_t.data() + size_t(i) * d.target_dim, d.train_t.data() + size_t(idx) * d.target_dim,
+                  size_t(d.target_dim) * sizeof(float));
   }
   network_zero_grad(t->net);
   t->step_open = true;
@@ -498,12 +496,18 @@ static bool step_finish(Trainer* t) {
   const float lr = trainer_current_lr(t);
   const float loss = float(t->step_loss_sum / double(n));
   const int64_t np = int64_t(net->params.size());
-  if (!all_finite(net->grads.data(), np)) { on_fault(t, FaultKind::gradient, loss, lr); return false; }
+  if (!all_finite(net->grads.data(), np)) {
+    on_fault(t, FaultKind::gradient, loss, lr);
+    return false;
+  }
 
   // Update, keeping the weights from before it in case it overflows.
   take_snapshot(t);
   optimizer_step(&t->opt, net->params.data(), net->grads.data(), lr);
-  if (!all_finite(net->params.data(), np)) { on_fault(t, FaultKind::weights, loss, lr); return false; }
+  if (!all_finite(net->params.data(), np)) {
+    on_fault(t, FaultKind::weights, loss, lr);
+    return false;
+  }
 
   // Record.
   TrainHistory& h = t->history;

@@ -27,7 +27,11 @@ std::string url_percent_encode(std::string_view s) {
   for (unsigned char c : s) {
     if (Unreserved(c)) out += char(c);
     else if (c == ' ') out += '+';
-    else { out += '%'; out += hex[c >> 4]; out += hex[c & 15]; }
+    else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
   }
   return out;
 }
@@ -44,12 +48,20 @@ bool url_percent_decode(std::string_view s, std::string* out, std::string* err) 
   r.reserve(s.size());
   for (size_t i = 0; i < s.size(); i++) {
     char c = s[i];
-    if (c == '+') { r += ' '; continue; }
-    if (c != '%') { r += c; continue; }
+    if (c == '+') {
+      r += ' ';
+      continue;
+    }
+    if (c != '%') {
+      r += c;
+      continue;
+    }
     int hi = i + 1 < s.size() ? HexValue(s[i + 1]) : -1;
     int lo = i + 2 < s.size() ? HexValue(s[i + 2]) : -1;
     if (hi < 0 || lo < 0) {
-      if (err) *err = "a '%' at character " + std::to_string(i + 1) + " is not followed by two hex digits (write a literal % as %25)";
+      if (err)
+        *err = "a '%' at character " + std::to_string(i + 1) +
+               " is not followed by two hex digits (write a literal % as %25)";
       return false;
     }
     r += char(hi * 16 + lo);
@@ -96,7 +108,8 @@ static std::string ParseName(const std::string& v, std::string* out) {
 
 // The model text: valid UTF-8, no control characters besides tab, newline and carriage return.
 static std::string CheckModelText(const std::string& t) {
-  if (t.size() > kMaxModelBytes) return "is " + std::to_string(t.size()) + " bytes; at most " + std::to_string(kMaxModelBytes) + " are allowed";
+  if (t.size() > kMaxModelBytes)
+    return "is " + std::to_string(t.size()) + " bytes; at most " + std::to_string(kMaxModelBytes) + " are allowed";
   size_t i = 0, line = 1;
   while (i < t.size()) {
     unsigned char c = static_cast<unsigned char>(t[i]);
@@ -137,7 +150,8 @@ bool url_state_decode(std::string_view fragment, UrlState* out, std::string* err
   };
   if (!fragment.empty() && fragment[0] == '#') fragment.remove_prefix(1);
   if (fragment.size() > kMaxUrlStateBytes)
-    return fail("it is " + std::to_string(fragment.size()) + " bytes long, more than the " + std::to_string(kMaxUrlStateBytes) + " allowed.");
+    return fail("it is " + std::to_string(fragment.size()) + " bytes long, more than the " +
+                std::to_string(kMaxUrlStateBytes) + " allowed.");
   UrlState s;
   std::vector<std::string> seen;
   size_t pos = 0;
@@ -154,7 +168,8 @@ bool url_state_decode(std::string_view fragment, UrlState* out, std::string* err
     }
     std::string key(pair.substr(0, eq)), value;
     std::string perr;
-    if (!url_percent_decode(pair.substr(eq + 1), &value, &perr)) return fail("the value of '" + key.substr(0, 40) + "': " + perr + ".");
+    if (!url_percent_decode(pair.substr(eq + 1), &value, &perr))
+      return fail("the value of '" + key.substr(0, 40) + "': " + perr + ".");
     for (const std::string& k : seen)
       if (k == key) return fail("'" + key + "' is given twice; keep one.");
     std::string p;  // the problem, if any
@@ -163,16 +178,21 @@ bool url_state_decode(std::string_view fragment, UrlState* out, std::string* err
       int v = 0;
       p = ParseInt(value, 1, 1000000, &v);
       if (p.empty() && v > kUrlStateVersion)
-        return fail("the link was made by a newer version of CNN Sandbox (format " + value + ", this page reads up to " +
-                    std::to_string(kUrlStateVersion) + "); open it on the page it came from.");
+        return fail("the link was made by a newer version of CNN Sandbox (format " + value +
+                    ", this page reads up to " + std::to_string(kUrlStateVersion) +
+                    "); open it on the page it came from.");
       s.version = v;
     } else if (key == "model") {
       p = CheckModelText(value);
       s.model = value;
       s.has_model = true;
-    } else if (key == "preset") { p = ParseName(value, &s.preset); s.has_preset = true; }
-    else if (key == "data") { p = ParseName(value, &s.data); s.has_data = true; }
-    else if (setting >= 0) {
+    } else if (key == "preset") {
+      p = ParseName(value, &s.preset);
+      s.has_preset = true;
+    } else if (key == "data") {
+      p = ParseName(value, &s.data);
+      s.has_data = true;
+    } else if (setting >= 0) {
       if (setting_parse(setting, value, &s.settings, &p)) s.given |= 1u << setting;
     } else if (keep_unknown) {
       s.extra.emplace_back(key, value);
@@ -192,11 +212,17 @@ bool url_state_decode(std::string_view fragment, UrlState* out, std::string* err
 
 std::string url_state_encode(const UrlState& s) {
   std::string out = "v=" + std::to_string(s.version);
-  auto add = [&](const std::string& k, const std::string& v) { out += '&'; out += k; out += '='; out += url_percent_encode(v); };
+  auto add = [&](const std::string& k, const std::string& v) {
+    out += '&';
+    out += k;
+    out += '=';
+    out += url_percent_encode(v);
+  };
   if (s.has_preset) add("preset", s.preset);
   if (s.has_data) add("data", s.data);
   for (int i = 0; i < kSettingCount; i++)
-    if (s.has(i) && setting_check(i, setting_get(s.settings, i)).empty()) add(setting_info(i).url_key, setting_text(s.settings, i));
+    if (s.has(i) && setting_check(i, setting_get(s.settings, i)).empty())
+      add(setting_info(i).url_key, setting_text(s.settings, i));
   for (const auto& kv : s.extra) add(kv.first, kv.second);
   if (s.has_model) add("model", s.model);  // last: the long one
   return out;

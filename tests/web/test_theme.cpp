@@ -16,10 +16,13 @@ TEST_CASE("the contrast ratio follows WCAG 2.1's definition") {
   CHECK(ContrastRatio(ImVec4(0, 0, 0, 1), ImVec4(1, 1, 1, 1)) == doctest::Approx(21.0));
   CHECK(ContrastRatio(ImVec4(1, 1, 1, 1), ImVec4(1, 1, 1, 1)) == doctest::Approx(1.0));
   // #777777 on white: 4.48:1, the classic just-fails-AA grey; #767676: 4.54:1
-  CHECK(ContrastRatio(ImVec4(0x77 / 255.f, 0x77 / 255.f, 0x77 / 255.f, 1), ImVec4(1, 1, 1, 1)) == doctest::Approx(4.48).epsilon(0.002));
-  CHECK(ContrastRatio(ImVec4(0x76 / 255.f, 0x76 / 255.f, 0x76 / 255.f, 1), ImVec4(1, 1, 1, 1)) == doctest::Approx(4.54).epsilon(0.002));
+  CHECK(ContrastRatio(ImVec4(0x77 / 255.f, 0x77 / 255.f, 0x77 / 255.f, 1), ImVec4(1, 1, 1, 1)) ==
+        doctest::Approx(4.48).epsilon(0.002));
+  CHECK(ContrastRatio(ImVec4(0x76 / 255.f, 0x76 / 255.f, 0x76 / 255.f, 1), ImVec4(1, 1, 1, 1)) ==
+        doctest::Approx(4.54).epsilon(0.002));
   // half-transparent black over white is mid grey (0.5): (1.05) / (0.214 + 0.05)
-  CHECK(ContrastRatio(ImVec4(0, 0, 0, 0.5f), ImVec4(1, 1, 1, 1)) == doctest::Approx(1.05 / (0.21404 + 0.05)).epsilon(0.001));
+  CHECK(ContrastRatio(ImVec4(0, 0, 0, 0.5f), ImVec4(1, 1, 1, 1)) ==
+        doctest::Approx(1.05 / (0.21404 + 0.05)).epsilon(0.001));
 }
 
 static void CheckTheme(ThemeKind kind, double text_need) {
@@ -35,8 +38,8 @@ static void CheckTheme(ThemeKind kind, double text_need) {
     INFO(std::string(ThemeOf(kind).name), ": ", p.what, " is ", r, ":1");
     CHECK(r >= need);
   }
-  std::printf("theme %s: %zu pairs, lowest text contrast %.2f:1, lowest graphics contrast %.2f:1\n", ThemeOf(kind).name, pairs.size(),
-              worst_text, worst_graphic);
+  std::printf("theme %s: %zu pairs, lowest text contrast %.2f:1, lowest graphics contrast %.2f:1\n", ThemeOf(kind).name,
+              pairs.size(), worst_text, worst_graphic);
 }
 
 TEST_CASE("dark theme: text 4.5:1, edges, focus and graphics 3:1") { CheckTheme(ThemeKind::dark, 4.5); }

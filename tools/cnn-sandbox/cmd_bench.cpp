@@ -57,7 +57,8 @@ int bench_gemm(const std::vector<int>& sizes, int runs, bool json) {
     j["peak_gflops"] = stats_json(peak);
     j["results"] = nlohmann::json::array();
     for (const cnn::GemmBenchPoint& r : results)
-      j["results"].push_back({{"n", r.n}, {"gflops", stats_json(r.gflops)},
+      j["results"].push_back({{"n", r.n},
+                              {"gflops", stats_json(r.gflops)},
                               {"percent_of_peak", 100.0 * r.gflops.median / peak.median},
                               {"max_abs_err", r.max_err}});
     std::printf("%s\n", j.dump(2).c_str());
@@ -70,9 +71,8 @@ int bench_gemm(const std::vector<int>& sizes, int runs, bool json) {
               100 * peak.spread());
   std::printf("     n   GFLOP/s (median)   min..max       spread   of peak   max |err| vs reference\n");
   for (const cnn::GemmBenchPoint& r : results)
-    std::printf("  %4d   %8.2f          %6.2f..%-6.2f  %5.1f%%   %5.1f%%    %.2e\n", r.n, r.gflops.median,
-                r.gflops.min, r.gflops.max, 100 * r.gflops.spread(), 100 * r.gflops.median / peak.median,
-                r.max_err);
+    std::printf("  %4d   %8.2f          %6.2f..%-6.2f  %5.1f%%   %5.1f%%    %.2e\n", r.n, r.gflops.median, r.gflops.min,
+                r.gflops.max, 100 * r.gflops.spread(), 100 * r.gflops.median / peak.median, r.max_err);
   return 0;
 }
 
@@ -93,8 +93,11 @@ int bench_kernel(const std::string& name, int runs, bool json) {
     j["clock"] = cnn::bench_cpu_clock() ? "cpu" : "wall";
     j["results"] = nlohmann::json::array();
     for (const cnn::KernelBenchResult& r : results)
-      j["results"].push_back({{"kernel", r.name}, {"shape", r.shape}, {"simd_us", r.simd_us},
-                              {"reference_us", r.reference_us}, {"speedup", r.reference_us / r.simd_us},
+      j["results"].push_back({{"kernel", r.name},
+                              {"shape", r.shape},
+                              {"simd_us", r.simd_us},
+                              {"reference_us", r.reference_us},
+                              {"speedup", r.reference_us / r.simd_us},
                               {"max_abs_diff", r.max_diff}});
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
@@ -168,12 +171,15 @@ int bench_model(const ModelBenchOptions& o) {
     return 0;
   }
   const BenchStats& sps = r.samples_per_second;
-  std::printf("%s, %s, batch %d, one thread: kernels %s (isa %s)\n", o.file.c_str(), o.train ? "training (forward, "
-              "loss, backward, SGD)" : "inference", o.batch, kernels_name(), cnn::simd_isa_name());
+  std::printf("%s, %s, batch %d, one thread: kernels %s (isa %s)\n", o.file.c_str(),
+              o.train ? "training (forward, "
+                        "loss, backward, SGD)"
+                      : "inference",
+              o.batch, kernels_name(), cnn::simd_isa_name());
   std::printf("validated against the reference kernels: relative error output %.1e, loss %.1e, gradients %.1e\n",
               r.err_output, r.err_loss, r.err_gradients);
-  std::printf("samples/s: %.1f median of %d runs x %d steps (min %.1f, max %.1f, spread %.1f%%)\n", sps.median,
-              o.runs, r.steps_per_run, sps.min, sps.max, 100 * sps.spread());
+  std::printf("samples/s: %.1f median of %d runs x %d steps (min %.1f, max %.1f, spread %.1f%%)\n", sps.median, o.runs,
+              r.steps_per_run, sps.min, sps.max, 100 * sps.spread());
   std::printf("effective: %.2f GFLOP/s (%.2f MMAC per sample forward, x%d for training)\n", r.effective_gflops,
               double(r.macs_per_sample) * 1e-6, o.train ? 3 : 1);
   return 0;
@@ -230,9 +236,18 @@ int cmd_bench(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (!std::strcmp(a, "-h") || !std::strcmp(a, "--help")) { bench_usage(stdout); return 0; }
-    if (!std::strcmp(a, "--gemm")) { gemm = true; continue; }
-    if (!std::strcmp(a, "--json")) { json = true; continue; }
+    if (!std::strcmp(a, "-h") || !std::strcmp(a, "--help")) {
+      bench_usage(stdout);
+      return 0;
+    }
+    if (!std::strcmp(a, "--gemm")) {
+      gemm = true;
+      continue;
+    }
+    if (!std::strcmp(a, "--json")) {
+      json = true;
+      continue;
+    }
     if (!std::strcmp(a, "--clock")) {
       const char* v = value(a);
       if (!v) return 2;
@@ -308,8 +323,9 @@ int cmd_bench(int argc, char** argv) {
         std::string item = s.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
         int n = 0;
         if (!parse_int(item.c_str(), 1, 8192, &n)) {
-          std::fprintf(stderr, "cnn-sandbox bench: --sizes '%s': '%s' is not a size from 1 to 8192 (example: --sizes 128,256)\n",
-                       v, item.c_str());
+          std::fprintf(
+              stderr, "cnn-sandbox bench: --sizes '%s': '%s' is not a size from 1 to 8192 (example: --sizes 128,256)\n",
+              v, item.c_str());
           return 2;
         }
         sizes.push_back(n);
@@ -323,7 +339,8 @@ int cmd_bench(int argc, char** argv) {
     return 2;
   }
   if (int(gemm) + int(!mo.file.empty()) + int(!kernel.empty()) > 1) {
-    std::fprintf(stderr, "cnn-sandbox bench: --gemm, --model and --kernel measure different things; give one of them\n");
+    std::fprintf(stderr,
+                 "cnn-sandbox bench: --gemm, --model and --kernel measure different things; give one of them\n");
     return 2;
   }
   if (!kernel.empty()) return bench_kernel(kernel, runs ? runs : 7, json);

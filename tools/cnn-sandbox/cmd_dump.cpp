@@ -90,15 +90,18 @@ int cmd_export_dump(int argc, char** argv) {
     else if (!std::strcmp(a, "--steps") && has) steps = std::atoi(argv[++i]);
     else if (!std::strcmp(a, "--seed") && has) seed = std::strtoull(argv[++i], nullptr, 10);
     else {
-      std::fprintf(stderr, "cnn-sandbox export --dump: unknown option or missing value '%s'\n"
-                           "usage: cnn-sandbox export --dump --model FILE --out PREFIX [--batch N] [--seed S] [--steps T]\n"
-                           "       [--weights FILE]  (trained weights instead of the seeded initialization)\n"
-                           "       [--extra-optimizers]  (also Nesterov momentum and both with weight decay)\n", a);
+      std::fprintf(stderr,
+                   "cnn-sandbox export --dump: unknown option or missing value '%s'\n"
+                   "usage: cnn-sandbox export --dump --model FILE --out PREFIX [--batch N] [--seed S] [--steps T]\n"
+                   "       [--weights FILE]  (trained weights instead of the seeded initialization)\n"
+                   "       [--extra-optimizers]  (also Nesterov momentum and both with weight decay)\n",
+                   a);
       return 2;
     }
   }
   if (!model_path || !out || batch < 1 || batch > 4096 || steps < 0 || steps > 1000) {
-    std::fprintf(stderr, "cnn-sandbox export --dump: needs --model FILE --out PREFIX, 1 <= batch <= 4096, 0 <= steps <= 1000\n");
+    std::fprintf(
+        stderr, "cnn-sandbox export --dump: needs --model FILE --out PREFIX, 1 <= batch <= 4096, 0 <= steps <= 1000\n");
     return 2;
   }
   std::string text;
@@ -158,7 +161,12 @@ int cmd_export_dump(int argc, char** argv) {
 
   // Losses and gradients on that one training forward.
   const cnn::LossKind default_loss = net.loss;
-  struct LossCase { const char* name; cnn::LossKind kind; const int32_t* labels; const float* targets; };
+  struct LossCase {
+    const char* name;
+    cnn::LossKind kind;
+    const int32_t* labels;
+    const float* targets;
+  };
   const LossCase cases[] = {
       {"ce", cnn::LossKind::cross_entropy, labels_ce.data(), nullptr},
       {"bce", cnn::LossKind::binary_cross_entropy, labels_bce.data(), nullptr},
@@ -179,14 +187,19 @@ int cmd_export_dump(int argc, char** argv) {
 
   // Ten (steps) optimizer updates on the same batch, from the same start, with the default loss.
   cnn::network_set_loss(&net, default_loss, &err);
-  const int32_t* step_labels = default_loss == cnn::LossKind::cross_entropy ? labels_ce.data()
+  const int32_t* step_labels = default_loss == cnn::LossKind::cross_entropy          ? labels_ce.data()
                                : default_loss == cnn::LossKind::binary_cross_entropy ? labels_bce.data()
-                                                                                      : nullptr;
+                                                                                     : nullptr;
   const float* step_targets = default_loss == cnn::LossKind::quadratic ? targets.data() : nullptr;
   nlohmann::json optim = nlohmann::json::object();
   // The two the issue names, then (with --extra-optimizers) Nesterov momentum and both with L2
   // weight decay, PyTorch's `nesterov=True` and `weight_decay`.
-  struct Run { const char* name; cnn::OptimizerKind kind; bool nesterov; float weight_decay; };
+  struct Run {
+    const char* name;
+    cnn::OptimizerKind kind;
+    bool nesterov;
+    float weight_decay;
+  };
   std::vector<Run> runs = {{"momentum", cnn::OptimizerKind::momentum, false, 0.0f},
                            {"adam", cnn::OptimizerKind::adam, false, 0.0f}};
   if (extra) {
@@ -218,9 +231,16 @@ int cmd_export_dump(int argc, char** argv) {
       cnn::optimizer_step(&o, net.params.data(), net.grads.data(), cfg.lr);
     }
     d.f32("weights_" + name, cnn::sandbox_weights(net));
-    optim[name] = {{"kind", cnn::optimizer_name(cfg.kind)}, {"nesterov", cfg.nesterov},
-                   {"weight_decay", cfg.weight_decay}, {"lr", cfg.lr}, {"momentum", cfg.momentum}, {"beta1", cfg.beta1},
-                   {"beta2", cfg.beta2}, {"eps", cfg.eps}, {"steps", steps}, {"losses", step_losses}};
+    optim[name] = {{"kind", cnn::optimizer_name(cfg.kind)},
+                   {"nesterov", cfg.nesterov},
+                   {"weight_decay", cfg.weight_decay},
+                   {"lr", cfg.lr},
+                   {"momentum", cfg.momentum},
+                   {"beta1", cfg.beta1},
+                   {"beta2", cfg.beta2},
+                   {"eps", cfg.eps},
+                   {"steps", steps},
+                   {"losses", step_losses}};
   }
   meta["optim"] = optim;
   meta["loss_for_steps"] = cnn::loss_kind_name(default_loss);

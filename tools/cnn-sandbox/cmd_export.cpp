@@ -63,8 +63,7 @@ bool read_text(const char* path, std::string* out, std::string* err) {
 bool valid_class_name(const std::string& s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
   for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
-      return false;
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
   return true;
 }
 
@@ -90,12 +89,30 @@ int cmd_export(int argc, char** argv) {
       *dst = argv[++i];
       return true;
     };
-    if (!std::strcmp(a, "-h") || !std::strcmp(a, "--help")) { export_usage(stdout); return 0; }
-    if (!std::strcmp(a, "--pytorch")) { pytorch = true; continue; }
-    if (!std::strcmp(a, "--side-weights")) { side = true; continue; }
-    if (!std::strcmp(a, "--model")) { if (!value(&model_path)) return 2; continue; }
-    if (!std::strcmp(a, "--weights")) { if (!value(&weights_path)) return 2; continue; }
-    if (!std::strcmp(a, "-o") || !std::strcmp(a, "--output")) { if (!value(&out_path)) return 2; continue; }
+    if (!std::strcmp(a, "-h") || !std::strcmp(a, "--help")) {
+      export_usage(stdout);
+      return 0;
+    }
+    if (!std::strcmp(a, "--pytorch")) {
+      pytorch = true;
+      continue;
+    }
+    if (!std::strcmp(a, "--side-weights")) {
+      side = true;
+      continue;
+    }
+    if (!std::strcmp(a, "--model")) {
+      if (!value(&model_path)) return 2;
+      continue;
+    }
+    if (!std::strcmp(a, "--weights")) {
+      if (!value(&weights_path)) return 2;
+      continue;
+    }
+    if (!std::strcmp(a, "-o") || !std::strcmp(a, "--output")) {
+      if (!value(&out_path)) return 2;
+      continue;
+    }
     if (!std::strcmp(a, "--class")) {
       const char* c = nullptr;
       if (!value(&c)) return 2;
@@ -133,7 +150,8 @@ int cmd_export(int argc, char** argv) {
   if (is_model_file) {
     std::vector<uint8_t> bytes;
     if (!cnn::read_file_bytes(model_path, &bytes, &err, size_t(2) << 30) ||
-        !cnn::model_file_decode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), &mf, &err)) {
+        !cnn::model_file_decode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), &mf,
+                                &err)) {
       std::fprintf(stderr, "cnn-sandbox export: %s: %s\n", model_path, err.c_str());
       return 2;
     }
@@ -144,8 +162,10 @@ int cmd_export(int argc, char** argv) {
     text = mf.model_text;
     opt.data = mf.data;
     if (!mf.data.present)
-      std::fprintf(stderr, "cnn-sandbox export: note: %s is a format-1 model file without the training data's "
-                           "normalization, so forward() takes standardized inputs\n", model_path);
+      std::fprintf(stderr,
+                   "cnn-sandbox export: note: %s is a format-1 model file without the training data's "
+                   "normalization, so forward() takes standardized inputs\n",
+                   model_path);
   } else if (!read_text(model_path, &text, &err)) {
     std::fprintf(stderr, "cnn-sandbox export: %s\n", err.c_str());
     return 2;

@@ -77,8 +77,10 @@ int cmd_summary(int argc, char** argv) {
   const char* path = nullptr;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--json")) json = true;
-    else if (!std::strcmp(argv[i], "-h") || !std::strcmp(argv[i], "--help")) { summary_usage(stdout); return 0; }
-    else if (argv[i][0] == '-' && argv[i][1] != 0) {
+    else if (!std::strcmp(argv[i], "-h") || !std::strcmp(argv[i], "--help")) {
+      summary_usage(stdout);
+      return 0;
+    } else if (argv[i][0] == '-' && argv[i][1] != 0) {
       std::fprintf(stderr, "cnn-sandbox summary: unknown option '%s'\n", argv[i]);
       summary_usage(stderr);
       return 2;
@@ -89,7 +91,10 @@ int cmd_summary(int argc, char** argv) {
       path = argv[i];
     }
   }
-  if (!path) { summary_usage(stderr); return 2; }
+  if (!path) {
+    summary_usage(stderr);
+    return 2;
+  }
   std::string text;
   if (!read_all(path, &text)) {
     std::fprintf(stderr, "cnn-sandbox summary: cannot read '%s': %s\n", path, std::strerror(errno));
@@ -160,8 +165,7 @@ int cmd_summary(int argc, char** argv) {
     j["memory_budget_bytes"] = cnn::kMemoryBudgetBytes;
     j["budget_batch"] = cnn::kBudgetBatch;
     std::string outs = "{\"input\": " + j["input"].dump() + ",\n \"layers\": [";
-    for (size_t i = 0; i < layers.size(); ++i)
-      outs += (i ? ",\n  " : "\n  ") + layers[i].dump();
+    for (size_t i = 0; i < layers.size(); ++i) outs += (i ? ",\n  " : "\n  ") + layers[i].dump();
     outs += "]";
     for (auto it = j.begin(); it != j.end(); ++it)
       if (it.key() != "input") outs += ",\n " + json(it.key()).dump() + ": " + it.value().dump();
@@ -171,7 +175,9 @@ int cmd_summary(int argc, char** argv) {
   }
 
   // Table. Column widths adapt to the longest entry so long formulas never break alignment.
-  struct Row { std::string idx, text, out, params, formula, rf, jump, start, macs; };
+  struct Row {
+    std::string idx, text, out, params, formula, rf, jump, start, macs;
+  };
   std::vector<Row> rows;
   rows.push_back({"#", "layer", "output", "params", "formula", "rf", "jump", "start", "MACs"});
   rows.push_back({"0", "input", cnn::shape_text(spec.input), "0", "", "1x1", "1x1", "0,0", "0"});
@@ -223,28 +229,32 @@ int cmd_summary(int argc, char** argv) {
               cnn::with_commas(info.total_activation_floats).c_str());
   // The one memory plan (spec.h): what Train would allocate at batch 32 with Adam.
   const cnn::MemoryPlan& mp = info.memory;
-  std::printf("Training memory at batch %lld with Adam: %s (network %s, optimizer state %s, rollback "
-              "copy %s, batch buffers %s) of the page's %s budget%s\n",
-              (long long)cnn::kBudgetBatch, cnn::format_bytes(mp.training_bytes).c_str(),
-              cnn::format_bytes(mp.network_bytes).c_str(), cnn::format_bytes(mp.optimizer_bytes).c_str(),
-              cnn::format_bytes(mp.rollback_bytes).c_str(), cnn::format_bytes(mp.batch_bytes).c_str(),
-              cnn::format_bytes(cnn::kMemoryBudgetBytes).c_str(),
-              mp.training_bytes > cnn::kMemoryBudgetBytes
-                  ? ": over the budget, so the page analyzes it but refuses to train it"
-                  : "");
+  std::printf(
+      "Training memory at batch %lld with Adam: %s (network %s, optimizer state %s, rollback "
+      "copy %s, batch buffers %s) of the page's %s budget%s\n",
+      (long long)cnn::kBudgetBatch, cnn::format_bytes(mp.training_bytes).c_str(),
+      cnn::format_bytes(mp.network_bytes).c_str(), cnn::format_bytes(mp.optimizer_bytes).c_str(),
+      cnn::format_bytes(mp.rollback_bytes).c_str(), cnn::format_bytes(mp.batch_bytes).c_str(),
+      cnn::format_bytes(cnn::kMemoryBudgetBytes).c_str(),
+      mp.training_bytes > cnn::kMemoryBudgetBytes ? ": over the budget, so the page analyzes it but refuses to train it"
+                                                  : "");
   bool header = false;
   for (size_t i = 0; i < spec.layers.size(); ++i) {
     const cnn::LayerInfo& li = info.layers[i];
     bool conv = spec.layers[i].kind == cnn::LayerKind::conv;
     if (li.shape_formula.empty() && li.note.empty() && !conv) continue;
-    if (!header) { std::printf("\nNotes:\n"); header = true; }
+    if (!header) {
+      std::printf("\nNotes:\n");
+      header = true;
+    }
     std::printf("  %zu %s:", i + 1, cnn::layer_to_text(spec.layers[i]).c_str());
     if (!li.shape_formula.empty()) std::printf(" output %s.", li.shape_formula.c_str());
     if (conv) {
-      std::printf(" A dense layer from the same %s input to the same %s output would need %s "
-                  "weights (%sx these %s)",
-                  cnn::shape_text(li.in).c_str(), cnn::shape_text(li.out).c_str(), cnn::with_commas(li.fc_weights).c_str(),
-                  cnn::with_commas(int64_t(li.fc_ratio + 0.5)).c_str(), cnn::with_commas(li.params).c_str());
+      std::printf(
+          " A dense layer from the same %s input to the same %s output would need %s "
+          "weights (%sx these %s)",
+          cnn::shape_text(li.in).c_str(), cnn::shape_text(li.out).c_str(), cnn::with_commas(li.fc_weights).c_str(),
+          cnn::with_commas(int64_t(li.fc_ratio + 0.5)).c_str(), cnn::with_commas(li.params).c_str());
       // The notes' figure (3*96*224^4 for AlexNet) assumes output maps as large as the input.
       if (li.fc_weights_same_res != li.fc_weights)
         std::printf("; with %s maps as large as the input, %s", std::to_string(li.out.c).c_str(),

@@ -31,39 +31,39 @@ namespace {
 
 void train_usage(FILE* f) {
   std::fprintf(f,
-      "usage: cnn-sandbox train --model FILE --data NAME [options]\n"
-      "  Trains the model on the dataset (minibatch steps, one update each), evaluates on the test\n"
-      "  split after every epoch and prints a final JSON line with test_accuracy, test_loss,\n"
-      "  train_loss, epochs, seconds and samples_per_second.\n"
-      "\n"
-      "  --model FILE         model text (see assets/presets/), '-' for standard input\n"
-      "  --data NAME          a generated set (spirals, circles, xor, blobs, shapes, bars, digits,\n"
-      "                       bar-angle, blob-center) or fashion-mnist\n"
-      "  --data-dir DIR       folder of the Fashion-MNIST IDX files (default: %s)\n"
-      "\n"
-      "  The lab's settings, with the page's defaults (cnn/settings.inc), except that evaluation is\n"
-      "  on the whole test split at each epoch's end unless --eval-every or --eval-samples is given:\n"
-      "%s"
-      "  (seed: weights, shuffling, generated data; eval-every 0: at each epoch's end; eval-samples\n"
-      "  0: the whole test split; loss auto: the model's own, cross-entropy after softmax)\n"
-      "\n"
-      "  --micro-batch N      compute each step in slices of N samples (0 = whole batch; default -1 =\n"
-      "                       automatic, as the page does: same result up to float rounding)\n"
-      "  --nesterov           Nesterov momentum\n"
-      "  --augment            random shifts (and flips where the set allows them)\n"
-      "  --limit-train N      use the first N training samples (generated sets: generate N)\n"
-      "  --limit-test N       use the first N test samples (generated sets: generate N)\n"
-      "  --save FILE          write the trained weights (see below)\n"
-      "  --save-model FILE    write a model file (.cnnmodel, as the page's Save model): model text,\n"
-      "                       weights, the training split's normalization and the class names;\n"
-      "                       `export --pytorch --model FILE` turns it into a script taking raw pixels\n"
-      "  --json               per-epoch lines to stderr; stdout is the JSON line only\n"
-      "  --kernels simd|reference   compute kernels (default simd: %s)\n"
-      "\n"
-      "  --save writes the sandbox weights file (little-endian float32, layer by layer; see\n"
-      "  engine/include/cnn/export.h), the file `cnn-sandbox export --pytorch --weights FILE`\n"
-      "  and the exported PyTorch script read.\n",
-      CNN_FASHION_MNIST_DIR, cnn::settings_cli_help().c_str(), cnn::simd_isa_name());
+               "usage: cnn-sandbox train --model FILE --data NAME [options]\n"
+               "  Trains the model on the dataset (minibatch steps, one update each), evaluates on the test\n"
+               "  split after every epoch and prints a final JSON line with test_accuracy, test_loss,\n"
+               "  train_loss, epochs, seconds and samples_per_second.\n"
+               "\n"
+               "  --model FILE         model text (see assets/presets/), '-' for standard input\n"
+               "  --data NAME          a generated set (spirals, circles, xor, blobs, shapes, bars, digits,\n"
+               "                       bar-angle, blob-center) or fashion-mnist\n"
+               "  --data-dir DIR       folder of the Fashion-MNIST IDX files (default: %s)\n"
+               "\n"
+               "  The lab's settings, with the page's defaults (cnn/settings.inc), except that evaluation is\n"
+               "  on the whole test split at each epoch's end unless --eval-every or --eval-samples is given:\n"
+               "%s"
+               "  (seed: weights, shuffling, generated data; eval-every 0: at each epoch's end; eval-samples\n"
+               "  0: the whole test split; loss auto: the model's own, cross-entropy after softmax)\n"
+               "\n"
+               "  --micro-batch N      compute each step in slices of N samples (0 = whole batch; default -1 =\n"
+               "                       automatic, as the page does: same result up to float rounding)\n"
+               "  --nesterov           Nesterov momentum\n"
+               "  --augment            random shifts (and flips where the set allows them)\n"
+               "  --limit-train N      use the first N training samples (generated sets: generate N)\n"
+               "  --limit-test N       use the first N test samples (generated sets: generate N)\n"
+               "  --save FILE          write the trained weights (see below)\n"
+               "  --save-model FILE    write a model file (.cnnmodel, as the page's Save model): model text,\n"
+               "                       weights, the training split's normalization and the class names;\n"
+               "                       `export --pytorch --model FILE` turns it into a script taking raw pixels\n"
+               "  --json               per-epoch lines to stderr; stdout is the JSON line only\n"
+               "  --kernels simd|reference   compute kernels (default simd: %s)\n"
+               "\n"
+               "  --save writes the sandbox weights file (little-endian float32, layer by layer; see\n"
+               "  engine/include/cnn/export.h), the file `cnn-sandbox export --pytorch --weights FILE`\n"
+               "  and the exported PyTorch script read.\n",
+               CNN_FASHION_MNIST_DIR, cnn::settings_cli_help().c_str(), cnn::simd_isa_name());
 }
 
 int bad(const std::string& msg) {
@@ -128,8 +128,10 @@ int cmd_train(int argc, char** argv) {
     };
     const char* v = nullptr;
     long long n = 0;
-    if (a == "-h" || a == "--help") { train_usage(stdout); return 0; }
-    else if (a == "--json") json_only = true;
+    if (a == "-h" || a == "--help") {
+      train_usage(stdout);
+      return 0;
+    } else if (a == "--json") json_only = true;
     else if (a == "--nesterov") nesterov = true;
     else if (a == "--augment") augment = true;
     else if (const int k = cnn::setting_find_cli_flag(a); k >= 0) {  // a setting (cnn/settings.inc)
@@ -137,11 +139,13 @@ int cmd_train(int argc, char** argv) {
       if (!value(&v)) return bad(a + " needs a value: " + in.label);
       std::string why;
       if (!cnn::setting_parse(k, v, &settings, &why)) return bad(a + " (" + in.label + "): " + why);
-    }
-    else if (a == "--model" || a == "--data" || a == "--data-dir" || a == "--save" || a == "--save-model") {
+    } else if (a == "--model" || a == "--data" || a == "--data-dir" || a == "--save" || a == "--save-model") {
       if (!value(&v)) return bad(a + " needs a value");
-      (a == "--model" ? model_path : a == "--data" ? data_name : a == "--data-dir" ? data_dir
-                                   : a == "--save" ? save_path : save_model_path) = v;
+      (a == "--model"      ? model_path
+       : a == "--data"     ? data_name
+       : a == "--data-dir" ? data_dir
+       : a == "--save"     ? save_path
+                           : save_model_path) = v;
     } else if (a == "--limit-train" || a == "--limit-test" || a == "--micro-batch") {
       if (!value(&v)) return bad(a + " needs a whole number");
       const long long lo = a == "--micro-batch" ? -1 : 0, hi = 100000000;
@@ -175,8 +179,7 @@ int cmd_train(int argc, char** argv) {
   cnn::ModelSpec spec;
   cnn::ModelInfo info;
   cnn::SpecError serr;
-  if (!cnn::parse_and_analyze(text, &spec, &info, &serr))
-    return bad(model_path + ": " + serr.to_string());
+  if (!cnn::parse_and_analyze(text, &spec, &info, &serr)) return bad(model_path + ": " + serr.to_string());
 
   // Data.
   cnn::DataOptions dopt;
@@ -185,7 +188,10 @@ int cmd_train(int argc, char** argv) {
   bool needs_files = false;
   bool known = false;
   for (const cnn::DatasetInfo& di : cnn::dataset_list())
-    if (di.name == data_name) { known = true; needs_files = di.needs_files; }
+    if (di.name == data_name) {
+      known = true;
+      needs_files = di.needs_files;
+    }
   if (known && !needs_files) {
     dopt.n_train = int(limit_train);
     dopt.n_test = int(limit_test);
@@ -197,18 +203,20 @@ int cmd_train(int argc, char** argv) {
   cnn::Dataset data;
   if (!cnn::dataset_make(data_name, dopt, &data, &err)) return bad(err);
   FILE* progress = json_only ? stderr : stdout;
-  std::fprintf(progress, "data %s: %lld train, %lld test samples of %dx%dx%d (%.1f s to load)\n",
-               data.name.c_str(), (long long)data.n_train(), (long long)data.n_test(), data.shape.h,
-               data.shape.w, data.shape.c, (cnn::now_ms() - t_load) / 1000.0);
+  std::fprintf(progress, "data %s: %lld train, %lld test samples of %dx%dx%d (%.1f s to load)\n", data.name.c_str(),
+               (long long)data.n_train(), (long long)data.n_test(), data.shape.h, data.shape.w, data.shape.c,
+               (cnn::now_ms() - t_load) / 1000.0);
 
   cnn::Network net;
   if (!cnn::network_build(&net, spec, cfg.batch, &err)) return bad(model_path + ": " + err);
-  if (settings.loss >= 0 && !cnn::network_set_loss(&net, cnn::LossKind(settings.loss), &err)) return bad("--loss: " + err);
+  if (settings.loss >= 0 && !cnn::network_set_loss(&net, cnn::LossKind(settings.loss), &err))
+    return bad("--loss: " + err);
   cnn::Trainer tr;
   if (!cnn::trainer_setup(&tr, &net, &data, cfg, &err)) return bad(err);
-  std::fprintf(progress, "model %s: %lld parameters; %s, lr %g, batch %d (slices of %d), %d epochs of %lld steps; kernels %s\n",
-               model_path.c_str(), (long long)net.params.size(), cnn::optimizer_name(cfg.optimizer),
-               double(cfg.lr), cfg.batch, tr.micro, cfg.epochs, (long long)tr.steps_per_epoch,
+  std::fprintf(progress,
+               "model %s: %lld parameters; %s, lr %g, batch %d (slices of %d), %d epochs of %lld steps; kernels %s\n",
+               model_path.c_str(), (long long)net.params.size(), cnn::optimizer_name(cfg.optimizer), double(cfg.lr),
+               cfg.batch, tr.micro, cfg.epochs, (long long)tr.steps_per_epoch,
                kernels == cnn::KernelSet::simd ? cnn::simd_isa_name() : "reference");
   std::fflush(progress);
 
@@ -284,7 +292,8 @@ int cmd_train(int argc, char** argv) {
     u.set_all(settings);
     // the command line's evaluation cadence is its own (see --help): the page keeps its own
     u.given &= ~((1u << int(cnn::SettingId::eval_every)) | (1u << int(cnn::SettingId::eval_samples)));
-    const std::string bytes = cnn::model_file_from_network(net, t, cnn::url_state_encode(u), cnn::data_notes_from_dataset(data));
+    const std::string bytes = cnn::model_file_from_network(net, t, cnn::url_state_encode(u),
+                                                           cnn::data_notes_from_dataset(data));
     FILE* f = std::fopen(save_model_path.c_str(), "wb");
     const bool ok = f && std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
     if (f && std::fclose(f) != 0) f = nullptr;

@@ -22,7 +22,10 @@ static void usage(FILE* f) {
 }
 
 int main(int argc, char** argv) {
-  if (argc < 2) { usage(stderr); return 2; }
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
   const char* cmd = argv[1];
   if (!std::strcmp(cmd, "-h") || !std::strcmp(cmd, "--help") || !std::strcmp(cmd, "help")) {
     usage(stdout);

@@ -30,18 +30,18 @@ double bench_now_seconds();
 
 // ---- a whole network: a training step (forward, loss, backward, SGD) or inference ---------------
 struct ModelBenchConfig {
-  std::string name;   // for messages ("lenet5")
-  std::string text;   // the model, in the spec language
+  std::string name;  // for messages ("lenet5")
+  std::string text;  // the model, in the spec language
   bool train = true;
   int batch = 32;
-  int steps = 0;      // per timed run; 0: about half a second's worth
+  int steps = 0;  // per timed run; 0: about half a second's worth
   int runs = 5;
 };
 struct ModelBenchResult {
   BenchStats samples_per_second;
   int steps_per_run = 0;
   int64_t macs_per_sample = 0;
-  double effective_gflops = 0;       // 2 * MACs * (3 for training) * samples/s
+  double effective_gflops = 0;                             // 2 * MACs * (3 for training) * samples/s
   double err_output = 0, err_loss = 0, err_gradients = 0;  // relative, vs the reference kernels
 };
 // 0: measured; 1: the kernels disagree with the reference (not timed); 2: the model is invalid.

@@ -29,7 +29,7 @@ struct Dataset {
   // Augmentation while training (random shifts of up to augment_shift pixels, horizontal flips).
   bool augment = false;
   int augment_shift = 2;
-  bool augment_flip = false;             // set by the loaders only where a mirror image keeps the class
+  bool augment_flip = false;  // set by the loaders only where a mirror image keeps the class
 
   bool regression() const { return target_dim > 0; }
   int64_t sample_size() const { return shape.size(); }
@@ -62,9 +62,9 @@ struct DatasetInfo {
                             // "bar-angle", "blob-center", "fashion-mnist"
   std::string description;  // one line for menus and --help
   DataKind kind = DataKind::image;
-  Shape shape;              // of one sample
-  int num_classes = 0;      // 0 for regression (blobs: the default K)
-  int target_dim = 0;       // regression: floats per target
+  Shape shape;          // of one sample
+  int num_classes = 0;  // 0 for regression (blobs: the default K)
+  int target_dim = 0;   // regression: floats per target
   int default_train = 0, default_test = 0;
   float default_noise = 0.0f;
   bool needs_files = false;  // fashion-mnist: reads IDX files (data_dir); not in the browser
@@ -74,24 +74,24 @@ struct DatasetInfo {
 };
 
 // Size limits for data a learner brings (stated in the interface and in error messages).
-constexpr size_t kMaxInputBytes = size_t(100) << 20;       // 100 MB per file (compressed or not)
-constexpr size_t kMaxInflatedBytes = size_t(256) << 20;    // 256 MB after gunzip
-constexpr int64_t kMaxSamples = 200000;                    // per split
-constexpr int kMaxImageSide = 256;                         // pixels per side of a sample
-constexpr int kMaxPhotoSide = 4096;                        // dataset_from_images input side
+constexpr size_t kMaxInputBytes = size_t(100) << 20;     // 100 MB per file (compressed or not)
+constexpr size_t kMaxInflatedBytes = size_t(256) << 20;  // 256 MB after gunzip
+constexpr int64_t kMaxSamples = 200000;                  // per split
+constexpr int kMaxImageSide = 256;                       // pixels per side of a sample
+constexpr int kMaxPhotoSide = 4096;                      // dataset_from_images input side
 constexpr int kMaxClasses = 1000;
-constexpr int64_t kMaxUploadImages = 20000;                // pictures per upload (the page decodes each)
+constexpr int64_t kMaxUploadImages = 20000;  // pictures per upload (the page decodes each)
 
 struct DataOptions {
   uint64_t seed = 1;
-  int n_train = 0, n_test = 0;  // generated sets: sample counts (0 = the set's default)
-  float noise = -1.0f;          // generated sets: noise level in [0, 1] (< 0 = the set's default):
-                                // points: std. dev. of the jitter in coordinate units (about
-                                // [-1, 1]); images: std. dev. of the pixel noise (then clamped to
-                                // [0, 1]); regression images: the same
-  int classes = 0;              // blobs: number of classes K in [2, 10] (0 = 3)
-  std::string data_dir;         // fashion-mnist: folder of the IDX files ("" = Debian's
-                                // /usr/share/datasets/fashion-mnist); .gz or uncompressed
+  int n_train = 0, n_test = 0;          // generated sets: sample counts (0 = the set's default)
+  float noise = -1.0f;                  // generated sets: noise level in [0, 1] (< 0 = the set's default):
+                                        // points: std. dev. of the jitter in coordinate units (about
+                                        // [-1, 1]); images: std. dev. of the pixel noise (then clamped to
+                                        // [0, 1]); regression images: the same
+  int classes = 0;                      // blobs: number of classes K in [2, 10] (0 = 3)
+  std::string data_dir;                 // fashion-mnist: folder of the IDX files ("" = Debian's
+                                        // /usr/share/datasets/fashion-mnist); .gz or uncompressed
   int limit_train = 0, limit_test = 0;  // real data: keep only the first N samples (0 = all)
   double test_fraction = 1.0 / 6.0;     // learner files without a test split: share held out
   // dataset_from_files: limits per file before and after gunzip (tests lower them)
@@ -124,14 +124,12 @@ struct ByteSpan {
   ByteSpan(const std::vector<uint8_t>& v) : data(v.data()), size(v.size()) {}  // NOLINT
 };
 
-
 // DEFLATE (RFC 1951) and gzip (RFC 1952) decoding, our own code so that the same decoder runs
 // natively, under node and in the browser. gunzip accepts concatenated members, checks CRC-32 and
 // length, and refuses output beyond max_out bytes.
-bool inflate_raw(ByteSpan in, std::vector<uint8_t>* out, std::string* err,
-                 size_t max_out = kMaxInflatedBytes, size_t* consumed = nullptr);
-bool gunzip(ByteSpan in, std::vector<uint8_t>* out, std::string* err,
-            size_t max_out = kMaxInflatedBytes);
+bool inflate_raw(ByteSpan in, std::vector<uint8_t>* out, std::string* err, size_t max_out = kMaxInflatedBytes,
+                 size_t* consumed = nullptr);
+bool gunzip(ByteSpan in, std::vector<uint8_t>* out, std::string* err, size_t max_out = kMaxInflatedBytes);
 bool is_gzip(ByteSpan in);  // starts with the gzip magic 1f 8b
 uint32_t crc32(const uint8_t* data, size_t n, uint32_t crc = 0);
 
@@ -152,9 +150,8 @@ bool idx_parse(ByteSpan bytes, IdxArray* out, std::string* err, const std::strin
 // optionally a second pair for testing (empty spans: a stratified test_fraction is held out, drawn
 // from opt.seed). Labels give num_classes = max label + 1; class names are "0", "1", ...
 // Pixels are scaled to [0, 1] by 1/255, then normalized.
-bool dataset_from_idx_bytes(ByteSpan train_images, ByteSpan train_labels, ByteSpan test_images,
-                            ByteSpan test_labels, const DataOptions& opt, Dataset* out,
-                            std::string* err, const std::string& name = "idx");
+bool dataset_from_idx_bytes(ByteSpan train_images, ByteSpan train_labels, ByteSpan test_images, ByteSpan test_labels,
+                            const DataOptions& opt, Dataset* out, std::string* err, const std::string& name = "idx");
 
 // CSV text, one sample per line: label, v1, v2, ... (a header line is skipped if its first field
 // is not a number). Integer labels 0..K-1, or any other words (then classes are sorted by name).
@@ -162,8 +159,8 @@ bool dataset_from_idx_bytes(ByteSpan train_images, ByteSpan train_labels, ByteSp
 // 1 x 1 x N (feature vectors, e.g. 2D points). Images whose values exceed 1 are taken as 0..255
 // and scaled by 1/255 (values outside 0..255 are an error). A stratified test_fraction is held
 // out. Limits: kMaxInputBytes of text, kMaxSamples rows.
-bool dataset_from_csv_text(const std::string& text, const DataOptions& opt, Dataset* out,
-                           std::string* err, const std::string& name = "csv");
+bool dataset_from_csv_text(const std::string& text, const DataOptions& opt, Dataset* out, std::string* err,
+                           const std::string& name = "csv");
 
 // Learner images (the page decodes PNG/JPEG in the browser): grey or RGB bytes of any size up to
 // kMaxPhotoSide per side, each with a label string (from its file name or folder). All are resampled
@@ -171,12 +168,11 @@ bool dataset_from_csv_text(const std::string& text, const DataOptions& opt, Data
 // test_fraction is held out.
 struct LabeledImage {
   std::string label;
-  int h = 0, w = 0, c = 1;     // c = 1 (grey) or 3 (RGB)
-  std::vector<uint8_t> pixels; // h x w x c, interleaved
+  int h = 0, w = 0, c = 1;      // c = 1 (grey) or 3 (RGB)
+  std::vector<uint8_t> pixels;  // h x w x c, interleaved
 };
 bool dataset_from_images(const std::vector<LabeledImage>& images, int out_h, int out_w, int out_c,
-                         const DataOptions& opt, Dataset* out, std::string* err,
-                         const std::string& name = "my-images");
+                         const DataOptions& opt, Dataset* out, std::string* err, const std::string& name = "my-images");
 // Label of an uploaded image from its path: the folder holding it if there is one
 // ("shoes/img_01.png" -> "shoes"), else the file name without its extension and without a
 // trailing number ("cat_001.png" -> "cat", "dog12.jpg" -> "dog"), else the part before the first
@@ -186,8 +182,7 @@ std::string label_from_path(const std::string& path);
 // Resamples one picture (area average, RGB -> grey by luma, grey -> RGB by copying) to
 // out_h x out_w x out_c bytes. The page calls it for every decoded picture so that only small
 // copies are kept until dataset_from_images (which then resamples 1:1, exactly).
-bool image_resample(const LabeledImage& in, int out_h, int out_w, int out_c, LabeledImage* out,
-                    std::string* err);
+bool image_resample(const LabeledImage& in, int out_h, int out_w, int out_c, LabeledImage* out, std::string* err);
 
 // Learner files already in memory (the page reads them with File.arrayBuffer; nothing leaves the
 // machine), sorted out by their content and names (data_upload.cpp):
@@ -203,8 +198,8 @@ struct NamedBytes {
   std::string name;  // file name or relative path ("train-images-idx3-ubyte.gz")
   ByteSpan bytes;
 };
-bool dataset_from_files(const std::vector<NamedBytes>& files, const DataOptions& opt, Dataset* out,
-                        std::string* err, const std::string& name = "my-data");
+bool dataset_from_files(const std::vector<NamedBytes>& files, const DataOptions& opt, Dataset* out, std::string* err,
+                        const std::string& name = "my-data");
 
 // The limits above in one sentence, for the interface and for --help.
 std::string data_limits_text();

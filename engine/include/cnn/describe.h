@@ -20,8 +20,8 @@ const char* trend_word(Trend t);  // "still rising", "still falling", "levelling
 // "test accuracy 0.912 after 3.2 epochs (1,500 steps), still rising" and, for losses,
 // "training loss 0.341 nats (smoothed) after ..., still falling". `what` names the curve, `unit`
 // may be empty, `epochs` < 0 leaves the epoch count out. An empty curve: "no <what> yet".
-std::string describe_curve(const std::string& what, const float* y, size_t n, const std::string& unit,
-                           double epochs, long long steps);
+std::string describe_curve(const std::string& what, const float* y, size_t n, const std::string& unit, double epochs,
+                           long long steps);
 
 // Pictures in words (the text view's Inside section).
 // Where a position lies in an h x w map, by thirds: "top left", "top", "centre", "bottom right"...
@@ -32,7 +32,8 @@ std::string where_in_map(int row, int col, int h, int w);
 std::string describe_map(const float* hwc, int h, int w, int c, int channel);
 // "predicted 3 (p 0.97), runner-up 5 (0.02); true class 3: right". `names` may be empty (class
 // numbers are used); `truth` < 0 when unknown (a drawing).
-std::string describe_prediction(const float* probs, int n, int predicted, int truth, const std::vector<std::string>& names);
+std::string describe_prediction(const float* probs, int n, int predicted, int truth,
+                                const std::vector<std::string>& names);
 // "accuracy 0.91 on 500 test samples; most often confused: true 4 taken for 9 (12 times), ..." (at
 // most 3 pairs; "no mistakes" when there are none). confusion is n x n, [true][predicted].
 std::string describe_confusion(const int32_t* confusion, int n, const std::vector<std::string>& names);

@@ -65,8 +65,8 @@ struct PytorchExportOptions {
 // The script. `net` (may be null) supplies trained weights and batchnorm running statistics; its
 // spec must be `m`. Returns false with a message in *err when the model does not analyze or when
 // `net` does not match it.
-bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportOptions& opt,
-                    std::string* script, std::string* err);
+bool export_pytorch(const ModelSpec& m, const Network* net, const PytorchExportOptions& opt, std::string* script,
+                    std::string* err);
 // Convenience for the page: the script, or a Python comment carrying the error.
 std::string export_pytorch(const ModelSpec& m, const Network* net,
                            const PytorchExportOptions& opt = PytorchExportOptions());

@@ -26,10 +26,10 @@ namespace cnn {
 
 // An axis-aligned rectangle of input pixels, inclusive bounds, rows then columns.
 struct FieldRect {
-  int64_t first[2] = {0, 0}, last[2] = {-1, -1};  // nominal: may lie outside the image (padding)
+  int64_t first[2] = {0, 0}, last[2] = {-1, -1};            // nominal: may lie outside the image (padding)
   int64_t clip_first[2] = {0, 0}, clip_last[2] = {-1, -1};  // the part inside the image
-  bool clipped = false;      // exact != nominal: part of the nominal field is padding
-  bool whole_input = false;  // after dense/gap: every input pixel
+  bool clipped = false;                                     // exact != nominal: part of the nominal field is padding
+  bool whole_input = false;                                 // after dense/gap: every input pixel
   bool empty() const { return clip_last[0] < clip_first[0] || clip_last[1] < clip_first[1]; }
 };
 
@@ -39,7 +39,8 @@ struct FieldRect {
 // chain of real (not padding) taps reaches, walked back through every window; it lies inside the
 // nominal one and is smaller where the field reaches into padding at the input OR at a deeper
 // layer. False with a message when the layer or position is out of range.
-bool unit_field_rect(const ModelSpec& spec, const ModelInfo& info, int layer, int row, int col, FieldRect* out, std::string* err);
+bool unit_field_rect(const ModelSpec& spec, const ModelInfo& info, int layer, int row, int col, FieldRect* out,
+                     std::string* err);
 
 // Bounding box of the entries of a C x H x W input gradient whose magnitude exceeds `threshold`
 // (over all channels). Returns an empty rect (last < first) when none does.

@@ -72,43 +72,43 @@ struct TaskCondition {
 
 struct Exercise {
   ExerciseKind kind = ExerciseKind::number;
-  std::string id;                    // "e1", "e2", ... in file order (progress is kept by it)
-  int line = 0;                      // of `exercise:`
+  std::string id;  // "e1", "e2", ... in file order (progress is kept by it)
+  int line = 0;    // of `exercise:`
   std::string ask;
   std::vector<std::string> hints;
   // number: the quantity, e.g. "params 1", "out_h 2", "cross_entropy q=0,1 p=0.3,0.7"
   std::string answer;
   int answer_line = 0;
-  double tolerance = 0;              // relative; 0 = the default (exact for whole numbers, 0.5 % else)
-  std::string unit;                  // shown after the field ("pixels"), optional
+  double tolerance = 0;  // relative; 0 = the default (exact for whole numbers, 0.5 % else)
+  std::string unit;      // shown after the field ("pixels"), optional
   // choice
   std::vector<LessonOption> options;
   // task
   std::string check;
   std::vector<TaskCondition> conditions;
-  std::string done;                  // said when the task is met (optional)
+  std::string done;  // said when the task is met (optional)
 };
 
 struct Lesson {
-  std::string name;                  // the file's name without .txt ("receptive-fields")
+  std::string name;  // the file's name without .txt ("receptive-fields")
   std::string title, notes;
   std::vector<std::string> paragraphs;
   // setup
-  std::string model;                 // model text ("" = none; then preset or the learner's model)
-  int model_line = 0;                // lesson line of the model's first line
+  std::string model;   // model text ("" = none; then preset or the learner's model)
+  int model_line = 0;  // lesson line of the model's first line
   std::string preset;
   std::string data;
-  std::string settings;              // "lr=0.01&batch=64": settings' link keys (cnn/settings.inc)
-  Settings settings_values;          // what `settings` says, over the defaults
-  uint32_t settings_given = 0;       // bit i: setting i is given
-  std::vector<std::string> panels;   // "analysis", "inside field", "notes figure3", ...
+  std::string settings;             // "lr=0.01&batch=64": settings' link keys (cnn/settings.inc)
+  Settings settings_values;         // what `settings` says, over the defaults
+  uint32_t settings_given = 0;      // bit i: setting i is given
+  std::vector<std::string> panels;  // "analysis", "inside field", "notes figure3", ...
   std::vector<Exercise> exercises;
 };
 
 struct LessonError {
   int line = 0, column = 0;
   std::string message;
-  std::string to_string() const;     // "line 12, column 9: ..."
+  std::string to_string() const;  // "line 12, column 9: ..."
 };
 
 // A preset's model text by name (false: there is no such preset). The page passes its presets, the
@@ -126,17 +126,17 @@ std::string lesson_model_text(const Lesson& l, const PresetLookup& presets);
 // --- number exercises ----------------------------------------------------------------------------
 struct NumberAnswer {
   double value = 0;
-  bool whole = true;                 // an integer answer (compared exactly)
-  std::string explain;               // how it is computed, with the numbers ("floor((28 + 2*2 - 5)/1) + 1 = 28")
+  bool whole = true;    // an integer answer (compared exactly)
+  std::string explain;  // how it is computed, with the numbers ("floor((28 + 2*2 - 5)/1) + 1 = 28")
 };
 // Computes the quantity of a number exercise from the model text. False + message when the
 // quantity is unknown or names a layer the model lacks.
 bool lesson_compute(const std::string& quantity, const std::string& model_text, NumberAnswer* out, std::string* err);
 
 struct NumberVerdict {
-  bool parsed = false;               // the typed text is a number
+  bool parsed = false;  // the typed text is a number
   bool correct = false;
-  std::string message;               // what to show: right, or why it is wrong where known
+  std::string message;  // what to show: right, or why it is wrong where known
 };
 // The learner's text ("34,944", "13", "0.357") against the computed answer; a wrong one is
 // compared with the usual mistakes for that quantity, computed from the same model.
@@ -146,15 +146,15 @@ NumberVerdict lesson_check_number(const Exercise& e, const std::string& model_te
 struct LessonLab {
   std::string model_text, data;
   Settings settings;
-  int64_t steps = 0;                 // minibatches trained in the current run
-  double test_accuracy = -1;         // the last evaluation (-1 = none yet)
-  double train_accuracy = -1;        // over the last minibatches (-1 = none)
-  double train_loss = -1;            // smoothed minibatch loss (-1 = none)
-  bool diverged = false;             // the run's loss became non-finite or exploded
+  int64_t steps = 0;           // minibatches trained in the current run
+  double test_accuracy = -1;   // the last evaluation (-1 = none yet)
+  double train_accuracy = -1;  // over the last minibatches (-1 = none)
+  double train_loss = -1;      // smoothed minibatch loss (-1 = none)
+  bool diverged = false;       // the run's loss became non-finite or exploded
 };
 struct TaskVerdict {
   bool met = false;
-  std::vector<std::string> lines;    // one per condition: "test accuracy 0.85 (needs >= 0.88): not yet"
+  std::vector<std::string> lines;  // one per condition: "test accuracy 0.85 (needs >= 0.88): not yet"
 };
 TaskVerdict lesson_check_task(const Exercise& e, const LessonLab& lab);
 // The variables a task can name, for messages and the README.

@@ -42,9 +42,9 @@ extern const char kModelFileMagic[8];
 
 struct ModelFile {
   std::string model_text;
-  std::string settings;        // url_state fragment (may be empty)
-  std::vector<float> weights;  // sandbox_weights() layout; empty = architecture only
-  DataNotes data;              // format 2; absent (present = false) in format 1 files
+  std::string settings;                  // url_state fragment (may be empty)
+  std::vector<float> weights;            // sandbox_weights() layout; empty = architecture only
+  DataNotes data;                        // format 2; absent (present = false) in format 1 files
   uint32_t version = kModelFileVersion;  // decode keeps the file's, so encode(decode(b)) == b
 };
 
@@ -57,7 +57,7 @@ bool model_file_decode(std::string_view bytes, ModelFile* out, std::string* err)
 
 // The file for a built network and its lab settings.
 std::string model_file_from_network(const Network& net, const std::string& model_text, const std::string& settings,
-                                   const DataNotes& data = DataNotes());
+                                    const DataNotes& data = DataNotes());
 // Decodes, parses and analyzes the model text, builds a network (batch `batch`) and loads the
 // weights into it. On failure *net and *out are untouched and *err says why.
 bool model_file_load(std::string_view bytes, int batch, Network* net, ModelFile* out, std::string* err);

@@ -41,19 +41,19 @@ struct LayerParams {
 
 // Per-layer state besides parameters: caches written by the forward pass and read by backward.
 struct LayerState {
-  std::vector<int32_t> argmax;       // maxpool: per output (max_batch x out), index into the input plane
-  std::vector<uint8_t> keep;         // dropout: per unit (max_batch x in), 1 = kept (scaled by 1/(1-rate))
-  std::vector<float> mean, invstd;   // batchnorm: statistics used by the last forward, per channel
+  std::vector<int32_t> argmax;                   // maxpool: per output (max_batch x out), index into the input plane
+  std::vector<uint8_t> keep;                     // dropout: per unit (max_batch x in), 1 = kept (scaled by 1/(1-rate))
+  std::vector<float> mean, invstd;               // batchnorm: statistics used by the last forward, per channel
   std::vector<float> running_mean, running_var;  // batchnorm: inference statistics, per channel
-  std::vector<float> xhat;           // batchnorm: normalized input of the last training forward
+  std::vector<float> xhat;                       // batchnorm: normalized input of the last training forward
 };
 
 struct Network {
   ModelSpec spec;
   ModelInfo info;
   LossKind loss = LossKind::quadratic;
-  int max_batch = 0;   // capacity of the activation buffers, in samples
-  int batch = 0;       // samples in the last forward
+  int max_batch = 0;      // capacity of the activation buffers, in samples
+  int batch = 0;          // samples in the last forward
   bool training = false;  // mode of the last forward
 
   std::vector<float> params, grads;             // the two arenas, same layout
@@ -139,14 +139,14 @@ struct SampleTrace {
   std::vector<float> dl_dp;  // gradient of the loss w.r.t. the network output p (before fusion)
   int predicted = -1;
 };
-bool network_trace_sample(Network* net, const float* x, int32_t label, const float* target,
-                          SampleTrace* out, std::string* err = nullptr);
+bool network_trace_sample(Network* net, const float* x, int32_t label, const float* target, SampleTrace* out,
+                          std::string* err = nullptr);
 
 // Effective receptive field: |d x^(layer)[unit] / d x^(0)| for one sample (inference mode), written
 // as one float per input value (C x H x W). layer is 1..L, unit indexes x^(layer) (CHW).
 // Does not change `grads`.
-bool network_unit_input_gradient(Network* net, const float* x, int layer, int64_t unit,
-                                 std::vector<float>* d_input, std::string* err = nullptr);
+bool network_unit_input_gradient(Network* net, const float* x, int layer, int64_t unit, std::vector<float>* d_input,
+                                 std::string* err = nullptr);
 
 // Gradient check: backprop (float) against central differences of a double-precision forward pass
 // (the templated reference layers of nn_reference.h). Works on a private copy of the network, so
@@ -175,8 +175,8 @@ struct GradCheckOptions {
 };
 struct GradCheckLayer {
   double err_w = 0, err_b = 0, err_x = 0;  // -1 when the layer has no such tensor (or none checked)
-  int64_t checked = 0;                      // entries compared
-  int64_t kinks = 0;                        // entries skipped: not differentiable there
+  int64_t checked = 0;                     // entries compared
+  int64_t kinks = 0;                       // entries skipped: not differentiable there
 };
 struct GradCheckResult {
   std::vector<GradCheckLayer> layers;  // one per spec.layers entry
@@ -184,13 +184,12 @@ struct GradCheckResult {
   double max_error = 0;                // over all layers and err_dp
   int worst_layer = -1;
   double loss = 0;
-  std::string message;                 // empty when the check ran
+  std::string message;  // empty when the check ran
 };
 // Cost (local mode, defaults, 2 samples; measured on a loaded 2-core machine, so upper bounds):
 // LeNet-5 0.1 s native / 1 s wasm, VGG-small 0.5 s / 2.6 s, Wide 0.9 s / 4.6 s. It runs
 // synchronously: on the page, lower max_params_per_tensor / max_inputs for big networks.
-GradCheckResult network_gradient_check(const Network& net, const float* x, const int32_t* labels,
-                                       const float* targets, int n,
-                                       const GradCheckOptions& opt = GradCheckOptions());
+GradCheckResult network_gradient_check(const Network& net, const float* x, const int32_t* labels, const float* targets,
+                                       int n, const GradCheckOptions& opt = GradCheckOptions());
 
 }  // namespace cnn

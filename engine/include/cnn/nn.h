@@ -35,14 +35,14 @@ struct ConvDims {
   int c = 0, h = 0, w = 0;     // input sample
   int oc = 0, oh = 0, ow = 0;  // output sample
   int kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
-  Pad4 pad;                    // rows/cols of zeros added on each side (from the analysis)
+  Pad4 pad;  // rows/cols of zeros added on each side (from the analysis)
   bool bias = true;
   int64_t col_rows() const { return int64_t(c) * kh * kw; }  // K of the GEMM
   int64_t col_cols() const { return int64_t(oh) * ow; }      // pixels of one output map
   // A 1x1 convolution with stride 1 and no padding reads its input as the column matrix directly.
   bool needs_im2col() const {
-    return !(kh == 1 && kw == 1 && sh == 1 && sw == 1 && pad.top == 0 && pad.left == 0 &&
-             pad.bottom == 0 && pad.right == 0);
+    return !(kh == 1 && kw == 1 && sh == 1 && sw == 1 && pad.top == 0 && pad.left == 0 && pad.bottom == 0 &&
+             pad.right == 0);
   }
 };
 ConvDims conv_dims(const LayerSpec& l, const LayerInfo& info);
@@ -54,11 +54,10 @@ void im2col(float* col, const float* x, const ConvDims& d);
 void col2im_add(float* dx, const float* col, const ConvDims& d);
 
 // y: n x oc x oh x ow. col: workspace of col_rows*col_cols floats. w: oc x c x kh x kw. b: oc (or null).
-void conv2d_forward(float* y, float* col, const float* x, const float* w, const float* b, int n,
-                    const ConvDims& d);
+void conv2d_forward(float* y, float* col, const float* x, const float* w, const float* b, int n, const ConvDims& d);
 // dx: n x c x h x w, dw: like w, db: oc. col: workspace (same size as forward).
-void conv2d_backward(float* dx, float* dw, float* db, float* col, const float* dy, const float* x,
-                     const float* w, int n, const ConvDims& d);
+void conv2d_backward(float* dx, float* dw, float* db, float* col, const float* dy, const float* x, const float* w,
+                     int n, const ConvDims& d);
 
 // ---- pooling -------------------------------------------------------------------------------------
 struct PoolDims {
@@ -87,8 +86,8 @@ void gap_backward(float* dx, const float* dy, int n, int c, int hw);
 // ---- dense ---------------------------------------------------------------------------------------
 // y (n x out) = x (n x in) W^T + b, W: out x in. The input is read flat (a sample's CHW floats).
 void dense_forward(float* y, const float* x, const float* w, const float* b, int n, int in, int out);
-void dense_backward(float* dx, float* dw, float* db, const float* dy, const float* x, const float* w,
-                    int n, int in, int out);
+void dense_backward(float* dx, float* dw, float* db, const float* dy, const float* x, const float* w, int n, int in,
+                    int out);
 
 // ---- element-wise --------------------------------------------------------------------------------
 // count = n * per-sample size. Backward of relu/leakyrelu reads the layer INPUT x: the notes
@@ -109,10 +108,8 @@ void softmax_backward(float* dx, const float* dy, const float* y, int n, int k);
 
 // Dropout, inverted: kept units are scaled by 1/(1-rate) while training so inference is a plain
 // copy. keep (count bytes) caches the mask drawn from rng. training == false: y = x, keep unused.
-void dropout_forward(float* y, uint8_t* keep, const float* x, int64_t count, float rate, bool training,
-                     Rng& rng);
-void dropout_backward(float* dx, const float* dy, const uint8_t* keep, int64_t count, float rate,
-                      bool training);
+void dropout_forward(float* y, uint8_t* keep, const float* x, int64_t count, float rate, bool training, Rng& rng);
+void dropout_backward(float* dx, const float* dy, const uint8_t* keep, int64_t count, float rate, bool training);
 
 // Batch normalization per channel (over n x h x w values), eps 1e-5, momentum 0.1 as in PyTorch.
 // Training: batch statistics (biased variance) normalize; running_mean/var move towards them by
@@ -120,12 +117,11 @@ void dropout_backward(float* dx, const float* dy, const uint8_t* keep, int64_t c
 // mean/invstd (c) and xhat (n x c x hw) cache what backward needs; both modes fill them.
 constexpr float kBatchNormEps = 1e-5f;
 constexpr float kBatchNormMomentum = 0.1f;
-void batchnorm_forward(float* y, float* xhat, float* mean, float* invstd, float* running_mean,
-                       float* running_var, const float* x, const float* gamma, const float* beta,
-                       int n, int c, int hw, bool training);
+void batchnorm_forward(float* y, float* xhat, float* mean, float* invstd, float* running_mean, float* running_var,
+                       const float* x, const float* gamma, const float* beta, int n, int c, int hw, bool training);
 // training selects the formula: through the batch statistics, or with them held constant.
-void batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* xhat,
-                        const float* invstd, const float* gamma, int n, int c, int hw, bool training);
+void batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* xhat, const float* invstd,
+                        const float* gamma, int n, int c, int hw, bool training);
 
 // ---- losses (loss.cpp) ---------------------------------------------------------------------------
 // Each returns the MEAN loss over n samples and writes (overwrites) gradients that include the 1/n
@@ -136,17 +132,16 @@ void batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy,
 // Cross-entropy -log p_y on softmax(z), computed from z through log-sum-exp so it stays finite when
 // p_y underflows. dz = (p - q)/n with q the one-hot label; dp = -q/(n p), with p clamped to
 // 1e-30 there because the display of a 0 probability would otherwise be -inf.
-float softmax_cross_entropy_loss(float* dz, float* dp, const float* z, const float* p,
-                                 const int32_t* labels, int n, int k);
+float softmax_cross_entropy_loss(float* dz, float* dp, const float* z, const float* p, const int32_t* labels, int n,
+                                 int k);
 // Binary cross-entropy -y log p - (1-y) log(1-p) on p = sigmoid(z), one output per sample, from z:
 // max(z,0) - z y + log(1 + exp(-|z|)). y is labels[i] (0/1) or targets[i] in [0,1] if labels is null.
 // dz = (p - y)/n; dp = (p - y)/(n p (1 - p)) (clamped like above).
-float sigmoid_binary_cross_entropy_loss(float* dz, float* dp, const float* z, const float* p,
-                                        const int32_t* labels, const float* targets, int n);
+float sigmoid_binary_cross_entropy_loss(float* dz, float* dp, const float* z, const float* p, const int32_t* labels,
+                                        const float* targets, int n);
 // Quadratic ||y - p||^2 summed over the k outputs of a sample; dp = 2 (p - y)/n (the notes' form,
 // no 1/2). y = targets (n x k), or the one-hot of labels when targets is null.
-float quadratic_loss(float* dp, const float* p, const int32_t* labels, const float* targets, int n,
-                     int k);
+float quadratic_loss(float* dp, const float* p, const int32_t* labels, const float* targets, int n, int k);
 // Zero-one loss as a metric: the fraction of samples whose arg max (or p >= 0.5 for k == 1) is not
 // the label.
 float zero_one_loss(const float* p, const int32_t* labels, int n, int k);

@@ -28,8 +28,7 @@ struct Region {
 // the columns whose input is inside the image: still plain loops, but fast enough for the
 // gradient check to run a double forward hundreds of times.
 template <class T>
-void conv2d_forward(T* y, const T* x, const T* w, const T* b, int n, const ConvDims& d,
-                    const Region& r = Region()) {
+void conv2d_forward(T* y, const T* x, const T* w, const T* b, int n, const ConvDims& d, const Region& r = Region()) {
   const int y0 = std::max(r.y0, 0), y1 = std::min(r.y1, d.oh);
   for (int s = std::max(r.s0, 0); s < std::min(r.s1, n); ++s)
     for (int m = std::max(r.m0, 0); m < std::min(r.m1, d.oc); ++m) {
@@ -70,7 +69,10 @@ void maxpool_forward(T* y, int32_t* argmax, const T* x, int n, const PoolDims& d
               const int iy = oy * d.sh - d.pad.top + ki, ix = ox * d.sw - d.pad.left + kj;
               if (iy < 0 || iy >= d.h || ix < 0 || ix >= d.w) continue;
               const T v = x[((int64_t(s) * d.c + ci) * d.h + iy) * d.w + ix];
-              if (arg < 0 || v > best) { best = v; arg = iy * d.w + ix; }
+              if (arg < 0 || v > best) {
+                best = v;
+                arg = iy * d.w + ix;
+              }
             }
           const int64_t o = ((int64_t(s) * d.c + ci) * d.oh + oy) * d.ow + ox;
           y[o] = best;
@@ -106,8 +108,7 @@ void gap_forward(T* y, const T* x, int n, int c, int hw) {
 }
 
 template <class T>
-void dense_forward(T* y, const T* x, const T* w, const T* b, int n, int in, int out,
-                   const Region& r = Region()) {
+void dense_forward(T* y, const T* x, const T* w, const T* b, int n, int in, int out, const Region& r = Region()) {
   for (int s = std::max(r.s0, 0); s < std::min(r.s1, n); ++s)
     for (int o = std::max(r.m0, 0); o < std::min(r.m1, out); ++o) {
       T acc = b ? b[o] : T(0);
@@ -116,19 +117,24 @@ void dense_forward(T* y, const T* x, const T* w, const T* b, int n, int in, int 
     }
 }
 
-template <class T> void relu_forward(T* y, const T* x, int64_t count) {
+template <class T>
+void relu_forward(T* y, const T* x, int64_t count) {
   for (int64_t i = 0; i < count; ++i) y[i] = x[i] > T(0) ? x[i] : T(0);
 }
-template <class T> void leakyrelu_forward(T* y, const T* x, int64_t count, T alpha) {
+template <class T>
+void leakyrelu_forward(T* y, const T* x, int64_t count, T alpha) {
   for (int64_t i = 0; i < count; ++i) y[i] = x[i] >= T(0) ? x[i] : alpha * x[i];
 }
-template <class T> void sigmoid_forward(T* y, const T* x, int64_t count) {
+template <class T>
+void sigmoid_forward(T* y, const T* x, int64_t count) {
   for (int64_t i = 0; i < count; ++i) y[i] = T(1) / (T(1) + std::exp(-x[i]));
 }
-template <class T> void tanh_forward(T* y, const T* x, int64_t count) {
+template <class T>
+void tanh_forward(T* y, const T* x, int64_t count) {
   for (int64_t i = 0; i < count; ++i) y[i] = std::tanh(x[i]);
 }
-template <class T> void softmax_forward(T* y, const T* x, int n, int k) {
+template <class T>
+void softmax_forward(T* y, const T* x, int n, int k) {
   for (int s = 0; s < n; ++s) {
     const T* xs = x + int64_t(s) * k;
     T* ys = y + int64_t(s) * k;
@@ -142,13 +148,12 @@ template <class T> void softmax_forward(T* y, const T* x, int n, int k) {
 // Dropout with a given mask (the gradient check reuses the mask of the float pass).
 template <class T>
 void dropout_forward(T* y, const uint8_t* keep, const T* x, int64_t count, T rate, bool training) {
-  for (int64_t i = 0; i < count; ++i)
-    y[i] = !training || rate <= T(0) ? x[i] : keep[i] ? x[i] / (T(1) - rate) : T(0);
+  for (int64_t i = 0; i < count; ++i) y[i] = !training || rate <= T(0) ? x[i] : keep[i] ? x[i] / (T(1) - rate) : T(0);
 }
 // Batchnorm; training: batch statistics (biased variance), inference: the given running ones.
 template <class T>
-void batchnorm_forward(T* y, const T* x, const T* gamma, const T* beta, const T* running_mean,
-                       const T* running_var, int n, int c, int hw, bool training) {
+void batchnorm_forward(T* y, const T* x, const T* gamma, const T* beta, const T* running_mean, const T* running_var,
+                       int n, int c, int hw, bool training) {
   for (int ch = 0; ch < c; ++ch) {
     T mu = running_mean ? running_mean[ch] : T(0), var = running_var ? running_var[ch] : T(1);
     if (training) {

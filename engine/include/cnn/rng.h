@@ -37,7 +37,10 @@ struct Rng {
     uint32_t l = uint32_t(m);
     if (l < n) {
       uint32_t t = (0u - n) % n;
-      while (l < t) { m = uint64_t(next_u32()) * n; l = uint32_t(m); }
+      while (l < t) {
+        m = uint64_t(next_u32()) * n;
+        l = uint32_t(m);
+      }
     }
     return uint32_t(m >> 32);
   }
@@ -56,7 +59,9 @@ template <class T>
 void shuffle(T* a, int64_t n, Rng& rng) {
   for (int64_t i = n - 1; i > 0; --i) {
     int64_t j = rng.below(uint32_t(i + 1));
-    T t = a[i]; a[i] = a[j]; a[j] = t;
+    T t = a[i];
+    a[i] = a[j];
+    a[j] = t;
   }
 }
 

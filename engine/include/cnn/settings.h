@@ -37,7 +37,7 @@ enum class SettingId : int {
 constexpr int kSettingCount = int(SettingId::count);
 
 struct SettingInfo {
-  const char* name;       // the C++ member: "weight_decay"
+  const char* name;  // the C++ member: "weight_decay"
   SettingKind kind;
   double def, lo, hi;
   bool lo_open, hi_open;  // an open end excludes its bound
@@ -51,7 +51,7 @@ const SettingInfo& setting_info(int i);  // 0 <= i < kSettingCount
 // -1 when there is no such setting.
 int setting_find_url_key(const std::string& key);
 int setting_find_cli_flag(const std::string& flag);
-int setting_find_name(const std::string& name);   // the C++ name or its camelCase ("weightDecay")
+int setting_find_name(const std::string& name);  // the C++ name or its camelCase ("weightDecay")
 
 double setting_get(const Settings& s, int i);
 void setting_set(Settings* s, int i, double v);  // no check: see setting_check

@@ -19,9 +19,19 @@
 namespace cnn {
 
 enum class LayerKind : uint8_t {
-  conv, maxpool, avgpool, gap, dense, flatten,
-  relu, leakyrelu, sigmoid, tanh, softmax,
-  dropout, batchnorm,
+  conv,
+  maxpool,
+  avgpool,
+  gap,
+  dense,
+  flatten,
+  relu,
+  leakyrelu,
+  sigmoid,
+  tanh,
+  softmax,
+  dropout,
+  batchnorm,
   gmaxpool,
 };
 const char* layer_kind_name(LayerKind k);  // "conv", "maxpool", ...
@@ -45,10 +55,10 @@ struct LayerSpec {
   int sh = 1, sw = 1;        // stride
   int dh = 1, dw = 1;        // dilation (conv)
   Padding padding = Padding::valid;
-  int ph = 0, pw = 0;        // explicit padding on each side (padding == explicit_pad)
-  bool bias = true;          // conv, dense
-  float alpha = 0.01f;       // leakyrelu slope for a < 0
-  float rate = 0.5f;         // dropout probability of dropping a unit
+  int ph = 0, pw = 0;   // explicit padding on each side (padding == explicit_pad)
+  bool bias = true;     // conv, dense
+  float alpha = 0.01f;  // leakyrelu slope for a < 0
+  float rate = 0.5f;    // dropout probability of dropping a unit
   // 1-based columns of the options as written (0 = not written), so that errors found by the
   // analysis can point at the offending token rather than at the keyword.
   int units_column = 0, kernel_column = 0, stride_column = 0, pad_column = 0, dilation_column = 0;
@@ -72,12 +82,12 @@ struct LayerField {
   int LayerSpec::*ints;
   float LayerSpec::*real;
   bool LayerSpec::*flag;
-  float max;            // fraction: the slider's upper end
+  float max;  // fraction: the slider's upper end
 };
 int layer_kind_count();
-LayerKind layer_kind_at(int i);                              // in menu (and LayerKind) order
-LayerSpec default_layer(LayerKind k);                        // a new layer with the options a learner picks first
-const LayerField* layer_fields(LayerKind k, int* count);     // its option widgets (count 0: none)
+LayerKind layer_kind_at(int i);                           // in menu (and LayerKind) order
+LayerSpec default_layer(LayerKind k);                     // a new layer with the options a learner picks first
+const LayerField* layer_fields(LayerKind k, int* count);  // its option widgets (count 0: none)
 
 struct ModelSpec {
   Shape input;
@@ -91,7 +101,7 @@ struct ModelSpec {
 // model), what is wrong, and what to do about it.
 struct SpecError {
   int line = 0, column = 0;
-  int layer = 0;             // 1-based index in ModelSpec::layers, 0 for input/whole model
+  int layer = 0;  // 1-based index in ModelSpec::layers, 0 for input/whole model
   std::string message;
   std::string hint;
   std::string to_string() const;  // "line 3, column 6: ... (hint: ...)"
@@ -110,12 +120,14 @@ std::string model_to_text(const ModelSpec& m, bool one_line = false);
 
 // Padding actually applied on each side once the input size is known (`same` puts the extra
 // row/column at the bottom/right).
-struct Pad4 { int top = 0, left = 0, bottom = 0, right = 0; };
+struct Pad4 {
+  int top = 0, left = 0, bottom = 0, right = 0;
+};
 
 struct ReceptiveField {
-  int64_t size[2] = {1, 1};   // rows, cols, in input pixels (nominal, may exceed the image)
-  int64_t jump[2] = {1, 1};   // distance in input pixels between neighbouring units
-  double start[2] = {0, 0};   // input coordinate of the centre of the first unit's field
+  int64_t size[2] = {1, 1};  // rows, cols, in input pixels (nominal, may exceed the image)
+  int64_t jump[2] = {1, 1};  // distance in input pixels between neighbouring units
+  double start[2] = {0, 0};  // input coordinate of the centre of the first unit's field
   // After dense or gap every unit sees every input pixel: whole_input is set, size is the input's
   // H and W, jump is 0 (a single unit has no neighbours) and start is the input's centre.
   bool whole_input = false;
@@ -125,16 +137,16 @@ struct LayerInfo {
   Shape in, out;
   Pad4 pad;
   int64_t params = 0;
-  std::string params_formula;      // "(3*11*11 + 1)*96", empty when params == 0
-  int64_t macs = 0;                // multiply-accumulates per sample, forward
+  std::string params_formula;  // "(3*11*11 + 1)*96", empty when params == 0
+  int64_t macs = 0;            // multiply-accumulates per sample, forward
   ReceptiveField rf;
-  int64_t activation_floats = 0;   // floats a training step keeps for this layer, per sample
-  int64_t fc_weights = 0;          // conv only: weights of a dense layer with the same in and out
+  int64_t activation_floats = 0;  // floats a training step keeps for this layer, per sample
+  int64_t fc_weights = 0;         // conv only: weights of a dense layer with the same in and out
   // conv only: the notes' comparison, a dense layer from the input to m maps of the INPUT's
   // resolution, in.h*in.w*in.c * in.h*in.w*out.c (3*96*224^4 = 725,077,721,088 for AlexNet).
   int64_t fc_weights_same_res = 0;
-  double fc_ratio = 0;             // conv only: fc_weights / params
-  int64_t train_bytes = 0;         // this layer's share of the training memory (see ModelInfo)
+  double fc_ratio = 0;      // conv only: fc_weights / params
+  int64_t train_bytes = 0;  // this layer's share of the training memory (see ModelInfo)
   // The output-size arithmetic with the numbers filled in, e.g. "floor((224 + 2*2 - 11)/4) + 1 = 55"
   // (rows, then cols when they differ); empty for layers that keep their input's shape.
   std::string shape_formula;
@@ -154,9 +166,9 @@ struct LayerInfo {
 //              epoch order (one int per training sample)
 //   training = network + trainer, checked against kMemoryBudgetBytes before anything is allocated.
 struct TrainerMemory {
-  int optimizer_slots = 2;     // floats of optimizer state per parameter: sgd 0, momentum 1, adam 2
-  int64_t target_floats = 0;   // per sample of a regression set (0 for classes)
-  int64_t train_samples = 0;   // training samples (epoch order); 0 when no dataset is known
+  int optimizer_slots = 2;    // floats of optimizer state per parameter: sgd 0, momentum 1, adam 2
+  int64_t target_floats = 0;  // per sample of a regression set (0 for classes)
+  int64_t train_samples = 0;  // training samples (epoch order); 0 when no dataset is known
 };
 // One layer's buffers (counts of elements, per the types noted).
 struct LayerMemory {
@@ -171,14 +183,14 @@ struct LayerMemory {
 };
 struct MemoryPlan {
   int batch = 0;
-  std::vector<LayerMemory> layers;  // one per ModelSpec::layers entry
-  int64_t params = 0;               // floats in each of the two arenas (params, grads)
-  int64_t input = 0;                // floats of acts[0] (as many in dacts[0])
-  int64_t workspace = 0;            // floats: the largest conv's im2col columns
-  int64_t loss_grad = 0;            // floats: dL/dp for the batch
-  int64_t network_bytes = 0;        // what network_build allocates
+  std::vector<LayerMemory> layers;                                   // one per ModelSpec::layers entry
+  int64_t params = 0;                                                // floats in each of the two arenas (params, grads)
+  int64_t input = 0;                                                 // floats of acts[0] (as many in dacts[0])
+  int64_t workspace = 0;                                             // floats: the largest conv's im2col columns
+  int64_t loss_grad = 0;                                             // floats: dL/dp for the batch
+  int64_t network_bytes = 0;                                         // what network_build allocates
   int64_t optimizer_bytes = 0, rollback_bytes = 0, batch_bytes = 0;  // the trainer's buffers
-  int64_t training_bytes = 0;       // network + trainer: what Train checks against the budget
+  int64_t training_bytes = 0;  // network + trainer: what Train checks against the budget
 };
 struct ModelInfo;
 // Saturating: a batch of 2^31 - 1 or the parser's largest sizes give a huge number, never a
@@ -188,13 +200,13 @@ MemoryPlan plan_memory(const ModelSpec& m, const ModelInfo& info, int batch,
 
 struct ModelInfo {
   Shape input;
-  std::vector<LayerInfo> layers;   // one per ModelSpec::layers entry
+  std::vector<LayerInfo> layers;  // one per ModelSpec::layers entry
   int64_t total_params = 0, total_macs = 0, total_activation_floats = 0;
   // The memory plan for a batch of kBudgetBatch with Adam (the trainer's defaults) and no dataset
   // yet; the page recomputes it for its own batch, optimizer and dataset. The analysis does not
   // refuse a model over the budget: only building a network for it (and Train) does.
   MemoryPlan memory;
-  int64_t training_bytes = 0;      // memory.training_bytes
+  int64_t training_bytes = 0;  // memory.training_bytes
 };
 
 // The page's memory budget for one network and its training buffers.
@@ -208,7 +220,6 @@ constexpr int64_t kBudgetBatch = 32;                      // batch the analysis 
 constexpr int64_t kMaxSize = 65536;
 constexpr int kMaxLayers = 1000;
 constexpr int64_t kMaxValuesPerSample = (int64_t(1) << 31) - 1;
-
 
 // Receptive-field area in input pixels (rows * cols), e.g. 169 for the notes' 13x13 example.
 inline int64_t receptive_field_pixels(const ReceptiveField& rf) { return rf.size[0] * rf.size[1]; }

@@ -40,12 +40,13 @@ namespace cnn {
 struct TrainConfig {
   OptimizerKind optimizer = OptimizerKind(kDefaultSettings.optimizer);
   float lr = kDefaultSettings.lr;
-  float momentum = kDefaultSettings.momentum;  // optimizer == momentum
-  bool nesterov = false;      // optimizer == momentum
-  float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;  // optimizer == adam
+  float momentum = kDefaultSettings.momentum;          // optimizer == momentum
+  bool nesterov = false;                               // optimizer == momentum
+  float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;     // optimizer == adam
   float weight_decay = kDefaultSettings.weight_decay;  // L2 added to the gradient (see optim.h)
   // constant, step (gamma every N epochs), cosine (to 0 at the end)
-  ScheduleConfig schedule{ScheduleKind(kDefaultSettings.schedule), kDefaultSettings.step_epochs, kDefaultSettings.gamma};
+  ScheduleConfig schedule{ScheduleKind(kDefaultSettings.schedule), kDefaultSettings.step_epochs,
+                          kDefaultSettings.gamma};
   int batch = kDefaultSettings.batch;
   // Samples computed at a time within a step. A step is always one update on the gradient averaged
   // over its whole minibatch (Algorithm 1); the minibatch is just computed in slices of micro_batch
@@ -59,9 +60,9 @@ struct TrainConfig {
   uint64_t seed = uint64_t(kDefaultSettings.seed);  // weight init, shuffling, augmentation, dropout
   int eval_every = kDefaultSettings.eval_every;     // steps between evaluations; 0 = once at the end of every epoch
   int eval_limit = kDefaultSettings.eval_samples;   // test samples per evaluation (0 = the whole test split)
-  bool augment = false;       // random shifts (and flips where the dataset allows them)
-  bool init_weights = true;   // setup/reset initialize the weights from seed (false: keep them)
-  float smoothing = 0.95f;    // of the smoothed loss curve (exponential, bias-corrected)
+  bool augment = false;                             // random shifts (and flips where the dataset allows them)
+  bool init_weights = true;                         // setup/reset initialize the weights from seed (false: keep them)
+  float smoothing = 0.95f;                          // of the smoothed loss curve (exponential, bias-corrected)
 };
 
 // Forward multiply-accumulates per slice for micro_batch = -1. Training costs about 3x the forward
@@ -82,11 +83,11 @@ OptimConfig optim_config(const TrainConfig& c);
 enum class Split : uint8_t { train, test };
 
 struct EvalResult {
-  int64_t n = 0;                  // samples evaluated
-  float loss = 0;                 // mean loss
-  bool classification = false;    // false: regression, only the loss is meaningful
-  float accuracy = 0;             // fraction correct
-  float zero_one = 0;             // 1 - accuracy, the zero-one loss
+  int64_t n = 0;                // samples evaluated
+  float loss = 0;               // mean loss
+  bool classification = false;  // false: regression, only the loss is meaningful
+  float accuracy = 0;           // fraction correct
+  float zero_one = 0;           // 1 - accuracy, the zero-one loss
   int num_classes = 0;
   std::vector<int32_t> confusion;  // num_classes x num_classes, [true][predicted]
   double loss_sum = 0;             // running sums of an evaluation in progress
@@ -113,15 +114,15 @@ struct TrainHistory {
   // the linear average stays near 1e20 for hundreds of steps while the losses are near 1e3; this
   // one follows them (a geometric mean). Zero losses count as 1e-30.
   std::vector<float> loss_smooth_log;
-  std::vector<float> lr;           // learning rate used by the step
+  std::vector<float> lr;  // learning rate used by the step
   // One entry per evaluation point.
-  std::vector<float> eval_step;    // steps taken when it was made (x axis)
-  std::vector<float> eval_epoch;   // the same in epochs (fractional)
-  std::vector<float> train_loss;   // mean minibatch loss since the previous evaluation point
-  std::vector<float> train_acc;    // the same for accuracy, in training mode (classification)
+  std::vector<float> eval_step;   // steps taken when it was made (x axis)
+  std::vector<float> eval_epoch;  // the same in epochs (fractional)
+  std::vector<float> train_loss;  // mean minibatch loss since the previous evaluation point
+  std::vector<float> train_acc;   // the same for accuracy, in training mode (classification)
   std::vector<float> test_loss;
-  std::vector<float> test_acc;     // classification only (empty for regression)
-  std::vector<float> test_error;   // zero-one error = 1 - test_acc (classification only)
+  std::vector<float> test_acc;    // classification only (empty for regression)
+  std::vector<float> test_error;  // zero-one error = 1 - test_acc (classification only)
 };
 
 enum class FaultKind : uint8_t { none, loss, gradient, weights };
@@ -131,20 +132,20 @@ enum class FaultKind : uint8_t { none, loss, gradient, weights };
 // can never be forgotten there. (A base of Trainer, so its fields read as tr.step, tr.history.)
 struct TrainerRun {
   // Progress. A step is one minibatch and one update.
-  int64_t steps_per_epoch = 0;   // ceil(n_train / batch): the last batch of an epoch may be smaller
-  int64_t total_steps = 0;       // steps_per_epoch * epochs
-  int64_t step = 0;              // steps taken (updates applied)
-  int epoch = 0;                 // current epoch, 0-based (== cfg.epochs when finished)
-  int64_t step_in_epoch = 0;     // steps taken in the current epoch
+  int64_t steps_per_epoch = 0;  // ceil(n_train / batch): the last batch of an epoch may be smaller
+  int64_t total_steps = 0;      // steps_per_epoch * epochs
+  int64_t step = 0;             // steps taken (updates applied)
+  int epoch = 0;                // current epoch, 0-based (== cfg.epochs when finished)
+  int64_t step_in_epoch = 0;    // steps taken in the current epoch
   int64_t samples_seen = 0;
 
-  bool paused = false;           // trainer_run_for does nothing while paused
-  bool finished = false;         // all epochs done and the last evaluation made
+  bool paused = false;                // trainer_run_for does nothing while paused
+  bool finished = false;              // all epochs done and the last evaluation made
   FaultKind fault = FaultKind::none;  // the last numerical fault (cleared by resume/reset)
-  std::string message;           // for the learner: why training stopped, what to try
+  std::string message;                // for the learner: why training stopped, what to try
 
   TrainHistory history;
-  EvalResult last_eval;          // the most recent test evaluation (with its confusion matrix)
+  EvalResult last_eval;  // the most recent test evaluation (with its confusion matrix)
 
   // Speed: time spent in training steps only (evaluations excluded).
   double train_ms = 0;
@@ -152,15 +153,15 @@ struct TrainerRun {
 
   // --- internals ---
   Rng shuffle_rng, augment_rng;
-  std::vector<int32_t> order;          // this epoch's permutation of the training indices
+  std::vector<int32_t> order;  // this epoch's permutation of the training indices
   bool need_shuffle = true;
   std::vector<float> batch_x, batch_t;
   std::vector<int32_t> batch_y;
-  Dataset augment_meta;                // shape, normalization and augmentation switches only
-  double window_loss = 0;              // sums since the previous evaluation point
+  Dataset augment_meta;    // shape, normalization and augmentation switches only
+  double window_loss = 0;  // sums since the previous evaluation point
   int64_t window_correct = 0, window_samples = 0, window_steps = 0;
-  double ema = 0, ema_decay_pow = 1;   // smoothed loss
-  double ema_log = 0;                  // smoothed log(loss) (same decay)
+  double ema = 0, ema_decay_pow = 1;  // smoothed loss
+  double ema_log = 0;                 // smoothed log(loss) (same decay)
   // Snapshot taken before each update (weights of the last good step, optimizer state, batchnorm
   // running statistics), restored on a numerical fault.
   bool have_snapshot = false;
@@ -168,9 +169,9 @@ struct TrainerRun {
   int64_t snap_t = 0;
   double snap_beta1_pow = 1, snap_beta2_pow = 1;
   std::vector<std::vector<float>> snap_running;  // per layer: running_mean then running_var
-  int64_t snap_step = 0;               // 1-based number of the step that used the snapshot weights
+  int64_t snap_step = 0;                         // 1-based number of the step that used the snapshot weights
   // A step in progress: its minibatch is gathered and the first step_done samples are computed.
-  int micro = 0;                       // resolved cfg.micro_batch
+  int micro = 0;  // resolved cfg.micro_batch
   bool step_open = false;
   int step_n = 0, step_done = 0, step_correct = 0;
   double step_loss_sum = 0;
@@ -198,8 +199,7 @@ TrainerMemory trainer_memory(const TrainConfig& cfg, const Dataset* d);
 // Binds a network and a dataset, checks that they fit together (input shape, outputs vs classes
 // or targets, batch <= net->max_batch, labels in range) and the config, then resets. On false the
 // trainer is left unusable and *err says what to change.
-bool trainer_setup(Trainer* t, Network* net, const Dataset* data, const TrainConfig& cfg,
-                   std::string* err);
+bool trainer_setup(Trainer* t, Network* net, const Dataset* data, const TrainConfig& cfg, std::string* err);
 // Back to step 0: weights re-initialized from cfg.seed (if cfg.init_weights), optimizer state,
 // history and counters cleared, not paused.
 void trainer_reset(Trainer* t);
@@ -220,7 +220,7 @@ int trainer_run_for(Trainer* t, double budget_ms);
 int64_t trainer_run_to_end(Trainer* t);
 
 void trainer_pause(Trainer* t);
-void trainer_resume(Trainer* t);   // also clears a fault (after, say, the learner lowered lr)
+void trainer_resume(Trainer* t);  // also clears a fault (after, say, the learner lowered lr)
 
 // Learning rate the next step will use.
 float trainer_current_lr(const Trainer* t);

@@ -40,17 +40,26 @@ constexpr size_t kMaxModelBytes = 64 * 1024;      // the decoded model text
 struct UrlState {
   int version = kUrlStateVersion;
   // Each field says whether the fragment gave it (has_*); the encoder writes only those.
-  bool has_model = false;     std::string model;
-  bool has_preset = false;    std::string preset;
-  bool has_data = false;      std::string data;
-  Settings settings;          // the fragment's values where given, else the defaults
-  uint32_t given = 0;         // bit i: the fragment gave setting i (cnn/settings.inc order)
+  bool has_model = false;
+  std::string model;
+  bool has_preset = false;
+  std::string preset;
+  bool has_data = false;
+  std::string data;
+  Settings settings;   // the fragment's values where given, else the defaults
+  uint32_t given = 0;  // bit i: the fragment gave setting i (cnn/settings.inc order)
   // Keys the engine does not know, in their order, when the caller asked for them (the page's).
   std::vector<std::pair<std::string, std::string>> extra;
 
   bool has(int i) const { return (given >> i) & 1u; }
-  void set(int i, double v) { setting_set(&settings, i, v); given |= 1u << i; }
-  void set_all(const Settings& s) { settings = s; given = (1u << kSettingCount) - 1; }
+  void set(int i, double v) {
+    setting_set(&settings, i, v);
+    given |= 1u << i;
+  }
+  void set_all(const Settings& s) {
+    settings = s;
+    given = (1u << kSettingCount) - 1;
+  }
 };
 static_assert(kSettingCount <= 32, "UrlState::given has a bit per setting");
 
