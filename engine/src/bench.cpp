@@ -18,6 +18,7 @@
 #include "cnn/kernels.h"
 #include "cnn/net.h"
 #include "cnn/optim.h"
+#include "cnn/parallel.h"
 #include "cnn/rng.h"
 
 namespace cnn {
@@ -185,21 +186,66 @@ int bench_model(const ModelBenchConfig& c, ModelBenchResult* r, std::string* err
     return 1;
   }
 
-  warm_up(step, 5, 1.0);
+  // Threads: every count must give the first count's bits (parallel.h), checked on one step.
+  const int threads_before = num_threads();
+  const std::vector<int> counts = c.threads.empty() ? std::vector<int>{threads_before} : c.threads;
+  if (counts.size() > 1 || counts[0] != threads_before) {
+    if (g_cpu_clock) {
+      *err = "threads are timed with the wall clock: the CPU time of the process adds up over its threads";
+      return 2;
+    }
+    std::vector<float> out_first, grads_first;
+    for (size_t k = 0; k < counts.size(); ++k) {
+      if (counts[k] < 1 || counts[k] > kMaxThreads) {
+        *err = "thread count " + std::to_string(counts[k]) + " is not in 1.." + std::to_string(kMaxThreads);
+        return 2;
+      }
+      set_num_threads(counts[k]);
+      step();
+      std::vector<float> out(net.output(), net.output() + size_t(B * out_size));
+      restore();
+      if (k == 0) {
+        out_first = std::move(out);
+        grads_first = net.grads;
+      } else if (out != out_first || net.grads != grads_first) {
+        set_num_threads(threads_before);
+        *err = c.name + ": " + std::to_string(counts[k]) + " threads do not give the bits of " +
+               std::to_string(counts[0]) + "; not timing";
+        return 1;
+      }
+    }
+  }
+
+  std::vector<std::vector<double>> rates(counts.size()), ratios(counts.size());
   int steps = c.steps;
-  if (steps <= 0) {
-    const double t0 = bench_now_seconds();
-    step();
-    const double one = std::max(seconds_since(t0), 1e-6);
-    steps = std::max(1, int(0.5 / one));
+  for (size_t k = 0; k < counts.size(); ++k) {
+    set_num_threads(counts[k]);
+    warm_up(step, 5, counts.size() > 1 ? 0.5 : 1.0);
+    if (k == 0 && steps <= 0) {
+      const double t0 = bench_now_seconds();
+      step();
+      const double one = std::max(seconds_since(t0), 1e-6);
+      steps = std::max(1, int(0.5 / one));
+    }
   }
-  std::vector<double> rates;
-  for (int i = 0; i < c.runs; ++i) {
-    const double t0 = bench_now_seconds();
-    for (int s = 0; s < steps; ++s) step();
-    rates.push_back(double(B) * steps / std::max(seconds_since(t0), 1e-9));
+  for (int i = 0; i < c.runs; ++i)
+    for (size_t k = 0; k < counts.size(); ++k) {
+      set_num_threads(counts[k]);
+      const double t0 = bench_now_seconds();
+      for (int s = 0; s < steps; ++s) step();
+      rates[k].push_back(double(B) * steps / std::max(seconds_since(t0), 1e-9));
+      ratios[k].push_back(rates[k].back() / rates[0].back());
+    }
+  for (size_t k = 0; k < counts.size(); ++k) {
+    ThreadBench tb;
+    tb.threads = counts[k];
+    tb.threads_used = set_num_threads(counts[k]);
+    tb.samples_per_second = bench_stats_of(rates[k]);
+    tb.speedup = bench_stats_of(ratios[k]);
+    r->by_threads.push_back(tb);
   }
-  r->samples_per_second = bench_stats_of(rates);
+  set_num_threads(threads_before);
+  r->samples_per_second = r->by_threads[0].samples_per_second;
   r->steps_per_run = steps;
   r->macs_per_sample = net.info.total_macs;
   r->effective_gflops = r->samples_per_second.median * 2.0 * double(net.info.total_macs) * (c.train ? 3.0 : 1.0) * 1e-9;
@@ -218,6 +264,14 @@ std::string bench_model_json(const ModelBenchConfig& c, const ModelBenchResult& 
     if (ch == '"' || ch == '\\') name += '\\';
     if (uint8_t(ch) >= 0x20) name += ch;
   }
+  std::string threads;
+  for (const ThreadBench& t : r.by_threads) {
+    char b[400];
+    std::snprintf(b, sizeof b, "%s{\"threads\": %d, \"threads_used\": %d, \"samples_per_second\": %s, \"speedup\": %s}",
+                  threads.empty() ? "" : ", ", t.threads, t.threads_used, stats(t.samples_per_second).c_str(),
+                  stats(t.speedup).c_str());
+    threads += b;
+  }
   char buf[900];
   std::snprintf(buf, sizeof buf,
                 "{\"bench\": \"model\", \"model\": \"%s\", \"mode\": \"%s\", \"batch\": %d, \"steps_per_run\": %d, "
@@ -227,7 +281,9 @@ std::string bench_model_json(const ModelBenchConfig& c, const ModelBenchResult& 
                 name.c_str(), c.train ? "train" : "infer", c.batch, r.steps_per_run, c.runs, simd_isa_name(),
                 kernels_name(), g_cpu_clock ? "cpu" : "wall", stats(r.samples_per_second).c_str(),
                 (long long)r.macs_per_sample, r.effective_gflops, r.err_output, r.err_loss, r.err_gradients);
-  return buf;
+  std::string out = buf;
+  out.pop_back();  // the closing brace: the thread counts follow
+  return out + ", \"threads\": [" + threads + "]}";
 }
 
 // ---- GEMM ---------------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 // Convolution as im2col + GEMM (darknet's classic path): per sample, the receptive windows are
 // copied into the columns of a matrix, then one GEMM with the weights computes every output map.
 // Backward: dW += dY col^T (GEMM with a transpose), dcol = W^T dY, then col2im scatters dcol back.
+#include <algorithm>
+
 #include "cnn/kernels.h"
 #include "cnn/nn.h"
+#include "cnn/parallel.h"
 #include "layer_table.h"
 
 namespace cnn {
@@ -36,66 +39,101 @@ void im2col(float* col, const float* x, const ConvDims& d) { im2col_f32(col, x, 
 
 void col2im_add(float* dx, const float* col, const ConvDims& d) { col2im_add_f32(dx, col, im2col_shape(d)); }
 
-void conv2d_forward(float* y, float* col, const float* x, const float* w, const float* b, int n, const ConvDims& d) {
+// One sample: ys (oc x P) = W (oc x K) * cols (K x P) + b.
+static void conv2d_forward_sample(float* ys, float* col, const float* xs, const float* w, const float* b,
+                                  const ConvDims& d) {
   const int K = int(d.col_rows()), P = int(d.col_cols());
-  const int64_t in_size = int64_t(d.c) * d.h * d.w, out_size = int64_t(d.oc) * P;
-  const bool direct = !d.needs_im2col();
-  for (int s = 0; s < n; ++s) {
-    const float* xs = x + s * in_size;
-    float* ys = y + s * out_size;
-    const float* cols = xs;
-    if (!direct) {
-      im2col(col, xs, d);
-      cols = col;
-    }
-    // ys (oc x P) = W (oc x K) * cols (K x P)
-    sgemm(false, false, d.oc, P, K, 1.0f, w, K, cols, P, 0.0f, ys, P);
-    if (b) {
-      for (int m = 0; m < d.oc; ++m) {
-        float* r = ys + int64_t(m) * P;
-        const float bm = b[m];
-        for (int p = 0; p < P; ++p) r[p] += bm;
-      }
+  const float* cols = xs;
+  if (d.needs_im2col()) {
+    im2col(col, xs, d);
+    cols = col;
+  }
+  sgemm(false, false, d.oc, P, K, 1.0f, w, K, cols, P, 0.0f, ys, P);
+  if (b) {
+    for (int m = 0; m < d.oc; ++m) {
+      float* r = ys + int64_t(m) * P;
+      const float bm = b[m];
+      for (int p = 0; p < P; ++p) r[p] += bm;
     }
   }
 }
 
+// Threads (parallel.h): forward splits the samples; each sample is computed whole by one thread.
+void conv2d_forward(float* y, float* col, const float* x, const float* w, const float* b, int n, const ConvDims& d) {
+  const int64_t K = d.col_rows(), P = d.col_cols();
+  const int64_t in_size = int64_t(d.c) * d.h * d.w, out_size = int64_t(d.oc) * P;
+  parallel_run(n, int64_t(n) * d.oc * K * P, [&](int t, int nt) {
+    const Range r = split_range(n, t, nt);
+    float* my_col = t == 0 ? col : thread_scratch(t, size_t(K * P));
+    for (int64_t s = r.begin; s < r.end; ++s) conv2d_forward_sample(y + s * out_size, my_col, x + s * in_size, w, b, d);
+  });
+}
+
+// Backward with threads: the input gradient is per sample, so thread t takes samples split_range(n,
+// t); the weight and bias gradients sum over the samples, so thread t takes a block of them (input
+// channels [c0, c1) of dW when there are enough channels, else output maps [m0, m1) of dW and db)
+// and adds every sample into it in the batch's order, as one thread does. No sum crosses threads:
+// the bits do not depend on the thread count.
+//   db[m]         += sum_p dY[m][p]
+//   dW (oc x K)   += dY (oc x P) * cols^T (P x K)
+//   dX            += col2im(W^T (K x oc) * dY (oc x P))
 void conv2d_backward(float* dx, float* dw, float* db, float* col, const float* dy, const float* x, const float* w,
                      int n, const ConvDims& d) {
-  const int K = int(d.col_rows()), P = int(d.col_cols());
-  const int64_t in_size = int64_t(d.c) * d.h * d.w, out_size = int64_t(d.oc) * P;
+  const int K = int(d.col_rows()), P = int(d.col_cols()), kk = d.kh * d.kw;
+  const int64_t in_size = int64_t(d.c) * d.h * d.w, out_size = int64_t(d.oc) * P, plane = int64_t(d.h) * d.w;
   const bool direct = !d.needs_im2col();
-  for (int s = 0; s < n; ++s) {
-    const float* xs = x + s * in_size;
-    const float* dys = dy + s * out_size;
+  const int64_t macs = int64_t(n) * d.oc * K * P * ((dw ? 1 : 0) + (dx ? 1 : 0));
+  const int64_t parts = std::max<int64_t>({int64_t(dx ? n : 1), int64_t(dw || db ? std::max(d.c, d.oc) : 1)});
+  parallel_run(parts, macs, [&](int t, int nt) {
+    float* my_col = t == 0 ? col : thread_scratch(t, size_t(K) * P);
+    // The weight gradient's block: input channels when each thread gets at least one, else maps.
+    const bool by_channels = d.c >= nt;
+    const Range ch = by_channels ? split_range(d.c, t, nt) : Range{0, d.c};
+    const Range maps = by_channels ? Range{0, d.oc} : split_range(d.oc, t, nt);
     if (db) {
-      for (int m = 0; m < d.oc; ++m) {
-        const float* r = dys + int64_t(m) * P;
-        float acc = 0.0f;
-        for (int p = 0; p < P; ++p) acc += r[p];
-        db[m] += acc;
+      const Range bm = split_range(d.oc, t, nt);
+      for (int s = 0; s < n; ++s) {
+        const float* dys = dy + s * out_size;
+        for (int64_t m = bm.begin; m < bm.end; ++m) {
+          const float* r = dys + m * P;
+          float acc = 0.0f;
+          for (int p = 0; p < P; ++p) acc += r[p];
+          db[m] += acc;
+        }
       }
     }
-    if (dw) {
-      const float* cols = xs;
-      if (!direct) {
-        im2col(col, xs, d);
-        cols = col;
+    if (dw && ch.size() > 0 && maps.size() > 0) {
+      const int c0 = int(ch.begin), cn = int(ch.size()), m0 = int(maps.begin), mn = int(maps.size());
+      const int kb = cn * kk;  // columns c0*kk .. of dW
+      ConvDims dc = d;         // the channels [c0, c0 + cn) of the input
+      dc.c = cn;
+      for (int s = 0; s < n; ++s) {
+        const float* xs = x + s * in_size + c0 * plane;
+        const float* cols = xs;
+        if (!direct) {
+          im2col(my_col, xs, dc);
+          cols = my_col;
+        }
+        // dW[m0.., c0*kk..] (mn x kb) += dY[m0..] (mn x P) * cols^T (P x kb)
+        sgemm(false, true, mn, kb, P, 1.0f, dy + s * out_size + int64_t(m0) * P, P, cols, P, 1.0f,
+              dw + int64_t(m0) * K + int64_t(c0) * kk, K);
       }
-      // dW (oc x K) += dY (oc x P) * cols^T (P x K)
-      sgemm(false, true, d.oc, K, P, 1.0f, dys, P, cols, P, 1.0f, dw, K);
     }
     if (dx) {
-      float* dxs = dx + s * in_size;
-      if (direct) {
-        // dX (K x P) += W^T (K x oc) * dY (oc x P), straight into dx
-        sgemm(true, false, K, P, d.oc, 1.0f, w, K, dys, P, 1.0f, dxs, P);
-      } else {
-        sgemm(true, false, K, P, d.oc, 1.0f, w, K, dys, P, 0.0f, col, P);
-        col2im_add(dxs, col, d);
+      const Range r = split_range(n, t, nt);
+      for (int64_t s = r.begin; s < r.end; ++s) {
+        const float* dys = dy + s * out_size;
+        float* dxs = dx + s * in_size;
+        if (direct) {
+          // dX (K x P) += W^T (K x oc) * dY (oc x P), straight into dx
+          sgemm(true, false, K, P, d.oc, 1.0f, w, K, dys, P, 1.0f, dxs, P);
+        } else {
+          sgemm(true, false, K, P, d.oc, 1.0f, w, K, dys, P, 0.0f, my_col, P);
+          col2im_add(dxs, my_col, d);
+        }
       }
     }
-  }
+  });
 }
 
 // --- this file's rows of the layer table (layer_table.h) -----------------------------------------

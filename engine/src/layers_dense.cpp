@@ -1,15 +1,17 @@
-// Fully connected layer: one GEMM per pass over the whole batch.
+// Fully connected layer: one GEMM per pass over the whole batch. With threads, each GEMM is split
+// over rows or columns of its result (sgemm_threads, parallel.h): the same bits as one thread.
 #include <cinttypes>
 
 #include "cnn/kernels.h"
 #include "cnn/nn.h"
+#include "cnn/parallel.h"
 #include "layer_table.h"
 
 namespace cnn {
 
 void dense_forward(float* y, const float* x, const float* w, const float* b, int n, int in, int out) {
   // y (n x out) = x (n x in) * W^T (in x out)
-  sgemm(false, true, n, out, in, 1.0f, x, in, w, in, 0.0f, y, out);
+  sgemm_threads(false, true, n, out, in, 1.0f, x, in, w, in, 0.0f, y, out);
   if (b) {
     for (int s = 0; s < n; ++s) {
       float* ys = y + int64_t(s) * out;
@@ -21,7 +23,7 @@ void dense_forward(float* y, const float* x, const float* w, const float* b, int
 void dense_backward(float* dx, float* dw, float* db, const float* dy, const float* x, const float* w, int n, int in,
                     int out) {
   // dW (out x in) += dY^T (out x n) * X (n x in)
-  if (dw) sgemm(true, false, out, in, n, 1.0f, dy, out, x, in, 1.0f, dw, in);
+  if (dw) sgemm_threads(true, false, out, in, n, 1.0f, dy, out, x, in, 1.0f, dw, in);
   if (db) {
     for (int s = 0; s < n; ++s) {
       const float* dys = dy + int64_t(s) * out;
@@ -29,7 +31,7 @@ void dense_backward(float* dx, float* dw, float* db, const float* dy, const floa
     }
   }
   // dX (n x in) += dY (n x out) * W (out x in)
-  if (dx) sgemm(false, false, n, in, out, 1.0f, dy, out, w, in, 1.0f, dx, in);
+  if (dx) sgemm_threads(false, false, n, in, out, 1.0f, dy, out, w, in, 1.0f, dx, in);
 }
 
 // --- this file's rows of the layer table (layer_table.h) -----------------------------------------

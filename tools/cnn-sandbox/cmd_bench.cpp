@@ -25,6 +25,7 @@
 
 #include "cnn/bench.h"
 #include "cnn/kernels.h"
+#include "cnn/parallel.h"
 #include "commands.h"
 
 namespace {
@@ -121,6 +122,7 @@ struct ModelBenchOptions {
   int steps = 0;  // per timed run; 0: as many as fill about half a second
   int runs = 5;
   bool json = false;
+  std::vector<int> threads;  // --threads 1,2: side by side
 };
 
 bool read_text_file(const std::string& path, std::string* out) {
@@ -145,6 +147,7 @@ int bench_model(const ModelBenchOptions& o) {
   c.batch = o.batch;
   c.steps = o.steps;
   c.runs = o.runs;
+  c.threads = o.threads;
   cnn::ModelBenchResult r;
   std::string err;
   const int rc = cnn::bench_model(c, &r, &err);
@@ -167,21 +170,36 @@ int bench_model(const ModelBenchOptions& o) {
     j["macs_per_sample"] = r.macs_per_sample;
     j["effective_gflops"] = r.effective_gflops;
     j["validation"] = {{"output", r.err_output}, {"loss", r.err_loss}, {"gradients", r.err_gradients}};
+    j["threads"] = nlohmann::json::array();
+    for (const cnn::ThreadBench& t : r.by_threads)
+      j["threads"].push_back({{"threads", t.threads},
+                              {"threads_used", t.threads_used},
+                              {"samples_per_second", stats_json(t.samples_per_second)},
+                              {"speedup", stats_json(t.speedup)}});
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
   const BenchStats& sps = r.samples_per_second;
-  std::printf("%s, %s, batch %d, one thread: kernels %s (isa %s)\n", o.file.c_str(),
+  std::printf("%s, %s, batch %d, %d thread(s): kernels %s (isa %s)\n", o.file.c_str(),
               o.train ? "training (forward, "
                         "loss, backward, SGD)"
                       : "inference",
-              o.batch, kernels_name(), cnn::simd_isa_name());
+              o.batch, r.by_threads[0].threads_used, kernels_name(), cnn::simd_isa_name());
   std::printf("validated against the reference kernels: relative error output %.1e, loss %.1e, gradients %.1e\n",
               r.err_output, r.err_loss, r.err_gradients);
   std::printf("samples/s: %.1f median of %d runs x %d steps (min %.1f, max %.1f, spread %.1f%%)\n", sps.median, o.runs,
               r.steps_per_run, sps.min, sps.max, 100 * sps.spread());
   std::printf("effective: %.2f GFLOP/s (%.2f MMAC per sample forward, x%d for training)\n", r.effective_gflops,
               double(r.macs_per_sample) * 1e-6, o.train ? 3 : 1);
+  if (r.by_threads.size() > 1) {
+    std::printf("threads, timed in turn within each run (each count checked to give the first one's bits):\n");
+    for (const cnn::ThreadBench& t : r.by_threads)
+      std::printf(
+          "  %2d thread(s)%s: %9.1f samples/s median (min %.1f, max %.1f); x%.2f the first count (median of "
+          "per-run ratios, min %.2f, max %.2f)\n",
+          t.threads_used, t.threads_used != t.threads ? " (no threads in this build)" : "", t.samples_per_second.median,
+          t.samples_per_second.min, t.samples_per_second.max, t.speedup.median, t.speedup.min, t.speedup.max);
+  }
   return 0;
 }
 
@@ -206,6 +224,8 @@ void bench_usage(FILE* f) {
                "                       momentum_update, nesterov_update, adam_update\n"
                "  --runs R             timed runs, median reported (default 5 for --model, 7 for --gemm)\n"
                "  --kernels simd|reference   which kernels to run (default simd)\n"
+               "  --threads N[,N...]   --model on N threads (default 1); several counts (e.g. 1,2) are timed\n"
+               "                       in turn within each run and first checked to give the same bits\n"
                "  --clock wall|cpu     time with the wall clock (default) or this process's CPU time\n"
                "                       (steadier on a machine busy with other jobs)\n"
                "  --json               print JSON instead of a table\n");
@@ -309,6 +329,27 @@ int cmd_bench(int argc, char** argv) {
       else {
         std::fprintf(stderr, "cnn-sandbox bench: --kernels '%s': expected simd or reference\n", v);
         return 2;
+      }
+      continue;
+    }
+    if (!std::strcmp(a, "--threads")) {
+      const char* v = value(a);
+      if (!v) return 2;
+      mo.threads.clear();
+      const std::string s(v);
+      for (size_t pos = 0;;) {
+        const size_t comma = s.find(',', pos);
+        const std::string item = s.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        int n = 0;
+        if (!parse_int(item.c_str(), 1, cnn::kMaxThreads, &n)) {
+          std::fprintf(stderr,
+                       "cnn-sandbox bench: --threads '%s': '%s' is not a count from 1 to %d (example: --threads 1,2)\n",
+                       v, item.c_str(), cnn::kMaxThreads);
+          return 2;
+        }
+        mo.threads.push_back(n);
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
       }
       continue;
     }

@@ -21,6 +21,7 @@
 #include "cnn/model_file.h"
 #include "cnn/net.h"
 #include "cnn/optim.h"
+#include "cnn/parallel.h"
 #include "cnn/spec.h"
 #include "cnn/settings.h"
 #include "cnn/train.h"
@@ -59,11 +60,12 @@ void train_usage(FILE* f) {
                "                       `export --pytorch --model FILE` turns it into a script taking raw pixels\n"
                "  --json               per-epoch lines to stderr; stdout is the JSON line only\n"
                "  --kernels simd|reference   compute kernels (default simd: %s)\n"
+               "  --threads N          compute each step on N threads (default 1; 1..%d): the same bits as one\n"
                "\n"
                "  --save writes the sandbox weights file (little-endian float32, layer by layer; see\n"
                "  engine/include/cnn/export.h), the file `cnn-sandbox export --pytorch --weights FILE`\n"
                "  and the exported PyTorch script read.\n",
-               CNN_FASHION_MNIST_DIR, cnn::settings_cli_help().c_str(), cnn::simd_isa_name());
+               CNN_FASHION_MNIST_DIR, cnn::settings_cli_help().c_str(), cnn::simd_isa_name(), cnn::max_threads());
 }
 
 int bad(const std::string& msg) {
@@ -118,6 +120,7 @@ int cmd_train(int argc, char** argv) {
   long long limit_train = 0, limit_test = 0;
   bool json_only = false;
   cnn::KernelSet kernels = cnn::KernelSet::simd;
+  int threads = 1;
 
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -154,6 +157,12 @@ int cmd_train(int argc, char** argv) {
       if (a == "--limit-train") limit_train = n;
       else if (a == "--limit-test") limit_test = n;
       else micro_batch = int(n);
+    } else if (a == "--threads") {
+      if (!value(&v)) return bad("--threads needs a whole number");
+      if (!parse_int(v, 1, cnn::kMaxThreads, &n))
+        return bad("--threads: '" + std::string(v) + "' is not a whole number in 1.." +
+                   std::to_string(cnn::kMaxThreads));
+      threads = int(n);
     } else if (a == "--kernels") {
       if (!value(&v)) return bad("--kernels needs simd or reference");
       if (!std::strcmp(v, "simd")) kernels = cnn::KernelSet::simd;
@@ -172,6 +181,8 @@ int cmd_train(int argc, char** argv) {
   std::string err;
   if (!cnn::train_config_check(cfg, &err)) return bad(err);
   cnn::set_kernel_set(kernels);
+  if (cnn::set_num_threads(threads) != threads)
+    std::fprintf(stderr, "cnn-sandbox train: this build has no threads (wasm without -pthread): computing on one\n");
 
   // Model.
   std::string text;

@@ -36,9 +36,20 @@ struct ModelBenchConfig {
   int batch = 32;
   int steps = 0;  // per timed run; 0: about half a second's worth
   int runs = 5;
+  // Thread counts to compare (parallel.h), e.g. {1, 2}: each run times every count in turn, side by
+  // side, so that a busy machine slows them alike. Empty: the count in effect. Every count is first
+  // checked to give the bits of the first one. Threads need the wall clock (CPU time adds up).
+  std::vector<int> threads;
+};
+struct ThreadBench {
+  int threads = 1;       // the count asked for
+  int threads_used = 1;  // what the build gives (1 without threads)
+  BenchStats samples_per_second;
+  BenchStats speedup;  // per run: this count's rate over the first count's, same run
 };
 struct ModelBenchResult {
-  BenchStats samples_per_second;
+  BenchStats samples_per_second;  // the first thread count's
+  std::vector<ThreadBench> by_threads;
   int steps_per_run = 0;
   int64_t macs_per_sample = 0;
   double effective_gflops = 0;                             // 2 * MACs * (3 for training) * samples/s

@@ -1,0 +1,72 @@
+// parallel.h: the engine's threads. One small pool of worker threads for the whole engine; the
+// convolution and dense layers split each minibatch's GEMMs over it.
+//
+// Determinism. N threads give the same bits as one, for every N: work is split only where no sum
+// crosses a split. The per-sample work of a batch (a convolution's forward and its input gradient)
+// is split over samples; a GEMM is split over rows or columns of its result, never over the
+// dimension it sums (every element of C sums its k products in the same blocks, whatever part of C
+// a call computes); a weight gradient, summed over the batch's samples, is split over the weights
+// (a thread owns some input channels or output maps of it and adds every sample into them in the
+// batch's order, as one thread does). So nothing depends on the number of threads, and one thread
+// runs exactly the code the golden values of the tests were recorded with.
+//
+// The count is a run-time setting (default 1: the calling thread alone): `cnn-sandbox train
+// --threads N`, `bench --threads N`, the page's worker when the page is cross-origin isolated. A
+// build without threads (wasm without -pthread) always has one. The calling thread is thread 0 and
+// works too; threads 1..N-1 wait in the pool between calls. Each extra thread keeps one im2col
+// workspace of the largest convolution (what `thread_scratch` holds) and its own GEMM packing panels.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace cnn {
+
+constexpr int kMaxThreads = 16;
+
+// The number of threads this build can run: kMaxThreads, or 1 in a build without threads.
+int max_threads();
+// Sets how many threads the engine computes with, clamped to 1..max_threads(); starts or stops pool
+// threads as needed. Returns the count in effect. Call it between computations, not inside one.
+int set_num_threads(int n);
+int num_threads();
+
+// A callable taking (int t, int nt): a reference to it, without std::function's allocation.
+class ParallelBody {
+ public:
+  template <class F>
+  ParallelBody(const F& f)
+      : obj_(&f), call_([](const void* o, int t, int nt) { (*static_cast<const F*>(o))(t, nt); }) {}
+  void operator()(int t, int nt) const { call_(obj_, t, nt); }
+
+ private:
+  const void* obj_;
+  void (*call_)(const void*, int, int);
+};
+
+// Runs body(t, nt) for t = 0..nt-1 at the same time, body(0, nt) on the calling thread, and returns
+// when all are done. nt = min(num_threads(), max_parts), or 1 when `work` (multiply-adds, or any
+// count of similar cost) is too small to pay for waking the pool, or when called from inside a body
+// (no nesting). A body must give the same result for any nt (split with split_range). An exception
+// thrown by a body is rethrown here (the lowest t's), after every body has finished.
+void parallel_run(int64_t max_parts, int64_t work, ParallelBody body);
+// The `work` below which parallel_run stays on one thread (default 2^18 multiply-adds, some tens of
+// microseconds of GEMM). Tests set 0 to run small shapes on every thread; returns the old value.
+int64_t set_parallel_min_work(int64_t work);
+
+// Part t of nt of the items [0, count): contiguous and in order; every boundary but the last is a
+// multiple of `grain`, and the parts' counts of grains begun differ by at most one.
+struct Range {
+  int64_t begin, end;
+  int64_t size() const { return end - begin; }
+};
+Range split_range(int64_t count, int t, int nt, int64_t grain = 1);
+
+// Thread t's scratch of at least `floats` floats (t >= 1; thread 0 uses the caller's workspace),
+// kept between calls, 64-byte aligned. Throws std::bad_alloc when memory runs out.
+float* thread_scratch(int t, size_t floats);
+
+// sgemm (kernels.h) with C split over the threads by rows or columns: bit-identical to sgemm.
+void sgemm_threads(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb,
+                   float beta, float* c, int ldc);
+
+}  // namespace cnn

@@ -1,0 +1,252 @@
+// parallel.cpp: the pool behind parallel.h. Threads 1..N-1 wait for a new generation number, run
+// their part of the body, and count down; the caller runs part 0, then waits for the count to reach
+// zero. Waiting spins briefly (a layer's next call usually follows within microseconds) and then
+// sleeps on a condition variable, so idle threads cost nothing on a shared machine.
+#include "cnn/parallel.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <exception>
+#include <new>
+
+#include "cnn/kernels.h"
+
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+#define CNN_NO_THREADS 1  // wasm without -pthread: no threads, everything on the calling thread
+#endif
+
+#ifndef CNN_NO_THREADS
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+#endif
+
+namespace cnn {
+
+namespace {
+
+// Below this many multiply-adds a call stays on one thread: waking the pool and waiting for it costs
+// some microseconds, the time of about this much work.
+int64_t g_min_parallel_work = int64_t(1) << 18;
+
+struct Scratch {
+  float* data = nullptr;
+  size_t capacity = 0;
+  ~Scratch() { std::free(data); }
+};
+Scratch g_scratch[kMaxThreads];
+
+void run_serially(ParallelBody body) { body(0, 1); }
+
+}  // namespace
+
+int64_t set_parallel_min_work(int64_t work) {
+  const int64_t old = g_min_parallel_work;
+  g_min_parallel_work = std::max<int64_t>(work, 0);
+  return old;
+}
+
+float* thread_scratch(int t, size_t floats) {
+  Scratch& s = g_scratch[t];
+  if (floats > s.capacity) {
+    std::free(s.data);
+    s.data = nullptr;
+    s.capacity = 0;
+    const size_t bytes = (std::max<size_t>(floats, 1) * sizeof(float) + 63) & ~size_t(63);
+    s.data = static_cast<float*>(std::aligned_alloc(64, bytes));
+    if (!s.data) throw std::bad_alloc();
+    s.capacity = floats;
+  }
+  return s.data;
+}
+
+Range split_range(int64_t count, int t, int nt, int64_t grain) {
+  if (grain < 1) grain = 1;
+  const int64_t units = (count + grain - 1) / grain;  // whole grains, the last may be partial
+  const int64_t base = units / nt, extra = units % nt;
+  const int64_t u0 = t * base + std::min<int64_t>(t, extra);
+  const int64_t u1 = u0 + base + (t < extra ? 1 : 0);
+  return Range{std::min(count, u0 * grain), std::min(count, u1 * grain)};
+}
+
+#ifdef CNN_NO_THREADS
+
+int max_threads() { return 1; }
+int set_num_threads(int) { return 1; }
+int num_threads() { return 1; }
+void parallel_run(int64_t, int64_t, ParallelBody body) { run_serially(body); }
+
+#else
+
+namespace {
+
+class Pool {
+ public:
+  ~Pool() { resize(1); }
+
+  int size() const { return int(workers_.size()) + 1; }
+
+  void resize(int n) {
+    if (n == size()) return;
+    stop_workers();
+    workers_.clear();
+    stop_ = false;
+    // A new thread waits for the generation after this one: read here, not when it starts, or a run
+    // (or a stop) posted before it starts would go unseen.
+    const uint64_t now = generation_.load(std::memory_order_acquire);
+    for (int t = 1; t < n; ++t) workers_.emplace_back([this, t, now] { worker_loop(t, now); });
+  }
+
+  void run(int nt, ParallelBody body) {
+    body_ = &body;
+    parts_ = nt;
+    first_error_ = nullptr;
+    error_part_ = nt;
+    remaining_.store(int(workers_.size()), std::memory_order_relaxed);
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      generation_.fetch_add(1, std::memory_order_release);
+    }
+    wake_.notify_all();
+    t_in_body = true;
+    try {
+      body(0, nt);
+    } catch (...) { record_error(0); }
+    t_in_body = false;
+    wait_done();
+    body_ = nullptr;
+    if (first_error_) std::rethrow_exception(first_error_);
+  }
+
+  static thread_local bool t_in_body;
+
+ private:
+  void worker_loop(int t, uint64_t seen) {
+    t_in_body = true;
+    for (;;) {
+      uint64_t g = seen;
+      for (int spin = 0; spin < kSpins && (g = generation_.load(std::memory_order_acquire)) == seen; ++spin)
+        std::this_thread::yield();
+      if (g == seen) {
+        std::unique_lock<std::mutex> lk(mu_);
+        wake_.wait(lk, [&] { return generation_.load(std::memory_order_acquire) != seen; });
+        g = generation_.load(std::memory_order_acquire);
+      }
+      seen = g;
+      if (stop_) return;
+      // A pool of more threads than this call's parts: the extra ones only count down.
+      if (t < parts_) {
+        try {
+          (*body_)(t, parts_);
+        } catch (...) { record_error(t); }
+      }
+      if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> lk(mu_);
+        done_.notify_one();
+      }
+    }
+  }
+
+  void wait_done() {
+    for (int spin = 0; spin < kSpins && remaining_.load(std::memory_order_acquire) != 0; ++spin)
+      std::this_thread::yield();
+    if (remaining_.load(std::memory_order_acquire) != 0) {
+      std::unique_lock<std::mutex> lk(mu_);
+      done_.wait(lk, [&] { return remaining_.load(std::memory_order_acquire) == 0; });
+    }
+  }
+
+  void record_error(int t) {
+    std::lock_guard<std::mutex> lk(error_mu_);
+    if (t < error_part_) {
+      error_part_ = t;
+      first_error_ = std::current_exception();
+    }
+  }
+
+  void stop_workers() {
+    if (workers_.empty()) return;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      stop_ = true;
+      generation_.fetch_add(1, std::memory_order_release);
+    }
+    wake_.notify_all();
+    for (std::thread& w : workers_) w.join();
+  }
+
+  static constexpr int kSpins = 200;  // yields before sleeping (tens of microseconds)
+  std::vector<std::thread> workers_;
+  std::mutex mu_;
+  std::condition_variable wake_, done_;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> remaining_{0};
+  bool stop_ = false;
+  const ParallelBody* body_ = nullptr;
+  int parts_ = 1;
+  std::mutex error_mu_;
+  std::exception_ptr first_error_;
+  int error_part_ = 0;
+};
+
+thread_local bool Pool::t_in_body = false;
+
+int g_num_threads = 1;
+
+Pool& pool() {
+  static Pool p;
+  return p;
+}
+
+}  // namespace
+
+int max_threads() { return kMaxThreads; }
+
+int set_num_threads(int n) {
+  n = std::clamp(n, 1, kMaxThreads);
+  if (Pool::t_in_body) return g_num_threads;  // not from inside a computation
+  try {
+    pool().resize(n);
+  } catch (const std::exception&) {  // the system would not start more threads: keep those it did
+    g_num_threads = 1;
+    pool().resize(1);
+    return 1;
+  }
+  g_num_threads = n;
+  return n;
+}
+
+int num_threads() { return g_num_threads; }
+
+void parallel_run(int64_t max_parts, int64_t work, ParallelBody body) {
+  const int nt = int(std::min<int64_t>(g_num_threads, std::max<int64_t>(max_parts, 1)));
+  if (nt <= 1 || work < g_min_parallel_work || Pool::t_in_body) return run_serially(body);
+  pool().run(nt, body);
+}
+
+#endif  // CNN_NO_THREADS
+
+void sgemm_threads(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb,
+                   float beta, float* c, int ldc) {
+  const GemmTile tile = gemm_tile();
+  // Split the longer side of C, in whole register tiles where there are enough of them.
+  const bool by_columns = n >= m;
+  const int64_t len = by_columns ? n : m, grain = by_columns ? tile.nr : tile.mr;
+  const int64_t parts = std::max<int64_t>(1, len / grain);
+  parallel_run(parts, int64_t(m) * n * k, [&](int t, int nt) {
+    const Range r = split_range(len, t, nt, grain);
+    if (r.size() <= 0) return;
+    const int i0 = int(r.begin), len_t = int(r.size());
+    if (by_columns) {  // columns i0.. of C and of op(B)
+      const float* bt = tb ? b + size_t(i0) * ldb : b + i0;
+      sgemm(ta, tb, m, len_t, k, alpha, a, lda, bt, ldb, beta, c + i0, ldc);
+    } else {  // rows i0.. of C and of op(A)
+      const float* at = ta ? a + i0 : a + size_t(i0) * lda;
+      sgemm(ta, tb, len_t, n, k, alpha, at, lda, b, ldb, beta, c + size_t(i0) * ldc, ldc);
+    }
+  });
+}
+
+}  // namespace cnn
