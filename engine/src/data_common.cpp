@@ -1,17 +1,14 @@
 // Pieces every dataset shares: normalization, checksums, splits, the small formatting helpers.
 #include <cmath>
 
+#include "cnn/format.h"
 #include "data_internal.h"
 
 namespace cnn {
 
 const char* data_kind_name(DataKind k) {
-  switch (k) {
-    case DataKind::points2d: return "points2d";
-    case DataKind::image: return "image";
-    case DataKind::regression: return "regression";
-  }
-  return "?";
+  static const char* const kNames[] = {"points2d", "image", "regression"};  // DataKind order
+  return enum_name(k, kNames);
 }
 
 void dataset_normalize(Dataset* d) {
@@ -113,10 +110,15 @@ void truncate_split(Dataset* d, bool train, int64_t limit) {
   if (!t.empty()) t.resize(size_t(limit) * size_t(d->target_dim));
 }
 
-std::string count_text(int64_t v) {
-  std::string s = std::to_string(v < 0 ? -v : v);
-  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
-  return v < 0 ? "-" + s : s;
+bool gunzip_if_gzip(ByteSpan* bytes, std::vector<uint8_t>* storage, const std::string& what, std::string* err) {
+  if (!is_gzip(*bytes)) return true;
+  std::string e;
+  if (!gunzip(*bytes, storage, &e)) {
+    *err = what + ": " + e;
+    return false;
+  }
+  *bytes = ByteSpan(*storage);
+  return true;
 }
 
 }  // namespace data_detail

@@ -55,14 +55,7 @@ static const char* idx_type_name(int t) {
 
 bool idx_parse(ByteSpan bytes, IdxArray* out, std::string* err, const std::string& what) {
   std::vector<uint8_t> inflated;
-  if (is_gzip(bytes)) {
-    std::string e;
-    if (!gunzip(bytes, &inflated, &e)) {
-      *err = what + ": " + e;
-      return false;
-    }
-    bytes = ByteSpan(inflated);
-  }
+  if (!data_detail::gunzip_if_gzip(&bytes, &inflated, what, err)) return false;
   const uint8_t* p = bytes.data;
   const size_t n = bytes.size;
   if (n < 4) {

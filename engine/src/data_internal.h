@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cnn/data.h"
+#include "cnn/format.h"
 
 namespace cnn {
 namespace data_detail {
@@ -24,7 +25,12 @@ bool check_limits(const DataOptions& opt, std::string* err);
 // Keeps the first `limit` samples (0 = all) of a split.
 void truncate_split(Dataset* d, bool train, int64_t limit);
 
-std::string count_text(int64_t v);  // 60000 -> "60,000"
+// Counts in messages: 60000 -> "60,000" (cnn/format.h).
+inline std::string count_text(int64_t v) { return with_commas(v); }
+
+// Points *bytes at its gunzipped contents (kept in *storage) when it starts with the gzip magic;
+// false with "what: <gunzip's message>" when that data is broken.
+bool gunzip_if_gzip(ByteSpan* bytes, std::vector<uint8_t>* storage, const std::string& what, std::string* err);
 
 // An IDX image/label pair with the names its messages use (file names, or "training images").
 struct IdxPair {

@@ -12,14 +12,7 @@ using data_detail::count_text;
 bool dataset_from_packed(ByteSpan bytes, const DataOptions& opt, Dataset* out, std::string* err) {
   if (!data_detail::check_limits(opt, err)) return false;
   std::vector<uint8_t> inflated;
-  if (is_gzip(bytes)) {
-    std::string e;
-    if (!gunzip(bytes, &inflated, &e)) {
-      *err = "packed dataset: " + e;
-      return false;
-    }
-    bytes = ByteSpan(inflated);
-  }
+  if (!data_detail::gunzip_if_gzip(&bytes, &inflated, "packed dataset", err)) return false;
   const uint8_t* p = bytes.data;
   const size_t n = bytes.size;
   const size_t header = 8 + 8 * 4;

@@ -22,6 +22,7 @@
 
 #include "cnn/data.h"
 #include "cnn/export.h"
+#include "cnn/format.h"
 #include "cnn/net.h"
 #include "layer_table.h"
 
@@ -135,15 +136,8 @@ std::string one_line(const std::string& s) {
   return out;
 }
 
-// A float32 as the shortest decimal that reads back as the same float.
-std::string f32_text(float f) {
-  char buf[40];
-  for (int digits = 6; digits <= 9; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, double(f));
-    if (std::strtof(buf, nullptr) == f) break;
-  }
-  return buf;
-}
+// A float32 as the shortest decimal (of 6 digits or more) that reads back as the same float.
+std::string f32_text(float f) { return float_text(f, 6); }
 
 // A Python string literal (double quotes, backslash escapes; UTF-8 kept).
 std::string py_str(const std::string& raw) {

@@ -52,4 +52,18 @@ std::string shape_text(const Shape& s, ShapeForm form) {
   return std::to_string(s.h) + "x" + std::to_string(s.w) + "x" + std::to_string(s.c);
 }
 
+std::string float_text(float v, int min_digits) {
+  char buf[48];
+  for (int digits = min_digits; digits <= 9; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, double(v));
+    if (std::strtof(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+std::string line_column_text(int line, int column) {
+  if (line <= 0) return "";
+  return "line " + std::to_string(line) + (column > 0 ? ", column " + std::to_string(column) : "") + ": ";
+}
+
 }  // namespace cnn

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cnn/format.h"
 #include "cnn/net.h"
 #include "cnn/nn_reference.h"
 
@@ -108,7 +109,6 @@ inline std::string num(int64_t v) { return std::to_string(v); }
 #define LAYER_FIELDS(a) a, int(sizeof(a) / sizeof(a[0]))
 
 // Model text helpers the rows print options with (spec_parse.cpp).
-std::string float_text(float v);                   // shortest decimal that reads back as v
 std::string pair_text(char letter, int a, int b);  // "k5", "k5x3"
 
 struct LayerKindDesc {

@@ -11,20 +11,10 @@
 namespace cnn {
 
 ConvDims conv_dims(const LayerSpec& l, const LayerInfo& info) {
-  ConvDims d;
-  d.c = info.in.c;
-  d.h = info.in.h;
-  d.w = info.in.w;
+  ConvDims d = window_dims<ConvDims>(l, info);
   d.oc = info.out.c;
-  d.oh = info.out.h;
-  d.ow = info.out.w;
-  d.kh = l.kh;
-  d.kw = l.kw;
-  d.sh = l.sh;
-  d.sw = l.sw;
   d.dh = l.dh;
   d.dw = l.dw;
-  d.pad = info.pad;
   d.bias = l.bias;
   return d;
 }

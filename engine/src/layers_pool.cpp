@@ -5,20 +5,25 @@
 
 namespace cnn {
 
-PoolDims pool_dims(const LayerSpec& l, const LayerInfo& info) {
-  PoolDims d;
-  d.c = info.in.c;
-  d.h = info.in.h;
-  d.w = info.in.w;
-  d.oh = info.out.h;
-  d.ow = info.out.w;
-  d.kh = l.kh;
-  d.kw = l.kw;
-  d.sh = l.sh;
-  d.sw = l.sw;
-  d.pad = info.pad;
-  return d;
+PoolDims pool_dims(const LayerSpec& l, const LayerInfo& info) { return window_dims<PoolDims>(l, info); }
+
+namespace {
+// Calls f(o, row0, ky0, ky1, col0, kx0, kx1) for each output o = oy*ow + ox of a plane: the window's
+// top-left cell (row0, col0), which may lie in the padding, and the window rows ky0..ky1-1 and
+// columns kx0..kx1-1 that lie inside the input.
+template <class F>
+inline void for_each_window(const PoolDims& d, F f) {
+  for (int oy = 0; oy < d.oh; ++oy) {
+    const int y0 = oy * d.sh - d.pad.top;
+    const int ky0 = y0 < 0 ? -y0 : 0, ky1 = y0 + d.kh > d.h ? d.h - y0 : d.kh;
+    for (int ox = 0; ox < d.ow; ++ox) {
+      const int x0 = ox * d.sw - d.pad.left;
+      const int kx0 = x0 < 0 ? -x0 : 0, kx1 = x0 + d.kw > d.w ? d.w - x0 : d.kw;
+      f(int64_t(oy) * d.ow + ox, y0, ky0, ky1, x0, kx0, kx1);
+    }
+  }
 }
+}  // namespace
 
 void maxpool_forward(float* y, int32_t* argmax, const float* x, int n, const PoolDims& d) {
   // 2x2, stride 2, unpadded (the common case): a branch-free SIMD kernel, same ties (kernels.h).
@@ -33,32 +38,26 @@ void maxpool_forward(float* y, int32_t* argmax, const float* x, int n, const Poo
     const float* xp = x + p * in_plane;
     float* yp = y + p * out_plane;
     int32_t* ap = argmax + p * out_plane;
-    for (int oy = 0; oy < d.oh; ++oy) {
-      const int y0 = oy * d.sh - d.pad.top;
-      const int ky0 = y0 < 0 ? -y0 : 0, ky1 = y0 + d.kh > d.h ? d.h - y0 : d.kh;
-      for (int ox = 0; ox < d.ow; ++ox) {
-        const int x0 = ox * d.sw - d.pad.left;
-        const int kx0 = x0 < 0 ? -x0 : 0, kx1 = x0 + d.kw > d.w ? d.w - x0 : d.kw;
-        int32_t best = -1;
-        float bv = 0.0f;
-        if (ky0 < ky1 && kx0 < kx1) {
-          best = (y0 + ky0) * d.w + x0 + kx0;
-          bv = xp[best];
-          for (int ky = ky0; ky < ky1; ++ky) {
-            const int row = (y0 + ky) * d.w + x0;
-            for (int kx = kx0; kx < kx1; ++kx) {
-              const float v = xp[row + kx];
-              if (v > bv) {
-                best = row + kx;
-                bv = v;
-              }  // strict >: ties keep the first
+    for_each_window(d, [&](int64_t o, int y0, int ky0, int ky1, int x0, int kx0, int kx1) {
+      int32_t best = -1;
+      float bv = 0.0f;
+      if (ky0 < ky1 && kx0 < kx1) {
+        best = (y0 + ky0) * d.w + x0 + kx0;
+        bv = xp[best];
+        for (int ky = ky0; ky < ky1; ++ky) {
+          const int row = (y0 + ky) * d.w + x0;
+          for (int kx = kx0; kx < kx1; ++kx) {
+            const float v = xp[row + kx];
+            if (v > bv) {  // strict >: ties keep the first
+              best = row + kx;
+              bv = v;
             }
           }
         }
-        yp[oy * d.ow + ox] = bv;
-        ap[oy * d.ow + ox] = best;
       }
-    }
+      yp[o] = bv;
+      ap[o] = best;
+    });
   }
 }
 
@@ -84,20 +83,14 @@ void avgpool_forward(float* y, const float* x, int n, const PoolDims& d) {
   for (int64_t p = 0; p < planes; ++p) {
     const float* xp = x + p * in_plane;
     float* yp = y + p * out_plane;
-    for (int oy = 0; oy < d.oh; ++oy) {
-      const int y0 = oy * d.sh - d.pad.top;
-      const int ky0 = y0 < 0 ? -y0 : 0, ky1 = y0 + d.kh > d.h ? d.h - y0 : d.kh;
-      for (int ox = 0; ox < d.ow; ++ox) {
-        const int x0 = ox * d.sw - d.pad.left;
-        const int kx0 = x0 < 0 ? -x0 : 0, kx1 = x0 + d.kw > d.w ? d.w - x0 : d.kw;
-        float acc = 0.0f;
-        for (int ky = ky0; ky < ky1; ++ky) {
-          const float* r = xp + int64_t(y0 + ky) * d.w + x0;
-          for (int kx = kx0; kx < kx1; ++kx) acc += r[kx];
-        }
-        yp[oy * d.ow + ox] = acc * inv;
+    for_each_window(d, [&](int64_t o, int y0, int ky0, int ky1, int x0, int kx0, int kx1) {
+      float acc = 0.0f;
+      for (int ky = ky0; ky < ky1; ++ky) {
+        const float* r = xp + int64_t(y0 + ky) * d.w + x0;
+        for (int kx = kx0; kx < kx1; ++kx) acc += r[kx];
       }
-    }
+      yp[o] = acc * inv;
+    });
   }
 }
 
@@ -108,19 +101,13 @@ void avgpool_backward(float* dx, const float* dy, int n, const PoolDims& d) {
   for (int64_t p = 0; p < planes; ++p) {
     float* dxp = dx + p * in_plane;
     const float* dyp = dy + p * out_plane;
-    for (int oy = 0; oy < d.oh; ++oy) {
-      const int y0 = oy * d.sh - d.pad.top;
-      const int ky0 = y0 < 0 ? -y0 : 0, ky1 = y0 + d.kh > d.h ? d.h - y0 : d.kh;
-      for (int ox = 0; ox < d.ow; ++ox) {
-        const int x0 = ox * d.sw - d.pad.left;
-        const int kx0 = x0 < 0 ? -x0 : 0, kx1 = x0 + d.kw > d.w ? d.w - x0 : d.kw;
-        const float g = dyp[oy * d.ow + ox] * inv;
-        for (int ky = ky0; ky < ky1; ++ky) {
-          float* r = dxp + int64_t(y0 + ky) * d.w + x0;
-          for (int kx = kx0; kx < kx1; ++kx) r[kx] += g;
-        }
+    for_each_window(d, [&](int64_t o, int y0, int ky0, int ky1, int x0, int kx0, int kx1) {
+      const float g = dyp[o] * inv;
+      for (int ky = ky0; ky < ky1; ++ky) {
+        float* r = dxp + int64_t(y0 + ky) * d.w + x0;
+        for (int kx = kx0; kx < kx1; ++kx) r[kx] += g;
       }
-    }
+    });
   }
 }
 

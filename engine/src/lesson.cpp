@@ -13,15 +13,7 @@
 
 namespace cnn {
 
-std::string LessonError::to_string() const {
-  std::string s;
-  if (line > 0) {
-    s = "line " + std::to_string(line);
-    if (column > 0) s += ", column " + std::to_string(column);
-    s += ": ";
-  }
-  return s + message;
-}
+std::string LessonError::to_string() const { return line_column_text(line, column) + message; }
 
 bool lesson_name_ok(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;

@@ -8,18 +8,15 @@
 #include <cstring>
 #include <new>
 
+#include "cnn/format.h"
 #include "cnn/nn.h"
 #include "layer_table.h"
 
 namespace cnn {
 
 const char* loss_kind_name(LossKind k) {
-  switch (k) {
-    case LossKind::cross_entropy: return "cross-entropy";
-    case LossKind::binary_cross_entropy: return "binary cross-entropy";
-    case LossKind::quadratic: return "quadratic";
-  }
-  return "?";
+  static const char* const kNames[] = {"cross-entropy", "binary cross-entropy", "quadratic"};  // LossKind order
+  return enum_name(k, kNames);
 }
 
 static bool last_is(const ModelSpec& m, LayerKind k) { return !m.layers.empty() && m.layers.back().kind == k; }

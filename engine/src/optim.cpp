@@ -8,26 +8,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "cnn/format.h"
 namespace cnn {
 
-const char* optimizer_name(OptimizerKind k) {
-  switch (k) {
-    case OptimizerKind::sgd: return "sgd";
-    case OptimizerKind::momentum: return "momentum";
-    case OptimizerKind::adam: return "adam";
-  }
-  return "?";
-}
-
-bool optimizer_from_name(const char* name, OptimizerKind* out) {
-  for (OptimizerKind k : {OptimizerKind::sgd, OptimizerKind::momentum, OptimizerKind::adam}) {
-    if (std::strcmp(name, optimizer_name(k)) == 0) {
-      *out = k;
-      return true;
-    }
-  }
-  return false;
-}
+const char* const kOptimizerNames[] = {"sgd", "momentum", "adam"};  // OptimizerKind order
+const char* optimizer_name(OptimizerKind k) { return enum_name(k, kOptimizerNames); }
+bool optimizer_from_name(const char* name, OptimizerKind* out) { return enum_from_name(name, kOptimizerNames, out); }
 
 void sgd_update(float* w, const float* g, int64_t n, float lr, float weight_decay) {
   if (kernel_set() == KernelSet::simd) {
@@ -119,24 +105,9 @@ void optimizer_step(Optimizer* o, float* params, const float* grads, float lr) {
   }
 }
 
-const char* schedule_name(ScheduleKind k) {
-  switch (k) {
-    case ScheduleKind::constant: return "constant";
-    case ScheduleKind::step: return "step";
-    case ScheduleKind::cosine: return "cosine";
-  }
-  return "?";
-}
-
-bool schedule_from_name(const char* name, ScheduleKind* out) {
-  for (ScheduleKind k : {ScheduleKind::constant, ScheduleKind::step, ScheduleKind::cosine}) {
-    if (std::strcmp(name, schedule_name(k)) == 0) {
-      *out = k;
-      return true;
-    }
-  }
-  return false;
-}
+const char* const kScheduleNames[] = {"constant", "step", "cosine"};  // ScheduleKind order
+const char* schedule_name(ScheduleKind k) { return enum_name(k, kScheduleNames); }
+bool schedule_from_name(const char* name, ScheduleKind* out) { return enum_from_name(name, kScheduleNames, out); }
 
 // Taylor series of cos and sin on |y| <= pi/4, where 11 terms leave an error below 1e-17.
 static double cos_taylor(double y) {

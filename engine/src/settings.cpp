@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "cnn/format.h"
 namespace cnn {
 
 static const SettingInfo kSettings[] = {
@@ -178,15 +179,6 @@ bool setting_parse(int i, const std::string& text, Settings* s, std::string* err
   }
   setting_set(s, i, v);
   return true;
-}
-
-static std::string float_text(float v) {
-  char buf[48];
-  for (int prec = 1; prec <= 9; prec++) {
-    std::snprintf(buf, sizeof buf, "%.*g", prec, double(v));
-    if (std::strtof(buf, nullptr) == v) break;
-  }
-  return buf;
 }
 
 std::string setting_text(const Settings& s, int i) {

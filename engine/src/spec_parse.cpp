@@ -14,19 +14,14 @@
 #include <string_view>
 #include <vector>
 
+#include "cnn/format.h"
 #include "cnn/spec.h"
 #include "layer_table.h"
 
 namespace cnn {
 
 std::string SpecError::to_string() const {
-  std::string s;
-  if (line > 0) {
-    s = "line " + std::to_string(line);
-    if (column > 0) s += ", column " + std::to_string(column);
-    s += ": ";
-  }
-  s += message;
+  std::string s = line_column_text(line, column) + message;
   if (!hint.empty()) s += " (hint: " + hint + ")";
   return s;
 }
@@ -557,16 +552,6 @@ class Parser {
 };
 
 }  // namespace
-
-// Shortest decimal text that reads back as the same float (so model_to_text round-trips).
-std::string float_text(float v) {
-  char buf[32];
-  for (int prec = 1; prec <= 9; ++prec) {
-    std::snprintf(buf, sizeof buf, "%.*g", prec, double(v));
-    if (std::strtof(buf, nullptr) == v) break;
-  }
-  return buf;
-}
 
 std::string pair_text(char letter, int a, int b) {
   std::string s(1, letter);

@@ -66,6 +66,23 @@ struct PoolDims {
   Pad4 pad;
 };
 PoolDims pool_dims(const LayerSpec& l, const LayerInfo& info);
+// What ConvDims and PoolDims share (input, output, window, stride, padding), from a layer's spec
+// and analysis; conv_dims and pool_dims fill the rest.
+template <class Dims>
+Dims window_dims(const LayerSpec& l, const LayerInfo& info) {
+  Dims d;
+  d.c = info.in.c;
+  d.h = info.in.h;
+  d.w = info.in.w;
+  d.oh = info.out.h;
+  d.ow = info.out.w;
+  d.kh = l.kh;
+  d.kw = l.kw;
+  d.sh = l.sh;
+  d.sw = l.sw;
+  d.pad = info.pad;
+  return d;
+}
 
 // Max pooling. Padded cells never win (they count as -infinity, like PyTorch). argmax (n x c x oh x
 // ow) caches the index in the input plane (iy*w + ix) of the winner, -1 if a window lies entirely in
