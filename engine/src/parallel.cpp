@@ -15,6 +15,10 @@
 #define CNN_NO_THREADS 1  // wasm without -pthread: no threads, everything on the calling thread
 #endif
 
+#if defined(__EMSCRIPTEN_PTHREADS__)
+#include <emscripten.h>
+#endif
+
 #ifndef CNN_NO_THREADS
 #include <atomic>
 #include <condition_variable>
@@ -99,23 +103,27 @@ class Pool {
     for (int t = 1; t < n; ++t) workers_.emplace_back([this, t, now] { worker_loop(t, now); });
   }
 
+  // Part t is run by thread t, or by the caller when thread t has not claimed it by the time the
+  // caller is done with its own parts (on a busy machine a thread may wait long for a core). Parts
+  // write disjoint results and compute the same whoever runs them, so this changes no bit.
   void run(int nt, ParallelBody body) {
     body_ = &body;
     parts_ = nt;
     first_error_ = nullptr;
     error_part_ = nt;
-    remaining_.store(int(workers_.size()), std::memory_order_relaxed);
+    const uint64_t g = generation_.load(std::memory_order_relaxed) + 1;
+    for (int t = nt; t < kMaxThreads; ++t) claimed_[t].store(g, std::memory_order_relaxed);  // no such part
+    done_parts_.store(0, std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> lk(mu_);
-      generation_.fetch_add(1, std::memory_order_release);
+      generation_.store(g, std::memory_order_release);
     }
     wake_.notify_all();
     t_in_body = true;
-    try {
-      body(0, nt);
-    } catch (...) { record_error(0); }
+    for (int t = 0; t < nt; ++t)
+      if (claim(t, g)) run_part(t);
     t_in_body = false;
-    wait_done();
+    wait_done(nt);
     body_ = nullptr;
     if (first_error_) std::rethrow_exception(first_error_);
   }
@@ -123,6 +131,26 @@ class Pool {
   static thread_local bool t_in_body;
 
  private:
+  // True for the one thread that takes part t of generation g. A thread that wakes late, with an
+  // older g, finds every part of it taken (the caller took what was left before returning).
+  bool claim(int t, uint64_t g) {
+    uint64_t prev = claimed_[t].load(std::memory_order_acquire);
+    while (prev < g)
+      if (claimed_[t].compare_exchange_weak(prev, g, std::memory_order_acq_rel)) return true;
+    return false;
+  }
+
+  void run_part(int t) {
+    const int nt = parts_;
+    try {
+      (*body_)(t, nt);
+    } catch (...) { record_error(t); }
+    if (done_parts_.fetch_add(1, std::memory_order_acq_rel) + 1 == nt) {
+      std::lock_guard<std::mutex> lk(mu_);
+      done_.notify_one();
+    }
+  }
+
   void worker_loop(int t, uint64_t seen) {
     t_in_body = true;
     for (;;) {
@@ -136,25 +164,16 @@ class Pool {
       }
       seen = g;
       if (stop_) return;
-      // A pool of more threads than this call's parts: the extra ones only count down.
-      if (t < parts_) {
-        try {
-          (*body_)(t, parts_);
-        } catch (...) { record_error(t); }
-      }
-      if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        std::lock_guard<std::mutex> lk(mu_);
-        done_.notify_one();
-      }
+      if (claim(t, g)) run_part(t);
     }
   }
 
-  void wait_done() {
-    for (int spin = 0; spin < kSpins && remaining_.load(std::memory_order_acquire) != 0; ++spin)
+  void wait_done(int nt) {
+    for (int spin = 0; spin < kSpins && done_parts_.load(std::memory_order_acquire) != nt; ++spin)
       std::this_thread::yield();
-    if (remaining_.load(std::memory_order_acquire) != 0) {
+    if (done_parts_.load(std::memory_order_acquire) != nt) {
       std::unique_lock<std::mutex> lk(mu_);
-      done_.wait(lk, [&] { return remaining_.load(std::memory_order_acquire) == 0; });
+      done_.wait(lk, [&] { return done_parts_.load(std::memory_order_acquire) == nt; });
     }
   }
 
@@ -182,7 +201,8 @@ class Pool {
   std::mutex mu_;
   std::condition_variable wake_, done_;
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> remaining_{0};
+  std::atomic<uint64_t> claimed_[kMaxThreads] = {};  // the last generation each part was taken in
+  std::atomic<int> done_parts_{0};
   bool stop_ = false;
   const ParallelBody* body_ = nullptr;
   int parts_ = 1;
@@ -202,10 +222,18 @@ Pool& pool() {
 
 }  // namespace
 
+#if defined(__EMSCRIPTEN_PTHREADS__)
+// wasm: the pthread Workers the program was linked with (-sPTHREAD_POOL_SIZE, ours included once
+// started) plus this thread. Another thread could start only after this one returned to the event
+// loop, and parallel_run waits for its threads.
+EM_JS(int, cnn_wasm_thread_capacity, (), { return 1 + PThread.unusedWorkers.length + PThread.runningWorkers.length; });
+int max_threads() { return std::min(kMaxThreads, cnn_wasm_thread_capacity()); }
+#else
 int max_threads() { return kMaxThreads; }
+#endif
 
 int set_num_threads(int n) {
-  n = std::clamp(n, 1, kMaxThreads);
+  n = std::clamp(n, 1, max_threads());
   if (Pool::t_in_body) return g_num_threads;  // not from inside a computation
   try {
     pool().resize(n);
