@@ -37,4 +37,15 @@ inline std::vector<uint8_t> idx_bytes(std::vector<uint32_t> dims, const std::vec
   return b;
 }
 
+// The dataset loaded before a load that must fail and leave it exactly as it was.
+inline cnn::Dataset previous_dataset() {
+  cnn::Dataset d;
+  d.name = "previous";
+  d.shape = cnn::Shape{1, 1, 2};
+  d.num_classes = 2;
+  d.train_x = {1, 2};
+  d.train_y = {1};
+  return d;
+}
+
 }  // namespace data_tests

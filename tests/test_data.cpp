@@ -54,15 +54,7 @@ std::vector<int64_t> class_counts(const std::vector<int32_t>& y, int k) {
   return c;
 }
 
-Dataset sentinel() {
-  Dataset d;
-  d.name = "previous";
-  d.shape = Shape{1, 1, 2};
-  d.num_classes = 2;
-  d.train_x = {1, 2};
-  d.train_y = {1};
-  return d;
-}
+const auto sentinel = data_tests::previous_dataset;
 
 }  // namespace
 

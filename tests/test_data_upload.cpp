@@ -39,15 +39,7 @@ NamedBytes nb(const std::string& name, const std::vector<uint8_t>& b) { return N
 
 std::vector<uint8_t> text_bytes(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
 
-Dataset previous() {
-  Dataset d;
-  d.name = "previous";
-  d.shape = Shape{1, 1, 2};
-  d.num_classes = 2;
-  d.train_x = {1, 2};
-  d.train_y = {1};
-  return d;
-}
+const auto previous = data_tests::previous_dataset;
 
 // Raw pixel value (0..255) of sample i of a split, undoing the normalization.
 int raw_px(const Dataset& d, bool train, int64_t i, int p) {

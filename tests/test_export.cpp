@@ -21,6 +21,17 @@ cnn::ModelSpec parse(const char* text) {
 
 bool has(const std::string& s, const char* what) { return s.find(what) != std::string::npos; }
 
+// The PyTorch script of a model text, which must export; with_text: the text travels with it (its
+// lines quoted in the comments and the docstring).
+std::string exported(const std::string& text, bool with_text = false) {
+  const cnn::ModelSpec m = parse(text.c_str());
+  cnn::PytorchExportOptions opt;
+  if (with_text) opt.model_text = text;
+  std::string py, err;
+  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, opt, &py, &err), err);
+  return py;
+}
+
 std::vector<uint8_t> base64_decode(const std::string& s) {
   auto val = [](char c) -> int {
     if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -49,11 +60,9 @@ std::vector<uint8_t> base64_decode(const std::string& s) {
 }  // namespace
 
 TEST_CASE("export: LeNet-5 as PyTorch modules, logits before the fused softmax") {
-  const cnn::ModelSpec m = parse(
+  const std::string py = exported(
       "input 28x28x1\nconv 6 k5 p2\nrelu\nmaxpool k2 s2\nconv 16 k5\nrelu\nmaxpool k2\n"
       "dense 120\nrelu\ndense 84\nrelu\ndense 10\nsoftmax\n");
-  std::string py, err;
-  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, cnn::PytorchExportOptions(), &py, &err), err);
   CHECK(has(py, "nn.Conv2d(1, 6, kernel_size=5, padding=2)"));
   CHECK(has(py, "nn.MaxPool2d(kernel_size=2, stride=2)"));
   CHECK(has(py, "nn.Flatten(),\n            nn.Linear(400, 120)"));  // C,H,W order = ours
@@ -69,9 +78,7 @@ TEST_CASE("export: LeNet-5 as PyTorch modules, logits before the fused softmax")
 TEST_CASE("export: asymmetric `same` padding becomes an explicit pad, bottom/right") {
   // k2 stride 1: one row of padding in total, which `same` puts at the bottom (and one column at
   // the right). PyTorch's padding= cannot say that.
-  const cnn::ModelSpec m = parse("input 6x6x2\nconv 3 k2 same\ntanh\nconv 2 k3 s2 same d2 nobias\n");
-  std::string py, err;
-  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, cnn::PytorchExportOptions(), &py, &err), err);
+  const std::string py = exported("input 6x6x2\nconv 3 k2 same\ntanh\nconv 2 k3 s2 same d2 nobias\n");
   CHECK(has(py, "nn.ZeroPad2d((0, 1, 0, 1)),\n            nn.Conv2d(2, 3, kernel_size=2)"));
   // 6 -> ceil(6/2) = 3 outputs; (3-1)*2 + 2*(3-1)+1 - 6 = 3 rows of padding: 1 top, 2 bottom.
   CHECK(has(
@@ -81,11 +88,9 @@ TEST_CASE("export: asymmetric `same` padding becomes an explicit pad, bottom/rig
 }
 
 TEST_CASE("export: pools, gap, batchnorm, dropout, leakyrelu and a one-output sigmoid") {
-  const cnn::ModelSpec m = parse(
+  const std::string py = exported(
       "input 9x9x3\nconv 4 k3 p1\nbatchnorm\nleakyrelu a0.2\navgpool k3 s2 p1\nmaxpool k2 s1 p1\n"
       "dropout 0.25\ngap\nbatchnorm\ndense 1\nsigmoid\n");
-  std::string py, err;
-  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, cnn::PytorchExportOptions(), &py, &err), err);
   CHECK(has(py, "nn.BatchNorm2d(4, eps=1e-5, momentum=0.1)"));
   CHECK(has(py, "nn.LeakyReLU(negative_slope=0.200000003)"));  // the float32 slope, exactly
   CHECK(has(py, "nn.AvgPool2d(kernel_size=3, stride=2, padding=1)"));
@@ -99,9 +104,7 @@ TEST_CASE("export: pools, gap, batchnorm, dropout, leakyrelu and a one-output si
 }
 
 TEST_CASE("export: a conv after a dense layer gets its channels x rows x cols back") {
-  const cnn::ModelSpec m = parse("input 4x4x1\ndense 6\nconv 2 k1\n");
-  std::string py, err;
-  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, cnn::PytorchExportOptions(), &py, &err), err);
+  const std::string py = exported("input 4x4x1\ndense 6\nconv 2 k1\n");
   CHECK(has(py, "nn.Unflatten(1, (6, 1, 1)),\n            nn.Conv2d(6, 2, kernel_size=1)"));
 }
 
@@ -157,13 +160,7 @@ TEST_CASE("export: a model that does not analyze is refused with the analysis' m
 TEST_CASE("export: comments quote each line as written, however long") {
   const std::string comment(3000, 'x');
   const std::string text = "input 4x4x1\nconv 2 k3 valid   # " + comment + "\n\ndense 3;relu\n";
-  cnn::ModelSpec m;
-  cnn::SpecError e;
-  REQUIRE_MESSAGE(cnn::parse_model(text, &m, &e), e.to_string());
-  cnn::PytorchExportOptions opt;
-  opt.model_text = text;
-  std::string py, err;
-  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, opt, &py, &err), err);
+  const std::string py = exported(text, true);
   CHECK(has(py, ("# line 2: conv 2 k3 valid   # " + comment +
                  "    [N,1,4,4] -> [N,2,2,2]  (module 0)\n"
                  "            nn.Conv2d(1, 2, kernel_size=3),")
@@ -173,13 +170,7 @@ TEST_CASE("export: comments quote each line as written, however long") {
 
 TEST_CASE("export: bytes Python cannot hold in its source become '?'") {
   const std::string text = std::string("input 4x4x1 # caf\xc3\xa9 \xff\x01 \"\"\" \\\n") + "relu # \xe2\x88\x9a\x80\n";
-  cnn::ModelSpec m;
-  cnn::SpecError e;
-  REQUIRE_MESSAGE(cnn::parse_model(text, &m, &e), e.to_string());
-  cnn::PytorchExportOptions opt;
-  opt.model_text = text;
-  std::string py, err;
-  REQUIRE_MESSAGE(cnn::export_pytorch(m, nullptr, opt, &py, &err), err);
+  const std::string py = exported(text, true);
   CHECK(has(py, "    input 4x4x1 # caf\xc3\xa9 ?? \\\"\\\"\\\" \\\\\n"));  // docstring: escaped
   CHECK(has(py, "# line 2: relu # \xe2\x88\x9a?    [N,1,4,4]"));
 }
