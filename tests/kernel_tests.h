@@ -34,4 +34,17 @@ inline cnn::PoolDims pool2x2_dims(int planes, int h, int w) {
   return d;
 }
 
+// Random sizes for a sliding-window test (ConvDims, PoolDims, Im2colShape), drawn in this order:
+// c in 1..c_max, h in 1..h_max, w in 1..w_max, kh and kw in 1..k_max, sh and sw in 1..3.
+template <class D>
+void random_window(cnn::Rng& rng, int c_max, int h_max, int w_max, int k_max, D* d) {
+  d->c = 1 + int(rng.below(uint32_t(c_max)));
+  d->h = 1 + int(rng.below(uint32_t(h_max)));
+  d->w = 1 + int(rng.below(uint32_t(w_max)));
+  d->kh = 1 + int(rng.below(uint32_t(k_max)));
+  d->kw = 1 + int(rng.below(uint32_t(k_max)));
+  d->sh = 1 + int(rng.below(3));
+  d->sw = 1 + int(rng.below(3));
+}
+
 }  // namespace kernel_tests

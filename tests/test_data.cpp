@@ -89,23 +89,25 @@ TEST_CASE("data: registry lists every set; bad names and options say what is val
   CHECK(contains(err, "unknown dataset 'spiral'"));
   CHECK(contains(err, "spirals, circles"));
   CHECK(contains(err, "fashion-mnist"));
-  o.classes = 11;
-  CHECK_FALSE(dataset_make("blobs", o, &d, &err));
-  CHECK(contains(err, "between 2 and 10"));
-  CHECK_FALSE(dataset_make("shapes", o, &d, &err));
-  CHECK(contains(err, "only blobs"));
-  o = DataOptions();
-  o.n_train = -5;
-  CHECK_FALSE(dataset_make("digits", o, &d, &err));
-  CHECK(contains(err, "n_train must be between 10 and 60,000"));
-  o = DataOptions();
-  o.noise = 2.0f;
-  CHECK_FALSE(dataset_make("xor", o, &d, &err));
-  CHECK(contains(err, "noise must be between 0 and 1"));
-  o = DataOptions();
-  o.limit_train = -1;
-  CHECK_FALSE(dataset_make("xor", o, &d, &err));
-  CHECK(contains(err, "limit_train"));
+  // Each bad option is refused with a message that names it.
+  struct Bad {
+    const char* set;
+    void (*change)(DataOptions*);
+    const char* says;
+  };
+  const Bad bad[] = {
+      {"blobs", [](DataOptions* b) { b->classes = 11; }, "between 2 and 10"},
+      {"shapes", [](DataOptions* b) { b->classes = 11; }, "only blobs"},
+      {"digits", [](DataOptions* b) { b->n_train = -5; }, "n_train must be between 10 and 60,000"},
+      {"xor", [](DataOptions* b) { b->noise = 2.0f; }, "noise must be between 0 and 1"},
+      {"xor", [](DataOptions* b) { b->limit_train = -1; }, "limit_train"},
+  };
+  for (const Bad& b : bad) {
+    o = DataOptions();
+    b.change(&o);
+    CHECK_FALSE(dataset_make(b.set, o, &d, &err));
+    CHECK_MESSAGE(contains(err, b.says), b.set, ": ", err);
+  }
   // Every failure above left the previous dataset as it was.
   CHECK(d.name == "previous");
   CHECK(d.train_x.size() == 2);

@@ -181,13 +181,8 @@ namespace {
 // dilation; false if the window does not fit.
 bool random_im2col_shape(int iter, cnn::Rng& rng, cnn::Im2colShape* out) {
   cnn::Im2colShape s;
-  s.c = 1 + int(rng.below(3));
-  s.h = 1 + int(rng.below(14));
-  s.w = 1 + int(rng.below(40));
-  s.kh = 1 + int(rng.below(5));
-  s.kw = 1 + int(rng.below(5));
-  s.sh = 1 + int(rng.below(3));
-  s.sw = iter % 2 ? 1 : 1 + int(rng.below(3));  // stride 1 (the vector path) half the time
+  random_window(rng, 3, 14, 40, 5, &s);
+  if (iter % 2) s.sw = 1;  // stride 1 (the vector path) half the time
   s.dh = 1 + int(rng.below(2));
   s.dw = 1 + int(rng.below(2));
   s.pad_top = int(rng.below(3));
@@ -249,16 +244,19 @@ void col2im_add() {
 }
 
 // The element-wise kernels: n from 0 to three vectors of the widest ISA (16 lanes) and a tail.
+// ReLU's kink, a signed zero and a NaN at the front of x, where it has room.
+void put_specials(std::vector<float>& x) {
+  if (x.size() < 3) return;
+  x[0] = 0.0f;
+  x[1] = -0.0f;
+  x[2] = NAN;
+}
 void relu_forward() {
   cnn::Rng rng(31);
   for (int n = 0; n <= 3 * 16 + 5; ++n) {
     std::vector<float> x(static_cast<size_t>(n)), y(x.size()), y_ref(x.size());
     fill(x, rng);
-    if (n > 2) {
-      x[0] = 0.0f;
-      x[1] = -0.0f;
-      x[2] = NAN;
-    }  // the kink, signed zero, NaN
+    put_specials(x);
     {
       KernelSetScope simd(cnn::KernelSet::simd);
       cnn::relu_forward_f32(y.data(), x.data(), n);
@@ -276,11 +274,7 @@ void relu_backward() {
     std::vector<float> x(static_cast<size_t>(n)), dy(x.size()), dx(x.size()), dx_ref;
     fill(x, rng);
     fill(dy, rng);
-    if (n > 2) {
-      x[0] = 0.0f;
-      x[1] = -0.0f;
-      x[2] = NAN;
-    }               // the kink, signed zero, NaN
+    put_specials(x);
     fill(dx, rng);  // backward accumulates
     dx_ref = dx;
     {

@@ -12,6 +12,7 @@
 #include "cnn/nn.h"
 #include "cnn/nn_reference.h"
 #include "cnn/rng.h"
+#include "kernel_tests.h"
 
 using namespace cnn;
 
@@ -117,14 +118,8 @@ TEST_CASE("layers: conv forward matches the plain loop; backward matches central
   for (int trial = 0; trial < 64; ++trial) {
     ConvDims d;
     const Padding mode = modes[trial % 4];
-    d.c = 1 + int(rng.below(3));
-    d.h = 1 + int(rng.below(9));
-    d.w = 1 + int(rng.below(9));
+    kernel_tests::random_window(rng, 3, 9, 9, 4, &d);
     d.oc = 1 + int(rng.below(4));
-    d.kh = 1 + int(rng.below(4));
-    d.kw = 1 + int(rng.below(4));
-    d.sh = 1 + int(rng.below(3));
-    d.sw = 1 + int(rng.below(3));
     d.dh = 1 + int(rng.below(2));
     d.dw = 1 + int(rng.below(2));
     d.bias = rng.below(4) != 0;
@@ -186,13 +181,7 @@ TEST_CASE("layers: max and average pooling forward and backward, with padding an
   int tested = 0;
   for (int trial = 0; trial < 48; ++trial) {
     PoolDims d;
-    d.c = 1 + int(rng.below(3));
-    d.h = 1 + int(rng.below(9));
-    d.w = 1 + int(rng.below(9));
-    d.kh = 1 + int(rng.below(3));
-    d.kw = 1 + int(rng.below(3));
-    d.sh = 1 + int(rng.below(3));
-    d.sw = 1 + int(rng.below(3));
+    kernel_tests::random_window(rng, 3, 9, 9, 3, &d);
     const int ph = int(rng.below(unsigned(d.kh))), pw = int(rng.below(unsigned(d.kw)));  // pad < kernel
     if (!pad_dim(Padding::explicit_pad, d.h, d.kh, d.sh, 1, ph, &d.pad.top, &d.pad.bottom, &d.oh)) continue;
     if (!pad_dim(Padding::explicit_pad, d.w, d.kw, d.sw, 1, pw, &d.pad.left, &d.pad.right, &d.ow)) continue;
