@@ -389,6 +389,18 @@ void run_both(const std::function<void()>& simd, const std::function<void()>& re
   ref();
 }
 
+// The validation of a kernel whose SIMD version writes kb->c and whose reference writes kb->d
+// (overwriting or accumulating): both zeroed, both run on the same inputs, the largest difference.
+void validate_from_zero(KernelBench* kb, KernelCase* kc) {
+  std::vector<float>& C = kb->c;
+  std::vector<float>& D = kb->d;
+  kc->validate = [&C, &D, kc] {
+    std::fill(C.begin(), C.end(), 0.0f);
+    std::fill(D.begin(), D.end(), 0.0f);
+    run_both(kc->simd, kc->ref);
+    return max_abs_diff(C, D);
+  };
+}
 bool bench_sgemm(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"gemm", "gemm_dw", "gemm_dx"}, kc)) return false;
   if (!kb) return true;
@@ -425,12 +437,7 @@ bool bench_sgemm(int i, KernelBench* kb, KernelCase* kc) {
   kc->ref = [&A, &B, &D, &g] {
     sgemm_reference(g.ta, g.tb, g.m, g.n, g.k, 1.0f, A.data(), g.lda, B.data(), g.ldb, g.beta, D.data(), g.n);
   };
-  kc->validate = [&C, &D, kc] {
-    std::fill(C.begin(), C.end(), 0.0f);
-    std::fill(D.begin(), D.end(), 0.0f);
-    run_both(kc->simd, kc->ref);
-    return max_abs_diff(C, D);
-  };
+  validate_from_zero(kb, kc);
   return true;
 }
 
@@ -438,59 +445,54 @@ bool bench_sgemm(int i, KernelBench* kb, KernelCase* kc) {
 const Im2colShape kWideConv2{32, 28, 28, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1};
 const char* const kWideConv2Shape = "one sample 32x28x28, 3x3 pad 1";
 
-bool bench_im2col(int i, KernelBench* kb, KernelCase* kc) {
-  if (!name_case(i, {"im2col"}, kc)) return false;
-  if (!kb) return true;
+// im2col (an image into columns) or col2im_add (columns added back into an image) on Wide's second
+// convolution: the SIMD kernel writes C, the reference D.
+void setup_im2col_case(KernelBench* kb, KernelCase* kc, bool to_cols) {
   Rng rng(11);
   auto& A = kb->a;
   auto& C = kb->c;
   auto& D = kb->d;
   const Im2colShape& s = kWideConv2;
   kc->shape = kWideConv2Shape;
-  const size_t in = size_t(s.c) * s.h * s.w, cols = size_t(s.c) * s.kh * s.kw * s.oh * s.ow;
-  A.resize(in);
+  const size_t image = size_t(s.c) * s.h * s.w, cols = size_t(s.c) * s.kh * s.kw * s.oh * s.ow;
+  A.resize(to_cols ? image : cols);
   fill(A, rng);
-  C.assign(cols, 0.0f);
-  D.assign(cols, 0.0f);
-  kc->simd = [&A, &C] { im2col_f32(C.data(), A.data(), kWideConv2); };
-  kc->ref = [&A, &D] { im2col_reference(D.data(), A.data(), kWideConv2); };
-  kc->validate = [&C, &D, kc] {
-    std::fill(C.begin(), C.end(), 0.0f);
-    std::fill(D.begin(), D.end(), 0.0f);
-    run_both(kc->simd, kc->ref);
-    return max_abs_diff(C, D);
-  };
+  C.assign(to_cols ? cols : image, 0.0f);
+  D.assign(C.size(), 0.0f);
+  if (to_cols) {
+    kc->simd = [&A, &C] { im2col_f32(C.data(), A.data(), kWideConv2); };
+    kc->ref = [&A, &D] { im2col_reference(D.data(), A.data(), kWideConv2); };
+  } else {
+    kc->simd = [&A, &C] { col2im_add_f32(C.data(), A.data(), kWideConv2); };
+    kc->ref = [&A, &D] { col2im_add_reference(D.data(), A.data(), kWideConv2); };
+  }
+  validate_from_zero(kb, kc);
+}
+
+bool bench_im2col(int i, KernelBench* kb, KernelCase* kc) {
+  if (!name_case(i, {"im2col"}, kc)) return false;
+  if (kb) setup_im2col_case(kb, kc, true);
   return true;
 }
 
 bool bench_col2im_add(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"col2im_add"}, kc)) return false;
-  if (!kb) return true;
-  Rng rng(11);
-  auto& B = kb->b;
-  auto& C = kb->c;
-  auto& D = kb->d;
-  const Im2colShape& s = kWideConv2;
-  kc->shape = kWideConv2Shape;
-  const size_t in = size_t(s.c) * s.h * s.w, cols = size_t(s.c) * s.kh * s.kw * s.oh * s.ow;
-  B.resize(cols);
-  fill(B, rng);
-  C.assign(in, 0.0f);
-  D.assign(in, 0.0f);
-  kc->simd = [&B, &C] { col2im_add_f32(C.data(), B.data(), kWideConv2); };
-  kc->ref = [&B, &D] { col2im_add_reference(D.data(), B.data(), kWideConv2); };
-  kc->validate = [&C, &D, kc] {
-    std::fill(C.begin(), C.end(), 0.0f);
-    std::fill(D.begin(), D.end(), 0.0f);
-    run_both(kc->simd, kc->ref);
-    return max_abs_diff(C, D);
-  };
+  if (kb) setup_im2col_case(kb, kc, false);
   return true;
 }
 
 // Wide's first pooling: 32 samples x 32 channels of 28 x 28.
 constexpr int64_t kPoolPlanes = 32 * 32;
 constexpr int kPoolH = 28, kPoolW = 28;
+
+// The pooling input in A (random), and B and I sized for its output.
+void setup_pool(KernelBench* kb, KernelCase* kc, Rng& rng) {
+  kc->shape = "32x32 planes of 28x28";
+  kb->a.resize(size_t(kPoolPlanes * kPoolH * kPoolW));
+  fill(kb->a, rng);
+  kb->b.resize(size_t(kPoolPlanes * (kPoolH / 2) * (kPoolW / 2)));
+  kb->i32.resize(kb->b.size());
+}
 
 bool bench_maxpool2x2_forward(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"maxpool2x2_forward"}, kc)) return false;
@@ -500,12 +502,8 @@ bool bench_maxpool2x2_forward(int i, KernelBench* kb, KernelCase* kc) {
   auto& B = kb->b;
   auto& C = kb->c;
   auto& I = kb->i32;
-  kc->shape = "32x32 planes of 28x28";
-  A.resize(size_t(kPoolPlanes * kPoolH * kPoolW));
-  fill(A, rng);
-  B.resize(size_t(kPoolPlanes * (kPoolH / 2) * (kPoolW / 2)));
+  setup_pool(kb, kc, rng);
   C.resize(B.size());
-  I.resize(B.size());
   auto hold = std::make_shared<std::vector<int32_t>>(I.size());  // the reference's arg max
   kc->simd = [&A, &B, &I] { maxpool2x2_forward(B.data(), I.data(), A.data(), kPoolPlanes, kPoolH, kPoolW); };
   kc->ref = [&A, &C, hold] {
@@ -527,23 +525,14 @@ bool bench_maxpool2x2_backward(int i, KernelBench* kb, KernelCase* kc) {
   auto& C = kb->c;
   auto& D = kb->d;
   auto& I = kb->i32;
-  kc->shape = "32x32 planes of 28x28";
-  A.resize(size_t(kPoolPlanes * kPoolH * kPoolW));
-  fill(A, rng);
-  B.resize(size_t(kPoolPlanes * (kPoolH / 2) * (kPoolW / 2)));
-  I.resize(B.size());
+  setup_pool(kb, kc, rng);
   maxpool2x2_forward_reference(B.data(), I.data(), A.data(), kPoolPlanes, kPoolH, kPoolW);
   fill(B, rng);  // dy
   C.assign(A.size(), 0.0f);
   D.assign(A.size(), 0.0f);
   kc->simd = [&B, &C, &I] { maxpool2x2_backward(C.data(), B.data(), I.data(), kPoolPlanes, kPoolH, kPoolW); };
   kc->ref = [&B, &D, &I] { maxpool2x2_backward_reference(D.data(), B.data(), I.data(), kPoolPlanes, kPoolH, kPoolW); };
-  kc->validate = [&C, &D, kc] {
-    std::fill(C.begin(), C.end(), 0.0f);
-    std::fill(D.begin(), D.end(), 0.0f);
-    run_both(kc->simd, kc->ref);
-    return max_abs_diff(C, D);
-  };
+  validate_from_zero(kb, kc);
   return true;
 }
 
@@ -559,14 +548,7 @@ void setup_relu(KernelBench* kb, KernelCase* kc) {
   fill(kb->b, rng);
   kb->c.assign(kb->a.size(), 0.0f);
   kb->d.assign(kb->a.size(), 0.0f);
-  auto& C = kb->c;
-  auto& D = kb->d;
-  kc->validate = [&C, &D, kc] {
-    std::fill(C.begin(), C.end(), 0.0f);
-    std::fill(D.begin(), D.end(), 0.0f);
-    run_both(kc->simd, kc->ref);
-    return max_abs_diff(C, D);
-  };
+  validate_from_zero(kb, kc);
 }
 
 bool bench_relu_forward(int i, KernelBench* kb, KernelCase* kc) {
