@@ -13,6 +13,7 @@
 #include "cnn/inspect.h"
 #include "cnn/net.h"
 #include "cnn/rng.h"
+#include "net_tests.h"
 
 using namespace cnn;
 
@@ -50,13 +51,11 @@ TEST_CASE("inspect: the field rectangle equals the support of the effective fiel
   for (const char* text : models) {
     CAPTURE(text);
     Network net;
+    net_tests::build_init(&net, text, 1, 5);
     std::string err;
-    REQUIRE_MESSAGE(network_build_from_text(&net, text, 1, &err), err);
-    network_init(&net, 5);
     const Shape in = net.info.input;
-    std::vector<float> x(size_t(in.size()));
     Rng rng(2);
-    for (float& v : x) v = rng.uniform(-1.0f, 1.0f);
+    std::vector<float> x = net_tests::random_input(rng, in.size());
     const int L = net.num_layers();
     const Shape out = net.out_shape(L);
     bool saw_clipped = false;

@@ -11,6 +11,7 @@
 #include "cnn/net.h"
 #include "cnn/nn.h"
 #include "cnn/rng.h"
+#include "net_tests.h"
 
 using namespace cnn;
 
@@ -41,11 +42,8 @@ uint64_t fnv1a(const std::vector<float>& v) {
   return h;
 }
 
-std::vector<float> random_input(Rng& rng, int64_t n) {
-  std::vector<float> v(static_cast<size_t>(n));
-  for (auto& x : v) x = rng.uniform(-1.0f, 1.0f);
-  return v;
-}
+using net_tests::build_init;
+using net_tests::random_input;
 
 }  // namespace
 
@@ -109,8 +107,7 @@ TEST_CASE("net: refuses what it cannot build, with messages") {
   REQUIRE(network_build_from_text(&net, "input 1x1x4\ndense 1\nsigmoid", 2, &err));
   CHECK(net.loss == LossKind::binary_cross_entropy);
   // A label the output cannot represent gives NaN, not a read out of bounds.
-  REQUIRE(network_build_from_text(&net, "input 1x1x4\ndense 3\nsoftmax", 2, &err));
-  network_init(&net, 1);
+  build_init(&net, "input 1x1x4\ndense 3\nsoftmax", 2, 1);
   float x[8] = {0};
   network_forward(&net, x, 2, true);
   int32_t bad[2] = {0, 3};
@@ -125,9 +122,7 @@ TEST_CASE("net: refuses what it cannot build, with messages") {
 
 TEST_CASE("net: forward equals the layer functions chained by hand; loss and accuracy") {
   Network net;
-  std::string err;
-  REQUIRE(network_build_from_text(&net, "input 5x5x2\nconv 3 k3 same\nrelu\nmaxpool k2\ndense 4\nsoftmax", 3, &err));
-  network_init(&net, 5);
+  build_init(&net, "input 5x5x2\nconv 3 k3 same\nrelu\nmaxpool k2\ndense 4\nsoftmax", 3, 5);
   Rng rng(9);
   auto x = random_input(rng, 3 * 50);
   const float* p = network_forward(&net, x.data(), 3, false);
@@ -159,9 +154,7 @@ TEST_CASE("net: forward equals the layer functions chained by hand; loss and acc
 
 TEST_CASE("net: backward accumulates; the batch gradient is the mean of per-sample gradients") {
   Network net;
-  std::string err;
-  REQUIRE(network_build_from_text(&net, "input 6x6x1\nconv 2 k3\ntanh\nflatten\ndense 3\nsoftmax", 4, &err));
-  network_init(&net, 3);
+  build_init(&net, "input 6x6x1\nconv 2 k3\ntanh\nflatten\ndense 3\nsoftmax", 4, 3);
   Rng rng(4);
   auto x = random_input(rng, 4 * 36);
   int32_t labels[4] = {2, 0, 1, 2};
@@ -193,8 +186,7 @@ TEST_CASE("net: backward accumulates; the batch gradient is the mean of per-samp
 TEST_CASE("net: trace of one sample and the effective receptive field") {
   Network net;
   std::string err;
-  REQUIRE(network_build_from_text(&net, "input 9x9x1\nconv 2 k3\nrelu\nconv 2 k3\nrelu\ndense 3\nsoftmax", 4, &err));
-  network_init(&net, 11);
+  build_init(&net, "input 9x9x1\nconv 2 k3\nrelu\nconv 2 k3\nrelu\ndense 3\nsoftmax", 4, 11);
   Rng rng(12);
   auto x = random_input(rng, 81);
   std::fill(net.grads.begin(), net.grads.end(), 0.5f);

@@ -11,6 +11,7 @@
 #include "cnn/net.h"
 #include "cnn/rng.h"
 #include "cnn/spec.h"
+#include "net_tests.h"
 
 using namespace cnn;
 
@@ -557,13 +558,11 @@ TEST_CASE("spec: receptive fields equal the support of the engine's input gradie
   for (const char* text : models) {
     CAPTURE(text);
     Network net;
+    net_tests::build_init(&net, text, 1, 7);
     std::string err;
-    REQUIRE_MESSAGE(network_build_from_text(&net, text, 1, &err), err);
-    network_init(&net, 7);
     const Shape in = net.info.input;
-    std::vector<float> x(size_t(in.size()));
     Rng rng(3);
-    for (float& v : x) v = rng.uniform(-1.0f, 1.0f);
+    std::vector<float> x = net_tests::random_input(rng, in.size());
     const int L = net.num_layers();
     const Shape out = net.info.layers[size_t(L - 1)].out;
     const ReceptiveField& rf = net.info.layers[size_t(L - 1)].rf;

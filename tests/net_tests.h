@@ -1,0 +1,29 @@
+// net_tests.h: a network built from model text for a test (the test fails with the builder's
+// message when it does not build), and random inputs for it.
+#pragma once
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cnn/net.h"
+#include "cnn/rng.h"
+
+namespace net_tests {
+
+// Builds a network from model text for `batch` samples (it must build) and draws its weights from `seed`.
+inline void build_init(cnn::Network* net, const char* text, int batch, uint64_t seed) {
+  std::string err;
+  REQUIRE_MESSAGE(cnn::network_build_from_text(net, text, batch, &err), err);
+  cnn::network_init(net, seed);
+}
+
+// n values uniform in [-1, 1) drawn from rng.
+inline std::vector<float> random_input(cnn::Rng& rng, int64_t n) {
+  std::vector<float> v(static_cast<size_t>(n));
+  for (auto& x : v) x = rng.uniform(-1.0f, 1.0f);
+  return v;
+}
+
+}  // namespace net_tests
