@@ -6,12 +6,16 @@
 //
 //   cd bench && npm ci && node compare.mjs [--native PATH] [--wasm PATH.js] [--site DIR] [--clock cpu|wall]
 //                                          [--runs 5] [--quick] [--slow] [--skip NAME,...]
+//                                          [--before-native PATH] [--before-wasm PATH.js]
 //
 // NAME: native, wasm, native-novec, chromium, tfjs-wasm, tfjs-cpu, convnetjs, pytorch, gemm. Our
 // engine reports its own validated medians (cnn-sandbox bench --json; in the page
 // cnnSandbox.bench(), the same code); the JS libraries and PyTorch are timed the same way: warm-up,
 // then the median of several timed runs. Never run from the tests (it takes minutes).
 // --site: the built page (default build/wasm/site, or a helper's build/*-web/site with api_bench.js).
+// --before-native, --before-wasm: the CLI of an older commit; each of its measurements is taken
+// right after the same one of this build (alternating, under the same load), in rows
+// "ours native, before" and "ours wasm (node), before", with the ratios now / before.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -86,16 +90,24 @@ function oursOne(engine, cmd, preArgs, net, mode, clk = clock) {
   }
   process.stderr.write('.');
 }
-function ours(engine, cmd, preArgs) {
-  for (const net of nets) for (const mode of modes) oursOne(engine, cmd, preArgs, net, mode);
+function ours(engine, cmd, preArgs, before = null) {
+  for (const net of nets)
+    for (const mode of modes) {
+      oursOne(engine, cmd, preArgs, net, mode);
+      if (before) oursOne(`${engine}, before`, before.cmd, before.preArgs, net, mode);
+    }
 }
+const beforeNative = opt('--before-native'), beforeWasm = opt('--before-wasm');
 if (!skip.has('native')) {
-  if (nativeBin) ours('ours native', nativeBin, []);
+  if (nativeBin) ours('ours native', nativeBin, [], beforeNative ? { cmd: beforeNative, preArgs: [] } : null);
   else put('ours native', 'note', 'no native build (cmake --preset native && cmake --build --preset native)');
 }
 if (!skip.has('native-novec') && novecBin) ours('ours native-novec', novecBin, []);
 if (!skip.has('wasm')) {
-  if (wasmJs) ours('ours wasm (node)', process.execPath, ['--no-experimental-fetch', wasmJs]);
+  if (wasmJs) {
+    const before = beforeWasm ? { cmd: process.execPath, preArgs: ['--no-experimental-fetch', beforeWasm] } : null;
+    ours('ours wasm (node)', process.execPath, ['--no-experimental-fetch', wasmJs], before);
+  }
   else put('ours wasm (node)', 'note', 'no wasm build (cmake --preset wasm && cmake --build --preset wasm)');
 }
 
@@ -333,6 +345,8 @@ ratioRow('native / PyTorch', N, T);
 const WW = results['ours wasm (node, wall clock)'] ? 'ours wasm (node, wall clock)' : W;
 ratioRow(WW === W ? 'Chromium page / wasm (node)' : 'Chromium / node, both wall', P, WW);
 if (results['ours native-novec']) ratioRow('native / native-novec', N, 'ours native-novec');
+ratioRow('native now / before', N, `${N}, before`);
+ratioRow('wasm now / before', W, `${W}, before`);
 
 if (Object.keys(gemm).length) {
   console.log('\nGEMM, GFLOP/s (square sgemm, median; peak: the multiply-add loop in the same process)');
