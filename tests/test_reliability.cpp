@@ -17,6 +17,7 @@
 #include "cnn/model_file.h"
 #include "cnn/net.h"
 #include "cnn/spec.h"
+#include "net_tests.h"
 
 // --- a test hook for allocation failures ---------------------------------------------------------
 // The global operator new of this test binary can be told to throw std::bad_alloc, so the tests can
@@ -360,8 +361,7 @@ TEST_CASE("fuzz finding: CSV values finite as doubles but not as floats are refu
 TEST_CASE("memory: a network beyond the budget is refused with its size, nothing allocated, the current one kept") {
   cnn::Network net;
   std::string err;
-  REQUIRE(cnn::network_build_from_text(&net, "input 1x1x2\ndense 3\nsoftmax\n", 4, &err));
-  cnn::network_init(&net, 7);
+  net_tests::build_init(&net, "input 1x1x2\ndense 3\nsoftmax\n", 4, 7);
   const std::vector<float> params = net.params;
 
   // Fits the analysis (batch 32) but not with a batch of 100,000.
@@ -435,8 +435,7 @@ TEST_CASE("memory: the largest batch the parser allows cannot overflow the size 
 TEST_CASE("memory: std::bad_alloc at any large allocation of network_build is caught, reported, and leaks nothing") {
   cnn::Network net;
   std::string err;
-  REQUIRE(cnn::network_build_from_text(&net, "input 1x1x2\ndense 3\nsoftmax\n", 4, &err));
-  cnn::network_init(&net, 3);
+  net_tests::build_init(&net, "input 1x1x2\ndense 3\nsoftmax\n", 4, 3);
   const std::vector<float> params = net.params;
   // LeNet with a batch of 64: the arenas and most activation buffers are 64 KiB or more.
   int failed_builds = 0;
