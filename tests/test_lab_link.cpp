@@ -35,7 +35,9 @@ TEST_CASE("lab_link: bad view keys are refused with a message, the output untouc
     const char* says;
   };
   const Bad bad[] = {
-      {"tab=settings", "not one of designer, analysis or data"},
+      {"tab=settings", "not one of designer, analysis, data or lessons"},
+      {"lesson=../etc/passwd", "is not a lesson name"},
+      {"lesson=", "is not a lesson name"},
       {"embed=yes", "not 0 or 1"},
       {"lock=2", "not 0 or 1"},
       {"panels=Inspect", "not a panel name"},
@@ -57,7 +59,20 @@ TEST_CASE("lab_link: bad view keys are refused with a message, the output untouc
   std::string err;
   LabLink l;
   CHECK_FALSE(LabLinkDecode("foo=1", &l, &err));
-  CHECK(err.find("tab, panels, embed, lock") != std::string::npos);
+  CHECK(err.find("tab, panels, embed, lock, lesson") != std::string::npos);
+}
+
+TEST_CASE("lab_link: lesson=NAME opens a lesson (issue 14), with embed=1 beside the lab") {
+  LabLink l;
+  std::string err;
+  REQUIRE_MESSAGE(LabLinkDecode("embed=1&lesson=receptive-fields", &l, &err), err);
+  CHECK(l.embed);
+  CHECK(l.has_lesson);
+  CHECK(l.lesson == "receptive-fields");
+  CHECK(LabLinkEncode(l) == "v=1&embed=1&lesson=receptive-fields");
+  REQUIRE(LabLinkDecode("tab=lessons", &l, &err));
+  CHECK(l.tab == "lessons");
+  CHECK_FALSE(l.has_lesson);
 }
 
 TEST_CASE("lab_link: parent= lists the origins allowed to script an embed; it round-trips") {

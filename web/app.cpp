@@ -33,6 +33,10 @@ void AppInit(AppState& app) {
   app.stats.last_start = cnn::now_ms();
   app.stats.sps_window_start = app.stats.last_start;
   ShareInit(app);  // the link (URL fragment) or the autosaved design, over the default lab
+  LessonsInit(app);  // progress, then the lesson files (fetched)
+  // A fresh visit (no link, no autosave, no lesson seen yet) starts with the course.
+  if (app.share.restored_from.empty() && !LessonsHaveProgress(app)) app.left_tab = LeftTab::Lessons;
+  app.request_tab = true;  // else ImGui would open the first tab (Lessons) by default
 }
 
 static void UpdateFrameStats(AppState& app, double start, double end, double train_ms) {
@@ -113,10 +117,13 @@ void SaveTabRect(AppState& app, const char* name, const char* label) {
 void ShowModelTabs(AppState& app, const char* id, const char* designer_label, void (*show_designer)(AppState&)) {
   if (!ImGui::BeginTabBar(id)) return;
   struct TabDef { const char* label; const char* rect; LeftTab tab; };
-  const TabDef tabs[] = {{designer_label, "tab_Designer", LeftTab::Designer},
+  const TabDef tabs[] = {{"Lessons", "tab_Lessons", LeftTab::Lessons},
+                         {designer_label, "tab_Designer", LeftTab::Designer},
                          {"Analysis", "tab_Analysis", LeftTab::Analysis},
                          {"Data", "tab_Data", LeftTab::Data}};
   for (const TabDef& t : tabs) {
+    // a course page's embed shows the Lessons tab only for its lesson
+    if (t.tab == LeftTab::Lessons && app.share.embed && app.lessons.open.empty() && app.lessons.requested.empty()) continue;
     ImGuiTabItemFlags f = (app.request_tab && app.left_tab == t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
     bool open = ImGui::BeginTabItem(t.label, nullptr, f);
     SaveTabRect(app, t.rect, t.label);
@@ -127,6 +134,7 @@ void ShowModelTabs(AppState& app, const char* id, const char* designer_label, vo
       case LeftTab::Designer: show_designer(app); break;
       case LeftTab::Analysis: ShowAnalysisPanel(app); break;
       case LeftTab::Data: ShowDataPanel(app); break;
+      case LeftTab::Lessons: ShowLessonsPanel(app); break;
     }
     ImGui::EndChild();
     ImGui::EndTabItem();

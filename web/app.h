@@ -8,6 +8,7 @@
 //   ShowDataPanel       panel_data.cpp       dataset picker, sample grid, classes
 //   ShowTrainingPanel   panel_training.cpp   optimizer settings, Train/Pause/Step/Reset
 //   ShowPlotsPanel      panel_plots.cpp      loss and accuracy curves, runs, CSV export
+//   ShowLessonsPanel    panel_lessons.cpp    the course: lessons, exercises, progress (lessons.h)
 // [SECTION] JS hook for tests and course pages                        -> js_api.cpp
 #pragma once
 #include <cstdint>
@@ -20,6 +21,7 @@
 #include "cnn/spec.h"
 #include "imgui.h"
 #include "inspect.h"
+#include "lessons.h"
 #include "share.h"
 
 struct ImFont;
@@ -84,7 +86,7 @@ struct SessionDeleter { void operator()(Session* s) const; };  // so app.h needs
 
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Interface state
-enum class LeftTab { Designer, Analysis, Data };
+enum class LeftTab { Designer, Analysis, Data, Lessons };  // Lessons is drawn first (panel_lessons.cpp)
 
 struct FrameStats {
   static constexpr int kN = 120;
@@ -158,6 +160,7 @@ struct AppState {
   FrameStats stats;
   InspectState inspect;              // the "look inside" views (inspect.h, issue 9)
   ShareState share;                  // links, embed mode, autosave, model files (share.h)
+  LessonsState lessons;              // the course: lesson files, the open lesson, progress (lessons.h)
   std::string js_out;                // text the last JS API call returned (js_api*.cpp), read at once by ccall
 };
 

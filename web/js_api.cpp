@@ -19,6 +19,7 @@ static const char* TabName(LeftTab t) {
     case LeftTab::Designer: return "designer";
     case LeftTab::Analysis: return "analysis";
     case LeftTab::Data: return "data";
+    case LeftTab::Lessons: return "lessons";
   }
   return "designer";
 }
@@ -171,6 +172,7 @@ CNN_EXPORT int cnn_set_tab(const char* name) {
   if (n == "designer") app.left_tab = LeftTab::Designer;
   else if (n == "analysis") app.left_tab = LeftTab::Analysis;
   else if (n == "data") app.left_tab = LeftTab::Data;
+  else if (n == "lessons") app.left_tab = LeftTab::Lessons;
   else return 0;
   app.request_tab = true;
   return 1;

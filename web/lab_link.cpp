@@ -3,11 +3,13 @@
 
 #include <cctype>
 
-static const char* const kTabNames[] = {"designer", "analysis", "data"};
+#include "cnn/lesson.h"
+
+static const char* const kTabNames[] = {"designer", "analysis", "data", "lessons"};
 
 bool operator==(const LabLink& a, const LabLink& b) {
   return a.lab == b.lab && a.has_tab == b.has_tab && a.tab == b.tab && a.panels == b.panels && a.embed == b.embed &&
-         a.lock == b.lock && a.parents == b.parents;
+         a.lock == b.lock && a.parents == b.parents && a.has_lesson == b.has_lesson && a.lesson == b.lesson;
 }
 
 std::string LabLinkEncode(const LabLink& l) {
@@ -26,6 +28,7 @@ std::string LabLinkEncode(const LabLink& l) {
     for (size_t i = 0; i < l.parents.size(); i++) p += (i ? "," : "") + l.parents[i];
     u.extra.emplace_back("parent", p);
   }
+  if (l.has_lesson) u.extra.emplace_back("lesson", l.lesson);
   return cnn::url_state_encode(u);
 }
 
@@ -67,7 +70,7 @@ static std::string ParseViewKey(const std::string& key, const std::string& value
   if (key == "tab") {
     for (const char* t : kTabNames)
       if (value == t) { l->has_tab = true; l->tab = t; return ""; }
-    return "'" + value + "' is not one of designer, analysis or data";
+    return "'" + value + "' is not one of designer, analysis, data or lessons";
   }
   if (key == "panels") {
     size_t a = 0;
@@ -84,6 +87,12 @@ static std::string ParseViewKey(const std::string& key, const std::string& value
       if (l->panels.size() >= 16) return "lists more than 16 panels";
       l->panels.push_back(name);
     }
+    return "";
+  }
+  if (key == "lesson") {
+    if (!cnn::lesson_name_ok(value)) return "'" + value.substr(0, 64) + "' is not a lesson name (letters, digits, '-' and '_', at most 64)";
+    l->has_lesson = true;
+    l->lesson = value;
     return "";
   }
   if (key == "parent") {
@@ -110,11 +119,11 @@ bool LabLinkDecode(std::string_view fragment, LabLink* out, std::string* err) {
   LabLink l;
   if (!cnn::url_state_decode(fragment, &l.lab, err, true)) return false;
   for (const auto& [key, value] : l.lab.extra) {
-    if (key != "tab" && key != "panels" && key != "embed" && key != "lock" && key != "parent") {
+    if (key != "tab" && key != "panels" && key != "embed" && key != "lock" && key != "parent" && key != "lesson") {
       std::string k = key.substr(0, 40);
       for (char& c : k)
         if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
-      if (err) *err = cnn::url_state_error("unknown key '" + k + "' (known: " + cnn::url_state_keys() + ", tab, panels, embed, lock, parent).");
+      if (err) *err = cnn::url_state_error("unknown key '" + k + "' (known: " + cnn::url_state_keys() + ", tab, panels, embed, lock, parent, lesson).");
       return false;
     }
     std::string p = ParseViewKey(key, value, &l);

@@ -1,11 +1,12 @@
 // lab_link.h: the page's link: the engine's part (model, data, settings: cnn::UrlState) and the
 // page's own view, which only the page knows: the open left tab, other open panels, and for course
 // pages the compact embed layout and the architecture lock.
-//   tab     designer | analysis | data
+//   tab     designer | analysis | data | lessons
 //   panels  comma list of other open panels (names of [a-z0-9_-], at most 16 of at most 32 chars)
 //   embed   0 | 1: the compact layout for an iframe;  lock  0 | 1: the architecture is fixed
 //   parent  comma list of the origins (scheme://host[:port], at most 8) whose pages may script the
 //           embedded lab by postMessage (web/shell/embed_api.js); absent: any parent page may
+//   lesson  a lesson's name (letters, digits, '-', '_'; lessons/NAME.txt of the site) to open
 // No ImGui here: tests/test_lab_link.cpp runs it natively.
 #pragma once
 #include <string>
@@ -22,6 +23,8 @@ struct LabLink {
   bool embed = false;
   bool lock = false;
   std::vector<std::string> parents;  // allowed parent origins, "https://course.example.org"
+  bool has_lesson = false;
+  std::string lesson;
 };
 bool operator==(const LabLink& a, const LabLink& b);
 

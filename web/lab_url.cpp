@@ -12,6 +12,7 @@ static const char* TabKey(LeftTab t) {
     case LeftTab::Designer: return "designer";
     case LeftTab::Analysis: return "analysis";
     case LeftTab::Data: return "data";
+    case LeftTab::Lessons: return "lessons";
   }
   return "designer";
 }
@@ -35,6 +36,9 @@ LabLink LabUrlState(const AppState& app) {
   l.embed = app.share.embed;
   l.lock = app.share.locked;
   l.parents = app.share.parents;
+  // the open lesson, when the page can fetch it again (a learner's own file stays on their machine)
+  auto open = app.lessons.entries.find(app.lessons.open);
+  if (open != app.lessons.entries.end() && !open->second.loaded_file) { l.has_lesson = true; l.lesson = app.lessons.open; }
   return l;
 }
 
@@ -81,13 +85,16 @@ bool LabApplyUrlState(AppState& app, const LabLink& link, bool with_view, std::s
     if (u.has(i)) cnn::setting_set(&app.settings, i, cnn::setting_get(u.settings, i));
   if (with_view) {
     if (link.has_tab) {
-      app.left_tab = link.tab == "analysis" ? LeftTab::Analysis : link.tab == "data" ? LeftTab::Data : LeftTab::Designer;
+      app.left_tab = link.tab == "analysis" ? LeftTab::Analysis : link.tab == "data" ? LeftTab::Data
+                     : link.tab == "lessons"  ? LeftTab::Lessons  : LeftTab::Designer;
       app.request_tab = true;
     }
     app.share.panels = link.panels;
     app.share.embed = link.embed;
     app.share.locked = link.lock;
     app.share.locked_text = app.doc.text;
+    // a lesson named by the link opens; its setup applies when the link brings no model of its own
+    if (link.has_lesson) LessonsOpen(app, link.lesson, !u.has_model && !u.has_preset);
   }
   return true;
 }

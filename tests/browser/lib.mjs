@@ -48,14 +48,26 @@ export async function startLab() {
 // Every console error and uncaught exception is recorded in page.errors.
 // `query` (e.g. '?build=scalar') goes before the hash. touch: a phone or tablet context (touch
 // events, a coarse pointer, a mobile viewport; Chromium only).
-export async function openLab(lab, { hash = '', query = '', width = 1280, height = 720, dpr = 1, waitReady = true, touch = false } = {}) {
+// A fresh visit (no link, no autosave) starts in the Lessons tab (issue 14); unless `firstVisit`,
+// the page is then treated as a returning learner's: the course marked as seen, the Designer shown.
+export async function openLab(lab, { hash = '', query = '', width = 1280, height = 720, dpr = 1, waitReady = true, touch = false, firstVisit = false } = {}) {
   if (lab.driver) {
     const page = await lab.driver.newPage({ width, height, dpr });
     await page.goto(lab.url + query + (hash ? '#' + hash : ''));
     if (waitReady) await waitForFrames(page, 5);
+    // no init scripts here: mark the course seen and load the page once more
+    if (!firstVisit && waitReady && (await page.evaluate(() => window.cnnSandbox.getState().tab === 'lessons'))) {
+      await page.evaluate(() => { localStorage.setItem('cnn-sandbox.lessons.v1', '{"v":1,"seen":true}'); location.reload(); });
+      await waitForFrames(page, 5);
+    }
     return page;
   }
   const context = await lab.browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr, ...(touch ? { hasTouch: true, isMobile: true } : {}) });
+  if (!firstVisit) {
+    await context.addInitScript(() => {
+      try { if (!localStorage.getItem('cnn-sandbox.lessons.v1')) localStorage.setItem('cnn-sandbox.lessons.v1', '{"v":1,"seen":true}'); } catch (e) {}
+    });
+  }
   const page = await context.newPage();
   page.errors = [];
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });

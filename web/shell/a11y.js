@@ -101,6 +101,8 @@
   }
   const displayFromControls = () => ({ highContrast: hcBox.checked, textPercent: Number(sizeSel.value), reducedMotion: motionBox.checked });
   for (const c of [hcBox, sizeSel, motionBox]) c.addEventListener('change', () => applyDisplay(displayFromControls(), true));
+  // the Lessons tab in words (web/lessons.h): the course's progress, the open lesson, its exercises and verdicts
+  const lessonView = el('div', { id: 'tv-lesson' });
   const section = (id, title, ...kids) => el('section', { id, 'aria-labelledby': id + '-h' }, el('h2', { id: id + '-h', text: title }), ...kids);
   const view = el('main', { id: 'tv', class: 'tv', 'aria-labelledby': 'tv-h' },
     heading, about,
@@ -117,6 +119,7 @@
       settingRow('epochs', 'Epochs', { step: '1', min: '1', placeholder: '5' }),
       settingRow('seed', 'Seed', { step: '1', min: '0', placeholder: '1' }),
       trainStatus),
+    section('tv-lesson-sec', 'Lesson', lessonView),
     section('tv-curves-sec', 'Curves', curves),
     section('tv-inside-sec', 'Inside the network', el('p', { text: 'What the Inside views show, in words (they refresh while training).' }), inside),
     section('tv-display-sec', 'Display',
@@ -309,6 +312,30 @@
     if (ins.field) insideLines.push('Receptive field: ' + ins.field);
     if (ins.confusion) insideLines.push('Confusion matrix: ' + ins.confusion);
     inside.replaceChildren(...insideLines.map((t) => el('li', { text: t })));
+    if (typeof Module._cnn_lessons_state === 'function') {
+      const ls = JSON.parse(Module.UTF8ToString(Module._cnn_lessons_state()));
+      const pr = JSON.parse(Module.UTF8ToString(Module._cnn_lessons_progress()));
+      const kids = [];
+      if (ls.message) kids.push(el('p', { text: ls.message }));
+      const l = ls.lesson;
+      if (l) {
+        kids.push(el('h3', { text: l.title }), el('p', { text: 'Notes: ' + l.notes }));
+        for (const para of l.paragraphs) kids.push(el('p', { text: para }));
+        const list = el('ol', {});
+        for (const e of l.exercises) {
+          const parts = [e.ask];
+          if (e.kind === 'choice') parts.push('Options: ' + e.options.map((o, i) => String.fromCharCode(65 + i) + '. ' + o.text).join(' '));
+          if (e.kind === 'task') parts.push('Checked: ' + e.check);
+          if (e.message) parts.push((e.correct ? 'Answered right: ' : 'Last answer: ') + e.message + (e.lines.length ? ' ' + e.lines.join('; ') : ''));
+          list.append(el('li', { text: parts.join(' ') }));
+        }
+        kids.push(list);
+      } else {
+        kids.push(el('p', { text: 'No lesson open. ' + pr.lessons.filter((x) => x.completed).length + ' of ' + pr.lessons.length + ' lessons completed.' }));
+        kids.push(el('ul', {}, ...pr.lessons.map((x) => el('li', { text: `${x.title} (${x.notes}): ${x.correct} of ${x.exercises} exercises right${x.completed ? ', completed' : ''}` }))));
+      }
+      lessonView.replaceChildren(...kids);
+    }
     // the live region: on start, pause and the end of a step; every 10 s while training
     const now = performance.now();
     const changedRun = s.training.training !== wasTraining || (!s.training.training && s.training.steps !== lastSteps);

@@ -252,6 +252,11 @@
     ev.preventDefault();
     const entries = Array.from(dt.items || []).map((it) => (it.webkitGetAsEntry ? it.webkitGetAsEntry() : null)).filter((e) => e);
     const files = Array.from(dt.files || []);
+    // a lesson file (plain text in the lesson format, README "Lessons") opens in the Lessons tab
+    if (files.length === 1 && /\.(lesson|txt)$/i.test(files[0].name) && window.cnnLessons) {
+      window.cnnLessons.loadFile(files[0]);
+      return;
+    }
     if (files.length && files.every((f) => /\.cnnmodel$/i.test(f.name))) {
       files[0].arrayBuffer().then((b) => S.loadModelFile(new Uint8Array(b))).catch((e) => console.warn('dropped model file:', e));
       return;
