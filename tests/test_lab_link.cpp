@@ -59,7 +59,7 @@ TEST_CASE("lab_link: bad view keys are refused with a message, the output untouc
   std::string err;
   LabLink l;
   CHECK_FALSE(LabLinkDecode("foo=1", &l, &err));
-  CHECK(err.find("tab, panels, embed, lock, lesson") != std::string::npos);
+  CHECK(err.find("tab, panels, embed, lock, parent, lesson") != std::string::npos);
 }
 
 TEST_CASE("lab_link: lesson=NAME opens a lesson (issue 14), with embed=1 beside the lab") {
