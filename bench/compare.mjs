@@ -8,7 +8,7 @@
 //                                          [--runs 5] [--quick] [--slow] [--skip NAME,...]
 //                                          [--before-native PATH] [--before-wasm PATH.js]
 //
-// NAME: native, wasm, native-novec, chromium, tfjs-wasm, tfjs-cpu, convnetjs, pytorch, gemm. Our
+// NAME: native, wasm, native-novec, chromium, tfjs-wasm, tfjs-cpu, convnetjs, pytorch, gemm, threads. Our
 // engine reports its own validated medians (cnn-sandbox bench --json; in the page
 // cnnSandbox.bench(), the same code); the JS libraries and PyTorch are timed the same way: warm-up,
 // then the median of several timed runs. Never run from the tests (it takes minutes).
@@ -310,6 +310,70 @@ for (const [backend, label] of [['wasm', TFW], ['cpu', 'TF.js 4.22 pure JS']]) {
   if (skip.has(`tfjs-${backend}`)) continue;
   try { await tfjsBench(backend, label); } catch (e) { put(label, 'note', `not measured: ${e.message.split('\n')[0]} (cd bench && npm ci)`); }
 }
+// ---- threads (issue 19.3): 1 and 2 threads side by side, each run timing both in turn -----------
+// Natively (cnn-sandbox bench --threads 1,2), in wasm under node (the pthread build,
+// cnn-sandbox-pthread.js) and in Chromium in the training worker of a cross-origin isolated page
+// (cnn-trainer-worker-threads.js: trainer_worker.js's bench message). Wall clock: CPU time adds up
+// over threads. Every engine first checks that 2 threads give the bits of 1.
+const threadRows = [];  // { engine, net, one, two, speedup } or { engine, net, error }
+function threadsFromJson(engine, net, j) {
+  if (j.error) { threadRows.push({ engine, net, error: j.error }); return; }
+  const [a, b] = j.threads;
+  threadRows.push({ engine, net, one: a.samples_per_second.median, two: b.samples_per_second.median, speedup: b.speedup.median,
+    usedTwo: b.threads_used });
+}
+function threadsCli(engine, cmd, preArgs) {
+  for (const net of nets) {
+    try {
+      const out = execFileSync(cmd, [...preArgs, 'bench', '--model', join(root, 'assets/presets', `${net}.txt`), '--mode', 'train',
+        '--batch', String(BATCH), '--runs', String(Math.max(RUNS, 5)), '--threads', '1,2', '--clock', 'wall', '--json'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      threadsFromJson(engine, net, JSON.parse(out));
+    } catch (e) {
+      threadRows.push({ engine, net, error: (e.stderr || e.message).toString().trim().split('\n')[0] });
+    }
+    process.stderr.write('.');
+  }
+}
+async function threadsPage() {
+  const E = 'page worker (Chromium, isolated)';
+  if (!siteDir || !existsSync(join(siteDir, 'cnn-trainer-worker-threads.js'))) {
+    threadRows.push({ engine: E, net: '-', error: 'no built page with cnn-trainer-worker-threads.js' });
+    return;
+  }
+  process.env.SITE_DIR = siteDir;
+  let lab;
+  try {
+    const { startLab, openLab } = await import(join(root, 'tests/browser/lib.mjs'));
+    lab = await startLab({ isolated: true });
+    const page = await openLab(lab, { width: 1280, height: 720 });
+    for (const net of nets) {
+      const text = (await import('node:fs')).readFileSync(join(root, 'assets/presets', `${net}.txt`), 'utf8');
+      const j = await page.evaluate(async (o) => {
+        const w = new Worker('trainer_worker.js');
+        const next = (type) => new Promise((res) => w.addEventListener('message', (e) => { if (e.data && e.data.type === type) res(e.data); }));
+        await next('ready');
+        w.postMessage({ type: 'bench', model: o.text, mode: 'train', batch: o.batch, runs: o.runs, threads: [1, 2] });
+        const r = (await next('bench')).result;
+        w.terminate();
+        return r;
+      }, { text, batch: BATCH, runs: Math.max(RUNS, 5) });
+      threadsFromJson(E, net, j);
+      process.stderr.write('.');
+    }
+  } catch (e) {
+    threadRows.push({ engine: E, net: '-', error: `not measured: ${e.message.split('\n')[0]}` });
+  } finally {
+    if (lab) await lab.close();
+  }
+}
+const wasmThreadsJs = firstExisting(opt('--wasm-threads'), wasmJs && join(dirname(wasmJs), 'cnn-sandbox-pthread.js'));
+if (!skip.has('threads')) {
+  if (nativeBin) threadsCli('native', nativeBin, []);
+  if (wasmThreadsJs) threadsCli('wasm (node, pthread build)', process.execPath, ['--no-experimental-fetch', wasmThreadsJs]);
+  else threadRows.push({ engine: 'wasm (node, pthread build)', net: '-', error: 'no cnn-sandbox-pthread.js (cmake --build --preset wasm --target cnn-sandbox-pthread)' });
+  if (!skip.has('chromium')) await threadsPage();
+}
 process.stderr.write('\n');
 
 // ---- report -------------------------------------------------------------------------------------
@@ -380,3 +444,17 @@ const rx = (v) => (v === null ? null : `${v.toFixed(2)}x`);
   }
 }
 console.log('\nissue 5 targets:\n' + checks.join('\n'));
+
+if (threadRows.length) {
+  console.log(`\nthreads: training samples/s, batch ${BATCH}, wall clock, 1 and 2 threads timed in turn within each run ` +
+              '(speedup: median of the per-run ratios); 2 threads checked to give the bits of 1 first');
+  console.log('engine'.padEnd(34) + 'net'.padEnd(8) + ['1 thread', '2 threads', 'speedup'].map((c) => c.padStart(12)).join(''));
+  for (const r of threadRows) {
+    if (r.error) { console.log(r.engine.padEnd(34) + r.net.padEnd(8) + `  ${r.error}`); continue; }
+    console.log(r.engine.padEnd(34) + r.net.padEnd(8) + [fmt(r.one), fmt(r.two) + (r.usedTwo === 2 ? '' : ' (1 used)'), `${r.speedup.toFixed(2)}x`].map((c) => c.padStart(12)).join(''));
+  }
+  const tchecks = [];
+  for (const r of threadRows.filter((x) => x.net === 'wide' && !x.error))
+    tchecks.push(`  ${r.speedup >= 1.6 ? 'PASS' : 'MISS'}  ${r.engine}: Wide on 2 threads >= 1.6x one thread: ${r.speedup.toFixed(2)}x`);
+  if (tchecks.length) console.log('\nissue 19 thread target:\n' + tchecks.join('\n'));
+}

@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // A small static file server for the built page (no dependencies):
-//   node scripts/serve.mjs [DIR] [PORT] [--course COURSE_PORT]
+//   node scripts/serve.mjs [DIR] [PORT] [--course COURSE_PORT] [--no-isolation]
 // Serves DIR (default build/wasm/site) on http://localhost:PORT (default 8080) with the right MIME
 // types for .wasm and .data, and nothing outside DIR. --course also serves docs/ on another port,
 // that is another origin: docs/course-example.html there embeds the lab and scripts it by
 // postMessage (README, "Course pages on other origins"). Stops on Ctrl-C.
+//
+// The page is served cross-origin isolated (Cross-Origin-Opener-Policy: same-origin and
+// Cross-Origin-Embedder-Policy: require-corp), so that its training worker may use wasm threads
+// (SharedArrayBuffer); --no-isolation leaves the headers out (one thread, the same results). The
+// course page is served without them, as a course site would be.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -14,6 +19,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
 const courseAt = args.indexOf('--course');
 const coursePort = courseAt >= 0 ? Number(args.splice(courseAt, 2)[1]) : 0;
+const noIsolationAt = args.indexOf('--no-isolation');
+if (noIsolationAt >= 0) args.splice(noIsolationAt, 1);
 const root = resolve(args[0] || join(here, '..', 'build', 'wasm', 'site'));
 const port = Number(args[1] || process.env.PORT || 8080);
 const types = {
@@ -23,7 +30,15 @@ const types = {
   '.gz': 'application/octet-stream', '.bin': 'application/octet-stream', '.ico': 'image/x-icon',
 };
 
-export function startServer(dir = root, listenPort = port, quiet = false) {
+// isolated: send COOP same-origin + COEP require-corp (crossOriginIsolated in the page), as the
+// command line does by default; the browser tests ask for it (tests/browser/lib.mjs startLab).
+export function startServer(dir = root, listenPort = port, quiet = false, { isolated = false } = {}) {
+  const isolation = isolated ? {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    // and let isolated pages of other origins (a course site) embed the lab
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+  } : {};
   const server = createServer((req, res) => {
     let path;
     try { path = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { res.writeHead(400).end('bad request'); return; }
@@ -38,6 +53,7 @@ export function startServer(dir = root, listenPort = port, quiet = false) {
       'Content-Length': st.size,
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
+      ...isolation,
     });
     if (req.method === 'HEAD') { res.end(); return; }
     createReadStream(file).pipe(res);
@@ -61,9 +77,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error('serve: --course needs a port number, e.g. --course 8081');
     process.exit(2);
   }
-  startServer().then(async () => {
+  startServer(root, port, false, { isolated: noIsolationAt < 0 }).then(async () => {
     if (!coursePort) return;
-    const course = await startServer(resolve(here, '..', 'docs'), coursePort, true);
+    const course = await startServer(resolve(here, '..', 'docs'), coursePort, true, { isolated: false });
     const lab = `http://localhost:${port}/`;
     console.log(`The example course page (another origin) is at ${course.url}course-example.html` +
                 (port === 8080 ? '' : `?lab=${encodeURIComponent(lab)}`));

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <exception>
 #include <new>
+#include <stdexcept>
+#include <string>
 
 #include "cnn/kernels.h"
 
@@ -109,7 +111,6 @@ class Pool {
   void run(int nt, ParallelBody body) {
     body_ = &body;
     parts_ = nt;
-    first_error_ = nullptr;
     error_part_ = nt;
     const uint64_t g = generation_.load(std::memory_order_relaxed) + 1;
     for (int t = nt; t < kMaxThreads; ++t) claimed_[t].store(g, std::memory_order_relaxed);  // no such part
@@ -125,7 +126,7 @@ class Pool {
     t_in_body = false;
     wait_done(nt);
     body_ = nullptr;
-    if (first_error_) std::rethrow_exception(first_error_);
+    rethrow_error();
   }
 
   static thread_local bool t_in_body;
@@ -177,12 +178,27 @@ class Pool {
     }
   }
 
+  // Called from a catch block. What is kept is the exception's kind and message, not a
+  // std::exception_ptr: Emscripten 3.1.6's wasm exceptions rethrow one as an unknown exception.
   void record_error(int t) {
+    std::string what = "unknown exception";
+    bool bad_alloc = false;
+    try {
+      throw;
+    } catch (const std::bad_alloc&) { bad_alloc = true; } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {}
     std::lock_guard<std::mutex> lk(error_mu_);
     if (t < error_part_) {
       error_part_ = t;
-      first_error_ = std::current_exception();
+      error_bad_alloc_ = bad_alloc;
+      error_what_ = what;
     }
+  }
+  void rethrow_error() {
+    if (error_part_ >= parts_) return;
+    if (error_bad_alloc_) throw std::bad_alloc();
+    throw std::runtime_error(error_what_);
   }
 
   void stop_workers() {
@@ -207,8 +223,9 @@ class Pool {
   const ParallelBody* body_ = nullptr;
   int parts_ = 1;
   std::mutex error_mu_;
-  std::exception_ptr first_error_;
-  int error_part_ = 0;
+  int error_part_ = 0;  // the lowest part that threw (parts_ when none)
+  bool error_bad_alloc_ = false;
+  std::string error_what_;
 };
 
 thread_local bool Pool::t_in_body = false;

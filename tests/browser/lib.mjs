@@ -30,9 +30,11 @@ const chromiumArgs = [
 ];
 
 // Starts the server and the browser once for a test file. Returns { url, browser, close() }.
-export async function startLab() {
+// isolated: serve the page cross-origin isolated (COOP + COEP, as scripts/serve.mjs does by
+// default), so that its worker trains on threads; the tests' default is a page that is not.
+export async function startLab({ isolated = false } = {}) {
   if (!existsSync(join(siteDir, 'index.html'))) throw new Error(`${siteDir}/index.html not found: build the page first`);
-  const srv = await startServer(siteDir, 0, true);
+  const srv = await startServer(siteDir, 0, true, { isolated });
   if (browserName !== 'chromium') {
     const { startDriver } = await import('./drivers.mjs');
     const driver = await startDriver(browserName);

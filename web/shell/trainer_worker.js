@@ -4,8 +4,19 @@
 // web/worker/worker_protocol.h) to cnn_worker_command, and keeps calling cnn_worker_tick, a slice
 // of training at a time, while there is work; between slices the page's next message (Pause, Step,
 // a new learning rate) gets in. Reports go back from C++ as transferred ArrayBuffers.
+//
+// Threads: when the page is cross-origin isolated (so this worker is too, and has SharedArrayBuffer),
+// the SIMD build with wasm threads (cnn-trainer-worker-threads.js) computes each minibatch on
+// min(navigator.hardwareConcurrency, 4) threads, with the same bits as one; otherwise one thread.
+// ?threads=N in this script's URL asks for N (1 loads the one-thread build).
 'use strict';
 const build = /[?&]build=scalar\b/.test(self.location.search) ? 'scalar' : 'simd';
+const kMaxThreads = 4;
+const asked = /[?&]threads=(\d+)/.exec(self.location.search);
+const threads = build === 'simd' && self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function'
+  ? Math.max(1, Math.min(asked ? Number(asked[1]) : (navigator.hardwareConcurrency || 1), kMaxThreads)) : 1;
+const script = build === 'scalar' ? 'cnn-trainer-worker-scalar.js'
+  : threads > 1 ? 'cnn-trainer-worker-threads.js' : 'cnn-trainer-worker.js';
 const kSliceMs = 25;  // a Pause waits at most about this long
 let started = false;
 const queue = [];
@@ -18,10 +29,15 @@ function fatal(what) {
 var Module = {
   print: (t) => console.log('[trainer] ' + t),
   printErr: (t) => console.warn('[trainer] ' + t),
+  // The threaded build: its pool of pthread Workers (-sPTHREAD_POOL_SIZE=Module.cnnThreadPool), and
+  // the script they load (not this one).
+  cnnThreadPool: threads - 1,
+  mainScriptUrlOrBlob: script,
   onRuntimeInitialized: () => {
     started = true;
-    postMessage({ type: 'ready', build: build });
-    while (queue.length) run(queue.shift());
+    const used = threads > 1 ? Module._cnn_worker_set_threads(threads) : 1;
+    postMessage({ type: 'ready', build: build, threads: used, isolated: self.crossOriginIsolated === true });
+    while (queue.length) { const m = queue.shift(); if (m instanceof ArrayBuffer) run(m); else self.onmessage({ data: m }); }
   },
   onAbort: (what) => fatal('the engine stopped: ' + what),
 };
@@ -51,12 +67,33 @@ function run(buf) {
   }
   schedule();
 }
+// {type: 'bench', model, mode, batch, runs, threads: [1, 2]}: the engine's benchmark in this worker
+// (bench/compare.mjs, tests/browser/threads.test.mjs); answers {type: 'bench', result: {...}}.
+function bench(o) {
+  const text = new TextEncoder().encode(String(o.model) + '\0');
+  const counts = (o.threads || [1]).map((n) => n | 0);
+  const pm = Module._malloc(text.length), pt = Module._malloc(4 * Math.max(counts.length, 1));
+  Module.HEAPU8.set(text, pm);
+  counts.forEach((n, i) => { Module.HEAP32[(pt >> 2) + i] = n; });
+  const r = Module._cnn_worker_bench(pm, o.mode === 'infer' ? 0 : 1, o.batch || 32, o.runs || 5, pt, counts.length);
+  Module._free(pm);
+  Module._free(pt);
+  let end = r;
+  while (Module.HEAPU8[end]) ++end;
+  // slice(): a copy, since TextDecoder refuses a view of shared memory (the threaded build's)
+  postMessage({ type: 'bench', result: JSON.parse(new TextDecoder().decode(Module.HEAPU8.slice(r, end))) });
+}
 self.onmessage = (e) => {
+  if (e.data && e.data.type === 'bench') {
+    if (!started) { queue.push(e.data); return; }
+    try { bench(e.data); } catch (err) { postMessage({ type: 'bench', result: { error: String(err && err.message ? err.message : err) } }); }
+    return;
+  }
   if (!(e.data instanceof ArrayBuffer)) return;
   if (!started) queue.push(e.data); else run(e.data);
 };
 try {
-  importScripts(build === 'scalar' ? 'cnn-trainer-worker-scalar.js' : 'cnn-trainer-worker.js');
+  importScripts(script);
 } catch (err) {
   fatal('could not load the engine: ' + (err && err.message ? err.message : err));
 }

@@ -16,8 +16,10 @@
 #include <algorithm>
 #include <string>
 
+#include "cnn/bench.h"
 #include "cnn/data.h"
 #include "cnn/net.h"
+#include "cnn/parallel.h"
 #include "cnn/train.h"
 #include "worker_protocol.h"
 
@@ -118,7 +120,7 @@ void Command(const uint8_t* p, size_t n) {
     return;
   }
   if (h.type == wp::kThreads) {
-    W.threads = std::max(1, r.Pod<int32_t>());
+    W.threads = cnn::set_num_threads(std::max(1, r.Pod<int32_t>()));  // 1 in a build without threads
     return;
   }
   if (h.gen != W.gen || !W.ready) return;  // for a network this worker no longer has
@@ -193,4 +195,34 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE void cnn_worker_command(const uint8_t* p, int n) { Command(p, size_t(std::max(n, 0))); }
 EMSCRIPTEN_KEEPALIVE int cnn_worker_tick(double budget_ms) { return Tick(budget_ms); }
 EMSCRIPTEN_KEEPALIVE int cnn_worker_threads() { return W.threads; }
+// trainer_worker.js, once loaded: the threads this worker's engine computes with (the count in effect).
+EMSCRIPTEN_KEEPALIVE int cnn_worker_set_threads(int n) {
+  W.threads = cnn::set_num_threads(n);
+  return W.threads;
+}
+// A benchmark in this worker's engine (trainer_worker.js's {type: 'bench'} message: bench/compare.mjs,
+// tests/browser/threads.test.mjs): cnn::bench_model with the thread counts of `threads` side by side
+// (each checked to give the first one's bits), as bench_model_json's JSON or {"error": "..."}.
+EMSCRIPTEN_KEEPALIVE const char* cnn_worker_bench(const char* model, int train, int batch, int runs, const int* threads,
+                                                  int n_threads) {
+  static std::string out;
+  cnn::ModelBenchConfig c;
+  c.name = "model";
+  c.text = model;
+  c.train = train != 0;
+  c.batch = batch;
+  c.runs = runs;
+  c.threads.assign(threads, threads + std::max(n_threads, 0));
+  cnn::ModelBenchResult r;
+  std::string err;
+  const int before = cnn::num_threads();
+  out = cnn::bench_model(c, &r, &err) == 0 ? cnn::bench_model_json(c, r) : "";
+  cnn::set_num_threads(before);
+  if (out.empty()) {
+    std::string e;
+    for (char ch : err) e += ch == '"' || ch == '\\' ? ' ' : ch;
+    out = "{\"error\": \"" + e + "\"}";
+  }
+  return out.c_str();
+}
 }

@@ -19,3 +19,8 @@ cnn_add_trainer_worker(cnn-trainer-worker cnn_engine)
 if(CNN_WEB_SCALAR)
   cnn_add_trainer_worker(cnn-trainer-worker-scalar cnn_engine_scalar)
 endif()
+# With wasm threads (SharedArrayBuffer), which a browser gives only to a cross-origin isolated page
+# (COOP same-origin + COEP require-corp, as scripts/serve.mjs sends): trainer_worker.js loads it
+# then, with a pool of min(navigator.hardwareConcurrency, 4) - 1 pthread Workers (Module.cnnThreadPool,
+# set before loading); the engine's threads give the bits of one thread (engine/include/cnn/parallel.h).
+cnn_add_trainer_worker(cnn-trainer-worker-threads cnn_engine_pthread -sPTHREAD_POOL_SIZE=Module.cnnThreadPool)

@@ -23,7 +23,8 @@ namespace cnn {
 
 constexpr int kMaxThreads = 16;
 
-// The number of threads this build can run: kMaxThreads, or 1 in a build without threads.
+// The number of threads this build can run: kMaxThreads natively, 1 in a build without threads, in
+// wasm with threads the pthread pool it was linked with (-sPTHREAD_POOL_SIZE) plus the caller.
 int max_threads();
 // Sets how many threads the engine computes with, clamped to 1..max_threads(); starts or stops pool
 // threads as needed. Returns the count in effect. Call it between computations, not inside one.
@@ -47,7 +48,8 @@ class ParallelBody {
 // when all are done. nt = min(num_threads(), max_parts), or 1 when `work` (multiply-adds, or any
 // count of similar cost) is too small to pay for waking the pool, or when called from inside a body
 // (no nesting). A body must give the same result for any nt (split with split_range). An exception
-// thrown by a body is rethrown here (the lowest t's), after every body has finished.
+// thrown by a body is rethrown here (the lowest t's) after every body has finished: std::bad_alloc
+// as itself, any other as std::runtime_error with its what().
 void parallel_run(int64_t max_parts, int64_t work, ParallelBody body);
 // The `work` below which parallel_run stays on one thread (default 2^18 multiply-adds, some tens of
 // microseconds of GEMM). Tests set 0 to run small shapes on every thread; returns the old value.
