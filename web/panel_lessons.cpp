@@ -331,7 +331,8 @@ static cnn::LessonLab LiveLab(AppState& app) {
       lab.train_accuracy = 1.0 - s / double(n);
     }
     if (!r->smooth.empty()) lab.train_loss = r->smooth.back();
-    for (float v : r->loss) lab.diverged |= !std::isfinite(v);
+    // diverged: a minibatch loss became non-finite or blew up to 100x the first one (even if it fell back)
+    for (float v : r->loss) lab.diverged |= !std::isfinite(v) || (!r->loss.empty() && v > 100.0f * r->loss.front());
   }
   lab.diverged |= TrainingDiagnosis(app).kind == cnn::RunTrouble::loss_exploded;
   return lab;

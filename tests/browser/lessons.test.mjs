@@ -111,7 +111,10 @@ const tasks = {
     }
   },
   'training/e2': async (page) => {
-    await page.evaluate(() => { window.cnnSandbox.set('optimizer', 0); window.cnnSandbox.set('lr', 8); window.cnnSandbox.reset(); });
+    await page.evaluate(() => {
+      window.cnnSandbox.setModel('input 28x28x1\ndense 256\nrelu\ndense 10\nsoftmax\n');
+      window.cnnSandbox.set('optimizer', 0); window.cnnSandbox.set('lr', 10); window.cnnSandbox.reset();
+    });
     await page.evaluate(() => window.cnnSandbox.train(60));
   },
   'training/e3': async (page) => {
@@ -155,7 +158,9 @@ test('every built-in lesson: set up, each exercise answered wrong and then right
   const page = await openLab(lab, { firstVisit: true });
   await page.evaluate(() => { window.__events = []; window.cnnSandboxEvent = (n, p) => window.__events.push([n, p]); });
   await waitState(page, (x) => x.rects.lesson_open_training, 'the lessons listed', 30000);
-  const names = (await progress(page)).lessons.map((l) => l.name);
+  // LESSONS_ONLY=training runs one lesson (while writing one); the totals are checked on the full run
+  const only = process.env.LESSONS_ONLY;
+  const names = (await progress(page)).lessons.map((l) => l.name).filter((n) => !only || n === only);
   let answered = 0;
   for (const name of names) {
     await click(page, 'tab_Lessons');
@@ -224,6 +229,7 @@ test('every built-in lesson: set up, each exercise answered wrong and then right
     assert.ok(ls.lesson.completed, `${name} completed`);
     assert.equal((await state(page)).texts.lesson_completed, name);
   }
+  if (only) { await page.context().close(); return; }
   assert.equal(answered, 40);
   // events for a course page: one per answer given (wrong and right), one completion per lesson
   const ev = await page.evaluate(() => window.__events);
