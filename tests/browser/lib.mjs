@@ -55,13 +55,16 @@ export async function startLab({ isolated = false } = {}) {
 export async function openLab(lab, { hash = '', query = '', width = 1280, height = 720, dpr = 1, waitReady = true, touch = false, firstVisit = false } = {}) {
   if (lab.driver) {
     const page = await lab.driver.newPage({ width, height, dpr });
+    // no init scripts here: mark the course as seen from a plain file of the same origin first, so
+    // the lab itself loads once (a reload would lose the first load's messages)
+    if (!firstVisit) {
+      await page.goto(new URL('style.css', lab.url).href);
+      await page.evaluate(() => {
+        try { if (!localStorage.getItem('cnn-sandbox.lessons.v1')) localStorage.setItem('cnn-sandbox.lessons.v1', '{"v":1,"seen":true}'); } catch (e) {}
+      });
+    }
     await page.goto(lab.url + query + (hash ? '#' + hash : ''));
     if (waitReady) await waitForFrames(page, 5);
-    // no init scripts here: mark the course seen and load the page once more
-    if (!firstVisit && waitReady && (await page.evaluate(() => window.cnnSandbox.getState().tab === 'lessons'))) {
-      await page.evaluate(() => { localStorage.setItem('cnn-sandbox.lessons.v1', '{"v":1,"seen":true}'); location.reload(); });
-      await waitForFrames(page, 5);
-    }
     return page;
   }
   const context = await lab.browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr, ...(touch ? { hasTouch: true, isMobile: true } : {}) });
