@@ -177,7 +177,11 @@ test('bad messages get an error reply saying what is wrong, and change nothing',
   for (const k of ['model', 'dataset', 'settings', 'steps', 'preset']) assert.deepEqual(after[k], before[k], k);
   await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
   await screenshot(page, 'embed-course-refusals');
-  assert.deepEqual(page.errors, []);
+  // 'convolution' is no built-in lesson: the lab looks for lessons/convolution.txt on its host (a
+  // host may add lesson files), and the browser logs that file's 404; nothing else may be logged
+  const expected404 = /^console: Failed to load resource: the server responded with a status of 404/;
+  assert.deepEqual(page.errors.filter((e) => !(hasLessons && expected404.test(e))), []);
+  assert.ok(page.errors.length <= 1, JSON.stringify(page.errors));
 });
 
 test('a lab whose parent= names another origin, or cannot be read, answers nothing', chromiumOnly, async () => {
