@@ -11,6 +11,7 @@
 #include "cnn/spec.h"
 #include "spec_tests.h"
 #include "cnn/train.h"
+#include "train_tests.h"
 
 namespace {
 
@@ -121,11 +122,7 @@ TEST_CASE("diagnose: the issue's run, LeNet-5 with Adam at learning rate 1000 on
       "dense 120\nrelu\ndense 84\nrelu\ndense 10\nsoftmax\n");
   cnn::Network net;
   REQUIRE(cnn::network_build(&net, p.m, 32, &err));
-  cnn::TrainConfig cfg;
-  cfg.optimizer = cnn::OptimizerKind::adam;
-  cfg.lr = 1000.0f;
-  cfg.epochs = 5;
-  cfg.batch = 32;
+  cnn::TrainConfig cfg = train_tests::config(cnn::OptimizerKind::adam, 1000.0f, 32, 5);
   cfg.eval_every = 50;
   cfg.eval_limit = 200;
   cnn::Trainer tr;

@@ -10,6 +10,7 @@
 #include "cnn/data.h"
 #include "cnn/net.h"
 #include "cnn/train.h"
+#include "train_tests.h"
 
 namespace {
 
@@ -85,17 +86,10 @@ TEST_CASE("train: a small CNN learns the real MNIST digits in one epoch (test ac
           &err),
       err);
   cnn::Trainer tr;
-  cnn::TrainConfig c;
-  c.optimizer = cnn::OptimizerKind::adam;
-  c.lr = 0.003f;
-  c.batch = 32;
-  c.epochs = 1;
-  c.seed = 1;
+  cnn::TrainConfig c = train_tests::config(cnn::OptimizerKind::adam, 0.003f, 32, 1, 1);
   c.eval_every = 0;  // one evaluation at the epoch's end, on all 2,000 test images
   c.eval_limit = 0;
-  REQUIRE(cnn::trainer_setup(&tr, &net, &d, c, &err));
-  cnn::trainer_run_to_end(&tr);
-  REQUIRE(tr.finished);
+  train_tests::run_to_end(&tr, &net, &d, c);
   const std::vector<float>& loss = tr.history.loss;
   REQUIRE(loss.size() == 250);
   float first = 0, last = 0;

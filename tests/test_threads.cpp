@@ -47,30 +47,19 @@ bool bit_equal(const std::vector<float>& a, const std::vector<float>& b) {
 }
 
 // The convolution as it was before threads: one sample after another, the bias, weight and input
-// gradients of each sample in turn. The threaded functions must give exactly these bits.
+// gradients of each sample in turn (each pass of one sample is the layer's own, nn.h). The threaded
+// functions, which split the samples and the weight gradient's channels or maps, must give exactly
+// these bits.
 void serial_conv2d_forward(float* y, float* col, const float* x, const float* w, const float* b, int n,
                            const ConvDims& d) {
-  const int K = int(d.col_rows()), P = int(d.col_cols());
-  const int64_t in_size = int64_t(d.c) * d.h * d.w, out_size = int64_t(d.oc) * P;
-  for (int s = 0; s < n; ++s) {
-    const float* cols = x + s * in_size;
-    if (d.needs_im2col()) {
-      im2col(col, x + s * in_size, d);
-      cols = col;
-    }
-    float* ys = y + s * out_size;
-    sgemm(false, false, d.oc, P, K, 1.0f, w, K, cols, P, 0.0f, ys, P);
-    if (b)
-      for (int m = 0; m < d.oc; ++m)
-        for (int p = 0; p < P; ++p) ys[int64_t(m) * P + p] += b[m];
-  }
+  const int64_t in_size = int64_t(d.c) * d.h * d.w, out_size = int64_t(d.oc) * d.col_cols();
+  for (int s = 0; s < n; ++s) conv2d_forward_sample(y + s * out_size, col, x + s * in_size, w, b, d);
 }
 
 void serial_conv2d_backward(float* dx, float* dw, float* db, float* col, const float* dy, const float* x,
                             const float* w, int n, const ConvDims& d) {
   const int K = int(d.col_rows()), P = int(d.col_cols());
   const int64_t in_size = int64_t(d.c) * d.h * d.w, out_size = int64_t(d.oc) * P;
-  const bool direct = !d.needs_im2col();
   for (int s = 0; s < n; ++s) {
     const float* xs = x + s * in_size;
     const float* dys = dy + s * out_size;
@@ -80,18 +69,12 @@ void serial_conv2d_backward(float* dx, float* dw, float* db, float* col, const f
       db[m] += acc;
     }
     const float* cols = xs;
-    if (!direct) {
+    if (d.needs_im2col()) {
       im2col(col, xs, d);
       cols = col;
     }
     sgemm(false, true, d.oc, K, P, 1.0f, dys, P, cols, P, 1.0f, dw, K);
-    float* dxs = dx + s * in_size;
-    if (direct) {
-      sgemm(true, false, K, P, d.oc, 1.0f, w, K, dys, P, 1.0f, dxs, P);
-    } else {
-      sgemm(true, false, K, P, d.oc, 1.0f, w, K, dys, P, 0.0f, col, P);
-      col2im_add(dxs, col, d);
-    }
+    conv2d_input_grad_sample(dx + s * in_size, col, w, dys, d);
   }
 }
 

@@ -14,6 +14,7 @@
 #include "cnn/net.h"
 #include "cnn/rng.h"
 #include "cnn/train.h"
+#include "train_tests.h"
 
 namespace {
 
@@ -83,12 +84,7 @@ void build(cnn::Network* net, const char* text, int batch) {
 }
 
 cnn::TrainConfig small_config() {
-  cnn::TrainConfig c;
-  c.optimizer = cnn::OptimizerKind::adam;
-  c.lr = 0.02f;
-  c.batch = 16;
-  c.epochs = 4;
-  c.seed = 7;
+  cnn::TrainConfig c = train_tests::config(cnn::OptimizerKind::adam, 0.02f, 16, 4, 7);
   c.eval_every = 0;  // an evaluation at each epoch's end, on the whole test split
   c.eval_limit = 0;
   return c;
@@ -225,16 +221,10 @@ TEST_CASE("train: small CNNs learn the generated image sets (bars, digits) to >=
     cnn::Network net;
     build(&net, k.model, 32);
     cnn::Trainer tr;
-    cnn::TrainConfig c;
-    c.optimizer = cnn::OptimizerKind::adam;
-    c.lr = 0.01f;
-    c.batch = k.set == std::string("bars") ? 16 : 32;
-    c.epochs = k.epochs;
-    c.seed = 1;
+    cnn::TrainConfig c = train_tests::config(cnn::OptimizerKind::adam, 0.01f, k.set == std::string("bars") ? 16 : 32,
+                                             k.epochs, 1);
     c.eval_limit = 0;
-    REQUIRE_MESSAGE(cnn::trainer_setup(&tr, &net, &d, c, &err), err);
-    cnn::trainer_run_to_end(&tr);
-    REQUIRE(tr.finished);
+    train_tests::run_to_end(&tr, &net, &d, c);
     MESSAGE(std::string(k.set) << ": " << tr.step << " steps, test accuracy " << tr.last_eval.accuracy);
     CHECK(tr.step == (k.n_train / c.batch) * k.epochs);
     CHECK(tr.last_eval.accuracy >= 0.95f);
@@ -246,12 +236,7 @@ TEST_CASE("train: a learning rate that explodes pauses training and keeps the la
   cnn::Network net;
   build(&net, "input 1x1x4\ndense 16\nrelu\ndense 16\nrelu\ndense 1\n", 8);
   cnn::Trainer tr;
-  cnn::TrainConfig c;
-  c.optimizer = cnn::OptimizerKind::sgd;
-  c.lr = 3.0f;
-  c.batch = 8;
-  c.epochs = 1000;
-  c.seed = 5;
+  const cnn::TrainConfig c = train_tests::config(cnn::OptimizerKind::sgd, 3.0f, 8, 1000, 5);
   std::string err;
   REQUIRE_MESSAGE(cnn::trainer_setup(&tr, &net, &d, c, &err), err);
   // Step one at a time, keeping the weights after every good step.
@@ -426,15 +411,7 @@ TEST_CASE("train: golden final loss of a short fixed run (native and wasm agree)
   cnn::Network net;
   build(&net, kSmallCnn, 12);
   cnn::Trainer tr;
-  cnn::TrainConfig c;
-  c.optimizer = cnn::OptimizerKind::momentum;
-  c.lr = 0.05f;
-  c.batch = 12;
-  c.epochs = 3;
-  c.seed = 11;
-  std::string err;
-  REQUIRE(cnn::trainer_setup(&tr, &net, &d, c, &err));
-  cnn::trainer_run_to_end(&tr);
+  train_tests::run_to_end(&tr, &net, &d, train_tests::config(cnn::OptimizerKind::momentum, 0.05f, 12, 3, 11));
   REQUIRE(tr.history.loss.size() == 24);
   const float final_loss = tr.history.loss.back();
   char buf[128];
@@ -467,16 +444,9 @@ TEST_CASE("train: LeNet-5 on 10,000 Fashion-MNIST images, 3 epochs, >= 0.81" * d
   REQUIRE_MESSAGE(cnn::read_file_bytes(std::string(CNN_SOURCE_DIR) + "/assets/presets/lenet5.txt", &text, &err), err);
   build(&net, std::string(text.begin(), text.end()).c_str(), 32);
   cnn::Trainer tr;
-  cnn::TrainConfig c;
-  c.optimizer = cnn::OptimizerKind::adam;
-  c.lr = 0.001f;
-  c.batch = 32;
-  c.epochs = 3;
-  c.seed = 1;
+  cnn::TrainConfig c = train_tests::config(cnn::OptimizerKind::adam, 0.001f, 32, 3, 1);
   c.eval_limit = 0;
-  REQUIRE(cnn::trainer_setup(&tr, &net, &d, c, &err));
-  cnn::trainer_run_to_end(&tr);
-  REQUIRE(tr.finished);
+  train_tests::run_to_end(&tr, &net, &d, c);
   MESSAGE("LeNet-5, 10k Fashion-MNIST, 3 epochs: test accuracy " << tr.last_eval.accuracy << " on " << tr.last_eval.n
                                                                  << ", " << tr.samples_per_second << " samples/s");
   CHECK(tr.last_eval.accuracy >= 0.81f);

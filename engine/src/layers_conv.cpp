@@ -29,9 +29,7 @@ void im2col(float* col, const float* x, const ConvDims& d) { im2col_f32(col, x, 
 
 void col2im_add(float* dx, const float* col, const ConvDims& d) { col2im_add_f32(dx, col, im2col_shape(d)); }
 
-// One sample: ys (oc x P) = W (oc x K) * cols (K x P) + b.
-static void conv2d_forward_sample(float* ys, float* col, const float* xs, const float* w, const float* b,
-                                  const ConvDims& d) {
+void conv2d_forward_sample(float* ys, float* col, const float* xs, const float* w, const float* b, const ConvDims& d) {
   const int K = int(d.col_rows()), P = int(d.col_cols());
   const float* cols = xs;
   if (d.needs_im2col()) {
@@ -45,6 +43,17 @@ static void conv2d_forward_sample(float* ys, float* col, const float* xs, const 
       const float bm = b[m];
       for (int p = 0; p < P; ++p) r[p] += bm;
     }
+  }
+}
+
+void conv2d_input_grad_sample(float* dxs, float* col, const float* w, const float* dys, const ConvDims& d) {
+  const int K = int(d.col_rows()), P = int(d.col_cols());
+  if (d.needs_im2col()) {
+    sgemm(true, false, K, P, d.oc, 1.0f, w, K, dys, P, 0.0f, col, P);
+    col2im_add(dxs, col, d);
+  } else {
+    // dX (K x P) += W^T (K x oc) * dY (oc x P), straight into dx
+    sgemm(true, false, K, P, d.oc, 1.0f, w, K, dys, P, 1.0f, dxs, P);
   }
 }
 
@@ -111,17 +120,8 @@ void conv2d_backward(float* dx, float* dw, float* db, float* col, const float* d
     }
     if (dx) {
       const Range r = split_range(n, t, nt);
-      for (int64_t s = r.begin; s < r.end; ++s) {
-        const float* dys = dy + s * out_size;
-        float* dxs = dx + s * in_size;
-        if (direct) {
-          // dX (K x P) += W^T (K x oc) * dY (oc x P), straight into dx
-          sgemm(true, false, K, P, d.oc, 1.0f, w, K, dys, P, 1.0f, dxs, P);
-        } else {
-          sgemm(true, false, K, P, d.oc, 1.0f, w, K, dys, P, 0.0f, my_col, P);
-          col2im_add(dxs, my_col, d);
-        }
-      }
+      for (int64_t s = r.begin; s < r.end; ++s)
+        conv2d_input_grad_sample(dx + s * in_size, my_col, w, dy + s * out_size, d);
     }
   });
 }

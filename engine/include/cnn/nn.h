@@ -53,6 +53,12 @@ void im2col(float* col, const float* x, const ConvDims& d);
 // The adjoint of im2col: dx += the columns scattered back (overlapping windows add up).
 void col2im_add(float* dx, const float* col, const ConvDims& d);
 
+// One sample of each pass (col: a workspace of col_rows*col_cols floats), which conv2d_forward and
+// conv2d_backward run per sample: ys (oc x P) = W (oc x K) * im2col(xs) (K x P) + b (b may be null);
+// dxs += col2im(W^T (K x oc) * dys (oc x P)).
+void conv2d_forward_sample(float* ys, float* col, const float* xs, const float* w, const float* b, const ConvDims& d);
+void conv2d_input_grad_sample(float* dxs, float* col, const float* w, const float* dys, const ConvDims& d);
+
 // y: n x oc x oh x ow. col: workspace of col_rows*col_cols floats. w: oc x c x kh x kw. b: oc (or null).
 void conv2d_forward(float* y, float* col, const float* x, const float* w, const float* b, int n, const ConvDims& d);
 // dx: n x c x h x w, dw: like w, db: oc. col: workspace (same size as forward).
