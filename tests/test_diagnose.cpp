@@ -126,7 +126,7 @@ TEST_CASE("diagnose: the issue's run, LeNet-5 with Adam at learning rate 1000 on
   cfg.eval_every = 50;
   cfg.eval_limit = 200;
   cnn::Trainer tr;
-  REQUIRE_MESSAGE(cnn::trainer_setup(&tr, &net, &d, cfg, &err), err);
+  train_tests::setup(&tr, &net, &d, cfg);
   cnn::trainer_step(&tr, 250);
   const cnn::RunDiagnosis dg = cnn::diagnose_run(tr.history, d.num_classes, cfg.lr);
   MESSAGE("steps ", tr.history.loss.size(), ", fault ", int(tr.fault), ", last loss ", tr.history.loss.back(), ": ",

@@ -107,8 +107,7 @@ TEST_CASE("train: the same seed gives a bit-identical loss curve; another seed d
     cnn::Trainer tr;
     cnn::TrainConfig cr = c;
     if (run == 2) cr.seed = 8;
-    std::string err;
-    REQUIRE_MESSAGE(cnn::trainer_setup(&tr, &net, &d, cr, &err), err);
+    train_tests::setup(&tr, &net, &d, cr);
     CHECK(cnn::trainer_run_to_end(&tr) == 4 * 19);
     curves[run] = tr.history.loss;
     weights[run] = net.params;
@@ -129,8 +128,7 @@ TEST_CASE("train: reset replays the same run, step by step or in time budgets") 
   c.nesterov = true;
   c.lr = 0.05f;
   c.eval_every = 5;
-  std::string err;
-  REQUIRE(cnn::trainer_setup(&tr, &net, &d, c, &err));
+  train_tests::setup(&tr, &net, &d, c);
   CHECK(cnn::trainer_run_to_end(&tr) == 32);  // 4 epochs of ceil(120 / 16) = 8 steps
   std::vector<float> first = tr.history.loss, first_test = tr.history.test_loss;
   std::vector<float> first_w = net.params;
@@ -165,8 +163,7 @@ TEST_CASE("train: a small CNN learns the bar set to >= 0.95 test accuracy in 76 
   cnn::Network net;
   build(&net, kSmallCnn, 16);
   cnn::Trainer tr;
-  std::string err;
-  REQUIRE(cnn::trainer_setup(&tr, &net, &d, small_config(), &err));
+  train_tests::setup(&tr, &net, &d, small_config());
   cnn::trainer_run_to_end(&tr);
   REQUIRE(tr.finished);
   CHECK(tr.step == 76);
@@ -237,8 +234,7 @@ TEST_CASE("train: a learning rate that explodes pauses training and keeps the la
   build(&net, "input 1x1x4\ndense 16\nrelu\ndense 16\nrelu\ndense 1\n", 8);
   cnn::Trainer tr;
   const cnn::TrainConfig c = train_tests::config(cnn::OptimizerKind::sgd, 3.0f, 8, 1000, 5);
-  std::string err;
-  REQUIRE_MESSAGE(cnn::trainer_setup(&tr, &net, &d, c, &err), err);
+  train_tests::setup(&tr, &net, &d, c);
   // Step one at a time, keeping the weights after every good step.
   std::vector<float> before_prev, prev = net.params;  // weights used by the last two steps
   int taken = 0;
@@ -267,7 +263,8 @@ TEST_CASE("train: a learning rate that explodes pauses training and keeps the la
   // The learner lowers the learning rate and resumes: training goes on from the kept weights.
   cnn::TrainConfig lower = c;
   lower.lr = 0.01f;
-  REQUIRE(cnn::trainer_update_config(&tr, lower, &err));
+  std::string err;
+  REQUIRE_MESSAGE(cnn::trainer_update_config(&tr, lower, &err), err);
   cnn::trainer_resume(&tr);
   CHECK(tr.fault == cnn::FaultKind::none);
   CHECK(tr.message.empty());
@@ -286,8 +283,7 @@ TEST_CASE("train: an update that overflows a weight is undone before anything el
   c.optimizer = cnn::OptimizerKind::sgd;
   c.lr = 1e30f;
   c.weight_decay = 1e30f;
-  std::string err;
-  REQUIRE(cnn::trainer_setup(&tr, &net, &d, c, &err));
+  train_tests::setup(&tr, &net, &d, c);
   const std::vector<float> initial = net.params;
   CHECK(cnn::trainer_run_for(&tr, 100.0) == 0);
   CHECK(tr.fault == cnn::FaultKind::weights);
@@ -313,13 +309,13 @@ TEST_CASE("train: live changes: optimizer switch, learning rate, more epochs, ev
   c.lr = 0.1f;
   c.epochs = 1;
   c.eval_limit = 25;
-  std::string err;
-  REQUIRE(cnn::trainer_setup(&tr, &net, &d, c, &err));
+  train_tests::setup(&tr, &net, &d, c);
   CHECK(cnn::trainer_step(&tr, 3) == 3);
   c.optimizer = cnn::OptimizerKind::adam;  // state starts from zero, weights stay
   c.lr = 0.005f;
   const std::vector<float> w = net.params;
-  REQUIRE(cnn::trainer_update_config(&tr, c, &err));
+  std::string err;
+  REQUIRE_MESSAGE(cnn::trainer_update_config(&tr, c, &err), err);
   CHECK(bit_equal(net.params, w));
   CHECK(tr.opt.t == 0);
   CHECK(tr.opt.v.size() == net.params.size());
@@ -350,8 +346,7 @@ TEST_CASE("train: regression sets report the loss only") {
   c.epochs = 10;
   c.eval_every = 0;  // an evaluation at each epoch's end
   c.schedule.kind = cnn::ScheduleKind::cosine;
-  std::string err;
-  REQUIRE_MESSAGE(cnn::trainer_setup(&tr, &net, &d, c, &err), err);
+  train_tests::setup(&tr, &net, &d, c);
   cnn::trainer_run_to_end(&tr);
   REQUIRE(tr.finished);
   CHECK(tr.history.test_loss.size() == 10);
@@ -479,8 +474,7 @@ TEST_CASE("train: a step computed in slices (micro-batches) equals the whole-bat
       c.batch = 10;
       c.epochs = 2;
       c.micro_batch = micro;
-      std::string err;
-      REQUIRE_MESSAGE(cnn::trainer_setup(&tr, &net, &d, c, &err), err);
+      train_tests::setup(&tr, &net, &d, c);
       CHECK(tr.micro == (micro == 0 ? 10 : micro));
       CHECK(cnn::trainer_run_to_end(&tr) == 12);
       if (micro == 0) {
@@ -508,8 +502,7 @@ TEST_CASE("train: a time budget stops between slices; the open step goes on and 
     cnn::Network net;
     build(&net, kSmallCnn, 16);
     cnn::Trainer tr;
-    std::string err;
-    REQUIRE(cnn::trainer_setup(&tr, &net, &d, c, &err));
+    train_tests::setup(&tr, &net, &d, c);
     cnn::trainer_run_to_end(&tr);
     ref_w = net.params;
     ref_loss = tr.history.loss;
@@ -517,8 +510,7 @@ TEST_CASE("train: a time budget stops between slices; the open step goes on and 
   cnn::Network net;
   build(&net, kSmallCnn, 16);
   cnn::Trainer tr;
-  std::string err;
-  REQUIRE(cnn::trainer_setup(&tr, &net, &d, c, &err));
+  train_tests::setup(&tr, &net, &d, c);
   // A zero budget runs exactly one slice per call: the first five calls leave the step open.
   for (int i = 0; i < 5; ++i) {
     CHECK(cnn::trainer_run_for(&tr, 0.0) == 0);

@@ -25,11 +25,15 @@ inline cnn::TrainConfig config(cnn::OptimizerKind optimizer, float lr, int batch
   return c;
 }
 
-// Sets tr up on net and d with c (the test fails with the trainer's message when it does not set up)
-// and trains to the end of the last epoch; the run must finish.
-inline void run_to_end(cnn::Trainer* tr, cnn::Network* net, const cnn::Dataset* d, const cnn::TrainConfig& c) {
+// Sets tr up on net and d with c; the test fails with the trainer's message when it does not set up.
+inline void setup(cnn::Trainer* tr, cnn::Network* net, const cnn::Dataset* d, const cnn::TrainConfig& c) {
   std::string err;
   REQUIRE_MESSAGE(cnn::trainer_setup(tr, net, d, c, &err), err);
+}
+
+// Sets tr up (as setup) and trains to the end of the last epoch; the run must finish.
+inline void run_to_end(cnn::Trainer* tr, cnn::Network* net, const cnn::Dataset* d, const cnn::TrainConfig& c) {
+  setup(tr, net, d, c);
   cnn::trainer_run_to_end(tr);
   REQUIRE(tr->finished);
 }

@@ -249,12 +249,19 @@ int cmd_bench(int argc, char** argv) {
   std::vector<int> sizes = {128, 256, 512, 1024};
   for (int i = 1; i < argc; ++i) {
     const char* a = argv[i];
-    auto value = [&](const char* name) -> const char* {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "cnn-sandbox bench: %s needs a value (see bench --help)\n", name);
-        return nullptr;
+    auto value = [&] { return flag_value("bench", argc, argv, &i); };
+    // A flag whose value is one of two words: *first tells which; false after a message when the
+    // value is missing or neither.
+    auto either = [&](const char* first_word, const char* second_word, bool* first) {
+      const char* v = value();
+      if (!v) return false;
+      const bool is_first = !std::strcmp(v, first_word);
+      if (!is_first && std::strcmp(v, second_word)) {
+        std::fprintf(stderr, "cnn-sandbox bench: %s '%s': expected %s or %s\n", a, v, first_word, second_word);
+        return false;
       }
-      return argv[++i];
+      *first = is_first;
+      return true;
     };
     if (!std::strcmp(a, "-h") || !std::strcmp(a, "--help")) {
       bench_usage(stdout);
@@ -269,18 +276,13 @@ int cmd_bench(int argc, char** argv) {
       continue;
     }
     if (!std::strcmp(a, "--clock")) {
-      const char* v = value(a);
-      if (!v) return 2;
-      if (!std::strcmp(v, "wall")) cnn::bench_set_cpu_clock(false);
-      else if (!std::strcmp(v, "cpu")) cnn::bench_set_cpu_clock(true);
-      else {
-        std::fprintf(stderr, "cnn-sandbox bench: --clock '%s': expected wall or cpu\n", v);
-        return 2;
-      }
+      bool wall = true;
+      if (!either("wall", "cpu", &wall)) return 2;
+      cnn::bench_set_cpu_clock(!wall);
       continue;
     }
     if (!std::strcmp(a, "--runs")) {
-      const char* v = value(a);
+      const char* v = value();
       if (!v) return 2;
       if (!parse_int(v, 1, 1000, &runs)) {
         std::fprintf(stderr, "cnn-sandbox bench: --runs '%s': expected a whole number from 1 to 1000\n", v);
@@ -289,30 +291,23 @@ int cmd_bench(int argc, char** argv) {
       continue;
     }
     if (!std::strcmp(a, "--kernel")) {
-      const char* v = value(a);
+      const char* v = value();
       if (!v) return 2;
       kernel = v;
       continue;
     }
     if (!std::strcmp(a, "--model")) {
-      const char* v = value(a);
+      const char* v = value();
       if (!v) return 2;
       mo.file = v;
       continue;
     }
     if (!std::strcmp(a, "--mode")) {
-      const char* v = value(a);
-      if (!v) return 2;
-      if (!std::strcmp(v, "train")) mo.train = true;
-      else if (!std::strcmp(v, "infer")) mo.train = false;
-      else {
-        std::fprintf(stderr, "cnn-sandbox bench: --mode '%s': expected train or infer\n", v);
-        return 2;
-      }
+      if (!either("train", "infer", &mo.train)) return 2;
       continue;
     }
     if (!std::strcmp(a, "--batch") || !std::strcmp(a, "--steps")) {
-      const char* v = value(a);
+      const char* v = value();
       if (!v) return 2;
       int* dst = a[2] == 'b' ? &mo.batch : &mo.steps;
       if (!parse_int(v, 1, 1000000, dst)) {
@@ -322,18 +317,13 @@ int cmd_bench(int argc, char** argv) {
       continue;
     }
     if (!std::strcmp(a, "--kernels")) {
-      const char* v = value(a);
-      if (!v) return 2;
-      if (!std::strcmp(v, "simd")) cnn::set_kernel_set(cnn::KernelSet::simd);
-      else if (!std::strcmp(v, "reference")) cnn::set_kernel_set(cnn::KernelSet::reference);
-      else {
-        std::fprintf(stderr, "cnn-sandbox bench: --kernels '%s': expected simd or reference\n", v);
-        return 2;
-      }
+      bool simd = true;
+      if (!either("simd", "reference", &simd)) return 2;
+      cnn::set_kernel_set(simd ? cnn::KernelSet::simd : cnn::KernelSet::reference);
       continue;
     }
     if (!std::strcmp(a, "--threads")) {
-      const char* v = value(a);
+      const char* v = value();
       if (!v) return 2;
       mo.threads.clear();
       const std::string s(v);
@@ -354,7 +344,7 @@ int cmd_bench(int argc, char** argv) {
       continue;
     }
     if (!std::strcmp(a, "--sizes")) {
-      const char* v = value(a);
+      const char* v = value();
       if (!v) return 2;
       sizes.clear();
       std::string s(v);

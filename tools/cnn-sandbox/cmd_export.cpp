@@ -81,14 +81,7 @@ int cmd_export(int argc, char** argv) {
   cnn::PytorchExportOptions opt;
   for (int i = 1; i < argc; ++i) {
     const char* a = argv[i];
-    auto value = [&](const char** dst) {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "cnn-sandbox export: %s needs a value\n", a);
-        return false;
-      }
-      *dst = argv[++i];
-      return true;
-    };
+    auto value = [&](const char** dst) { return (*dst = flag_value("export", argc, argv, &i)) != nullptr; };
     if (!std::strcmp(a, "-h") || !std::strcmp(a, "--help")) {
       export_usage(stdout);
       return 0;
