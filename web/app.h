@@ -114,6 +114,7 @@ struct AppState {
   int selected_layer = -2;          // -1 = input row, -2 = none
   int dragging_layer = -1;          // row being dragged in the layer list this frame (-1 = none)
   int drag_from = -1;               // layer list: the row a drag started on, until the mouse is released
+  int drag_to = -1;                 // layer list: where the drop line was last drawn (the move on release)
   bool preset_changed = false;      // a preset was chosen this frame: pick a dataset that fits
 
   std::string dataset_name = "digits";

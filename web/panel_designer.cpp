@@ -190,7 +190,7 @@ static void ShowLayerList(AppState& app) {
   const int n = int(spec.layers.size());
   std::vector<float> row_top(size_t(n), 0.0f), row_bottom(size_t(n), 0.0f);
   float row_x0 = 0, row_x1 = 0;
-  if (app.drag_from >= n) app.drag_from = -1;  // the list changed under the drag
+  if (app.drag_from >= n) app.drag_from = app.drag_to = -1;  // the list changed under the drag
   for (int i = 0; i < n; i++) {
     cnn::LayerSpec& l = spec.layers[size_t(i)];
     const cnn::LayerInfo* info = (d.parsed && i < int(d.info.layers.size()) && (d.valid || i < error_row)) ? &d.info.layers[size_t(i)] : nullptr;
@@ -289,9 +289,15 @@ static void ShowLayerList(AppState& app) {
       ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeNS);
       ImGui::SetTooltip("move %s to position %d", cnn::layer_to_text(spec.layers[size_t(f)]).c_str(), to + 1);
       app.dragging_layer = f;
+      app.drag_to = to;
     } else {
-      if (to != app.drag_from) { move_from = app.drag_from; move_to = to; }
+      // The row lands where the line was last drawn while the button was held: what the learner
+      // saw, even when the release arrives with another pointer position (Firefox under load
+      // delivered one that dropped the row at the end of the list).
+      const int dest = app.drag_to >= 0 ? std::min(app.drag_to, n - 1) : to;
+      if (dest != app.drag_from) { move_from = app.drag_from; move_to = dest; }
       app.drag_from = -1;
+      app.drag_to = -1;
     }
   }
 
