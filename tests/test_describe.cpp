@@ -59,6 +59,11 @@ TEST_CASE("pictures in words: where in a map, a map's peak, a prediction, a conf
   CHECK(cnn::describe_prediction(p, 4, 1, 3, {"T-shirt", "Trouser", "Pullover", "Dress"}) ==
         "predicted Trouser (p 0.9), runner-up Pullover (0.05); true class Dress: wrong");
   CHECK(cnn::describe_prediction(p, 4, 1, -1, {}) == "predicted 1 (p 0.9), runner-up 2 (0.05)");
+  // near-certain is not certain: 3 digits that would round to 1 get as many more as it takes
+  const float q[3] = {0.99984f, 0.00015f, 0.00001f};
+  CHECK(cnn::describe_prediction(q, 3, 0, -1, {}) == "predicted 0 (p 0.9998), runner-up 1 (0.00015)");
+  const float r[2] = {1.0f, 0.0f};
+  CHECK(cnn::describe_prediction(r, 2, 0, -1, {}) == "predicted 0 (p 1), runner-up 1 (0)");
   const int32_t m[9] = {50, 2,  0,  //
                         12, 30, 1,  //
                         0,  1,  4};

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "cnn/format.h"
 
@@ -87,19 +88,25 @@ static std::string class_name(int k, const std::vector<std::string>& names) {
   return k >= 0 && size_t(k) < names.size() && !names[size_t(k)].empty() ? names[size_t(k)] : std::to_string(k);
 }
 
+// A probability in 3 significant digits, with more where those would round it to 1 (0.99984 is
+// "0.9998", not "1": a learner must not read certainty that the model does not have).
+static std::string prob_text(float p) {
+  char buf[32];
+  for (int digits = 3; digits <= 9; digits++) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, double(p));
+    if (p >= 1.0f || std::strcmp(buf, "1") != 0) break;
+  }
+  return buf;
+}
+
 std::string describe_prediction(const float* probs, int n, int predicted, int truth,
                                 const std::vector<std::string>& names) {
   if (n <= 0 || predicted < 0 || predicted >= n) return "no prediction yet";
   int second = -1;
   for (int k = 0; k < n; k++)
     if (k != predicted && (second < 0 || probs[k] > probs[second])) second = k;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, " (p %.3g)", double(probs[predicted]));
-  std::string s = "predicted " + class_name(predicted, names) + buf;
-  if (second >= 0) {
-    std::snprintf(buf, sizeof buf, " (%.3g)", double(probs[second]));
-    s += ", runner-up " + class_name(second, names) + buf;
-  }
+  std::string s = "predicted " + class_name(predicted, names) + " (p " + prob_text(probs[predicted]) + ")";
+  if (second >= 0) s += ", runner-up " + class_name(second, names) + " (" + prob_text(probs[second]) + ")";
   if (truth >= 0) s += "; true class " + class_name(truth, names) + (truth == predicted ? ": right" : ": wrong");
   return s;
 }
