@@ -61,11 +61,10 @@ test('quick clicks (no delay between press and release) count on every tab and b
   }
   // every view button of the Inside tab
   await click('rtab_Inside');
-  for (const v of ['filters', 'maps', 'field', 'predict', 'confusion', 'boundary', 'dynamics']) {
-    const s = await state(page);
-    if (!s.rects[`inside_${v}`]) continue;
+  for (const v of ['Filters', 'Maps', 'Field', 'Predict', 'Confusion', 'Boundary', 'Dynamics']) {
+    assert.ok((await state(page)).rects[`inside_${v}`], `the ${v} view button is reported`);
     await click(`inside_${v}`);
-    await expect(`Inside view ${v}`, async () => (await inspect(page)).view === v);
+    await expect(`Inside view ${v}`, async () => (await inspect(page)).view.toLowerCase() === v.toLowerCase());
   }
   await click('rtab_Curves');
   // Step three times: three minibatches
