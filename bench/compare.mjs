@@ -147,6 +147,65 @@ async function chromiumBench() {
 let chromiumVersion = '';
 if (!skip.has('chromium')) await chromiumBench();
 
+// ---- issue 19: the page TRAINING while it draws (the trainer in a Web Worker, or in the frame) ----
+// For each net and each way of training (pageVariants: a label and the page's query string; add a
+// row for another variant, e.g. threads), in one tab: frames per second paused, then Train: the
+// samples/s the page's own step counter shows over `pageSeconds` while it draws, and the frames
+// per second meanwhile; then Pause and cnnSandbox.bench (train) in the same tab for comparison.
+// Wall clock (a tab has no CPU clock). Samples = steps x 32 (digits: 6,000 samples, 188 steps per
+// epoch, the last one of 16: within 0.3%).
+const pageVariants = [
+  { label: 'worker', query: '' },
+  { label: 'in frame', query: '?worker=0' },
+];
+const pageSeconds = quick ? 4 : 8;
+const pageTrain = [];  // { net, variant, where, threads, pausedFps, trainFps, sps, benchSps }
+async function pageTrainingBench() {
+  if (!siteDir) return;
+  process.env.SITE_DIR = siteDir;
+  let lab;
+  try {
+    const { startLab, openLab, waitState } = await import(join(root, 'tests/browser/lib.mjs'));
+    lab = await startLab();
+    for (const net of nets)
+      for (const v of pageVariants) {
+        const row = { net, variant: v.label };
+        pageTrain.push(row);
+        const page = await openLab(lab, { width: 1280, height: 720, query: v.query, hash: `preset=${net}&data=digits&seed=1` });
+        try {
+          const fps = (ms) => page.evaluate((ms) => new Promise((res) => {
+            const ts = [];
+            const f = (t) => { ts.push(t); if (t - ts[0] < ms) requestAnimationFrame(f); else res(1000 * (ts.length - 1) / (ts.at(-1) - ts[0])); };
+            requestAnimationFrame(f);
+          }), ms);
+          const trainerState = await page.evaluate(() => (window.cnnSandbox.trainerState ? window.cnnSandbox.trainerState() : { where: 'page' }));
+          row.where = trainerState.where;
+          row.threads = trainerState.threads || 1;
+          row.pausedFps = await fps(3000);
+          await page.evaluate(() => window.cnnSandbox.train());
+          await waitState(page, (x) => x.steps >= 3, `3 steps of ${net}`, 180000);
+          const a = await page.evaluate(() => ({ steps: window.cnnSandbox.getState().steps, t: performance.now() }));
+          row.trainFps = await fps(pageSeconds * 1000);
+          const b = await page.evaluate(() => ({ steps: window.cnnSandbox.getState().steps, t: performance.now() }));
+          row.sps = (b.steps - a.steps) * BATCH * 1000 / (b.t - a.t);
+          await page.evaluate(() => window.cnnSandbox.pause());
+          await waitState(page, (x) => !x.training, 'paused');
+          const r = await page.evaluate((o) => window.cnnSandbox.bench(o), { model: net, mode: 'train', batch: BATCH, runs: RUNS, steps: 0, kernels: 'simd' });
+          row.benchSps = r.samples_per_second.median;
+        } catch (e) {
+          row.error = e.message.split('\n')[0];
+        }
+        process.stderr.write('.');
+        await page.context().close();
+      }
+  } catch (e) {
+    pageTrain.push({ error: `not measured: ${e.message.split('\n')[0]}` });
+  } finally {
+    if (lab) await lab.close();
+  }
+}
+if (!skip.has('chromium') && !skip.has('page-training')) await pageTrainingBench();
+
 // ---- PyTorch 1.13 (Debian's python3-torch), one thread ------------------------------------------
 // /usr/bin/python3 on purpose: the python3 first on PATH here may be a pyenv without torch.
 let torchVersion = '';
@@ -457,4 +516,25 @@ if (threadRows.length) {
   for (const r of threadRows.filter((x) => x.net === 'wide' && !x.error))
     tchecks.push(`  ${r.speedup >= 1.6 ? 'PASS' : 'MISS'}  ${r.engine}: Wide on 2 threads >= 1.6x one thread: ${r.speedup.toFixed(2)}x`);
   if (tchecks.length) console.log('\nissue 19 thread target:\n' + tchecks.join('\n'));
+}
+
+if (pageTrain.length) {
+  // Issue 19: training in the page while it draws, beside the engine in the same tab and under node.
+  console.log(`\nthe page training while it draws (issue 19), Chromium, 1280x720, digits, batch ${BATCH}, wall clock, ${pageSeconds} s of training`);
+  console.log('net'.padEnd(8) + 'trainer'.padEnd(22) + ['page sps', 'tab bench', 'page/bench', 'node wasm', 'fps paused', 'fps train', 'train/paused'].map((c) => c.padStart(13)).join(''));
+  const pageChecks = [];
+  for (const r of pageTrain) {
+    if (r.error && !r.net) { console.log(`  ${r.error}`); continue; }
+    const nodeSps = num(WW, `${r.net}/train`);
+    const cells = [r.sps, r.benchSps, r.sps && r.benchSps ? r.sps / r.benchSps : null, nodeSps, r.pausedFps, r.trainFps, r.trainFps && r.pausedFps ? r.trainFps / r.pausedFps : null];
+    const label = `${r.variant}${r.where ? ` (${r.where}${r.threads > 1 ? `, ${r.threads} threads` : ''})` : ''}`;
+    console.log(r.net.padEnd(8) + label.padEnd(22) + cells.map((v, i) => (v === null || v === undefined ? '-' : i === 2 || i === 6 ? `${v.toFixed(2)}x` : fmt(v)).padStart(13)).join('') + (r.error ? `  failed: ${r.error}` : ''));
+    if (r.variant === 'worker' && r.sps && r.benchSps) {
+      const q = r.sps / r.benchSps;
+      pageChecks.push(`  ${q >= 0.9 ? 'PASS' : 'MISS'}  ${r.net}: page training >= 90% of the one-thread in-tab engine: ${(100 * q).toFixed(0)}%`);
+      const f = r.trainFps / r.pausedFps;
+      pageChecks.push(`  ${f >= 0.9 ? 'PASS' : 'MISS'}  ${r.net}: frames/s training >= 90% of paused: ${r.trainFps.toFixed(1)} vs ${r.pausedFps.toFixed(1)} (${(100 * f).toFixed(0)}%)`);
+    }
+  }
+  if (pageChecks.length) console.log('\nissue 19 targets (one thread):\n' + pageChecks.join('\n'));
 }

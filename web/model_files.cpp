@@ -69,6 +69,7 @@ bool ShareLoadModelFile(AppState& app, const std::string& bytes, std::string* er
     *err = "The weights could not be loaded: " + e;
     return false;
   }
+  SessionWorkerWeights(*app.session);  // the trainer in the worker (issue 19) takes them too
   app.status = f.weights.empty() ? "Model loaded (architecture only: fresh weights)." : "Model loaded with its trained weights.";
   app.status_is_error = false;
   return true;

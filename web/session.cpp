@@ -14,6 +14,9 @@
 
 #include "app.h"
 #include "theme.h"
+#include "worker/worker_protocol.h"
+
+namespace wp = worker_protocol;
 
 static constexpr int kMaxRuns = 8;
 
@@ -71,6 +74,7 @@ static Session& S(AppState& app) {
     app.session.reset(new Session());
     for (const cnn::DatasetInfo& d : cnn::dataset_list())
       if (Offered(d)) app.session->catalog.push_back(d);
+    SessionWorkerStart(*app.session);  // the trainer's Web Worker, where the page has one
   }
   return *app.session;
 }
@@ -457,6 +461,7 @@ bool SessionEnsure(AppState& app) {
     if (!cnn::trainer_setup(&s.trainer, &s.net, &s.data, cfg, &err)) { s.error = err; return false; }
     s.copied_steps = s.copied_evals = 0;
     s.ready = true;
+    SessionWorkerSetup(app, s);  // the worker builds the same network and trainer
     return true;
   }
   if (s.ready) {
@@ -464,6 +469,7 @@ bool SessionEnsure(AppState& app) {
     if (!SameConfig(cfg, s.trainer.cfg)) {
       std::string err;
       if (!cnn::trainer_update_config(&s.trainer, cfg, &err)) { app.status = err; app.status_is_error = true; }
+      else SessionWorkerConfig(app, s);
     }
   }
   return s.ready;
@@ -472,8 +478,10 @@ bool SessionEnsure(AppState& app) {
 static void StartRun(AppState& app) {
   Session& s = *app.session;
   if (app.current_run >= 0 && !s.trainer.finished) return;
-  if (app.current_run >= 0 && s.trainer.finished) cnn::trainer_reset(&s.trainer);
-  else if (s.trainer.step > 0) cnn::trainer_reset(&s.trainer);
+  if ((app.current_run >= 0 && s.trainer.finished) || s.trainer.step > 0) {
+    cnn::trainer_reset(&s.trainer);
+    SessionWorkerCommand(s, wp::kReset);
+  }
   s.copied_steps = s.copied_evals = 0;
   if (int(app.runs.size()) >= kMaxRuns) app.runs.erase(app.runs.begin());
   Run r;
@@ -504,6 +512,7 @@ void SessionTrainPressed(AppState& app) {
   if (!TrainingAllowed(app, &why)) { app.status = why; app.status_is_error = true; return; }
   StartRun(app);
   cnn::trainer_resume(&app.session->trainer);
+  SessionWorkerCommand(*app.session, wp::kTrain);
   app.training = true;
   app.status = "training";
   app.status_is_error = false;
@@ -512,7 +521,10 @@ void SessionTrainPressed(AppState& app) {
 void SessionPause(AppState& app) {
   app.training = false;
   app.pending_steps = 0;
-  if (app.session && app.session->ready) cnn::trainer_pause(&app.session->trainer);
+  if (app.session && app.session->ready) {
+    cnn::trainer_pause(&app.session->trainer);
+    SessionWorkerCommand(*app.session, wp::kPause);
+  }
   app.status = "paused";
   app.status_is_error = false;
 }
@@ -522,6 +534,7 @@ void SessionStep(AppState& app, int n) {
   if (!TrainingAllowed(app, &why)) { app.status = why; app.status_is_error = true; return; }
   StartRun(app);
   app.pending_steps += std::max(n, 1);
+  SessionWorkerCommand(*app.session, wp::kStep, std::max(n, 1));
 }
 
 void SessionReset(AppState& app) {
@@ -531,6 +544,7 @@ void SessionReset(AppState& app) {
   if (app.session && app.session->ready) {
     cnn::trainer_reset(&app.session->trainer);
     cnn::trainer_pause(&app.session->trainer);
+    SessionWorkerCommand(*app.session, wp::kReset);
     app.session->copied_steps = app.session->copied_evals = 0;
   }
   app.status = "reset: new weights from the seed; the next Train starts a new run";
@@ -571,7 +585,10 @@ void SessionTrainSlice(AppState& app, double budget_ms) {
   Session& s = *app.session;
   cnn::Trainer& t = s.trainer;
   int64_t before = t.samples_seen;
-  if (app.pending_steps > 0) {
+  SessionWorkerSync(app, s);
+  if (SessionWorkerOn(s)) {
+    // The worker trains (session_worker.cpp): its reports have updated the trainer between frames.
+  } else if (app.pending_steps > 0) {
     // Step button / JS step(n): whole minibatches, as many as fit in the budget (at least one).
     double t0 = cnn::now_ms();
     while (app.pending_steps > 0) {

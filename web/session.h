@@ -11,6 +11,26 @@
 #include "cnn/net.h"
 #include "cnn/train.h"
 
+// The trainer in a dedicated Web Worker (issue 19; session_worker.cpp). While it is on, the
+// session's trainer and network below MIRROR the worker's (its reports); the page trains in the
+// frame only when it is off (no Worker, ?worker=0, or it failed: then from its last checkpoint).
+struct WorkerLink {
+  enum State { kOff, kLoading, kReady };
+  State state = kOff;
+  bool started = false;
+  std::string failure;          // why the page trains in the frame ("" = never had a worker problem)
+  int32_t gen = 0;              // setup generation: reports of an older network are dropped
+  uint32_t seq = 0;             // commands posted
+  uint32_t ctl_seq = 0;         // the last command that changes what runs (steps, pause, reset...)
+  uint32_t base_seq = 0;        // the last setup or reset: older reports belong to another run
+  std::string data_key;         // the dataset the worker holds (name#revision)
+  int kernels_sent = -1;        // the SIMD switch as the worker has it
+  int threads = 1;              // as the worker reports it
+  int64_t reports = 0, snapshots = 0, weights_step = -1;
+  std::vector<uint8_t> checkpoint;  // the last report carrying the whole trainer state
+  int64_t checkpoint_step = -1;
+};
+
 struct Session {
   // Dataset
   std::vector<cnn::DatasetInfo> catalog;  // dataset_list(), filtered for this platform
@@ -64,7 +84,18 @@ struct Session {
   bool ready = false;          // trainer_setup succeeded
   std::string error;           // why not ready (for the training panel)
   size_t copied_steps = 0, copied_evals = 0;  // history entries already copied into the run
+  WorkerLink worker;
 };
+
+// The training worker (session_worker.cpp). Commands are the worker_protocol.h message types.
+bool SessionWorkerOn(const Session& s);
+void SessionWorkerStart(Session& s);                       // once; off where there is no Worker
+void SessionWorkerSetup(AppState& app, Session& s);        // after the page built its trainer
+void SessionWorkerConfig(AppState& app, Session& s);       // settings changed on the fly
+void SessionWorkerCommand(Session& s, uint32_t type, int32_t arg = 0);
+void SessionWorkerWeights(Session& s);                     // the page's weights changed (a model file)
+void SessionWorkerSync(AppState& app, Session& s);         // every frame (the SIMD switch)
+void SessionWorkerFailed(AppState& app, const std::string& why);
 
 // Data loading from the page (session.cpp; data.js calls them through js_api.cpp).
 Session& SessionGet(AppState& app);

@@ -9,91 +9,99 @@
 // the SIMD build with wasm threads (cnn-trainer-worker-threads.js) computes each minibatch on
 // min(navigator.hardwareConcurrency, 4) threads, with the same bits as one; otherwise one thread.
 // ?threads=N in this script's URL asks for N (1 loads the one-thread build).
+//
+// Everything but Module lives in the closure: importScripts puts Emscripten's globals (run, abort,
+// ...) in this same global scope.
 'use strict';
-const build = /[?&]build=scalar\b/.test(self.location.search) ? 'scalar' : 'simd';
-const kMaxThreads = 4;
-const asked = /[?&]threads=(\d+)/.exec(self.location.search);
-const threads = build === 'simd' && self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function'
-  ? Math.max(1, Math.min(asked ? Number(asked[1]) : (navigator.hardwareConcurrency || 1), kMaxThreads)) : 1;
-const script = build === 'scalar' ? 'cnn-trainer-worker-scalar.js'
-  : threads > 1 ? 'cnn-trainer-worker-threads.js' : 'cnn-trainer-worker.js';
-const kSliceMs = 25;  // a Pause waits at most about this long
-let started = false;
-const queue = [];
-let scheduled = false;
-const tickChannel = new MessageChannel();
-
-function fatal(what) {
-  postMessage({ type: 'fatal', message: String(what) });
-}
-var Module = {
-  print: (t) => console.log('[trainer] ' + t),
-  printErr: (t) => console.warn('[trainer] ' + t),
-  // The threaded build: its pool of pthread Workers (-sPTHREAD_POOL_SIZE=Module.cnnThreadPool), and
-  // the script they load (not this one).
-  cnnThreadPool: threads - 1,
-  mainScriptUrlOrBlob: script,
-  onRuntimeInitialized: () => {
-    started = true;
-    const used = threads > 1 ? Module._cnn_worker_set_threads(threads) : 1;
-    postMessage({ type: 'ready', build: build, threads: used, isolated: self.crossOriginIsolated === true });
-    while (queue.length) { const m = queue.shift(); if (m instanceof ArrayBuffer) run(m); else self.onmessage({ data: m }); }
-  },
-  onAbort: (what) => fatal('the engine stopped: ' + what),
-};
-function schedule() {
-  if (scheduled) return;
-  scheduled = true;
-  tickChannel.port2.postMessage(0);
-}
-tickChannel.port1.onmessage = () => {
-  scheduled = false;
+var Module;
+(function () {
+  const build = /[?&]build=scalar\b/.test(self.location.search) ? 'scalar' : 'simd';
+  const kMaxThreads = 4;
+  const asked = /[?&]threads=(\d+)/.exec(self.location.search);
+  const threads = build === 'simd' && self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function'
+    ? Math.max(1, Math.min(asked ? Number(asked[1]) : (navigator.hardwareConcurrency || 1), kMaxThreads)) : 1;
+  const script = build === 'scalar' ? 'cnn-trainer-worker-scalar.js'
+    : threads > 1 ? 'cnn-trainer-worker-threads.js' : 'cnn-trainer-worker.js';
+  const kSliceMs = 25;  // a Pause waits at most about this long
+  let started = false;
+  const queue = [];
+  let scheduled = false;
+  const tickChannel = new MessageChannel();
+  function fatal(what) {
+    postMessage({ type: 'fatal', message: String(what) });
+  }
+  Module = {
+    print: (t) => console.log('[trainer] ' + t),
+    printErr: (t) => console.warn('[trainer] ' + t),
+    // The threaded build: its pool of pthread Workers (-sPTHREAD_POOL_SIZE=Module.cnnThreadPool), and
+    // the script they load (not this one).
+    cnnThreadPool: threads - 1,
+    mainScriptUrlOrBlob: script,
+    onRuntimeInitialized: () => {
+      started = true;
+      const used = threads > 1 ? Module._cnn_worker_set_threads(threads) : 1;
+      postMessage({ type: 'ready', build: build, threads: used, isolated: self.crossOriginIsolated === true });
+      while (queue.length) {
+        const m = queue.shift();
+        if (m instanceof ArrayBuffer) command(m); else self.onmessage({ data: m });
+      }
+    },
+    onAbort: (what) => fatal('the engine stopped: ' + what),
+  };
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    tickChannel.port2.postMessage(0);
+  }
+  tickChannel.port1.onmessage = () => {
+    scheduled = false;
+    try {
+      if (Module._cnn_worker_tick(kSliceMs)) schedule();
+    } catch (err) {
+      fatal(err && err.message ? err.message : err);
+    }
+  };
+  function command(buf) {
+    try {
+      const u8 = new Uint8Array(buf);
+      const p = Module._malloc(Math.max(u8.length, 1));
+      Module.HEAPU8.set(u8, p);  // HEAPU8 after _malloc: a grown memory has a new view
+      Module._cnn_worker_command(p, u8.length);
+      Module._free(p);
+    } catch (err) {
+      fatal(err && err.message ? err.message : err);
+      return;
+    }
+    schedule();
+  }
+  // {type: 'bench', model, mode, batch, runs, threads: [1, 2]}: the engine's benchmark in this worker
+  // (bench/compare.mjs, tests/browser/threads.test.mjs); answers {type: 'bench', result: {...}}.
+  function bench(o) {
+    const text = new TextEncoder().encode(String(o.model) + '\0');
+    const counts = (o.threads || [1]).map((n) => n | 0);
+    const pm = Module._malloc(text.length), pt = Module._malloc(4 * Math.max(counts.length, 1));
+    Module.HEAPU8.set(text, pm);
+    counts.forEach((n, i) => { Module.HEAP32[(pt >> 2) + i] = n; });
+    const r = Module._cnn_worker_bench(pm, o.mode === 'infer' ? 0 : 1, o.batch || 32, o.runs || 5, pt, counts.length);
+    Module._free(pm);
+    Module._free(pt);
+    let end = r;
+    while (Module.HEAPU8[end]) ++end;
+    // slice(): a copy, since TextDecoder refuses a view of shared memory (the threaded build's)
+    postMessage({ type: 'bench', result: JSON.parse(new TextDecoder().decode(Module.HEAPU8.slice(r, end))) });
+  }
+  self.onmessage = (e) => {
+    if (e.data && e.data.type === 'bench') {
+      if (!started) { queue.push(e.data); return; }
+      try { bench(e.data); } catch (err) { postMessage({ type: 'bench', result: { error: String(err && err.message ? err.message : err) } }); }
+      return;
+    }
+    if (!(e.data instanceof ArrayBuffer)) return;
+    if (!started) queue.push(e.data); else command(e.data);
+  };
   try {
-    if (Module._cnn_worker_tick(kSliceMs)) schedule();
+    importScripts(script);
   } catch (err) {
-    fatal(err && err.message ? err.message : err);
+    fatal('could not load the engine: ' + (err && err.message ? err.message : err));
   }
-};
-function run(buf) {
-  try {
-    const u8 = new Uint8Array(buf);
-    const p = Module._malloc(Math.max(u8.length, 1));
-    Module.HEAPU8.set(u8, p);  // HEAPU8 after _malloc: a grown memory has a new view
-    Module._cnn_worker_command(p, u8.length);
-    Module._free(p);
-  } catch (err) {
-    fatal(err && err.message ? err.message : err);
-    return;
-  }
-  schedule();
-}
-// {type: 'bench', model, mode, batch, runs, threads: [1, 2]}: the engine's benchmark in this worker
-// (bench/compare.mjs, tests/browser/threads.test.mjs); answers {type: 'bench', result: {...}}.
-function bench(o) {
-  const text = new TextEncoder().encode(String(o.model) + '\0');
-  const counts = (o.threads || [1]).map((n) => n | 0);
-  const pm = Module._malloc(text.length), pt = Module._malloc(4 * Math.max(counts.length, 1));
-  Module.HEAPU8.set(text, pm);
-  counts.forEach((n, i) => { Module.HEAP32[(pt >> 2) + i] = n; });
-  const r = Module._cnn_worker_bench(pm, o.mode === 'infer' ? 0 : 1, o.batch || 32, o.runs || 5, pt, counts.length);
-  Module._free(pm);
-  Module._free(pt);
-  let end = r;
-  while (Module.HEAPU8[end]) ++end;
-  // slice(): a copy, since TextDecoder refuses a view of shared memory (the threaded build's)
-  postMessage({ type: 'bench', result: JSON.parse(new TextDecoder().decode(Module.HEAPU8.slice(r, end))) });
-}
-self.onmessage = (e) => {
-  if (e.data && e.data.type === 'bench') {
-    if (!started) { queue.push(e.data); return; }
-    try { bench(e.data); } catch (err) { postMessage({ type: 'bench', result: { error: String(err && err.message ? err.message : err) } }); }
-    return;
-  }
-  if (!(e.data instanceof ArrayBuffer)) return;
-  if (!started) queue.push(e.data); else run(e.data);
-};
-try {
-  importScripts(script);
-} catch (err) {
-  fatal('could not load the engine: ' + (err && err.message ? err.message : err));
-}
+})();

@@ -18,6 +18,7 @@
 
 #include "cnn/bench.h"
 #include "cnn/data.h"
+#include "cnn/kernels.h"
 #include "cnn/net.h"
 #include "cnn/parallel.h"
 #include "cnn/train.h"
@@ -40,12 +41,13 @@ struct WorkerState {
   int64_t steps_left = 0;  // minibatches asked for by Step commands and not yet done
   size_t sent_steps = 0, sent_evals = 0;  // history entries the page has
   bool dirty = false;      // a command changed something the page has not been told
-  double last_weights_ms = -1e9;
+  double last_weights_ms = -1e9, last_checkpoint_ms = -1e9;
   int threads = 1;         // kThreads; the engine honours it where built with threads
 };
 WorkerState W;
 
-constexpr double kWeightsEveryMs = 100;  // snapshots for the views: at most ~10 a second
+constexpr double kWeightsEveryMs = 100;      // snapshots for the views: at most ~10 a second
+constexpr double kCheckpointEveryMs = 1000;  // the whole trainer state: about once a second
 
 EM_JS(void, PostToPage, (const uint8_t* p, int n), {
   const b = HEAPU8.slice(p, p + n).buffer;
@@ -54,6 +56,7 @@ EM_JS(void, PostToPage, (const uint8_t* p, int n), {
 
 // An error report (setup failed): a report with the trainer's counters at zero and the message.
 void SendReport(bool weights) {
+  const double now = cnn::now_ms();
   wp::Writer w;
   wp::WriteHeader(w, wp::Header{wp::kReport, W.seq, W.gen});
   w.Pod(uint8_t(W.ready));
@@ -62,10 +65,14 @@ void SendReport(bool weights) {
   if (W.ready) {
     cnn::Trainer& t = W.trainer;
     if (t.history.loss.size() < W.sent_steps || t.history.eval_step.size() < W.sent_evals) W.sent_steps = W.sent_evals = 0;  // reset
-    wp::WriteReport(w, t, W.steps_left, W.running, W.sent_steps, W.sent_evals, weights);
+    // A checkpoint (for the page to train on should this worker stop) every kCheckpointEveryMs
+    // while busy, and with every report once stopped.
+    const bool checkpoint = weights && (!(W.running || W.steps_left > 0) || now - W.last_checkpoint_ms >= kCheckpointEveryMs);
+    wp::WriteReport(w, t, W.steps_left, W.running, W.sent_steps, W.sent_evals, weights, checkpoint);
+    if (checkpoint && !t.step_open && !t.eval_pending) W.last_checkpoint_ms = now;
     W.sent_steps = t.history.loss.size();
     W.sent_evals = t.history.eval_step.size();
-    if (weights) W.last_weights_ms = cnn::now_ms();
+    if (weights) W.last_weights_ms = now;
   }
   PostToPage(w.bytes.data(), int(w.bytes.size()));
   W.dirty = false;
@@ -123,6 +130,10 @@ void Command(const uint8_t* p, size_t n) {
     W.threads = cnn::set_num_threads(std::max(1, r.Pod<int32_t>()));  // 1 in a build without threads
     return;
   }
+  if (h.type == wp::kKernels) {
+    cnn::set_kernel_set(r.Pod<uint8_t>() ? cnn::KernelSet::reference : cnn::KernelSet::simd);
+    return;
+  }
   if (h.gen != W.gen || !W.ready) return;  // for a network this worker no longer has
   cnn::Trainer& t = W.trainer;
   switch (h.type) {
@@ -167,6 +178,7 @@ int Tick(double budget_ms) {
   }
   cnn::Trainer& t = W.trainer;
   const int64_t before = t.step;
+  const bool was_busy = W.running || W.steps_left > 0;
   if (W.steps_left > 0) {
     const double t0 = cnn::now_ms();
     while (W.steps_left > 0) {
@@ -181,11 +193,19 @@ int Tick(double budget_ms) {
   if (t.fault != cnn::FaultKind::none) { W.running = false; W.steps_left = 0; }
   if (t.finished) W.running = false;
   const bool busy = W.running || W.steps_left > 0;
-  const bool moved = t.step != before || W.dirty;
+  // (a fault stops the work without a step: that is news too)
+  const bool moved = t.step != before || W.dirty || was_busy;
   // While busy, weights at most every kWeightsEveryMs (counters and curves with them); when the
   // work stops, always (what the page shows paused is exactly the worker's state).
   if (!busy && moved) SendReport(true);
-  else if (busy && cnn::now_ms() - W.last_weights_ms >= kWeightsEveryMs) SendReport(true);
+  else if (busy && cnn::now_ms() - W.last_weights_ms >= kWeightsEveryMs) {
+    // Between steps, so the weights and gradients are a step's (a step of the Wide net in slices
+    // may be half done): finish the open step (and an evaluation due), as the next tick would.
+    while (W.running && (t.step_open || t.eval_pending) && !t.paused && !t.finished && t.fault == cnn::FaultKind::none) cnn::trainer_run_for(&t, 0);
+    if (t.fault != cnn::FaultKind::none || t.finished) W.running = false;
+    SendReport(true);
+    return (W.running || W.steps_left > 0) ? 1 : 0;
+  }
   return busy ? 1 : 0;
 }
 

@@ -13,6 +13,7 @@
 // cnn/settings.inc (setting_get/setting_set), so the worker reads the page's one settings list.
 #pragma once
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -34,6 +35,7 @@ enum MsgType : uint32_t {
   kReset = 6,    // trainer_reset + pause: weights from the seed again
   kWeights = 7,  // the page's network weights (a loaded model file): params, running statistics
   kThreads = 8,  // int32 n: threads the worker's engine may use (1 = none; honoured where built)
+  kKernels = 9,  // uint8: 0 the SIMD kernels, 1 the scalar references (the page's SIMD switch)
   // worker -> page
   kReport = 100,
 };
@@ -187,6 +189,53 @@ inline bool ReadNetState(Reader& r, cnn::Network* net) {
   return true;
 }
 
+// Everything else a run needs to go on exactly as it would have (the data order and its random
+// streams, the smoothed loss, the optimizer's state, the fault snapshot, dropout's stream), taken
+// between steps (no step or evaluation open). The page keeps the latest one and trains on from it
+// if the worker stops.
+inline void WriteRng(Writer& w, const cnn::Rng& g) { w.Pod(g.state); w.Pod(g.inc); }
+inline void ReadRng(Reader& r, cnn::Rng* g) { g->state = r.Pod<uint64_t>(); g->inc = r.Pod<uint64_t>(); }
+inline void WriteCheckpoint(Writer& w, const cnn::Trainer& t) {
+  WriteRng(w, t.shuffle_rng); WriteRng(w, t.augment_rng); WriteRng(w, t.net->dropout_rng);
+  w.Vec(t.order); w.Pod(uint8_t(t.need_shuffle));
+  w.Pod(t.window_loss); w.Pod(int64_t(t.window_correct)); w.Pod(int64_t(t.window_samples)); w.Pod(int64_t(t.window_steps));
+  w.Pod(t.ema); w.Pod(t.ema_decay_pow); w.Pod(t.ema_log);
+  w.Pod(int64_t(t.opt.t)); w.Pod(t.opt.beta1_pow); w.Pod(t.opt.beta2_pow); w.Vec(t.opt.m); w.Vec(t.opt.v);
+  w.Pod(uint8_t(t.have_snapshot)); w.Vec(t.snap_params); w.Vec(t.snap_m); w.Vec(t.snap_v);
+  w.Pod(int64_t(t.snap_t)); w.Pod(t.snap_beta1_pow); w.Pod(t.snap_beta2_pow); w.Pod(int64_t(t.snap_step));
+  w.Pod(uint64_t(t.snap_running.size()));
+  for (const std::vector<float>& v : t.snap_running) w.Vec(v);
+}
+// Into a trainer set up for the same network and data; false (trainer untouched) on a mismatch.
+inline bool ReadCheckpoint(Reader& r, cnn::Trainer* t) {
+  cnn::Trainer c;  // the fields below only
+  ReadRng(r, &c.shuffle_rng); ReadRng(r, &c.augment_rng);
+  cnn::Rng drop;
+  ReadRng(r, &drop);
+  r.Vec(&c.order); c.need_shuffle = r.Pod<uint8_t>() != 0;
+  c.window_loss = r.Pod<double>(); c.window_correct = r.Pod<int64_t>(); c.window_samples = r.Pod<int64_t>(); c.window_steps = r.Pod<int64_t>();
+  c.ema = r.Pod<double>(); c.ema_decay_pow = r.Pod<double>(); c.ema_log = r.Pod<double>();
+  c.opt.t = r.Pod<int64_t>(); c.opt.beta1_pow = r.Pod<double>(); c.opt.beta2_pow = r.Pod<double>(); r.Vec(&c.opt.m); r.Vec(&c.opt.v);
+  c.have_snapshot = r.Pod<uint8_t>() != 0; r.Vec(&c.snap_params); r.Vec(&c.snap_m); r.Vec(&c.snap_v);
+  c.snap_t = r.Pod<int64_t>(); c.snap_beta1_pow = r.Pod<double>(); c.snap_beta2_pow = r.Pod<double>(); c.snap_step = r.Pod<int64_t>();
+  const uint64_t k = r.Pod<uint64_t>();
+  if (r.bad || k > t->net->state.size()) return false;
+  c.snap_running.resize(size_t(k));
+  for (auto& v : c.snap_running) r.Vec(&v);
+  if (r.bad || c.opt.m.size() != t->opt.m.size() || c.opt.v.size() != t->opt.v.size()) return false;
+  t->shuffle_rng = c.shuffle_rng; t->augment_rng = c.augment_rng; t->net->dropout_rng = drop;
+  t->order = std::move(c.order); t->need_shuffle = c.need_shuffle;
+  t->window_loss = c.window_loss; t->window_correct = c.window_correct; t->window_samples = c.window_samples; t->window_steps = c.window_steps;
+  t->ema = c.ema; t->ema_decay_pow = c.ema_decay_pow; t->ema_log = c.ema_log;
+  t->opt.t = c.opt.t; t->opt.beta1_pow = c.opt.beta1_pow; t->opt.beta2_pow = c.opt.beta2_pow; t->opt.m = std::move(c.opt.m); t->opt.v = std::move(c.opt.v);
+  t->have_snapshot = c.have_snapshot; t->snap_params = std::move(c.snap_params); t->snap_m = std::move(c.snap_m); t->snap_v = std::move(c.snap_v);
+  t->snap_t = c.snap_t; t->snap_beta1_pow = c.snap_beta1_pow; t->snap_beta2_pow = c.snap_beta2_pow; t->snap_step = c.snap_step;
+  t->snap_running = std::move(c.snap_running);
+  t->step_open = false;
+  t->eval_pending = false;
+  return true;
+}
+
 // The trainer's state after some work: counters, the history entries the page has not seen yet,
 // the last evaluation and (at most ~10 times a second, and whenever the worker stops) the weights.
 struct Report {
@@ -198,10 +247,12 @@ struct Report {
   uint64_t from_step = 0, from_eval = 0;  // history index of the first entry sent
   cnn::TrainHistory history;              // entries from from_step / from_eval on
   cnn::EvalResult last_eval;
-  uint8_t has_weights = 0;                // then the network's state follows (ReadNetState)
+  uint8_t has_weights = 0;                // then the network's state follows (ReadNetState), then
+                                          // uint8 has_checkpoint and the checkpoint (ReadCheckpoint)
 };
 
-inline void WriteReport(Writer& w, const cnn::Trainer& t, int64_t steps_left, bool running, size_t from_step, size_t from_eval, bool weights) {
+inline void WriteReport(Writer& w, const cnn::Trainer& t, int64_t steps_left, bool running, size_t from_step, size_t from_eval, bool weights,
+                        bool checkpoint) {
   w.Pod(int64_t(t.step)); w.Pod(int64_t(t.step_in_epoch)); w.Pod(int64_t(t.samples_seen)); w.Pod(int64_t(steps_left));
   w.Pod(int32_t(t.epoch));
   w.Pod(uint8_t(t.paused)); w.Pod(uint8_t(t.finished)); w.Pod(uint8_t(t.fault)); w.Pod(uint8_t(running));
@@ -217,7 +268,12 @@ inline void WriteReport(Writer& w, const cnn::Trainer& t, int64_t steps_left, bo
   w.Pod(int64_t(e.n)); w.Pod(e.loss); w.Pod(uint8_t(e.classification)); w.Pod(e.accuracy); w.Pod(e.zero_one);
   w.Pod(int32_t(e.num_classes)); w.Vec(e.confusion);
   w.Pod(uint8_t(weights));
-  if (weights) WriteNetState(w, *t.net, true);
+  if (weights) {
+    WriteNetState(w, *t.net, true);
+    checkpoint = checkpoint && !t.step_open && !t.eval_pending;
+    w.Pod(uint8_t(checkpoint));
+    if (checkpoint) WriteCheckpoint(w, t);
+  }
 }
 
 // Reads a report up to its weights (which follow when has_weights: ReadNetState).

@@ -1,0 +1,201 @@
+// Issue 19: the trainer runs in a dedicated Web Worker (web/worker/, web/session_worker.cpp).
+// Through the worker: Train, Pause, Step, Reset and the seed keep their meanings, and the page's
+// curve and weights equal `cnn-sandbox train`'s for the same seed bit for bit; the inspection views
+// follow the weights while training runs; the page is not cross-origin isolated and still trains;
+// a numerical fault in the worker pauses with the last good weights; a worker that stops (or never
+// loads) hands over to in-frame training with nothing lost.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { startLab, openLab, screenshot, state, waitState, repoRoot, siteDir } from './lib.mjs';
+
+let lab;
+before(async () => { lab = await startLab(); });
+after(async () => { await lab?.close(); });
+
+const f32 = (x) => Math.fround(x);
+const trainer = (page) => page.evaluate(() => window.cnnSandbox.trainerState());
+const fileBytes = async (page) => Buffer.from(await page.evaluate(() => Array.from(window.cnnSandbox.saveModelFile())));
+
+// `cnn-sandbox train` (the wasm build under node, beside the site): one epoch of LeNet-5 on digits
+// with seed 1 (188 steps), its last step's loss and its weights file.
+let cliRun = null;
+function cli() {
+  if (cliRun) return cliRun;
+  const tool = join(dirname(siteDir), 'cnn-sandbox.js');
+  assert.ok(existsSync(tool), `${tool} is missing: build it (cmake --build --preset wasm --target cnn-sandbox)`);
+  const out = join(mkdtempSync(join(tmpdir(), 'cnn-worker-')), 'w.bin');
+  const r = spawnSync('node', ['--no-experimental-fetch', tool, 'train', '--model', join(repoRoot, 'assets/presets/lenet5.txt'), '--data', 'digits',
+    '--epochs', '1', '--seed', '1', '--json', '--save', out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout.trim().split('\n').at(-1));
+  assert.equal(j.steps, 188);
+  cliRun = { json: j, weights: readFileSync(out) };
+  return cliRun;
+}
+
+// The page's run equals the command line's: the last step's loss and every weight's bits (the
+// weights file's bytes appear inside the page's model file).
+async function assertSameAsCli(page, what) {
+  const c = cli();
+  const m = await page.evaluate(() => window.cnnSandbox.getMetrics());
+  assert.equal(m.steps, 188, `${what}: 188 steps`);
+  assert.equal(m.loss.length, 188);
+  assert.ok(m.loss.every(Number.isFinite));
+  assert.equal(f32(m.loss.at(-1)), f32(c.json.final_step_loss), `${what}: the last step's loss is the CLI's`);
+  const file = await fileBytes(page);
+  assert.ok(file.indexOf(c.weights.subarray(16)) >= 0 || file.indexOf(c.weights) >= 0, `${what}: the page's weights are the CLI's, bit for bit`);
+  return m;
+}
+
+test('through the worker, Train + Pause + Step make the CLI curve and weights bit for bit; reset and seed too', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1' });
+  await waitState(page, () => true, 'the lab');
+  let w = await trainer(page);
+  assert.equal(w.where, 'worker', `training runs in the worker (${w.failure})`);
+  assert.equal(await page.evaluate(() => window.crossOriginIsolated), false, 'this page is not cross-origin isolated');
+  // Train, then Pause somewhere: Pause stops between steps and nothing runs while paused.
+  await page.evaluate(() => window.cnnSandbox.train());
+  let s = await waitState(page, (x) => x.steps >= 30, '30 steps through the worker');
+  await page.evaluate(() => window.cnnSandbox.pause());
+  s = await waitState(page, (x) => !x.training, 'paused');
+  await page.waitForTimeout(600);
+  const pausedAt = (await state(page)).steps;
+  await page.waitForTimeout(400);
+  assert.equal((await state(page)).steps, pausedAt, 'no steps while paused');
+  assert.ok(pausedAt >= 30 && pausedAt < 188, `paused at ${pausedAt}`);
+  // Step: one minibatch each, then train(n) resolves after exactly n steps.
+  for (let i = 0; i < 3; i++) await page.evaluate(() => window.cnnSandbox.step(1));
+  await waitState(page, (x) => x.steps === pausedAt + 3 && !x.pendingSteps, '3 single steps');
+  let m = await page.evaluate((n) => window.cnnSandbox.train(n), 188 - pausedAt - 3);
+  assert.equal(m.steps, 188, 'train(n) resolved after exactly n more steps');
+  const first = await assertSameAsCli(page, 'worker run');
+  await screenshot(page, 'worker-trained');
+  w = await trainer(page);
+  assert.equal(w.where, 'worker');
+  assert.ok(w.reports > 0 && w.snapshots > 0 && w.weightsStep === 188, `reports and snapshots: ${JSON.stringify(w)}`);
+  // Reset: weights from the seed again; the same steps give the same curve.
+  await page.evaluate(() => window.cnnSandbox.reset());
+  await waitState(page, (x) => x.steps === 0, 'reset');
+  m = await page.evaluate(() => window.cnnSandbox.train(40));
+  assert.deepEqual(m.loss, first.loss.slice(0, 40), 'after Reset: the same 40 losses');
+  // Another seed: another curve; back to seed 1: the first one again.
+  assert.equal(await page.evaluate(() => window.cnnSandbox.set('seed', 2)), true);
+  await waitState(page, (x) => x.steps === 0, 'seed 2: a new network');
+  const m2 = await page.evaluate(() => window.cnnSandbox.train(40));
+  assert.notDeepEqual(m2.loss, first.loss.slice(0, 40), 'seed 2 gives another curve');
+  assert.equal(await page.evaluate(() => window.cnnSandbox.set('seed', 1)), true);
+  await waitState(page, (x) => x.steps === 0, 'seed 1 again');
+  const m1 = await page.evaluate(() => window.cnnSandbox.train(40));
+  assert.deepEqual(m1.loss, first.loss.slice(0, 40), 'seed 1 again: the first curve');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('without a worker (?worker=0) the page trains in the frame, to the same bits', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1', query: '?worker=0' });
+  const w = await trainer(page);
+  assert.equal(w.where, 'page');
+  assert.match(w.failure, /no worker in this page/);
+  const m = await page.evaluate(() => window.cnnSandbox.train(188));
+  assert.equal(m.steps, 188);
+  await assertSameAsCli(page, 'in-frame run');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a worker that cannot load: the page falls back to in-frame training and says why', async () => {
+  const context = await lab.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  await context.route(/cnn-trainer-worker(-scalar)?\.js$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(`exception: ${e.message}`));
+  await page.goto(lab.url + '#preset=lenet5&data=digits&seed=1');
+  await page.waitForFunction(() => document.getElementById('status')?.classList.contains('hidden'), null, { timeout: 60000 });
+  const m = await page.evaluate(() => window.cnnSandbox.train(20));
+  assert.equal(m.steps, 20, 'train(20) resolves after 20 steps');
+  const w = await waitState(page, () => true, 'state').then(() => trainer(page));
+  assert.equal(w.where, 'page', `fell back: ${JSON.stringify(w)}`);
+  assert.match(w.failure, /engine|load|script/i);
+  const c = cli();
+  assert.ok(m.loss.every(Number.isFinite));
+  assert.deepEqual(page.errors, []);
+  void c;
+  await context.close();
+});
+
+test('a worker that stops mid-run: the page goes on from its last checkpoint, train(n) still ends at n, the bits are the CLI\'s', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1' });
+  assert.equal((await trainer(page)).where, 'worker');
+  const done = page.evaluate(() => window.cnnSandbox.train(188));
+  await waitState(page, (x) => x.steps >= 60, '60 steps in the worker');
+  const before = await trainer(page);
+  assert.ok(before.checkpointStep > 0, `a checkpoint was sent: ${JSON.stringify(before)}`);
+  await page.evaluate(() => window.cnnTrainer.terminate('terminated by the test'));
+  const m = await done;
+  assert.equal(m.steps, 188, 'train(188) resolved after 188 steps');
+  const w = await trainer(page);
+  assert.equal(w.where, 'page');
+  assert.equal(w.failure, 'terminated by the test');
+  const s = await state(page);
+  assert.match(s.status, /The training worker stopped: terminated by the test\. Training goes on in this page/);
+  await screenshot(page, 'worker-stopped');
+  await assertSameAsCli(page, 'run handed over to the page');
+  await page.context().close();
+});
+
+test('a numerical fault in the worker (lr 1000): reported, paused, the last good weights kept', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1&opt=sgd' });
+  assert.equal(await page.evaluate(() => window.cnnSandbox.set('lr', 1000)), true);
+  await page.evaluate(() => window.cnnSandbox.train());
+  const s = await waitState(page, (x) => !x.training && x.statusIsError, 'the fault');
+  console.log(`fault at step ${s.steps}: ${s.status}`);
+  assert.match(s.status, /training paused and (the weights of step \d+ \(the last with a finite loss\) were restored|the initial weights were kept)/);
+  const w = await trainer(page);
+  assert.equal(w.where, 'worker', 'the worker is still the trainer');
+  assert.equal(w.weightsStep, s.steps, 'the page holds the weights the worker kept');
+  const p = await page.evaluate(() => window.cnnSandbox.predict(8));
+  assert.ok(p.length === 80 && p.every(Number.isFinite), 'the kept weights give finite outputs');
+  const m = await page.evaluate(() => window.cnnSandbox.getMetrics());
+  assert.ok(m.loss.every(Number.isFinite), 'the curve holds finite losses only');
+  await page.waitForTimeout(500);
+  assert.equal((await state(page)).steps, s.steps, 'paused: no steps after the fault');
+  await screenshot(page, 'worker-fault');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the inspection views follow the weights while the worker trains', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1' });
+  assert.equal(await page.evaluate(() => window.cnnSandbox.inspect.show('inside', 'predict')), true);
+  await page.evaluate(() => window.cnnSandbox.train());
+  await waitState(page, (x) => x.steps >= 5, 'training');
+  // The views recompute every 20 frames while training (a few seconds on a loaded machine): wait
+  // for three different predictions of the same sample while the run goes on.
+  const probs = new Set();
+  const t0 = Date.now();
+  let looks = 0;
+  while (probs.size < 3 && Date.now() - t0 < 90000) {
+    const i = await page.evaluate(() => window.cnnSandbox.inspect.getState());
+    probs.add(JSON.stringify(i.probs));
+    looks++;
+    await page.waitForTimeout(500);
+  }
+  const s = await state(page);
+  console.log(`the prediction view showed ${probs.size} different outputs in ${looks} looks over ${((Date.now() - t0) / 1000).toFixed(1)} s of training (step ${s.steps}, ${s.fps.toFixed(1)} fps)`);
+  assert.equal(s.training, true, 'still training');
+  assert.ok(probs.size >= 3, `the prediction view changes while training (${probs.size} distinct of ${looks})`);
+  await screenshot(page, 'worker-inside-predict');
+  assert.equal(await page.evaluate(() => window.cnnSandbox.inspect.show('inside', 'dynamics')), true);
+  const d0 = (await page.evaluate(() => window.cnnSandbox.inspect.getState())).dynamicsPoints;
+  await page.waitForTimeout(8000);
+  const d1 = (await page.evaluate(() => window.cnnSandbox.inspect.getState())).dynamicsPoints;
+  assert.ok(d1 > d0, `the dynamics view gains points while training (${d0} -> ${d1})`);
+  await screenshot(page, 'worker-inside-dynamics');
+  await page.evaluate(() => window.cnnSandbox.pause());
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -1,0 +1,58 @@
+// trainer_client.js: starts the page's training worker (issue 19: trainer_worker.js, the engine
+// without the interface) and carries its messages: the page's C++ (web/session_worker.cpp) posts
+// commands as ArrayBuffers through cnnTrainer.post, and each report the worker sends is copied into
+// the page's heap and handed to cnn_worker_report. A worker that fails to load or stops (an error,
+// an abort, terminate()) is reported once through cnn_worker_event, and the page trains in the
+// frame from then on. ?worker=0 (or a browser without Worker) keeps training in the frame.
+'use strict';
+(function () {
+  let worker = null;
+  let failed = false;
+  const pending = [];  // reports that arrive before the page's runtime is up (never, in practice)
+  function deliver(buf) {
+    if (!window.Module || typeof Module._cnn_worker_report !== 'function') { pending.push(buf); return; }
+    while (pending.length) deliver1(pending.shift());
+    deliver1(buf);
+  }
+  function deliver1(buf) {
+    const u8 = new Uint8Array(buf);
+    const p = Module._malloc(Math.max(u8.length, 1));
+    Module.HEAPU8.set(u8, p);  // HEAPU8 after _malloc: a grown memory has a new view
+    Module._cnn_worker_report(p, u8.length);
+    Module._free(p);
+  }
+  function fail(why) {
+    if (failed) return;
+    failed = true;
+    if (worker) { try { worker.terminate(); } catch (e) { /* already gone */ } }
+    worker = null;
+    console.warn('CNN Sandbox: the training worker stopped (' + why + '); training goes on in the page.');
+    if (window.Module && typeof Module.ccall === 'function') Module.ccall('cnn_worker_event', null, ['number', 'string'], [2, String(why)]);
+  }
+  window.cnnTrainer = {
+    // Called once by the page's C++. False: no worker (the page trains in the frame).
+    start: (build) => {
+      if (typeof Worker === 'undefined' || /[?&]worker=0\b/.test(location.search)) return false;
+      try {
+        worker = new Worker('trainer_worker.js' + (build === 'scalar' ? '?build=scalar' : ''));
+      } catch (err) {
+        worker = null;
+        return false;
+      }
+      worker.onmessage = (e) => {
+        if (e.data instanceof ArrayBuffer) { deliver(e.data); return; }
+        if (e.data && e.data.type === 'ready') Module.ccall('cnn_worker_event', null, ['number', 'string'], [1, '']);
+        if (e.data && e.data.type === 'fatal') fail(e.data.message);
+      };
+      worker.onerror = (e) => { e.preventDefault(); fail(e.message || 'the worker script failed to load'); };
+      worker.onmessageerror = () => fail('a message could not be read');
+      return true;
+    },
+    post: (buf) => { if (worker) worker.postMessage(buf, [buf]); },
+    active: () => !!worker,
+    // For tests: stop the worker as a crash would.
+    terminate: (why) => fail(why || 'terminated'),
+  };
+  // cnnSandbox.trainerState(): { where: 'worker' | 'page', state, threads, reports, snapshots, ... }
+  if (window.cnnSandbox) window.cnnSandbox.trainerState = () => JSON.parse(Module.ccall('cnn_worker_state', 'string', [], []));
+})();
