@@ -551,8 +551,9 @@ void SessionReset(AppState& app) {
   app.status_is_error = false;
 }
 
-// Appends what the trainer recorded since the last frame to the current run.
-static void SyncRun(AppState& app) {
+// Appends what the trainer recorded since the last frame (or the worker's last report) to the
+// current run.
+void SessionSyncRun(AppState& app) {
   Session& s = *app.session;
   if (app.current_run < 0 || app.current_run >= int(app.runs.size())) return;
   Run& r = app.runs[size_t(app.current_run)];
@@ -601,7 +602,7 @@ void SessionTrainSlice(AppState& app, double budget_ms) {
     cnn::trainer_run_for(&t, budget_ms);
   }
   app.stats.sps_window_samples += t.samples_seen - before;
-  SyncRun(app);
+  SessionSyncRun(app);
   if (t.fault != cnn::FaultKind::none && (app.training || !t.message.empty())) {
     if (app.training) { app.training = false; }
     app.status = t.message;

@@ -96,6 +96,7 @@ void SessionWorkerCommand(Session& s, uint32_t type, int32_t arg = 0);
 void SessionWorkerWeights(Session& s);                     // the page's weights changed (a model file)
 void SessionWorkerSync(AppState& app, Session& s);         // every frame (the SIMD switch)
 void SessionWorkerFailed(AppState& app, const std::string& why);
+void SessionSyncRun(AppState& app);  // the trainer's new history into the current run (session.cpp)
 
 // Data loading from the page (session.cpp; data.js calls them through js_api.cpp).
 Session& SessionGet(AppState& app);

@@ -185,6 +185,7 @@ static bool ApplyReport(AppState& app, Session& s, const uint8_t* p, size_t n, b
     t.message = rep.message;
     // Steps asked for that the worker had done after the checkpoint are to be done again here.
     if (app.pending_steps > 0 && step_before > t.step) app.pending_steps += int(step_before - t.step);
+    SessionSyncRun(app);
     return true;
   }
   if (checkpoint) {
@@ -201,6 +202,7 @@ static bool ApplyReport(AppState& app, Session& s, const uint8_t* p, size_t n, b
     app.pending_steps = int(std::min<int64_t>(rep.steps_left, 1 << 30));
   }
   wl.reports++;
+  SessionSyncRun(app);  // the curves with the counters, as in-frame training has them
   return true;
 }
 
