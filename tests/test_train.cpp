@@ -13,6 +13,7 @@
 #include "cnn/data.h"
 #include "cnn/net.h"
 #include "cnn/rng.h"
+#include "cnn/settings.h"
 #include "cnn/train.h"
 #include "train_tests.h"
 
@@ -116,6 +117,67 @@ TEST_CASE("train: the same seed gives a bit-identical loss curve; another seed d
   CHECK(bit_equal(curves[0], curves[1]));
   CHECK(bit_equal(weights[0], weights[1]));
   CHECK_FALSE(bit_equal(curves[0], curves[2]));
+}
+
+TEST_CASE("train: limit_train trains on the first N training samples only, exactly as a set of those N") {
+  // The setting row: URL key, CLI flag, label, range and its message.
+  const int k = cnn::setting_find_url_key("limit_train");
+  REQUIRE(k >= 0);
+  CHECK(k == cnn::setting_find_cli_flag("--limit-train"));
+  CHECK(std::string(cnn::setting_info(k).label) == "training samples");
+  cnn::Settings s;
+  CHECK(s.limit_train == 0);  // all of them by default
+  std::string why;
+  CHECK(cnn::setting_parse(k, "50", &s, &why));
+  CHECK(s.limit_train == 50);
+  CHECK(cnn::train_config_from_settings(s).limit_train == 50);
+  CHECK_FALSE(cnn::setting_parse(k, "-3", &s, &why));
+  CHECK(why == "-3 is out of range 0..200000");
+  CHECK_FALSE(cnn::setting_parse(k, "1e3", &s, &why));
+  CHECK(why == "'1e3' is not a whole number");
+  CHECK(s.limit_train == 50);
+  cnn::TrainConfig bad = small_config();
+  bad.limit_train = -1;
+  CHECK_FALSE(cnn::train_config_check(bad, &why));
+  CHECK(why == "training samples -1 is not valid: use 0 (all of them) or a count from 1 to 200,000");
+
+  // 50 of 300 samples, batch 16: 4 steps an epoch (16+16+16+2), 200 samples in 4 epochs; the
+  // run is bit for bit the run on a set of only those 50 samples, and the same on every run.
+  cnn::Dataset full = make_bar_set(300, 90, 1);
+  cnn::Dataset first50 = full;
+  first50.train_x.resize(50 * 64);
+  first50.train_y.resize(50);
+  std::vector<float> weights[3], curves[3];
+  for (int run = 0; run < 3; ++run) {
+    cnn::TrainConfig c = small_config();
+    c.limit_train = run < 2 ? 50 : 0;
+    cnn::Network net;
+    build(&net, kSmallCnn, c.batch);
+    cnn::Trainer tr;
+    std::string err;
+    REQUIRE_MESSAGE(cnn::trainer_setup(&tr, &net, run == 2 ? &first50 : &full, c, &err), err);
+    CHECK(cnn::trainer_train_samples(c, full) == (run < 2 ? 50 : 300));
+    CHECK(tr.steps_per_epoch == 4);
+    CHECK(tr.order.size() == 50);
+    CHECK(cnn::trainer_run_to_end(&tr) == 16);
+    CHECK(tr.samples_seen == 200);
+    if (run == 0) {  // the subset changes the epoch: only a reset may change it
+      cnn::TrainConfig more = c;
+      more.limit_train = 100;
+      CHECK_FALSE(cnn::trainer_update_config(&tr, more, &err));
+      CHECK(err == "the training samples change the steps of an epoch: reset the training to change them");
+    }
+    weights[run] = net.params;
+    curves[run] = tr.history.loss;
+  }
+  CHECK(bit_equal(weights[0], weights[1]));
+  CHECK(bit_equal(curves[0], curves[1]));
+  CHECK(bit_equal(weights[0], weights[2]));
+  CHECK(bit_equal(curves[0], curves[2]));
+  // More than the set has is all of it.
+  cnn::TrainConfig c = small_config();
+  c.limit_train = 1000;
+  CHECK(cnn::trainer_train_samples(c, full) == 300);
 }
 
 TEST_CASE("train: reset replays the same run, step by step or in time budgets") {

@@ -67,7 +67,7 @@ void ShowInsideBoundary(AppState& app, Session& s, bool due) {
   ImGui::InvisibleButton("field", ImVec2(side, side));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   if (in.boundary.id) dl->AddImage(in.boundary.Id(), p0, ImVec2(p0.x + side, p0.y + side));
-  const int64_t n = std::min<int64_t>(d.n_train(), 600);
+  const int64_t n = std::min<int64_t>(cnn::trainer_train_samples(s.trainer.cfg, d), 600);  // the points it trains on
   for (int64_t i = 0; i < n; i++) {
     float x = d.train_x[size_t(i) * 2], y = d.train_x[size_t(i) * 2 + 1];
     ImVec2 c(p0.x + (x - in.bx0) / (in.bx1 - in.bx0) * side, p0.y + (in.by1 - y) / (in.by1 - in.by0) * side);

@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "colormap.h"
+#include "cnn/format.h"
 #include "cnn/rng.h"
 #include "imgui.h"
 #include "plot.h"
@@ -155,6 +156,38 @@ static void ShowPoints(const DatasetView& v) {
 }
 
 // The learner's own files: what may be chosen, and the limits (stated before anything is read).
+// The training subset (settings.inc's limit_train): "training samples: [500] of 8,000", 0 = all.
+// The trainer takes the first N (the sets are shuffled once when packed or made, so every class is
+// there); a change starts a new run, like the batch size.
+static void ShowTrainingSubset(AppState& app, int64_t n_train) {
+  static const int k = cnn::setting_find_url_key("limit_train");
+  int& lim = app.settings.limit_train;
+  ImGui::AlignTextToFramePadding();
+  ImGui::Text("%s:", cnn::setting_info(k).label);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5.0f);
+  ImGui::InputInt("##limit_train", &lim, 0);
+  SaveRect(app, "limit_train");
+  ItemTooltip(app, "limit_train_help",
+              "Train on the first N training samples only (0: all of them). A large model on few samples\n"
+              "learns them by heart: the training accuracy climbs while the test accuracy stalls.\n"
+              "Changing it starts a new run.");
+  const std::string bad = cnn::setting_check(k, double(lim));
+  ImGui::SameLine();
+  const int64_t used = lim > 0 ? std::min<int64_t>(lim, n_train) : n_train;
+  ImGui::Text("of %s%s", cnn::with_commas(n_train).c_str(),
+              !bad.empty() ? "" : lim == 0 ? " (0: all)" : used < lim ? " (all: the set has fewer)" : "");
+  SaveText(app, "limit_train_text", std::string(cnn::setting_info(k).label) + ": " + cnn::with_commas(bad.empty() ? used : lim) + " of " + cnn::with_commas(n_train));
+  if (!bad.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, Th().error);
+    const std::string msg = std::string(cnn::setting_info(k).label) + ": " + bad + "; use 0 (all of them) or a count up to " +
+                            cnn::with_commas(cnn::kMaxSamples) + ".";
+    ImGui::TextWrapped("%s", msg.c_str());
+    ImGui::PopStyleColor();
+    SaveText(app, "limit_train_error", msg);
+  }
+}
+
 static std::string UploadHelpText() {
   return "Load your own data (or drop files and folders on the page); it stays on this machine (nothing is uploaded anywhere).\n"
          "- an IDX image file with its label file, gzip'd or not (e.g. train-images-idx3-ubyte.gz + train-labels-idx1-ubyte.gz; "
@@ -277,6 +310,7 @@ void ShowDataPanel(AppState& app) {
   }
   ImGui::Text("%s train, %s test samples of %s%s", cnn::with_commas(v.n_train).c_str(), cnn::with_commas(v.n_test).c_str(), cnn::shape_text(cnn::Shape{v.h, v.w, v.c}, cnn::ShapeForm::count_if_flat).c_str(),
               v.points2d ? " (2D points)" : "");
+  ShowTrainingSubset(app, v.n_train);
   // model vs data
   if (app.doc.valid) {
     const cnn::Shape in = app.doc.info.input;

@@ -25,7 +25,8 @@ void SessionDeleter::operator()(Session* s) const { delete s; }
 static bool SameConfig(const cnn::TrainConfig& a, const cnn::TrainConfig& b) {
   return a.optimizer == b.optimizer && a.lr == b.lr && a.momentum == b.momentum && a.schedule.kind == b.schedule.kind &&
          a.schedule.step_epochs == b.schedule.step_epochs && a.schedule.gamma == b.schedule.gamma && a.epochs == b.epochs &&
-         a.weight_decay == b.weight_decay && a.eval_every == b.eval_every && a.eval_limit == b.eval_limit;
+         a.weight_decay == b.weight_decay && a.eval_every == b.eval_every && a.eval_limit == b.eval_limit &&
+         a.limit_train == b.limit_train;
 }
 
 #ifdef __EMSCRIPTEN__
@@ -428,12 +429,14 @@ bool SessionEnsure(AppState& app) {
   // loss starts a new run (its curves are in other units).
   const cnn::LossKind want_loss = SessionLossWanted(app);
   bool rebuild = text != s.net_text || s.net_data_name != s.data_name || s.net_batch != app.settings.batch || s.net_seed != app.settings.seed ||
+                 s.net_limit_train != app.settings.limit_train ||
                  (s.ready && s.net.loss != want_loss);
   if (rebuild) {
     s.net_text = text;
     s.net_data_name = s.data_name;
     s.net_batch = app.settings.batch;
     s.net_seed = app.settings.seed;
+    s.net_limit_train = app.settings.limit_train;
     s.ready = false;
     s.error.clear();
     app.training = false;

@@ -79,6 +79,7 @@ struct Session {
   std::string net_data_name;
   int net_batch = 0;
   int net_seed = 0;
+  int net_limit_train = 0;  // the training subset the trainer was set up with (settings.limit_train)
   cnn::Network net;
   cnn::Trainer trainer;
   bool ready = false;          // trainer_setup succeeded

@@ -14,6 +14,8 @@
 #include <chrono>
 #endif
 
+#include "cnn/format.h"
+
 namespace cnn {
 
 double now_ms() {
@@ -52,6 +54,7 @@ TrainConfig train_config_from_settings(const Settings& s) {
   c.seed = uint64_t(s.seed);
   c.eval_every = s.eval_every;
   c.eval_limit = s.eval_samples;
+  c.limit_train = s.limit_train;
   return c;
 }
 
@@ -80,6 +83,9 @@ bool train_config_check(const TrainConfig& c, std::string* err) {
   }
   if (c.eval_every < 0)
     return fail(err, fmt("eval_every %g is not valid: use 0 (once per epoch) or a number of steps", c.eval_every));
+  if (c.limit_train < 0 || c.limit_train > kMaxSamples)
+    return fail(err, fmt("training samples %g is not valid: use 0 (all of them) or a count from 1 to ", c.limit_train) +
+                         with_commas(kMaxSamples));
   if (c.eval_limit < 0)
     return fail(err, fmt("eval_limit %g is not valid: use 0 (all test samples) or a count", c.eval_limit));
   if (!(c.smoothing >= 0.0f && c.smoothing < 1.0f))
@@ -169,12 +175,17 @@ EvalResult evaluate(Network* net, const Dataset& d, Split split, int64_t limit) 
 
 // ---- setup ---------------------------------------------------------------------------------------
 
+int64_t trainer_train_samples(const TrainConfig& cfg, const Dataset& d) {
+  const int64_t n = d.n_train();
+  return cfg.limit_train > 0 ? std::min<int64_t>(n, cfg.limit_train) : n;
+}
+
 TrainerMemory trainer_memory(const TrainConfig& cfg, const Dataset* d) {
   TrainerMemory m;
   m.optimizer_slots = cfg.optimizer == OptimizerKind::adam ? 2 : cfg.optimizer == OptimizerKind::momentum ? 1 : 0;
   if (d) {
     m.target_floats = d->target_dim;
-    m.train_samples = d->n_train();
+    m.train_samples = trainer_train_samples(cfg, *d);
   }
   return m;
 }
@@ -257,7 +268,7 @@ void trainer_reset(Trainer* t) {
   t->augment_rng.reseed(c.seed, 202);
   optimizer_init(&t->opt, optim_config(c), int64_t(t->net->params.size()));
 
-  const int64_t n = d.n_train();
+  const int64_t n = trainer_train_samples(c, d);
   t->steps_per_epoch = (n + c.batch - 1) / c.batch;
   t->total_steps = t->steps_per_epoch * c.epochs;
   t->order.resize(size_t(n));
@@ -286,6 +297,8 @@ bool trainer_update_config(Trainer* t, const TrainConfig& cfg, std::string* err)
   if (!train_config_check(cfg, err)) return false;
   if (cfg.batch != t->cfg.batch)
     return fail(err, "the batch size changes the steps of an epoch: reset the training to change it");
+  if (cfg.limit_train != t->cfg.limit_train)
+    return fail(err, "the training samples change the steps of an epoch: reset the training to change them");
   if (cfg.seed != t->cfg.seed)
     return fail(err,
                 "the seed fixes the initial weights and the order of the samples: reset the "
@@ -466,7 +479,7 @@ static void step_begin(Trainer* t) {
     t->need_shuffle = false;
   }
   const int64_t first = t->step_in_epoch * c.batch;
-  const int n = int(std::min<int64_t>(c.batch, d.n_train() - first));
+  const int n = int(std::min<int64_t>(c.batch, int64_t(t->order.size()) - first));
   const int64_t ss = d.sample_size();
   const bool cls = is_classification(d);
   for (int i = 0; i < n; ++i) {

@@ -47,13 +47,13 @@ void train_usage(FILE* f) {
                "  on the whole test split at each epoch's end unless --eval-every or --eval-samples is given:\n"
                "%s"
                "  (seed: weights, shuffling, generated data; eval-every 0: at each epoch's end; eval-samples\n"
-               "  0: the whole test split; loss auto: the model's own, cross-entropy after softmax)\n"
+               "  0: the whole test split; loss auto: the model's own, cross-entropy after softmax;\n"
+               "  limit-train: train on the first N training samples, 0 = all; generated sets: generate N)\n"
                "\n"
                "  --micro-batch N      compute each step in slices of N samples (0 = whole batch; default -1 =\n"
                "                       automatic, as the page does: same result up to float rounding)\n"
                "  --nesterov           Nesterov momentum\n"
                "  --augment            random shifts (and flips where the set allows them)\n"
-               "  --limit-train N      use the first N training samples (generated sets: generate N)\n"
                "  --limit-test N       use the first N test samples (generated sets: generate N)\n"
                "  --save FILE          write the trained weights (see below)\n"
                "  --save-model FILE    write a model file (.cnnmodel, as the page's Save model): model text,\n"
@@ -119,7 +119,7 @@ int cmd_train(int argc, char** argv) {
   settings.eval_samples = 0;
   int micro_batch = -1;
   bool nesterov = false, augment = false;
-  long long limit_train = 0, limit_test = 0;
+  long long limit_test = 0;
   bool json_only = false;
   cnn::KernelSet kernels = cnn::KernelSet::simd;
   int threads = 1;
@@ -151,13 +151,12 @@ int cmd_train(int argc, char** argv) {
        : a == "--data-dir" ? data_dir
        : a == "--save"     ? save_path
                            : save_model_path) = v;
-    } else if (a == "--limit-train" || a == "--limit-test" || a == "--micro-batch") {
+    } else if (a == "--limit-test" || a == "--micro-batch") {
       if (!value(&v)) return bad(a + " needs a whole number");
       const long long lo = a == "--micro-batch" ? -1 : 0, hi = 100000000;
       if (!parse_int(v, lo, hi, &n))
         return bad(a + ": '" + v + "' is not a whole number in " + std::to_string(lo) + ".." + std::to_string(hi));
-      if (a == "--limit-train") limit_train = n;
-      else if (a == "--limit-test") limit_test = n;
+      if (a == "--limit-test") limit_test = n;
       else micro_batch = int(n);
     } else if (a == "--threads") {
       if (!value(&v)) return bad("--threads needs a whole number");
@@ -206,10 +205,10 @@ int cmd_train(int argc, char** argv) {
       needs_files = di.needs_files;
     }
   if (known && !needs_files) {
-    dopt.n_train = int(limit_train);
+    dopt.n_train = settings.limit_train;
     dopt.n_test = int(limit_test);
   } else {
-    dopt.limit_train = int(limit_train);
+    dopt.limit_train = settings.limit_train;
     dopt.limit_test = int(limit_test);
   }
   const double t_load = cnn::now_ms();

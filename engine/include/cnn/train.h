@@ -60,6 +60,7 @@ struct TrainConfig {
   uint64_t seed = uint64_t(kDefaultSettings.seed);  // weight init, shuffling, augmentation, dropout
   int eval_every = kDefaultSettings.eval_every;     // steps between evaluations; 0 = once at the end of every epoch
   int eval_limit = kDefaultSettings.eval_samples;   // test samples per evaluation (0 = the whole test split)
+  int limit_train = kDefaultSettings.limit_train;  // train on the first N training samples (0 = all)
   bool augment = false;                             // random shifts (and flips where the dataset allows them)
   bool init_weights = true;                         // setup/reset initialize the weights from seed (false: keep them)
   float smoothing = 0.95f;                          // of the smoothed loss curve (exponential, bias-corrected)
@@ -195,6 +196,8 @@ struct Trainer : TrainerRun {
 // dataset's targets per sample and its training samples (epoch order). d may be null (no dataset
 // yet). trainer_setup checks plan_memory(..., trainer_memory(cfg, d)).training_bytes.
 TrainerMemory trainer_memory(const TrainConfig& cfg, const Dataset* d);
+// The training samples a run uses: the first cfg.limit_train of d's (all when 0 or more than d has).
+int64_t trainer_train_samples(const TrainConfig& cfg, const Dataset& d);
 
 // Binds a network and a dataset, checks that they fit together (input shape, outputs vs classes
 // or targets, batch <= net->max_batch, labels in range) and the config, then resets. On false the
