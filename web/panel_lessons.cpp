@@ -351,7 +351,7 @@ static void CheckExercise(AppState& app, const cnn::Lesson& l, const cnn::Exerci
     p.choice = option;
     const cnn::LessonOption& o = e.options[size_t(option)];
     p.correct = o.right;
-    p.message = std::string(o.right ? "Right. " : "Not this one. ") + o.why;
+    p.message = cnn::lesson_choice_verdict(o);
   } else {
     const cnn::TaskVerdict v = cnn::lesson_check_task(e, LiveLab(app));
     p.lines = v.lines;

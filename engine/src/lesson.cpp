@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 
 #include "cnn/format.h"
 #include "cnn/url_state.h"
@@ -907,6 +908,22 @@ bool lesson_compute(const std::string& quantity, const std::string& model_text, 
   if (!compute(q, model_text, &a, err)) return false;
   *out = a;
   return true;
+}
+
+// The length of `word` at the start of `s` when a punctuation mark or the end follows it, else 0.
+static size_t opening_word(const std::string& s, const char* word) {
+  const size_t n = std::strlen(word);
+  if (s.compare(0, n, word) != 0) return 0;
+  if (s.size() == n || std::strchr(".,:;!", s[n])) return n;
+  return 0;
+}
+
+std::string lesson_choice_verdict(const LessonOption& o) {
+  const char* verdict = o.right ? "Right" : "Not this one";
+  for (const char* w : o.right ? std::initializer_list<const char*>{"Right", "Yes", "Correct"}
+                               : std::initializer_list<const char*>{"Not this one", "No", "Wrong", "Not quite"})
+    if (const size_t n = opening_word(o.why, w)) return verdict + o.why.substr(n);
+  return std::string(verdict) + ". " + o.why;
 }
 
 NumberVerdict lesson_check_number(const Exercise& e, const std::string& model_text, const std::string& typed) {

@@ -142,6 +142,12 @@ struct NumberVerdict {
 // compared with the usual mistakes for that quantity, computed from the same model.
 NumberVerdict lesson_check_number(const Exercise& e, const std::string& model_text, const std::string& typed);
 
+// --- choice exercises ------------------------------------------------------------------------------
+// The verdict on a clicked option, worded in this one place: "Right. " or "Not this one. " and the
+// option's explanation; an explanation that opens with its own verdict ("Right: ...", "Yes. ...",
+// "No, ...") keeps its wording after the one verdict word ("Right: ...", "Right. ...", "Not this one, ...").
+std::string lesson_choice_verdict(const LessonOption& o);
+
 // --- task exercises: the live lab -----------------------------------------------------------------
 struct LessonLab {
   std::string model_text, data;
