@@ -13,6 +13,7 @@
 #include "session.h"
 
 #include "js_export.h"
+#include "js_reply.h"
 
 static const char* TabName(LeftTab t) {
   switch (t) {
@@ -141,8 +142,7 @@ CNN_EXPORT const char* cnn_get_state() {
                          {"maxPictures", cnn::kMaxUploadImages}, {"maxPictureSide", cnn::kMaxPhotoSide}, {"pictureSide", s.upload_side},
                          {"pictureRgb", s.upload_rgb}};
   }
-  app.js_out = j.dump();
-  return app.js_out.c_str();
+  return JsonReply(app, j);
 }
 
 CNN_EXPORT int cnn_set_model(const char* text) {

@@ -10,6 +10,7 @@
 #include "cnn/spec.h"
 #include "cnn/url_state.h"
 #include "js_export.h"
+#include "js_reply.h"
 #include "lab_link.h"
 #include "nlohmann/json.hpp"
 #include "share.h"
@@ -46,8 +47,7 @@ CNN_EXPORT const char* cnn_embed_apply(const char* fragment) {
   }
   j["ok"] = err.empty();
   if (!err.empty()) j["error"] = err;
-  app.js_out = j.dump();
-  return app.js_out.c_str();
+  return JsonReply(app, j);
 }
 
 // What the parent page may rely on: the link's parent= origins (empty: any), the embed and lock,
@@ -65,6 +65,5 @@ CNN_EXPORT const char* cnn_embed_info() {
   nlohmann::json settings = nlohmann::json::object();
   for (int i = 0; i < cnn::kSettingCount; i++) settings[cnn::setting_info(i).url_key] = cnn::setting_text(app.settings, i);
   j["settings"] = settings;
-  app.js_out = j.dump();
-  return app.js_out.c_str();
+  return JsonReply(app, j);
 }

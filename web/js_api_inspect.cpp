@@ -7,6 +7,7 @@
 #include "app.h"
 #include "inspect_views.h"
 #include "js_export.h"
+#include "js_reply.h"
 #include "nlohmann/json.hpp"
 #include "session.h"
 
@@ -115,6 +116,5 @@ CNN_EXPORT const char* cnn_inspect_get_state(int run_gradcheck) {
       layers.push_back({{"errW", g.layers[i].err_w}, {"errB", g.layers[i].err_b}, {"errX", g.layers[i].err_x}, {"checked", g.layers[i].checked}, {"kinks", g.layers[i].kinks}});
     j["gradcheck"] = {{"maxError", g.max_error}, {"worstLayer", g.worst_layer}, {"errDp", g.err_dp}, {"message", g.message}, {"layers", layers}, {"ms", in.gradcheck_ms}};
   }
-  app.js_out = j.dump();
-  return app.js_out.c_str();
+  return JsonReply(app, j);
 }

@@ -3,13 +3,9 @@
 // text view (its exercises, the verdicts shown).
 #include "app.h"
 #include "js_export.h"
+#include "js_reply.h"
 #include "lessons.h"
 #include "nlohmann/json.hpp"
-
-static const char* Out(AppState& app, const nlohmann::json& j) {
-  app.js_out = j.dump();
-  return app.js_out.c_str();
-}
 
 // A lesson file (or the index, name "") arrived from the site: ok = 0 means `text` is the error.
 CNN_EXPORT void cnn_lessons_fetched(const char* name, const char* text, int ok) {
@@ -21,28 +17,23 @@ CNN_EXPORT void cnn_lessons_fetched(const char* name, const char* text, int ok) 
 CNN_EXPORT const char* cnn_lessons_open(const char* name_or_text, const char* file_name) {
   AppState& app = AppGlobal();
   const std::string s = name_or_text ? name_or_text : "";
-  nlohmann::json j;
+  std::string err, lesson;
+  bool pending = false;
   if (cnn::lesson_name_ok(s)) {
     LessonsOpen(app, s, true);
     const auto it = app.lessons.entries.find(s);
-    const bool failed = it != app.lessons.entries.end() && it->second.fetched && !it->second.error.empty();
-    j["ok"] = !failed;
-    j["message"] = failed ? it->second.error : std::string();
-    j["lesson"] = s;
-    j["pending"] = !app.lessons.requested.empty();
-    return Out(app, j);
+    if (it != app.lessons.entries.end() && it->second.fetched) err = it->second.error;
+    lesson = s;
+    pending = !app.lessons.requested.empty();
+  } else if (LessonsLoadText(app, s, file_name ? file_name : "", &err)) {
+    lesson = app.lessons.open;
   }
-  std::string err;
-  const bool ok = LessonsLoadText(app, s, file_name ? file_name : "", &err);
-  j["ok"] = ok;
-  j["message"] = err;
-  j["lesson"] = ok ? app.lessons.open : std::string();
-  return Out(app, j);
+  return JsonReply(app, {{"ok", err.empty()}, {"message", err}, {"lesson", lesson}, {"pending", pending}});
 }
 
 CNN_EXPORT const char* cnn_lessons_progress() {
   AppState& app = AppGlobal();
-  return Out(app, nlohmann::json::parse(LessonsProgressJson(app)));
+  return JsonReply(app, nlohmann::json::parse(LessonsProgressJson(app)));
 }
 
 // The open lesson as the panel shows it: title, text, the lesson's model, exercises (kind, question,
@@ -85,16 +76,18 @@ CNN_EXPORT const char* cnn_lessons_state() {
       nlohmann::json opts = nlohmann::json::array();
       for (const cnn::LessonOption& op : e.options) opts.push_back({{"text", op.text}, {"right", op.right}});
       x["options"] = opts;
-      const auto p = ls.progress.find(l.name + "/" + e.id);
-      x["answered"] = p != ls.progress.end() && p->second.answered;
-      x["correct"] = p != ls.progress.end() && p->second.correct;
-      x["message"] = p != ls.progress.end() ? p->second.message : std::string();
-      x["lines"] = p != ls.progress.end() ? p->second.lines : std::vector<std::string>();
-      x["hintsShown"] = p != ls.progress.end() ? p->second.hints : 0;
+      static const ExerciseProgress kNotAnswered;
+      const auto found = ls.progress.find(l.name + "/" + e.id);
+      const ExerciseProgress& p = found != ls.progress.end() ? found->second : kNotAnswered;
+      x["answered"] = p.answered;
+      x["correct"] = p.correct;
+      x["message"] = p.message;
+      x["lines"] = p.lines;
+      x["hintsShown"] = p.hints;
       ex.push_back(x);
     }
     o["exercises"] = ex;
     j["lesson"] = o;
   }
-  return Out(app, j);
+  return JsonReply(app, j);
 }

@@ -3,6 +3,7 @@
 
 #include "app.h"
 #include "js_export.h"
+#include "js_reply.h"
 #include "nlohmann/json.hpp"
 #include "session.h"
 
@@ -41,8 +42,7 @@ CNN_EXPORT const char* cnn_share_info() {
   j["fileMessage"] = sh.file_message;
   j["fileMessageIsError"] = sh.file_message_is_error;
   j["panels"] = sh.panels;
-  app.js_out = j.dump();
-  return app.js_out.c_str();
+  return JsonReply(app, j);
 }
 
 // Curves of the current (or last) run: exactly the vectors the plots draw.
@@ -66,8 +66,7 @@ CNN_EXPORT const char* cnn_share_metrics() {
   j["testAccuracy"] = r ? r->test_acc : std::vector<float>();
   j["lastLoss"] = r && !r->loss.empty() ? nlohmann::json(r->loss.back()) : nlohmann::json(nullptr);
   j["lastTestAccuracy"] = r && !r->test_acc.empty() ? nlohmann::json(r->test_acc.back()) : nlohmann::json(nullptr);
-  app.js_out = j.dump();
-  return app.js_out.c_str();
+  return JsonReply(app, j);
 }
 
 CNN_EXPORT int cnn_share_epoch() {
@@ -89,8 +88,7 @@ CNN_EXPORT const char* cnn_share_predict(int n) {
     const float* y = cnn::network_forward(&s.net, test ? s.data.test_x.data() : s.data.train_x.data(), n, false);
     if (y) j = std::vector<float>(y, y + int64_t(n) * s.net.out_size());
   }
-  app.js_out = j.dump();
-  return app.js_out.c_str();
+  return JsonReply(app, j);
 }
 
 // The model file, kept until the next call; the size through cnn_share_file_size().
