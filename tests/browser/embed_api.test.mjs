@@ -3,9 +3,13 @@
 // localhost), embeds the lab: it cannot reach window.cnnSandbox (SecurityError), so it sets a model,
 // a dataset and settings by postMessage, trains, and receives ready/step/epoch events with the
 // engine's numbers; bad messages get error replies that say what is wrong and change nothing; a
-// lab whose link names another parent= origin (or an unreadable one) answers nothing. Chromium.
+// lab whose link names another parent= origin (or an unreadable one) answers nothing; a lesson
+// opened by postMessage and answered in the lab's frame by clicks and typing reaches the course
+// page as 'exercise' and 'lessonCompleted' events. Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLab, screenshot, browserName, repoRoot } from './lib.mjs';
 import { startServer } from '../../scripts/serve.mjs';
@@ -220,4 +224,89 @@ test('a lab whose parent= names another origin, or cannot be read, answers nothi
   assert.ok(result.self.includes('event:ready'), JSON.stringify(result.self));
   assert.ok(result.self.some((x) => x.startsWith('reply:self')), JSON.stringify(result.self));
   await screenshot(p, 'embed-course-parent-checks');
+});
+
+// `cnn-sandbox summary --json` of a model text (native if built, else the wasm build under node).
+function summary(modelText) {
+  const nat = join(repoRoot, 'build', 'native', 'cnn-sandbox'), wasm = join(repoRoot, 'build', 'wasm', 'cnn-sandbox.js');
+  const [cmd, args] = existsSync(nat) ? [nat, []] : [process.execPath, ['--no-experimental-fetch', wasm]];
+  return JSON.parse(execFileSync(cmd, [...args, 'summary', '--json', '-'], { input: modelText }).toString());
+}
+
+test('a lesson opened by postMessage and answered in the lab reaches the course page as exercise and lessonCompleted events', chromiumOnly, async () => {
+  const p = await openCourse();
+  await p.waitForFunction(() => window.course.events.some((e) => e.event === 'ready'), null, { timeout: 90000 });
+  const r = await req(p, 'lesson', { name: 'backprop' });
+  assert.ok(r.ok, r.error);
+  assert.equal(r.r.lesson, 'backprop');
+  // The test (not the course page, which cannot) looks into the lab's frame for what it shows.
+  const frame = p.frames().find((f) => f.url().startsWith(new URL(lab.url).origin));
+  assert.ok(frame, 'the lab\'s frame');
+  const labState = () => frame.evaluate(() => window.cnnSandbox.getState());
+  await frame.waitForFunction(() => window.cnnSandbox.lessonState().lesson?.name === 'backprop' && window.cnnSandbox.getState().texts.lesson_title,
+    null, { timeout: 30000 });
+  const les = (await frame.evaluate(() => window.cnnSandbox.lessonState())).lesson;
+  assert.equal(les.exercises.length, 4);
+  assert.equal((await labState()).modelText, les.model, 'the lesson set the lab up');
+  // the frame's content box on the course page: rects are in the frame's CSS pixels
+  const [ox, oy] = await p.evaluate(() => {
+    const f = document.getElementById('lab'), b = f.getBoundingClientRect();
+    return [b.left + f.clientLeft, b.top + f.clientTop];
+  });
+  const click = async (name) => {
+    let s;
+    for (let i = 0; i < 100 && !(s = await labState()).rects[name]; i++) await p.waitForTimeout(100);
+    const q = s.rects[name];
+    assert.ok(q, `the rect ${name} in the lab`);
+    await p.mouse.click(ox + (q[0] + q[2]) / 2, oy + (q[1] + q[3]) / 2);
+    await p.waitForTimeout(150);
+  };
+  const verdict = async (id) => (await labState()).texts[`ex_${id}_verdict`] || '';
+  const answer = async (rect, id) => {  // clicks until the verdict changes (a click may fall between frames)
+    const before = await verdict(id);
+    for (let tries = 0; tries < 3; tries++) {
+      await click(rect);
+      for (let t = 0; t < 10; t++) { const v = await verdict(id); if (v !== before) return v; await p.waitForTimeout(150); }
+    }
+    return verdict(id);
+  };
+  const type = async (rect, text) => {
+    await click(rect);
+    await p.keyboard.press('End');  // cleared key by key: the frame's field may keep a select-all's text
+    for (let i = 0; i < 16; i++) await p.keyboard.press('Backspace');
+    await p.keyboard.type(text);
+    await p.waitForTimeout(150);
+  };
+  const j = summary(les.model);
+  for (let k = 0; k < les.exercises.length; k++) {
+    const e = les.exercises[k];
+    for (let tries = 0; tries < 3 && !(await labState()).texts[`ex_${e.id}_ask`]; tries++) await click(`lesson_page_${k + 1}`);
+    if (e.kind === 'number') {
+      const w = e.answer.split(/\s+/);
+      const v = w.length === 1 ? j.total_params : j.layers[Number(w[1]) - 1].params;
+      if (k === 0) {  // a wrong answer first: the course page hears it too
+        await type(`ex_${e.id}_input`, String(v + 1));
+        assert.match(await answer(`ex_${e.id}_check`, e.id), /^Not quite/);
+      }
+      await type(`ex_${e.id}_input`, v.toLocaleString('en-US'));
+      assert.match(await answer(`ex_${e.id}_check`, e.id), /^Right/, `${e.id}: ${v}`);
+    } else {
+      assert.equal(e.kind, 'choice');
+      assert.match(await answer(`ex_${e.id}_opt${e.options.findIndex((o) => o.right)}`, e.id), /^Right/);
+    }
+  }
+  await p.waitForFunction(() => window.course.events.some((e) => e.event === 'lessonCompleted'), null, { timeout: 10000 });
+  const exercises = await eventsOf(p, 'exercise');
+  assert.deepEqual(exercises, [
+    { lesson: 'backprop', exercise: 'e1', correct: false },
+    { lesson: 'backprop', exercise: 'e1', correct: true },
+    { lesson: 'backprop', exercise: 'e2', correct: true },
+    { lesson: 'backprop', exercise: 'e3', correct: true },
+    { lesson: 'backprop', exercise: 'e4', correct: true },
+  ]);
+  assert.deepEqual(await eventsOf(p, 'lessonCompleted'), [{ lesson: 'backprop' }]);
+  await p.waitForTimeout(500);  // the course page logs the events
+  await screenshot(p, 'embed-course-lesson-completed');
+  assert.deepEqual(p.errors, []);
+  await p.context().close();
 });
