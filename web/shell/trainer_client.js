@@ -36,7 +36,10 @@
     start: (build) => {
       if (typeof Worker === 'undefined' || /[?&]worker=0\b/.test(location.search)) return false;
       try {
-        worker = new Worker('trainer_worker.js' + (build === 'scalar' ? '?build=scalar' : ''));
+        // ?threads=N on the page caps the worker's threads (an isolated page; bench/compare.mjs)
+        const asked = /[?&]threads=(\d+)/.exec(location.search);
+        const q = [build === 'scalar' ? 'build=scalar' : '', asked ? 'threads=' + asked[1] : ''].filter(Boolean).join('&');
+        worker = new Worker('trainer_worker.js' + (q ? '?' + q : ''));
       } catch (err) {
         worker = null;
         return false;
