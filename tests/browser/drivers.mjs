@@ -134,6 +134,26 @@ class FirefoxPage extends PageBase {
   async close() { await this.ctx.close(); }
 }
 
+// puppeteer-core sends the viewport and a screen orientation together; Firefox ESR before 141
+// (Debian 12's bookworm main, without bookworm-security) lacks the orientation command and
+// rejects it. The viewport command is independent and still applies: wait until the window has
+// the size asked for, and only then go on (any other error, or a size that never comes, fails).
+async function setFirefoxViewport(page, width, height, dpr) {
+  try {
+    await page.setViewport({ width, height, deviceScaleFactor: dpr });
+  } catch (e) {
+    if (!/unknown command emulation\.setScreenOrientationOverride/.test(String(e?.message))) throw e;
+    const want = [width, height, dpr ?? 1];
+    let got;
+    for (let i = 0; i < 100; i++) {
+      got = await page.evaluate(() => [innerWidth, innerHeight, devicePixelRatio]);
+      if (got.every((v, k) => v === want[k])) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`Firefox: the viewport ${want.join('x')} did not apply (window ${got.join('x')}) after ${e.message}`);
+  }
+}
+
 async function startFirefox() {
   const { default: puppeteer } = await import('puppeteer-core');
   if (!process.env.DISPLAY) throw new Error('BROWSER=firefox needs a display (headless Firefox has no WebGL): run the tests under xvfb-run');
@@ -155,7 +175,7 @@ async function startFirefox() {
     async newPage({ width, height, dpr }) {
       const context = await browser.createBrowserContext();
       const page = await context.newPage();
-      await page.setViewport({ width, height, deviceScaleFactor: dpr });
+      await setFirefoxViewport(page, width, height, dpr);
       return new FirefoxPage(context, page);
     },
     close: () => browser.close(),
