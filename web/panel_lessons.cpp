@@ -396,10 +396,19 @@ static void ShowList(AppState& app) {
         ImGui::TextColored(Th().error, "%s: could not be read", n.c_str());
         ItemTooltip(app, "lesson_error_" + n, e->error);
       } else {
+        // The title wraps within its column (a phone is narrower than "4. Convolution: kernel, ...");
+        // the row's selectable is as tall as the wrapped lines and the text is drawn over it.
         const std::string label = std::to_string(shown) + ". " + e->lesson.title;
-        if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) LessonsOpen(app, n, false);
+        const float colw = ImGui::GetContentRegionAvail().x;
+        const ImVec2 at = ImGui::GetCursorPos();
+        const float h = ImGui::CalcTextSize(label.c_str(), nullptr, false, colw).y;
+        if (ImGui::Selectable("##open", false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, h))) LessonsOpen(app, n, false);
         SaveRect(app, "lesson_open_" + n);
         if (ImGui::IsItemHovered() && !e->lesson.notes.empty()) ImGui::SetTooltip("%s", e->lesson.notes.c_str());
+        ImGui::SetCursorPos(at);
+        ImGui::PushTextWrapPos(at.x + colw);
+        ImGui::TextUnformatted(label.c_str());
+        ImGui::PopTextWrapPos();
         ImGui::TableNextColumn();
         int right = 0;
         for (const cnn::Exercise& x : e->lesson.exercises) {
@@ -505,8 +514,12 @@ static void ShowLesson(AppState& app, LessonEntry& entry) {
   const cnn::Lesson& l = entry.lesson;
   static std::map<std::string, int> page_of;  // the page shown per lesson: 0 the text, k exercise k
   int& page = page_of[l.name];
-  if (ImGui::Button("< All lessons")) { ls.open.clear(); ImGui::SetScrollY(0); }
-  SaveRect(app, "lesson_back");
+  // A course page's embed shows the lesson it chose and no list: closing the lesson there would
+  // take the Lessons tab away with it (the page changes lessons by postMessage or its link).
+  if (!app.share.embed) {
+    if (ImGui::Button("< All lessons")) { ls.open.clear(); ImGui::SetScrollY(0); }
+    SaveRect(app, "lesson_back");
+  }
   ImGui::PushStyleColor(ImGuiCol_Text, Th().highlight);
   ImGui::TextWrapped("%s", l.title.c_str());
   ImGui::PopStyleColor();

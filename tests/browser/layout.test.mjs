@@ -1,4 +1,4 @@
-// Every panel at every screen size from a 360x640 phone up: one column with a switcher (Model,
+// Every panel (the Lessons tab too, its list, a lesson and an exercise) at every screen size from a 360x640 phone up: one column with a switcher (Model,
 // Training, Curves) on phones and portrait screens, two columns above that. At each size every
 // panel, every Inside view and every Notes figure is opened (by a click that must switch to it) and
 // saved as a screenshot (artifacts/layout-WxH-...png); the windows lie inside the screen and do not
@@ -56,13 +56,33 @@ async function click(page, name) {
   assert.equal(await shown(), what, `a click on ${name} at ${center(s.rects[name]).map((v) => v.toFixed(0))} switched to it`);
 }
 
-const leftTabs = ['tab_Designer', 'tab_Analysis', 'tab_Data'];
+const leftTabs = ['tab_Designer', 'tab_Analysis', 'tab_Data', 'tab_Lessons'];
 const rightTabs = ['rtab_Curves', 'rtab_Inside', 'rtab_Backprop', 'rtab_Notes'];
 // inside a right-hand tab: the Inside tab's views and the Notes tab's figures
 const subViews = {
   rtab_Inside: ['inside_Filters', 'inside_Maps', 'inside_Field', 'inside_Predict', 'inside_Confusion', 'inside_Boundary', 'inside_Dynamics'],
   rtab_Notes: ['notes_0', 'notes_1', 'notes_2', 'notes_3'],
 };
+// The Lessons tab beyond its list: a lesson's page (its text and Set up) and an exercise page (the
+// question, the field, Check and Hint), shot as `${prefix}-lesson` and `${prefix}-lesson-exercise`.
+async function shootLesson(page, shoot, prefix, { embedded = false } = {}) {
+  const press = async (name) => {
+    let s = await state(page);
+    for (let i = 0; i < 50 && !s.rects[name]; i++) { await waitForFrames(page, 2); s = await state(page); }
+    assert.ok(s.rects[name], `${name} is on screen`);
+    await page.mouse.click(...center(s.rects[name]), { delay: 60 });
+    await waitForFrames(page, 4);
+  };
+  if (!embedded) await press('lesson_open_alexnet-conv1');
+  assert.equal(await page.evaluate(() => window.cnnSandbox.lessonState().open), 'alexnet-conv1');
+  await shoot(`${prefix}-lesson`);
+  await press('lesson_page_2');
+  assert.ok((await state(page)).texts.ex_e2_ask, 'the second exercise is shown');
+  await shoot(`${prefix}-lesson-exercise`);
+  if (embedded) await press('lesson_page_0');
+  else await press('lesson_back');
+}
+
 // Opens each right-hand tab, and each view or figure inside it, and shoots it as `${prefix}-<tab>[-<view>]`.
 async function shootRightTabs(page, shoot, prefix) {
   for (const t of rightTabs) {
@@ -103,6 +123,7 @@ for (const { width, height, dpr, single } of sizes) {
     if (single) {
       await click(page, 'view_Model');
       for (const t of leftTabs) { await click(page, t); await shoot(`model-${t.slice(4).toLowerCase()}`); }
+      await shootLesson(page, shoot, 'model');
       await click(page, 'view_Training');
       s = await state(page);
       assert.equal(s.view, 'training');
@@ -112,6 +133,7 @@ for (const { width, height, dpr, single } of sizes) {
       await shootRightTabs(page, shoot, 'curves');
     } else {
       for (const t of leftTabs) { await click(page, t); await shoot(`left-${t.slice(4).toLowerCase()}`); }
+      await shootLesson(page, shoot, 'left');
       await shootRightTabs(page, shoot, 'right');
     }
     console.log(`${tag}: ${shots.length} screenshots, ${problems.length} layout problems`);
@@ -122,7 +144,8 @@ for (const { width, height, dpr, single } of sizes) {
 }
 
 test('900x600 embed: the compact layout, no label cut short', async () => {
-  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&embed=1', width: 900, height: 600 });
+  // lesson= gives the embed its Lessons tab (a plain embed has only the lab's tabs)
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&embed=1&lesson=alexnet-conv1', width: 900, height: 600 });
   await page.evaluate(() => window.cnnSandbox.train(30));
   await waitForFrames(page, 4);
   const problems = [];
@@ -134,6 +157,17 @@ test('900x600 embed: the compact layout, no label cut short', async () => {
     for (const c of s.truncated) problems.push(`embed ${t}: cut short: ${c}`);
     await screenshot(page, `layout-900x600-embed-${t.slice(4).toLowerCase()}`);
   }
+  await click(page, 'tab_Lessons');
+  // the course page chose this lesson: the embed keeps it open, with no way to the list that would
+  // close it (the Lessons tab of an embed exists only while its lesson is open)
+  assert.equal(await page.evaluate(() => window.cnnSandbox.lessonState().open), 'alexnet-conv1');
+  assert.equal((await state(page)).rects.lesson_back, undefined, 'no "< All lessons" in an embed');
+  await shootLesson(page, async (what) => {
+    await page.mouse.move(2, 2);
+    await waitForFrames(page, 3);
+    for (const c of (await state(page)).truncated) problems.push(`embed ${what}: cut short: ${c}`);
+    await screenshot(page, `layout-900x600-embed-${what}`);
+  }, 'lessons', { embedded: true });
   assert.deepEqual(problems, [], 'embed: nothing cut off');
   assert.deepEqual(page.errors, []);
   await page.context().close();
