@@ -374,8 +374,11 @@ void EndPlot() {
     float y = area.Min.y + fs * 0.3f;
     float swatch = fs * 0.9f;
     float maxw = 0;
+    // a line with no points yet (a run not evaluated yet) has no entry drawn: the legend would
+    // name nothing and cover the plot's empty-state message in a small plot
+    auto drawn = [](const Series& s) { return !(s.flags & LineFlags_NoLegend) && !s.x.empty(); };
     for (const Series& s : g.series)
-      if (!(s.flags & LineFlags_NoLegend)) maxw = std::max(maxw, ImGui::CalcTextSize(s.label.c_str()).x);
+      if (drawn(s)) maxw = std::max(maxw, ImGui::CalcTextSize(s.label.c_str()).x);
     float x = area.Max.x - maxw - swatch - fs * 0.8f;
     int shown = 0;
     std::vector<LegendEntry>& legend = g_legends[g.title];
@@ -383,11 +386,11 @@ void EndPlot() {
     for (const Series& s : g.series)
       if (!(s.flags & LineFlags_NoLegend)) legend.push_back({s.label, kMarkerNames[ShapeOf(s.color)]});
     for (const Series& s : g.series) {
-      if (s.flags & LineFlags_NoLegend) continue;
+      if (!drawn(s)) continue;
       if (y + fs > area.Max.y) break;
       if (shown == 0) {
         int rows = 0;
-        for (const Series& t : g.series) rows += !(t.flags & LineFlags_NoLegend);
+        for (const Series& t : g.series) rows += drawn(t);
         float h = std::min(rows * (fs + 2), area.GetHeight() - fs * 0.6f);
         dl->AddRectFilled(ImVec2(x - fs * 0.3f, y - fs * 0.15f), ImVec2(area.Max.x - fs * 0.3f, y + h), Th().legend_bg, 3);
       }
@@ -428,10 +431,17 @@ void EndPlot() {
     ImGui::EndTooltip();
   }
   if (empty) {
-    // wrapped to the plot area (a narrow plot must not spill it over the tick labels)
-    const char* msg = g.empty_text.c_str();
+    // wrapped to the plot area (a narrow plot must not spill it over the tick labels); a plot too
+    // low for the whole message (about 3 lines at 844x390) shows only its head, before the ':'
+    std::string text = g.empty_text;
     const float wrap = std::max(fs * 4, area.GetWidth() - fs);
-    ImVec2 ts = ImGui::CalcTextSize(msg, nullptr, false, wrap);
+    ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+    const size_t colon = text.find(':');
+    if (ts.y > area.GetHeight() && colon != std::string::npos) {
+      text.resize(colon);
+      ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+    }
+    const char* msg = text.c_str();
     dl->AddText(ImGui::GetFont(), fs, ImVec2(area.GetCenter().x - ts.x * 0.5f, area.GetCenter().y - ts.y * 0.5f), col_dim, msg, nullptr, wrap);
   }
 }
