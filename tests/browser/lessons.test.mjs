@@ -9,10 +9,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLab, openLab, screenshot, waitForFrames, state, waitState } from './lib.mjs';
+import { startLab, openLab, screenshot, waitForFrames, state, waitState, siteDir } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let lab;
@@ -307,6 +307,30 @@ test('a malformed lesson file gets one message with line and column, and the lab
   await screenshot(page, 'lesson-loaded-file-1280x720');
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+test('a host adds a lesson file to the built site, without rebuilding, and links it by name', async () => {
+  // what a teacher who hosts the page does: drop a file into the site's lessons/ folder
+  const name = `host-added-${process.pid}`;
+  const file = join(siteDir, 'lessons', `${name}.txt`);
+  writeFileSync(file, 'title: Week 3: one convolution\nnotes: our course, week 3\ntext:\n  Count the weights of one layer.\n' +
+    'model:\n  input 12x12x3\n  conv 5 k3\nexercise: number\nask: How many parameters does the convolution have?\nanswer: params 1\n');
+  try {
+    const page = await openLab(lab, { hash: `v=1&lesson=${name}`, firstVisit: true });
+    const s = await waitState(page, (x) => x.texts.lesson_title, 'the host\'s lesson open', 30000);
+    assert.equal(s.texts.lesson_title, 'Week 3: one convolution');
+    assert.equal(s.tab, 'lessons');
+    assert.match(s.modelText, /^input 12x12x3\nconv 5 k3\n/, 'set up from the file');
+    await click(page, 'lesson_page_1');
+    await typeInto(page, 'ex_e1_input', '135');  // (3*3*3)*5 without the biases
+    assert.match(await answer(page, 'ex_e1_check', 'e1'), /^Not quite: that is the count without the biases/);
+    await typeInto(page, 'ex_e1_input', '140');  // (3*3*3+1)*5: the notes' (3k^2+1)m
+    assert.match(await answer(page, 'ex_e1_check', 'e1'), /^Right: 140/);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  } finally {
+    rmSync(file, { force: true });
+  }
 });
 
 test('lesson=NAME in a link opens a lesson set up; embed=1&lesson=NAME beside the lab at 900x600', async () => {
