@@ -218,7 +218,8 @@ TEST_CASE("lessons: a clicked option's verdict is worded once (no 'Right. Right:
         const std::string v = cnn::lesson_choice_verdict(o);
         CAPTURE(v);
         CHECK(v.rfind(o.right ? "Right" : "Not this one", 0) == 0);
-        for (const char* twice : {"Right. Right", "Right. Yes", "Right: Right", "Not this one. No", "Not this one. Not"})
+        for (const char* twice :
+             {"Right. Right", "Right. Yes", "Right: Right", "Not this one. No", "Not this one. Not"})
           CHECK(v.find(twice) == std::string::npos);
         options++;
       }

@@ -60,7 +60,7 @@ struct TrainConfig {
   uint64_t seed = uint64_t(kDefaultSettings.seed);  // weight init, shuffling, augmentation, dropout
   int eval_every = kDefaultSettings.eval_every;     // steps between evaluations; 0 = once at the end of every epoch
   int eval_limit = kDefaultSettings.eval_samples;   // test samples per evaluation (0 = the whole test split)
-  int limit_train = kDefaultSettings.limit_train;  // train on the first N training samples (0 = all)
+  int limit_train = kDefaultSettings.limit_train;   // train on the first N training samples (0 = all)
   bool augment = false;                             // random shifts (and flips where the dataset allows them)
   bool init_weights = true;                         // setup/reset initialize the weights from seed (false: keep them)
   float smoothing = 0.95f;                          // of the smoothed loss curve (exponential, bias-corrected)
