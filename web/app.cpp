@@ -32,7 +32,7 @@ void AppInit(AppState& app) {
   app.preset_changed = true;
   app.stats.last_start = cnn::now_ms();
   app.stats.sps_window_start = app.stats.last_start;
-  ShareInit(app);  // the link (URL fragment) or the autosaved design, over the default lab
+  ShareInit(app);    // the link (URL fragment) or the autosaved design, over the default lab
   LessonsInit(app);  // progress, then the lesson files (fetched)
   // A fresh visit (no link, no autosave, no lesson seen yet) starts with the course.
   if (app.share.restored_from.empty() && !LessonsHaveProgress(app)) app.left_tab = LeftTab::Lessons;
@@ -49,7 +49,11 @@ static void UpdateFrameStats(AppState& app, double start, double end, double tra
   s.head = (s.head + 1) % FrameStats::kN;
   s.count = std::min(s.count + 1, FrameStats::kN);
   double sum = 0, mx = 0, work = 0;
-  for (int i = 0; i < s.count; i++) { sum += s.interval_ms[i]; mx = std::max(mx, double(s.interval_ms[i])); work += s.work_ms[i]; }
+  for (int i = 0; i < s.count; i++) {
+    sum += s.interval_ms[i];
+    mx = std::max(mx, double(s.interval_ms[i]));
+    work += s.work_ms[i];
+  }
   s.mean_interval_ms = float(sum / std::max(s.count, 1));
   s.max_interval_ms = float(mx);
   s.mean_work_ms = float(work / std::max(s.count, 1));
@@ -102,7 +106,9 @@ void SameLineOrWrap(float w) {
   const float x = win->DC.CursorPosPrevLine.x + ImGui::GetStyle().ItemSpacing.x;
   if (x + w <= ImGui::GetContentRegionMaxAbs().x + 0.5f) ImGui::SameLine();
 }
-float ButtonWidth(const char* label) { return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2; }
+float ButtonWidth(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
 float CheckboxWidth(const char* label) {
   const float text = ImGui::CalcTextSize(label, nullptr, true).x;
   return ImGui::GetFrameHeight() + (text > 0 ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0);
@@ -116,14 +122,19 @@ void SaveTabRect(AppState& app, const char* name, const char* label) {
 
 void ShowModelTabs(AppState& app, const char* id, const char* designer_label, void (*show_designer)(AppState&)) {
   if (!ImGui::BeginTabBar(id)) return;
-  struct TabDef { const char* label; const char* rect; LeftTab tab; };
+  struct TabDef {
+    const char* label;
+    const char* rect;
+    LeftTab tab;
+  };
   const TabDef tabs[] = {{"Lessons", "tab_Lessons", LeftTab::Lessons},
                          {designer_label, "tab_Designer", LeftTab::Designer},
                          {"Analysis", "tab_Analysis", LeftTab::Analysis},
                          {"Data", "tab_Data", LeftTab::Data}};
   for (const TabDef& t : tabs) {
     // a course page's embed shows the Lessons tab only for its lesson
-    if (t.tab == LeftTab::Lessons && app.share.embed && app.lessons.open.empty() && app.lessons.requested.empty()) continue;
+    if (t.tab == LeftTab::Lessons && app.share.embed && app.lessons.open.empty() && app.lessons.requested.empty())
+      continue;
     ImGuiTabItemFlags f = (app.request_tab && app.left_tab == t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
     bool open = ImGui::BeginTabItem(t.label, nullptr, f);
     SaveTabRect(app, t.rect, t.label);
@@ -149,8 +160,9 @@ static void Rect(const char* name, ImVec2 pos, ImVec2 size) {
   (void)name;
 }
 
-static constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+static constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                           ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                           ImGuiWindowFlags_NoBringToFrontOnFocus;
 
 // Records the current window's rect under `name` (the layout test checks windows do not overlap).
 static void SaveWindowRect(AppState& app, const char* name) {
@@ -176,7 +188,8 @@ static void TwoColumnLayout(AppState& app, ImVec2 o, ImVec2 size) {
   float row = ImGui::GetFrameHeightWithSpacing();
   float title = fs + st.FramePadding.y * 2;
   int settings_rows = 4 + ((app.settings.optimizer == 1 || app.settings.schedule == 1) ? 1 : 0);
-  float train_h = title + st.WindowPadding.y * 2 + row * (2 + settings_rows) + ImGui::GetTextLineHeightWithSpacing() * 2.2f;
+  float train_h = title + st.WindowPadding.y * 2 + row * (2 + settings_rows) +
+                  ImGui::GetTextLineHeightWithSpacing() * 2.2f;
   // after the first frame, exactly what the panel used (it grows with a status line or extra settings)
   if (app.train_content_h > 0) train_h = title + st.WindowPadding.y * 2 + app.train_content_h;
   train_h = std::floor(std::min(train_h, size.y * 0.5f));
@@ -245,15 +258,22 @@ static void ReportCutContent(AppState& app) {
   auto name = [](const char* n) {
     std::string s;
     for (const char* p = n; *p;) {  // "CNN Sandbox###single/view_0A1B2C3D" -> "CNN Sandbox/view"
-      if (p[0] == '#' && p[1] == '#' && p[2] == '#') { while (*p && *p != '/') p++; continue; }
-      if (p[0] == '_' && std::strspn(p + 1, "0123456789ABCDEF") == 8) { p += 9; continue; }
+      if (p[0] == '#' && p[1] == '#' && p[2] == '#') {
+        while (*p && *p != '/') p++;
+        continue;
+      }
+      if (p[0] == '_' && std::strspn(p + 1, "0123456789ABCDEF") == 8) {
+        p += 9;
+        continue;
+      }
       s += *p++;
     }
     return s;
   };
   char buf[256];
   for (ImGuiWindow* w : g.Windows) {
-    if (!w->Active || w->Hidden || (w->Flags & (ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_AlwaysAutoResize))) continue;
+    if (!w->Active || w->Hidden || (w->Flags & (ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_AlwaysAutoResize)))
+      continue;
     const bool scroll_x = (w->Flags & ImGuiWindowFlags_HorizontalScrollbar) || w->ScrollbarX;
     // A multiline text field (its rect saved as "..._text": the model text) is a child window that
     // ends with a Dummy as wide as the whole field from inside its padding (imgui_widgets.cpp,
@@ -269,7 +289,8 @@ static void ReportCutContent(AppState& app) {
       app.truncated.push_back(buf);
     }
     const float over_y = w->DC.CursorMaxPos.y - (w->InnerRect.Max.y - w->WindowPadding.y);
-    if ((w->Flags & ImGuiWindowFlags_NoScrollbar) && (w->Flags & ImGuiWindowFlags_ChildWindow) && over_y > eps + w->WindowPadding.y) {
+    if ((w->Flags & ImGuiWindowFlags_NoScrollbar) && (w->Flags & ImGuiWindowFlags_ChildWindow) &&
+        over_y > eps + w->WindowPadding.y) {
       std::snprintf(buf, sizeof buf, "%s: content %.0f px too tall", name(w->Name).c_str(), over_y / app.dpr);
       app.truncated.push_back(buf);
     }
@@ -284,8 +305,9 @@ static void ReportCutContent(AppState& app) {
       const float over = content - col.WorkMaxX;
       if (over > eps) {
         const char* col_name = ImGui::TableGetColumnName(t, c);
-        std::snprintf(buf, sizeof buf, "%s: table column %d%s%s content %.0f px too wide", name(t->OuterWindow->Name).c_str(), c + 1,
-                      col_name && *col_name ? " " : "", col_name ? col_name : "", over / app.dpr);
+        std::snprintf(buf, sizeof buf, "%s: table column %d%s%s content %.0f px too wide",
+                      name(t->OuterWindow->Name).c_str(), c + 1, col_name && *col_name ? " " : "",
+                      col_name ? col_name : "", over / app.dpr);
         app.truncated.push_back(buf);
       }
     }

@@ -31,12 +31,12 @@ struct ImGuiStyle;
 // [SECTION] Model document
 // The text is the source of truth; the layer list edits a parsed copy and writes text back.
 struct ModelDoc {
-  std::string text;             // what the editor shows
-  cnn::ModelSpec spec;          // last text that PARSED (the layer list shows this)
+  std::string text;     // what the editor shows
+  cnn::ModelSpec spec;  // last text that PARSED (the layer list shows this)
   bool parsed = false;
-  bool valid = false;           // parsed and analyzed
-  cnn::ModelInfo info;          // analysis of `spec` (when valid)
-  cnn::SpecError error;         // when !valid
+  bool valid = false;    // parsed and analyzed
+  cnn::ModelInfo info;   // analysis of `spec` (when valid)
+  cnn::SpecError error;  // when !valid
   // The last valid model is never lost: training and the plots use it while the text is broken.
   std::string last_valid_text;
   cnn::ModelSpec last_valid_spec;
@@ -49,7 +49,7 @@ struct ModelDoc {
   // within a second are one group, and so one undo step.
   std::string undo_group;
   double undo_group_time = -10.0;
-  int edit_groups = 0;             // bumps when an edit opens a new group
+  int edit_groups = 0;  // bumps when an edit opens a new group
 };
 
 struct Preset {
@@ -67,22 +67,24 @@ using TrainSettings = cnn::Settings;
 // begins, so two architectures or learning rates can be overlaid.
 struct Run {
   int id = 0;
-  std::string label;          // "lenet5 adam lr=0.003"
+  std::string label;  // "lenet5 adam lr=0.003"
   std::string model_text;
-  std::string loss_label;     // the loss this run trains with: "cross-entropy, nats", ...
+  std::string loss_label;  // the loss this run trains with: "cross-entropy, nats", ...
   ImU32 color = 0;
   bool visible = true;
-  std::vector<float> step;           // x of the per-step curves (1-based step index)
-  std::vector<float> loss, smooth;   // minibatch loss and its exponential moving average
-  std::vector<float> smooth_log;     // the same average taken in log space (what a log axis shows)
-  std::vector<float> train_err;      // minibatch zero-one error
-  std::vector<float> eval_step;      // x of the evaluations
+  std::vector<float> step;          // x of the per-step curves (1-based step index)
+  std::vector<float> loss, smooth;  // minibatch loss and its exponential moving average
+  std::vector<float> smooth_log;    // the same average taken in log space (what a log axis shows)
+  std::vector<float> train_err;     // minibatch zero-one error
+  std::vector<float> eval_step;     // x of the evaluations
   std::vector<float> test_loss, test_acc, test_err;
   int64_t samples = 0;
 };
 
 struct Session;  // session.h: dataset, network, optimizer, progress (engine objects)
-struct SessionDeleter { void operator()(Session* s) const; };  // so app.h needs no engine headers
+struct SessionDeleter {
+  void operator()(Session* s) const;
+};  // so app.h needs no engine headers
 
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Interface state
@@ -90,13 +92,13 @@ enum class LeftTab { Designer, Analysis, Data, Lessons };  // Lessons is drawn f
 
 struct FrameStats {
   static constexpr int kN = 120;
-  float interval_ms[kN] = {};   // time between frame starts
-  float work_ms[kN] = {};       // CPU time of AppFrame (interface + training slice)
-  float train_ms[kN] = {};      // of which training
+  float interval_ms[kN] = {};  // time between frame starts
+  float work_ms[kN] = {};      // CPU time of AppFrame (interface + training slice)
+  float train_ms[kN] = {};     // of which training
   int head = 0, count = 0;
   double last_start = 0;
   float fps = 0, mean_interval_ms = 0, max_interval_ms = 0, mean_work_ms = 0;
-  double samples_per_sec = 0;   // training throughput over the last second
+  double samples_per_sec = 0;  // training throughput over the last second
   double sps_window_start = 0;
   int64_t sps_window_samples = 0;
 };
@@ -111,26 +113,26 @@ struct AppState {
 
   ModelDoc doc;
   std::vector<Preset> presets;
-  int selected_layer = -2;          // -1 = input row, -2 = none
-  int dragging_layer = -1;          // row being dragged in the layer list this frame (-1 = none)
-  int drag_from = -1;               // layer list: the row a drag started on, until the mouse is released
-  int drag_to = -1;                 // layer list: where the drop line was last drawn (the move on release)
-  bool preset_changed = false;      // a preset was chosen this frame: pick a dataset that fits
+  int selected_layer = -2;      // -1 = input row, -2 = none
+  int dragging_layer = -1;      // row being dragged in the layer list this frame (-1 = none)
+  int drag_from = -1;           // layer list: the row a drag started on, until the mouse is released
+  int drag_to = -1;             // layer list: where the drop line was last drawn (the move on release)
+  bool preset_changed = false;  // a preset was chosen this frame: pick a dataset that fits
 
   std::string dataset_name = "digits";
-  std::vector<int> data_grid;        // sample indices shown in the data panel
+  std::vector<int> data_grid;  // sample indices shown in the data panel
   int data_grid_seed = 1;
 
   TrainSettings settings;
   std::unique_ptr<Session, SessionDeleter> session;  // owns engine objects; rebuilt when model/data/settings change
   std::vector<Run> runs;
   int next_run_id = 1;
-  int current_run = -1;              // index into runs of the run being trained, -1 = none
-  bool training = false;             // Train pressed and not paused
-  int pending_steps = 0;             // Step button / JS step(n): minibatches still to run
-  float train_budget_ms = 12.0f;     // training time per frame (adapted: AdaptTrainBudget in app.cpp)
-  float other_ms_ema = 0;            // smoothed frame interval minus training time
-  std::string status;                // last message for the learner (errors, divergence)
+  int current_run = -1;           // index into runs of the run being trained, -1 = none
+  bool training = false;          // Train pressed and not paused
+  int pending_steps = 0;          // Step button / JS step(n): minibatches still to run
+  float train_budget_ms = 12.0f;  // training time per frame (adapted: AdaptTrainBudget in app.cpp)
+  float other_ms_ema = 0;         // smoothed frame interval minus training time
+  std::string status;             // last message for the learner (errors, divergence)
   bool status_is_error = false;
 
   // Plots
@@ -142,39 +144,39 @@ struct AppState {
   // Layout
   LeftTab left_tab = LeftTab::Designer;
   bool request_tab = false;
-  float train_content_h = 0;         // height the training panel needed last frame
-  bool narrow = false;               // narrow viewport (iframe): stacked layout
-  bool touch_style = false;          // coarse pointer (a finger): 40 CSS px targets, long press to drag a row
-  bool single_column = false;        // phone or portrait screen: one panel at a time, chosen by `view`
-  int view = 0;                      // single column: 0 Model, 1 Training, 2 Curves (and Inside, Backprop, Notes)
+  float train_content_h = 0;   // height the training panel needed last frame
+  bool narrow = false;         // narrow viewport (iframe): stacked layout
+  bool touch_style = false;    // coarse pointer (a finger): 40 CSS px targets, long press to drag a row
+  bool single_column = false;  // phone or portrait screen: one panel at a time, chosen by `view`
+  int view = 0;                // single column: 0 Model, 1 Training, 2 Curves (and Inside, Backprop, Notes)
   // Display (issue 17; the page's text view and help set them, localStorage keeps them): the theme
   // is theme.h's Th(); text at 100-200 % of the normal size; fewer refreshes of the live views.
   int text_scale_pct = 100;
   bool reduced_motion = false;
-  int style_version = 0;             // bumped when the theme or the text size changes: main.cpp rebuilds fonts and style
-  std::vector<std::string> truncated;  // tabs drawn narrower than their label this frame (tests: none)
+  int style_version = 0;  // bumped when the theme or the text size changes: main.cpp rebuilds fonts and style
+  std::vector<std::string> truncated;   // tabs drawn narrower than their label this frame (tests: none)
   std::map<std::string, ImVec4> rects;  // named widget rects (x0, y0, x1, y1 in device px) for tests
   // Named sentences drawn this frame (notes, step texts, tooltips of visible items), for tests:
   // what a learner reads, as the page made it (state.texts).
   std::map<std::string, std::string> texts;
 
   FrameStats stats;
-  InspectState inspect;              // the "look inside" views (inspect.h, issue 9)
-  ShareState share;                  // links, embed mode, autosave, model files (share.h)
-  LessonsState lessons;              // the course: lesson files, the open lesson, progress (lessons.h)
-  std::string js_out;                // text the last JS API call returned (js_api*.cpp), read at once by ccall
+  InspectState inspect;  // the "look inside" views (inspect.h, issue 9)
+  ShareState share;      // links, embed mode, autosave, model files (share.h)
+  LessonsState lessons;  // the course: lesson files, the open lesson, progress (lessons.h)
+  std::string js_out;    // text the last JS API call returned (js_api*.cpp), read at once by ccall
 };
 
 void AppInit(AppState& app);
-void AppFrame(AppState& app);       // builds one frame of the interface
-void AppAfterRender(AppState& app); // after the draw data is submitted (frame timing)
+void AppFrame(AppState& app);        // builds one frame of the interface
+void AppAfterRender(AppState& app);  // after the draw data is submitted (frame timing)
 void AppShutdown(AppState& app);
 // js_api_a11y.cpp: after AppFrame, the single-key shortcuts typed this frame while no ImGui text
 // field took them (ImGui's own state decides, so a key typed into a field that a click is just
 // activating is never a shortcut); the page's a11y.js carries them out.
 void A11yShortcuts(AppState& app);
 
-AppState& AppGlobal();              // the instance main.cpp owns (for the JS hook)
+AppState& AppGlobal();  // the instance main.cpp owns (for the JS hook)
 // Records the last tab item's rect under `name`, and `label` in app.truncated if the tab bar had to
 // draw it narrower than its label (ImGui then cuts the text short with "...").
 void SaveTabRect(AppState& app, const char* name, const char* label);
@@ -199,12 +201,12 @@ void DocSetText(AppState& app, const std::string& text, const char* undo_group =
 void DocSetSpec(AppState& app, const cnn::ModelSpec& spec, const char* undo_group = nullptr);
 void LoadPresets(AppState& app);
 bool ApplyPreset(AppState& app, const std::string& name);
-std::string FormatSI(double v);      // 1.2e6 -> "1.2 M"
+std::string FormatSI(double v);  // 1.2e6 -> "1.2 M"
 
 // session.cpp
-bool SessionEnsure(AppState& app);   // builds dataset/network for the current settings if needed
+bool SessionEnsure(AppState& app);  // builds dataset/network for the current settings if needed
 void SessionTrainSlice(AppState& app, double budget_ms);
-void SessionReset(AppState& app);    // new weights, new run
+void SessionReset(AppState& app);  // new weights, new run
 void SessionTrainPressed(AppState& app);
 void SessionPause(AppState& app);
 void SessionStep(AppState& app, int n);
@@ -213,10 +215,12 @@ bool TrainingAllowed(const AppState& app, std::string* why);
 // model's default (cnn::default_loss). Declared here beside TrainingAllowed (session.cpp).
 int SessionLossWantedKind(const AppState& app);
 // panel_training.cpp: the diagnosis of the current run (loss exploded, accuracy at chance).
-namespace cnn { struct RunDiagnosis; }
+namespace cnn {
+struct RunDiagnosis;
+}
 const cnn::RunDiagnosis& TrainingDiagnosis(AppState& app);
 const std::vector<std::string>& DatasetNames();
-struct DatasetView {               // what the data panel shows
+struct DatasetView {  // what the data panel shows
   bool ok = false;
   std::string error;
   int h = 0, w = 0, c = 0, num_classes = 0;

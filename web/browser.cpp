@@ -10,6 +10,7 @@
 #include <emscripten.h>
 
 static const char* kAutosaveKey = "cnn-sandbox.autosave.v1";
+// clang-format off
 EM_JS(char*, ShareJsGetHash, (), {
   var h = "";
   try { h = String(window.location.hash || ""); } catch (e) {}
@@ -48,6 +49,7 @@ EM_JS(void, ShareJsOpenFull, (const char* frag), {
   var link = window.location.href.split("#")[0] + "#" + UTF8ToString(frag);
   window.open(link, "_blank", "noopener");
 });
+// clang-format on
 static std::string TakeString(char* p) {
   std::string s = p ? p : "";
   std::free(p);
@@ -58,7 +60,9 @@ std::string BrowserReadAutosave() { return TakeString(ShareJsGetStorage(kAutosav
 bool BrowserWriteAutosave(const std::string& v) { return ShareJsSetStorage(kAutosaveKey, v.c_str()) != 0; }
 void BrowserWriteHash(const std::string& f) { ShareJsSetHash(f.c_str()); }
 void BrowserCopyLink(const std::string& f) { ShareJsCopyLink(f.c_str()); }
-void BrowserDownload(const std::string& bytes, const char* name) { ShareJsDownload(bytes.data(), int(bytes.size()), name); }
+void BrowserDownload(const std::string& bytes, const char* name) {
+  ShareJsDownload(bytes.data(), int(bytes.size()), name);
+}
 void BrowserPickModelFile() { ShareJsPickFile(); }
 void BrowserOpenTab(const std::string& f) { ShareJsOpenFull(f.c_str()); }
 #else
@@ -69,7 +73,10 @@ void BrowserWriteHash(const std::string&) {}
 void BrowserCopyLink(const std::string& f) { std::printf("#%s\n", f.c_str()); }
 void BrowserDownload(const std::string& bytes, const char* name) {
   FILE* fp = std::fopen(name, "wb");
-  if (fp) { std::fwrite(bytes.data(), 1, bytes.size(), fp); std::fclose(fp); }
+  if (fp) {
+    std::fwrite(bytes.data(), 1, bytes.size(), fp);
+    std::fclose(fp);
+  }
 }
 void BrowserPickModelFile() {}
 void BrowserOpenTab(const std::string&) {}

@@ -11,5 +11,5 @@ bool BrowserWriteAutosave(const std::string& frag);  // false when storage is sw
 void BrowserWriteHash(const std::string& frag);      // history.replaceState: no history entry
 void BrowserCopyLink(const std::string& frag);       // this page's address with `frag`, to the clipboard
 void BrowserDownload(const std::string& bytes, const char* name);
-void BrowserPickModelFile();                         // the file picker; the file arrives via cnn_share_load_file
-void BrowserOpenTab(const std::string& frag);        // this page with `frag`, in a new tab
+void BrowserPickModelFile();                   // the file picker; the file arrives via cnn_share_load_file
+void BrowserOpenTab(const std::string& frag);  // this page with `frag`, in a new tab

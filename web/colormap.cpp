@@ -88,11 +88,21 @@ bool InitGpu() {
   if (g_gpu.tried) return g_gpu.ok;
   g_gpu.tried = true;
   std::string vs, fs, log;
-  if (!ReadShader("colormap.vert", &vs) || !ReadShader("colormap.frag", &fs)) { Fail(std::string("shader files not found in ") + kShaderDir); return false; }
+  if (!ReadShader("colormap.vert", &vs) || !ReadShader("colormap.frag", &fs)) {
+    Fail(std::string("shader files not found in ") + kShaderDir);
+    return false;
+  }
   GLuint v = Compile(GL_VERTEX_SHADER, vs, &log);
-  if (!v) { Fail("vertex shader: " + log); return false; }
+  if (!v) {
+    Fail("vertex shader: " + log);
+    return false;
+  }
   GLuint f = Compile(GL_FRAGMENT_SHADER, fs, &log);
-  if (!f) { glDeleteShader(v); Fail("fragment shader: " + log); return false; }
+  if (!f) {
+    glDeleteShader(v);
+    Fail("fragment shader: " + log);
+    return false;
+  }
   GLuint p = glCreateProgram();
   glAttachShader(p, v);
   glAttachShader(p, f);
@@ -129,7 +139,8 @@ void DrawCallback(const ImDrawList*, const ImDrawCmd* cmd) {
   const float fb_h = size.y * sc.y;
   const ImVec4 cr = cmd->ClipRect;
   glEnable(GL_SCISSOR_TEST);
-  glScissor(GLint((cr.x - pos.x) * sc.x), GLint(fb_h - (cr.w - pos.y) * sc.y), GLsizei((cr.z - cr.x) * sc.x), GLsizei((cr.w - cr.y) * sc.y));
+  glScissor(GLint((cr.x - pos.x) * sc.x), GLint(fb_h - (cr.w - pos.y) * sc.y), GLsizei((cr.z - cr.x) * sc.x),
+            GLsizei((cr.w - cr.y) * sc.y));
   glUseProgram(g_gpu.program);
   glBindVertexArray(g_gpu.vao);
   glActiveTexture(GL_TEXTURE0);
@@ -148,7 +159,9 @@ void DrawCallback(const ImDrawList*, const ImDrawCmd* cmd) {
 
 }  // namespace
 
-static ImVec4 Lerp3(ImVec4 a, ImVec4 b, float t) { return ImVec4(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t, 1); }
+static ImVec4 Lerp3(ImVec4 a, ImVec4 b, float t) {
+  return ImVec4(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t, 1);
+}
 
 ImU32 ColormapColor(ColorMode mode, float t) {
   // the same ramps as shaders/colormap.frag
@@ -159,8 +172,10 @@ ImU32 ColormapColor(ColorMode mode, float t) {
     return ImGui::ColorConvertFloat4ToU32(t < 0 ? Lerp3(mid, neg, -t) : Lerp3(mid, pos, t));
   }
   t = std::clamp(t, 0.0f, 1.0f);
-  const ImVec4 c0(0.05f, 0.03f, 0.15f, 1), c1(0.55f, 0.10f, 0.50f, 1), c2(0.98f, 0.55f, 0.20f, 1), c3(0.99f, 0.99f, 0.75f, 1);
-  ImVec4 c = t < 0.5f ? Lerp3(c0, c1, t * 2) : (t < 0.8f ? Lerp3(c1, c2, (t - 0.5f) / 0.3f) : Lerp3(c2, c3, (t - 0.8f) / 0.2f));
+  const ImVec4 c0(0.05f, 0.03f, 0.15f, 1), c1(0.55f, 0.10f, 0.50f, 1), c2(0.98f, 0.55f, 0.20f, 1),
+      c3(0.99f, 0.99f, 0.75f, 1);
+  ImVec4 c = t < 0.5f ? Lerp3(c0, c1, t * 2)
+                      : (t < 0.8f ? Lerp3(c1, c2, (t - 0.5f) / 0.3f) : Lerp3(c2, c3, (t - 0.8f) / 0.2f));
   return ImGui::ColorConvertFloat4ToU32(c);
 }
 
@@ -175,10 +190,22 @@ ImU32 ClassColor(int k) { return Th().classes[((k % 10) + 10) % 10]; }
 bool ColormapUsesGpu() { return InitGpu(); }
 
 void HeatmapSet(Heatmap& hm, const float* values, int w, int h, ColorMode mode, float scale, float lo, float hi) {
-  if (w <= 0 || h <= 0) { hm.valid = false; return; }
-  hm.w = w; hm.h = h; hm.mode = mode; hm.scale = scale; hm.lo = lo; hm.hi = hi;
+  if (w <= 0 || h <= 0) {
+    hm.valid = false;
+    return;
+  }
+  hm.w = w;
+  hm.h = h;
+  hm.mode = mode;
+  hm.scale = scale;
+  hm.lo = lo;
+  hm.hi = hi;
   if (InitGpu()) {
-    if (!hm.tex) { GLuint id = 0; glGenTextures(1, &id); hm.tex = id; }
+    if (!hm.tex) {
+      GLuint id = 0;
+      glGenTextures(1, &id);
+      hm.tex = id;
+    }
     glBindTexture(GL_TEXTURE_2D, hm.tex);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);  // R32F is not filterable in WebGL 2
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
@@ -187,7 +214,10 @@ void HeatmapSet(Heatmap& hm, const float* values, int w, int h, ColorMode mode, 
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, w, h, 0, GL_RED, GL_FLOAT, values);
     GLenum e = glGetError();
-    if (e == GL_NO_ERROR) { hm.valid = true; return; }
+    if (e == GL_NO_ERROR) {
+      hm.valid = true;
+      return;
+    }
     char buf[64];
     std::snprintf(buf, sizeof buf, "R32F upload failed, GL error 0x%x", unsigned(e));
     Fail(buf);
@@ -195,7 +225,8 @@ void HeatmapSet(Heatmap& hm, const float* values, int w, int h, ColorMode mode, 
   }
   std::vector<uint8_t> rgba(size_t(w) * h * 4);
   for (int i = 0; i < w * h; i++) {
-    float t = mode == ColorMode::Diverging ? values[i] / std::max(scale, 1e-20f) : (values[i] - lo) / std::max(hi - lo, 1e-20f);
+    float t = mode == ColorMode::Diverging ? values[i] / std::max(scale, 1e-20f)
+                                           : (values[i] - lo) / std::max(hi - lo, 1e-20f);
     ImU32 c = ColormapColor(mode, t);
     rgba[size_t(i) * 4 + 0] = uint8_t(c >> IM_COL32_R_SHIFT);
     rgba[size_t(i) * 4 + 1] = uint8_t(c >> IM_COL32_G_SHIFT);
@@ -209,7 +240,10 @@ void HeatmapSet(Heatmap& hm, const float* values, int w, int h, ColorMode mode, 
 void HeatmapDraw(ImDrawList* dl, const Heatmap& hm, ImVec2 p0, ImVec2 p1) {
   if (!hm.valid) return;
   if (g_gpu.ok && hm.tex) {
-    if (g_cmds_frame != ImGui::GetFrameCount()) { g_cmds.clear(); g_cmds_frame = ImGui::GetFrameCount(); }
+    if (g_cmds_frame != ImGui::GetFrameCount()) {
+      g_cmds.clear();
+      g_cmds_frame = ImGui::GetFrameCount();
+    }
     g_cmds.push_back(DrawCmd{hm.tex, int(hm.mode), hm.scale, hm.lo, hm.hi, p0, p1});
     dl->AddCallback(DrawCallback, &g_cmds.back());
     dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);

@@ -17,8 +17,8 @@
 enum class ColorMode : int { Diverging = 0, Sequential = 1 };
 
 struct Heatmap {
-  unsigned tex = 0;     // R32F texture (GPU path)
-  Texture rgba;         // colour texture (CPU path)
+  unsigned tex = 0;  // R32F texture (GPU path)
+  Texture rgba;      // colour texture (CPU path)
   int w = 0, h = 0;
   ColorMode mode = ColorMode::Sequential;
   float scale = 1, lo = 0, hi = 1;
@@ -27,7 +27,8 @@ struct Heatmap {
 
 // values: h rows of w floats, row 0 drawn at the top. Diverging: colour of v / scale in [-1, 1];
 // Sequential: of (v - lo) / (hi - lo) in [0, 1].
-void HeatmapSet(Heatmap& hm, const float* values, int w, int h, ColorMode mode, float scale, float lo = 0, float hi = 1);
+void HeatmapSet(Heatmap& hm, const float* values, int w, int h, ColorMode mode, float scale, float lo = 0,
+                float hi = 1);
 void HeatmapDraw(ImDrawList* dl, const Heatmap& hm, ImVec2 p0, ImVec2 p1);
 bool ColormapUsesGpu();  // false once the shader path has failed (CPU colour mapping)
 

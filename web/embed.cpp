@@ -14,14 +14,16 @@ void EmbedKeepLock(AppState& app) {
   ShareState& sh = app.share;
   if (!sh.locked || app.doc.text == sh.locked_text) return;
   DocSetText(app, sh.locked_text);
-  app.status = "The architecture is locked in this lesson: the model cannot be edited here (\"Open full lab\" opens an editable copy).";
+  app.status =
+      "The architecture is locked in this lesson: the model cannot be edited here (\"Open full lab\" opens an editable copy).";
   app.status_is_error = true;
 }
 
 static void ShowLockedModel(AppState& app) {
   const ModelDoc& d = app.doc;
   ImGui::TextColored(Th().lock, "Locked network");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("This lesson shows exactly one network; train it and watch the curves.");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("This lesson shows exactly one network; train it and watch the curves.");
   ImGui::SameLine();
   if (d.valid) ImGui::TextDisabled("%s parameters", cnn::with_commas(d.info.total_params).c_str());
   ImGui::PushFont(app.font_mono);
@@ -69,7 +71,10 @@ void EmbedLayout(AppState& app) {
   SaveRect(app, "open_full");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open this lab, editable, in a new tab");
   // the designer tab of a locked lab shows the model read-only
-  ShowModelTabs(app, "embed_left", "Model", [](AppState& a) { if (a.share.locked) ShowLockedModel(a); else ShowDesignerPanel(a); });
+  ShowModelTabs(app, "embed_left", "Model", [](AppState& a) {
+    if (a.share.locked) ShowLockedModel(a);
+    else ShowDesignerPanel(a);
+  });
   ImGui::End();
 
   ImGui::SetNextWindowPos(ImVec2(o.x + left_w, o.y));

@@ -25,16 +25,34 @@ std::string InspectLayerName(const cnn::Network& net, int j) {  // x^(j)
 // Drops every cached number when the network or the dataset changed under the views.
 void InspectSyncKey(AppState& app, Session& s) {
   InspectState& in = app.inspect;
-  std::string key = s.net_text + "|" + s.net_data_name + "|" + std::to_string(s.net_batch) + "|" + std::to_string(s.net_seed);
+  std::string key = s.net_text + "|" + s.net_data_name + "|" + std::to_string(s.net_batch) + "|" +
+                    std::to_string(s.net_seed);
   if (key == in.net_key) return;
   in.net_key = key;
-  in.acts.clear(); in.probs.clear(); in.predicted = -1;
-  in.rf_layer = -1; in.erf.clear();
-  in.conf_cursor = -1; in.conf_pred.clear(); in.conf = {}; in.conf_step = -1; in.conf_sel_true = in.conf_sel_pred = -1;
+  in.acts.clear();
+  in.probs.clear();
+  in.predicted = -1;
+  in.rf_layer = -1;
+  in.erf.clear();
+  in.conf_cursor = -1;
+  in.conf_pred.clear();
+  in.conf = {};
+  in.conf_step = -1;
+  in.conf_sel_true = in.conf_sel_pred = -1;
   in.boundary_step = -2;
-  in.dyn_step.clear(); in.dyn_grad.clear(); in.dyn_ratio.clear(); in.dyn_dead.clear(); in.dyn_names.clear();
-  in.dyn_param_layers.clear(); in.dyn_relu_layers.clear(); in.prev_params.clear(); in.prev_step = -1;
-  in.have_trace = false; in.bp_step = 0; in.have_gradcheck = false; in.have_line = false;
+  in.dyn_step.clear();
+  in.dyn_grad.clear();
+  in.dyn_ratio.clear();
+  in.dyn_dead.clear();
+  in.dyn_names.clear();
+  in.dyn_param_layers.clear();
+  in.dyn_relu_layers.clear();
+  in.prev_params.clear();
+  in.prev_step = -1;
+  in.have_trace = false;
+  in.bp_step = 0;
+  in.have_gradcheck = false;
+  in.have_line = false;
   in.last_refresh = -1000;
   const cnn::Shape sh = s.data.shape;
   in.pad.assign(size_t(sh.h) * sh.w, 0.0f);
@@ -138,14 +156,17 @@ void InspectRefreshDynamics(AppState& app, Session& s) {
   in.prev_params = net.params;
   in.prev_step = step;
   if (in.dyn_step.size() > 4000) {  // keep the plots cheap: drop every other point
-    auto half = [](std::vector<float>& v) { std::vector<float> o; for (size_t i = 0; i < v.size(); i += 2) o.push_back(v[i]); v.swap(o); };
+    auto half = [](std::vector<float>& v) {
+      std::vector<float> o;
+      for (size_t i = 0; i < v.size(); i += 2) o.push_back(v[i]);
+      v.swap(o);
+    };
     half(in.dyn_step);
     for (auto& v : in.dyn_grad) half(v);
     for (auto& v : in.dyn_ratio) half(v);
     for (auto& v : in.dyn_dead) half(v);
   }
 }
-
 
 void InspectStartConfusion(AppState& app, Session& s) {
   InspectState& in = app.inspect;
@@ -195,14 +216,17 @@ void InspectStepConfusion(AppState& app, Session& s) {
 void InspectRunGradientCheck(AppState& app) {
   InspectState& in = app.inspect;
   Session* sp = InspectSession(app);
-  if (!sp) { in.have_gradcheck = false; return; }
+  if (!sp) {
+    in.have_gradcheck = false;
+    return;
+  }
   Session& s = *sp;
   InspectSyncKey(app, s);
   const cnn::Dataset& d = s.data;
   const int n = int(std::min<int64_t>({2, d.n_test(), s.net.max_batch}));
   double t0 = cnn::now_ms();
-  in.gradcheck = cnn::network_gradient_check(s.net, d.test_x.data(), d.test_y.empty() ? nullptr : d.test_y.data(), d.test_t.empty() ? nullptr : d.test_t.data(), n);
+  in.gradcheck = cnn::network_gradient_check(s.net, d.test_x.data(), d.test_y.empty() ? nullptr : d.test_y.data(),
+                                             d.test_t.empty() ? nullptr : d.test_t.data(), n);
   in.gradcheck_ms = cnn::now_ms() - t0;
   in.have_gradcheck = true;
 }
-

@@ -18,11 +18,16 @@ static void RefreshBoundary(AppState& app, Session& s) {
   // field bounds: the training points plus a margin
   float x0 = 1e30f, x1 = -1e30f, y0 = 1e30f, y1 = -1e30f;
   for (int64_t i = 0; i < d.n_train(); i++) {
-    x0 = std::min(x0, d.train_x[size_t(i) * 2]); x1 = std::max(x1, d.train_x[size_t(i) * 2]);
-    y0 = std::min(y0, d.train_x[size_t(i) * 2 + 1]); y1 = std::max(y1, d.train_x[size_t(i) * 2 + 1]);
+    x0 = std::min(x0, d.train_x[size_t(i) * 2]);
+    x1 = std::max(x1, d.train_x[size_t(i) * 2]);
+    y0 = std::min(y0, d.train_x[size_t(i) * 2 + 1]);
+    y1 = std::max(y1, d.train_x[size_t(i) * 2 + 1]);
   }
   const float mx = (x1 - x0) * 0.08f + 1e-3f, my = (y1 - y0) * 0.08f + 1e-3f;
-  in.bx0 = x0 - mx; in.bx1 = x1 + mx; in.by0 = y0 - my; in.by1 = y1 + my;
+  in.bx0 = x0 - mx;
+  in.bx1 = x1 + mx;
+  in.by0 = y0 - my;
+  in.by1 = y1 + my;
   const int G = 80;
   std::vector<float> pts(size_t(G) * G * 2);
   for (int i = 0; i < G; i++)
@@ -43,8 +48,10 @@ static void RefreshBoundary(AppState& app, Session& s) {
       ImVec4 c = ImGui::ColorConvertU32ToFloat4(ClassColor(k));
       float a = 0.18f + 0.55f * std::clamp(conf, 0.0f, 1.0f);
       uint8_t* o = &rgba[size_t(off + i) * 4];
-      o[0] = uint8_t(255 * (0.1f * (1 - a) + c.x * a)); o[1] = uint8_t(255 * (0.11f * (1 - a) + c.y * a));
-      o[2] = uint8_t(255 * (0.13f * (1 - a) + c.z * a)); o[3] = 255;
+      o[0] = uint8_t(255 * (0.1f * (1 - a) + c.x * a));
+      o[1] = uint8_t(255 * (0.11f * (1 - a) + c.y * a));
+      o[2] = uint8_t(255 * (0.13f * (1 - a) + c.z * a));
+      o[3] = 255;
     }
   }
   TextureUpload(in.boundary, rgba.data(), G, G, false);
@@ -55,14 +62,18 @@ void ShowInsideBoundary(AppState& app, Session& s, bool due) {
   InspectState& in = app.inspect;
   const cnn::Dataset& d = s.data;
   if (!(d.shape.h == 1 && d.shape.w == 1 && d.shape.c == 2) || d.num_classes < 2) {
-    ImGui::TextWrapped("The decision field is drawn for the 2D point sets (spirals, circles, xor, blobs) with a classifier such as the tiny-mlp preset. This dataset's samples are %s.", cnn::shape_text(d.shape, cnn::ShapeForm::count_if_flat).c_str());
+    ImGui::TextWrapped(
+        "The decision field is drawn for the 2D point sets (spirals, circles, xor, blobs) with a classifier such as the tiny-mlp preset. This dataset's samples are %s.",
+        cnn::shape_text(d.shape, cnn::ShapeForm::count_if_flat).c_str());
     return;
   }
   if (in.boundary_step != s.trainer.step && (due || in.boundary_step == -2)) RefreshBoundary(app, s);
   const float fs = ImGui::GetFontSize();
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::floor(std::max(fs * 8, std::min(avail.x, avail.y - fs * 1.5f)));
-  ImGui::TextColored(kDim, "The network on a grid (colour: predicted class, paler = less sure) under the training points, step %lld.", (long long)in.boundary_step);
+  ImGui::TextColored(
+      kDim, "The network on a grid (colour: predicted class, paler = less sure) under the training points, step %lld.",
+      (long long)in.boundary_step);
   ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("field", ImVec2(side, side));
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -77,4 +88,3 @@ void ShowInsideBoundary(AppState& app, Session& s, bool due) {
   }
   dl->AddRect(p0, ImVec2(p0.x + side, p0.y + side), Th().outline);
 }
-

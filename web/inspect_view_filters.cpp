@@ -43,8 +43,10 @@ void ShowInsideFilters(AppState& app, Session& s, bool upload) {
       for (int m = 0; m < n; m++) {
         const float* w = p.w + (int64_t(m) * in_c + c) * kk;
         ImGui::PushID(m);
-        HeatTile(app, upload, "f", w, l.kw, l.kh, ColorMode::Diverging, MaxAbs(w, kk), 0, 1, ImVec2(side * l.kw / l.kh, side));
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("filter %d, input channel %d: max |w| = %.3g (blue < 0 < red)", m, c, MaxAbs(w, kk));
+        HeatTile(app, upload, "f", w, l.kw, l.kh, ColorMode::Diverging, MaxAbs(w, kk), 0, 1,
+                 ImVec2(side * l.kw / l.kh, side));
+        if (ImGui::IsItemHovered())
+          ImGui::SetTooltip("filter %d, input channel %d: max |w| = %.3g (blue < 0 < red)", m, c, MaxAbs(w, kk));
         ImGui::PopID();
         if (m + 1 < n) SameLineOrWrap(ImGui::GetItemRectSize().x);  // the tile's whole width, border included
       }
@@ -71,13 +73,15 @@ void ShowInsideFilters(AppState& app, Session& s, bool upload) {
       for (int u = 0; u < n; u++) {
         const float* w = p.w + int64_t(u) * in_sh.size() + int64_t(c) * in_sh.h * in_sh.w;
         ImGui::PushID(u);
-        HeatTile(app, upload, "d", w, in_sh.w, in_sh.h, ColorMode::Diverging, MaxAbs(w, int64_t(in_sh.h) * in_sh.w), 0, 1, ImVec2(side * in_sh.w / in_sh.h, side));
+        HeatTile(app, upload, "d", w, in_sh.w, in_sh.h, ColorMode::Diverging, MaxAbs(w, int64_t(in_sh.h) * in_sh.w), 0,
+                 1, ImVec2(side * in_sh.w / in_sh.h, side));
         ImGui::PopID();
         if (u + 1 < n) SameLineOrWrap(ImGui::GetItemRectSize().x);
       }
       ImGui::PopID();
     }
   }
-  if (!any) ImGui::TextWrapped("This model has no convolution and no dense layer on raw pixels: no weights with an image meaning. The Dynamics view shows how its layers' weights move.");
+  if (!any)
+    ImGui::TextWrapped(
+        "This model has no convolution and no dense layer on raw pixels: no weights with an image meaning. The Dynamics view shows how its layers' weights move.");
 }
-

@@ -12,7 +12,9 @@
 void ShowInsideMaps(AppState& app, Session& s, bool upload) {
   InspectState& in = app.inspect;
   SampleChooser(app, s);
-  ImGui::TextColored(kDim, "Feature maps x^(j) of this sample, per layer (own colour scale per layer). Click a unit: its receptive field.");
+  ImGui::TextColored(
+      kDim,
+      "Feature maps x^(j) of this sample, per layer (own colour scale per layer). Click a unit: its receptive field.");
   cnn::Network& net = s.net;
   for (int j = 0; j <= net.num_layers() && j < int(in.acts.size()); j++) {
     ImGui::TextUnformatted(InspectLayerName(net, j).c_str());
@@ -21,4 +23,3 @@ void ShowInsideMaps(AppState& app, Session& s, bool upload) {
     if (MapTiles(app, s, upload, j, 16)) in.view = InsideView::Field;
   }
 }
-

@@ -24,7 +24,8 @@ static void PadWidget(AppState& app, Session& s, float side) {
       float v = in.pad[size_t(i) * sh.w + j];
       if (v <= 0.01f) continue;
       int g = int(std::clamp(v, 0.0f, 1.0f) * 255);
-      dl->AddRectFilled(ImVec2(p0.x + j * cw, p0.y + i * ch), ImVec2(p0.x + (j + 1) * cw, p0.y + (i + 1) * ch), IM_COL32(g, g, g, 255));
+      dl->AddRectFilled(ImVec2(p0.x + j * cw, p0.y + i * ch), ImVec2(p0.x + (j + 1) * cw, p0.y + (i + 1) * ch),
+                        IM_COL32(g, g, g, 255));
     }
   dl->AddRect(p0, ImVec2(p0.x + side, p0.y + side), Th().outline);
   if (ImGui::IsItemActive() && ImGui::IsMouseDown(0)) {
@@ -38,9 +39,15 @@ static void PadWidget(AppState& app, Session& s, float side) {
         float dd = std::sqrt(dx * dx + dy * dy);
         float v = std::clamp(1.3f - dd / radius, 0.0f, 1.0f);
         float& p = in.pad[size_t(i) * sh.w + j];
-        if (v > p) { p = v; changed = true; }
+        if (v > p) {
+          p = v;
+          changed = true;
+        }
       }
-    if (changed) { in.use_pad = true; in.pad_dirty = true; }
+    if (changed) {
+      in.use_pad = true;
+      in.pad_dirty = true;
+    }
   }
 }
 
@@ -57,9 +64,12 @@ static void ProbBars(AppState& app, Session& s, float width) {
     std::string name = k < int(s.data.class_names.size()) ? s.data.class_names[size_t(k)] : std::to_string(k);
     ImVec2 c = ImGui::GetCursorScreenPos();
     ImGui::TextUnformatted(name.c_str());
-    ImVec2 b0(c.x + name_w, c.y + 2), b1(c.x + name_w + (width - name_w - fs * 4) * std::clamp(p, 0.0f, 1.0f), c.y + fs - 1);
-    dl->AddRectFilled(ImVec2(c.x + name_w, c.y + 2), ImVec2(c.x + width - fs * 4, c.y + fs - 1), IM_COL32(40, 44, 52, 255));
-    dl->AddRectFilled(b0, b1, k == in.predicted || (one && (in.probs[0] >= 0.5f) == (k == 1)) ? ClassColor(k) : Th().muted);
+    ImVec2 b0(c.x + name_w, c.y + 2),
+        b1(c.x + name_w + (width - name_w - fs * 4) * std::clamp(p, 0.0f, 1.0f), c.y + fs - 1);
+    dl->AddRectFilled(ImVec2(c.x + name_w, c.y + 2), ImVec2(c.x + width - fs * 4, c.y + fs - 1),
+                      IM_COL32(40, 44, 52, 255));
+    dl->AddRectFilled(b0, b1,
+                      k == in.predicted || (one && (in.probs[0] >= 0.5f) == (k == 1)) ? ClassColor(k) : Th().muted);
     char buf[16];
     std::snprintf(buf, sizeof buf, "%.3f", p);
     dl->AddText(ImVec2(c.x + width - fs * 3.6f, c.y), ImGui::GetColorU32(ImGuiCol_Text), buf);
@@ -69,13 +79,18 @@ static void ProbBars(AppState& app, Session& s, float width) {
 void ShowInsidePredict(AppState& app, Session& s, bool upload) {
   InspectState& in = app.inspect;
   const float fs = ImGui::GetFontSize();
-  if (s.data.regression()) { ImGui::TextWrapped("A regression network: its outputs are numbers, not class scores. Maps and Field show what it computes."); return; }
+  if (s.data.regression()) {
+    ImGui::TextWrapped(
+        "A regression network: its outputs are numbers, not class scores. Maps and Field show what it computes.");
+    return;
+  }
   if (s.net.loss == cnn::LossKind::quadratic) {
     // A classifier without softmax (issue 15.3): its outputs are scores fitted to one-hot labels.
     ImGui::PushStyleColor(ImGuiCol_Text, Th().warning);
-    const std::string note = "A " + std::to_string(s.data.num_classes) +
-                             "-class classifier trained with the quadratic loss (it ends without softmax): the bars are its outputs, "
-                             "fitted to one-hot labels, not probabilities; the largest is the prediction. The training panel offers the fix.";
+    const std::string note =
+        "A " + std::to_string(s.data.num_classes) +
+        "-class classifier trained with the quadratic loss (it ends without softmax): the bars are its outputs, "
+        "fitted to one-hot labels, not probabilities; the largest is the prediction. The training panel offers the fix.";
     ImGui::TextWrapped("%s", note.c_str());
     ImGui::PopStyleColor();
     SaveText(app, "predict_note", note);
@@ -89,14 +104,24 @@ void ShowInsidePredict(AppState& app, Session& s, bool upload) {
   if (can_draw) {
     ImGui::TextColored(kDim, "draw here (drag):");
     PadWidget(app, s, side);
-    if (ImGui::SmallButton("clear")) { std::fill(in.pad.begin(), in.pad.end(), 0.0f); in.pad_dirty = true; }
+    if (ImGui::SmallButton("clear")) {
+      std::fill(in.pad.begin(), in.pad.end(), 0.0f);
+      in.pad_dirty = true;
+    }
     ImGui::SameLine();
-    if (ImGui::SmallButton(in.use_pad ? "show the sample" : "show the pad")) { in.use_pad = !in.use_pad; in.pad_dirty = true; }
+    if (ImGui::SmallButton(in.use_pad ? "show the sample" : "show the pad")) {
+      in.use_pad = !in.use_pad;
+      in.pad_dirty = true;
+    }
   } else if (!in.acts.empty() && sh.h * sh.w > 1) {
     ImGui::TextColored(kDim, "the sample:");
     float lo = 0, hi = 0;
-    for (float v : in.acts[0]) { lo = std::min(lo, v); hi = std::max(hi, v); }
-    HeatTile(app, upload, "sample", in.acts[0].data(), sh.w, sh.h, ColorMode::Sequential, 1, lo, hi > lo ? hi : lo + 1, ImVec2(side, side));
+    for (float v : in.acts[0]) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    HeatTile(app, upload, "sample", in.acts[0].data(), sh.w, sh.h, ColorMode::Sequential, 1, lo, hi > lo ? hi : lo + 1,
+             ImVec2(side, side));
   } else if (!in.acts.empty()) {
     ImGui::Text("point (%.2f, %.2f)", in.acts[0][0], in.acts[0].size() > 1 ? in.acts[0][1] : 0.0f);
   }
@@ -105,13 +130,18 @@ void ShowInsidePredict(AppState& app, Session& s, bool upload) {
   ImGui::BeginGroup();
   if (can_draw && !in.acts.empty() && !in.use_pad) {
     float lo = 0, hi = 0;
-    for (float v : in.acts[0]) { lo = std::min(lo, v); hi = std::max(hi, v); }
+    for (float v : in.acts[0]) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
     ImGui::TextColored(kDim, "test sample %d:", in.sample);
-    HeatTile(app, upload, "sample", in.acts[0].data(), sh.w, sh.h, ColorMode::Sequential, 1, lo, hi > lo ? hi : lo + 1, ImVec2(fs * 4, fs * 4));
+    HeatTile(app, upload, "sample", in.acts[0].data(), sh.w, sh.h, ColorMode::Sequential, 1, lo, hi > lo ? hi : lo + 1,
+             ImVec2(fs * 4, fs * 4));
   }
   {
     // What the outputs are (issue 15.9): softmax probabilities, a sigmoid's, or plain outputs.
-    const std::string what = std::string(cnn::output_bars_label(s.net.spec)) + (in.use_pad ? " (your drawing):" : " (the sample):");
+    const std::string what = std::string(cnn::output_bars_label(s.net.spec)) +
+                             (in.use_pad ? " (your drawing):" : " (the sample):");
     ImGui::TextColored(kDim, "%s", what.c_str());
     SaveRect(app, "predict_bars");
     SaveText(app, "predict_bars", what);

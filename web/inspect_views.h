@@ -24,10 +24,10 @@ static const ImVec4& kWarn = Th().warning;
 // inspect_compute.cpp
 Session* InspectSession(AppState& app);  // the session when it has a built network and data, else null
 std::string InspectLayerName(const cnn::Network& net, int j);  // "input" or "3 conv 5x5 ..." for x^(j)
-void InspectSyncKey(AppState& app, Session& s);  // drops every cached number when model or data changed
+void InspectSyncKey(AppState& app, Session& s);                // drops every cached number when model or data changed
 // The input the views show: the chosen test sample, or the drawing pad (normalized like the data).
 const float* InspectShownInput(AppState& app, Session& s, std::vector<float>* buf);
-int InspectShownLabel(AppState& app, Session& s);  // -1 for the pad or unlabelled data
+int InspectShownLabel(AppState& app, Session& s);      // -1 for the pad or unlabelled data
 void InspectRefreshSample(AppState& app, Session& s);  // forward pass of the shown input, every x^(j)
 void InspectSelectUnit(AppState& app, Session& s, int layer, int chan, int row, int col);
 void InspectRefreshDynamics(AppState& app, Session& s);  // appends a point when the trainer moved
@@ -37,8 +37,8 @@ void InspectStepConfusion(AppState& app, Session& s);  // one batch per frame
 // inspect_widgets.cpp
 // A heatmap tile at the cursor. Uploads when `upload`; returns true when clicked, with the clicked
 // cell in *row, *col.
-bool HeatTile(AppState& app, bool upload, const char* id, const float* v, int w, int h, ColorMode mode, float scale, float lo, float hi,
-              ImVec2 size, int* row = nullptr, int* col = nullptr);
+bool HeatTile(AppState& app, bool upload, const char* id, const float* v, int w, int h, ColorMode mode, float scale,
+              float lo, float hi, ImVec2 size, int* row = nullptr, int* col = nullptr);
 float TileSide(int h, float fs);
 // All channels (up to `max_c`) of an activation x^(j) as tiles; clicking selects a unit (true).
 bool MapTiles(AppState& app, Session& s, bool upload, int j, int max_c);

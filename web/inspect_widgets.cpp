@@ -9,11 +9,10 @@
 #include "session.h"
 #include "theme.h"
 
-
 // A heatmap tile at the cursor. Uploads when `upload`; returns true when clicked, with the clicked
 // cell in *row, *col.
-bool HeatTile(AppState& app, bool upload, const char* id, const float* v, int w, int h, ColorMode mode, float scale, float lo, float hi,
-              ImVec2 size, int* row, int* col) {
+bool HeatTile(AppState& app, bool upload, const char* id, const float* v, int w, int h, ColorMode mode, float scale,
+              float lo, float hi, ImVec2 size, int* row, int* col) {
   InspectState& in = app.inspect;
   if (in.maps_used >= int(in.maps.size())) in.maps.resize(size_t(in.maps_used) + 16);
   Heatmap& hm = in.maps[size_t(in.maps_used++)];
@@ -43,7 +42,10 @@ bool MapTiles(AppState& app, Session& s, bool upload, int j, int max_c) {
   const float fs = ImGui::GetFontSize();
   bool picked = false;
   float lo = 0, hi = 0;
-  for (float v : a) { lo = std::min(lo, v); hi = std::max(hi, v); }
+  for (float v : a) {
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
   if (hi <= lo) hi = lo + 1;
   ImGui::PushID(j);
   if (sh.h * sh.w == 1) {  // a vector: one strip, one cell per unit
@@ -51,7 +53,9 @@ bool MapTiles(AppState& app, Session& s, bool upload, int j, int max_c) {
     const int c = int(std::min<int64_t>(sh.c, 256));
     float cell = std::clamp(avail / float(c), 2.0f, fs * 1.2f);
     int r = 0, col = 0;
-    if (HeatTile(app, upload, "strip", a.data(), c, 1, ColorMode::Sequential, 1, lo, hi, ImVec2(cell * c, fs * 1.2f), &r, &col) && j > 0) {
+    if (HeatTile(app, upload, "strip", a.data(), c, 1, ColorMode::Sequential, 1, lo, hi, ImVec2(cell * c, fs * 1.2f),
+                 &r, &col) &&
+        j > 0) {
       InspectSelectUnit(app, s, j, col, 0, 0);
       picked = true;
     }
@@ -62,15 +66,22 @@ bool MapTiles(AppState& app, Session& s, bool upload, int j, int max_c) {
     for (int c = 0; c < n; c++) {
       ImGui::PushID(c);
       int r = 0, col = 0;
-      if (HeatTile(app, upload, "map", a.data() + int64_t(c) * sh.h * sh.w, sh.w, sh.h, ColorMode::Sequential, 1, lo, hi, ImVec2(side * aspect, side), &r, &col) && j > 0) {
+      if (HeatTile(app, upload, "map", a.data() + int64_t(c) * sh.h * sh.w, sh.w, sh.h, ColorMode::Sequential, 1, lo,
+                   hi, ImVec2(side * aspect, side), &r, &col) &&
+          j > 0) {
         InspectSelectUnit(app, s, j, c, r, col);
         picked = true;
       }
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("map %d of %s; click a unit to see its receptive field", c, InspectLayerName(s.net, j).c_str());
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("map %d of %s; click a unit to see its receptive field", c,
+                          InspectLayerName(s.net, j).c_str());
       ImGui::PopID();
       if (c + 1 < n) SameLineOrWrap(ImGui::GetItemRectSize().x);  // the tile's whole width, border included
     }
-    if (sh.c > n) { ImGui::SameLine(); ImGui::TextColored(kDim, "+%d more", sh.c - n); }
+    if (sh.c > n) {
+      ImGui::SameLine();
+      ImGui::TextColored(kDim, "+%d more", sh.c - n);
+    }
   }
   ImGui::PopID();
   return picked;
@@ -86,12 +97,18 @@ void SampleChooser(AppState& app, Session& s) {
     in.last_refresh = -1000;
   }
   ImGui::SameLine();
-  if (ImGui::SmallButton("next")) { in.sample = int((in.sample + 1) % std::max<int64_t>(s.data.n_test(), 1)); in.use_pad = false; in.last_refresh = -1000; }
+  if (ImGui::SmallButton("next")) {
+    in.sample = int((in.sample + 1) % std::max<int64_t>(s.data.n_test(), 1));
+    in.use_pad = false;
+    in.last_refresh = -1000;
+  }
   int y = InspectShownLabel(app, s);
   if (y >= 0 && y < int(s.data.class_names.size())) {
     ImGui::SameLine();
     ImGui::TextColored(kDim, "label: %s", s.data.class_names[size_t(y)].c_str());
   }
-  if (in.use_pad) { ImGui::SameLine(); ImGui::TextColored(kWarn, "(showing the drawing pad)"); }
+  if (in.use_pad) {
+    ImGui::SameLine();
+    ImGui::TextColored(kWarn, "(showing the drawing pad)");
+  }
 }
-

@@ -54,7 +54,7 @@ CNN_EXPORT const char* cnn_get_state() {
   j["modelParsed"] = app.doc.parsed;
   j["totalParams"] = app.doc.valid ? app.doc.info.total_params : 0;
   j["trainingMemoryBytes"] = AnalysisMemoryPlan(app).training_bytes;  // the Analysis panel's figure
-  j["undoDepth"] = app.share.undo.size();  // the lab's timeline (lab_undo.cpp)
+  j["undoDepth"] = app.share.undo.size();                             // the lab's timeline (lab_undo.cpp)
   j["redoDepth"] = app.share.redo.size();
   json err = nullptr;
   if (!app.doc.valid) {
@@ -73,7 +73,8 @@ CNN_EXPORT const char* cnn_get_state() {
   j["status"] = app.status;
   j["statusIsError"] = app.status_is_error;
   // curves of the current run (or the last kept one)
-  const Run* r = app.current_run >= 0 ? &app.runs[size_t(app.current_run)] : (app.runs.empty() ? nullptr : &app.runs.back());
+  const Run* r = app.current_run >= 0 ? &app.runs[size_t(app.current_run)]
+                                      : (app.runs.empty() ? nullptr : &app.runs.back());
   j["runs"] = app.runs.size();
   j["lossHistoryLength"] = r ? r->loss.size() : 0;
   j["firstLoss"] = r && !r->loss.empty() ? json(r->loss.front()) : json(nullptr);
@@ -99,12 +100,18 @@ CNN_EXPORT const char* cnn_get_state() {
         choices.push_back(cnn::loss_label(c, outs));
       const cnn::ModelDataNotice n = cnn::model_data_notice(app.doc.last_valid_spec, info, app.doc.last_valid_text,
                                                             app.session->data.num_classes);
-      loss = {{"inUse", cnn::loss_label(k, outs)}, {"unit", cnn::loss_unit(k)}, {"network", app.session->ready ? cnn::loss_kind_name(app.session->net.loss) : ""},
-              {"choices", choices}, {"notice", n.show ? n.text : std::string()}, {"fix", n.fix_label}};
+      loss = {{"inUse", cnn::loss_label(k, outs)},
+              {"unit", cnn::loss_unit(k)},
+              {"network", app.session->ready ? cnn::loss_kind_name(app.session->net.loss) : ""},
+              {"choices", choices},
+              {"notice", n.show ? n.text : std::string()},
+              {"fix", n.fix_label}};
     }
     j["loss"] = loss;
     const cnn::RunDiagnosis& dg = TrainingDiagnosis(app);
-    j["diagnosis"] = {{"kind", dg.kind == cnn::RunTrouble::loss_exploded ? "loss_exploded" : dg.kind == cnn::RunTrouble::at_chance ? "at_chance" : ""},
+    j["diagnosis"] = {{"kind", dg.kind == cnn::RunTrouble::loss_exploded ? "loss_exploded"
+                               : dg.kind == cnn::RunTrouble::at_chance   ? "at_chance"
+                                                                         : ""},
                       {"text", dg.text}};
     json ticks = json::object();
     for (const char* title : {"Loss", "Test accuracy"}) {
@@ -126,20 +133,30 @@ CNN_EXPORT const char* cnn_get_state() {
     json info = nullptr;
     if (s.data_ok) {
       const cnn::Dataset& d = s.data;
-      info = {{"name", s.data_name}, {"nTrain", d.n_train()}, {"nTest", d.n_test()}, {"shape", {d.shape.h, d.shape.w, d.shape.c}},
-              {"numClasses", d.num_classes}, {"classNames", d.class_names}, {"trainCounts", s.train_counts}, {"testCounts", s.test_counts},
-              {"normMean", d.norm_mean}, {"normStd", d.norm_std}};
+      info = {{"name", s.data_name},           {"nTrain", d.n_train()},
+              {"nTest", d.n_test()},           {"shape", {d.shape.h, d.shape.w, d.shape.c}},
+              {"numClasses", d.num_classes},   {"classNames", d.class_names},
+              {"trainCounts", s.train_counts}, {"testCounts", s.test_counts},
+              {"normMean", d.norm_mean},       {"normStd", d.norm_std}};
     }
     j["datasetInfo"] = info;
     json loading = nullptr;
-    if (!s.fetch_name.empty()) loading = {{"name", s.fetch_name}, {"bytes", s.fetch_bytes}, {"total", s.fetch_total}, {"unpacking", s.unpacking}};
+    if (!s.fetch_name.empty())
+      loading = {{"name", s.fetch_name},
+                 {"bytes", s.fetch_bytes},
+                 {"total", s.fetch_total},
+                 {"unpacking", s.unpacking}};
     else if (s.upload_busy) loading = {{"name", "files"}, {"files", s.upload_done}, {"totalFiles", s.upload_total}};
     j["datasetLoading"] = loading;
     j["dataMessage"] = s.data_message;
     j["dataMessageIsError"] = s.data_message_error;
     j["lastDataLoad"] = {{"fetchMs", s.last_fetch_ms}, {"decodeMs", s.last_decode_ms}, {"bytes", s.last_fetch_bytes}};
-    j["uploadLimits"] = {{"maxFileBytes", cnn::kMaxInputBytes}, {"maxInflatedBytes", cnn::kMaxInflatedBytes}, {"maxSamples", cnn::kMaxSamples},
-                         {"maxPictures", cnn::kMaxUploadImages}, {"maxPictureSide", cnn::kMaxPhotoSide}, {"pictureSide", s.upload_side},
+    j["uploadLimits"] = {{"maxFileBytes", cnn::kMaxInputBytes},
+                         {"maxInflatedBytes", cnn::kMaxInflatedBytes},
+                         {"maxSamples", cnn::kMaxSamples},
+                         {"maxPictures", cnn::kMaxUploadImages},
+                         {"maxPictureSide", cnn::kMaxPhotoSide},
+                         {"pictureSide", s.upload_side},
                          {"pictureRgb", s.upload_rgb}};
   }
   return JsonReply(app, j);
@@ -162,7 +179,10 @@ CNN_EXPORT int cnn_set_preset(const char* name) {
 CNN_EXPORT int cnn_set_dataset(const char* name) {
   AppState& app = AppGlobal();
   for (const std::string& n : DatasetNames())
-    if (n == name) { app.dataset_name = n; return 1; }
+    if (n == name) {
+      app.dataset_name = n;
+      return 1;
+    }
   return 0;
 }
 
@@ -190,9 +210,17 @@ CNN_EXPORT int cnn_set_number(const char* key, double v) {
   return 1;
 }
 
-CNN_EXPORT void cnn_train() { AppState& app = AppGlobal(); SessionEnsure(app); SessionTrainPressed(app); }
+CNN_EXPORT void cnn_train() {
+  AppState& app = AppGlobal();
+  SessionEnsure(app);
+  SessionTrainPressed(app);
+}
 CNN_EXPORT void cnn_pause() { SessionPause(AppGlobal()); }
-CNN_EXPORT void cnn_step(int n) { AppState& app = AppGlobal(); SessionEnsure(app); SessionStep(app, n); }
+CNN_EXPORT void cnn_step(int n) {
+  AppState& app = AppGlobal();
+  SessionEnsure(app);
+  SessionStep(app, n);
+}
 CNN_EXPORT void cnn_reset() { SessionReset(AppGlobal()); }
 CNN_EXPORT void cnn_undo() { ShareUndo(AppGlobal()); }  // model and settings (lab_undo.cpp)
 CNN_EXPORT void cnn_redo() { ShareRedo(AppGlobal()); }
@@ -210,11 +238,14 @@ CNN_EXPORT const char* cnn_curves_csv() {
 CNN_EXPORT void cnn_data_fetch_progress(double bytes, double total) { SessionFetchProgress(AppGlobal(), bytes, total); }
 
 // data == 0: the fetch failed with `error` (or was cancelled); the current dataset stays.
-CNN_EXPORT void cnn_data_fetch_done(const char* name, const uint8_t* data, double size, const char* error, double fetch_ms) {
+CNN_EXPORT void cnn_data_fetch_done(const char* name, const uint8_t* data, double size, const char* error,
+                                    double fetch_ms) {
   SessionFetchDone(AppGlobal(), name ? name : "", data, size_t(size), error ? error : "", fetch_ms);
 }
 
-CNN_EXPORT void cnn_data_cancel_fetch() { SessionCancelFetch(AppGlobal(), "Download cancelled; the current dataset stays."); }
+CNN_EXPORT void cnn_data_cancel_fetch() {
+  SessionCancelFetch(AppGlobal(), "Download cancelled; the current dataset stays.");
+}
 
 // side > 0 / rgb >= 0 override the data panel's picture size and colour for this upload.
 CNN_EXPORT void cnn_data_upload_begin(int total_files, int side, int rgb) {
@@ -225,7 +256,9 @@ CNN_EXPORT void cnn_data_upload_begin(int total_files, int side, int rgb) {
   SessionUploadBegin(app, total_files);
 }
 CNN_EXPORT void cnn_data_upload_progress(int done) { SessionUploadProgress(AppGlobal(), done); }
-CNN_EXPORT void cnn_data_upload_fail(const char* message) { SessionUploadFail(AppGlobal(), message ? message : "the files could not be read"); }
+CNN_EXPORT void cnn_data_upload_fail(const char* message) {
+  SessionUploadFail(AppGlobal(), message ? message : "the files could not be read");
+}
 CNN_EXPORT int cnn_data_upload_add_file(const char* name, const uint8_t* data, double size) {
   return SessionUploadAddFile(AppGlobal(), name ? name : "file", data, size_t(size)) ? 1 : 0;
 }

@@ -27,11 +27,14 @@ using nlohmann::json;
 
 static std::string FieldText(const cnn::ReceptiveField& rf) {
   char buf[96];
-  if (rf.whole_input) std::snprintf(buf, sizeof buf, "whole input %lldx%lld", (long long)rf.size[0], (long long)rf.size[1]);
+  if (rf.whole_input)
+    std::snprintf(buf, sizeof buf, "whole input %lldx%lld", (long long)rf.size[0], (long long)rf.size[1]);
   else if (rf.size[0] == rf.size[1] && rf.jump[0] == rf.jump[1])
-    std::snprintf(buf, sizeof buf, "%lldx%lld, jump %lld", (long long)rf.size[0], (long long)rf.size[1], (long long)rf.jump[0]);
+    std::snprintf(buf, sizeof buf, "%lldx%lld, jump %lld", (long long)rf.size[0], (long long)rf.size[1],
+                  (long long)rf.jump[0]);
   else
-    std::snprintf(buf, sizeof buf, "%lldx%lld, jump %lldx%lld", (long long)rf.size[0], (long long)rf.size[1], (long long)rf.jump[0], (long long)rf.jump[1]);
+    std::snprintf(buf, sizeof buf, "%lldx%lld, jump %lldx%lld", (long long)rf.size[0], (long long)rf.size[1],
+                  (long long)rf.jump[0], (long long)rf.jump[1]);
   return buf;
 }
 
@@ -43,16 +46,27 @@ static json AnalysisJson(const AppState& app) {
   json rows = json::array();
   for (size_t i = 0; i < spec.layers.size() && i < info.layers.size(); i++) {
     const cnn::LayerInfo& li = info.layers[i];
-    rows.push_back({{"layer", cnn::layer_to_text(spec.layers[i])}, {"line", spec.layers[i].line},
-                    {"output", cnn::shape_text(li.out)}, {"params", li.params}, {"paramsText", cnn::with_commas(li.params)},
-                    {"formula", li.params_formula}, {"field", FieldText(li.rf)},
-                    {"fieldPixels", cnn::receptive_field_pixels(li.rf)}, {"macs", li.macs}, {"macsText", cnn::with_commas(li.macs)}});
+    rows.push_back({{"layer", cnn::layer_to_text(spec.layers[i])},
+                    {"line", spec.layers[i].line},
+                    {"output", cnn::shape_text(li.out)},
+                    {"params", li.params},
+                    {"paramsText", cnn::with_commas(li.params)},
+                    {"formula", li.params_formula},
+                    {"field", FieldText(li.rf)},
+                    {"fieldPixels", cnn::receptive_field_pixels(li.rf)},
+                    {"macs", li.macs},
+                    {"macsText", cnn::with_commas(li.macs)}});
   }
   const cnn::MemoryPlan plan = AnalysisMemoryPlan(app);
-  return {{"input", cnn::shape_text(info.input)}, {"rows", rows}, {"totalParams", info.total_params},
-          {"totalParamsText", cnn::with_commas(info.total_params)}, {"totalMacsText", cnn::with_commas(info.total_macs)},
-          {"trainingMemory", cnn::format_bytes(plan.training_bytes)}, {"budget", cnn::format_bytes(cnn::kMemoryBudgetBytes)},
-          {"overBudget", plan.training_bytes > cnn::kMemoryBudgetBytes}, {"stale", !app.doc.valid}};
+  return {{"input", cnn::shape_text(info.input)},
+          {"rows", rows},
+          {"totalParams", info.total_params},
+          {"totalParamsText", cnn::with_commas(info.total_params)},
+          {"totalMacsText", cnn::with_commas(info.total_macs)},
+          {"trainingMemory", cnn::format_bytes(plan.training_bytes)},
+          {"budget", cnn::format_bytes(cnn::kMemoryBudgetBytes)},
+          {"overBudget", plan.training_bytes > cnn::kMemoryBudgetBytes},
+          {"stale", !app.doc.valid}};
 }
 
 // The Inside views in words: the view shown, the sample and its prediction, each layer's strongest
@@ -82,10 +96,13 @@ static json InsideJson(AppState& app) {
   if (in.rf_layer > 0 && !in.rf_rect.empty()) {
     const cnn::FieldRect& r = in.rf_rect;
     char buf[200];
-    std::snprintf(buf, sizeof buf, "unit (row %d, column %d) of %s sees input rows %lld to %lld and columns %lld to %lld%s", in.rf_row + 1,
-                  in.rf_col + 1, InspectLayerName(s.net, in.rf_layer).c_str(), (long long)r.clip_first[0] + 1, (long long)r.clip_last[0] + 1,
-                  (long long)r.clip_first[1] + 1, (long long)r.clip_last[1] + 1, r.clipped ? " (part of its field is padding)" : "");
-    j["field"] = r.whole_input ? "unit of " + InspectLayerName(s.net, in.rf_layer) + " sees the whole input" : std::string(buf);
+    std::snprintf(buf, sizeof buf,
+                  "unit (row %d, column %d) of %s sees input rows %lld to %lld and columns %lld to %lld%s",
+                  in.rf_row + 1, in.rf_col + 1, InspectLayerName(s.net, in.rf_layer).c_str(),
+                  (long long)r.clip_first[0] + 1, (long long)r.clip_last[0] + 1, (long long)r.clip_first[1] + 1,
+                  (long long)r.clip_last[1] + 1, r.clipped ? " (part of its field is padding)" : "");
+    j["field"] = r.whole_input ? "unit of " + InspectLayerName(s.net, in.rf_layer) + " sees the whole input"
+                               : std::string(buf);
   }
   if (in.conf.n > 0 && in.conf.num_classes > 0 && !in.conf.confusion.empty())
     j["confusion"] = cnn::describe_confusion(in.conf.confusion.data(), in.conf.num_classes, names) + " (at step " +
@@ -97,7 +114,9 @@ CNN_EXPORT const char* cnn_a11y_state() {
   static std::string out;
   AppState& app = AppGlobal();
   json j;
-  j["model"] = {{"text", app.doc.text}, {"valid", app.doc.valid}, {"preset", app.doc.preset_name},
+  j["model"] = {{"text", app.doc.text},
+                {"valid", app.doc.valid},
+                {"preset", app.doc.preset_name},
                 {"error", app.doc.valid ? std::string() : app.doc.error.to_string()}};
   j["analysis"] = AnalysisJson(app);
   j["presets"] = json::array();
@@ -118,17 +137,26 @@ CNN_EXPORT const char* cnn_a11y_state() {
     json classes = json::array();  // each class's name and marker shape (the point views draw them)
     if (s.data_ok)
       for (int k = 0; k < s.data.num_classes; k++)
-        classes.push_back({{"name", size_t(k) < s.data.class_names.size() ? s.data.class_names[size_t(k)] : std::to_string(k)},
-                           {"marker", Plot::MarkerName(k)}});
-    j["data"] = {{"summary", summary}, {"message", s.data_message}, {"isError", s.data_message_error}, {"classes", classes}};
+        classes.push_back(
+            {{"name", size_t(k) < s.data.class_names.size() ? s.data.class_names[size_t(k)] : std::to_string(k)},
+             {"marker", Plot::MarkerName(k)}});
+    j["data"] = {{"summary", summary},
+                 {"message", s.data_message},
+                 {"isError", s.data_message_error},
+                 {"classes", classes}};
   }
   // Training: what the Training panel and the status line say.
   const int64_t steps = SessionStepCount(app);
   const double epochs = SessionEpochProgress(app);
   std::string why;
   const bool allowed = TrainingAllowed(app, &why);
-  json t = {{"training", app.training}, {"steps", steps}, {"epochs", epochs}, {"allowed", allowed}, {"blockedBecause", why},
-            {"status", app.status}, {"statusIsError", app.status_is_error},
+  json t = {{"training", app.training},
+            {"steps", steps},
+            {"epochs", epochs},
+            {"allowed", allowed},
+            {"blockedBecause", why},
+            {"status", app.status},
+            {"statusIsError", app.status_is_error},
             {"samplesPerSecond", app.training ? app.stats.samples_per_sec : 0.0},
             {"diagnosis", TrainingDiagnosis(app).text}};
   std::string loss_label;
@@ -141,7 +169,8 @@ CNN_EXPORT const char* cnn_a11y_state() {
   t["loss"] = loss_label;
   j["training"] = t;
   // One sentence per plot, for the current run (or the last kept one).
-  const Run* r = app.current_run >= 0 ? &app.runs[size_t(app.current_run)] : (app.runs.empty() ? nullptr : &app.runs.back());
+  const Run* r = app.current_run >= 0 ? &app.runs[size_t(app.current_run)]
+                                      : (app.runs.empty() ? nullptr : &app.runs.back());
   json curves = json::object();
   if (r) {
     const int64_t per_epoch = SessionStepsPerEpoch(app);
@@ -153,10 +182,13 @@ CNN_EXPORT const char* cnn_a11y_state() {
     // reads well after the number; another loss is named in brackets.
     const std::string& run_loss = r->loss_label;
     const std::string unit = run_loss.find("nats") != std::string::npos ? "nats" : std::string();
-    curves["loss"] = cnn::describe_curve("training loss (smoothed)", r->smooth.data(), r->smooth.size(), unit, ep, last_step) +
+    curves["loss"] = cnn::describe_curve("training loss (smoothed)", r->smooth.data(), r->smooth.size(), unit, ep,
+                                         last_step) +
                      (unit.empty() && !run_loss.empty() ? " (" + run_loss + ")" : std::string());
-    curves["testAccuracy"] = cnn::describe_curve("test accuracy", r->test_acc.data(), r->test_acc.size(), "", eval_ep, eval_step);
-    curves["testLoss"] = cnn::describe_curve("test loss", r->test_loss.data(), r->test_loss.size(), unit, eval_ep, eval_step);
+    curves["testAccuracy"] = cnn::describe_curve("test accuracy", r->test_acc.data(), r->test_acc.size(), "", eval_ep,
+                                                 eval_step);
+    curves["testLoss"] = cnn::describe_curve("test loss", r->test_loss.data(), r->test_loss.size(), unit, eval_ep,
+                                             eval_step);
     curves["run"] = r->label;
   }
   j["curves"] = curves;
@@ -174,13 +206,16 @@ CNN_EXPORT const char* cnn_a11y_state() {
     json nav = nullptr;
     if (g.NavWindow && g.NavId != 0) {
       const ImRect r = ImGui::WindowRectRelToAbs(g.NavWindow, g.NavWindow->NavRectRel[g.NavLayer]);
-      nav = {{"window", g.NavWindow->Name}, {"visible", g.NavDisableHighlight == false},
+      nav = {{"window", g.NavWindow->Name},
+             {"visible", g.NavDisableHighlight == false},
              {"rect", {r.Min.x / app.dpr, r.Min.y / app.dpr, r.Max.x / app.dpr, r.Max.y / app.dpr}}};
     }
     j["nav"] = nav;
   }
-  j["display"] = {{"highContrast", Th().kind == ThemeKind::high_contrast}, {"textPercent", app.text_scale_pct},
-                  {"reducedMotion", app.reduced_motion}, {"theme", Th().name}};
+  j["display"] = {{"highContrast", Th().kind == ThemeKind::high_contrast},
+                  {"textPercent", app.text_scale_pct},
+                  {"reducedMotion", app.reduced_motion},
+                  {"theme", Th().name}};
   out = j.dump();
   return out.c_str();
 }
@@ -191,15 +226,23 @@ CNN_EXPORT const char* cnn_a11y_state() {
 CNN_EXPORT int cnn_show_panel(const char* name) {
   AppState& app = AppGlobal();
   const std::string n = name ? name : "";
-  static const struct { const char* name; int left; int right; } kPanels[] = {
-      {"designer", int(LeftTab::Designer), -1}, {"analysis", int(LeftTab::Analysis), -1}, {"data", int(LeftTab::Data), -1},
-      {"curves", -1, int(InspectTab::Curves)},  {"inside", -1, int(InspectTab::Inside)},   {"backprop", -1, int(InspectTab::Backprop)},
-      {"notes", -1, int(InspectTab::Notes)},    {"training", -1, -1}};
+  static const struct {
+    const char* name;
+    int left;
+    int right;
+  } kPanels[] = {{"designer", int(LeftTab::Designer), -1}, {"analysis", int(LeftTab::Analysis), -1},
+                 {"data", int(LeftTab::Data), -1},         {"curves", -1, int(InspectTab::Curves)},
+                 {"inside", -1, int(InspectTab::Inside)},  {"backprop", -1, int(InspectTab::Backprop)},
+                 {"notes", -1, int(InspectTab::Notes)},    {"training", -1, -1}};
   for (const auto& p : kPanels) {
     if (n != p.name) continue;
-    if (p.left >= 0) { app.left_tab = LeftTab(p.left); app.request_tab = true; }
-    else if (p.right >= 0) { app.inspect.tab = InspectTab(p.right); app.inspect.request_tab = true; }
-    else app.view = 1;
+    if (p.left >= 0) {
+      app.left_tab = LeftTab(p.left);
+      app.request_tab = true;
+    } else if (p.right >= 0) {
+      app.inspect.tab = InspectTab(p.right);
+      app.inspect.request_tab = true;
+    } else app.view = 1;
     return 1;
   }
   return 0;
@@ -226,7 +269,10 @@ CNN_EXPORT int cnn_set_display(int high_contrast, int text_pct, int reduced_moti
   // the runs keep their place in the palette: run colour i of the old theme becomes colour i of the new
   for (Run& r : app.runs)
     for (int i = 0; i < 8; i++)
-      if (r.color == Th().series[i]) { r.color = ThemeOf(kind).series[i]; break; }
+      if (r.color == Th().series[i]) {
+        r.color = ThemeOf(kind).series[i];
+        break;
+      }
   ThemeSet(kind);
   app.text_scale_pct = text_pct;
   app.reduced_motion = reduced_motion != 0;
@@ -241,7 +287,9 @@ void A11yShortcuts(AppState& app) {
   for (ImWchar c : g.IO.InputQueueCharacters) {
     if (c == 0 || c > 127 || std::strchr("tTsS12345678cC+=-?", int(c)) == nullptr) continue;
 #ifdef __EMSCRIPTEN__
+    // clang-format off
     EM_ASM({ if (window.cnnA11y) window.cnnA11y.shortcut(String.fromCharCode($0)); }, int(c));
+    // clang-format on
 #endif
   }
 }

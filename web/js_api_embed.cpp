@@ -63,7 +63,8 @@ CNN_EXPORT const char* cnn_embed_info() {
   for (int i = 0; i < cnn::kSettingCount; i++) keys += std::string(i ? "," : "") + cnn::setting_info(i).url_key;
   j["settingKeys"] = keys;
   nlohmann::json settings = nlohmann::json::object();
-  for (int i = 0; i < cnn::kSettingCount; i++) settings[cnn::setting_info(i).url_key] = cnn::setting_text(app.settings, i);
+  for (int i = 0; i < cnn::kSettingCount; i++)
+    settings[cnn::setting_info(i).url_key] = cnn::setting_text(app.settings, i);
   j["settings"] = settings;
   return JsonReply(app, j);
 }

@@ -24,7 +24,10 @@ CNN_EXPORT int cnn_inspect_show(const char* tab, const char* view) {
   if (in.tab == InspectTab::Notes && !v.empty()) {  // notes: fig1 | fig5 | line | fig3
     static const char* notes[] = {"fig1", "fig5", "line", "fig3"};
     for (int k = 0; k < 4; k++)
-      if (v == notes[k]) { in.notes_view = k; return 1; }
+      if (v == notes[k]) {
+        in.notes_view = k;
+        return 1;
+      }
     return 0;
   }
   if (!v.empty()) {
@@ -32,7 +35,10 @@ CNN_EXPORT int cnn_inspect_show(const char* tab, const char* view) {
     for (int k = 0; k < int(InsideView::Count); k++) {
       std::string nm = InsideViewName(InsideView(k));
       std::transform(nm.begin(), nm.end(), nm.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-      if (nm == v) { in.view = InsideView(k); found = true; }
+      if (nm == v) {
+        in.view = InsideView(k);
+        found = true;
+      }
     }
     if (!found) return 0;
     in.last_refresh = -1000;
@@ -84,7 +90,10 @@ CNN_EXPORT const char* cnn_inspect_get_state(int run_gradcheck) {
   j["sample"] = in.sample;
   if (in.rf_layer >= 1) {
     const cnn::FieldRect& r = in.rf_rect;
-    j["field"] = {{"layer", in.rf_layer}, {"row", in.rf_row}, {"col", in.rf_col}, {"chan", in.rf_chan},
+    j["field"] = {{"layer", in.rf_layer},
+                  {"row", in.rf_row},
+                  {"col", in.rf_col},
+                  {"chan", in.rf_chan},
                   {"nominal", {r.first[0], r.first[1], r.last[0], r.last[1]}},
                   {"exact", {r.clip_first[0], r.clip_first[1], r.clip_last[0], r.clip_last[1]}},
                   {"wholeInput", r.whole_input}};
@@ -113,8 +122,14 @@ CNN_EXPORT const char* cnn_inspect_get_state(int run_gradcheck) {
     const cnn::GradCheckResult& g = in.gradcheck;
     json layers = json::array();
     for (size_t i = 0; i < g.layers.size(); i++)
-      layers.push_back({{"errW", g.layers[i].err_w}, {"errB", g.layers[i].err_b}, {"errX", g.layers[i].err_x}, {"checked", g.layers[i].checked}, {"kinks", g.layers[i].kinks}});
-    j["gradcheck"] = {{"maxError", g.max_error}, {"worstLayer", g.worst_layer}, {"errDp", g.err_dp}, {"message", g.message}, {"layers", layers}, {"ms", in.gradcheck_ms}};
+      layers.push_back({{"errW", g.layers[i].err_w},
+                        {"errB", g.layers[i].err_b},
+                        {"errX", g.layers[i].err_x},
+                        {"checked", g.layers[i].checked},
+                        {"kinks", g.layers[i].kinks}});
+    j["gradcheck"] = {{"maxError", g.max_error}, {"worstLayer", g.worst_layer},
+                      {"errDp", g.err_dp},       {"message", g.message},
+                      {"layers", layers},        {"ms", in.gradcheck_ms}};
   }
   return JsonReply(app, j);
 }

@@ -67,7 +67,9 @@ CNN_EXPORT const char* cnn_lessons_state() {
     for (const cnn::Exercise& e : l.exercises) {
       nlohmann::json x;
       x["id"] = e.id;
-      x["kind"] = e.kind == cnn::ExerciseKind::number ? "number" : e.kind == cnn::ExerciseKind::choice ? "choice" : "task";
+      x["kind"] = e.kind == cnn::ExerciseKind::number   ? "number"
+                  : e.kind == cnn::ExerciseKind::choice ? "choice"
+                                                        : "task";
       x["ask"] = e.ask;
       x["answer"] = e.answer;  // the quantity (what is computed), not its value
       x["unit"] = e.unit;

@@ -56,7 +56,8 @@ CNN_EXPORT const char* cnn_share_metrics() {
   j["training"] = app.training;
   j["pendingSteps"] = app.pending_steps;
   const Run* r = app.current_run >= 0 && app.current_run < int(app.runs.size()) ? &app.runs[size_t(app.current_run)]
-                 : app.runs.empty() ? nullptr : &app.runs.back();
+                 : app.runs.empty()                                             ? nullptr
+                                                                                : &app.runs.back();
   j["run"] = r ? r->label : "";
   j["step"] = r ? r->step : std::vector<float>();
   j["loss"] = r ? r->loss : std::vector<float>();
@@ -96,7 +97,10 @@ CNN_EXPORT const char* cnn_share_save_file() {
   AppState& app = AppGlobal();
   std::string err;
   app.share.file_bytes = ShareModelFileBytes(app, &err);
-  if (app.share.file_bytes.empty()) { app.share.file_message = err; app.share.file_message_is_error = true; }
+  if (app.share.file_bytes.empty()) {
+    app.share.file_message = err;
+    app.share.file_message_is_error = true;
+  }
   return app.share.file_bytes.data();
 }
 CNN_EXPORT int cnn_share_file_size() { return int(AppGlobal().share.file_bytes.size()); }

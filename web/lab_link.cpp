@@ -41,26 +41,33 @@ std::string LabLinkOriginProblem(const std::string& o) {
   size_t host_end;
   if (at < o.size() && o[at] == '[') {  // [IPv6]
     host_end = o.find(']', at);
-    if (host_end == std::string::npos || host_end == at + 1) return "'" + o.substr(0, 60) + "' has an unclosed or empty [IPv6] host" + eg;
+    if (host_end == std::string::npos || host_end == at + 1)
+      return "'" + o.substr(0, 60) + "' has an unclosed or empty [IPv6] host" + eg;
     for (size_t i = at + 1; i < host_end; i++)
       if (!std::isxdigit(static_cast<unsigned char>(o[i])) || std::isupper(static_cast<unsigned char>(o[i])))
-        if (o[i] != ':' && o[i] != '.') return "'" + o.substr(0, 60) + "' has a character in its [IPv6] host that is not a lower-case hex digit, ':' or '.'" + eg;
+        if (o[i] != ':' && o[i] != '.')
+          return "'" + o.substr(0, 60) +
+                 "' has a character in its [IPv6] host that is not a lower-case hex digit, ':' or '.'" + eg;
     host_end++;
   } else {
     host_end = at;
     while (host_end < o.size() && o[host_end] != ':' && o[host_end] != '/') {
       const char c = o[host_end];
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
-        return "'" + o.substr(0, 60) + "': the host may hold only lower-case letters, digits, '-' and '.' (browsers report origins in lower case)" + eg;
+        return "'" + o.substr(0, 60) +
+               "': the host may hold only lower-case letters, digits, '-' and '.' (browsers report origins in lower case)" +
+               eg;
       host_end++;
     }
     if (host_end == at) return "'" + o.substr(0, 60) + "' has no host" + eg;
   }
   if (host_end == o.size()) return "";
-  if (o[host_end] == '/') return "'" + o.substr(0, 60) + "' has a path or a trailing '/'; an origin ends after the host or port" + eg;
+  if (o[host_end] == '/')
+    return "'" + o.substr(0, 60) + "' has a path or a trailing '/'; an origin ends after the host or port" + eg;
   if (o[host_end] != ':') return "'" + o.substr(0, 60) + "' has characters after the host" + eg;
   const std::string port = o.substr(host_end + 1);
-  if (port.empty() || port.size() > 5 || port[0] == '0' || port.find_first_not_of("0123456789") != std::string::npos || std::stol(port) > 65535)
+  if (port.empty() || port.size() > 5 || port[0] == '0' || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stol(port) > 65535)
     return "'" + o.substr(0, 60) + "' has a port that is not a number from 1 to 65535 (and nothing after it)" + eg;
   return "";
 }
@@ -69,7 +76,11 @@ std::string LabLinkOriginProblem(const std::string& o) {
 static std::string ParseViewKey(const std::string& key, const std::string& value, LabLink* l) {
   if (key == "tab") {
     for (const char* t : kTabNames)
-      if (value == t) { l->has_tab = true; l->tab = t; return ""; }
+      if (value == t) {
+        l->has_tab = true;
+        l->tab = t;
+        return "";
+      }
     return "'" + value + "' is not one of designer, analysis, data or lessons";
   }
   if (key == "panels") {
@@ -90,7 +101,8 @@ static std::string ParseViewKey(const std::string& key, const std::string& value
     return "";
   }
   if (key == "lesson") {
-    if (!cnn::lesson_name_ok(value)) return "'" + value.substr(0, 64) + "' is not a lesson name (letters, digits, '-' and '_', at most 64)";
+    if (!cnn::lesson_name_ok(value))
+      return "'" + value.substr(0, 64) + "' is not a lesson name (letters, digits, '-' and '_', at most 64)";
     l->has_lesson = true;
     l->lesson = value;
     return "";
@@ -123,7 +135,9 @@ bool LabLinkDecode(std::string_view fragment, LabLink* out, std::string* err) {
       std::string k = key.substr(0, 40);
       for (char& c : k)
         if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
-      if (err) *err = cnn::url_state_error("unknown key '" + k + "' (known: " + cnn::url_state_keys() + ", tab, panels, embed, lock, parent, lesson).");
+      if (err)
+        *err = cnn::url_state_error("unknown key '" + k + "' (known: " + cnn::url_state_keys() +
+                                    ", tab, panels, embed, lock, parent, lesson).");
       return false;
     }
     std::string p = ParseViewKey(key, value, &l);

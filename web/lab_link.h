@@ -16,7 +16,7 @@
 #include "cnn/url_state.h"
 
 struct LabLink {
-  cnn::UrlState lab;                 // model, data, settings (lab.extra stays empty)
+  cnn::UrlState lab;  // model, data, settings (lab.extra stays empty)
   bool has_tab = false;
   std::string tab;
   std::vector<std::string> panels;

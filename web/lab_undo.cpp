@@ -75,6 +75,11 @@ static void Travel(AppState& app, std::vector<ShareState::Snap>& from, std::vect
 void ShareUndo(AppState& app) { Travel(app, app.share.undo, app.share.redo); }
 void ShareRedo(AppState& app) { Travel(app, app.share.redo, app.share.undo); }
 
-bool ShareCanUndo(AppState& app) { LabTrackChanges(app); return !app.share.undo.empty(); }
-bool ShareCanRedo(AppState& app) { LabTrackChanges(app); return !app.share.redo.empty(); }
-
+bool ShareCanUndo(AppState& app) {
+  LabTrackChanges(app);
+  return !app.share.undo.empty();
+}
+bool ShareCanRedo(AppState& app) {
+  LabTrackChanges(app);
+  return !app.share.redo.empty();
+}

@@ -23,8 +23,14 @@ LabLink LabUrlState(const AppState& app) {
   const Preset* preset = nullptr;
   for (const Preset& p : app.presets)
     if (p.name == app.doc.preset_name && p.text == app.doc.text) preset = &p;
-  if (preset) { u.has_preset = true; u.preset = preset->name; }  // short links for unchanged presets
-  else { u.has_model = true; u.model = app.doc.text; }
+  if (preset) {
+    u.has_preset = true;
+    u.preset = preset->name;
+  }  // short links for unchanged presets
+  else {
+    u.has_model = true;
+    u.model = app.doc.text;
+  }
   // the learner's own files stay on this machine: a link never names them (it then carries no
   // dataset, and the page that opens it picks one the model fits)
   u.has_data = !IsUploadName(app.dataset_name);
@@ -38,7 +44,10 @@ LabLink LabUrlState(const AppState& app) {
   l.parents = app.share.parents;
   // the open lesson, when the page can fetch it again (a learner's own file stays on their machine)
   auto open = app.lessons.entries.find(app.lessons.open);
-  if (open != app.lessons.entries.end() && !open->second.loaded_file) { l.has_lesson = true; l.lesson = app.lessons.open; }
+  if (open != app.lessons.entries.end() && !open->second.loaded_file) {
+    l.has_lesson = true;
+    l.lesson = app.lessons.open;
+  }
   return l;
 }
 
@@ -85,8 +94,10 @@ bool LabApplyUrlState(AppState& app, const LabLink& link, bool with_view, std::s
     if (u.has(i)) cnn::setting_set(&app.settings, i, cnn::setting_get(u.settings, i));
   if (with_view) {
     if (link.has_tab) {
-      app.left_tab = link.tab == "analysis" ? LeftTab::Analysis : link.tab == "data" ? LeftTab::Data
-                     : link.tab == "lessons"  ? LeftTab::Lessons  : LeftTab::Designer;
+      app.left_tab = link.tab == "analysis"  ? LeftTab::Analysis
+                     : link.tab == "data"    ? LeftTab::Data
+                     : link.tab == "lessons" ? LeftTab::Lessons
+                                             : LeftTab::Designer;
       app.request_tab = true;
     }
     app.share.panels = link.panels;
@@ -155,7 +166,10 @@ void LabAutosave(AppState& app) {
   ShareState& sh = app.share;
   const double now = cnn::now_ms();
   std::string f = ShareCurrentFragment(app);
-  if (f != sh.current) { sh.current = f; sh.changed_at = now; }
+  if (f != sh.current) {
+    sh.current = f;
+    sh.changed_at = now;
+  }
   // a short quiet time: typing in the editor writes once, not on every key
   if (sh.current == sh.written || now - sh.changed_at < 300) return;
   BrowserWriteHash(sh.current);
@@ -166,4 +180,3 @@ void LabAutosave(AppState& app) {
   }
   sh.written = sh.current;
 }
-

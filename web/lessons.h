@@ -17,40 +17,40 @@ struct AppState;
 
 struct LessonEntry {
   std::string name;
-  bool fetched = false;           // the file arrived (or was loaded)
-  bool loaded_file = false;       // the learner's own file ("Load lesson..."), never put in links
-  std::string error;              // why it could not be used ("" = fine)
+  bool fetched = false;      // the file arrived (or was loaded)
+  bool loaded_file = false;  // the learner's own file ("Load lesson..."), never put in links
+  std::string error;         // why it could not be used ("" = fine)
   cnn::Lesson lesson;
 };
 
 struct ExerciseProgress {
-  std::string typed;              // the number field's text
-  int choice = -1;                // the option clicked last
+  std::string typed;  // the number field's text
+  int choice = -1;    // the option clicked last
   bool answered = false, correct = false;
-  int hints = 0;                  // hints shown
-  std::string message;            // the verdict shown under the exercise
-  std::vector<std::string> lines; // a task's conditions, as last checked
+  int hints = 0;                   // hints shown
+  std::string message;             // the verdict shown under the exercise
+  std::vector<std::string> lines;  // a task's conditions, as last checked
 };
 
 struct LessonsState {
-  std::vector<std::string> index;           // lessons/index.txt, in course order
+  std::vector<std::string> index;  // lessons/index.txt, in course order
   bool index_fetched = false;
   std::string index_error;
   std::map<std::string, LessonEntry> entries;
-  std::string open;                         // the open lesson ("" = the list)
-  std::string requested;                    // a lesson asked for (link, API) before its file arrived
-  bool setup_on_open = false;               // apply its setup when it arrives (a link)
+  std::string open;                                  // the open lesson ("" = the list)
+  std::string requested;                             // a lesson asked for (link, API) before its file arrived
+  bool setup_on_open = false;                        // apply its setup when it arrives (a link)
   std::map<std::string, ExerciseProgress> progress;  // "lesson/e1"
   std::set<std::string> completed;
   bool progress_loaded = false;
-  bool seen = false;                        // the course was shown once: later visits open the lab
+  bool seen = false;  // the course was shown once: later visits open the lab
   bool progress_dirty = false;
-  std::string message;                      // the panel's last message (a refused file, a setup)
+  std::string message;  // the panel's last message (a refused file, a setup)
   bool message_is_error = false;
-  int setups = 0;                           // "Set up" presses (tests)
+  int setups = 0;  // "Set up" presses (tests)
 };
 
-void LessonsInit(AppState& app);            // reads progress, fetches the index
+void LessonsInit(AppState& app);  // reads progress, fetches the index
 bool LessonsHaveProgress(const AppState& app);
 void ShowLessonsPanel(AppState& app);
 // Opens a lesson by name (fetching it if needed) and, with `setup`, puts the lab in its state.

@@ -37,8 +37,8 @@ static GLFWwindow* g_window = nullptr;
 static void (*g_after_draw)() = nullptr;  // native --screenshot: reads the frame before it is swapped
 static AppState g_app;
 AppState& AppGlobal() { return g_app; }
-static float g_font_scale = 0;  // device pixel ratio the fonts were last built for
-static int g_style_version = -1;  // app.style_version they were built for (theme, text size)
+static float g_font_scale = 0;      // device pixel ratio the fonts were last built for
+static int g_style_version = -1;    // app.style_version they were built for (theme, text size)
 static bool g_touch_style = false;  // the primary pointer is coarse (a finger): touch-sized widgets
 
 static float DevicePixelRatio() {
@@ -77,7 +77,8 @@ static void BuildFontsAndStyle(float dpr) {
     style.ItemSpacing = ImVec2(8, 6);
     style.ScrollbarSize = 18;
     style.GrabMinSize = 20;
-    style.TouchExtraPadding = ImVec2(4, 3);  // small buttons (a layer row's +, 2x, x) take a finger a little beyond their text
+    style.TouchExtraPadding = ImVec2(
+        4, 3);  // small buttons (a layer row's +, 2x, x) take a finger a little beyond their text
   }
   style.ScaleAllSizes(ui);
   ImGui::GetStyle() = style;
@@ -85,7 +86,6 @@ static void BuildFontsAndStyle(float dpr) {
   g_font_scale = dpr;
   g_style_version = g_app.style_version;
 }
-
 
 // Input queue. ImGui 1.86 keeps keys and mouse buttons as a down/up state read once per frame, so
 // an event pair that lands between two frames is easily lost or reordered: a key pressed and
@@ -134,9 +134,15 @@ static void QueueKey(GLFWwindow*, int key, int scancode, int action, int mods) {
   g_input.push_back({InputEvent::Key, key, scancode, action, mods});
   if (action == GLFW_RELEASE && (key == GLFW_KEY_LEFT_SUPER || key == GLFW_KEY_RIGHT_SUPER))
     for (int k = 0; k <= GLFW_KEY_LAST; k++)
-      if (g_key_down[k] && !IsModifier(k)) { g_key_down[k] = false; g_input.push_back({InputEvent::Key, k, 0, GLFW_RELEASE, 0}); }
+      if (g_key_down[k] && !IsModifier(k)) {
+        g_key_down[k] = false;
+        g_input.push_back({InputEvent::Key, k, 0, GLFW_RELEASE, 0});
+      }
 }
-static void QueueChar(GLFWwindow*, unsigned int c) { Wake(); g_input.push_back({InputEvent::Char, int(c)}); }
+static void QueueChar(GLFWwindow*, unsigned int c) {
+  Wake();
+  g_input.push_back({InputEvent::Char, int(c)});
+}
 static void QueueButtonAt(int button, int action, int mods, double x, double y) {
   Wake();
   InputEvent e{InputEvent::Button, button, action, mods};
@@ -150,7 +156,10 @@ static void QueueButton(GLFWwindow* w, int button, int action, int mods) {
 }
 static void QueueMoveTo(double x, double y) {
   Wake();
-  if (!g_input.empty() && g_input.back().kind == InputEvent::Move) { g_input.back().x = x, g_input.back().y = y; return; }
+  if (!g_input.empty() && g_input.back().kind == InputEvent::Move) {
+    g_input.back().x = x, g_input.back().y = y;
+    return;
+  }
   InputEvent e{InputEvent::Move};
   e.x = x, e.y = y;
   g_input.push_back(e);
@@ -161,13 +170,15 @@ static void QueueEnter(GLFWwindow* w, int entered) {
   if (g_imgui_enter) g_imgui_enter(w, entered);
   bool held = false;
   for (bool b : g_mouse_down) held |= b;
-  if (!entered && !held) QueueMoveTo(-FLT_MAX, -FLT_MAX);  // nothing stays hovered when the mouse leaves (a drag keeps it)
+  if (!entered && !held)
+    QueueMoveTo(-FLT_MAX, -FLT_MAX);  // nothing stays hovered when the mouse leaves (a drag keeps it)
 }
 static void QueueScroll(GLFWwindow* w, double dx, double dy) {
   Wake();
   if (g_imgui_scroll) g_imgui_scroll(w, dx, dy);
 }
-static void QueueKeyTap(int key, int mods_key) {  // a shortcut made by the page (paste from a menu, the on-screen Enter)
+static void QueueKeyTap(int key,
+                        int mods_key) {  // a shortcut made by the page (paste from a menu, the on-screen Enter)
   if (mods_key) g_input.push_back({InputEvent::Key, mods_key, 0, GLFW_PRESS, 0});
   g_input.push_back({InputEvent::Key, key, 0, GLFW_PRESS, 0});
   g_input.push_back({InputEvent::Key, key, 0, GLFW_RELEASE, 0});
@@ -190,9 +201,15 @@ static void ApplyTextEdit(const InputEvent& e) {
   const int n = st->CurLenW;
   st->Stb.select_start = ImClamp(e.a, 0, n);
   st->Stb.select_end = st->Stb.cursor = ImClamp(e.b, st->Stb.select_start, n);
-  if (e.kind == InputEvent::Select) { st->CursorFollow = true; return; }
+  if (e.kind == InputEvent::Select) {
+    st->CursorFollow = true;
+    return;
+  }
   constexpr int kStbBackspace = 0x200009;  // STB_TEXTEDIT_K_BACKSPACE in imgui_widgets.cpp (1.86)
-  if (e.text.empty()) { if (st->HasSelection()) st->OnKeyPressed(kStbBackspace); return; }
+  if (e.text.empty()) {
+    if (st->HasSelection()) st->OnKeyPressed(kStbBackspace);
+    return;
+  }
   for (const char* s = e.text.c_str(); *s;) {
     unsigned int c = 0;
     s += ImTextCharFromUtf8(&c, s, nullptr);
@@ -231,7 +248,8 @@ static ImVec2 DispatchInput(GLFWwindow* w) {
     } else {
       if (button_changed || (e.b == GLFW_PRESS && typed)) break;
       const ImVec2 at(float(e.x), float(e.y));
-      if (e.b == GLFW_PRESS && ImLengthSqr(ImVec2(at.x - g_mouse_pos.x, at.y - g_mouse_pos.y)) > 0.25f) {  // hover first, press next frame
+      if (e.b == GLFW_PRESS &&
+          ImLengthSqr(ImVec2(at.x - g_mouse_pos.x, at.y - g_mouse_pos.y)) > 0.25f) {  // hover first, press next frame
         pos = at;
         break;
       }
@@ -285,15 +303,16 @@ static void ScrollByTouchDrag() {
     ImGui::SetScrollY(s, ImClamp(s->Scroll.y - d.y, 0.0f, s->ScrollMax.y));
     g_touch_scrolled = s->Name;
   }
-  if (ImGuiWindow* s = scroller(0); s && d.x != 0) ImGui::SetScrollX(s, ImClamp(s->Scroll.x - d.x, 0.0f, s->ScrollMax.x));
+  if (ImGuiWindow* s = scroller(0); s && d.x != 0)
+    ImGui::SetScrollX(s, ImClamp(s->Scroll.x - d.x, 0.0f, s->ScrollMax.x));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Idle: when nothing trains, loads, animates or is touched, the loop stops after a few frames and
 // input, a JS API call (input.js wraps Module.ccall) or a resize wakes it. A hidden tab or an
 // embed scrolled out of view draws nothing. ?redraw=always keeps the old draw-every-frame loop.
-static int g_wake_frames = 0;       // frames still to draw after the last wake
-static double g_wake_until = 0;     // ... and for this long (ImGui's short fades, a tooltip settling)
+static int g_wake_frames = 0;    // frames still to draw after the last wake
+static double g_wake_until = 0;  // ... and for this long (ImGui's short fades, a tooltip settling)
 static bool g_visible = true, g_paused = false, g_always_draw = false;
 static int g_frames_drawn = 0;
 constexpr int kWakeFrames = 4;
@@ -303,7 +322,10 @@ static void Wake() {
   g_wake_frames = kWakeFrames;
   g_wake_until = cnn::now_ms() + kWakeMs;
 #ifdef __EMSCRIPTEN__
-  if (g_paused && g_visible) { g_paused = false; emscripten_resume_main_loop(); }
+  if (g_paused && g_visible) {
+    g_paused = false;
+    emscripten_resume_main_loop();
+  }
 #endif
 }
 
@@ -312,8 +334,10 @@ static void Wake() {
 static bool NeedsFrames(const AppState& app) {
   if (g_always_draw || app.training || app.pending_steps > 0 || !g_input.empty() || g_touch_down) return true;
   if (g_wake_frames > 0 || cnn::now_ms() < g_wake_until) return true;
-  for (bool b : g_mouse_down) if (b) return true;
-  for (int k = 0; k <= GLFW_KEY_LAST; k++) if (g_key_down[k] && !IsModifier(k)) return true;  // key repeat
+  for (bool b : g_mouse_down)
+    if (b) return true;
+  for (int k = 0; k <= GLFW_KEY_LAST; k++)
+    if (g_key_down[k] && !IsModifier(k)) return true;  // key repeat
   const double now = cnn::now_ms();
   const ShareState& sh = app.share;
   if (sh.current != sh.written || now - sh.changed_at < 400 || now - sh.copied_at < 2600) return true;
@@ -339,8 +363,8 @@ struct TextFieldReport {
   int sel0 = 0, sel1 = 0;
   float x = 0, y = 0, h = 0;
   bool operator==(const TextFieldReport& o) const {
-    return active == o.active && lagging == o.lagging && id == o.id && multiline == o.multiline && text == o.text && sel0 == o.sel0 &&
-           sel1 == o.sel1 && x == o.x && y == o.y && h == o.h;
+    return active == o.active && lagging == o.lagging && id == o.id && multiline == o.multiline && text == o.text &&
+           sel0 == o.sel0 && sel1 == o.sel1 && x == o.x && y == o.y && h == o.h;
   }
 };
 static TextFieldReport g_field;
@@ -353,7 +377,8 @@ static void ReportTextField(float dpr) {
     r.id = st->ID;
     r.multiline = !st->Stb.single_line;
     r.text.resize(size_t(st->CurLenW) * 4 + 1);
-    r.text.resize(size_t(ImTextStrToUtf8(&r.text[0], int(r.text.size()), st->TextW.Data, st->TextW.Data + st->CurLenW)));
+    r.text.resize(
+        size_t(ImTextStrToUtf8(&r.text[0], int(r.text.size()), st->TextW.Data, st->TextW.Data + st->CurLenW)));
     r.sel0 = ImMin(st->Stb.select_start, st->Stb.select_end);
     r.sel1 = ImMax(st->Stb.select_start, st->Stb.select_end);
     if (r.sel0 == r.sel1) r.sel0 = r.sel1 = st->Stb.cursor;
@@ -365,8 +390,10 @@ static void ReportTextField(float dpr) {
   if (r == g_field) return;
   g_field = r;
 #ifdef __EMSCRIPTEN__
+  // clang-format off
   EM_ASM({ if (window.cnnInput) window.cnnInput.field($0, $1, UTF8ToString($2), $3, $4, $5, $6, $7, $8); }, r.active,
          r.multiline, r.text.c_str(), r.sel0, r.sel1, r.x, r.y, r.h, r.lagging);
+  // clang-format on
 #endif
 }
 
@@ -382,7 +409,9 @@ static bool g_mac = false;  // shortcuts with Cmd (ImGui's macOS behaviours), de
 static const char* GetClipboard(void*) { return g_clipboard.c_str(); }
 static void SetClipboard(void*, const char* text) {
   g_clipboard = text ? text : "";
+  // clang-format off
   EM_ASM({ if (window.cnnInput) window.cnnInput.copied(UTF8ToString($0)); }, g_clipboard.c_str());
+  // clang-format on
 }
 #endif
 
@@ -399,7 +428,10 @@ CNN_EXPORT void cnn_set_visible(int visible) {
   g_visible = visible != 0;
 #ifdef __EMSCRIPTEN__
   if (g_visible) Wake();
-  else if (!g_paused) { g_paused = true; emscripten_pause_main_loop(); }
+  else if (!g_paused) {
+    g_paused = true;
+    emscripten_pause_main_loop();
+  }
 #endif
 }
 CNN_EXPORT void cnn_touch(int phase, double x, double y) {
@@ -418,7 +450,10 @@ CNN_EXPORT void cnn_touch(int phase, double x, double y) {
     g_touch_moved = true;
     g_touch_scroll = now - g_touch_t0 < kLongPressMs && std::abs(y - g_touch_y0) > std::abs(x - g_touch_x0);
   }
-  if (phase == 1) { QueueMoveTo(x, y); return; }
+  if (phase == 1) {
+    QueueMoveTo(x, y);
+    return;
+  }
   g_touch_down = false;
   const bool long_press = !g_touch_moved && now - g_touch_t0 >= kLongPressMs;
   if (phase == 3 || long_press || g_touch_scroll) {  // leave first: the release lands on nothing
@@ -443,7 +478,10 @@ CNN_EXPORT void cnn_text_select(int start, int end) {
 }
 CNN_EXPORT void cnn_text_enter() { QueueKeyTap(GLFW_KEY_ENTER, 0); }
 #ifdef __EMSCRIPTEN__
-CNN_EXPORT void cnn_set_mac(int mac) { g_mac = mac != 0; ImGui::GetIO().ConfigMacOSXBehaviors = g_mac; }
+CNN_EXPORT void cnn_set_mac(int mac) {
+  g_mac = mac != 0;
+  ImGui::GetIO().ConfigMacOSXBehaviors = g_mac;
+}
 // A paste event's text; `synthesize` when no Ctrl/Cmd+V is on its way (a menu's Paste).
 CNN_EXPORT void cnn_clipboard_paste(const char* text, int synthesize) {
   g_clipboard = text ? text : "";
@@ -469,14 +507,15 @@ CNN_EXPORT const char* cnn_get_input_state() {
   }
   const bool active_is_window = g.ActiveId != 0 && g.ActiveIdWindow && g.ActiveId == g.ActiveIdWindow->MoveId;
   char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "{\"framesDrawn\":%d,\"idle\":%s,\"tooltip\":%s,\"textFieldActive\":%s,\"multiline\":%s,"
-                "\"queued\":%d,\"touchStyle\":%s,\"frameHeightCss\":%.2f,\"touchScrollY\":%.1f,\"activeId\":%u,\"activeIsWindow\":%s,"
-                "\"hoveredWindow\":\"%.60s\"}",
-                g_frames_drawn, g_paused ? "true" : "false", tooltip ? "true" : "false", g_field.active ? "true" : "false",
-                g_field.multiline ? "true" : "false", int(g_input.size()), g_touch_style ? "true" : "false",
-                ImGui::GetFrameHeight() / g_app.dpr, scroll_y, unsigned(g.ActiveId), active_is_window ? "true" : "false",
-                g.HoveredWindow ? g.HoveredWindow->Name : "");
+  std::snprintf(
+      buf, sizeof buf,
+      "{\"framesDrawn\":%d,\"idle\":%s,\"tooltip\":%s,\"textFieldActive\":%s,\"multiline\":%s,"
+      "\"queued\":%d,\"touchStyle\":%s,\"frameHeightCss\":%.2f,\"touchScrollY\":%.1f,\"activeId\":%u,\"activeIsWindow\":%s,"
+      "\"hoveredWindow\":\"%.60s\"}",
+      g_frames_drawn, g_paused ? "true" : "false", tooltip ? "true" : "false", g_field.active ? "true" : "false",
+      g_field.multiline ? "true" : "false", int(g_input.size()), g_touch_style ? "true" : "false",
+      ImGui::GetFrameHeight() / g_app.dpr, scroll_y, unsigned(g.ActiveId), active_is_window ? "true" : "false",
+      g.HoveredWindow ? g.HoveredWindow->Name : "");
   s = buf;
   return s.c_str();
 }
@@ -525,7 +564,10 @@ static void Frame() {
   g_frames_drawn++;
   if (g_wake_frames > 0) g_wake_frames--;
 #ifdef __EMSCRIPTEN__
-  if (!g_paused && (!g_visible || !NeedsFrames(g_app))) { g_paused = true; emscripten_pause_main_loop(); }
+  if (!g_paused && (!g_visible || !NeedsFrames(g_app))) {
+    g_paused = true;
+    emscripten_pause_main_loop();
+  }
 #endif
 }
 
@@ -558,8 +600,9 @@ static void SaveWindowPng() {
   stbi_flip_vertically_on_write(1);  // GL rows go bottom-up
   bool ok = stbi_write_png(g_auto_png.c_str(), w, h, 4, px.data(), w * 4) != 0;
   std::printf("cnn-sandbox-gui: %lld steps, loss %.4f; %dx%d screenshot with %zu colours -> %s%s\n",
-              (long long)SessionStepCount(g_app), g_app.runs.empty() || g_app.runs.back().loss.empty() ? -1.0 : double(g_app.runs.back().loss.back()),
-              w, h, colors.size(), g_auto_png.c_str(), ok ? "" : " (could not write it)");
+              (long long)SessionStepCount(g_app),
+              g_app.runs.empty() || g_app.runs.back().loss.empty() ? -1.0 : double(g_app.runs.back().loss.back()), w, h,
+              colors.size(), g_auto_png.c_str(), ok ? "" : " (could not write it)");
   g_auto_exit = ok && colors.size() > 20 ? 0 : 1;
   glfwSetWindowShouldClose(g_window, GLFW_TRUE);
 }
@@ -570,7 +613,10 @@ static bool ParseArgs(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--train-steps") && i + 1 < argc) g_auto_steps = std::atoll(argv[++i]);
     else if (!std::strcmp(argv[i], "--screenshot") && i + 1 < argc) g_auto_png = argv[++i];
     else {
-      std::fprintf(stderr, "cnn-sandbox-gui: unknown argument '%s'\nusage: cnn-sandbox-gui [--train-steps N --screenshot FILE.png]\n", argv[i]);
+      std::fprintf(
+          stderr,
+          "cnn-sandbox-gui: unknown argument '%s'\nusage: cnn-sandbox-gui [--train-steps N --screenshot FILE.png]\n",
+          argv[i]);
       return false;
     }
   }
@@ -605,7 +651,10 @@ int main(int argc, char** argv) {
   (void)argc, (void)argv;
 #endif
   glfwSetErrorCallback(GlfwError);
-  if (!glfwInit()) { std::fprintf(stderr, "cnn-sandbox: could not initialize GLFW\n"); return 1; }
+  if (!glfwInit()) {
+    std::fprintf(stderr, "cnn-sandbox: could not initialize GLFW\n");
+    return 1;
+  }
 #ifdef __EMSCRIPTEN__
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -624,7 +673,10 @@ int main(int argc, char** argv) {
   int win_w = 1400, win_h = 860;
 #endif
   g_window = glfwCreateWindow(win_w, win_h, "CNN Sandbox", nullptr, nullptr);
-  if (!g_window) { std::fprintf(stderr, "cnn-sandbox: could not create an OpenGL (ES) 3 window\n"); return 1; }
+  if (!g_window) {
+    std::fprintf(stderr, "cnn-sandbox: could not create an OpenGL (ES) 3 window\n");
+    return 1;
+  }
   glfwMakeContextCurrent(g_window);
   glfwSwapInterval(1);
 
@@ -646,16 +698,22 @@ int main(int argc, char** argv) {
 
   AppInit(g_app);
 #ifdef __EMSCRIPTEN__
+  // clang-format off
   g_touch_style = EM_ASM_INT(return window.matchMedia && matchMedia('(pointer: coarse)').matches ? 1 : 0);
+  // clang-format on
   g_app.touch_style = g_touch_style;
+  // clang-format off
   g_always_draw = EM_ASM_INT(return new URLSearchParams(location.search).get('redraw') === 'always' ? 1 : 0);
+  // clang-format on
   io.SetClipboardTextFn = SetClipboard;
   io.GetClipboardTextFn = GetClipboard;
 #endif
   BuildFontsAndStyle(DevicePixelRatio());
 
 #ifdef __EMSCRIPTEN__
+  // clang-format off
   EM_ASM(if (typeof Module.onAppReady === 'function') Module.onAppReady(););
+  // clang-format on
   Wake();
   emscripten_set_main_loop(Frame, 0, true);
 #else

@@ -103,7 +103,10 @@ void LoadPresets(AppState& app) {
         // comment lines are one paragraph (the file wraps them at 100 columns); an empty comment
         // line starts a new one
         size_t k = line.find_first_not_of("# ");
-        if (k == std::string::npos) { if (!desc.empty()) desc += "\n"; continue; }
+        if (k == std::string::npos) {
+          if (!desc.empty()) desc += "\n";
+          continue;
+        }
         if (!desc.empty() && desc.back() != '\n') desc += " ";
         desc += line.substr(k);
         continue;
@@ -140,7 +143,11 @@ std::string FormatSI(double v) {
   const char* unit[] = {"", " k", " M", " G", " T"};
   int u = 0;
   double a = v < 0 ? -v : v;
-  while (a >= 1000.0 && u < 4) { a /= 1000.0; v /= 1000.0; u++; }
+  while (a >= 1000.0 && u < 4) {
+    a /= 1000.0;
+    v /= 1000.0;
+    u++;
+  }
   char buf[48];
   std::snprintf(buf, sizeof buf, u == 0 ? "%.0f%s" : (a < 10 ? "%.2f%s" : (a < 100 ? "%.1f%s" : "%.0f%s")), v, unit[u]);
   return buf;

@@ -27,7 +27,8 @@ std::string ShareModelFileBytes(AppState& app, std::string* err) {
   }
   // The file carries the training data's normalization and class names (format 2), so an export
   // made from it later takes raw pixels as the page's does.
-  const cnn::DataNotes notes = app.session->data_ok ? cnn::data_notes_from_dataset(app.session->data) : cnn::DataNotes();
+  const cnn::DataNotes notes = app.session->data_ok ? cnn::data_notes_from_dataset(app.session->data)
+                                                    : cnn::DataNotes();
   return cnn::model_file_from_network(app.session->net, app.session->net_text, FileSettings(app), notes);
 }
 
@@ -65,12 +66,14 @@ bool ShareLoadModelFile(AppState& app, const std::string& bytes, std::string* er
     return false;
   }
   std::string e;
-  if (!f.weights.empty() && !cnn::load_sandbox_weights(&app.session->net, f.weights.data(), int64_t(f.weights.size()), &e)) {
+  if (!f.weights.empty() &&
+      !cnn::load_sandbox_weights(&app.session->net, f.weights.data(), int64_t(f.weights.size()), &e)) {
     *err = "The weights could not be loaded: " + e;
     return false;
   }
   SessionWorkerWeights(*app.session);  // the trainer in the worker (issue 19) takes them too
-  app.status = f.weights.empty() ? "Model loaded (architecture only: fresh weights)." : "Model loaded with its trained weights.";
+  app.status = f.weights.empty() ? "Model loaded (architecture only: fresh weights)."
+                                 : "Model loaded with its trained weights.";
   app.status_is_error = false;
   return true;
 }
@@ -87,8 +90,8 @@ void SaveModelFile(AppState& app) {
   std::string name = (app.doc.preset_name.empty() ? std::string("model") : app.doc.preset_name) + ".cnnmodel";
   BrowserDownload(bytes, name.c_str());
   char buf[160];
-  std::snprintf(buf, sizeof buf, "saved %s (%s bytes, step %lld)", name.c_str(), cnn::with_commas(int64_t(bytes.size())).c_str(),
-                (long long)SessionStepCount(app));
+  std::snprintf(buf, sizeof buf, "saved %s (%s bytes, step %lld)", name.c_str(),
+                cnn::with_commas(int64_t(bytes.size())).c_str(), (long long)SessionStepCount(app));
   sh.file_message = buf;
   sh.file_message_is_error = false;
 }

@@ -45,25 +45,28 @@ cnn::MemoryPlan AnalysisMemoryPlan(const AppState& app) {
 
 static void ShowTrainingMemory(const AppState& app) {
   const cnn::Dataset* data = nullptr;
-  if (app.session && app.session->data_ok && app.session->data.shape == app.doc.last_valid_spec.input) data = &app.session->data;
+  if (app.session && app.session->data_ok && app.session->data.shape == app.doc.last_valid_spec.input)
+    data = &app.session->data;
   const int batch = std::max(app.settings.batch, 1);
   const cnn::MemoryPlan plan = AnalysisMemoryPlan(app);
   static const char* opt_names[] = {"SGD", "momentum", "Adam"};
   const bool over = plan.training_bytes > cnn::kMemoryBudgetBytes;
   if (over) ImGui::PushStyleColor(ImGuiCol_Text, kErr);
-  ImGui::TextWrapped("Training memory: %s of the %s budget (batch %d, %s%s).%s", cnn::format_bytes(plan.training_bytes).c_str(),
-                     cnn::format_bytes(cnn::kMemoryBudgetBytes).c_str(), batch, opt_names[std::clamp(app.settings.optimizer, 0, 2)],
-                     data ? (", " + data->name).c_str() : "",
-                     over ? " Over the budget: the table is exact, but Train is refused; use a smaller batch, input or model." : "");
+  ImGui::TextWrapped(
+      "Training memory: %s of the %s budget (batch %d, %s%s).%s", cnn::format_bytes(plan.training_bytes).c_str(),
+      cnn::format_bytes(cnn::kMemoryBudgetBytes).c_str(), batch, opt_names[std::clamp(app.settings.optimizer, 0, 2)],
+      data ? (", " + data->name).c_str() : "",
+      over ? " Over the budget: the table is exact, but Train is refused; use a smaller batch, input or model." : "");
   if (over) ImGui::PopStyleColor();
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("What Train allocates, in bytes (4 per float):\n"
-                      "  network %s: parameters and gradients, activations and their gradients for %d samples,\n"
-                      "    pooling and dropout caches, batchnorm statistics, the im2col workspace, dL/dp\n"
-                      "  optimizer state %s, rollback copy of the weights and that state %s\n"
-                      "  batch buffers and epoch order %s",
-                      cnn::format_bytes(plan.network_bytes).c_str(), batch, cnn::format_bytes(plan.optimizer_bytes).c_str(),
-                      cnn::format_bytes(plan.rollback_bytes).c_str(), cnn::format_bytes(plan.batch_bytes).c_str());
+    ImGui::SetTooltip(
+        "What Train allocates, in bytes (4 per float):\n"
+        "  network %s: parameters and gradients, activations and their gradients for %d samples,\n"
+        "    pooling and dropout caches, batchnorm statistics, the im2col workspace, dL/dp\n"
+        "  optimizer state %s, rollback copy of the weights and that state %s\n"
+        "  batch buffers and epoch order %s",
+        cnn::format_bytes(plan.network_bytes).c_str(), batch, cnn::format_bytes(plan.optimizer_bytes).c_str(),
+        cnn::format_bytes(plan.rollback_bytes).c_str(), cnn::format_bytes(plan.batch_bytes).c_str());
 }
 
 static bool IsSpatial(cnn::LayerKind k) {
@@ -75,15 +78,16 @@ static std::string SizeFormula(int in, int pad_a, int pad_b, int k, int s, int d
   char buf[160];
   int keff = dil * (k - 1) + 1;
   if (dil > 1)
-    std::snprintf(buf, sizeof buf, "floor((%d + %d + %d - %d) / %d) + 1 = %d   (dilated kernel %d*(%d-1)+1 = %d)", in, pad_a, pad_b, keff, s, out, dil, k, keff);
-  else
-    std::snprintf(buf, sizeof buf, "floor((%d + %d + %d - %d) / %d) + 1 = %d", in, pad_a, pad_b, keff, s, out);
+    std::snprintf(buf, sizeof buf, "floor((%d + %d + %d - %d) / %d) + 1 = %d   (dilated kernel %d*(%d-1)+1 = %d)", in,
+                  pad_a, pad_b, keff, s, out, dil, k, keff);
+  else std::snprintf(buf, sizeof buf, "floor((%d + %d + %d - %d) / %d) + 1 = %d", in, pad_a, pad_b, keff, s, out);
   return buf;
 }
 
 static void TooltipOutput(const cnn::LayerSpec& l, const cnn::LayerInfo& li) {
   ImGui::BeginTooltip();
-  ImGui::Text("%s -> %s  (%s values per sample)", cnn::shape_text(li.in, cnn::ShapeForm::count_if_flat).c_str(), cnn::shape_text(li.out, cnn::ShapeForm::count_if_flat).c_str(), cnn::with_commas(li.out.size()).c_str());
+  ImGui::Text("%s -> %s  (%s values per sample)", cnn::shape_text(li.in, cnn::ShapeForm::count_if_flat).c_str(),
+              cnn::shape_text(li.out, cnn::ShapeForm::count_if_flat).c_str(), cnn::with_commas(li.out.size()).c_str());
   if (IsSpatial(l.kind)) {
     int dh = l.kind == cnn::LayerKind::conv ? l.dh : 1, dw = l.kind == cnn::LayerKind::conv ? l.dw : 1;
     ImGui::Text("rows:    %s", SizeFormula(li.in.h, li.pad.top, li.pad.bottom, l.kh, l.sh, dh, li.out.h).c_str());
@@ -172,7 +176,9 @@ void ShowAnalysisPanel(AppState& app) {
     ImGui::TableHeadersRow();
     // header tooltips
     const char* header_tips[10] = {
-        nullptr, nullptr, "Output shape of one sample: height x width x channels (hover a cell for the formula)",
+        nullptr,
+        nullptr,
+        "Output shape of one sample: height x width x channels (hover a cell for the formula)",
         "Trainable parameters (hover a cell for the formula)",
         "Receptive field: rows x columns of input pixels that one unit of this layer depends on",
         "Distance in input pixels between neighbouring units of this layer (product of strides)",
@@ -190,22 +196,32 @@ void ShowAnalysisPanel(AppState& app) {
     }
 
     ImGui::TableNextRow();
-    ImGui::TableNextColumn(); ImGui::TextUnformatted("0");
-    ImGui::TableNextColumn(); ImGui::TextUnformatted("input");
-    ImGui::TableNextColumn(); ImGui::TextUnformatted(cnn::shape_text(spec->input, cnn::ShapeForm::count_if_flat).c_str());
-    ImGui::TableNextColumn(); ImGui::TextColored(kDim, "-");
-    ImGui::TableNextColumn(); ImGui::TextUnformatted("1");
-    ImGui::TableNextColumn(); ImGui::TextUnformatted("1");
-    ImGui::TableNextColumn(); ImGui::TextUnformatted("0.0");
-    ImGui::TableNextColumn(); ImGui::TextColored(kDim, "-");
-    ImGui::TableNextColumn(); ImGui::TextUnformatted((FormatSI(double(spec->input.size()) * 4) + "B").c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted("0");
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted("input");
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(cnn::shape_text(spec->input, cnn::ShapeForm::count_if_flat).c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextColored(kDim, "-");
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted("1");
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted("1");
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted("0.0");
+    ImGui::TableNextColumn();
+    ImGui::TextColored(kDim, "-");
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted((FormatSI(double(spec->input.size()) * 4) + "B").c_str());
     ImGui::TableNextColumn();
 
     for (int i = 0; i < int(spec->layers.size()); i++) {
       const cnn::LayerSpec& l = spec->layers[size_t(i)];
       ImGui::TableNextRow();
       ImGui::PushID(i);
-      ImGui::TableNextColumn(); ImGui::Text("%d", i + 1);
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", i + 1);
       ImGui::TableNextColumn();
       std::string lt = cnn::layer_to_text(l);
       if (i == error_row) ImGui::TextColored(kErr, "%s", lt.c_str());
@@ -218,7 +234,8 @@ void ShowAnalysisPanel(AppState& app) {
         continue;
       }
       if (i >= rows_ok || (!valid_view && error_row >= 0 && i > error_row)) {
-        ImGui::TableNextColumn(); ImGui::TextColored(kDim, "?");
+        ImGui::TableNextColumn();
+        ImGui::TextColored(kDim, "?");
         ImGui::PopID();
         continue;
       }
@@ -229,7 +246,8 @@ void ShowAnalysisPanel(AppState& app) {
       ImGui::TableNextColumn();
       if (li.params) {
         ImGui::TextUnformatted(cnn::with_commas(li.params).c_str());
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s = %s", li.params_formula.c_str(), cnn::with_commas(li.params).c_str());
+        if (ImGui::IsItemHovered())
+          ImGui::SetTooltip("%s = %s", li.params_formula.c_str(), cnn::with_commas(li.params).c_str());
       } else {
         ImGui::TextColored(kDim, "0");
       }
@@ -250,23 +268,28 @@ void ShowAnalysisPanel(AppState& app) {
       ImGui::TableNextColumn();
       if (li.macs) {
         ImGui::TextUnformatted(FormatSI(double(li.macs)).c_str());
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s multiply-accumulates per sample", cnn::with_commas(li.macs).c_str());
+        if (ImGui::IsItemHovered())
+          ImGui::SetTooltip("%s multiply-accumulates per sample", cnn::with_commas(li.macs).c_str());
       } else {
         ImGui::TextColored(kDim, "0");
       }
       ImGui::TableNextColumn();
       ImGui::TextUnformatted((FormatSI(double(li.activation_floats) * 4) + "B").c_str());
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s floats kept per sample for the backward pass", cnn::with_commas(li.activation_floats).c_str());
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s floats kept per sample for the backward pass",
+                          cnn::with_commas(li.activation_floats).c_str());
       ImGui::TableNextColumn();
       if (li.fc_weights > 0) {
         ImGui::TextUnformatted(FormatSI(double(li.fc_weights)).c_str());
         if (ImGui::IsItemHovered()) {
           double ratio = li.params > 0 ? double(li.fc_weights) / double(li.params) : 0;
           const std::string notes = cnn::dense_count_note(spec->layers[size_t(i)], li);
-          ImGui::SetTooltip("A fully connected layer from %s (%s values) to %s (%s values)\nwould need %s weights: %s times the %s parameters of this convolution.%s%s",
-                            cnn::shape_text(li.in, cnn::ShapeForm::count_if_flat).c_str(), cnn::with_commas(li.in.size()).c_str(), cnn::shape_text(li.out, cnn::ShapeForm::count_if_flat).c_str(), cnn::with_commas(li.out.size()).c_str(),
-                            cnn::with_commas(li.fc_weights).c_str(), FormatSI(ratio).c_str(), cnn::with_commas(li.params).c_str(),
-                            notes.empty() ? "" : "\n", notes.c_str());
+          ImGui::SetTooltip(
+              "A fully connected layer from %s (%s values) to %s (%s values)\nwould need %s weights: %s times the %s parameters of this convolution.%s%s",
+              cnn::shape_text(li.in, cnn::ShapeForm::count_if_flat).c_str(), cnn::with_commas(li.in.size()).c_str(),
+              cnn::shape_text(li.out, cnn::ShapeForm::count_if_flat).c_str(), cnn::with_commas(li.out.size()).c_str(),
+              cnn::with_commas(li.fc_weights).c_str(), FormatSI(ratio).c_str(), cnn::with_commas(li.params).c_str(),
+              notes.empty() ? "" : "\n", notes.c_str());
         }
       }
       ImGui::PopID();
@@ -279,11 +302,15 @@ void ShowAnalysisPanel(AppState& app) {
   if (valid_view) {
     int64_t conv_params = 0, fc_equiv = 0;
     for (int i = 0; i < rows_ok; i++) {
-      if (spec->layers[size_t(i)].kind == cnn::LayerKind::conv) { conv_params += info->layers[size_t(i)].params; fc_equiv += info->layers[size_t(i)].fc_weights; }
+      if (spec->layers[size_t(i)].kind == cnn::LayerKind::conv) {
+        conv_params += info->layers[size_t(i)].params;
+        fc_equiv += info->layers[size_t(i)].fc_weights;
+      }
     }
     ImGui::TextWrapped("Total: %s parameters (%sB), %s MACs per sample, %sB of activations per sample",
-                cnn::with_commas(info->total_params).c_str(), FormatSI(double(info->total_params) * 4).c_str(),
-                FormatSI(double(info->total_macs)).c_str(), FormatSI(double(info->total_activation_floats) * 4).c_str());
+                       cnn::with_commas(info->total_params).c_str(), FormatSI(double(info->total_params) * 4).c_str(),
+                       FormatSI(double(info->total_macs)).c_str(),
+                       FormatSI(double(info->total_activation_floats) * 4).c_str());
     if (valid_view && !app.doc.last_valid_text.empty()) ShowTrainingMemory(app);
     if (fc_equiv > 0) {
       ImGui::PushStyleColor(ImGuiCol_Text, kDim);

@@ -53,19 +53,29 @@ void ShowBackpropPanel(AppState& app) {
   cnn::Network& net = s.net;
   const int L = net.num_layers();
   const float fs = ImGui::GetFontSize();
-  if (!in.have_trace || int(in.trace.x.size()) != L + 1) { Trace(app, s); in.bp_step = 0; }
-  if (!in.have_trace) { ImGui::TextColored(kBad, "%s", in.error.c_str()); return; }
+  if (!in.have_trace || int(in.trace.x.size()) != L + 1) {
+    Trace(app, s);
+    in.bp_step = 0;
+  }
+  if (!in.have_trace) {
+    ImGui::TextColored(kBad, "%s", in.error.c_str());
+    return;
+  }
   const int last_step = 2 * L + 1;  // forward 0..L, g = dl/dp at L+1, then one step per layer
 
   // controls
   ImGui::SetNextItemWidth(fs * 6);
-  if (ImGui::InputInt("test sample", &in.bp_sample)) { Trace(app, s); in.bp_step = 0; }
+  if (ImGui::InputInt("test sample", &in.bp_sample)) {
+    Trace(app, s);
+    in.bp_step = 0;
+  }
   SaveRect(app, "bp_sample");
   SaveText(app, "bp_sample_label", "test sample");  // a sample of the test split (issue 15.12)
   ItemTooltip(app, "bp_sample_help", "Index of a sample of the TEST split (the one the network does not train on)");
   SameLineOrWrap(ButtonWidth("Retrace"));
   if (ImGui::Button("Retrace")) Trace(app, s);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the sample again through the current weights (they change while training)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Run the sample again through the current weights (they change while training)");
   SameLineOrWrap(ButtonWidth("< Back"));
   ImGui::BeginDisabled(in.bp_step <= 0);
   if (ImGui::Button("< Back")) in.bp_step--;
@@ -80,7 +90,9 @@ void ShowBackpropPanel(AppState& app) {
   SameLineOrWrap(ButtonWidth("Check gradients"));
   if (ImGui::Button("Check gradients")) InspectRunGradientCheck(app);
   SaveRect(app, "bp_check");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back-propagation against central differences of a double-precision forward pass, per layer, on two test samples");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "Back-propagation against central differences of a double-precision forward pass, per layer, on two test samples");
 
   // what the current step does, in the notes' words
   const cnn::SampleTrace& tr = in.trace;
@@ -114,13 +126,19 @@ void ShowBackpropPanel(AppState& app) {
   float below = ImGui::GetTextLineHeightWithSpacing() * 1.5f;
   if (in.have_gradcheck) {
     int rows = 0;
-    for (const cnn::GradCheckLayer& l : in.gradcheck.layers) rows += (l.err_w >= 0 || l.err_b >= 0 || l.err_x >= 0) ? 1 : 0;
+    for (const cnn::GradCheckLayer& l : in.gradcheck.layers)
+      rows += (l.err_w >= 0 || l.err_b >= 0 || l.err_x >= 0) ? 1 : 0;
     const float wrap = std::max(ImGui::GetContentRegionAvail().x, fs);
-    below += ImGui::GetTextLineHeightWithSpacing() * float(rows + 2) + ImGui::GetStyle().CellPadding.y * 2 * float(rows + 1) +
-             ImGui::CalcTextSize(cnn::kinks_note().c_str(), nullptr, false, wrap).y + ImGui::GetStyle().ItemSpacing.y * 2;
+    below += ImGui::GetTextLineHeightWithSpacing() * float(rows + 2) +
+             ImGui::GetStyle().CellPadding.y * 2 * float(rows + 1) +
+             ImGui::CalcTextSize(cnn::kinks_note().c_str(), nullptr, false, wrap).y +
+             ImGui::GetStyle().ItemSpacing.y * 2;
   }
   const float table_h = std::max(fs * 6, ImGui::GetContentRegionAvail().y - below);
-  if (ImGui::BeginTable("bp", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp, ImVec2(0, table_h))) {
+  if (ImGui::BeginTable("bp", 6,
+                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
+                            ImGuiTableFlags_SizingStretchProp,
+                        ImVec2(0, table_h))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("j", ImGuiTableColumnFlags_WidthFixed, fs * 1.8f);
     ImGui::TableSetupColumn("layer h^(j)", ImGuiTableColumnFlags_WidthStretch, 2.0f);
@@ -135,21 +153,26 @@ void ShowBackpropPanel(AppState& app) {
       // backward: g at x^(L) appears at step L+1; dl/dx^(j-1) and dl/dw^(j) at step L+2+(L-j)
       const bool dx_shown = j == L ? st >= L + 1 : st >= L + 2 + (L - (j + 1));
       const bool dw_shown = j >= 1 && st >= L + 2 + (L - j);
-      const bool now_f = st == j, now_b = (st == L + 1 && j == L) || (st >= L + 2 && (j == L - (st - L - 2) || j + 1 == L - (st - L - 2)));
+      const bool now_f = st == j, now_b = (st == L + 1 && j == L) ||
+                                          (st >= L + 2 && (j == L - (st - L - 2) || j + 1 == L - (st - L - 2)));
       ImGui::TableNextColumn();
       ImGui::TextColored(now_f || now_b ? kNow : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%d", j);
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(j == 0 ? "input" : cnn::layer_to_text(net.spec.layers[size_t(j - 1)]).c_str());
       ImGui::TableNextColumn();
-      if (fwd_shown) ImGui::Text("%.4g", Norm(tr.x[size_t(j)])); else ImGui::TextColored(kDim, "?");
+      if (fwd_shown) ImGui::Text("%.4g", Norm(tr.x[size_t(j)]));
+      else ImGui::TextColored(kDim, "?");
       ImGui::TableNextColumn();
-      if (dx_shown) ImGui::Text("%.4g", Norm(tr.dl_dx[size_t(j)])); else ImGui::TextColored(kDim, j == 0 ? "" : "?");
+      if (dx_shown) ImGui::Text("%.4g", Norm(tr.dl_dx[size_t(j)]));
+      else ImGui::TextColored(kDim, j == 0 ? "" : "?");
       ImGui::TableNextColumn();
       const bool has_w = j >= 1 && !tr.dl_dw[size_t(j - 1)].empty();
-      if (has_w && dw_shown) ImGui::Text("%.4g", Norm(tr.dl_dw[size_t(j - 1)])); else ImGui::TextColored(kDim, has_w ? "?" : "-");
+      if (has_w && dw_shown) ImGui::Text("%.4g", Norm(tr.dl_dw[size_t(j - 1)]));
+      else ImGui::TextColored(kDim, has_w ? "?" : "-");
       ImGui::TableNextColumn();
       const bool has_b = j >= 1 && !tr.dl_db[size_t(j - 1)].empty();
-      if (has_b && dw_shown) ImGui::Text("%.4g", Norm(tr.dl_db[size_t(j - 1)])); else ImGui::TextColored(kDim, has_b ? "?" : "-");
+      if (has_b && dw_shown) ImGui::Text("%.4g", Norm(tr.dl_db[size_t(j - 1)]));
+      else ImGui::TextColored(kDim, has_b ? "?" : "-");
     }
     ImGui::EndTable();
   }
@@ -161,11 +184,18 @@ void ShowBackpropPanel(AppState& app) {
 
   // gradient check (its lines wrap at the edge)
   ImGui::PushTextWrapPos(0.0f);
-  struct PopWrap { ~PopWrap() { ImGui::PopTextWrapPos(); } } pop_wrap;
+  struct PopWrap {
+    ~PopWrap() { ImGui::PopTextWrapPos(); }
+  } pop_wrap;
   if (in.have_gradcheck) {
     const cnn::GradCheckResult& g = in.gradcheck;
-    if (!g.message.empty()) { ImGui::TextColored(kBad, "gradient check: %s", g.message.c_str()); return; }
-    ImGui::TextColored(g.max_error < 1e-3 ? kGood : kBad, "gradient check: largest relative error %.2e (layer %d), dl/dp %.2e, %.0f ms", g.max_error, g.worst_layer + 1, g.err_dp, in.gradcheck_ms);
+    if (!g.message.empty()) {
+      ImGui::TextColored(kBad, "gradient check: %s", g.message.c_str());
+      return;
+    }
+    ImGui::TextColored(g.max_error < 1e-3 ? kGood : kBad,
+                       "gradient check: largest relative error %.2e (layer %d), dl/dp %.2e, %.0f ms", g.max_error,
+                       g.worst_layer + 1, g.err_dp, in.gradcheck_ms);
     if (ImGui::BeginTable("gc", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
       ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthStretch, 2.0f);
       ImGui::TableSetupColumn("dl/dw");

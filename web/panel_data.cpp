@@ -25,7 +25,10 @@ static void FitModelToData(AppState& app, const DatasetView& v) {
   spec.input = cnn::Shape{v.h, v.w, v.c};
   int outs = v.target_dim > 0 ? v.target_dim : v.num_classes;
   for (int i = int(spec.layers.size()) - 1; i >= 0; i--)
-    if (spec.layers[size_t(i)].kind == cnn::LayerKind::dense) { spec.layers[size_t(i)].units = outs; break; }
+    if (spec.layers[size_t(i)].kind == cnn::LayerKind::dense) {
+      spec.layers[size_t(i)].units = outs;
+      break;
+    }
   // regression ends on the raw scores (quadratic loss); classification on softmax (cross-entropy)
   bool ends_softmax = !spec.layers.empty() && spec.layers.back().kind == cnn::LayerKind::softmax;
   if (v.target_dim > 0 && ends_softmax) spec.layers.pop_back();
@@ -48,7 +51,10 @@ static GridCache g_grid;
 
 static void BuildGrid(const DatasetView& v, const std::string& name, int seed, int cols, int rows) {
   GridCache& g = g_grid;
-  g.data_name = name; g.seed = seed; g.cols = cols; g.rows = rows;
+  g.data_name = name;
+  g.seed = seed;
+  g.cols = cols;
+  g.rows = rows;
   g.index.clear();
   cnn::Rng rng(uint64_t(seed), 7);
   int n = cols * rows;
@@ -71,7 +77,10 @@ static void BuildGrid(const DatasetView& v, const std::string& name, int seed, i
           px[k] = uint8_t(u * 255.0f + 0.5f);
         }
         uint8_t* p = &rgba[(size_t(oy + y) * W + size_t(ox + xx)) * 4];
-        p[0] = px[0]; p[1] = px[1]; p[2] = px[2]; p[3] = 255;
+        p[0] = px[0];
+        p[1] = px[1];
+        p[2] = px[2];
+        p[3] = 255;
       }
   }
   TextureUpload(g.tex, rgba.data(), W, H, true);
@@ -96,7 +105,8 @@ static std::string LabelOf(const DatasetView& v, int64_t i) {
 static void ShowImageGrid(AppState& app, const DatasetView& v, const std::string& name) {
   const float fs = ImGui::GetFontSize();
   ImVec2 avail = ImGui::GetContentRegionAvail();
-  float cell = std::max(fs * 3.6f, float(std::max(v.w, v.h)) * std::floor(std::max(1.0f, fs * 3.6f / std::max(v.w, v.h))));
+  float cell = std::max(fs * 3.6f,
+                        float(std::max(v.w, v.h)) * std::floor(std::max(1.0f, fs * 3.6f / std::max(v.w, v.h))));
   float label_h = fs * 1.15f;
   int cols = std::max(1, int(avail.x / (cell + fs * 0.5f)));
   int rows = std::max(1, int(avail.y / (cell + label_h + fs * 0.4f)));
@@ -112,7 +122,11 @@ static void ShowImageGrid(AppState& app, const DatasetView& v, const std::string
     int cx = i % cols, cy = i / cols;
     ImVec2 p(o.x + cx * step_x, o.y + cy * step_y);
     float sx = cell, sy = cell;
-    if (v.w != v.h) { float s = cell / float(std::max(v.w, v.h)); sx = v.w * s; sy = v.h * s; }
+    if (v.w != v.h) {
+      float s = cell / float(std::max(v.w, v.h));
+      sx = v.w * s;
+      sy = v.h * s;
+    }
     ImVec2 uv0(cx * cw, cy * ch), uv1(cx * cw + float(v.w) / g_grid.tex.w, cy * ch + float(v.h) / g_grid.tex.h);
     dl->AddImage(g_grid.tex.Id(), p, ImVec2(p.x + sx, p.y + sy), uv0, uv1);
     int64_t idx = g_grid.index[size_t(i)];
@@ -121,7 +135,10 @@ static void ShowImageGrid(AppState& app, const DatasetView& v, const std::string
     // labels wider than a cell (regression targets, long class names) get a smaller font
     ImVec2 ts = ImGui::CalcTextSize(label.c_str());
     float size = fs;
-    if (ts.x > step_x - fs * 0.3f) { size = std::max(fs * 0.6f, fs * (step_x - fs * 0.3f) / ts.x); ts.x *= size / fs; }
+    if (ts.x > step_x - fs * 0.3f) {
+      size = std::max(fs * 0.6f, fs * (step_x - fs * 0.3f) / ts.x);
+      ts.x *= size / fs;
+    }
     float tx = p.x + (sx - ts.x) * 0.5f;
     dl->PushClipRect(ImVec2(p.x - fs * 0.2f, p.y), ImVec2(p.x + step_x - fs * 0.1f, p.y + step_y), true);
     dl->AddText(ImGui::GetFont(), size, ImVec2(tx, p.y + sy + fs * 0.1f), col, label.c_str());
@@ -141,10 +158,15 @@ static void ShowPoints(const DatasetView& v) {
   // raw coordinates (undo the normalization) to see the real geometry
   int64_t n = std::min<int64_t>(v.n_train, 2000);
   float lo = 1e30f, hi = -1e30f;
-  for (int64_t i = 0; i < n * 2; i++) { float r = v.train_x[i] * v.norm_std + v.norm_mean; lo = std::min(lo, r); hi = std::max(hi, r); }
+  for (int64_t i = 0; i < n * 2; i++) {
+    float r = v.train_x[i] * v.norm_std + v.norm_mean;
+    lo = std::min(lo, r);
+    hi = std::max(hi, r);
+  }
   if (hi <= lo) hi = lo + 1;
   float pad = (hi - lo) * 0.05f;
-  lo -= pad; hi += pad;
+  lo -= pad;
+  hi += pad;
   float r = std::max(1.5f, fs * 0.14f);
   for (int64_t i = 0; i < n; i++) {
     float x = v.train_x[2 * i] * v.norm_std + v.norm_mean, y = v.train_x[2 * i + 1] * v.norm_std + v.norm_mean;
@@ -176,12 +198,17 @@ static void ShowTrainingSubset(AppState& app, int64_t n_train) {
   ImGui::SameLine();
   const int64_t used = lim > 0 ? std::min<int64_t>(lim, n_train) : n_train;
   ImGui::Text("of %s%s", cnn::with_commas(n_train).c_str(),
-              !bad.empty() ? "" : lim == 0 ? " (0: all)" : used < lim ? " (all: the set has fewer)" : "");
-  SaveText(app, "limit_train_text", std::string(cnn::setting_info(k).label) + ": " + cnn::with_commas(bad.empty() ? used : lim) + " of " + cnn::with_commas(n_train));
+              !bad.empty() ? ""
+              : lim == 0   ? " (0: all)"
+              : used < lim ? " (all: the set has fewer)"
+                           : "");
+  SaveText(app, "limit_train_text",
+           std::string(cnn::setting_info(k).label) + ": " + cnn::with_commas(bad.empty() ? used : lim) + " of " +
+               cnn::with_commas(n_train));
   if (!bad.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, Th().error);
-    const std::string msg = std::string(cnn::setting_info(k).label) + ": " + bad + "; use 0 (all of them) or a count up to " +
-                            cnn::with_commas(cnn::kMaxSamples) + ".";
+    const std::string msg = std::string(cnn::setting_info(k).label) + ": " + bad +
+                            "; use 0 (all of them) or a count up to " + cnn::with_commas(cnn::kMaxSamples) + ".";
     ImGui::TextWrapped("%s", msg.c_str());
     ImGui::PopStyleColor();
     SaveText(app, "limit_train_error", msg);
@@ -196,7 +223,8 @@ static std::string UploadHelpText() {
          "- or PNG/JPEG pictures, labelled by file name (cat_001.png -> cat) or by folder (Folder...: cat/1.png, dog/2.png); "
          "they are resampled to the size below.\n"
          "Without a test split, 1/6 of each class is held out, drawn from the seed.\n"
-         "Limits: " + cnn::data_limits_text() + " Up to " + cnn::with_commas(cnn::kMaxUploadImages) + " pictures per upload.";
+         "Limits: " +
+         cnn::data_limits_text() + " Up to " + cnn::with_commas(cnn::kMaxUploadImages) + " pictures per upload.";
 }
 
 static void ShowLoadControls(AppState& app, Session& s) {
@@ -214,7 +242,8 @@ static void ShowLoadControls(AppState& app, Session& s) {
   SameLineOrWrap(ButtonWidth("Folder..."));
   if (ImGui::Button("Folder...")) SessionPickFiles(app, true);
   SaveRect(app, "data_folder");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Choose a folder with one subfolder of pictures per class (cat/1.png, dog/2.png, ...)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Choose a folder with one subfolder of pictures per class (cat/1.png, dog/2.png, ...)");
   // "pictures: [28 - +]" stays together
   SameLineOrWrap(ImGui::CalcTextSize("pictures:").x + ImGui::GetStyle().ItemSpacing.x + fs * 5.5f);
   ImGui::AlignTextToFramePadding();
@@ -228,22 +257,24 @@ static void ShowLoadControls(AppState& app, Session& s) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep colour (3 channels); off: grey (1 channel)");
   ImGui::EndDisabled();
   ImGui::PushStyleColor(ImGuiCol_Text, kDim);
-  ImGui::TextWrapped("Choose or drop files; they stay on this machine. IDX pair (.gz too), one CSV (label, values), or PNG/JPEG pictures named cat_001.png or in class folders. "
-                     "Up to %s MB per file, %s samples, %s pictures, %d px per picture side.",
-                     cnn::with_commas(int64_t(cnn::kMaxInputBytes >> 20)).c_str(), cnn::with_commas(cnn::kMaxSamples).c_str(),
-                     cnn::with_commas(cnn::kMaxUploadImages).c_str(), cnn::kMaxPhotoSide);
+  ImGui::TextWrapped(
+      "Choose or drop files; they stay on this machine. IDX pair (.gz too), one CSV (label, values), or PNG/JPEG pictures named cat_001.png or in class folders. "
+      "Up to %s MB per file, %s samples, %s pictures, %d px per picture side.",
+      cnn::with_commas(int64_t(cnn::kMaxInputBytes >> 20)).c_str(), cnn::with_commas(cnn::kMaxSamples).c_str(),
+      cnn::with_commas(cnn::kMaxUploadImages).c_str(), cnn::kMaxPhotoSide);
   ImGui::PopStyleColor();
 
   if (!s.fetch_name.empty()) {
     char buf[128];
-    if (s.fetch_total > 0)
-      std::snprintf(buf, sizeof buf, "%.1f / %.1f MB", s.fetch_bytes / 1e6, s.fetch_total / 1e6);
-    else
-      std::snprintf(buf, sizeof buf, "%.1f MB", s.fetch_bytes / 1e6);
+    if (s.fetch_total > 0) std::snprintf(buf, sizeof buf, "%.1f / %.1f MB", s.fetch_bytes / 1e6, s.fetch_total / 1e6);
+    else std::snprintf(buf, sizeof buf, "%.1f MB", s.fetch_bytes / 1e6);
     ImGui::AlignTextToFramePadding();
     ImGui::Text(s.unpacking ? "Unpacking %s" : "Fetching %s", s.fetch_name.c_str());
     ImGui::SameLine();
-    ImGui::ProgressBar(s.unpacking ? 1.0f : s.fetch_total > 0 ? float(s.fetch_bytes / s.fetch_total) : 0.0f, ImVec2(fs * 12, 0), buf);
+    ImGui::ProgressBar(s.unpacking         ? 1.0f
+                       : s.fetch_total > 0 ? float(s.fetch_bytes / s.fetch_total)
+                                           : 0.0f,
+                       ImVec2(fs * 12, 0), buf);
     SaveRect(app, "data_progress");
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) SessionCancelFetch(app, "Download cancelled; the current dataset stays.");
@@ -255,7 +286,8 @@ static void ShowLoadControls(AppState& app, Session& s) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Reading your files");
     ImGui::SameLine();
-    ImGui::ProgressBar(s.upload_total > 0 ? float(s.upload_done) / float(s.upload_total) : 0.0f, ImVec2(fs * 12, 0), buf);
+    ImGui::ProgressBar(s.upload_total > 0 ? float(s.upload_done) / float(s.upload_total) : 0.0f, ImVec2(fs * 12, 0),
+                       buf);
   }
   if (!s.data_message.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, s.data_message_error ? Th().error : Th().ok);
@@ -286,7 +318,10 @@ void ShowDataPanel(AppState& app) {
 #else
       (void)info;
 #endif
-      if (IsUploadName(n)) { ImGui::SameLine(); ImGui::TextDisabled("(your files)"); }
+      if (IsUploadName(n)) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("(your files)");
+      }
     }
     ImGui::EndCombo();
   }
@@ -302,13 +337,16 @@ void ShowDataPanel(AppState& app) {
     return;
   }
   ImGui::Separator();
-  if (!s.fetch_name.empty() || s.data_name != app.dataset_name) ImGui::Text("Shown until then: %s", s.data_name.c_str());
+  if (!s.fetch_name.empty() || s.data_name != app.dataset_name)
+    ImGui::Text("Shown until then: %s", s.data_name.c_str());
   if (!v.description.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, kDim);
     ImGui::TextWrapped("%s", v.description.c_str());
     ImGui::PopStyleColor();
   }
-  ImGui::Text("%s train, %s test samples of %s%s", cnn::with_commas(v.n_train).c_str(), cnn::with_commas(v.n_test).c_str(), cnn::shape_text(cnn::Shape{v.h, v.w, v.c}, cnn::ShapeForm::count_if_flat).c_str(),
+  ImGui::Text("%s train, %s test samples of %s%s", cnn::with_commas(v.n_train).c_str(),
+              cnn::with_commas(v.n_test).c_str(),
+              cnn::shape_text(cnn::Shape{v.h, v.w, v.c}, cnn::ShapeForm::count_if_flat).c_str(),
               v.points2d ? " (2D points)" : "");
   ShowTrainingSubset(app, v.n_train);
   // model vs data
@@ -318,19 +356,26 @@ void ShowDataPanel(AppState& app) {
     int want = v.target_dim > 0 ? v.target_dim : v.num_classes;
     if (in != cnn::Shape{v.h, v.w, v.c} || outs != want) {
       ImGui::PushStyleColor(ImGuiCol_Text, Th().warning);
-      ImGui::TextWrapped("The model takes %s and gives %lld outputs; this set needs %s and %d.", cnn::shape_text(in, cnn::ShapeForm::count_if_flat).c_str(), (long long)outs,
+      ImGui::TextWrapped("The model takes %s and gives %lld outputs; this set needs %s and %d.",
+                         cnn::shape_text(in, cnn::ShapeForm::count_if_flat).c_str(), (long long)outs,
                          cnn::shape_text(cnn::Shape{v.h, v.w, v.c}, cnn::ShapeForm::count_if_flat).c_str(), want);
       ImGui::PopStyleColor();
       if (ImGui::Button("Fit model to data")) FitModelToData(app, v);
       ImVec2 fa = ImGui::GetItemRectMin(), fb = ImGui::GetItemRectMax();
       app.rects["fit_model"] = ImVec4(fa.x, fa.y, fb.x, fb.y);
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Set the input line to the sample shape and the last dense layer's outputs to the number of %s", v.target_dim > 0 ? "targets" : "classes");
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "Set the input line to the sample shape and the last dense layer's outputs to the number of %s",
+            v.target_dim > 0 ? "targets" : "classes");
     }
   }
   // classes
   if (v.num_classes > 0) {
-    float table_h = std::min(ImGui::GetTextLineHeightWithSpacing() * (v.num_classes + 1.5f), ImGui::GetContentRegionAvail().y * 0.4f);
-    if (ImGui::BeginTable("classes", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit, ImVec2(0, table_h))) {
+    float table_h = std::min(ImGui::GetTextLineHeightWithSpacing() * (v.num_classes + 1.5f),
+                             ImGui::GetContentRegionAvail().y * 0.4f);
+    if (ImGui::BeginTable("classes", 4,
+                          ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit,
+                          ImVec2(0, table_h))) {
       ImGui::TableSetupScrollFreeze(0, 1);
       ImGui::TableSetupColumn("#");
       ImGui::TableSetupColumn("class", ImGuiTableColumnFlags_WidthStretch);
@@ -339,22 +384,28 @@ void ShowDataPanel(AppState& app) {
       ImGui::TableHeadersRow();
       for (int k = 0; k < v.num_classes; k++) {
         ImGui::TableNextRow();
-        ImGui::TableNextColumn(); ImGui::Text("%d", k);
+        ImGui::TableNextColumn();
+        ImGui::Text("%d", k);
         ImGui::TableNextColumn();
         {  // the class's marker shape (as in the point views), then its name in its colour
           const ImVec2 cp = ImGui::GetCursorScreenPos();
-          Plot::DrawMarker(ImGui::GetWindowDrawList(), ImVec2(cp.x + fs * 0.4f, cp.y + fs * 0.55f), k, fs * 0.3f, ClassColor(k));
+          Plot::DrawMarker(ImGui::GetWindowDrawList(), ImVec2(cp.x + fs * 0.4f, cp.y + fs * 0.55f), k, fs * 0.3f,
+                           ClassColor(k));
           ImGui::Dummy(ImVec2(fs * 0.9f, fs));
           ImGui::SameLine();
         }
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ClassColor(k)), "%s", k < int(v.class_names.size()) ? v.class_names[size_t(k)].c_str() : "?");
-        ImGui::TableNextColumn(); ImGui::Text("%s", k < int(v.train_counts.size()) ? cnn::with_commas(v.train_counts[size_t(k)]).c_str() : "-");
-        ImGui::TableNextColumn(); ImGui::Text("%s", k < int(v.test_counts.size()) ? cnn::with_commas(v.test_counts[size_t(k)]).c_str() : "-");
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ClassColor(k)), "%s",
+                           k < int(v.class_names.size()) ? v.class_names[size_t(k)].c_str() : "?");
+        ImGui::TableNextColumn();
+        ImGui::Text("%s", k < int(v.train_counts.size()) ? cnn::with_commas(v.train_counts[size_t(k)]).c_str() : "-");
+        ImGui::TableNextColumn();
+        ImGui::Text("%s", k < int(v.test_counts.size()) ? cnn::with_commas(v.test_counts[size_t(k)]).c_str() : "-");
       }
       ImGui::EndTable();
     }
   } else if (v.target_dim > 0) {
-    ImGui::Text("Regression: %d target value%s per sample (quadratic loss).", v.target_dim, v.target_dim > 1 ? "s" : "");
+    ImGui::Text("Regression: %d target value%s per sample (quadratic loss).", v.target_dim,
+                v.target_dim > 1 ? "s" : "");
   }
   ImGui::Spacing();
   if (v.points2d) ShowPoints(v);

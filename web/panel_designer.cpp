@@ -29,7 +29,10 @@ static bool LayerKindMenu(cnn::LayerKind* out, AppState* app = nullptr) {
   bool chosen = false;
   for (int i = 0; i < cnn::layer_kind_count(); i++) {
     const cnn::LayerKind k = cnn::layer_kind_at(i);
-    if (ImGui::MenuItem(cnn::layer_kind_name(k))) { *out = k; chosen = true; }
+    if (ImGui::MenuItem(cnn::layer_kind_name(k))) {
+      *out = k;
+      chosen = true;
+    }
     if (app) SaveRect(*app, std::string("kind_") + cnn::layer_kind_name(k));
   }
   return chosen;
@@ -61,7 +64,10 @@ static bool LayerOptions(AppState& app, cnn::LayerSpec& l, const cnn::LayerInfo*
       case cnn::LayerFieldType::pair: changed |= ImGui::InputInt2(f.label, &(l.*f.ints)); break;
       case cnn::LayerFieldType::padding: {
         int p = int(l.padding);
-        if (ImGui::Combo(f.label, &p, kPaddingNames, 4)) { l.padding = cnn::Padding(p); changed = true; }
+        if (ImGui::Combo(f.label, &p, kPaddingNames, 4)) {
+          l.padding = cnn::Padding(p);
+          changed = true;
+        }
         SaveRect(app, "padding");
         ItemTooltip(app, "padding_help", cnn::padding_help(l));  // `full` with this layer's dilated kernel (issue 15.7)
         if (l.padding == cnn::Padding::explicit_pad) changed |= ImGui::InputInt2("pad h, w", &(l.*f.ints));
@@ -73,13 +79,17 @@ static bool LayerOptions(AppState& app, cnn::LayerSpec& l, const cnn::LayerInfo*
         break;
       case cnn::LayerFieldType::toggle: changed |= ImGui::Checkbox(f.label, &(l.*f.flag)); break;
       case cnn::LayerFieldType::number: changed |= ImGui::InputFloat(f.label, &(l.*f.real), 0.01f, 0.1f, "%.3f"); break;
-      case cnn::LayerFieldType::fraction: changed |= ImGui::SliderFloat(f.label, &(l.*f.real), 0.0f, f.max, "%.2f"); break;
+      case cnn::LayerFieldType::fraction:
+        changed |= ImGui::SliderFloat(f.label, &(l.*f.real), 0.0f, f.max, "%.2f");
+        break;
     }
     if (f.tooltip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", f.tooltip);
   }
   if (num_fields == 0) ImGui::TextColored(kDimColor, "(no options)");
   ImGui::PopItemWidth();
-  if (info && info->params > 0) ImGui::TextColored(kDimColor, "parameters: %s = %s", info->params_formula.c_str(), cnn::with_commas(info->params).c_str());
+  if (info && info->params > 0)
+    ImGui::TextColored(kDimColor, "parameters: %s = %s", info->params_formula.c_str(),
+                       cnn::with_commas(info->params).c_str());
   return changed;
 }
 
@@ -106,12 +116,14 @@ static void ShowPresetRow(AppState& app) {
   ImGui::BeginDisabled(!ShareCanUndo(app));  // one timeline over model and settings (lab_undo.cpp)
   if (ImGui::Button("Undo")) ShareUndo(app);
   ImGui::EndDisabled();
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Undo the last edit of the model or the settings (Ctrl+Z outside the text box)");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Undo the last edit of the model or the settings (Ctrl+Z outside the text box)");
   ImGui::SameLine();
   ImGui::BeginDisabled(!ShareCanRedo(app));
   if (ImGui::Button("Redo")) ShareRedo(app);
   ImGui::EndDisabled();
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Redo (Ctrl+Y or Ctrl+Shift+Z outside the text box)");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Redo (Ctrl+Y or Ctrl+Shift+Z outside the text box)");
   const std::string verdict = d.valid ? "valid: " + cnn::with_commas(d.info.total_params) + " params" : "invalid model";
   SameLineOrWrap(ImGui::CalcTextSize(verdict.c_str()).x);  // below the preset on a phone
   ImGui::AlignTextToFramePadding();
@@ -193,7 +205,9 @@ static void ShowLayerList(AppState& app) {
   if (app.drag_from >= n) app.drag_from = app.drag_to = -1;  // the list changed under the drag
   for (int i = 0; i < n; i++) {
     cnn::LayerSpec& l = spec.layers[size_t(i)];
-    const cnn::LayerInfo* info = (d.parsed && i < int(d.info.layers.size()) && (d.valid || i < error_row)) ? &d.info.layers[size_t(i)] : nullptr;
+    const cnn::LayerInfo* info = (d.parsed && i < int(d.info.layers.size()) && (d.valid || i < error_row))
+                                     ? &d.info.layers[size_t(i)]
+                                     : nullptr;
     ImGui::PushID(i);
     bool sel = app.selected_layer == i;
     bool is_error = i == error_row;
@@ -207,8 +221,11 @@ static void ShowLayerList(AppState& app) {
     // buttons at least as wide: a finger hits them. With a mouse they stay small.
     const float row_h = app.touch_style ? ImGui::GetFrameHeight() : 0.0f;
     auto button_w = [&](const char* b) { return std::max(ImGui::CalcTextSize(b).x + st.FramePadding.x * 2, row_h); };
-    auto row_button = [&](const char* b) { return app.touch_style ? ImGui::Button(b, ImVec2(button_w(b), row_h)) : ImGui::SmallButton(b); };
-    float buttons_w = button_w("+") + button_w("2x") + button_w("x") + st.ItemSpacing.x * 2 + st.WindowPadding.x * 0.5f;  // a margin at the edge
+    auto row_button = [&](const char* b) {
+      return app.touch_style ? ImGui::Button(b, ImVec2(button_w(b), row_h)) : ImGui::SmallButton(b);
+    };
+    float buttons_w = button_w("+") + button_w("2x") + button_w("x") + st.ItemSpacing.x * 2 +
+                      st.WindowPadding.x * 0.5f;  // a margin at the edge
     float row_w = ImGui::GetContentRegionAvail().x - buttons_w - st.ItemSpacing.x;
     // (a click selects; the release that ends a drag does not)
     ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));
@@ -228,7 +245,11 @@ static void ShowLayerList(AppState& app) {
     const bool held = !app.touch_style || ImGui::GetIO().MouseDownDuration[0] >= 0.5f;
     if (ImGui::IsItemActive() && held && ImGui::IsMouseDragging(0, fs * 0.3f) && app.drag_from < 0) app.drag_from = i;
     if (ImGui::IsItemHovered() && !ImGui::IsItemActive() && app.drag_from < 0) {
-      if (info) ImGui::SetTooltip("%s -> %s\nparams: %s\ndrag to reorder, click for options", cnn::shape_text(info->in, cnn::ShapeForm::count_if_flat).c_str(), cnn::shape_text(info->out, cnn::ShapeForm::count_if_flat).c_str(), info->params ? (info->params_formula + " = " + cnn::with_commas(info->params)).c_str() : "0");
+      if (info)
+        ImGui::SetTooltip("%s -> %s\nparams: %s\ndrag to reorder, click for options",
+                          cnn::shape_text(info->in, cnn::ShapeForm::count_if_flat).c_str(),
+                          cnn::shape_text(info->out, cnn::ShapeForm::count_if_flat).c_str(),
+                          info->params ? (info->params_formula + " = " + cnn::with_commas(info->params)).c_str() : "0");
       else ImGui::SetTooltip("drag to reorder, click for options");
     }
     if (info) {
@@ -256,7 +277,10 @@ static void ShowLayerList(AppState& app) {
 
     if (sel) {
       ImGui::Indent(fs * 1.5f);
-      if (LayerOptions(app, l, info)) { changed = true; group = "options"; }
+      if (LayerOptions(app, l, info)) {
+        changed = true;
+        group = "options";
+      }
       ImGui::Unindent(fs * 1.5f);
       ImGui::Spacing();
     }
@@ -279,12 +303,14 @@ static void ShowLayerList(AppState& app) {
       ImDrawList* dl = ImGui::GetWindowDrawList();
       const ImU32 accent = Th().accent;
       const int f = app.drag_from;
-      dl->AddRect(ImVec2(row_x0, row_top[size_t(f)]), ImVec2(row_x1, row_bottom[size_t(f)]), accent, 3.0f * app.dpr, 0, 1.5f * app.dpr);
+      dl->AddRect(ImVec2(row_x0, row_top[size_t(f)]), ImVec2(row_x1, row_bottom[size_t(f)]), accent, 3.0f * app.dpr, 0,
+                  1.5f * app.dpr);
       if (to != f) {
         const float y = slot < n ? row_top[size_t(slot)] - ImGui::GetStyle().ItemSpacing.y * 0.5f
                                  : row_bottom[size_t(n - 1)] + ImGui::GetStyle().ItemSpacing.y * 0.5f;
         dl->AddLine(ImVec2(row_x0, y), ImVec2(row_x1, y), accent, 3.0f * app.dpr);
-        dl->AddTriangleFilled(ImVec2(row_x0, y - fs * 0.35f), ImVec2(row_x0, y + fs * 0.35f), ImVec2(row_x0 + fs * 0.45f, y), accent);
+        dl->AddTriangleFilled(ImVec2(row_x0, y - fs * 0.35f), ImVec2(row_x0, y + fs * 0.35f),
+                              ImVec2(row_x0 + fs * 0.45f, y), accent);
       }
       ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeNS);
       ImGui::SetTooltip("move %s to position %d", cnn::layer_to_text(spec.layers[size_t(f)]).c_str(), to + 1);
@@ -295,7 +321,10 @@ static void ShowLayerList(AppState& app) {
       // saw, even when the release arrives with another pointer position (Firefox under load
       // delivered one that dropped the row at the end of the list).
       const int dest = app.drag_to >= 0 ? std::min(app.drag_to, n - 1) : to;
-      if (dest != app.drag_from) { move_from = app.drag_from; move_to = dest; }
+      if (dest != app.drag_from) {
+        move_from = app.drag_from;
+        move_to = dest;
+      }
       app.drag_from = -1;
       app.drag_to = -1;
     }
@@ -342,7 +371,10 @@ static void ShowModelText(AppState& app, float height) {
   static std::string buffer;
   static int buffer_rev = -1;
   static bool was_active = false;
-  if (buffer_rev != d.revision && !was_active) { buffer = d.text; buffer_rev = d.revision; }
+  if (buffer_rev != d.revision && !was_active) {
+    buffer = d.text;
+    buffer_rev = d.revision;
+  }
   ImGui::PushFont(app.font_mono);
   // room for the whole message and hint under the box, wrapped
   float err_h = 0;
@@ -350,12 +382,15 @@ static void ShowModelText(AppState& app, float height) {
     float wrap = ImGui::GetContentRegionAvail().x;
     ImGui::PushFont(app.font_ui);
     err_h = ImGui::CalcTextSize(("line 99, column 99: " + d.error.message).c_str(), nullptr, false, wrap).y +
-            (d.error.hint.empty() ? 0 : ImGui::CalcTextSize(("hint: " + d.error.hint).c_str(), nullptr, false, wrap).y) +
+            (d.error.hint.empty() ? 0
+                                  : ImGui::CalcTextSize(("hint: " + d.error.hint).c_str(), nullptr, false, wrap).y) +
             ImGui::GetStyle().ItemSpacing.y * 3;
     ImGui::PopFont();
     err_h = std::min(err_h, height * 0.5f);
   }
-  bool edited = ImGui::InputTextMultiline("##model", &buffer, ImVec2(-1, std::max(height - err_h, ImGui::GetFontSize() * 6)), ImGuiInputTextFlags_AllowTabInput);
+  bool edited = ImGui::InputTextMultiline("##model", &buffer,
+                                          ImVec2(-1, std::max(height - err_h, ImGui::GetFontSize() * 6)),
+                                          ImGuiInputTextFlags_AllowTabInput);
   was_active = ImGui::IsItemActive();
   SaveRect(app, "model_text");
   ImGui::PopFont();
@@ -366,7 +401,8 @@ static void ShowModelText(AppState& app, float height) {
   }
   if (!d.valid) {
     ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
-    if (d.error.line > 0) ImGui::TextWrapped("line %d, column %d: %s", d.error.line, d.error.column, d.error.message.c_str());
+    if (d.error.line > 0)
+      ImGui::TextWrapped("line %d, column %d: %s", d.error.line, d.error.column, d.error.message.c_str());
     else ImGui::TextWrapped("%s", d.error.message.c_str());
     ImGui::PopStyleColor();
     if (!d.error.hint.empty()) {
@@ -381,7 +417,10 @@ void ShowDesignerPanel(AppState& app) {
   ModelDoc& d = app.doc;
   ImGuiIO& io = ImGui::GetIO();
   if (!io.WantTextInput && io.KeyCtrl) {
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z), false)) { if (io.KeyShift) ShareRedo(app); else ShareUndo(app); }
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z), false)) {
+      if (io.KeyShift) ShareRedo(app);
+      else ShareUndo(app);
+    }
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Y), false)) ShareRedo(app);
   }
   ShowPresetRow(app);

@@ -27,7 +27,6 @@ const char* InsideViewName(InsideView v) {
   }
 }
 
-
 void ShowInspectPanel(AppState& app) {
   InspectState& in = app.inspect;
   in.maps_used = 0;
@@ -49,13 +48,17 @@ void ShowInspectPanel(AppState& app) {
     }
     bool sel = int(in.view) == v;
     if (sel) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    if (ImGui::SmallButton(InsideViewName(InsideView(v)))) { in.view = InsideView(v); in.last_refresh = -1000; }
+    if (ImGui::SmallButton(InsideViewName(InsideView(v)))) {
+      in.view = InsideView(v);
+      in.last_refresh = -1000;
+    }
     SaveRect(app, std::string("inside_") + InsideViewName(InsideView(v)));
     if (sel) ImGui::PopStyleColor();
   }
   // refresh policy: while training every refresh_frames frames; when paused as soon as anything moved
   const int64_t step = s.trainer.step;
-  bool due = app.frame - in.last_refresh >= (app.training ? in.refresh_frames : 1) && (step != in.refreshed_step || in.last_refresh < 0 || app.frame - in.last_refresh > 1000);
+  bool due = app.frame - in.last_refresh >= (app.training ? in.refresh_frames : 1) &&
+             (step != in.refreshed_step || in.last_refresh < 0 || app.frame - in.last_refresh > 1000);
   if (in.last_refresh == -1000 || in.pad_dirty) due = true;
   if (due) {
     InspectRefreshSample(app, s);
@@ -90,8 +93,14 @@ void ShowInspectTabs(AppState& app) {
     in.dyn_frame = app.frame;
   }
   if (!ImGui::BeginTabBar("right_tabs")) return;
-  struct TabDef { const char* name; InspectTab tab; };
-  const TabDef tabs[] = {{"Curves", InspectTab::Curves}, {"Inside", InspectTab::Inside}, {"Backprop", InspectTab::Backprop}, {"Notes", InspectTab::Notes}};
+  struct TabDef {
+    const char* name;
+    InspectTab tab;
+  };
+  const TabDef tabs[] = {{"Curves", InspectTab::Curves},
+                         {"Inside", InspectTab::Inside},
+                         {"Backprop", InspectTab::Backprop},
+                         {"Notes", InspectTab::Notes}};
   for (const TabDef& t : tabs) {
     ImGuiTabItemFlags f = (in.request_tab && in.tab == t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
     bool open = ImGui::BeginTabItem(t.name, nullptr, f);
@@ -112,4 +121,3 @@ void ShowInspectTabs(AppState& app) {
   in.request_tab = false;
   ImGui::EndTabBar();
 }
-

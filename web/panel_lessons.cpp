@@ -24,6 +24,7 @@
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 // name "" = the index. The answer comes back through cnn_lessons_fetched (js_api_lessons.cpp).
+// clang-format off
 EM_JS(void, LessonsJsFetch, (const char* name), {
   var n = UTF8ToString(name);
   var url = n ? "lessons/" + encodeURIComponent(n) + ".txt" : "lessons/index.txt";
@@ -52,6 +53,7 @@ EM_JS(void, LessonsJsEvent, (const char* name, const char* payload), {
 EM_JS(void, LessonsJsPick, (), {
   if (window.cnnLessons) window.cnnLessons.pickFile();
 });
+// clang-format on
 static std::string ReadProgressText() {
   char* p = LessonsJsReadProgress();
   std::string s = p ? p : "";
@@ -84,7 +86,10 @@ static void FetchLesson(AppState& app, const std::string& name) {
 static cnn::PresetLookup PresetsOf(const AppState& app) {
   return [&app](const std::string& name, std::string* text) {
     for (const Preset& p : app.presets)
-      if (p.name == name) { *text = p.text; return true; }
+      if (p.name == name) {
+        *text = p.text;
+        return true;
+      }
     return false;
   };
 }
@@ -168,8 +173,12 @@ void LessonsFetched(AppState& app, const std::string& name, const std::string& t
   cnn::Lesson l;
   cnn::LessonError le;
   if (!ok) e.error = "The lesson could not be loaded (" + text.substr(0, 200) + ").";
-  else if (!cnn::parse_lesson(text, name, PresetsOf(app), &l, &le)) e.error = "lessons/" + name + ".txt, " + le.to_string();
-  else { e.lesson = std::move(l); e.error.clear(); }
+  else if (!cnn::parse_lesson(text, name, PresetsOf(app), &l, &le))
+    e.error = "lessons/" + name + ".txt, " + le.to_string();
+  else {
+    e.lesson = std::move(l);
+    e.error.clear();
+  }
   if (ls.requested == name) {
     ls.requested.clear();
     if (!e.error.empty()) {
@@ -181,7 +190,10 @@ void LessonsFetched(AppState& app, const std::string& name, const std::string& t
     ls.open = name;
     if (ls.setup_on_open) {
       std::string err;
-      if (!LessonsSetUp(app, name, &err)) { ls.message = err; ls.message_is_error = true; }
+      if (!LessonsSetUp(app, name, &err)) {
+        ls.message = err;
+        ls.message_is_error = true;
+      }
     }
     ls.setup_on_open = false;
   }
@@ -193,12 +205,19 @@ void LessonsOpen(AppState& app, const std::string& name, bool setup) {
   app.request_tab = true;
   LessonEntry* e = Entry(app, name);
   if (e && e->fetched) {
-    if (!e->error.empty()) { ls.message = e->error; ls.message_is_error = true; return; }
+    if (!e->error.empty()) {
+      ls.message = e->error;
+      ls.message_is_error = true;
+      return;
+    }
     ls.open = name;
     ls.message.clear();
     if (setup) {
       std::string err;
-      if (!LessonsSetUp(app, name, &err)) { ls.message = err; ls.message_is_error = true; }
+      if (!LessonsSetUp(app, name, &err)) {
+        ls.message = err;
+        ls.message_is_error = true;
+      }
     }
     return;
   }
@@ -214,11 +233,13 @@ bool LessonsLoadText(AppState& app, const std::string& text, const std::string& 
   LessonsState& ls = app.lessons;
   // the name comes from the file ("my-lesson.txt" -> "my-lesson"); progress is kept under it
   std::string name;
-  for (char c : file_name.substr(0, file_name.rfind('.') == std::string::npos ? file_name.size() : file_name.rfind('.')))
+  for (char c :
+       file_name.substr(0, file_name.rfind('.') == std::string::npos ? file_name.size() : file_name.rfind('.')))
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_') name += c;
   if (name.empty()) name = "my-lesson";
   name = name.substr(0, 48);
-  if (std::find(ls.index.begin(), ls.index.end(), name) != ls.index.end()) name = "file-" + name;  // never replaces a built-in one
+  if (std::find(ls.index.begin(), ls.index.end(), name) != ls.index.end())
+    name = "file-" + name;  // never replaces a built-in one
   cnn::Lesson l;
   cnn::LessonError le;
   if (!cnn::parse_lesson(text, name, PresetsOf(app), &l, &le)) {
@@ -272,15 +293,27 @@ static void OpenPanel(AppState& app, const std::string& panel) {
 
 bool LessonsSetUp(AppState& app, const std::string& name, std::string* err) {
   LessonEntry* e = Entry(app, name);
-  if (!e || !e->fetched || !e->error.empty()) { *err = "The lesson '" + name + "' is not loaded."; return false; }
+  if (!e || !e->fetched || !e->error.empty()) {
+    *err = "The lesson '" + name + "' is not loaded.";
+    return false;
+  }
   const cnn::Lesson& l = e->lesson;
   LabLink link;  // the link's code path: checked first, then applied; Undo brings the previous lab back
-  if (!l.model.empty()) { link.lab.has_model = true; link.lab.model = l.model; }
-  else if (!l.preset.empty()) { link.lab.has_preset = true; link.lab.preset = l.preset; }
-  if (!l.data.empty()) { link.lab.has_data = true; link.lab.data = l.data; }
+  if (!l.model.empty()) {
+    link.lab.has_model = true;
+    link.lab.model = l.model;
+  } else if (!l.preset.empty()) {
+    link.lab.has_preset = true;
+    link.lab.preset = l.preset;
+  }
+  if (!l.data.empty()) {
+    link.lab.has_data = true;
+    link.lab.data = l.data;
+  }
   link.lab.settings = l.settings_values;
   link.lab.given = l.settings_given;
-  if (app.share.locked && (link.lab.has_model || link.lab.has_preset) && app.doc.text != cnn::lesson_model_text(l, PresetsOf(app))) {
+  if (app.share.locked && (link.lab.has_model || link.lab.has_preset) &&
+      app.doc.text != cnn::lesson_model_text(l, PresetsOf(app))) {
     *err = "The architecture is locked on this page; this lesson's model cannot be set up here.";
     return false;
   }
@@ -320,7 +353,8 @@ static cnn::LessonLab LiveLab(AppState& app) {
   lab.settings = app.settings;
   lab.steps = SessionStepCount(app);
   const Run* r = app.current_run >= 0 && app.current_run < int(app.runs.size()) ? &app.runs[size_t(app.current_run)]
-                 : app.runs.empty() ? nullptr : &app.runs.back();
+                 : app.runs.empty()                                             ? nullptr
+                                                                                : &app.runs.back();
   if (r && r->model_text != app.doc.text) r = nullptr;  // a run of another model says nothing about this one
   if (r) {
     if (!r->test_acc.empty()) lab.test_accuracy = r->test_acc.back();
@@ -364,14 +398,13 @@ static void CheckExercise(AppState& app, const cnn::Lesson& l, const cnn::Exerci
 
 // ---------------------------------------------------------------------------------------------
 // [SECTION] The panel
-static bool WideButton(const char* label) {
-  return ImGui::Button(label);
-}
+static bool WideButton(const char* label) { return ImGui::Button(label); }
 
 static void ShowList(AppState& app) {
   LessonsState& ls = app.lessons;
-  ImGui::TextWrapped("A course through the lecture notes (Losses, Back-Propagation, and Convolutional Neural Networks): each lesson sets up "
-                     "the lab, and the engine checks your answers with its own numbers. Leave at any time: the other tabs are the lab.");
+  ImGui::TextWrapped(
+      "A course through the lecture notes (Losses, Back-Propagation, and Convolutional Neural Networks): each lesson sets up "
+      "the lab, and the engine checks your answers with its own numbers. Leave at any time: the other tabs are the lab.");
   SaveText(app, "lessons_intro", "A course through the lecture notes");
   ImGui::Spacing();
   if (!ls.index_fetched) ImGui::TextDisabled("Loading the lessons...");
@@ -382,7 +415,8 @@ static void ShowList(AppState& app) {
   int done = 0, shown = 0;
   if (ImGui::BeginTable("lessons_list", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("lesson", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn("progress", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("4 of 5").x + ImGui::GetFrameHeight());
+    ImGui::TableSetupColumn("progress", ImGuiTableColumnFlags_WidthFixed,
+                            ImGui::CalcTextSize("4 of 5").x + ImGui::GetFrameHeight());
     for (const std::string& n : names) {
       const LessonEntry* e = Entry(app, n);
       if (!e) continue;
@@ -402,7 +436,8 @@ static void ShowList(AppState& app) {
         const float colw = ImGui::GetContentRegionAvail().x;
         const ImVec2 at = ImGui::GetCursorPos();
         const float h = ImGui::CalcTextSize(label.c_str(), nullptr, false, colw).y;
-        if (ImGui::Selectable("##open", false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, h))) LessonsOpen(app, n, false);
+        if (ImGui::Selectable("##open", false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, h)))
+          LessonsOpen(app, n, false);
         SaveRect(app, "lesson_open_" + n);
         if (ImGui::IsItemHovered() && !e->lesson.notes.empty()) ImGui::SetTooltip("%s", e->lesson.notes.c_str());
         ImGui::SetCursorPos(at);
@@ -419,7 +454,8 @@ static void ShowList(AppState& app) {
         done += complete;
         if (complete) ImGui::TextColored(Th().ok, "done");
         else ImGui::TextDisabled("%d of %d", right, int(e->lesson.exercises.size()));
-        SaveText(app, "lesson_progress_" + n, complete ? "done" : std::to_string(right) + " of " + std::to_string(e->lesson.exercises.size()));
+        SaveText(app, "lesson_progress_" + n,
+                 complete ? "done" : std::to_string(right) + " of " + std::to_string(e->lesson.exercises.size()));
       }
       ImGui::PopID();
     }
@@ -430,7 +466,8 @@ static void ShowList(AppState& app) {
   SaveText(app, "lessons_overview", std::to_string(done) + " of " + std::to_string(shown) + " lessons completed");
   if (WideButton("Load lesson...")) LessonsJsPick();
   SaveRect(app, "lessons_load");
-  ItemTooltip(app, "lessons_load_tip", "Open a lesson file of your own (a plain-text file in the lesson format; a drop on the page works too)");
+  ItemTooltip(app, "lessons_load_tip",
+              "Open a lesson file of your own (a plain-text file in the lesson format; a drop on the page works too)");
   SameLineOrWrap(ButtonWidth("Reset progress"));
   if (WideButton("Reset progress")) {
     ls.progress.clear();
@@ -459,7 +496,10 @@ static void ShowExercise(AppState& app, const cnn::Lesson& l, const cnn::Exercis
     const bool enter = ImGui::InputText("##answer", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
     p.typed = buf;
     SaveRect(app, id + "_input");
-    if (!e.unit.empty()) { ImGui::SameLine(); ImGui::TextUnformatted(e.unit.c_str()); }
+    if (!e.unit.empty()) {
+      ImGui::SameLine();
+      ImGui::TextUnformatted(e.unit.c_str());
+    }
     SameLineOrWrap(ButtonWidth("Check"));
     if (ImGui::Button("Check") || enter) CheckExercise(app, l, e, -1);
     SaveRect(app, id + "_check");
@@ -472,11 +512,12 @@ static void ShowExercise(AppState& app, const cnn::Lesson& l, const cnn::Exercis
       const float wrap = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().FramePadding.x * 2;
       const ImVec2 size = ImGui::CalcTextSize(label.c_str(), nullptr, false, wrap);
       const ImVec2 pos = ImGui::GetCursorScreenPos();
-      if (ImGui::Selectable("##opt", sel, 0, ImVec2(0, std::max(size.y, ImGui::GetTextLineHeight()) + ImGui::GetStyle().FramePadding.y)))
+      if (ImGui::Selectable("##opt", sel, 0,
+                            ImVec2(0, std::max(size.y, ImGui::GetTextLineHeight()) + ImGui::GetStyle().FramePadding.y)))
         CheckExercise(app, l, e, int(k));
       SaveRect(app, id + "_opt" + std::to_string(k));
-      ImGui::GetWindowDrawList()->AddText(nullptr, 0, ImVec2(pos.x + ImGui::GetStyle().FramePadding.x, pos.y), ImGui::GetColorU32(ImGuiCol_Text), label.c_str(),
-                                          nullptr, wrap);
+      ImGui::GetWindowDrawList()->AddText(nullptr, 0, ImVec2(pos.x + ImGui::GetStyle().FramePadding.x, pos.y),
+                                          ImGui::GetColorU32(ImGuiCol_Text), label.c_str(), nullptr, wrap);
       ImGui::PopID();
     }
   } else {
@@ -517,7 +558,10 @@ static void ShowLesson(AppState& app, LessonEntry& entry) {
   // A course page's embed shows the lesson it chose and no list: closing the lesson there would
   // take the Lessons tab away with it (the page changes lessons by postMessage or its link).
   if (!app.share.embed) {
-    if (ImGui::Button("< All lessons")) { ls.open.clear(); ImGui::SetScrollY(0); }
+    if (ImGui::Button("< All lessons")) {
+      ls.open.clear();
+      ImGui::SetScrollY(0);
+    }
     SaveRect(app, "lesson_back");
   }
   ImGui::PushStyleColor(ImGuiCol_Text, Th().highlight);
@@ -555,17 +599,23 @@ static void ShowLesson(AppState& app, LessonEntry& entry) {
       all += para + "\n";
     }
     SaveText(app, "lesson_text", all);
-    const bool sets_up = !l.model.empty() || !l.preset.empty() || !l.data.empty() || !l.settings.empty() || !l.panels.empty();
+    const bool sets_up = !l.model.empty() || !l.preset.empty() || !l.data.empty() || !l.settings.empty() ||
+                         !l.panels.empty();
     if (sets_up) {
       if (ImGui::Button("Set up the lab")) {
         std::string err;
-        if (!LessonsSetUp(app, l.name, &err)) { ls.message = err; ls.message_is_error = true; }
+        if (!LessonsSetUp(app, l.name, &err)) {
+          ls.message = err;
+          ls.message_is_error = true;
+        }
       }
       SaveRect(app, "lesson_setup");
       std::string what = !l.model.empty() ? "the lesson's model" : !l.preset.empty() ? "the preset " + l.preset : "";
       if (!l.data.empty()) what += (what.empty() ? "" : ", ") + std::string("the ") + l.data + " data";
       if (!l.settings.empty()) what += (what.empty() ? "" : ", ") + l.settings;
-      ItemTooltip(app, "lesson_setup_tip", "Puts " + (what.empty() ? std::string("the panels") : what) + " in the lab; Undo brings your design back");
+      ItemTooltip(
+          app, "lesson_setup_tip",
+          "Puts " + (what.empty() ? std::string("the panels") : what) + " in the lab; Undo brings your design back");
     }
     for (const std::string& p : l.panels)
       for (const char* left : kLeftPanelNames)
@@ -620,8 +670,13 @@ std::string LessonsProgressJson(const AppState& app) {
       answered += p != ls.progress.end() && p->second.answered;
       correct += p != ls.progress.end() && p->second.correct;
     }
-    list.push_back({{"name", n}, {"title", l.title}, {"notes", l.notes}, {"exercises", l.exercises.size()}, {"answered", answered},
-                    {"correct", correct}, {"completed", ls.completed.count(n) > 0}});
+    list.push_back({{"name", n},
+                    {"title", l.title},
+                    {"notes", l.notes},
+                    {"exercises", l.exercises.size()},
+                    {"answered", answered},
+                    {"correct", correct},
+                    {"completed", ls.completed.count(n) > 0}});
   }
   j["lessons"] = list;
   j["completed"] = std::vector<std::string>(ls.completed.begin(), ls.completed.end());
@@ -631,7 +686,10 @@ std::string LessonsProgressJson(const AppState& app) {
 
 void ShowLessonsPanel(AppState& app) {
   LessonsState& ls = app.lessons;
-  if (!ls.seen) { ls.seen = true; ls.progress_dirty = true; }
+  if (!ls.seen) {
+    ls.seen = true;
+    ls.progress_dirty = true;
+  }
   if (!ls.message.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ls.message_is_error ? Th().error : Th().dim);
     ImGui::TextWrapped("%s", ls.message.c_str());

@@ -35,7 +35,8 @@ static ImVec2 HalfSize(bool two) {
   if (!two) return ImVec2(avail.x, std::max(fs * 8, avail.y));
   bool side = avail.x > avail.y * 1.6f;
   float sp = ImGui::GetStyle().ItemSpacing.x;
-  return side ? ImVec2((avail.x - sp) / 2, std::max(fs * 8, avail.y)) : ImVec2(avail.x, std::max(fs * 7, (avail.y - sp) / 2));
+  return side ? ImVec2((avail.x - sp) / 2, std::max(fs * 8, avail.y))
+              : ImVec2(avail.x, std::max(fs * 7, (avail.y - sp) / 2));
 }
 
 static void Figure1(AppState& app) {
@@ -43,9 +44,14 @@ static void Figure1(AppState& app) {
   const float fs = ImGui::GetFontSize();
   ImGui::SetNextItemWidth(fs * 12);
   ImGui::SliderFloat("score p", &in.fig1_p, 0.001f, 0.999f, "%.3f");
-  ImGui::TextColored(kDim, "l(1,p) = -log2 p = %.3f   l(0,p) = -log2(1-p) = %.3f   (they meet at p = 1/2, value 1)", -Log2(in.fig1_p), -Log2(1 - in.fig1_p));
+  ImGui::TextColored(kDim, "l(1,p) = -log2 p = %.3f   l(0,p) = -log2(1-p) = %.3f   (they meet at p = 1/2, value 1)",
+                     -Log2(in.fig1_p), -Log2(1 - in.fig1_p));
   static float xs[199], l1[199], l0[199];
-  for (int i = 0; i < 199; i++) { xs[i] = 0.005f * (i + 1); l1[i] = float(-Log2(xs[i])); l0[i] = float(-Log2(1 - xs[i])); }
+  for (int i = 0; i < 199; i++) {
+    xs[i] = 0.005f * (i + 1);
+    l1[i] = float(-Log2(xs[i]));
+    l0[i] = float(-Log2(1 - xs[i]));
+  }
   if (Plot::BeginPlot("Figure 1: two-class cross-entropy", HalfSize(false))) {
     Plot::SetupAxes("p (score for y = 1)", "loss (bits)");
     Plot::SetupAxisLimitsX(0, 1);
@@ -72,10 +78,17 @@ static void Figure5(AppState& app) {
   ImGui::SetNextItemWidth(fs * 9);
   ImGui::SliderFloat("coded with p", &in.fig5_p, 0.01f, 0.99f, "%.2f");
   const double hq = H(in.fig5_q), hqp = Hx(in.fig5_q, in.fig5_p);
-  ImGui::TextColored(kDim, "H(q) = %.3f bits   H(q,p) = %.3f bits   H(q,p) - H(q) = %.3f >= 0: coding with the wrong p costs extra bits", hq, hqp, hqp - hq);
+  ImGui::TextColored(
+      kDim,
+      "H(q) = %.3f bits   H(q,p) = %.3f bits   H(q,p) - H(q) = %.3f >= 0: coding with the wrong p costs extra bits", hq,
+      hqp, hqp - hq);
   static float qs[201], hs[201];
   float hp[201];
-  for (int i = 0; i <= 200; i++) { qs[i] = 0.005f * i; hs[i] = float(H(qs[i])); hp[i] = float(Hx(qs[i], in.fig5_p)); }
+  for (int i = 0; i <= 200; i++) {
+    qs[i] = 0.005f * i;
+    hs[i] = float(H(qs[i]));
+    hp[i] = float(Hx(qs[i], in.fig5_p));
+  }
   if (Plot::BeginPlot("Figure 5: entropy H(q), and cross-entropy H(q,p) for the chosen p", HalfSize(false))) {
     Plot::SetupAxes("q (true probability of a 1)", "bits per bit");
     Plot::SetupAxisLimitsX(0, 1);
@@ -106,8 +119,12 @@ static void LossLine(AppState& app) {
   ImGui::SetNextItemWidth(fs * 7);
   compute |= ImGui::SliderFloat("reach t", &in.line_tmax, 0.05f, 3.0f, "%.2f");
   ImGui::SameLine();
-  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("new direction").x + ImGui::GetStyle().FramePadding.x * 2) ImGui::NewLine();
-  if (ImGui::SmallButton("new direction")) { in.line_seed++; compute = true; }
+  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("new direction").x + ImGui::GetStyle().FramePadding.x * 2)
+    ImGui::NewLine();
+  if (ImGui::SmallButton("new direction")) {
+    in.line_seed++;
+    compute = true;
+  }
   if (!in.have_line || in.line_key != key) compute = true;
   if (compute && !ImGui::IsMouseDown(0)) {
     std::vector<float> dir;
@@ -115,20 +132,25 @@ static void LossLine(AppState& app) {
     const int64_t n = std::min<int64_t>(in.line_samples, s.data.n_train());
     std::string err;
     double t0 = cnn::now_ms();
-    in.have_line = n > 0 && cnn::loss_along_line(&net, s.data.train_x.data(), s.data.train_y.empty() ? nullptr : s.data.train_y.data(),
-                                                 s.data.train_t.empty() ? nullptr : s.data.train_t.data(), n, dir, in.line_tmax, 61, &in.line, &err);
+    in.have_line = n > 0 && cnn::loss_along_line(&net, s.data.train_x.data(),
+                                                 s.data.train_y.empty() ? nullptr : s.data.train_y.data(),
+                                                 s.data.train_t.empty() ? nullptr : s.data.train_t.data(), n, dir,
+                                                 in.line_tmax, 61, &in.line, &err);
     in.line_ms = cnn::now_ms() - t0;
     if (!in.have_line) in.error = err;
     in.line_key = key;
   }
-  ImGui::TextWrapped("w(t) = w + t d, d a random direction scaled per layer like the weights (t = 0: the current network, step %lld), on %d training samples (%.0f ms).",
-                     (long long)s.trainer.step, int(std::min<int64_t>(in.line_samples, s.data.n_train())), in.line_ms);
+  ImGui::TextWrapped(
+      "w(t) = w + t d, d a random direction scaled per layer like the weights (t = 0: the current network, step %lld), on %d training samples (%.0f ms).",
+      (long long)s.trainer.step, int(std::min<int64_t>(in.line_samples, s.data.n_train())), in.line_ms);
   if (!in.have_line) return;
   const int n = int(in.line.t.size());
   ImVec2 size = HalfSize(classify);
   if (Plot::BeginPlot("proxy loss: smooth", size)) {
-    Plot::SetupAxes("t", net.loss == cnn::LossKind::quadratic ? "squared output units" : "nats", 0, Plot::AxisFlags_Log);
-    Plot::PlotLine(net.loss == cnn::LossKind::quadratic ? "quadratic loss" : "cross-entropy", in.line.t.data(), in.line.cross_entropy.data(), n, kOrange, 2.0f);
+    Plot::SetupAxes("t", net.loss == cnn::LossKind::quadratic ? "squared output units" : "nats", 0,
+                    Plot::AxisFlags_Log);
+    Plot::PlotLine(net.loss == cnn::LossKind::quadratic ? "quadratic loss" : "cross-entropy", in.line.t.data(),
+                   in.line.cross_entropy.data(), n, kOrange, 2.0f);
     Plot::EndPlot();
   }
   if (!classify) return;
@@ -144,7 +166,10 @@ static void LossLine(AppState& app) {
 // centre of its field in input coordinates, and the taps that reach the chosen top unit.
 static void Figure3(AppState& app) {
   const float fs = ImGui::GetFontSize();
-  if (!app.doc.valid) { ImGui::TextWrapped("Fix the model first: the diagram follows the analysis."); return; }
+  if (!app.doc.valid) {
+    ImGui::TextWrapped("Fix the model first: the diagram follows the analysis.");
+    return;
+  }
   const cnn::ModelSpec& spec = app.doc.spec;
   const cnn::ModelInfo& info = app.doc.info;
   // spatial layers: conv and pooling, up to the first that sees the whole input
@@ -154,7 +179,11 @@ static void Figure3(AppState& app) {
     if (info.layers[size_t(i)].rf.whole_input) break;
     if (k == cnn::LayerKind::conv || k == cnn::LayerKind::maxpool || k == cnn::LayerKind::avgpool) rows.push_back(i);
   }
-  if (rows.empty()) { ImGui::TextWrapped("This model has no convolution or pooling before its first dense layer: every unit sees the whole input, there is no field to draw."); return; }
+  if (rows.empty()) {
+    ImGui::TextWrapped(
+        "This model has no convolution or pooling before its first dense layer: every unit sees the whole input, there is no field to draw.");
+    return;
+  }
   const int top = rows.back();
   const cnn::LayerInfo& tl = info.layers[size_t(top)];
   const int64_t unit = tl.out.h / 2;  // the middle unit of the top spatial layer, along the rows
@@ -168,7 +197,9 @@ static void Figure3(AppState& app) {
   // sets of reached units per row, walked down as in cnn::unit_field_rect
   const int R = int(rows.size());
   std::vector<std::vector<char>> reach(size_t(R) + 1);  // reach[r+1] for rows[r], reach[0] input
-  auto dim = [&](int r) { return r == 0 ? int64_t(info.input.h) : int64_t(info.layers[size_t(rows[size_t(r - 1)])].out.h); };
+  auto dim = [&](int r) {
+    return r == 0 ? int64_t(info.input.h) : int64_t(info.layers[size_t(rows[size_t(r - 1)])].out.h);
+  };
   auto pos = [&](int r, int64_t q) {  // centre in input coordinates of unit q of row r
     if (r == 0) return double(q);
     const cnn::ReceptiveField& rf = info.layers[size_t(rows[size_t(r - 1)])].rf;
@@ -176,7 +207,11 @@ static void Figure3(AppState& app) {
   };
   for (int r = 0; r <= R; r++) reach[size_t(r)].assign(size_t(dim(r)), 0);
   reach[size_t(R)][size_t(unit)] = 1;
-  struct Edge { int r; int64_t from, to; bool pad; };
+  struct Edge {
+    int r;
+    int64_t from, to;
+    bool pad;
+  };
   std::vector<Edge> edges;
   for (int r = R; r >= 1; r--) {
     const cnn::LayerSpec& ls = spec.layers[size_t(rows[size_t(r - 1)])];
@@ -216,7 +251,8 @@ static void Figure3(AppState& app) {
       const double x = pos(r, q);
       if (x < x_lo || x > x_hi) continue;
       const bool hit = reach[size_t(r)][size_t(q)];
-      dl->AddCircleFilled(ImVec2(X(x), Y(r)), hit ? dot * 1.3f : dot, hit ? (r == R ? kOrange : kGreen) : Th().outline, 10);
+      dl->AddCircleFilled(ImVec2(X(x), Y(r)), hit ? dot * 1.3f : dot, hit ? (r == R ? kOrange : kGreen) : Th().outline,
+                          10);
     }
     std::string label = r == 0 ? "input" : cnn::layer_to_text(spec.layers[size_t(rows[size_t(r - 1)])]);
     if (r > 0) {
@@ -228,13 +264,19 @@ static void Figure3(AppState& app) {
   }
   // the field's extent on the input row
   int64_t first = -1, last = -1;
-  for (int64_t q = 0; q < dim(0); q++) if (reach[0][size_t(q)]) { if (first < 0) first = q; last = q; }
+  for (int64_t q = 0; q < dim(0); q++)
+    if (reach[0][size_t(q)]) {
+      if (first < 0) first = q;
+      last = q;
+    }
   if (first >= 0) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%lld pixels", (long long)(last - first + 1));
-    dl->AddLine(ImVec2(X(double(first) - 0.4), Y(0) + fs * 0.55f), ImVec2(X(double(last) + 0.4), Y(0) + fs * 0.55f), kOrange, 2.0f);
+    dl->AddLine(ImVec2(X(double(first) - 0.4), Y(0) + fs * 0.55f), ImVec2(X(double(last) + 0.4), Y(0) + fs * 0.55f),
+                kOrange, 2.0f);
     const float tw = ImGui::CalcTextSize(buf).x;
-    const float tx = std::clamp((X(double(first)) + X(double(last))) * 0.5f - tw * 0.5f, o.x + label_w, o.x + avail.x - tw);
+    const float tx = std::clamp((X(double(first)) + X(double(last))) * 0.5f - tw * 0.5f, o.x + label_w,
+                                o.x + avail.x - tw);
     dl->AddText(ImVec2(tx, Y(0) + fs * 0.6f), kOrange, buf);
   }
   dl->PopClipRect();
@@ -242,7 +284,8 @@ static void Figure3(AppState& app) {
 
 void ShowNotesPanel(AppState& app) {
   InspectState& in = app.inspect;
-  static const char* names[] = {"Fig. 1 cross-entropy", "Fig. 5 entropy", "0-1 loss vs proxy", "Fig. 3 receptive field"};
+  static const char* names[] = {"Fig. 1 cross-entropy", "Fig. 5 entropy", "0-1 loss vs proxy",
+                                "Fig. 3 receptive field"};
   for (int v = 0; v < 4; v++) {
     if (v) {
       float w = ImGui::CalcTextSize(names[v]).x + ImGui::GetStyle().FramePadding.x * 2;

@@ -53,7 +53,9 @@ void DownloadText(const char* filename, const std::string& text, const char* mim
   // A Blob and a temporary link: the browser saves the file (no server round trip, allowed by the CSP).
   // Module.cnnDownload (loader.js) makes a Blob and clicks a temporary link: the browser saves the
   // file, with no server round trip (allowed by the page's CSP).
+  // clang-format off
   EM_ASM({ Module.cnnDownload(UTF8ToString($0), UTF8ToString($1), UTF8ToString($2)); }, text.c_str(), filename, mime);
+  // clang-format on
 #else
   std::ofstream f(filename);
   f << text;
@@ -79,7 +81,8 @@ static void ShowRunsRow(AppState& app) {
     if (ImGui::IsItemHovered()) {
       ImGui::BeginTooltip();
       ImGui::TextUnformatted(r.label.c_str());
-      ImGui::TextColored(kDim, "%zu steps, %lld samples%s", r.loss.size(), (long long)r.samples, int(i) == app.current_run ? " (current run)" : "");
+      ImGui::TextColored(kDim, "%zu steps, %lld samples%s", r.loss.size(), (long long)r.samples,
+                         int(i) == app.current_run ? " (current run)" : "");
       if (!r.test_acc.empty()) ImGui::Text("last test accuracy %.1f%%", r.test_acc.back() * 100.0);
       ImGui::TextColored(kDim, "right-click to remove");
       ImGui::EndTooltip();
@@ -109,14 +112,14 @@ void ShowPlotsPanel(AppState& app) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show every minibatch loss (noisy) under the smoothed curve");
   SameLineOrWrap(CheckboxWidth("train error"));
   ImGui::Checkbox("train error", &app.plot_show_train_err);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Also plot the zero-one error on the training minibatches (between evaluations)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Also plot the zero-one error on the training minibatches (between evaluations)");
   SameLineOrWrap(ButtonWidth("CSV"));
   ImGui::BeginDisabled(app.runs.empty());
   if (ImGui::Button("CSV")) DownloadText("cnn-sandbox-curves.csv", RunsToCsv(app), "text/csv");
-  {
-    SaveRect(app, "csv");
-  }
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Download every run's curves as CSV (run, label, kind, step, value)");
+  { SaveRect(app, "csv"); }
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Download every run's curves as CSV (run, label, kind, step, value)");
   SameLineOrWrap(ButtonWidth("Clear"));
   if (ImGui::Button("Clear")) {
     // keep the run being trained
@@ -129,7 +132,8 @@ void ShowPlotsPanel(AppState& app) {
       app.runs.clear();
     }
   }
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Forget the kept runs (the current one stays)");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Forget the kept runs (the current one stays)");
   ImGui::EndDisabled();
   SameLineOrWrap(ImGui::CalcTextSize("runs:").x);
   ImGui::TextColored(kDim, "runs:");
@@ -145,7 +149,9 @@ void ShowPlotsPanel(AppState& app) {
   // both plots share the step axis: 0 .. the longest visible run
   float max_step = 1;
   for (const Run& r : app.runs)
-    if (r.visible) max_step = std::max({max_step, r.step.empty() ? 0.0f : r.step.back(), r.eval_step.empty() ? 0.0f : r.eval_step.back()});
+    if (r.visible)
+      max_step = std::max(
+          {max_step, r.step.empty() ? 0.0f : r.step.back(), r.eval_step.empty() ? 0.0f : r.eval_step.back()});
 
   // The loss in use and its unit label the axis (issue 15.4); on a log axis the smoothed curve is
   // the average of log(loss) (a geometric mean), so it follows what the axis shows (issue 15.13).
@@ -175,14 +181,18 @@ void ShowPlotsPanel(AppState& app) {
       char label[96];
       if (app.plot_show_raw) {
         std::snprintf(label, sizeof label, "#%d raw", r.id);
-        Plot::PlotLine(label, r.step.data(), r.loss.data(), int(r.loss.size()), WithAlpha(r.color, 70), 1.0f, Plot::LineFlags_NoLegend);
+        Plot::PlotLine(label, r.step.data(), r.loss.data(), int(r.loss.size()), WithAlpha(r.color, 70), 1.0f,
+                       Plot::LineFlags_NoLegend);
       }
-      if (mixed) std::snprintf(label, sizeof label, "#%d %s", r.id, r.loss_label.empty() ? "loss" : r.loss_label.c_str());
+      if (mixed)
+        std::snprintf(label, sizeof label, "#%d %s", r.id, r.loss_label.empty() ? "loss" : r.loss_label.c_str());
       else std::snprintf(label, sizeof label, "#%d loss", r.id);
       const std::vector<float>& sm = app.plot_log_y && r.smooth_log.size() == r.smooth.size() ? r.smooth_log : r.smooth;
       Plot::PlotLine(label, r.step.data(), sm.data(), int(sm.size()), r.color, 2.0f);
       std::snprintf(label, sizeof label, "#%d test loss", r.id);
-      Plot::PlotLine(label, r.eval_step.data(), r.test_loss.data(), int(std::min(r.eval_step.size(), r.test_loss.size())), Lighter(r.color), 1.5f, Plot::LineFlags_Markers | Plot::LineFlags_NoLegend);
+      Plot::PlotLine(label, r.eval_step.data(), r.test_loss.data(),
+                     int(std::min(r.eval_step.size(), r.test_loss.size())), Lighter(r.color), 1.5f,
+                     Plot::LineFlags_Markers | Plot::LineFlags_NoLegend);
     }
     Plot::EndPlot();
   }
@@ -193,12 +203,14 @@ void ShowPlotsPanel(AppState& app) {
     if (dg.kind != cnn::RunTrouble::none) {
       const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
       const float pad = fs * 0.5f;
-      const char* head = dg.kind == cnn::RunTrouble::loss_exploded ? "Loss exploded: lower the learning rate" : "Accuracy at chance: lower the learning rate";
+      const char* head = dg.kind == cnn::RunTrouble::loss_exploded ? "Loss exploded: lower the learning rate"
+                                                                   : "Accuracy at chance: lower the learning rate";
       ImDrawList* dl = ImGui::GetWindowDrawList();
       const ImVec2 ts = ImGui::CalcTextSize(head);
       const ImVec2 at(lo.x + fs * 3.6f, lo.y + fs * 2.2f);
       if (at.x + ts.x + pad < hi.x) {
-        dl->AddRectFilled(ImVec2(at.x - pad * 0.5f, at.y - pad * 0.3f), ImVec2(at.x + ts.x + pad * 0.5f, at.y + ts.y + pad * 0.3f), Th().alarm_bg, 3.0f);
+        dl->AddRectFilled(ImVec2(at.x - pad * 0.5f, at.y - pad * 0.3f),
+                          ImVec2(at.x + ts.x + pad * 0.5f, at.y + ts.y + pad * 0.3f), Th().alarm_bg, 3.0f);
         dl->AddText(at, Th().alarm_text, head);
       }
     }
@@ -210,7 +222,8 @@ void ShowPlotsPanel(AppState& app) {
     SaveText(app, "acc_axis", kAccAxis);
     Plot::SetupAxes("step", kAccAxis, 0, Plot::AxisFlags_Percent);
     // trained but not yet evaluated: the test set is scored every `eval every` steps, not per step
-    const bool trained = std::any_of(app.runs.begin(), app.runs.end(), [](const Run& r) { return r.visible && !r.step.empty(); });
+    const bool trained = std::any_of(app.runs.begin(), app.runs.end(),
+                                     [](const Run& r) { return r.visible && !r.step.empty(); });
     if (trained && app.settings.eval_every > 0) {
       char msg[96];
       std::snprintf(msg, sizeof msg, "no test evaluation yet: one every %d steps", app.settings.eval_every);
@@ -225,10 +238,13 @@ void ShowPlotsPanel(AppState& app) {
       std::snprintf(label, sizeof label, "#%d accuracy", r.id);
       Plot::PlotLine(label, r.eval_step.data(), r.test_acc.data(), n, r.color, 2.0f, Plot::LineFlags_Markers);
       std::snprintf(label, sizeof label, "#%d error", r.id);
-      Plot::PlotLine(label, r.eval_step.data(), r.test_err.data(), int(std::min(r.eval_step.size(), r.test_err.size())), Lighter(r.color), 1.0f, Plot::LineFlags_NoLegend);
+      Plot::PlotLine(label, r.eval_step.data(), r.test_err.data(), int(std::min(r.eval_step.size(), r.test_err.size())),
+                     Lighter(r.color), 1.0f, Plot::LineFlags_NoLegend);
       if (app.plot_show_train_err) {
         std::snprintf(label, sizeof label, "#%d train error", r.id);
-        Plot::PlotLine(label, r.eval_step.data(), r.train_err.data(), int(std::min(r.eval_step.size(), r.train_err.size())), WithAlpha(Lighter(r.color), 120), 1.0f, Plot::LineFlags_NoLegend);
+        Plot::PlotLine(label, r.eval_step.data(), r.train_err.data(),
+                       int(std::min(r.eval_step.size(), r.train_err.size())), WithAlpha(Lighter(r.color), 120), 1.0f,
+                       Plot::LineFlags_NoLegend);
       }
     }
     Plot::EndPlot();

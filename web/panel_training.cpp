@@ -17,7 +17,6 @@
 static const ImVec4& kDim = Th().dim;
 static const ImVec4& kErr = Th().error;
 
-
 static void ShowSettings(AppState& app) {
   TrainSettings& s = app.settings;
   const float fs = ImGui::GetFontSize();
@@ -40,8 +39,9 @@ static void ShowSettings(AppState& app) {
     ImGui::TableNextColumn();
     ImGui::SetNextItemWidth(w);
     ImGui::Combo("schedule", &s.schedule, scheds, 3);
-    ItemTooltip(app, "schedule_help", "constant: the same rate throughout\nstep: the rate times gamma once every \"epochs per step\" epochs\n"
-                                      "cosine: falls smoothly to 0 at the end");
+    ItemTooltip(app, "schedule_help",
+                "constant: the same rate throughout\nstep: the rate times gamma once every \"epochs per step\" epochs\n"
+                "cosine: falls smoothly to 0 at the end");
     ImGui::TableNextColumn();
     ImGui::SetNextItemWidth(w);
     ImGui::InputFloat("weight decay", &s.weight_decay, 0, 0, "%.2g");
@@ -56,11 +56,14 @@ static void ShowSettings(AppState& app) {
     ImGui::TableNextColumn();
     ImGui::SetNextItemWidth(w);
     ImGui::InputInt("seed", &s.seed, 0);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Weights, shuffling and dropout come from this seed:\nthe same seed gives the same run, so runs compare fairly");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "Weights, shuffling and dropout come from this seed:\nthe same seed gives the same run, so runs compare fairly");
     ImGui::TableNextColumn();
     ImGui::SetNextItemWidth(w);
     ImGui::InputInt("eval every", &s.eval_every, 0);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Steps between evaluations on %d held-out test samples (0: once per epoch)", s.eval_samples);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Steps between evaluations on %d held-out test samples (0: once per epoch)", s.eval_samples);
     if (s.optimizer == 1) {
       ImGui::TableNextColumn();
       ImGui::SetNextItemWidth(w);
@@ -70,18 +73,21 @@ static void ShowSettings(AppState& app) {
       ImGui::TableNextColumn();
       ImGui::SetNextItemWidth(w * 0.45f);
       // The step schedule's row (issue 15.12): each label says what its number is.
-      static const char* kEvery = "epochs per step", *kGamma = "gamma (lr factor)";
+      static const char *kEvery = "epochs per step", *kGamma = "gamma (lr factor)";
       ImGui::InputInt("epochs per step##every", &s.step_epochs, 0);
       SaveRect(app, "schedule_every");
       SaveText(app, "schedule_every_label", kEvery);
-      ItemTooltip(app, "schedule_every_help", "Epochs between two steps of the schedule: the learning rate is multiplied by gamma\n"
-                                              "after every this many epochs (2: epochs 1-2 at lr, 3-4 at lr x gamma, ...)");
+      ItemTooltip(app, "schedule_every_help",
+                  "Epochs between two steps of the schedule: the learning rate is multiplied by gamma\n"
+                  "after every this many epochs (2: epochs 1-2 at lr, 3-4 at lr x gamma, ...)");
       ImGui::TableNextColumn();
       ImGui::SetNextItemWidth(w * 0.5f);
       ImGui::InputFloat("gamma (lr factor)##gamma", &s.gamma, 0, 0, "%.2f");
       SaveRect(app, "schedule_gamma");
       SaveText(app, "schedule_gamma_label", kGamma);
-      ItemTooltip(app, "schedule_gamma_help", "The factor the learning rate is multiplied by at each step of the schedule, in (0, 1]\n(0.5: halve it)");
+      ItemTooltip(
+          app, "schedule_gamma_help",
+          "The factor the learning rate is multiplied by at each step of the schedule, in (0, 1]\n(0.5: halve it)");
     }
     ImGui::EndTable();
   }
@@ -116,17 +122,17 @@ static void ShowLossRow(AppState& app) {
   }
   SaveRect(app, "loss");
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("%s",
-                      (std::string(now == cnn::LossKind::quadratic
-                                       ? "The quadratic loss: the squared error summed over the outputs, averaged over the\n"
-                                         "minibatch, against one-hot labels for classes (the notes' regression loss).\n"
-                                       : "The cross-entropy -log p_y of the true class's probability, averaged over the\n"
-                                         "minibatch (the notes' classification loss), fused with the softmax.\n") +
-                       (fit.size() >= 2 ? "Both fit this model: changing it starts a new run.\n" : "") +
-                       "Unit: " + cnn::loss_unit(now) + ". " +
-                       (now == cnn::LossKind::quadratic ? std::string()
-                                                        : "The notes' figures use bits: divide nats by ln 2 = 0.693."))
-                          .c_str());
+    ImGui::SetTooltip(
+        "%s", (std::string(now == cnn::LossKind::quadratic
+                               ? "The quadratic loss: the squared error summed over the outputs, averaged over the\n"
+                                 "minibatch, against one-hot labels for classes (the notes' regression loss).\n"
+                               : "The cross-entropy -log p_y of the true class's probability, averaged over the\n"
+                                 "minibatch (the notes' classification loss), fused with the softmax.\n") +
+               (fit.size() >= 2 ? "Both fit this model: changing it starts a new run.\n" : "") +
+               "Unit: " + cnn::loss_unit(now) + ". " +
+               (now == cnn::LossKind::quadratic ? std::string()
+                                                : "The notes' figures use bits: divide nats by ln 2 = 0.693."))
+                  .c_str());
   const cnn::ModelDataNotice n = cnn::model_data_notice(m, info, app.doc.last_valid_text, classes);
   if (n.show) {
     ImGui::PushStyleColor(ImGuiCol_Text, Th().warning);
@@ -145,7 +151,10 @@ const cnn::RunDiagnosis& TrainingDiagnosis(AppState& app) {
   static cnn::RunDiagnosis d;
   static size_t seen_steps = size_t(-1), seen_evals = size_t(-1);
   static const void* seen_trainer = nullptr;
-  if (!app.session || !app.session->ready) { d = cnn::RunDiagnosis(); return d; }
+  if (!app.session || !app.session->ready) {
+    d = cnn::RunDiagnosis();
+    return d;
+  }
   const cnn::Trainer& t = app.session->trainer;
   const size_t steps = t.history.loss.size(), evals = t.history.test_acc.size();
   // Recomputed when 20 more steps or a new evaluation arrived (blocks of 20 steps).
@@ -186,16 +195,19 @@ void ShowTrainingPanel(AppState& app) {
   if (ImGui::Button("Step", bsize)) SessionStep(app, 1);
   ImGui::EndDisabled();
   SaveRect(app, "step");
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("One minibatch: forward, loss, backward, one update");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("One minibatch: forward, loss, backward, one update");
   ImGui::SameLine();
   ImGui::BeginDisabled(!allowed);
   if (ImGui::Button("Reset", bsize)) SessionReset(app);
   ImGui::EndDisabled();
   SaveRect(app, "reset");
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("New weights from the seed; the curves of this run stay in the plots");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("New weights from the seed; the curves of this run stay in the plots");
   char speed[96];
   if (app.training || app.pending_steps > 0)
-    std::snprintf(speed, sizeof speed, "%.0f fps (%.0f ms), %s samples/s", app.stats.fps, app.stats.mean_interval_ms, FormatSI(app.stats.samples_per_sec).c_str());
+    std::snprintf(speed, sizeof speed, "%.0f fps (%.0f ms), %s samples/s", app.stats.fps, app.stats.mean_interval_ms,
+                  FormatSI(app.stats.samples_per_sec).c_str());
   else  // idle, the page draws only on input (main.cpp): no frame rate to show
     std::snprintf(speed, sizeof speed, "idle: redraws on input");
   ImGui::SameLine();
@@ -219,11 +231,12 @@ void ShowTrainingPanel(AppState& app) {
   }
   if (speed_hovered) {
     const int micro = app.session ? app.session->trainer.micro : 0;
-    ImGui::SetTooltip("frame interval %.1f ms mean, %.1f ms max (last 2 s)\nwork per frame %.1f ms, of which training up to %.1f ms\n"
-                      "Training gets what the interface leaves of a 33 ms frame (30 fps), in slices of %d sample%s:\n"
-                      "a minibatch is computed a slice at a time, its gradients add up, and the update is the same.",
-                      app.stats.mean_interval_ms, app.stats.max_interval_ms, app.stats.mean_work_ms, app.train_budget_ms,
-                      micro, micro == 1 ? "" : "s");
+    ImGui::SetTooltip(
+        "frame interval %.1f ms mean, %.1f ms max (last 2 s)\nwork per frame %.1f ms, of which training up to %.1f ms\n"
+        "Training gets what the interface leaves of a 33 ms frame (30 fps), in slices of %d sample%s:\n"
+        "a minibatch is computed a slice at a time, its gradients add up, and the update is the same.",
+        app.stats.mean_interval_ms, app.stats.max_interval_ms, app.stats.mean_work_ms, app.train_budget_ms, micro,
+        micro == 1 ? "" : "s");
   }
 
   // --- progress ---
@@ -240,9 +253,11 @@ void ShowTrainingPanel(AppState& app) {
   double frac = ep - std::floor(ep);
   if (ep >= epochs) frac = 1.0;
   if (left_s >= 0 && app.training)
-    std::snprintf(overlay, sizeof overlay, "epoch %d/%d  step %lld  %.0f%%  ~%.0f s left", cur_epoch, epochs, (long long)SessionStepCount(app), frac * 100, left_s);
+    std::snprintf(overlay, sizeof overlay, "epoch %d/%d  step %lld  %.0f%%  ~%.0f s left", cur_epoch, epochs,
+                  (long long)SessionStepCount(app), frac * 100, left_s);
   else
-    std::snprintf(overlay, sizeof overlay, "epoch %d/%d  step %lld  %.0f%%", cur_epoch, epochs, (long long)SessionStepCount(app), frac * 100);
+    std::snprintf(overlay, sizeof overlay, "epoch %d/%d  step %lld  %.0f%%", cur_epoch, epochs,
+                  (long long)SessionStepCount(app), frac * 100);
   ImGui::ProgressBar(float(frac), ImVec2(-1, 0), overlay);
   SaveRect(app, "progress");
 

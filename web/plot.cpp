@@ -25,16 +25,38 @@ struct Series {
 // in order) has marker shape i, any other colour the next shape in order of first appearance; the
 // first keeps plain lines and round dots; a line with a legend carries its shape every few font
 // sizes and in the legend.
-enum Marker { Marker_Circle, Marker_Square, Marker_Triangle, Marker_Diamond, Marker_TriangleDown, Marker_Cross, Marker_Plus, Marker_Ring, Marker_Count };
-static const char* const kMarkerNames[Marker_Count] = {"circle", "square", "triangle", "diamond", "triangle down", "cross", "plus", "ring"};
+enum Marker {
+  Marker_Circle,
+  Marker_Square,
+  Marker_Triangle,
+  Marker_Diamond,
+  Marker_TriangleDown,
+  Marker_Cross,
+  Marker_Plus,
+  Marker_Ring,
+  Marker_Count
+};
+static const char* const kMarkerNames[Marker_Count] = {"circle",        "square", "triangle", "diamond",
+                                                       "triangle down", "cross",  "plus",     "ring"};
 const char* MarkerName(int shape) { return kMarkerNames[((shape % Marker_Count) + Marker_Count) % Marker_Count]; }
 void DrawMarker(ImDrawList* dl, ImVec2 p, int shape, float r, ImU32 col) {
   switch (shape % Marker_Count) {
     case Marker_Circle: dl->AddCircleFilled(p, r, col, 8); break;
-    case Marker_Square: dl->AddRectFilled(ImVec2(p.x - r * 0.85f, p.y - r * 0.85f), ImVec2(p.x + r * 0.85f, p.y + r * 0.85f), col); break;
-    case Marker_Triangle: dl->AddTriangleFilled(ImVec2(p.x, p.y - r * 1.15f), ImVec2(p.x + r, p.y + r * 0.75f), ImVec2(p.x - r, p.y + r * 0.75f), col); break;
-    case Marker_Diamond: dl->AddQuadFilled(ImVec2(p.x, p.y - r * 1.2f), ImVec2(p.x + r, p.y), ImVec2(p.x, p.y + r * 1.2f), ImVec2(p.x - r, p.y), col); break;
-    case Marker_TriangleDown: dl->AddTriangleFilled(ImVec2(p.x - r, p.y - r * 0.75f), ImVec2(p.x + r, p.y - r * 0.75f), ImVec2(p.x, p.y + r * 1.15f), col); break;
+    case Marker_Square:
+      dl->AddRectFilled(ImVec2(p.x - r * 0.85f, p.y - r * 0.85f), ImVec2(p.x + r * 0.85f, p.y + r * 0.85f), col);
+      break;
+    case Marker_Triangle:
+      dl->AddTriangleFilled(ImVec2(p.x, p.y - r * 1.15f), ImVec2(p.x + r, p.y + r * 0.75f),
+                            ImVec2(p.x - r, p.y + r * 0.75f), col);
+      break;
+    case Marker_Diamond:
+      dl->AddQuadFilled(ImVec2(p.x, p.y - r * 1.2f), ImVec2(p.x + r, p.y), ImVec2(p.x, p.y + r * 1.2f),
+                        ImVec2(p.x - r, p.y), col);
+      break;
+    case Marker_TriangleDown:
+      dl->AddTriangleFilled(ImVec2(p.x - r, p.y - r * 0.75f), ImVec2(p.x + r, p.y - r * 0.75f),
+                            ImVec2(p.x, p.y + r * 1.15f), col);
+      break;
     case Marker_Cross:
       dl->AddLine(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), col, r * 0.55f);
       dl->AddLine(ImVec2(p.x - r, p.y + r), ImVec2(p.x + r, p.y - r), col, r * 0.55f);
@@ -109,8 +131,7 @@ void SetupAxisLimitsX(double x_min, double x_max) {
   g.x_max = x_max;
 }
 
-void PlotLine(const char* label, const float* xs, const float* ys, int count, ImU32 color,
-              float thickness, int flags) {
+void PlotLine(const char* label, const float* xs, const float* ys, int count, ImU32 color, float thickness, int flags) {
   if (!g.active) return;
   Series s;
   s.label = label;
@@ -138,7 +159,10 @@ static double NiceStep(double range, int target) {
 }
 
 static void FormatTick(char* buf, size_t n, double v, double step, bool percent) {
-  if (percent) { std::snprintf(buf, n, "%.0f%%", v * 100); return; }
+  if (percent) {
+    std::snprintf(buf, n, "%.0f%%", v * 100);
+    return;
+  }
   double a = std::fabs(v);
   if (a != 0 && (a >= 1e5 || a < 1e-3)) std::snprintf(buf, n, "%.0e", v);
   else if (a >= 1000) std::snprintf(buf, n, "%.0fk", v / 1000);
@@ -176,26 +200,38 @@ void EndPlot() {
   double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
   for (const Series& s : g.series)
     for (size_t i = 0; i < s.x.size(); i++) {
-      x0 = std::min(x0, double(s.x[i])); x1 = std::max(x1, double(s.x[i]));
+      x0 = std::min(x0, double(s.x[i]));
+      x1 = std::max(x1, double(s.x[i]));
       double y = logy ? std::log10(double(s.y[i])) : s.y[i];
-      y0 = std::min(y0, y); y1 = std::max(y1, y);
+      y0 = std::min(y0, y);
+      y1 = std::max(y1, y);
     }
   bool empty = x0 > x1;
-  if (empty) { x0 = 0; x1 = 1; y0 = logy ? -1 : 0; y1 = logy ? 1 : 1; }
+  if (empty) {
+    x0 = 0;
+    x1 = 1;
+    y0 = logy ? -1 : 0;
+    y1 = logy ? 1 : 1;
+  }
   if (g.fixed_y) {
     y0 = logy ? std::log10(std::max(g.y_min, 1e-12)) : g.y_min;
     y1 = logy ? std::log10(std::max(g.y_max, 1e-12)) : g.y_max;
   } else {
     double pad = (y1 - y0) * 0.06;
     if (pad <= 0) pad = logy ? 0.5 : (std::fabs(y0) > 0 ? std::fabs(y0) * 0.1 : 1.0);
-    y0 -= pad; y1 += pad;
+    y0 -= pad;
+    y1 += pad;
     if (!logy && y0 < 0 && !empty) {
       bool any_neg = false;
-      for (const Series& s : g.series) for (float v : s.y) any_neg |= v < 0;
+      for (const Series& s : g.series)
+        for (float v : s.y) any_neg |= v < 0;
       if (!any_neg) y0 = 0;  // losses, errors and accuracies are never negative: keep 0 in view
     }
   }
-  if (g.fixed_x) { x0 = g.x_min; x1 = g.x_max; }
+  if (g.fixed_x) {
+    x0 = g.x_min;
+    x1 = g.x_max;
+  }
   if (x1 <= x0) x1 = x0 + 1;
 
   // --- areas: title on top, y ticks left, x ticks and label below ---
@@ -209,8 +245,7 @@ void EndPlot() {
   const float xl_w = xl.empty() ? 0 : ImGui::CalcTextSize(xl.c_str()).x;
   const bool two_lines = !xl.empty() && pad + title_w + fs + xl_w + pad > g.frame.GetWidth();
   if (two_lines) top += fs * 1.2f;
-  ImRect area(ImVec2(g.frame.Min.x + left, g.frame.Min.y + top),
-              ImVec2(g.frame.Max.x - right, g.frame.Max.y - bottom));
+  ImRect area(ImVec2(g.frame.Min.x + left, g.frame.Min.y + top), ImVec2(g.frame.Max.x - right, g.frame.Max.y - bottom));
   if (area.GetWidth() < 10 || area.GetHeight() < 10) return;
   auto MapX = [&](double x) { return float(area.Min.x + (x - x0) / (x1 - x0) * area.GetWidth()); };
   auto MapY = [&](double y) { return float(area.Max.y - (y - y0) / (y1 - y0) * area.GetHeight()); };
@@ -221,7 +256,8 @@ void EndPlot() {
     ImGui::PushStyleColor(ImGuiCol_Text, col_text);
     ImGui::RenderTextEllipsis(dl, t0, t1, t1.x, t1.x, g.title.c_str(), nullptr, nullptr);
     ImGui::PopStyleColor();
-    if (title_w > t1.x - t0.x && ImGui::IsMouseHoveringRect(t0, t1) && ImGui::IsWindowHovered()) ImGui::SetTooltip("%s", g.title.c_str());
+    if (title_w > t1.x - t0.x && ImGui::IsMouseHoveringRect(t0, t1) && ImGui::IsWindowHovered())
+      ImGui::SetTooltip("%s", g.title.c_str());
   }
   // The x label sits at the right; the y label between the title (or the left edge) and it, cut
   // with an ellipsis where the plot is too narrow (never drawn over the x label; whole in a tooltip).
@@ -237,10 +273,12 @@ void EndPlot() {
       const ImVec2 ts = ImGui::CalcTextSize(g.y_label.c_str());
       dl->PushClipRect(ImVec2(tx, line2 - fs * 0.2f), ImVec2(right, line2 + fs * 1.4f), true);
       ImGui::PushStyleColor(ImGuiCol_Text, col_dim);
-      ImGui::RenderTextEllipsis(dl, ImVec2(tx, line2), ImVec2(right, line2 + fs * 1.2f), right, right, g.y_label.c_str(), nullptr, &ts);
+      ImGui::RenderTextEllipsis(dl, ImVec2(tx, line2), ImVec2(right, line2 + fs * 1.2f), right, right,
+                                g.y_label.c_str(), nullptr, &ts);
       ImGui::PopStyleColor();
       dl->PopClipRect();
-      if (ts.x > right - tx && ImGui::IsMouseHoveringRect(ImVec2(tx, line2), ImVec2(right, line2 + fs * 1.2f)) && ImGui::IsWindowHovered())
+      if (ts.x > right - tx && ImGui::IsMouseHoveringRect(ImVec2(tx, line2), ImVec2(right, line2 + fs * 1.2f)) &&
+          ImGui::IsWindowHovered())
         ImGui::SetTooltip("%s", g.y_label.c_str());
     }
   }
@@ -263,7 +301,10 @@ void EndPlot() {
   if (logy) {
     int e0 = int(std::floor(y0)), e1 = int(std::ceil(y1));
     for (int e = e0; e <= e1; e++)
-      for (int m : {1, 2, 5}) { double v = std::log10(double(m)) + e; log_ticks_in_range += v >= y0 && v <= y1; }
+      for (int m : {1, 2, 5}) {
+        double v = std::log10(double(m)) + e;
+        log_ticks_in_range += v >= y0 && v <= y1;
+      }
   }
   if (logy && log_ticks_in_range < 2) {
     // less than a decade in view: linear "nice" ticks at their log positions
@@ -279,10 +320,13 @@ void EndPlot() {
   } else if (logy) {
     int e0 = int(std::floor(y0)), e1 = int(std::ceil(y1));
     const double ppd = area.GetHeight() / std::max(y1 - y0, 1e-9);  // pixels per decade
-    const double need = fs * 1.4;                                    // a label and a gap
+    const double need = fs * 1.4;                                   // a label and a gap
     int stride = std::max(1, int(std::ceil(need / ppd)));
     for (int nice : {1, 2, 3, 5, 10, 20, 50, 100})
-      if (nice >= stride) { stride = nice; break; }
+      if (nice >= stride) {
+        stride = nice;
+        break;
+      }
     const bool minor = stride == 1 && ppd * std::log10(2.0) >= need;  // 1-2 and 5-10 are the closest pairs
     for (int e = e0; e <= e1; e++) {
       for (int m : {1, 2, 5}) {
@@ -345,8 +389,14 @@ void EndPlot() {
         double yv = logy ? std::log10(double(s.y[i])) : s.y[i];
         float px = MapX(s.x[i]), py = MapY(yv);
         int c = int(px - area.Min.x);
-        if (c != col) { Flush(); col = c; lo = hi = first = py; }
-        lo = std::max(lo, py); hi = std::min(hi, py); last = py;
+        if (c != col) {
+          Flush();
+          col = c;
+          lo = hi = first = py;
+        }
+        lo = std::max(lo, py);
+        hi = std::min(hi, py);
+        last = py;
       }
       Flush();
     } else {
@@ -355,7 +405,8 @@ void EndPlot() {
         pts.push_back(ImVec2(MapX(s.x[i]), MapY(yv)));
       }
     }
-    if (pts.size() >= 2) dl->AddPolyline(pts.data(), int(pts.size()), s.color, 0, s.thickness * std::max(1.0f, fs / 15.0f));
+    if (pts.size() >= 2)
+      dl->AddPolyline(pts.data(), int(pts.size()), s.color, 0, s.thickness * std::max(1.0f, fs / 15.0f));
     const int shape = ShapeOf(s.color);
     if ((s.flags & LineFlags_Markers) || pts.size() == 1)
       for (const ImVec2& p : pts) DrawMarker(dl, p, shape, fs * 0.18f + s.thickness, s.color);
@@ -364,7 +415,10 @@ void EndPlot() {
       const float every = fs * 6, start = fs * (1.0f + 0.9f * float(shape));
       float next = pts[0].x + start;
       for (const ImVec2& p : pts)
-        if (p.x >= next) { DrawMarker(dl, p, shape, fs * 0.28f, s.color); next = p.x + every; }
+        if (p.x >= next) {
+          DrawMarker(dl, p, shape, fs * 0.28f, s.color);
+          next = p.x + every;
+        }
     }
   }
   dl->PopClipRect();
@@ -392,10 +446,12 @@ void EndPlot() {
         int rows = 0;
         for (const Series& t : g.series) rows += drawn(t);
         float h = std::min(rows * (fs + 2), area.GetHeight() - fs * 0.6f);
-        dl->AddRectFilled(ImVec2(x - fs * 0.3f, y - fs * 0.15f), ImVec2(area.Max.x - fs * 0.3f, y + h), Th().legend_bg, 3);
+        dl->AddRectFilled(ImVec2(x - fs * 0.3f, y - fs * 0.15f), ImVec2(area.Max.x - fs * 0.3f, y + h), Th().legend_bg,
+                          3);
       }
       dl->AddLine(ImVec2(x, y + fs * 0.5f), ImVec2(x + swatch, y + fs * 0.5f), s.color, 3.0f);
-      if (ShapeOf(s.color) != Marker_Circle) DrawMarker(dl, ImVec2(x + swatch * 0.5f, y + fs * 0.5f), ShapeOf(s.color), fs * 0.28f, s.color);
+      if (ShapeOf(s.color) != Marker_Circle)
+        DrawMarker(dl, ImVec2(x + swatch * 0.5f, y + fs * 0.5f), ShapeOf(s.color), fs * 0.28f, s.color);
       dl->AddText(ImVec2(x + swatch + fs * 0.3f, y), col_text, s.label.c_str());
       y += fs + 2;
       shown++;
@@ -423,7 +479,8 @@ void EndPlot() {
       if ((s.flags & LineFlags_Markers) && std::fabs(MapX(s.x[i]) - mouse.x) > fs * 3) continue;
       ImVec2 p(MapX(s.x[i]), MapY(logy ? std::log10(double(s.y[i])) : s.y[i]));
       dl->AddCircle(p, fs * 0.3f, s.color, 12, 2.0f);
-      ImGui::ColorButton("##c", ImGui::ColorConvertU32ToFloat4(s.color), ImGuiColorEditFlags_NoTooltip, ImVec2(fs * 0.7f, fs * 0.7f));
+      ImGui::ColorButton("##c", ImGui::ColorConvertU32ToFloat4(s.color), ImGuiColorEditFlags_NoTooltip,
+                         ImVec2(fs * 0.7f, fs * 0.7f));
       ImGui::SameLine();
       if (percent) ImGui::Text("%s: %.2f%%  (step %.0f)", s.label.c_str(), s.y[i] * 100.0, s.x[i]);
       else ImGui::Text("%s: %.4g  (step %.0f)", s.label.c_str(), s.y[i], s.x[i]);
@@ -442,7 +499,8 @@ void EndPlot() {
       ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
     }
     const char* msg = text.c_str();
-    dl->AddText(ImGui::GetFont(), fs, ImVec2(area.GetCenter().x - ts.x * 0.5f, area.GetCenter().y - ts.y * 0.5f), col_dim, msg, nullptr, wrap);
+    dl->AddText(ImGui::GetFont(), fs, ImVec2(area.GetCenter().x - ts.x * 0.5f, area.GetCenter().y - ts.y * 0.5f),
+                col_dim, msg, nullptr, wrap);
   }
 }
 

@@ -19,13 +19,13 @@ namespace Plot {
 
 enum AxisFlags_ {
   AxisFlags_None = 0,
-  AxisFlags_Log = 1 << 0,        // log10 scale (non-positive values are skipped)
-  AxisFlags_Percent = 1 << 1,    // tick labels as percentages of 1
+  AxisFlags_Log = 1 << 0,      // log10 scale (non-positive values are skipped)
+  AxisFlags_Percent = 1 << 1,  // tick labels as percentages of 1
 };
 
 enum LineFlags_ {
   LineFlags_None = 0,
-  LineFlags_Markers = 1 << 0,    // a dot at every point (for sparse series such as evaluations)
+  LineFlags_Markers = 1 << 0,  // a dot at every point (for sparse series such as evaluations)
   LineFlags_NoLegend = 1 << 1,
   LineFlags_NoHover = 1 << 2,
 };
@@ -35,8 +35,8 @@ bool BeginPlot(const char* title_id, const ImVec2& size);
 void SetupAxes(const char* x_label, const char* y_label, int x_flags = 0, int y_flags = 0);
 void SetupAxisLimitsY(double y_min, double y_max);  // fixed y range (e.g. 0..1 for accuracy)
 void SetupAxisLimitsX(double x_min, double x_max);  // fixed x range (plots that share an axis)
-void PlotLine(const char* label, const float* xs, const float* ys, int count, ImU32 color,
-              float thickness = 1.5f, int flags = 0);
+void PlotLine(const char* label, const float* xs, const float* ys, int count, ImU32 color, float thickness = 1.5f,
+              int flags = 0);
 void SetupEmptyText(const char* text);  // what an empty plot says (default "no data yet: press Train")
 void EndPlot();
 
@@ -45,7 +45,10 @@ bool LastHover(double* x, double* y);
 
 // The y tick labels the last EndPlot of the plot titled `title` drew (screen y of each label's top
 // and bottom, and its text), for tests: no two overlap.
-struct YTick { float top, bottom; std::string text; };
+struct YTick {
+  float top, bottom;
+  std::string text;
+};
 const std::vector<YTick>& LastYTicks(const std::string& title);
 // The legend of the last EndPlot of the plot titled `title`: each entry's label and marker shape
 // ("circle" is the plain line and round dots), for tests: runs differ by shape, not only colour.
@@ -53,6 +56,9 @@ const std::vector<YTick>& LastYTicks(const std::string& title);
 // index modulo 8: plots give them to curve colours, the point views to classes (WCAG 1.4.1).
 void DrawMarker(ImDrawList* dl, ImVec2 p, int shape, float r, ImU32 col);
 const char* MarkerName(int shape);
-struct LegendEntry { std::string label; const char* marker; };
+struct LegendEntry {
+  std::string label;
+  const char* marker;
+};
 const std::vector<LegendEntry>& LastLegend(const std::string& title);
 }  // namespace Plot

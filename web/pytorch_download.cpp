@@ -30,7 +30,8 @@ void DownloadPytorch(AppState& app) {
     return;
   }
   std::string name = (app.doc.preset_name.empty() ? std::string("model") : app.doc.preset_name) + ".py";
-  for (char& c : name) if (c == '-') c = '_';  // a Python module name
+  for (char& c : name)
+    if (c == '-') c = '_';  // a Python module name
   BrowserDownload(script, name.c_str());
   char buf[160];
   std::snprintf(buf, sizeof buf, "exported %s (%s bytes, step %lld)", name.c_str(),
@@ -38,4 +39,3 @@ void DownloadPytorch(AppState& app) {
   sh.file_message = buf;
   sh.file_message_is_error = false;
 }
-

@@ -24,14 +24,15 @@ void SessionDeleter::operator()(Session* s) const { delete s; }
 
 static bool SameConfig(const cnn::TrainConfig& a, const cnn::TrainConfig& b) {
   return a.optimizer == b.optimizer && a.lr == b.lr && a.momentum == b.momentum && a.schedule.kind == b.schedule.kind &&
-         a.schedule.step_epochs == b.schedule.step_epochs && a.schedule.gamma == b.schedule.gamma && a.epochs == b.epochs &&
-         a.weight_decay == b.weight_decay && a.eval_every == b.eval_every && a.eval_limit == b.eval_limit &&
-         a.limit_train == b.limit_train;
+         a.schedule.step_epochs == b.schedule.step_epochs && a.schedule.gamma == b.schedule.gamma &&
+         a.epochs == b.epochs && a.weight_decay == b.weight_decay && a.eval_every == b.eval_every &&
+         a.eval_limit == b.eval_limit && a.limit_train == b.limit_train;
 }
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 // data.js (web/shell/data.js): fetch a web file with progress, cancel it, open the file pickers.
+// clang-format off
 EM_JS(void, DataJsFetch, (const char* name, const char* url), {
   if (window.cnnData) window.cnnData.fetchDataset(UTF8ToString(name), UTF8ToString(url));
 });
@@ -41,6 +42,7 @@ EM_JS(void, DataJsCancel, (), {
 EM_JS(void, DataJsPick, (int folder), {
   if (window.cnnData) window.cnnData.pickFiles(folder !== 0);
 });
+// clang-format on
 #else
 static void DataJsCancel() {}
 static void DataJsPick(int) {}
@@ -98,8 +100,10 @@ static void CountClasses(Session& s) {
   int k = std::max(s.data.num_classes, 0);
   s.train_counts.assign(size_t(k), 0);
   s.test_counts.assign(size_t(k), 0);
-  for (int32_t y : s.data.train_y) if (y >= 0 && y < k) s.train_counts[size_t(y)]++;
-  for (int32_t y : s.data.test_y) if (y >= 0 && y < k) s.test_counts[size_t(y)]++;
+  for (int32_t y : s.data.train_y)
+    if (y >= 0 && y < k) s.train_counts[size_t(y)]++;
+  for (int32_t y : s.data.test_y)
+    if (y >= 0 && y < k) s.test_counts[size_t(y)]++;
 }
 
 // Puts `d` in place as the current dataset; the one shown until now is parked if it cannot be
@@ -183,7 +187,10 @@ void SessionCancelFetch(AppState& app, const std::string& why) {
   s.fetched.shrink_to_fit();
   DataJsCancel();
   if (app.dataset_name == name) app.dataset_name = s.data_name.empty() ? kFallbackDataset : s.data_name;
-  if (!why.empty()) { s.data_message = why; s.data_message_error = false; }
+  if (!why.empty()) {
+    s.data_message = why;
+    s.data_message_error = false;
+  }
 }
 
 void SessionFetchProgress(AppState& app, double bytes, double total) {
@@ -193,17 +200,21 @@ void SessionFetchProgress(AppState& app, double bytes, double total) {
   s.fetch_total = total;
 }
 
-void SessionFetchDone(AppState& app, const std::string& name, const uint8_t* bytes, size_t n,
-                      const std::string& error, double fetch_ms) {
+void SessionFetchDone(AppState& app, const std::string& name, const uint8_t* bytes, size_t n, const std::string& error,
+                      double fetch_ms) {
   Session& s = S(app);
   if (s.fetch_name != name || s.unpacking) return;  // cancelled or superseded meanwhile
   s.fetch_name.clear();
   auto fail = [&](const std::string& why) {
-    s.data_message = "Could not load " + name + ": " + why + (s.data_ok ? " The current dataset (" + s.data_name + ") stays." : "");
+    s.data_message = "Could not load " + name + ": " + why +
+                     (s.data_ok ? " The current dataset (" + s.data_name + ") stays." : "");
     s.data_message_error = true;
     if (app.dataset_name == name) app.dataset_name = s.data_name.empty() ? kFallbackDataset : s.data_name;
   };
-  if (!bytes) { fail(error.empty() ? "the download failed." : error); return; }
+  if (!bytes) {
+    fail(error.empty() ? "the download failed." : error);
+    return;
+  }
   // Unpacked by SessionEnsure a frame later (the panel shows "unpacking" meanwhile).
   s.fetch_name = name;
   s.fetched.assign(bytes, bytes + n);
@@ -222,7 +233,8 @@ static void UnpackFetched(AppState& app, Session& s) {
   s.unpacking = false;
   s.fetch_name.clear();
   auto fail = [&](const std::string& why) {
-    s.data_message = "Could not load " + name + ": " + why + (s.data_ok ? " The current dataset (" + s.data_name + ") stays." : "");
+    s.data_message = "Could not load " + name + ": " + why +
+                     (s.data_ok ? " The current dataset (" + s.data_name + ") stays." : "");
     s.data_message_error = true;
     if (app.dataset_name == name) app.dataset_name = s.data_name.empty() ? kFallbackDataset : s.data_name;
   };
@@ -240,8 +252,10 @@ static void UnpackFetched(AppState& app, Session& s) {
   s.last_fetch_ms = fetch_ms;
   s.last_fetch_bytes = double(n);
   char buf[200];
-  std::snprintf(buf, sizeof buf, "Loaded %s: %s train / %s test samples (%.1f MB fetched in %.0f ms, unpacked in %.0f ms).", name.c_str(),
-                cnn::with_commas(d.n_train()).c_str(), cnn::with_commas(d.n_test()).c_str(), double(n) / 1e6, fetch_ms, s.last_decode_ms);
+  std::snprintf(buf, sizeof buf,
+                "Loaded %s: %s train / %s test samples (%.1f MB fetched in %.0f ms, unpacked in %.0f ms).",
+                name.c_str(), cnn::with_commas(d.n_train()).c_str(), cnn::with_commas(d.n_test()).c_str(),
+                double(n) / 1e6, fetch_ms, s.last_decode_ms);
   s.data_message = buf;
   s.data_message_error = false;
   if (app.dataset_name == name) Install(s, name, std::move(d));
@@ -276,7 +290,8 @@ bool SessionUploadAddFile(AppState& app, const std::string& name, const uint8_t*
   try {
     s.pending_files.emplace_back(name, std::vector<uint8_t>(bytes, bytes + n));
   } catch (const std::bad_alloc&) {
-    SessionUploadFail(app, name + ": not enough memory to read it (" + cnn::with_commas(int64_t(n)) + " bytes); use a smaller file.");
+    SessionUploadFail(
+        app, name + ": not enough memory to read it (" + cnn::with_commas(int64_t(n)) + " bytes); use a smaller file.");
     return false;
   }
   return true;
@@ -285,16 +300,22 @@ bool SessionUploadAddFile(AppState& app, const std::string& name, const uint8_t*
 bool SessionUploadAddImage(AppState& app, const std::string& path, const uint8_t* px, int h, int w, int c) {
   Session& s = S(app);
   if (int64_t(s.pending_images.size()) >= cnn::kMaxUploadImages) {
-    SessionUploadFail(app, "More than " + cnn::with_commas(cnn::kMaxUploadImages) + " pictures: choose fewer (the limit per upload).");
+    SessionUploadFail(app, "More than " + cnn::with_commas(cnn::kMaxUploadImages) +
+                               " pictures: choose fewer (the limit per upload).");
     return false;
   }
   cnn::LabeledImage im;
   im.label = cnn::label_from_path(path);
   if (im.label.empty()) {
-    SessionUploadFail(app, path + ": no label in its name or folder. Name pictures like cat_001.png, or put them in one folder per class (cat/1.png).");
+    SessionUploadFail(
+        app,
+        path +
+            ": no label in its name or folder. Name pictures like cat_001.png, or put them in one folder per class (cat/1.png).");
     return false;
   }
-  im.h = h; im.w = w; im.c = c;
+  im.h = h;
+  im.w = w;
+  im.c = c;
   if (h > 0 && w > 0 && (c == 1 || c == 3) && h <= cnn::kMaxPhotoSide && w <= cnn::kMaxPhotoSide)
     im.pixels.assign(px, px + size_t(h) * size_t(w) * size_t(c));
   cnn::LabeledImage small;
@@ -310,16 +331,18 @@ bool SessionUploadAddImage(AppState& app, const std::string& path, const uint8_t
 bool SessionUploadFinish(AppState& app, bool images) {
   Session& s = S(app);
   s.upload_busy = false;
-  const std::string name = s.upload_count == 0 ? std::string(kUploadBase) : std::string(kUploadBase) + "-" + std::to_string(s.upload_count + 1);
+  const std::string name = s.upload_count == 0 ? std::string(kUploadBase)
+                                               : std::string(kUploadBase) + "-" + std::to_string(s.upload_count + 1);
   cnn::DataOptions opt;
   opt.seed = uint64_t(app.settings.seed);  // the held-out part is drawn from the lab's seed
   cnn::Dataset d;
   std::string err, desc;
   bool ok;
   if (images) {
-    ok = cnn::dataset_from_images(s.pending_images, s.pending_h, s.pending_w, s.pending_c, opt, &d, &err, "your pictures");
-    desc = cnn::with_commas(int64_t(s.pending_images.size())) + " pictures resampled to " + std::to_string(s.pending_h) + "x" + std::to_string(s.pending_w) +
-           (s.pending_c == 3 ? " RGB" : " grey");
+    ok = cnn::dataset_from_images(s.pending_images, s.pending_h, s.pending_w, s.pending_c, opt, &d, &err,
+                                  "your pictures");
+    desc = cnn::with_commas(int64_t(s.pending_images.size())) + " pictures resampled to " +
+           std::to_string(s.pending_h) + "x" + std::to_string(s.pending_w) + (s.pending_c == 3 ? " RGB" : " grey");
   } else {
     std::vector<cnn::NamedBytes> files;
     for (auto& f : s.pending_files) {
@@ -330,7 +353,8 @@ bool SessionUploadFinish(AppState& app, bool images) {
       ok = cnn::dataset_from_files(files, opt, &d, &err, name);
     } catch (const std::bad_alloc&) {  // the page's memory (at most 2 GB of wasm) ran out
       ok = false;
-      err = "not enough memory for these files as floats (4 bytes per pixel): use fewer samples (a subset of the files)";
+      err =
+          "not enough memory for these files as floats (4 bytes per pixel): use fewer samples (a subset of the files)";
     }
   }
   s.pending_files.clear();
@@ -348,8 +372,9 @@ bool SessionUploadFinish(AppState& app, bool images) {
   s.upload_count++;
   s.upload_desc = "Your files (they stay on this machine): " + desc;
   char buf[160];
-  std::snprintf(buf, sizeof buf, "Loaded %s: %s train / %s test samples of %s, %d classes.", name.c_str(), cnn::with_commas(d.n_train()).c_str(),
-                cnn::with_commas(d.n_test()).c_str(), cnn::shape_text(d.shape, cnn::ShapeForm::count_if_flat).c_str(), d.num_classes);
+  std::snprintf(buf, sizeof buf, "Loaded %s: %s train / %s test samples of %s, %d classes.", name.c_str(),
+                cnn::with_commas(d.n_train()).c_str(), cnn::with_commas(d.n_test()).c_str(),
+                cnn::shape_text(d.shape, cnn::ShapeForm::count_if_flat).c_str(), d.num_classes);
   s.data_message = buf;
   s.data_message_error = false;
   if (!s.fetch_name.empty()) SessionCancelFetch(app, "");
@@ -385,18 +410,32 @@ static void PickDatasetForModel(AppState& app, Session& s) {
     if (fits(mine)) return;
   }
   for (const cnn::DatasetInfo& d : s.catalog)
-    if (fits(d) && !d.needs_files) { app.dataset_name = d.name; return; }  // nothing to download
+    if (fits(d) && !d.needs_files) {
+      app.dataset_name = d.name;
+      return;
+    }  // nothing to download
 }
 
 bool TrainingAllowed(const AppState& app, std::string* why) {
-  if (!app.doc.valid) { *why = "Fix the model first: " + app.doc.error.message; return false; }
-  if (!app.session) { *why = "starting"; return false; }
-  const Session& s = *app.session;
-  if (!s.data_ok) {
-    *why = !s.fetch_name.empty() ? "loading " + s.fetch_name + "..." : s.data_error.empty() ? "no dataset" : s.data_error;
+  if (!app.doc.valid) {
+    *why = "Fix the model first: " + app.doc.error.message;
     return false;
   }
-  if (!s.ready) { *why = s.error; return false; }
+  if (!app.session) {
+    *why = "starting";
+    return false;
+  }
+  const Session& s = *app.session;
+  if (!s.data_ok) {
+    *why = !s.fetch_name.empty()  ? "loading " + s.fetch_name + "..."
+           : s.data_error.empty() ? "no dataset"
+                                  : s.data_error;
+    return false;
+  }
+  if (!s.ready) {
+    *why = s.error;
+    return false;
+  }
   return true;
 }
 
@@ -405,7 +444,8 @@ static cnn::LossKind SessionLossWanted(const AppState& app) {
   const cnn::ModelSpec& m = app.doc.last_valid_spec;
   const cnn::LossKind def = cnn::default_loss(m);
   if (app.settings.loss < 0) return def;
-  const std::vector<cnn::LossKind> fit = cnn::losses_that_fit(m, app.doc.last_valid_info, app.session->data.num_classes);
+  const std::vector<cnn::LossKind> fit = cnn::losses_that_fit(m, app.doc.last_valid_info,
+                                                              app.session->data.num_classes);
   for (cnn::LossKind k : fit)
     if (int(k) == app.settings.loss) return k;
   return def;
@@ -421,15 +461,22 @@ bool SessionEnsure(AppState& app) {
     app.preset_changed = false;
   }
   if (s.data_name != app.dataset_name) LoadDataset(app, s, app.dataset_name);
-  if (!s.data_ok) { s.ready = false; return false; }
+  if (!s.data_ok) {
+    s.ready = false;
+    return false;
+  }
 
   const std::string& text = app.doc.last_valid_text;
-  if (text.empty()) { s.ready = false; s.error = "no valid model yet"; return false; }
+  if (text.empty()) {
+    s.ready = false;
+    s.error = "no valid model yet";
+    return false;
+  }
   // The loss the learner chose (where more than one fits), else the model's default; a change of
   // loss starts a new run (its curves are in other units).
   const cnn::LossKind want_loss = SessionLossWanted(app);
-  bool rebuild = text != s.net_text || s.net_data_name != s.data_name || s.net_batch != app.settings.batch || s.net_seed != app.settings.seed ||
-                 s.net_limit_train != app.settings.limit_train ||
+  bool rebuild = text != s.net_text || s.net_data_name != s.data_name || s.net_batch != app.settings.batch ||
+                 s.net_seed != app.settings.seed || s.net_limit_train != app.settings.limit_train ||
                  (s.ready && s.net.loss != want_loss);
   if (rebuild) {
     s.net_text = text;
@@ -448,20 +495,35 @@ bool SessionEnsure(AppState& app) {
       bool any = false;
       for (const cnn::DatasetInfo& c : s.catalog) any |= c.shape == spec.input;
       if (!any) {
-        s.error = "This model is for analysis only: no dataset here has " + cnn::shape_text(spec.input, cnn::ShapeForm::count_if_flat) +
-                  " samples. To train it, change its input line (\"Fit model to data\" in the Data tab sets it to " + d.name + "'s " + cnn::shape_text(d.shape, cnn::ShapeForm::count_if_flat) + ").";
+        s.error = "This model is for analysis only: no dataset here has " +
+                  cnn::shape_text(spec.input, cnn::ShapeForm::count_if_flat) +
+                  " samples. To train it, change its input line (\"Fit model to data\" in the Data tab sets it to " +
+                  d.name + "'s " + cnn::shape_text(d.shape, cnn::ShapeForm::count_if_flat) + ").";
         return false;
       }
-      s.error = "The model's input is " + cnn::shape_text(spec.input, cnn::ShapeForm::count_if_flat) + " but " + d.name + " samples are " + cnn::shape_text(d.shape, cnn::ShapeForm::count_if_flat) +
+      s.error = "The model's input is " + cnn::shape_text(spec.input, cnn::ShapeForm::count_if_flat) + " but " +
+                d.name + " samples are " + cnn::shape_text(d.shape, cnn::ShapeForm::count_if_flat) +
                 ": change the input line, use \"Fit model to data\", or pick another dataset.";
       return false;
     }
     std::string err;
     cnn::TrainConfig cfg = cnn::train_config_from_settings(app.settings);
-    if (!cnn::train_config_check(cfg, &err)) { s.error = err; return false; }
-    if (!cnn::network_build(&s.net, spec, std::max(app.settings.batch, 1), &err)) { s.error = err; return false; }
-    if (want_loss != s.net.loss && !cnn::network_set_loss(&s.net, want_loss, &err)) { s.error = err; return false; }
-    if (!cnn::trainer_setup(&s.trainer, &s.net, &s.data, cfg, &err)) { s.error = err; return false; }
+    if (!cnn::train_config_check(cfg, &err)) {
+      s.error = err;
+      return false;
+    }
+    if (!cnn::network_build(&s.net, spec, std::max(app.settings.batch, 1), &err)) {
+      s.error = err;
+      return false;
+    }
+    if (want_loss != s.net.loss && !cnn::network_set_loss(&s.net, want_loss, &err)) {
+      s.error = err;
+      return false;
+    }
+    if (!cnn::trainer_setup(&s.trainer, &s.net, &s.data, cfg, &err)) {
+      s.error = err;
+      return false;
+    }
     s.copied_steps = s.copied_evals = 0;
     s.ready = true;
     SessionWorkerSetup(app, s);  // the worker builds the same network and trainer
@@ -471,8 +533,10 @@ bool SessionEnsure(AppState& app) {
     cnn::TrainConfig cfg = cnn::train_config_from_settings(app.settings);
     if (!SameConfig(cfg, s.trainer.cfg)) {
       std::string err;
-      if (!cnn::trainer_update_config(&s.trainer, cfg, &err)) { app.status = err; app.status_is_error = true; }
-      else SessionWorkerConfig(app, s);
+      if (!cnn::trainer_update_config(&s.trainer, cfg, &err)) {
+        app.status = err;
+        app.status_is_error = true;
+      } else SessionWorkerConfig(app, s);
     }
   }
   return s.ready;
@@ -491,7 +555,8 @@ static void StartRun(AppState& app) {
   r.id = app.next_run_id++;
   char buf[160];
   static const char* opt_names[] = {"sgd", "momentum", "adam"};
-  std::snprintf(buf, sizeof buf, "#%d %s, %s lr %g, batch %d", r.id, app.doc.preset_name.empty() ? "custom" : app.doc.preset_name.c_str(),
+  std::snprintf(buf, sizeof buf, "#%d %s, %s lr %g, batch %d", r.id,
+                app.doc.preset_name.empty() ? "custom" : app.doc.preset_name.c_str(),
                 opt_names[std::clamp(app.settings.optimizer, 0, 2)], app.settings.lr, app.settings.batch);
   r.label = buf;
   r.model_text = s.net_text;
@@ -503,7 +568,10 @@ static void StartRun(AppState& app) {
   for (int c = 0; c < 8; c++) {
     bool used = false;
     for (const Run& o : app.runs) used |= o.color == Th().series[c];
-    if (!used) { r.color = Th().series[c]; break; }
+    if (!used) {
+      r.color = Th().series[c];
+      break;
+    }
   }
   if (!r.color) r.color = Th().series[r.id % 8];
   app.runs.push_back(r);
@@ -512,7 +580,11 @@ static void StartRun(AppState& app) {
 
 void SessionTrainPressed(AppState& app) {
   std::string why;
-  if (!TrainingAllowed(app, &why)) { app.status = why; app.status_is_error = true; return; }
+  if (!TrainingAllowed(app, &why)) {
+    app.status = why;
+    app.status_is_error = true;
+    return;
+  }
   StartRun(app);
   cnn::trainer_resume(&app.session->trainer);
   SessionWorkerCommand(*app.session, wp::kTrain);
@@ -534,7 +606,11 @@ void SessionPause(AppState& app) {
 
 void SessionStep(AppState& app, int n) {
   std::string why;
-  if (!TrainingAllowed(app, &why)) { app.status = why; app.status_is_error = true; return; }
+  if (!TrainingAllowed(app, &why)) {
+    app.status = why;
+    app.status_is_error = true;
+    return;
+  }
   StartRun(app);
   app.pending_steps += std::max(n, 1);
   SessionWorkerCommand(*app.session, wp::kStep, std::max(n, 1));
@@ -563,8 +639,15 @@ void SessionSyncRun(AppState& app) {
   const cnn::TrainHistory& h = s.trainer.history;
   if (h.loss.size() < s.copied_steps || h.eval_step.size() < s.copied_evals) {  // trainer was reset underneath
     s.copied_steps = s.copied_evals = 0;
-    r.step.clear(); r.loss.clear(); r.smooth.clear(); r.smooth_log.clear();
-    r.eval_step.clear(); r.test_loss.clear(); r.test_acc.clear(); r.test_err.clear(); r.train_err.clear();
+    r.step.clear();
+    r.loss.clear();
+    r.smooth.clear();
+    r.smooth_log.clear();
+    r.eval_step.clear();
+    r.test_loss.clear();
+    r.test_acc.clear();
+    r.test_err.clear();
+    r.train_err.clear();
   }
   for (size_t i = s.copied_steps; i < h.loss.size(); i++) {
     r.step.push_back(float(i + 1));
@@ -598,7 +681,10 @@ void SessionTrainSlice(AppState& app, double budget_ms) {
     while (app.pending_steps > 0) {
       int done = cnn::trainer_step(&t, 1);
       app.pending_steps--;
-      if (done == 0) { app.pending_steps = 0; break; }
+      if (done == 0) {
+        app.pending_steps = 0;
+        break;
+      }
       if (cnn::now_ms() - t0 > budget_ms) break;
     }
   } else if (app.training) {
@@ -614,9 +700,9 @@ void SessionTrainSlice(AppState& app, double budget_ms) {
     app.training = false;
     char buf[160];
     if (t.last_eval.classification)
-      std::snprintf(buf, sizeof buf, "finished %d epochs: test accuracy %.1f%%, test loss %.4f", t.cfg.epochs, t.last_eval.accuracy * 100.0, t.last_eval.loss);
-    else
-      std::snprintf(buf, sizeof buf, "finished %d epochs: test loss %.4f", t.cfg.epochs, t.last_eval.loss);
+      std::snprintf(buf, sizeof buf, "finished %d epochs: test accuracy %.1f%%, test loss %.4f", t.cfg.epochs,
+                    t.last_eval.accuracy * 100.0, t.last_eval.loss);
+    else std::snprintf(buf, sizeof buf, "finished %d epochs: test loss %.4f", t.cfg.epochs, t.last_eval.loss);
     app.status = buf;
     app.status_is_error = false;
   }
@@ -625,10 +711,15 @@ void SessionTrainSlice(AppState& app, double budget_ms) {
 DatasetView SessionDatasetView(AppState& app) {
   DatasetView v;
   Session& s = S(app);
-  if (!s.data_ok) { v.error = s.data_error; return v; }
+  if (!s.data_ok) {
+    v.error = s.data_error;
+    return v;
+  }
   const cnn::Dataset& d = s.data;
   v.ok = true;
-  v.h = d.shape.h; v.w = d.shape.w; v.c = d.shape.c;
+  v.h = d.shape.h;
+  v.w = d.shape.w;
+  v.c = d.shape.c;
   v.num_classes = d.num_classes;
   v.points2d = d.shape.h == 1 && d.shape.w == 1 && d.shape.c == 2;
   v.n_train = d.n_train();

@@ -18,14 +18,14 @@ struct WorkerLink {
   enum State { kOff, kLoading, kReady };
   State state = kOff;
   bool started = false;
-  std::string failure;          // why the page trains in the frame ("" = never had a worker problem)
-  int32_t gen = 0;              // setup generation: reports of an older network are dropped
-  uint32_t seq = 0;             // commands posted
-  uint32_t ctl_seq = 0;         // the last command that changes what runs (steps, pause, reset...)
-  uint32_t base_seq = 0;        // the last setup or reset: older reports belong to another run
-  std::string data_key;         // the dataset the worker holds (name#revision)
-  int kernels_sent = -1;        // the SIMD switch as the worker has it
-  int threads = 1;              // as the worker reports it
+  std::string failure;    // why the page trains in the frame ("" = never had a worker problem)
+  int32_t gen = 0;        // setup generation: reports of an older network are dropped
+  uint32_t seq = 0;       // commands posted
+  uint32_t ctl_seq = 0;   // the last command that changes what runs (steps, pause, reset...)
+  uint32_t base_seq = 0;  // the last setup or reset: older reports belong to another run
+  std::string data_key;   // the dataset the worker holds (name#revision)
+  int kernels_sent = -1;  // the SIMD switch as the worker has it
+  int threads = 1;        // as the worker reports it
   int64_t reports = 0, snapshots = 0, weights_step = -1;
   std::vector<uint8_t> checkpoint;  // the last report carrying the whole trainer state
   int64_t checkpoint_step = -1;
@@ -39,15 +39,15 @@ struct Session {
   bool data_ok = false;
   std::string data_error;
   std::vector<int64_t> train_counts, test_counts;  // samples per class
-  int data_revision = 0;                  // bumps whenever `data` changes (grid cache)
+  int data_revision = 0;                           // bumps whenever `data` changes (grid cache)
 
   // Datasets that are not generated: fetched (fashion-mnist's packed web file) or the learner's
   // own files ("my-data", "my-data-2", ...: a new name per upload, so every cache keyed by the
   // dataset name sees the change; only the latest upload is kept). Parked here while another
   // dataset is shown, so going back costs no second download.
   std::map<std::string, cnn::Dataset> parked;
-  std::string upload_name;                // latest upload ("" = none)
-  std::string upload_desc;                // "pets.csv (CSV)" for the data panel
+  std::string upload_name;  // latest upload ("" = none)
+  std::string upload_desc;  // "pets.csv (CSV)" for the data panel
   int upload_count = 0;
 
   // A fetch of a web file in progress (data.js reports progress; "" = none).
@@ -82,36 +82,36 @@ struct Session {
   int net_limit_train = 0;  // the training subset the trainer was set up with (settings.limit_train)
   cnn::Network net;
   cnn::Trainer trainer;
-  bool ready = false;          // trainer_setup succeeded
-  std::string error;           // why not ready (for the training panel)
+  bool ready = false;                         // trainer_setup succeeded
+  std::string error;                          // why not ready (for the training panel)
   size_t copied_steps = 0, copied_evals = 0;  // history entries already copied into the run
   WorkerLink worker;
 };
 
 // The training worker (session_worker.cpp). Commands are the worker_protocol.h message types.
 bool SessionWorkerOn(const Session& s);
-void SessionWorkerStart(Session& s);                       // once; off where there is no Worker
-void SessionWorkerSetup(AppState& app, Session& s);        // after the page built its trainer
-void SessionWorkerConfig(AppState& app, Session& s);       // settings changed on the fly
+void SessionWorkerStart(Session& s);                  // once; off where there is no Worker
+void SessionWorkerSetup(AppState& app, Session& s);   // after the page built its trainer
+void SessionWorkerConfig(AppState& app, Session& s);  // settings changed on the fly
 void SessionWorkerCommand(Session& s, uint32_t type, int32_t arg = 0);
-void SessionWorkerWeights(Session& s);                     // the page's weights changed (a model file)
-void SessionWorkerSync(AppState& app, Session& s);         // every frame (the SIMD switch)
+void SessionWorkerWeights(Session& s);              // the page's weights changed (a model file)
+void SessionWorkerSync(AppState& app, Session& s);  // every frame (the SIMD switch)
 void SessionWorkerFailed(AppState& app, const std::string& why);
 void SessionSyncRun(AppState& app);  // the trainer's new history into the current run (session.cpp)
 
 // Data loading from the page (session.cpp; data.js calls them through js_api.cpp).
 Session& SessionGet(AppState& app);
-bool IsUploadName(const std::string& name);               // "my-data", "my-data-2", ...
+bool IsUploadName(const std::string& name);  // "my-data", "my-data-2", ...
 const cnn::DatasetInfo* CatalogInfo(const std::string& name);
 void SessionFetchProgress(AppState& app, double bytes, double total);
 // bytes == nullptr with a message: the fetch failed (the current dataset stays)
-void SessionFetchDone(AppState& app, const std::string& name, const uint8_t* bytes, size_t n,
-                      const std::string& error, double fetch_ms);
+void SessionFetchDone(AppState& app, const std::string& name, const uint8_t* bytes, size_t n, const std::string& error,
+                      double fetch_ms);
 void SessionCancelFetch(AppState& app, const std::string& why);
 void SessionUploadBegin(AppState& app, int total);
 void SessionUploadProgress(AppState& app, int done);
 bool SessionUploadAddFile(AppState& app, const std::string& name, const uint8_t* bytes, size_t n);
 bool SessionUploadAddImage(AppState& app, const std::string& path, const uint8_t* px, int h, int w, int c);
-bool SessionUploadFinish(AppState& app, bool images);  // makes the dataset and switches to it
+bool SessionUploadFinish(AppState& app, bool images);               // makes the dataset and switches to it
 void SessionUploadFail(AppState& app, const std::string& message);  // from data.js (decode error, limits)
-void SessionPickFiles(AppState& app, bool folder);  // opens data.js's hidden <input type=file>
+void SessionPickFiles(AppState& app, bool folder);                  // opens data.js's hidden <input type=file>

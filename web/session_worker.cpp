@@ -22,6 +22,7 @@ namespace wp = worker_protocol;
 #include <emscripten.h>
 
 #include "js_export.h"
+// clang-format off
 EM_JS(int, WorkerJsStart, (), {
   return window.cnnTrainer && window.cnnTrainer.start(window.cnnSandboxBuild || 'simd') ? 1 : 0;
 });
@@ -29,6 +30,7 @@ EM_JS(void, WorkerJsPost, (const uint8_t* p, int n), {
   const b = HEAPU8.slice(p, p + n).buffer;
   if (window.cnnTrainer) window.cnnTrainer.post(b);
 });
+// clang-format on
 #else
 static int WorkerJsStart() { return 0; }
 static void WorkerJsPost(const uint8_t*, int) {}
@@ -40,7 +42,8 @@ void SessionWorkerStart(Session& s) {
   if (s.worker.started) return;
   s.worker.started = true;
   s.worker.state = WorkerJsStart() ? WorkerLink::kLoading : WorkerLink::kOff;
-  if (s.worker.state == WorkerLink::kOff) s.worker.failure = "no worker in this page (a browser without Web Workers, or ?worker=0)";
+  if (s.worker.state == WorkerLink::kOff)
+    s.worker.failure = "no worker in this page (a browser without Web Workers, or ?worker=0)";
 }
 
 static void Post(Session& s, const wp::Writer& w) { WorkerJsPost(w.bytes.data(), int(w.bytes.size())); }
@@ -117,7 +120,8 @@ void SessionWorkerSync(AppState& app, Session& s) {
   }
 }
 
-template <class T> static void Splice(std::vector<T>* into, size_t from, const std::vector<T>& tail) {
+template <class T>
+static void Splice(std::vector<T>* into, size_t from, const std::vector<T>& tail) {
   into->resize(std::min(into->size(), from));
   into->insert(into->end(), tail.begin(), tail.end());
 }
@@ -129,7 +133,8 @@ static bool ApplyReport(AppState& app, Session& s, const uint8_t* p, size_t n, b
   WorkerLink& wl = s.worker;
   wp::Reader r(p, n);
   const wp::Header h = wp::ReadHeader(r);
-  if (r.bad || h.type != wp::kReport || h.gen != wl.gen || h.seq < wl.base_seq || !s.ready) return false;  // an older network or run
+  if (r.bad || h.type != wp::kReport || h.gen != wl.gen || h.seq < wl.base_seq || !s.ready)
+    return false;  // an older network or run
   const bool ok = r.Pod<uint8_t>() != 0;
   const std::string error = r.Str();
   wl.threads = r.Pod<int32_t>();
@@ -147,7 +152,9 @@ static bool ApplyReport(AppState& app, Session& s, const uint8_t* p, size_t n, b
   if (restore) {  // the entries are the page's already: cut what came after the checkpoint
     const size_t k = rep.from_step + rep.history.loss.size(), e = rep.from_eval + rep.history.eval_step.size();
     for (auto* v : {&hi.loss, &hi.loss_smooth, &hi.loss_smooth_log, &hi.lr}) v->resize(std::min(v->size(), k));
-    for (auto* v : {&hi.eval_step, &hi.eval_epoch, &hi.train_loss, &hi.train_acc, &hi.test_loss, &hi.test_acc, &hi.test_error}) v->resize(std::min(v->size(), e));
+    for (auto* v :
+         {&hi.eval_step, &hi.eval_epoch, &hi.train_loss, &hi.train_acc, &hi.test_loss, &hi.test_acc, &hi.test_error})
+      v->resize(std::min(v->size(), e));
   } else {
     Splice(&hi.loss, rep.from_step, rep.history.loss);
     Splice(&hi.loss_smooth, rep.from_step, rep.history.loss_smooth);
@@ -212,13 +219,16 @@ void SessionWorkerFailed(AppState& app, const std::string& why) {
   // The page trains on in the frame from the worker's last checkpoint (its trainer's state then:
   // the steps after it are done again, the same way); without one (the worker stopped before its
   // first report), from where the page's own trainer is, which is where the worker started.
-  const bool restored = !s.worker.checkpoint.empty() && ApplyReport(app, s, s.worker.checkpoint.data(), s.worker.checkpoint.size(), true);
+  const bool restored = !s.worker.checkpoint.empty() &&
+                        ApplyReport(app, s, s.worker.checkpoint.data(), s.worker.checkpoint.size(), true);
   s.worker.state = WorkerLink::kOff;
   s.worker.failure = why;
   s.worker.checkpoint.clear();
   char buf[500];
-  std::snprintf(buf, sizeof buf, "The training worker stopped: %s. Training goes on in this page (slower) from step %lld%s.", why.c_str(),
-                (long long)s.trainer.step, restored ? ", its last checkpoint: the run continues as it would have" : "");
+  std::snprintf(buf, sizeof buf,
+                "The training worker stopped: %s. Training goes on in this page (slower) from step %lld%s.",
+                why.c_str(), (long long)s.trainer.step,
+                restored ? ", its last checkpoint: the run continues as it would have" : "");
   app.status = buf;
   app.status_is_error = true;
 }
@@ -228,7 +238,8 @@ void SessionWorkerFailed(AppState& app, const std::string& why) {
 CNN_EXPORT void cnn_worker_report(const uint8_t* p, int n) {
   AppState& app = AppGlobal();
   Session& s = SessionGet(app);
-  if (ApplyReport(app, s, p, size_t(std::max(n, 0)), false) && s.worker.state == WorkerLink::kLoading) s.worker.state = WorkerLink::kReady;
+  if (ApplyReport(app, s, p, size_t(std::max(n, 0)), false) && s.worker.state == WorkerLink::kLoading)
+    s.worker.state = WorkerLink::kReady;
 }
 CNN_EXPORT void cnn_worker_event(int kind, const char* message) {
   AppState& app = AppGlobal();
@@ -251,10 +262,15 @@ CNN_EXPORT const char* cnn_worker_state() {
     if (c == '"' || c == '\\') failure += '\\';
     if (static_cast<unsigned char>(c) >= 0x20) failure += c;
   }
-  std::snprintf(buf, sizeof buf,
-                "{\"where\":\"%s\",\"state\":\"%s\",\"threads\":%d,\"reports\":%lld,\"snapshots\":%lld,\"weightsStep\":%lld,\"checkpointStep\":%lld,\"failure\":\"",
-                SessionWorkerOn(s) ? "worker" : "page", wl.state == WorkerLink::kReady ? "ready" : wl.state == WorkerLink::kLoading ? "loading" : "off",
-                wl.threads, (long long)wl.reports, (long long)wl.snapshots, (long long)wl.weights_step, (long long)wl.checkpoint_step);
+  std::snprintf(
+      buf, sizeof buf,
+      "{\"where\":\"%s\",\"state\":\"%s\",\"threads\":%d,\"reports\":%lld,\"snapshots\":%lld,\"weightsStep\":%lld,\"checkpointStep\":%lld,\"failure\":\"",
+      SessionWorkerOn(s) ? "worker" : "page",
+      wl.state == WorkerLink::kReady     ? "ready"
+      : wl.state == WorkerLink::kLoading ? "loading"
+                                         : "off",
+      wl.threads, (long long)wl.reports, (long long)wl.snapshots, (long long)wl.weights_step,
+      (long long)wl.checkpoint_step);
   out = buf + failure + "\"}";
   return out.c_str();
 }

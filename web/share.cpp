@@ -18,7 +18,6 @@ bool ShareFrame(AppState& app) {
   return true;
 }
 
-
 void ShowShareButtons(AppState& app) {
   ShareState& sh = app.share;
   if (ImGui::Button("Copy link")) {
@@ -36,20 +35,23 @@ void ShowShareButtons(AppState& app) {
   if (ImGui::Button("PyTorch")) DownloadPytorch(app);
   SaveRect(app, "export_pytorch");
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Download this network as a PyTorch script (.py): an nn.Module with the trained\n"
-                      "weights, a comment for each line of model text, and a training loop to start from");
+    ImGui::SetTooltip(
+        "Download this network as a PyTorch script (.py): an nn.Module with the trained\n"
+        "weights, a comment for each line of model text, and a training loop to start from");
   SameLineOrWrap(ButtonWidth("Load model..."));
   ImGui::BeginDisabled(sh.locked);
   if (ImGui::Button("Load model...")) BrowserPickModelFile();
   ImGui::EndDisabled();
   SaveRect(app, "load_model");
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip(sh.locked ? "The architecture is locked in this lesson" : "Open a .cnnmodel file saved from this page");
+    ImGui::SetTooltip(sh.locked ? "The architecture is locked in this lesson"
+                                : "Open a .cnnmodel file saved from this page");
   // The note after the buttons: beside them when it fits, else on its own line (never cut off).
   const char* note = nullptr;
   bool note_is_error = false;
   if (cnn::now_ms() - sh.copied_at < 2500) note = "link copied";
-  else if (!sh.file_message.empty() && sh.file_message_is_error) note = "file refused", note_is_error = true;  // the why is in the status line
+  else if (!sh.file_message.empty() && sh.file_message_is_error)
+    note = "file refused", note_is_error = true;  // the why is in the status line
   else if (!sh.file_message.empty()) note = sh.file_message.c_str();
   else if (sh.autosaves > 0 || sh.restored_from == "autosave") note = "design autosaved";
   if (!note) return;
@@ -58,4 +60,3 @@ void ShowShareButtons(AppState& app) {
   if (note_is_error) ImGui::TextColored(Th().error, "%s", note);
   else ImGui::TextDisabled("%s", note);
 }
-

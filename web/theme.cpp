@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 
-
 static Theme MakeDark() {
   Theme t;
   t.kind = ThemeKind::dark;
@@ -20,11 +19,13 @@ static Theme MakeDark() {
   t.train_button = ImVec4(0.16f, 0.40f, 0.22f, 1);
   t.train_button_hovered = ImVec4(0.21f, 0.50f, 0.29f, 1);
   t.accent = IM_COL32(110, 170, 255, 255);
-  const ImU32 series[8] = {IM_COL32(90, 170, 255, 255), IM_COL32(255, 150, 60, 255), IM_COL32(110, 210, 110, 255), IM_COL32(235, 95, 120, 255),
-                           IM_COL32(190, 140, 255, 255), IM_COL32(240, 220, 90, 255), IM_COL32(80, 215, 210, 255), IM_COL32(230, 230, 230, 255)};
-  const ImU32 classes[10] = {IM_COL32(90, 170, 255, 255), IM_COL32(255, 150, 60, 255), IM_COL32(110, 210, 110, 255), IM_COL32(235, 95, 120, 255),
-                             IM_COL32(190, 140, 255, 255), IM_COL32(240, 220, 90, 255), IM_COL32(80, 215, 210, 255), IM_COL32(200, 160, 120, 255),
-                             IM_COL32(250, 170, 220, 255), IM_COL32(170, 170, 170, 255)};
+  const ImU32 series[8] = {IM_COL32(90, 170, 255, 255), IM_COL32(255, 150, 60, 255),  IM_COL32(110, 210, 110, 255),
+                           IM_COL32(235, 95, 120, 255), IM_COL32(190, 140, 255, 255), IM_COL32(240, 220, 90, 255),
+                           IM_COL32(80, 215, 210, 255), IM_COL32(230, 230, 230, 255)};
+  const ImU32 classes[10] = {IM_COL32(90, 170, 255, 255), IM_COL32(255, 150, 60, 255),  IM_COL32(110, 210, 110, 255),
+                             IM_COL32(235, 95, 120, 255), IM_COL32(190, 140, 255, 255), IM_COL32(240, 220, 90, 255),
+                             IM_COL32(80, 215, 210, 255), IM_COL32(200, 160, 120, 255), IM_COL32(250, 170, 220, 255),
+                             IM_COL32(170, 170, 170, 255)};
   std::copy(series, series + 8, t.series);
   std::copy(classes, classes + 10, t.classes);
   t.outline = IM_COL32(120, 126, 140, 255);
@@ -59,11 +60,13 @@ static Theme MakeHighContrast() {
   t.train_button = ImVec4(0.0f, 0.28f, 0.05f, 1);
   t.train_button_hovered = ImVec4(0.0f, 0.38f, 0.10f, 1);
   t.accent = IM_COL32(0, 210, 255, 255);
-  const ImU32 series[8] = {IM_COL32(0, 200, 255, 255), IM_COL32(255, 150, 0, 255), IM_COL32(60, 255, 60, 255), IM_COL32(255, 100, 180, 255),
-                           IM_COL32(200, 150, 255, 255), IM_COL32(255, 255, 0, 255), IM_COL32(150, 255, 255, 255), IM_COL32(255, 255, 255, 255)};
-  const ImU32 classes[10] = {IM_COL32(0, 200, 255, 255), IM_COL32(255, 150, 0, 255), IM_COL32(60, 255, 60, 255), IM_COL32(255, 100, 180, 255),
-                             IM_COL32(200, 150, 255, 255), IM_COL32(255, 255, 0, 255), IM_COL32(150, 255, 255, 255), IM_COL32(255, 200, 140, 255),
-                             IM_COL32(255, 190, 230, 255), IM_COL32(200, 200, 200, 255)};
+  const ImU32 series[8] = {IM_COL32(0, 200, 255, 255),   IM_COL32(255, 150, 0, 255),   IM_COL32(60, 255, 60, 255),
+                           IM_COL32(255, 100, 180, 255), IM_COL32(200, 150, 255, 255), IM_COL32(255, 255, 0, 255),
+                           IM_COL32(150, 255, 255, 255), IM_COL32(255, 255, 255, 255)};
+  const ImU32 classes[10] = {IM_COL32(0, 200, 255, 255),   IM_COL32(255, 150, 0, 255),   IM_COL32(60, 255, 60, 255),
+                             IM_COL32(255, 100, 180, 255), IM_COL32(200, 150, 255, 255), IM_COL32(255, 255, 0, 255),
+                             IM_COL32(150, 255, 255, 255), IM_COL32(255, 200, 140, 255), IM_COL32(255, 190, 230, 255),
+                             IM_COL32(200, 200, 200, 255)};
   std::copy(series, series + 8, t.series);
   std::copy(classes, classes + 10, t.classes);
   t.outline = IM_COL32(255, 255, 255, 255);
@@ -134,7 +137,7 @@ void ThemeStyle(ThemeKind kind, ImGuiStyle& style) {
     c[ImGuiCol_CheckMark] = ImVec4(0.45f, 0.72f, 1.0f, 1.0f);
     c[ImGuiCol_SliderGrab] = ImVec4(0.45f, 0.70f, 1.0f, 1.0f);
     c[ImGuiCol_Separator] = c[ImGuiCol_Border];
-    c[ImGuiCol_NavHighlight] = ImVec4(1.0f, 0.75f, 0.28f, 1.0f);  // the keyboard focus: amber, not the buttons' blue
+    c[ImGuiCol_NavHighlight] = ImVec4(1.0f, 0.75f, 0.28f, 1.0f);   // the keyboard focus: amber, not the buttons' blue
     c[ImGuiCol_TextDisabled] = ImVec4(0.60f, 0.62f, 0.67f, 1.0f);  // also the plots' labels, on FrameBg
   } else {
     const ImVec4 black(0, 0, 0, 1), white(1, 1, 1, 1), yellow(1, 1, 0, 1);
@@ -211,25 +214,44 @@ std::vector<ContrastPair> ThemeContrastPairs(ThemeKind kind) {
   auto add = [&](const std::string& what, ImVec4 fg, ImVec4 bg, double need) { out.push_back({what, fg, bg, need}); };
   (void)u;
   // 1.4.3: ImGui's text on everything it draws text on (each background over the window)
-  struct Bg { const char* name; ImGuiCol_ idx; };
-  const Bg text_bgs[] = {{"FrameBg", ImGuiCol_FrameBg}, {"FrameBgHovered", ImGuiCol_FrameBgHovered}, {"FrameBgActive", ImGuiCol_FrameBgActive},
-                         {"Button", ImGuiCol_Button}, {"ButtonHovered", ImGuiCol_ButtonHovered}, {"ButtonActive", ImGuiCol_ButtonActive},
-                         {"Header", ImGuiCol_Header}, {"HeaderHovered", ImGuiCol_HeaderHovered}, {"HeaderActive", ImGuiCol_HeaderActive},
-                         {"Tab", ImGuiCol_Tab}, {"TabHovered", ImGuiCol_TabHovered}, {"TabActive", ImGuiCol_TabActive},
-                         {"TabUnfocused", ImGuiCol_TabUnfocused}, {"TabUnfocusedActive", ImGuiCol_TabUnfocusedActive},
-                         {"TitleBg", ImGuiCol_TitleBg}, {"TitleBgActive", ImGuiCol_TitleBgActive}, {"TableHeaderBg", ImGuiCol_TableHeaderBg},
+  struct Bg {
+    const char* name;
+    ImGuiCol_ idx;
+  };
+  const Bg text_bgs[] = {{"FrameBg", ImGuiCol_FrameBg},
+                         {"FrameBgHovered", ImGuiCol_FrameBgHovered},
+                         {"FrameBgActive", ImGuiCol_FrameBgActive},
+                         {"Button", ImGuiCol_Button},
+                         {"ButtonHovered", ImGuiCol_ButtonHovered},
+                         {"ButtonActive", ImGuiCol_ButtonActive},
+                         {"Header", ImGuiCol_Header},
+                         {"HeaderHovered", ImGuiCol_HeaderHovered},
+                         {"HeaderActive", ImGuiCol_HeaderActive},
+                         {"Tab", ImGuiCol_Tab},
+                         {"TabHovered", ImGuiCol_TabHovered},
+                         {"TabActive", ImGuiCol_TabActive},
+                         {"TabUnfocused", ImGuiCol_TabUnfocused},
+                         {"TabUnfocusedActive", ImGuiCol_TabUnfocusedActive},
+                         {"TitleBg", ImGuiCol_TitleBg},
+                         {"TitleBgActive", ImGuiCol_TitleBgActive},
+                         {"TableHeaderBg", ImGuiCol_TableHeaderBg},
                          {"TableRowBgAlt", ImGuiCol_TableRowBgAlt}};
   add("Text on WindowBg", c[ImGuiCol_Text], win, 4.5);
   add("TextDisabled (hints, plot labels) on WindowBg", c[ImGuiCol_TextDisabled], win, 4.5);
-  add("TextDisabled (plot labels) on FrameBg (the plot area)", c[ImGuiCol_TextDisabled], Over(c[ImGuiCol_FrameBg], win), 4.5);
+  add("TextDisabled (plot labels) on FrameBg (the plot area)", c[ImGuiCol_TextDisabled], Over(c[ImGuiCol_FrameBg], win),
+      4.5);
   add("Text on PopupBg (tooltips, combos)", c[ImGuiCol_Text], popup, 4.5);
   for (const Bg& b : text_bgs) add(std::string("Text on ") + b.name, c[ImGuiCol_Text], Over(c[b.idx], win), 4.5);
-  add("Text on TextSelectedBg over FrameBg", c[ImGuiCol_Text], Over(c[ImGuiCol_TextSelectedBg], Over(c[ImGuiCol_FrameBg], win)), 4.5);
+  add("Text on TextSelectedBg over FrameBg", c[ImGuiCol_Text],
+      Over(c[ImGuiCol_TextSelectedBg], Over(c[ImGuiCol_FrameBg], win)), 4.5);
   add("Text on the Train button", c[ImGuiCol_Text], t.train_button, 4.5);
   add("Text on the Train button, hovered", c[ImGuiCol_Text], t.train_button_hovered, 4.5);
   // the theme's text roles, on the window, on tooltips and in the Analysis note box
-  const struct { const char* name; ImVec4 v; } roles[] = {{"dim", t.dim}, {"error", t.error}, {"ok", t.ok}, {"warning", t.warning},
-                                                          {"highlight", t.highlight}, {"shape", t.shape}, {"lock", t.lock}};
+  const struct {
+    const char* name;
+    ImVec4 v;
+  } roles[] = {{"dim", t.dim},     {"error", t.error}, {"ok", t.ok}, {"warning", t.warning}, {"highlight", t.highlight},
+               {"shape", t.shape}, {"lock", t.lock}};
   for (const auto& r : roles) {
     add(std::string(r.name) + " text on WindowBg", r.v, win, 4.5);
     add(std::string(r.name) + " text on PopupBg", r.v, popup, 4.5);
@@ -254,8 +276,10 @@ std::vector<ContrastPair> ThemeContrastPairs(ThemeKind kind) {
   add("muted bar on WindowBg", col(t.muted), win, 3.0);
   for (int i = 0; i < 8; i++) {
     add("curve colour " + std::to_string(i + 1) + " on WindowBg", col(t.series[i]), win, 3.0);
-    add("curve colour " + std::to_string(i + 1) + " on a legend box", col(t.series[i]), Over(col(t.legend_bg), Over(c[ImGuiCol_FrameBg], win)), 3.0);
-    add("curve colour " + std::to_string(i + 1) + " on FrameBg (the plot area)", col(t.series[i]), Over(c[ImGuiCol_FrameBg], win), 3.0);
+    add("curve colour " + std::to_string(i + 1) + " on a legend box", col(t.series[i]),
+        Over(col(t.legend_bg), Over(c[ImGuiCol_FrameBg], win)), 3.0);
+    add("curve colour " + std::to_string(i + 1) + " on FrameBg (the plot area)", col(t.series[i]),
+        Over(c[ImGuiCol_FrameBg], win), 3.0);
   }
   for (int i = 0; i < 10; i++) add("class colour " + std::to_string(i) + " on WindowBg", col(t.classes[i]), win, 3.0);
   return out;

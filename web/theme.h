@@ -16,24 +16,24 @@ struct Theme {
   const char* name = "dark";
   // text roles (drawn on the window, popups and the note boxes)
   ImVec4 dim, error, ok, warning, highlight, shape, lock;
-  ImVec4 note_bg;                        // the Analysis panel's note box
+  ImVec4 note_bg;  // the Analysis panel's note box
   ImVec4 train_button, train_button_hovered;
-  ImU32 accent = 0;                      // the designer's drop marker, links
-  ImU32 series[8] = {};                  // runs' curves (session.cpp hands them out)
-  ImU32 classes[10] = {};                // classes in the data, predictions and boundaries
-  ImU32 outline = 0;                     // frames around pictures (filters, maps, samples)
-  ImU32 select = 0;                      // the selected cell, the unit whose field is shown
-  ImU32 field = 0;                       // a receptive field's outline
+  ImU32 accent = 0;        // the designer's drop marker, links
+  ImU32 series[8] = {};    // runs' curves (session.cpp hands them out)
+  ImU32 classes[10] = {};  // classes in the data, predictions and boundaries
+  ImU32 outline = 0;       // frames around pictures (filters, maps, samples)
+  ImU32 select = 0;        // the selected cell, the unit whose field is shown
+  ImU32 field = 0;         // a receptive field's outline
   ImU32 grid = 0, grid_minor = 0, plot_frame = 0, crosshair = 0;
-  ImU32 legend_bg = 0;                   // behind the plots' legends and readouts
-  ImU32 alarm_bg = 0, alarm_text = 0;    // a plot's "diverged" label
-  ImU32 muted = 0;                       // a bar or a dot that is not the one in question
-  ImU32 dark_text = 0, light_text = 0;   // text over colour-mapped cells (confusion matrix)
-  float border_size = 1.0f;              // frame and tab borders (CSS px before scaling)
+  ImU32 legend_bg = 0;                  // behind the plots' legends and readouts
+  ImU32 alarm_bg = 0, alarm_text = 0;   // a plot's "diverged" label
+  ImU32 muted = 0;                      // a bar or a dot that is not the one in question
+  ImU32 dark_text = 0, light_text = 0;  // text over colour-mapped cells (confusion matrix)
+  float border_size = 1.0f;             // frame and tab borders (CSS px before scaling)
 };
 
-const Theme& Th();                       // the theme in use (one object: references to its roles stay valid)
-void ThemeSet(ThemeKind kind);           // takes effect for ImGui's style at the next ThemeStyle()
+const Theme& Th();              // the theme in use (one object: references to its roles stay valid)
+void ThemeSet(ThemeKind kind);  // takes effect for ImGui's style at the next ThemeStyle()
 const Theme& ThemeOf(ThemeKind kind);
 // ImGui's colours and sizes for a theme (before scaling by the device pixel ratio).
 void ThemeStyle(ThemeKind kind, ImGuiStyle& style);
@@ -45,9 +45,9 @@ double ContrastRatio(const ImVec4& fg, const ImVec4& bg);
 ImVec4 Over(const ImVec4& fg, const ImVec4& bg);  // fg composited over an opaque bg
 
 struct ContrastPair {
-  std::string what;   // "Text on ButtonHovered"
-  ImVec4 fg, bg;      // bg opaque (already composited over the window)
-  double need;        // 4.5 text, 3 graphics and component boundaries
+  std::string what;  // "Text on ButtonHovered"
+  ImVec4 fg, bg;     // bg opaque (already composited over the window)
+  double need;       // 4.5 text, 3 graphics and component boundaries
 };
 // Every pair the interface draws, for a theme and the ImGui style ThemeStyle() makes of it.
 std::vector<ContrastPair> ThemeContrastPairs(ThemeKind kind);

@@ -243,7 +243,9 @@ Pool& pool() {
 // wasm: the pthread Workers the program was linked with (-sPTHREAD_POOL_SIZE, ours included once
 // started) plus this thread. Another thread could start only after this one returned to the event
 // loop, and parallel_run waits for its threads.
+// clang-format off
 EM_JS(int, cnn_wasm_thread_capacity, (), { return 1 + PThread.unusedWorkers.length + PThread.runningWorkers.length; });
+// clang-format on
 int max_threads() { return std::min(kMaxThreads, cnn_wasm_thread_capacity()); }
 #else
 int max_threads() { return kMaxThreads; }

@@ -29,30 +29,32 @@ namespace wp = worker_protocol;
 namespace {
 
 struct WorkerState {
-  int32_t gen = -1;        // the page's setup generation this trainer belongs to
-  uint32_t seq = 0;        // the last command done
+  int32_t gen = -1;  // the page's setup generation this trainer belongs to
+  uint32_t seq = 0;  // the last command done
   cnn::Dataset data;
   bool have_data = false;
   cnn::Network net;
   cnn::Trainer trainer;
-  bool ready = false;      // trainer_setup succeeded
-  std::string error;       // why not ready
-  bool running = false;    // Train pressed and not paused (nor finished, nor faulted)
-  int64_t steps_left = 0;  // minibatches asked for by Step commands and not yet done
+  bool ready = false;                     // trainer_setup succeeded
+  std::string error;                      // why not ready
+  bool running = false;                   // Train pressed and not paused (nor finished, nor faulted)
+  int64_t steps_left = 0;                 // minibatches asked for by Step commands and not yet done
   size_t sent_steps = 0, sent_evals = 0;  // history entries the page has
-  bool dirty = false;      // a command changed something the page has not been told
+  bool dirty = false;                     // a command changed something the page has not been told
   double last_weights_ms = -1e9, last_checkpoint_ms = -1e9;
-  int threads = 1;         // kThreads; the engine honours it where built with threads
+  int threads = 1;  // kThreads; the engine honours it where built with threads
 };
 WorkerState W;
 
 constexpr double kWeightsEveryMs = 100;      // snapshots for the views: at most ~10 a second
 constexpr double kCheckpointEveryMs = 1000;  // the whole trainer state: about once a second
 
+// clang-format off
 EM_JS(void, PostToPage, (const uint8_t* p, int n), {
   const b = HEAPU8.slice(p, p + n).buffer;
   postMessage(b, [b]);
 });
+// clang-format on
 
 // An error report (setup failed): a report with the trainer's counters at zero and the message.
 void SendReport(bool weights) {
@@ -64,10 +66,12 @@ void SendReport(bool weights) {
   w.Pod(int32_t(W.threads));
   if (W.ready) {
     cnn::Trainer& t = W.trainer;
-    if (t.history.loss.size() < W.sent_steps || t.history.eval_step.size() < W.sent_evals) W.sent_steps = W.sent_evals = 0;  // reset
+    if (t.history.loss.size() < W.sent_steps || t.history.eval_step.size() < W.sent_evals)
+      W.sent_steps = W.sent_evals = 0;  // reset
     // A checkpoint (for the page to train on should this worker stop) every kCheckpointEveryMs
     // while busy, and with every report once stopped.
-    const bool checkpoint = weights && (!(W.running || W.steps_left > 0) || now - W.last_checkpoint_ms >= kCheckpointEveryMs);
+    const bool checkpoint = weights &&
+                            (!(W.running || W.steps_left > 0) || now - W.last_checkpoint_ms >= kCheckpointEveryMs);
     wp::WriteReport(w, t, W.steps_left, W.running, W.sent_steps, W.sent_evals, weights, checkpoint);
     if (checkpoint && !t.step_open && !t.eval_pending) W.last_checkpoint_ms = now;
     W.sent_steps = t.history.loss.size();
@@ -92,20 +96,36 @@ void Setup(wp::Reader& r) {
     const std::string name = r.Str();
     cnn::DataOptions opt;
     opt.seed = r.Pod<uint64_t>();
-    if (r.bad) { W.error = "the page's setup message was cut short"; return; }
+    if (r.bad) {
+      W.error = "the page's setup message was cut short";
+      return;
+    }
     cnn::Dataset d;
-    if (!cnn::dataset_make(name, opt, &d, &W.error)) { W.have_data = false; return; }
+    if (!cnn::dataset_make(name, opt, &d, &W.error)) {
+      W.have_data = false;
+      return;
+    }
     W.data = std::move(d);
     W.have_data = true;
   } else if (mode == wp::kDataBytes) {
     cnn::Dataset d;
     wp::ReadDataset(r, &d);
-    if (r.bad) { W.error = "the page's dataset message was cut short"; W.have_data = false; return; }
+    if (r.bad) {
+      W.error = "the page's dataset message was cut short";
+      W.have_data = false;
+      return;
+    }
     W.data = std::move(d);
     W.have_data = true;
   }
-  if (r.bad) { W.error = "the page's setup message was cut short"; return; }
-  if (!W.have_data) { W.error = "no dataset in the worker"; return; }
+  if (r.bad) {
+    W.error = "the page's setup message was cut short";
+    return;
+  }
+  if (!W.have_data) {
+    W.error = "no dataset in the worker";
+    return;
+  }
   cnn::TrainConfig cfg = cnn::train_config_from_settings(settings);
   if (!cnn::train_config_check(cfg, &W.error)) return;
   if (!cnn::network_build_from_text(&W.net, model, std::max(batch, 1), &W.error)) return;
@@ -152,9 +172,7 @@ void Command(const uint8_t* p, size_t n) {
       W.running = false;
       W.steps_left = 0;
       break;
-    case wp::kStep:
-      W.steps_left += std::max(1, r.Pod<int32_t>());
-      break;
+    case wp::kStep: W.steps_left += std::max(1, r.Pod<int32_t>()); break;
     case wp::kReset:
       cnn::trainer_reset(&t);
       cnn::trainer_pause(&t);
@@ -164,8 +182,7 @@ void Command(const uint8_t* p, size_t n) {
     case wp::kWeights:
       if (!wp::ReadNetState(r, &W.net)) t.message = "the page's weights do not fit the worker's network";
       break;
-    default:
-      break;
+    default: break;
   }
 }
 
@@ -184,13 +201,19 @@ int Tick(double budget_ms) {
     while (W.steps_left > 0) {
       const int done = cnn::trainer_step(&t, 1);
       W.steps_left--;
-      if (done == 0) { W.steps_left = 0; break; }
+      if (done == 0) {
+        W.steps_left = 0;
+        break;
+      }
       if (cnn::now_ms() - t0 > budget_ms) break;
     }
   } else if (W.running) {
     cnn::trainer_run_for(&t, budget_ms);
   }
-  if (t.fault != cnn::FaultKind::none) { W.running = false; W.steps_left = 0; }
+  if (t.fault != cnn::FaultKind::none) {
+    W.running = false;
+    W.steps_left = 0;
+  }
   if (t.finished) W.running = false;
   const bool busy = W.running || W.steps_left > 0;
   // (a fault stops the work without a step: that is news too)
@@ -201,7 +224,8 @@ int Tick(double budget_ms) {
   else if (busy && cnn::now_ms() - W.last_weights_ms >= kWeightsEveryMs) {
     // Between steps, so the weights and gradients are a step's (a step of the Wide net in slices
     // may be half done): finish the open step (and an evaluation due), as the next tick would.
-    while (W.running && (t.step_open || t.eval_pending) && !t.paused && !t.finished && t.fault == cnn::FaultKind::none) cnn::trainer_run_for(&t, 0);
+    while (W.running && (t.step_open || t.eval_pending) && !t.paused && !t.finished && t.fault == cnn::FaultKind::none)
+      cnn::trainer_run_for(&t, 0);
     if (t.fault != cnn::FaultKind::none || t.finished) W.running = false;
     SendReport(true);
     return (W.running || W.steps_left > 0) ? 1 : 0;
