@@ -22,6 +22,22 @@
 static const char* kDefaultPreset = "lenet5";
 static const char* kDefaultDataset = "digits";
 
+const char* LeftTabKey(LeftTab t) {
+  switch (t) {
+    case LeftTab::Designer: return "designer";
+    case LeftTab::Analysis: return "analysis";
+    case LeftTab::Data: return "data";
+    case LeftTab::Lessons: return "lessons";
+  }
+  return "designer";
+}
+
+LeftTab LeftTabFromKey(const std::string& key) {
+  for (LeftTab t : {LeftTab::Analysis, LeftTab::Data, LeftTab::Lessons})
+    if (key == LeftTabKey(t)) return t;
+  return LeftTab::Designer;
+}
+
 void AppInit(AppState& app) {
   LoadPresets(app);
   app.dataset_name = kDefaultDataset;

@@ -89,6 +89,10 @@ struct SessionDeleter {
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Interface state
 enum class LeftTab { Designer, Analysis, Data, Lessons };  // Lessons is drawn first (panel_lessons.cpp)
+// A tab's key in links (tab=...) and in the JS API: "designer", "analysis", "data", "lessons"; a
+// key that is none of these is the Designer (links check their keys when parsed: lab_link.cpp).
+const char* LeftTabKey(LeftTab t);
+LeftTab LeftTabFromKey(const std::string& key);
 
 struct FrameStats {
   static constexpr int kN = 120;

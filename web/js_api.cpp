@@ -15,16 +15,6 @@
 #include "js_export.h"
 #include "js_reply.h"
 
-static const char* TabName(LeftTab t) {
-  switch (t) {
-    case LeftTab::Designer: return "designer";
-    case LeftTab::Analysis: return "analysis";
-    case LeftTab::Data: return "data";
-    case LeftTab::Lessons: return "lessons";
-  }
-  return "designer";
-}
-
 // Everything a test or a lesson script may want to read, as one JSON object. Rects are in CSS
 // pixels (device pixels / devicePixelRatio) relative to the canvas, ready for mouse clicks.
 CNN_EXPORT const char* cnn_get_state() {
@@ -46,7 +36,7 @@ CNN_EXPORT const char* cnn_get_state() {
   j["singleColumn"] = app.single_column;
   j["view"] = app.view == 0 ? "model" : app.view == 1 ? "training" : "curves";
   j["truncated"] = app.truncated;
-  j["tab"] = TabName(app.left_tab);
+  j["tab"] = LeftTabKey(app.left_tab);
   j["preset"] = app.doc.preset_name;
   j["dataset"] = app.dataset_name;
   j["modelText"] = app.doc.text;
@@ -188,12 +178,10 @@ CNN_EXPORT int cnn_set_dataset(const char* name) {
 
 CNN_EXPORT int cnn_set_tab(const char* name) {
   AppState& app = AppGlobal();
-  std::string n = name ? name : "";
-  if (n == "designer") app.left_tab = LeftTab::Designer;
-  else if (n == "analysis") app.left_tab = LeftTab::Analysis;
-  else if (n == "data") app.left_tab = LeftTab::Data;
-  else if (n == "lessons") app.left_tab = LeftTab::Lessons;
-  else return 0;
+  const std::string n = name ? name : "";
+  const LeftTab t = LeftTabFromKey(n);
+  if (n != LeftTabKey(t)) return 0;  // not a tab's key
+  app.left_tab = t;
   app.request_tab = true;
   return 1;
 }

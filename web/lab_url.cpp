@@ -7,16 +7,6 @@
 #include "lab_link.h"
 #include "session.h"
 
-static const char* TabKey(LeftTab t) {
-  switch (t) {
-    case LeftTab::Designer: return "designer";
-    case LeftTab::Analysis: return "analysis";
-    case LeftTab::Data: return "data";
-    case LeftTab::Lessons: return "lessons";
-  }
-  return "designer";
-}
-
 LabLink LabUrlState(const AppState& app) {
   LabLink l;
   cnn::UrlState& u = l.lab;
@@ -37,7 +27,7 @@ LabLink LabUrlState(const AppState& app) {
   if (u.has_data) u.data = app.dataset_name;
   u.set_all(app.settings);
   l.has_tab = true;
-  l.tab = TabKey(app.left_tab);
+  l.tab = LeftTabKey(app.left_tab);
   l.panels = app.share.panels;
   l.embed = app.share.embed;
   l.lock = app.share.locked;
@@ -94,10 +84,7 @@ bool LabApplyUrlState(AppState& app, const LabLink& link, bool with_view, std::s
     if (u.has(i)) cnn::setting_set(&app.settings, i, cnn::setting_get(u.settings, i));
   if (with_view) {
     if (link.has_tab) {
-      app.left_tab = link.tab == "analysis"  ? LeftTab::Analysis
-                     : link.tab == "data"    ? LeftTab::Data
-                     : link.tab == "lessons" ? LeftTab::Lessons
-                                             : LeftTab::Designer;
+      app.left_tab = LeftTabFromKey(link.tab);
       app.request_tab = true;
     }
     app.share.panels = link.panels;

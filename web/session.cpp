@@ -578,14 +578,20 @@ static void StartRun(AppState& app) {
   app.current_run = int(app.runs.size()) - 1;
 }
 
-void SessionTrainPressed(AppState& app) {
+// Train and Step: refused with the reason in the status line, else a run is started (or goes on).
+static bool BeginTraining(AppState& app) {
   std::string why;
   if (!TrainingAllowed(app, &why)) {
     app.status = why;
     app.status_is_error = true;
-    return;
+    return false;
   }
   StartRun(app);
+  return true;
+}
+
+void SessionTrainPressed(AppState& app) {
+  if (!BeginTraining(app)) return;
   cnn::trainer_resume(&app.session->trainer);
   SessionWorkerCommand(*app.session, wp::kTrain);
   app.training = true;
@@ -605,13 +611,7 @@ void SessionPause(AppState& app) {
 }
 
 void SessionStep(AppState& app, int n) {
-  std::string why;
-  if (!TrainingAllowed(app, &why)) {
-    app.status = why;
-    app.status_is_error = true;
-    return;
-  }
-  StartRun(app);
+  if (!BeginTraining(app)) return;
   app.pending_steps += std::max(n, 1);
   SessionWorkerCommand(*app.session, wp::kStep, std::max(n, 1));
 }
