@@ -4,7 +4,7 @@
 // to tests/browser/artifacts/ (lab-*.png). Frame times and samples/s while training are printed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, openLab, screenshot, canvasStats, waitForFrames, state, waitState } from './lib.mjs';
+import { startLab, openLab, screenshot, canvasStats, waitForFrames, state, waitState, browserName } from './lib.mjs';
 
 // The notes' examples on 224x224x3 and 32x32x1 inputs: no dataset of ours has those shapes.
 const analysisOnly = ['alexnet-conv1', 'rf-example', 'vgg16'];
@@ -276,17 +276,41 @@ test('the layer list edits by mouse: duplicate, remove, drag to reorder; text fo
   s = await state(page);
   assert.equal(lines(s.modelText).length, lines(original).length, 'removed');
   // drag layer 2 (relu) down, below the middle of the maxpool row (options of a selected row may lie between)
-  const r = s.rects.layer_2, r3 = s.rects.layer_3, h = r3[3] - r3[1];
-  const y0 = (r[1] + r[3]) / 2, y1 = (r3[1] + r3[3]) / 2 + h * 0.3;
-  await page.mouse.move(r[0] + 40, y0);
-  await page.mouse.down();
-  for (let k = 1; k <= 8; k++) { await page.mouse.move(r[0] + 40, y0 + (y1 - y0) * k / 8); await waitForFrames(page, 1); }
-  await waitForFrames(page, 2);
-  await screenshot(page, 'lab-designer-dragging');  // the moved row is outlined while it travels
-  await page.mouse.up();
-  await waitForFrames(page, 3);
-  s = await state(page);
-  assert.deepEqual(lines(s.modelText).slice(1, 4), ['conv 6 k5 p2', 'maxpool k2', 'relu'], `reordered: ${s.modelText}`);
+  const dragRelu = async () => {
+    const r = s.rects.layer_2, r3 = s.rects.layer_3, h = r3[3] - r3[1];
+    const y0 = (r[1] + r[3]) / 2, y1 = (r3[1] + r3[3]) / 2 + h * 0.3;
+    await page.mouse.move(r[0] + 40, y0);
+    await page.mouse.down();
+    for (let k = 1; k <= 8; k++) { await page.mouse.move(r[0] + 40, y0 + (y1 - y0) * k / 8); await waitForFrames(page, 1); }
+    // then aim again, twice, at the maxpool row where it is now (rows reorder only on release, but
+    // the layout can shift under the press)
+    for (let k = 0; k < 2; k++) {
+      const m = (await state(page)).rects.layer_3;
+      await page.mouse.move(r[0] + 40, (m[1] + m[3]) / 2 + (m[3] - m[1]) * 0.3);
+      await waitForFrames(page, 2);
+    }
+    await waitForFrames(page, 2);
+    await screenshot(page, 'lab-designer-dragging');  // the moved row is outlined while it travels
+    await page.mouse.up();
+    await waitForFrames(page, 3);
+    return state(page);
+  };
+  const beforeDrag = s.modelText;
+  s = await dragRelu();
+  const want = ['conv 6 k5 p2', 'maxpool k2', 'relu'];
+  if (browserName === 'firefox' && lines(s.modelText).slice(1, 4).join('|') !== want.join('|')) {
+    // In CI's Firefox (puppeteer over WebDriver BiDi) the pointer has twice been seen at the foot
+    // of the list during this drag (the drop line under softmax, relu moved to the end), which we
+    // could not reproduce by hand or in 6 runs here; the page drops where its line is drawn. Undo
+    // that move (one undo step) and drag once more; the retry is reported.
+    console.log(`firefox: the drag landed elsewhere (${lines(s.modelText).join(', ')}); undone and retried once`);
+    await page.evaluate(() => window.cnnSandbox.undo());
+    await waitForFrames(page, 3);
+    s = await state(page);
+    assert.equal(s.modelText, beforeDrag, 'one undo step takes the move back');
+    s = await dragRelu();
+  }
+  assert.deepEqual(lines(s.modelText).slice(1, 4), want, `reordered: ${s.modelText}`);
   assert.deepEqual(s.modelText.split('\n').slice(0, 5), ['# my LeNet', 'input 28x28x1', 'conv 6 k5 p2  # C1', 'maxpool k2    # S2', 'relu'],
                    `comments stay with their layers: ${s.modelText}`);
   assert.match(s.modelText, /softmax +# ten classes\n$/);
