@@ -159,9 +159,11 @@ test('a fresh visit starts in the Lessons tab with the course listed', async () 
   assert.equal((await state(page)).tab, 'designer');
   // the course is marked as seen in localStorage (written with the progress, not at once)
   await page.waitForFunction(() => /"seen":true/.test(localStorage.getItem('cnn-sandbox.lessons.v1') || ''), null, { timeout: 10000 });
+  await page.waitForTimeout(300);  // (under a full parallel run the reload once read the store without it)
   await page.reload();
   await waitForFrames(page, 5);
-  assert.equal((await state(page)).tab, 'designer', 'a returning learner gets the lab');
+  const stored = await page.evaluate(() => localStorage.getItem('cnn-sandbox.lessons.v1'));
+  await waitState(page, (x) => x.tab === 'designer', `a returning learner gets the lab (the store after the reload: ${stored})`, 15000);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
