@@ -131,9 +131,14 @@ test('a worker that stops mid-run: the page goes on from its last checkpoint, tr
   const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1' });
   assert.equal((await trainer(page)).where, 'worker');
   const done = page.evaluate(() => window.cnnSandbox.train(188));
-  await waitState(page, (x) => x.steps >= 60, '60 steps in the worker');
-  const before = await trainer(page);
-  assert.ok(before.checkpointStep > 0, `a checkpoint was sent: ${JSON.stringify(before)}`);
+  // the worker sends its whole state about once a second: wait for the first checkpoint (not for a
+  // step count: on a quiet machine 100 steps took less than a second, and none had come yet)
+  let before = await trainer(page);
+  for (let i = 0; i < 600 && !(before.checkpointStep > 0); i++) {
+    await page.waitForTimeout(50);
+    before = await trainer(page);
+  }
+  assert.ok(before.checkpointStep > 0 && before.checkpointStep < 188, `a checkpoint was sent mid-run: ${JSON.stringify(before)}`);
   await page.evaluate(() => window.cnnTrainer.terminate('terminated by the test'));
   const m = await done;
   assert.equal(m.steps, 188, 'train(188) resolved after 188 steps');
