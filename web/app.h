@@ -210,7 +210,8 @@ std::string FormatSI(double v);  // 1.2e6 -> "1.2 M"
 // session.cpp
 bool SessionEnsure(AppState& app);  // builds dataset/network for the current settings if needed
 void SessionTrainSlice(AppState& app, double budget_ms);
-void SessionReset(AppState& app);  // new weights, new run
+bool SessionTrainsInWorker(const AppState& app);  // the training worker is on (it trains, not the frame)
+void SessionReset(AppState& app);                 // new weights, new run
 void SessionTrainPressed(AppState& app);
 void SessionPause(AppState& app);
 void SessionStep(AppState& app, int n);

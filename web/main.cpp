@@ -311,16 +311,19 @@ static void ScrollByTouchDrag() {
 // Idle: when nothing trains, loads, animates or is touched, the loop stops after a few frames and
 // input, a JS API call (input.js wraps Module.ccall) or a resize wakes it. A hidden tab or an
 // embed scrolled out of view draws nothing. ?redraw=always keeps the old draw-every-frame loop.
+// Training in the worker (issue 19) is a change the page sees only when a report arrives (about
+// 10 a second, trainer_worker.cpp): each report is drawn once, and the frames between reports,
+// which would show the same picture, are not drawn. On software WebGL a frame of the lab costs
+// tens of milliseconds of rasterizing, which the worker's core would otherwise pay.
 static int g_wake_frames = 0;    // frames still to draw after the last wake
 static double g_wake_until = 0;  // ... and for this long (ImGui's short fades, a tooltip settling)
 static bool g_visible = true, g_paused = false, g_always_draw = false;
+static bool g_report_unseen = false;  // a training worker's report arrived since the last frame
 static int g_frames_drawn = 0;
 constexpr int kWakeFrames = 4;
 constexpr double kWakeMs = 250;
 
-static void Wake() {
-  g_wake_frames = kWakeFrames;
-  g_wake_until = cnn::now_ms() + kWakeMs;
+static void ResumeLoop() {
 #ifdef __EMSCRIPTEN__
   if (g_paused && g_visible) {
     g_paused = false;
@@ -329,10 +332,17 @@ static void Wake() {
 #endif
 }
 
+static void Wake() {
+  g_wake_frames = kWakeFrames;
+  g_wake_until = cnn::now_ms() + kWakeMs;
+  ResumeLoop();
+}
+
 // True while something changes without input: training, steps, data loading, the confusion matrix,
 // an autosave or a "copied" note waiting for its time, keys or buttons held, a finger down.
 static bool NeedsFrames(const AppState& app) {
-  if (g_always_draw || app.training || app.pending_steps > 0 || !g_input.empty() || g_touch_down) return true;
+  const bool frame_trains = (app.training || app.pending_steps > 0) && !SessionTrainsInWorker(app);
+  if (g_always_draw || frame_trains || g_report_unseen || !g_input.empty() || g_touch_down) return true;
   if (g_wake_frames > 0 || cnn::now_ms() < g_wake_until) return true;
   for (bool b : g_mouse_down)
     if (b) return true;
@@ -424,6 +434,16 @@ static void FlushInput() {
 }
 
 CNN_EXPORT void cnn_wake() { Wake(); }
+// trainer_client.js, after each report: one frame shows it while the worker is busy; a report that
+// ends the work (Pause, the last step, a fault) wakes the page as any other change does.
+CNN_EXPORT void cnn_worker_report_arrived() {
+  if (!g_app.training && g_app.pending_steps <= 0) {
+    Wake();
+    return;
+  }
+  g_report_unseen = true;
+  ResumeLoop();
+}
 CNN_EXPORT void cnn_set_visible(int visible) {
   g_visible = visible != 0;
 #ifdef __EMSCRIPTEN__
@@ -562,6 +582,7 @@ static void Frame() {
   if (g_after_draw) g_after_draw();
   glfwSwapBuffers(g_window);
   g_frames_drawn++;
+  g_report_unseen = false;
   if (g_wake_frames > 0) g_wake_frames--;
 #ifdef __EMSCRIPTEN__
   if (!g_paused && (!g_visible || !NeedsFrames(g_app))) {

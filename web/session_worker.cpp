@@ -37,6 +37,7 @@ static void WorkerJsPost(const uint8_t*, int) {}
 #endif
 
 bool SessionWorkerOn(const Session& s) { return s.worker.state != WorkerLink::kOff; }
+bool SessionTrainsInWorker(const AppState& app) { return app.session && SessionWorkerOn(*app.session); }
 
 void SessionWorkerStart(Session& s) {
   if (s.worker.started) return;

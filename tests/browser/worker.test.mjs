@@ -204,3 +204,42 @@ test('the inspection views follow the weights while the worker trains', async ()
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+// While the worker trains, the page changes only when a report arrives (about 10 a second): it
+// draws each report once and skips the frames between them, which would show the same picture (on
+// software WebGL each one costs tens of milliseconds of a core the worker needs). Input still draws
+// at once, and the curves on screen keep up with the reports.
+test('while the worker trains untouched, the page draws once per report; input draws at once', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1' });
+  await page.evaluate(() => window.cnnSandbox.train());
+  await waitState(page, (x) => x.steps >= 20, '20 steps', 60000);
+  const look = () => page.evaluate(() => ({ drawn: window.cnnSandbox.inputState().framesDrawn, reports: window.cnnSandbox.trainerState().reports,
+                                            steps: window.cnnSandbox.getState().steps, t: performance.now() }));
+  const raf = (ms) => page.evaluate((ms) => new Promise((res) => { let n = 0; const t0 = performance.now(); const f = () => { n++; if (performance.now() - t0 < ms) requestAnimationFrame(f); else res(n); }; requestAnimationFrame(f); }), ms);
+  const a = await look();
+  const animationFrames = await raf(3000);
+  const b = await look();
+  const drawn = b.drawn - a.drawn, reports = b.reports - a.reports, secs = (b.t - a.t) / 1000;
+  console.log(`worker training, untouched, ${secs.toFixed(1)} s: ${reports} reports, ${drawn} frames drawn, ${animationFrames} animation frames, ${b.steps - a.steps} steps`);
+  assert.equal((await trainer(page)).where, 'worker');
+  assert.ok(b.steps > a.steps, 'training goes on');
+  assert.ok(reports >= 5, `reports keep coming (${reports} in ${secs.toFixed(1)} s)`);
+  assert.ok(drawn <= reports + 2, `at most one frame per report (${drawn} frames, ${reports} reports)`);
+  assert.ok(drawn >= Math.min(5, reports / 2), `the reports are drawn (${drawn} frames, ${reports} reports)`);
+  assert.ok(drawn < animationFrames / 2 || animationFrames < 2 * reports, `frames between reports are skipped (${drawn} drawn of ${animationFrames} animation frames)`);
+  // the curve on screen is the trainer's: the training panel's step counter as drawn (a11y mirror) follows
+  const s = await state(page);
+  assert.ok(s.lossHistoryLength >= b.steps - 1, `the curve holds the steps reported (${s.lossHistoryLength} points, step ${b.steps})`);
+  await screenshot(page, 'worker-training-draws-per-report');
+  // Input draws at once, between reports: a hover over Step shows its tooltip
+  const st = await state(page);
+  const c = await look();
+  await page.mouse.move((st.rects.step[0] + st.rects.step[2]) / 2, (st.rects.step[1] + st.rects.step[3]) / 2);
+  await page.waitForFunction(() => window.cnnSandbox.inputState().tooltip, null, { timeout: 5000 });
+  const d = await look();
+  assert.ok(d.drawn > c.drawn, 'the hover drew');
+  await page.evaluate(() => window.cnnSandbox.pause());
+  await waitState(page, (x) => !x.training, 'paused');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

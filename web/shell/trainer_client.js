@@ -20,8 +20,8 @@
     Module.HEAPU8.set(u8, p);  // HEAPU8 after _malloc: a grown memory has a new view
     Module._cnn_worker_report(p, u8.length);
     Module._free(p);
-    // an idle page draws on change only (main.cpp): a report is one (the steps after a Pause)
-    if (typeof Module._cnn_wake === 'function') Module._cnn_wake();
+    // an idle page draws on change only (main.cpp): a report is one, drawn once
+    if (typeof Module._cnn_worker_report_arrived === 'function') Module._cnn_worker_report_arrived();
   }
   function fail(why) {
     if (failed) return;
