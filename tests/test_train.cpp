@@ -421,6 +421,34 @@ TEST_CASE("train: regression sets report the loss only") {
   CHECK(tr.history.lr.back() < 1e-5f);
 }
 
+TEST_CASE("train: trainer_step_for takes Step's minibatches off the count, at least one per call") {
+  cnn::Dataset d = make_bar_set(48, 12, 5);  // 3 steps an epoch at batch 16
+  cnn::Network net;
+  build(&net, kSmallCnn, 16);
+  cnn::Trainer tr;
+  cnn::TrainConfig c = small_config();
+  c.epochs = 2;
+  train_tests::setup(&tr, &net, &d, c);
+  cnn::trainer_pause(&tr);  // Step runs while paused
+  int64_t left = 1000;
+  CHECK(cnn::trainer_step_for(&tr, &left, 0.0) == 1);  // no budget: still one step
+  CHECK(left == 999);
+  CHECK(tr.step == 1);
+  left = 2;
+  CHECK(cnn::trainer_step_for(&tr, &left, 1e9) == 2);
+  CHECK(left == 0);
+  CHECK(tr.step == 3);
+  CHECK(tr.history.loss.size() == 3);
+  // 3 steps remain; asked for 10, it takes them and the count drops to 0 when training ends.
+  left = 10;
+  CHECK(cnn::trainer_step_for(&tr, &left, 1e9) == 3);
+  CHECK(left == 0);
+  CHECK(tr.finished);
+  left = 4;
+  CHECK(cnn::trainer_step_for(&tr, &left, 1e9) == 0);
+  CHECK(left == 0);
+}
+
 TEST_CASE("train: configuration and mismatch errors say what to change") {
   cnn::Dataset d = make_bar_set(30, 9, 1);
   cnn::Network net;

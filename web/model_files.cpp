@@ -87,11 +87,18 @@ void SaveModelFile(AppState& app) {
     sh.file_message_is_error = true;
     return;
   }
-  std::string name = (app.doc.preset_name.empty() ? std::string("model") : app.doc.preset_name) + ".cnnmodel";
+  DownloadAndSay(app, bytes, ModelFileStem(app) + ".cnnmodel", "saved");
+}
+
+std::string ModelFileStem(const AppState& app) {
+  return app.doc.preset_name.empty() ? std::string("model") : app.doc.preset_name;
+}
+
+void DownloadAndSay(AppState& app, const std::string& bytes, const std::string& name, const char* verb) {
   BrowserDownload(bytes, name.c_str());
   char buf[160];
-  std::snprintf(buf, sizeof buf, "saved %s (%s bytes, step %lld)", name.c_str(),
+  std::snprintf(buf, sizeof buf, "%s %s (%s bytes, step %lld)", verb, name.c_str(),
                 cnn::with_commas(int64_t(bytes.size())).c_str(), (long long)SessionStepCount(app));
-  sh.file_message = buf;
-  sh.file_message_is_error = false;
+  app.share.file_message = buf;
+  app.share.file_message_is_error = false;
 }

@@ -1,8 +1,6 @@
 // pytorch_download.cpp: the "PyTorch" button's download.
-#include <cstdio>
-
 #include "app.h"
-#include "browser.h"
+#include "share.h"
 #include "cnn/export.h"
 #include "session.h"
 
@@ -29,13 +27,8 @@ void DownloadPytorch(AppState& app) {
     sh.file_message_is_error = true;
     return;
   }
-  std::string name = (app.doc.preset_name.empty() ? std::string("model") : app.doc.preset_name) + ".py";
+  std::string name = ModelFileStem(app) + ".py";
   for (char& c : name)
     if (c == '-') c = '_';  // a Python module name
-  BrowserDownload(script, name.c_str());
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "exported %s (%s bytes, step %lld)", name.c_str(),
-                cnn::with_commas(int64_t(script.size())).c_str(), (long long)SessionStepCount(app));
-  sh.file_message = buf;
-  sh.file_message_is_error = false;
+  DownloadAndSay(app, script, name, "exported");
 }

@@ -200,19 +200,22 @@ void SessionFetchProgress(AppState& app, double bytes, double total) {
   s.fetch_total = total;
 }
 
+// A dataset could not be fetched or read: say so, keep the current one, and point the lab's
+// choice back at it.
+static void DataLoadFailed(AppState& app, Session& s, const std::string& name, const std::string& why) {
+  s.data_message = "Could not load " + name + ": " + why +
+                   (s.data_ok ? " The current dataset (" + s.data_name + ") stays." : "");
+  s.data_message_error = true;
+  if (app.dataset_name == name) app.dataset_name = s.data_name.empty() ? kFallbackDataset : s.data_name;
+}
+
 void SessionFetchDone(AppState& app, const std::string& name, const uint8_t* bytes, size_t n, const std::string& error,
                       double fetch_ms) {
   Session& s = S(app);
   if (s.fetch_name != name || s.unpacking) return;  // cancelled or superseded meanwhile
   s.fetch_name.clear();
-  auto fail = [&](const std::string& why) {
-    s.data_message = "Could not load " + name + ": " + why +
-                     (s.data_ok ? " The current dataset (" + s.data_name + ") stays." : "");
-    s.data_message_error = true;
-    if (app.dataset_name == name) app.dataset_name = s.data_name.empty() ? kFallbackDataset : s.data_name;
-  };
   if (!bytes) {
-    fail(error.empty() ? "the download failed." : error);
+    DataLoadFailed(app, s, name, error.empty() ? "the download failed." : error);
     return;
   }
   // Unpacked by SessionEnsure a frame later (the panel shows "unpacking" meanwhile).
@@ -232,19 +235,13 @@ static void UnpackFetched(AppState& app, Session& s) {
   const double fetch_ms = s.fetched_ms;
   s.unpacking = false;
   s.fetch_name.clear();
-  auto fail = [&](const std::string& why) {
-    s.data_message = "Could not load " + name + ": " + why +
-                     (s.data_ok ? " The current dataset (" + s.data_name + ") stays." : "");
-    s.data_message_error = true;
-    if (app.dataset_name == name) app.dataset_name = s.data_name.empty() ? kFallbackDataset : s.data_name;
-  };
   const double t0 = cnn::now_ms();
   cnn::DataOptions opt;
   opt.seed = 1;
   cnn::Dataset d;
   std::string err;
   if (!cnn::dataset_from_packed(cnn::ByteSpan(bytes), opt, &d, &err)) {
-    fail(err + " (a damaged or incomplete file: reload the page to fetch it again).");
+    DataLoadFailed(app, s, name, err + " (a damaged or incomplete file: reload the page to fetch it again).");
     return;
   }
   d.name = name;
@@ -677,16 +674,9 @@ void SessionTrainSlice(AppState& app, double budget_ms) {
     // The worker trains (session_worker.cpp): its reports have updated the trainer between frames.
   } else if (app.pending_steps > 0) {
     // Step button / JS step(n): whole minibatches, as many as fit in the budget (at least one).
-    double t0 = cnn::now_ms();
-    while (app.pending_steps > 0) {
-      int done = cnn::trainer_step(&t, 1);
-      app.pending_steps--;
-      if (done == 0) {
-        app.pending_steps = 0;
-        break;
-      }
-      if (cnn::now_ms() - t0 > budget_ms) break;
-    }
+    int64_t left = app.pending_steps;
+    cnn::trainer_step_for(&t, &left, budget_ms);
+    app.pending_steps = int(left);
   } else if (app.training) {
     cnn::trainer_run_for(&t, budget_ms);
   }

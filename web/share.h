@@ -87,6 +87,9 @@ void LabAutosave(AppState& app);  // the fragment to the address bar and localSt
 // model_files.cpp, pytorch_download.cpp: download, with the result in share.file_message
 void SaveModelFile(AppState& app);
 void DownloadPytorch(AppState& app);
+std::string ModelFileStem(const AppState& app);  // the preset's name, or "model"
+// Downloads bytes as `name` and says so in share.file_message: "<verb> <name> (<size> bytes, step <n>)".
+void DownloadAndSay(AppState& app, const std::string& bytes, const std::string& name, const char* verb);
 // embed.cpp
 void EmbedKeepLock(AppState& app);  // a locked lesson's model text comes back at once
 void EmbedLayout(AppState& app);    // the whole compact layout of embed mode

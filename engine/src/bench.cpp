@@ -494,24 +494,21 @@ void setup_pool(KernelBench* kb, KernelCase* kc, Rng& rng) {
   kb->i32.resize(kb->b.size());
 }
 
+// The kernels run on kb's arrays: x in a, y or dy in b, the arg max in i32.
 bool bench_maxpool2x2_forward(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"maxpool2x2_forward"}, kc)) return false;
   if (!kb) return true;
   Rng rng(11);
-  auto& A = kb->a;
-  auto& B = kb->b;
-  auto& C = kb->c;
-  auto& I = kb->i32;
   setup_pool(kb, kc, rng);
-  C.resize(B.size());
-  auto hold = std::make_shared<std::vector<int32_t>>(I.size());  // the reference's arg max
-  kc->simd = [&A, &B, &I] { maxpool2x2_forward(B.data(), I.data(), A.data(), kPoolPlanes, kPoolH, kPoolW); };
-  kc->ref = [&A, &C, hold] {
-    maxpool2x2_forward_reference(C.data(), hold->data(), A.data(), kPoolPlanes, kPoolH, kPoolW);
+  kb->c.resize(kb->b.size());
+  auto hold = std::make_shared<std::vector<int32_t>>(kb->i32.size());  // the reference's arg max
+  kc->simd = [kb] { maxpool2x2_forward(kb->b.data(), kb->i32.data(), kb->a.data(), kPoolPlanes, kPoolH, kPoolW); };
+  kc->ref = [kb, hold] {
+    maxpool2x2_forward_reference(kb->c.data(), hold->data(), kb->a.data(), kPoolPlanes, kPoolH, kPoolW);
   };
-  kc->validate = [&B, &C, &I, hold, kc] {
+  kc->validate = [kb, hold, kc] {
     run_both(kc->simd, kc->ref);
-    return max_abs_diff(B, C) + (I == *hold ? 0.0 : 1.0);
+    return max_abs_diff(kb->b, kb->c) + (kb->i32 == *hold ? 0.0 : 1.0);
   };
   return true;
 }
@@ -520,18 +517,15 @@ bool bench_maxpool2x2_backward(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"maxpool2x2_backward"}, kc)) return false;
   if (!kb) return true;
   Rng rng(11);
-  auto& A = kb->a;
-  auto& B = kb->b;
-  auto& C = kb->c;
-  auto& D = kb->d;
-  auto& I = kb->i32;
   setup_pool(kb, kc, rng);
-  maxpool2x2_forward_reference(B.data(), I.data(), A.data(), kPoolPlanes, kPoolH, kPoolW);
-  fill(B, rng);  // dy
-  C.assign(A.size(), 0.0f);
-  D.assign(A.size(), 0.0f);
-  kc->simd = [&B, &C, &I] { maxpool2x2_backward(C.data(), B.data(), I.data(), kPoolPlanes, kPoolH, kPoolW); };
-  kc->ref = [&B, &D, &I] { maxpool2x2_backward_reference(D.data(), B.data(), I.data(), kPoolPlanes, kPoolH, kPoolW); };
+  maxpool2x2_forward_reference(kb->b.data(), kb->i32.data(), kb->a.data(), kPoolPlanes, kPoolH, kPoolW);
+  fill(kb->b, rng);  // dy
+  kb->c.assign(kb->a.size(), 0.0f);
+  kb->d.assign(kb->a.size(), 0.0f);
+  kc->simd = [kb] { maxpool2x2_backward(kb->c.data(), kb->b.data(), kb->i32.data(), kPoolPlanes, kPoolH, kPoolW); };
+  kc->ref = [kb] {
+    maxpool2x2_backward_reference(kb->d.data(), kb->b.data(), kb->i32.data(), kPoolPlanes, kPoolH, kPoolW);
+  };
   validate_from_zero(kb, kc);
   return true;
 }
@@ -555,11 +549,8 @@ bool bench_relu_forward(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"relu_forward"}, kc)) return false;
   if (!kb) return true;
   setup_relu(kb, kc);
-  auto& A = kb->a;
-  auto& C = kb->c;
-  auto& D = kb->d;
-  kc->simd = [&A, &C] { relu_forward_f32(C.data(), A.data(), kWideAct); };
-  kc->ref = [&A, &D] { relu_forward_reference(D.data(), A.data(), kWideAct); };
+  kc->simd = [kb] { relu_forward_f32(kb->c.data(), kb->a.data(), kWideAct); };
+  kc->ref = [kb] { relu_forward_reference(kb->d.data(), kb->a.data(), kWideAct); };
   return true;
 }
 
@@ -567,12 +558,8 @@ bool bench_relu_backward(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"relu_backward"}, kc)) return false;
   if (!kb) return true;
   setup_relu(kb, kc);
-  auto& A = kb->a;
-  auto& B = kb->b;
-  auto& C = kb->c;
-  auto& D = kb->d;
-  kc->simd = [&A, &B, &C] { relu_backward_f32(C.data(), B.data(), A.data(), kWideAct); };
-  kc->ref = [&A, &B, &D] { relu_backward_reference(D.data(), B.data(), A.data(), kWideAct); };
+  kc->simd = [kb] { relu_backward_f32(kb->c.data(), kb->b.data(), kb->a.data(), kWideAct); };
+  kc->ref = [kb] { relu_backward_reference(kb->d.data(), kb->b.data(), kb->a.data(), kWideAct); };
   return true;
 }
 
@@ -641,14 +628,13 @@ std::shared_ptr<UpdateState> setup_update(KernelBench* kb, KernelCase* kc) {
   return r;
 }
 
+// Each update's kernel runs on kb's arrays (w in a, g in b, m in c, v in d), its reference on r's.
 bool bench_sgd_update(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"sgd_update"}, kc)) return false;
   if (!kb) return true;
   auto r = setup_update(kb, kc);
-  auto& A = kb->a;
-  auto& B = kb->b;
-  kc->simd = [&A, &B] { sgd_update_f32(A.data(), B.data(), kWideParams, 0.01f, 1e-4f); };
-  kc->ref = [&B, r] { sgd_update_reference(r->w.data(), B.data(), kWideParams, 0.01f, 1e-4f); };
+  kc->simd = [kb] { sgd_update_f32(kb->a.data(), kb->b.data(), kWideParams, 0.01f, 1e-4f); };
+  kc->ref = [kb, r] { sgd_update_reference(r->w.data(), kb->b.data(), kWideParams, 0.01f, 1e-4f); };
   return true;
 }
 
@@ -656,15 +642,12 @@ bool bench_momentum_update(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"momentum_update", "nesterov_update"}, kc)) return false;
   if (!kb) return true;
   auto r = setup_update(kb, kc);
-  auto& A = kb->a;
-  auto& B = kb->b;
-  auto& C = kb->c;
   const bool nes = i == 1;
-  kc->simd = [&A, &B, &C, nes] {
-    momentum_update_f32(A.data(), B.data(), C.data(), kWideParams, 0.01f, 0.9f, nes, 1e-4f);
+  kc->simd = [kb, nes] {
+    momentum_update_f32(kb->a.data(), kb->b.data(), kb->c.data(), kWideParams, 0.01f, 0.9f, nes, 1e-4f);
   };
-  kc->ref = [&B, r, nes] {
-    momentum_update_reference(r->w.data(), B.data(), r->m.data(), kWideParams, 0.01f, 0.9f, nes, 1e-4f);
+  kc->ref = [kb, r, nes] {
+    momentum_update_reference(r->w.data(), kb->b.data(), r->m.data(), kWideParams, 0.01f, 0.9f, nes, 1e-4f);
   };
   return true;
 }
@@ -673,16 +656,12 @@ bool bench_adam_update(int i, KernelBench* kb, KernelCase* kc) {
   if (!name_case(i, {"adam_update"}, kc)) return false;
   if (!kb) return true;
   auto r = setup_update(kb, kc);
-  auto& A = kb->a;
-  auto& B = kb->b;
-  auto& C = kb->c;
-  auto& D = kb->d;
-  kc->simd = [&A, &B, &C, &D] {
-    adam_update_f32(A.data(), B.data(), C.data(), D.data(), kWideParams, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f,
-                    0.001f);
+  kc->simd = [kb] {
+    adam_update_f32(kb->a.data(), kb->b.data(), kb->c.data(), kb->d.data(), kWideParams, 1e-3f, 0.9f, 0.999f, 1e-8f,
+                    1e-4f, 0.1f, 0.001f);
   };
-  kc->ref = [&B, r] {
-    adam_update_reference(r->w.data(), B.data(), r->m.data(), r->v.data(), kWideParams, 1e-3f, 0.9f, 0.999f, 1e-8f,
+  kc->ref = [kb, r] {
+    adam_update_reference(r->w.data(), kb->b.data(), r->m.data(), r->v.data(), kWideParams, 1e-3f, 0.9f, 0.999f, 1e-8f,
                           1e-4f, 0.1f, 0.001f);
   };
   return true;

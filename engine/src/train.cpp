@@ -642,6 +642,21 @@ int trainer_run_for(Trainer* t, double budget_ms) {
   return done;
 }
 
+int trainer_step_for(Trainer* t, int64_t* steps_left, double budget_ms) {
+  const double start = now_ms();
+  int done = 0;
+  while (*steps_left > 0) {
+    if (trainer_step(t, 1) == 0) {
+      *steps_left = 0;
+      break;
+    }
+    --*steps_left;
+    ++done;
+    if (now_ms() - start > budget_ms) break;
+  }
+  return done;
+}
+
 int64_t trainer_run_to_end(Trainer* t) {
   if (!t->net) return 0;
   int64_t done = 0;

@@ -197,16 +197,7 @@ int Tick(double budget_ms) {
   const int64_t before = t.step;
   const bool was_busy = W.running || W.steps_left > 0;
   if (W.steps_left > 0) {
-    const double t0 = cnn::now_ms();
-    while (W.steps_left > 0) {
-      const int done = cnn::trainer_step(&t, 1);
-      W.steps_left--;
-      if (done == 0) {
-        W.steps_left = 0;
-        break;
-      }
-      if (cnn::now_ms() - t0 > budget_ms) break;
-    }
+    cnn::trainer_step_for(&t, &W.steps_left, budget_ms);
   } else if (W.running) {
     cnn::trainer_run_for(&t, budget_ms);
   }

@@ -219,6 +219,10 @@ int trainer_step(Trainer* t, int n);
 // budget_ms, at least one per call; nothing while paused or finished. A step may be left open and
 // is continued by the next call (or completed by trainer_step). Returns the steps completed.
 int trainer_run_for(Trainer* t, double budget_ms);
+// Runs whole steps off *steps_left (the page's Step button, several asked for at once) while
+// budget_ms lasts, at least one, even while paused: each step taken comes off *steps_left, which
+// drops to 0 when a step cannot be taken (training finished or a fault). Returns the steps taken.
+int trainer_step_for(Trainer* t, int64_t* steps_left, double budget_ms);
 // Runs until finished or a fault (the command-line tool). Returns the steps taken.
 int64_t trainer_run_to_end(Trainer* t);
 
