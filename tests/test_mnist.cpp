@@ -25,14 +25,20 @@ bool have_mnist() {
   return true;
 }
 
+// The packed digits in *d with the default options; false (the test is skipped, with a message)
+// where the file is missing.
+bool load_mnist(cnn::Dataset* d) {
+  if (!have_mnist()) return false;
+  std::string err;
+  REQUIRE_MESSAGE(cnn::dataset_make("mnist", cnn::DataOptions{}, d, &err), err);
+  return true;
+}
+
 }  // namespace
 
 TEST_CASE("mnist: the packed real digits: 8,000 + 2,000 images, every digit, MNIST's pixel statistics") {
-  if (!have_mnist()) return;
-  cnn::DataOptions o;
   cnn::Dataset d;
-  std::string err;
-  REQUIRE_MESSAGE(cnn::dataset_make("mnist", o, &d, &err), err);
+  if (!load_mnist(&d)) return;
   CHECK(d.name == "mnist");
   CHECK(d.n_train() == 8000);
   CHECK(d.n_test() == 2000);
@@ -74,11 +80,9 @@ TEST_CASE("mnist: a missing file says where it was looked for and how to get it"
 }
 
 TEST_CASE("train: a small CNN learns the real MNIST digits in one epoch (test accuracy >= 0.9)") {
-  if (!have_mnist()) return;
-  cnn::DataOptions o;
   cnn::Dataset d;
+  if (!load_mnist(&d)) return;
   std::string err;
-  REQUIRE_MESSAGE(cnn::dataset_make("mnist", o, &d, &err), err);
   cnn::Network net;
   REQUIRE_MESSAGE(
       cnn::network_build_from_text(

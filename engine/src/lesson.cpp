@@ -41,6 +41,22 @@ int column_of(std::string_view line, size_t byte) {
   return col;
 }
 
+// The pieces of s between the separators (every one, empty ones too), each with its offset in s.
+struct Piece {
+  std::string text;
+  size_t at;
+};
+std::vector<Piece> split_at(const std::string& s, const std::string& sep) {
+  std::vector<Piece> out;
+  size_t a = 0;
+  for (;;) {
+    const size_t b = std::min(s.find(sep, a), s.size());
+    out.push_back({s.substr(a, b - a), a});
+    if (b == s.size()) return out;
+    a = b + sep.size();
+  }
+}
+
 std::vector<std::string> split_words(const std::string& s) {
   std::vector<std::string> out;
   size_t i = 0;
@@ -96,17 +112,13 @@ std::string quantity_names() {
 
 bool parse_dist(const std::string& s, std::vector<double>* out, std::string* err) {
   out->clear();
-  size_t a = 0;
-  while (a <= s.size()) {
-    size_t c = s.find(',', a);
-    if (c == std::string::npos) c = s.size();
+  for (const Piece& p : split_at(s, ",")) {
     double v;
-    if (!parse_real(s.substr(a, c - a), &v) || v < 0 || v > 1) {
+    if (!parse_real(p.text, &v) || v < 0 || v > 1) {
       *err = "'" + s + "' is not a list of probabilities in [0, 1] separated by commas";
       return false;
     }
     out->push_back(v);
-    a = c + 1;
     if (out->size() > 100) {
       *err = "a distribution has at most 100 entries";
       return false;
@@ -465,9 +477,50 @@ bool close_enough(double typed, double right, bool whole, double tol) {
 }
 
 // ---- tasks ------------------------------------------------------------------------------------------
-const char* const kTaskVars[] = {"test_accuracy",  "train_accuracy", "overfit_gap", "train_loss",  "steps",
-                                 "diverged",       "params",         "layers",      "conv_layers", "pool_layers",
-                                 "maxpool_layers", "dense_layers",   "rf_last",     "final_map",   "data"};
+// The model's side of a task: what its text's analysis says (model_facts, below).
+struct ModelFacts {
+  bool ok = false;  // the text parses and analyzes
+  int64_t params = 0, layers = 0, conv = 0, pool = 0, maxpool = 0, dense = 0;
+  int64_t rf_last = 0, final_map = 0;
+};
+
+// Every variable a task can check but `data` and the settings' link keys: its name in a lesson
+// file, what the verdict line calls it, how its value is written, and where the value is: the lab
+// (NaN until measured) or the model's analysis (none while the model does not analyze).
+enum class TaskUnit { number, percent, yes_no };
+struct TaskVar {
+  const char* name;
+  const char* shown;
+  TaskUnit unit;
+  double (*of_lab)(const LessonLab& lab);
+  int64_t ModelFacts::*of_model;
+};
+double measured(double v) { return v >= 0 ? v : std::nan(""); }  // the lab's -1: not yet
+const TaskVar kTaskVars[] = {
+    {"test_accuracy", "test accuracy", TaskUnit::percent, [](const LessonLab& l) { return measured(l.test_accuracy); },
+     nullptr},
+    {"train_accuracy", "training accuracy", TaskUnit::percent,
+     [](const LessonLab& l) { return measured(l.train_accuracy); }, nullptr},
+    {"overfit_gap", "training minus test accuracy", TaskUnit::percent,
+     [](const LessonLab& l) { return measured(l.train_accuracy) - measured(l.test_accuracy); }, nullptr},
+    {"train_loss", "training loss", TaskUnit::number, [](const LessonLab& l) { return measured(l.train_loss); },
+     nullptr},
+    {"steps", "steps trained", TaskUnit::number, [](const LessonLab& l) { return double(l.steps); }, nullptr},
+    {"diverged", "diverged", TaskUnit::yes_no, [](const LessonLab& l) { return l.diverged ? 1.0 : 0.0; }, nullptr},
+    {"params", "parameters", TaskUnit::number, nullptr, &ModelFacts::params},
+    {"layers", "layers", TaskUnit::number, nullptr, &ModelFacts::layers},
+    {"conv_layers", "conv layers", TaskUnit::number, nullptr, &ModelFacts::conv},
+    {"pool_layers", "pooling layers", TaskUnit::number, nullptr, &ModelFacts::pool},
+    {"maxpool_layers", "max-pooling layers", TaskUnit::number, nullptr, &ModelFacts::maxpool},
+    {"dense_layers", "dense layers", TaskUnit::number, nullptr, &ModelFacts::dense},
+    {"rf_last", "receptive field of the last map", TaskUnit::number, nullptr, &ModelFacts::rf_last},
+    {"final_map", "size of the last map", TaskUnit::number, nullptr, &ModelFacts::final_map},
+};
+const TaskVar* find_task_var(const std::string& name) {
+  for (const TaskVar& v : kTaskVars)
+    if (name == v.name) return &v;
+  return nullptr;
+}
 const char* const kOps[] = {">=", "<=", "!=", "=", ">", "<"};
 
 bool parse_condition(const std::string& text, int column, TaskCondition* c, std::string* err) {
@@ -487,7 +540,7 @@ bool parse_condition(const std::string& text, int column, TaskCondition* c, std:
   c->op = text.substr(at, len);
   c->value = trim(text.substr(at + len));
   c->column = column;
-  const bool known = is_one_of(c->var, kTaskVars, std::size(kTaskVars)) || setting_find_url_key(c->var) >= 0;
+  const bool known = find_task_var(c->var) || c->var == "data" || setting_find_url_key(c->var) >= 0;
   if (!known) {
     *err = "'" + c->var + "' is not a variable a task can check (" + lesson_task_variables() + ")";
     return false;
@@ -527,18 +580,14 @@ bool parse_condition(const std::string& text, int column, TaskCondition* c, std:
 
 bool parse_check(const std::string& text, int column, std::vector<TaskCondition>* out, std::string* err) {
   out->clear();
-  size_t a = 0;
-  while (a <= text.size()) {
-    size_t b = text.find(" and ", a);
-    if (b == std::string::npos) b = text.size();
+  for (const Piece& p : split_at(text, " and ")) {
     TaskCondition c;
-    if (!parse_condition(text.substr(a, b - a), column + int(a), &c, err)) return false;
+    if (!parse_condition(p.text, column + int(p.at), &c, err)) return false;
     out->push_back(c);
     if (out->size() > 8) {
       *err = "a task checks at most 8 conditions";
       return false;
     }
-    a = b + 5;
   }
   return true;
 }
@@ -575,7 +624,9 @@ std::string join_list(const char* const* list, size_t n) {
 }  // namespace
 
 std::string lesson_task_variables() {
-  return join_list(kTaskVars, std::size(kTaskVars)) + " and the settings' link keys (lr, batch, opt, ...)";
+  std::string s;
+  for (const TaskVar& v : kTaskVars) s += v.name + std::string(", ");
+  return s + "data and the settings' link keys (lr, batch, opt, ...)";
 }
 
 std::string lesson_model_text(const Lesson& l, const PresetLookup& presets) {
@@ -965,14 +1016,6 @@ NumberVerdict lesson_check_number(const Exercise& e, const std::string& model_te
 // ---- tasks ------------------------------------------------------------------------------------------
 namespace {
 
-struct ModelFacts {
-  bool ok = false;
-  int64_t params = 0;
-  int layers = 0, conv = 0, pool = 0, maxpool = 0, dense = 0;
-  int64_t rf_last = 0;
-  int final_map = 0;
-};
-
 ModelFacts model_facts(const std::string& text) {
   ModelFacts f;
   ModelSpec m;
@@ -981,7 +1024,7 @@ ModelFacts model_facts(const std::string& text) {
   if (!parse_and_analyze(text, &m, &info, &se)) return f;
   f.ok = true;
   f.params = info.total_params;
-  f.layers = int(m.layers.size());
+  f.layers = int64_t(m.layers.size());
   f.final_map = m.input.h;
   f.rf_last = 1;
   for (size_t i = 0; i < m.layers.size(); i++) {
@@ -1013,70 +1056,27 @@ TaskVerdict lesson_check_task(const Exercise& e, const LessonLab& lab) {
   v.met = true;
   const ModelFacts f = model_facts(lab.model_text);
   for (const TaskCondition& c : e.conditions) {
-    bool have = true, ok = false;
-    std::string shown;
-    double x = 0;
     if (c.var == "data") {
-      ok = c.op == "=" ? lab.data == c.value : lab.data != c.value;
+      const bool ok = c.op == "=" ? lab.data == c.value : lab.data != c.value;
       v.lines.push_back("dataset " + lab.data + " (needs " + c.op + " " + c.value + "): " + (ok ? "yes" : "not yet"));
       v.met &= ok;
       continue;
     }
-    const bool percent = c.var == "test_accuracy" || c.var == "train_accuracy" || c.var == "overfit_gap";
-    const int si = setting_find_url_key(c.var);
-    if (c.var == "test_accuracy") {
-      x = lab.test_accuracy;
-      have = x >= 0;
-      shown = "test accuracy";
-    } else if (c.var == "train_accuracy") {
-      x = lab.train_accuracy;
-      have = x >= 0;
-      shown = "training accuracy";
-    } else if (c.var == "overfit_gap") {
-      x = lab.train_accuracy - lab.test_accuracy;
-      have = lab.train_accuracy >= 0 && lab.test_accuracy >= 0;
-      shown = "training minus test accuracy";
-    } else if (c.var == "train_loss") {
-      x = lab.train_loss;
-      have = x >= 0;
-      shown = "training loss";
-    } else if (c.var == "steps") {
-      x = double(lab.steps);
-      shown = "steps trained";
-    } else if (c.var == "diverged") {
-      x = lab.diverged ? 1 : 0;
-      shown = "diverged";
+    const TaskVar* tv = find_task_var(c.var);
+    const int si = tv ? -1 : setting_find_url_key(c.var);
+    const TaskUnit unit = tv ? tv->unit : TaskUnit::number;
+    double x = 0;
+    bool have = true;
+    std::string shown;
+    if (tv) {
+      x = tv->of_lab ? tv->of_lab(lab) : f.ok ? double(f.*tv->of_model) : std::nan("");
+      have = !std::isnan(x);
+      shown = tv->shown;
     } else if (si >= 0) {
       x = setting_get(lab.settings, si);
       shown = setting_info(si).label;
-    } else {
-      have = f.ok;
-      if (c.var == "params") {
-        x = double(f.params);
-        shown = "parameters";
-      } else if (c.var == "layers") {
-        x = f.layers;
-        shown = "layers";
-      } else if (c.var == "conv_layers") {
-        x = f.conv;
-        shown = "conv layers";
-      } else if (c.var == "pool_layers") {
-        x = f.pool;
-        shown = "pooling layers";
-      } else if (c.var == "maxpool_layers") {
-        x = f.maxpool;
-        shown = "max-pooling layers";
-      } else if (c.var == "dense_layers") {
-        x = f.dense;
-        shown = "dense layers";
-      } else if (c.var == "rf_last") {
-        x = double(f.rf_last);
-        shown = "receptive field of the last map";
-      } else if (c.var == "final_map") {
-        x = f.final_map;
-        shown = "size of the last map";
-      }
     }
+    bool ok = false;
     if (have) {
       if (c.op == ">=") ok = x >= c.number;
       else if (c.op == "<=") ok = x <= c.number;
@@ -1085,14 +1085,11 @@ TaskVerdict lesson_check_task(const Exercise& e, const LessonLab& lab) {
       else if (c.op == "=") ok = x == c.number;
       else ok = x != c.number;
     }
-    std::string val = !have     ? (f.ok || percent || c.var == "train_loss" ? "none yet" : "the model does not analyze")
-                      : percent ? pct(x)
-                      : c.var == "diverged" ? (x != 0 ? "yes" : "no")
-                                            : num_text(x);
-    std::string want = percent                                                   ? pct(c.number)
-                       : c.var == "diverged"                                     ? (c.number != 0 ? "yes" : "no")
-                       : si >= 0 && setting_info(si).kind == SettingKind::choice ? c.value
-                                                                                 : num_text(c.number);
+    auto text = [unit](double y) -> std::string {
+      return unit == TaskUnit::percent ? pct(y) : unit == TaskUnit::yes_no ? (y != 0 ? "yes" : "no") : num_text(y);
+    };
+    const std::string val = have ? text(x) : tv && tv->of_model ? "the model does not analyze" : "none yet";
+    const std::string want = si >= 0 && setting_info(si).kind == SettingKind::choice ? c.value : text(c.number);
     v.lines.push_back(shown + " " + val + " (needs " + c.op + " " + want + "): " + (ok ? "yes" : "not yet"));
     v.met &= ok;
   }
