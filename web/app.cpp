@@ -136,35 +136,30 @@ void SaveTabRect(AppState& app, const char* name, const char* label) {
   if (w + 0.5f < need) app.truncated.push_back(label);
 }
 
+void EndPanelTab() {
+  ImGui::EndChild();
+  ImGui::EndTabItem();
+}
+
 void ShowModelTabs(AppState& app, const char* id, const char* designer_label, void (*show_designer)(AppState&)) {
   if (!ImGui::BeginTabBar(id)) return;
   struct TabDef {
     const char* label;
     const char* rect;
     LeftTab tab;
+    void (*show)(AppState&);
   };
-  const TabDef tabs[] = {{"Lessons", "tab_Lessons", LeftTab::Lessons},
-                         {designer_label, "tab_Designer", LeftTab::Designer},
-                         {"Analysis", "tab_Analysis", LeftTab::Analysis},
-                         {"Data", "tab_Data", LeftTab::Data}};
+  const TabDef tabs[] = {{"Lessons", "tab_Lessons", LeftTab::Lessons, ShowLessonsPanel},
+                         {designer_label, "tab_Designer", LeftTab::Designer, show_designer},
+                         {"Analysis", "tab_Analysis", LeftTab::Analysis, ShowAnalysisPanel},
+                         {"Data", "tab_Data", LeftTab::Data, ShowDataPanel}};
   for (const TabDef& t : tabs) {
     // a course page's embed shows the Lessons tab only for its lesson
     if (t.tab == LeftTab::Lessons && app.share.embed && app.lessons.open.empty() && app.lessons.requested.empty())
       continue;
-    ImGuiTabItemFlags f = (app.request_tab && app.left_tab == t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
-    bool open = ImGui::BeginTabItem(t.label, nullptr, f);
-    SaveTabRect(app, t.rect, t.label);
-    if (!open) continue;
-    if (!app.request_tab) app.left_tab = t.tab;
-    ImGui::BeginChild("tab", ImVec2(0, 0), false);
-    switch (t.tab) {
-      case LeftTab::Designer: show_designer(app); break;
-      case LeftTab::Analysis: ShowAnalysisPanel(app); break;
-      case LeftTab::Data: ShowDataPanel(app); break;
-      case LeftTab::Lessons: ShowLessonsPanel(app); break;
-    }
-    ImGui::EndChild();
-    ImGui::EndTabItem();
+    if (!BeginPanelTab(app, t.label, t.rect, "tab", t.tab, &app.left_tab, app.request_tab)) continue;
+    t.show(app);
+    EndPanelTab();
   }
   app.request_tab = false;
   ImGui::EndTabBar();

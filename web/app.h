@@ -116,6 +116,11 @@ struct AppState {
   int frame = 0;
 
   ModelDoc doc;
+  // The model text box's own copy (ShowModelText): it takes doc.text when the document changed
+  // while the box was not being typed in.
+  std::string editor_text;
+  int editor_revision = -1;
+  bool editor_active = false;
   std::vector<Preset> presets;
   int selected_layer = -2;      // -1 = input row, -2 = none
   int dragging_layer = -1;      // row being dragged in the layer list this frame (-1 = none)
@@ -149,6 +154,7 @@ struct AppState {
   LeftTab left_tab = LeftTab::Designer;
   bool request_tab = false;
   float train_content_h = 0;   // height the training panel needed last frame
+  float analysis_below_h = 0;  // height the lines under the Analysis table took last frame (0: not yet drawn)
   bool narrow = false;         // narrow viewport (iframe): stacked layout
   bool touch_style = false;    // coarse pointer (a finger): 40 CSS px targets, long press to drag a row
   bool single_column = false;  // phone or portrait screen: one panel at a time, chosen by `view`
@@ -184,6 +190,20 @@ AppState& AppGlobal();  // the instance main.cpp owns (for the JS hook)
 // Records the last tab item's rect under `name`, and `label` in app.truncated if the tab bar had to
 // draw it narrower than its label (ImGui then cuts the text short with "...").
 void SaveTabRect(AppState& app, const char* name, const char* label);
+// A tab of a bar the lab can select (the left tabs, the right tabs): selected when the lab asks
+// for it (request, with *current == tab), else opening it makes it *current; its rect is recorded
+// as rect_name. True when open: the tab's panel goes in a child window `child_id`, then EndPanelTab().
+template <typename Tab>
+bool BeginPanelTab(AppState& app, const char* label, const char* rect_name, const char* child_id, Tab tab, Tab* current,
+                   bool request) {
+  const bool open = ImGui::BeginTabItem(label, nullptr, request && *current == tab ? ImGuiTabItemFlags_SetSelected : 0);
+  SaveTabRect(app, rect_name, label);
+  if (!open) return false;
+  if (!request) *current = tab;
+  ImGui::BeginChild(child_id, ImVec2(0, 0), false);
+  return true;
+}
+void EndPanelTab();  // the child window and the tab item
 // Records the last item's rect under `name` in app.rects (the browser tests click by name).
 void SaveRect(AppState& app, const char* name);
 void SaveRect(AppState& app, const std::string& name);
@@ -224,7 +244,7 @@ namespace cnn {
 struct RunDiagnosis;
 }
 const cnn::RunDiagnosis& TrainingDiagnosis(AppState& app);
-const std::vector<std::string>& DatasetNames();
+std::vector<std::string> DatasetNames();
 struct DatasetView {  // what the data panel shows
   bool ok = false;
   std::string error;

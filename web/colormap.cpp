@@ -46,12 +46,21 @@ std::deque<DrawCmd> g_cmds;  // this frame's draws (the callbacks point into it)
 int g_cmds_frame = -1;
 
 bool g_logged = false;
-void Fail(const std::string& why) {
+// The shaders are unusable: said once, and the heatmaps are coloured on the CPU. Returns false.
+bool Fail(const std::string& why) {
   g_gpu.ok = false;
-  if (g_logged) return;  // once
+  if (g_logged) return false;  // once
   g_logged = true;
   std::printf("cnn-sandbox: colour-map shaders unavailable (%s); colouring heatmaps on the CPU instead\n", why.c_str());
-  g_gpu.ok = false;
+  return false;
+}
+
+// What the driver said about a shader that did not compile (program: a program that did not link).
+std::string InfoLog(GLuint id, bool program) {
+  char buf[1024] = {};
+  if (program) glGetProgramInfoLog(id, sizeof buf, nullptr, buf);
+  else glGetShaderInfoLog(id, sizeof buf, nullptr, buf);
+  return buf;
 }
 
 bool ReadShader(const char* name, std::string* out) {
@@ -75,9 +84,7 @@ GLuint Compile(GLenum kind, const std::string& src, std::string* log) {
   GLint ok = 0;
   glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
   if (!ok) {
-    char buf[1024] = {};
-    glGetShaderInfoLog(s, sizeof buf, nullptr, buf);
-    *log = buf;
+    *log = InfoLog(s, false);
     glDeleteShader(s);
     return 0;
   }
@@ -88,20 +95,14 @@ bool InitGpu() {
   if (g_gpu.tried) return g_gpu.ok;
   g_gpu.tried = true;
   std::string vs, fs, log;
-  if (!ReadShader("colormap.vert", &vs) || !ReadShader("colormap.frag", &fs)) {
-    Fail(std::string("shader files not found in ") + kShaderDir);
-    return false;
-  }
+  if (!ReadShader("colormap.vert", &vs) || !ReadShader("colormap.frag", &fs))
+    return Fail(std::string("shader files not found in ") + kShaderDir);
   GLuint v = Compile(GL_VERTEX_SHADER, vs, &log);
-  if (!v) {
-    Fail("vertex shader: " + log);
-    return false;
-  }
+  if (!v) return Fail("vertex shader: " + log);
   GLuint f = Compile(GL_FRAGMENT_SHADER, fs, &log);
   if (!f) {
     glDeleteShader(v);
-    Fail("fragment shader: " + log);
-    return false;
+    return Fail("fragment shader: " + log);
   }
   GLuint p = glCreateProgram();
   glAttachShader(p, v);
@@ -111,12 +112,7 @@ bool InitGpu() {
   glDeleteShader(f);
   GLint linked = 0;
   glGetProgramiv(p, GL_LINK_STATUS, &linked);
-  if (!linked) {
-    char buf[1024] = {};
-    glGetProgramInfoLog(p, sizeof buf, nullptr, buf);
-    Fail(std::string("link: ") + buf);
-    return false;
-  }
+  if (!linked) return Fail("link: " + InfoLog(p, true));
   g_gpu.program = p;
   g_gpu.u_values = glGetUniformLocation(p, "u_values");
   g_gpu.u_mode = glGetUniformLocation(p, "u_mode");

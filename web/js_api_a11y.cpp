@@ -22,6 +22,7 @@
 #include "session.h"
 
 #include "js_export.h"
+#include "js_reply.h"
 
 using nlohmann::json;
 
@@ -111,7 +112,6 @@ static json InsideJson(AppState& app) {
 }
 
 CNN_EXPORT const char* cnn_a11y_state() {
-  static std::string out;
   AppState& app = AppGlobal();
   json j;
   j["model"] = {{"text", app.doc.text},
@@ -216,8 +216,7 @@ CNN_EXPORT const char* cnn_a11y_state() {
                   {"textPercent", app.text_scale_pct},
                   {"reducedMotion", app.reduced_motion},
                   {"theme", Th().name}};
-  out = j.dump();
-  return out.c_str();
+  return JsonReply(app, j);
 }
 
 // Keyboard: a panel by name, as a shortcut or the text view asks for it. Left tabs: designer,

@@ -47,7 +47,8 @@ struct LessonsState {
   bool progress_dirty = false;
   std::string message;  // the panel's last message (a refused file, a setup)
   bool message_is_error = false;
-  int setups = 0;  // "Set up" presses (tests)
+  int setups = 0;                      // "Set up" presses (tests)
+  std::map<std::string, int> page_of;  // the page shown per lesson: 0 the text, k exercise k
 };
 
 void LessonsInit(AppState& app);  // reads progress, fetches the index

@@ -158,8 +158,7 @@ void ShowAnalysisPanel(AppState& app) {
   float totals_h = ImGui::GetTextLineHeightWithSpacing() * (ImGui::GetContentRegionAvail().x < fs * 40 ? 6.0f : 3.6f);
   // After the first frame: what the lines under the table really took (totals, memory, the notes'
   // count, the AlexNet note), so that the table leaves room for all of them.
-  static float below_h = 0;
-  if (below_h > 0) totals_h = below_h, note_h = 0;
+  if (app.analysis_below_h > 0) totals_h = app.analysis_below_h, note_h = 0;
   float table_h = std::max(ImGui::GetContentRegionAvail().y - totals_h - note_h, fs * 8);
   if (ImGui::BeginTable("analysis", 10, flags, ImVec2(0, table_h))) {
     ImGui::TableSetupScrollFreeze(2, 1);
@@ -330,5 +329,5 @@ void ShowAnalysisPanel(AppState& app) {
     }
   }
   ShowAlexNetNote(app, *spec, *info);
-  below_h = ImGui::GetCursorPosY() - below_y0;
+  app.analysis_below_h = ImGui::GetCursorPosY() - below_y0;
 }

@@ -368,12 +368,10 @@ static void ShowLayerList(AppState& app) {
 
 static void ShowModelText(AppState& app, float height) {
   ModelDoc& d = app.doc;
-  static std::string buffer;
-  static int buffer_rev = -1;
-  static bool was_active = false;
-  if (buffer_rev != d.revision && !was_active) {
+  std::string& buffer = app.editor_text;
+  if (app.editor_revision != d.revision && !app.editor_active) {
     buffer = d.text;
-    buffer_rev = d.revision;
+    app.editor_revision = d.revision;
   }
   ImGui::PushFont(app.font_mono);
   // room for the whole message and hint under the box, wrapped
@@ -391,12 +389,12 @@ static void ShowModelText(AppState& app, float height) {
   bool edited = ImGui::InputTextMultiline("##model", &buffer,
                                           ImVec2(-1, std::max(height - err_h, ImGui::GetFontSize() * 6)),
                                           ImGuiInputTextFlags_AllowTabInput);
-  was_active = ImGui::IsItemActive();
+  app.editor_active = ImGui::IsItemActive();
   SaveRect(app, "model_text");
   ImGui::PopFont();
   if (edited) {
     DocSetText(app, buffer, "text");
-    buffer_rev = d.revision;
+    app.editor_revision = d.revision;
     app.doc.preset_name.clear();
   }
   if (!d.valid) {

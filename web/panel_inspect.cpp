@@ -96,27 +96,17 @@ void ShowInspectTabs(AppState& app) {
   struct TabDef {
     const char* name;
     InspectTab tab;
+    void (*show)(AppState&);
   };
-  const TabDef tabs[] = {{"Curves", InspectTab::Curves},
-                         {"Inside", InspectTab::Inside},
-                         {"Backprop", InspectTab::Backprop},
-                         {"Notes", InspectTab::Notes}};
+  const TabDef tabs[] = {{"Curves", InspectTab::Curves, ShowPlotsPanel},
+                         {"Inside", InspectTab::Inside, ShowInspectPanel},
+                         {"Backprop", InspectTab::Backprop, ShowBackpropPanel},
+                         {"Notes", InspectTab::Notes, ShowNotesPanel}};
   for (const TabDef& t : tabs) {
-    ImGuiTabItemFlags f = (in.request_tab && in.tab == t.tab) ? ImGuiTabItemFlags_SetSelected : 0;
-    bool open = ImGui::BeginTabItem(t.name, nullptr, f);
-    SaveTabRect(app, (std::string("rtab_") + t.name).c_str(), t.name);
-    if (open) {
-      if (!in.request_tab) in.tab = t.tab;
-      ImGui::BeginChild("rtab", ImVec2(0, 0), false);
-      switch (t.tab) {
-        case InspectTab::Curves: ShowPlotsPanel(app); break;
-        case InspectTab::Inside: ShowInspectPanel(app); break;
-        case InspectTab::Backprop: ShowBackpropPanel(app); break;
-        case InspectTab::Notes: ShowNotesPanel(app); break;
-      }
-      ImGui::EndChild();
-      ImGui::EndTabItem();
-    }
+    if (!BeginPanelTab(app, t.name, (std::string("rtab_") + t.name).c_str(), "rtab", t.tab, &in.tab, in.request_tab))
+      continue;
+    t.show(app);
+    EndPanelTab();
   }
   in.request_tab = false;
   ImGui::EndTabBar();

@@ -553,8 +553,7 @@ static void ShowExercise(AppState& app, const cnn::Lesson& l, const cnn::Exercis
 static void ShowLesson(AppState& app, LessonEntry& entry) {
   LessonsState& ls = app.lessons;
   const cnn::Lesson& l = entry.lesson;
-  static std::map<std::string, int> page_of;  // the page shown per lesson: 0 the text, k exercise k
-  int& page = page_of[l.name];
+  int& page = ls.page_of[l.name];
   // A course page's embed shows the lesson it chose and no list: closing the lesson there would
   // take the Lessons tab away with it (the page changes lessons by postMessage or its link).
   if (!app.share.embed) {

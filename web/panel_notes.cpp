@@ -46,7 +46,7 @@ static void Figure1(AppState& app) {
   ImGui::SliderFloat("score p", &in.fig1_p, 0.001f, 0.999f, "%.3f");
   ImGui::TextColored(kDim, "l(1,p) = -log2 p = %.3f   l(0,p) = -log2(1-p) = %.3f   (they meet at p = 1/2, value 1)",
                      -Log2(in.fig1_p), -Log2(1 - in.fig1_p));
-  static float xs[199], l1[199], l0[199];
+  float xs[199], l1[199], l0[199];
   for (int i = 0; i < 199; i++) {
     xs[i] = 0.005f * (i + 1);
     l1[i] = float(-Log2(xs[i]));
@@ -82,8 +82,7 @@ static void Figure5(AppState& app) {
       kDim,
       "H(q) = %.3f bits   H(q,p) = %.3f bits   H(q,p) - H(q) = %.3f >= 0: coding with the wrong p costs extra bits", hq,
       hqp, hqp - hq);
-  static float qs[201], hs[201];
-  float hp[201];
+  float qs[201], hs[201], hp[201];
   for (int i = 0; i <= 200; i++) {
     qs[i] = 0.005f * i;
     hs[i] = float(H(qs[i]));

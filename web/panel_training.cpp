@@ -148,23 +148,19 @@ static void ShowLossRow(AppState& app) {
 
 // A run gone wrong without a NaN (issue 15.13): the loss exploded or the accuracy stays at chance.
 const cnn::RunDiagnosis& TrainingDiagnosis(AppState& app) {
-  static cnn::RunDiagnosis d;
-  static size_t seen_steps = size_t(-1), seen_evals = size_t(-1);
-  static const void* seen_trainer = nullptr;
-  if (!app.session || !app.session->ready) {
-    d = cnn::RunDiagnosis();
-    return d;
-  }
-  const cnn::Trainer& t = app.session->trainer;
+  static const cnn::RunDiagnosis kNone;
+  if (!app.session || !app.session->ready) return kNone;
+  Session& s = *app.session;
+  Session::DiagnosisCache& c = s.diagnosis;
+  const cnn::Trainer& t = s.trainer;
   const size_t steps = t.history.loss.size(), evals = t.history.test_acc.size();
   // Recomputed when 20 more steps or a new evaluation arrived (blocks of 20 steps).
-  if (&t != seen_trainer || steps / 20 != seen_steps / 20 || evals != seen_evals || steps < seen_steps) {
-    d = cnn::diagnose_run(t.history, app.session->data.regression() ? 0 : app.session->data.num_classes, t.cfg.lr);
-    seen_steps = steps;
-    seen_evals = evals;
-    seen_trainer = &t;
+  if (steps / 20 != c.steps / 20 || evals != c.evals || steps < c.steps) {
+    c.of = cnn::diagnose_run(t.history, s.data.regression() ? 0 : s.data.num_classes, t.cfg.lr);
+    c.steps = steps;
+    c.evals = evals;
   }
-  return d;
+  return c.of;
 }
 
 void ShowTrainingPanel(AppState& app) {

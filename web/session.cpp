@@ -22,13 +22,6 @@ static constexpr int kMaxRuns = 8;
 
 void SessionDeleter::operator()(Session* s) const { delete s; }
 
-static bool SameConfig(const cnn::TrainConfig& a, const cnn::TrainConfig& b) {
-  return a.optimizer == b.optimizer && a.lr == b.lr && a.momentum == b.momentum && a.schedule.kind == b.schedule.kind &&
-         a.schedule.step_epochs == b.schedule.step_epochs && a.schedule.gamma == b.schedule.gamma &&
-         a.epochs == b.epochs && a.weight_decay == b.weight_decay && a.eval_every == b.eval_every &&
-         a.eval_limit == b.eval_limit && a.limit_train == b.limit_train;
-}
-
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 // data.js (web/shell/data.js): fetch a web file with progress, cancel it, open the file pickers.
@@ -66,7 +59,7 @@ static bool Offered(const cnn::DatasetInfo& d) {
 }
 
 const cnn::DatasetInfo* CatalogInfo(const std::string& name) {
-  static std::vector<cnn::DatasetInfo> all = cnn::dataset_list();
+  static const std::vector<cnn::DatasetInfo> all = cnn::dataset_list();
   for (const cnn::DatasetInfo& d : all)
     if (d.name == name && Offered(d)) return &d;
   return nullptr;
@@ -83,16 +76,11 @@ static Session& S(AppState& app) {
 }
 Session& SessionGet(AppState& app) { return S(app); }
 
-const std::vector<std::string>& DatasetNames() {
-  static std::vector<std::string> names;
-  static std::string listed_upload = "?";
-  if (names.empty() || listed_upload != g_upload_name) {
-    names.clear();
-    for (const cnn::DatasetInfo& d : cnn::dataset_list())
-      if (Offered(d)) names.push_back(d.name);
-    if (!g_upload_name.empty()) names.push_back(g_upload_name);
-    listed_upload = g_upload_name;
-  }
+std::vector<std::string> DatasetNames() {
+  std::vector<std::string> names;
+  for (const cnn::DatasetInfo& d : cnn::dataset_list())
+    if (Offered(d)) names.push_back(d.name);
+  if (!g_upload_name.empty()) names.push_back(g_upload_name);
   return names;
 }
 
@@ -521,19 +509,23 @@ bool SessionEnsure(AppState& app) {
       s.error = err;
       return false;
     }
+    s.trainer_settings = app.settings;
+    s.diagnosis = {};
     s.copied_steps = s.copied_evals = 0;
     s.ready = true;
     SessionWorkerSetup(app, s);  // the worker builds the same network and trainer
     return true;
   }
-  if (s.ready) {
-    cnn::TrainConfig cfg = cnn::train_config_from_settings(app.settings);
-    if (!SameConfig(cfg, s.trainer.cfg)) {
-      std::string err;
-      if (!cnn::trainer_update_config(&s.trainer, cfg, &err)) {
-        app.status = err;
-        app.status_is_error = true;
-      } else SessionWorkerConfig(app, s);
+  // Settings changed on the fly (lr, schedule, epochs, ...; batch, seed and the training subset
+  // rebuilt above): a refused change is tried again, and said again, until the settings change.
+  if (s.ready && app.settings != s.trainer_settings) {
+    std::string err;
+    if (!cnn::trainer_update_config(&s.trainer, cnn::train_config_from_settings(app.settings), &err)) {
+      app.status = err;
+      app.status_is_error = true;
+    } else {
+      s.trainer_settings = app.settings;
+      SessionWorkerConfig(app, s);
     }
   }
   return s.ready;

@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "cnn/data.h"
+#include "cnn/diagnose.h"
 #include "cnn/net.h"
 #include "cnn/train.h"
 
@@ -82,6 +83,14 @@ struct Session {
   int net_limit_train = 0;  // the training subset the trainer was set up with (settings.limit_train)
   cnn::Network net;
   cnn::Trainer trainer;
+  // The settings trainer.cfg was made from: any other settings go to trainer_update_config (the
+  // comparison is cnn::Settings' own, over the whole list in cnn/settings.inc).
+  cnn::Settings trainer_settings;
+  // The Training panel's diagnosis of the run (TrainingDiagnosis) and the history it was made from.
+  struct DiagnosisCache {
+    cnn::RunDiagnosis of;
+    size_t steps = size_t(-1), evals = size_t(-1);
+  } diagnosis;
   bool ready = false;                         // trainer_setup succeeded
   std::string error;                          // why not ready (for the training panel)
   size_t copied_steps = 0, copied_evals = 0;  // history entries already copied into the run

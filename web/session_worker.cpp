@@ -256,7 +256,6 @@ CNN_EXPORT const char* cnn_worker_state() {
   AppState& app = AppGlobal();
   const Session& s = SessionGet(app);
   const WorkerLink& wl = s.worker;
-  static std::string out;
   char buf[700];
   std::string failure;
   for (char c : wl.failure) {  // as a JSON string
@@ -272,7 +271,7 @@ CNN_EXPORT const char* cnn_worker_state() {
                                          : "off",
       wl.threads, (long long)wl.reports, (long long)wl.snapshots, (long long)wl.weights_step,
       (long long)wl.checkpoint_step);
-  out = buf + failure + "\"}";
-  return out.c_str();
+  app.js_out = buf + failure + "\"}";
+  return app.js_out.c_str();
 }
 #endif

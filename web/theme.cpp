@@ -4,90 +4,61 @@
 #include <algorithm>
 #include <cmath>
 
-static Theme MakeDark() {
+// Every role of a theme, its dark value first and its high-contrast value second (one list: a new
+// role is one line, and the two themes read side by side).
+static Theme MakeTheme(ThemeKind kind) {
+  const bool hc = kind == ThemeKind::high_contrast;
+  auto pick = [hc](auto dark, auto high) { return hc ? high : dark; };
   Theme t;
-  t.kind = ThemeKind::dark;
-  t.name = "dark";
-  t.dim = ImVec4(0.62f, 0.65f, 0.72f, 1);
-  t.error = ImVec4(1.0f, 0.45f, 0.40f, 1);
-  t.ok = ImVec4(0.50f, 0.85f, 0.50f, 1);
-  t.warning = ImVec4(1.0f, 0.78f, 0.45f, 1);
-  t.highlight = ImVec4(1.0f, 0.85f, 0.35f, 1);
-  t.shape = ImVec4(0.55f, 0.80f, 1.0f, 1);
-  t.lock = ImVec4(0.95f, 0.80f, 0.40f, 1);
-  t.note_bg = ImVec4(0.16f, 0.20f, 0.28f, 1);
-  t.train_button = ImVec4(0.16f, 0.40f, 0.22f, 1);
-  t.train_button_hovered = ImVec4(0.21f, 0.50f, 0.29f, 1);
-  t.accent = IM_COL32(110, 170, 255, 255);
-  const ImU32 series[8] = {IM_COL32(90, 170, 255, 255), IM_COL32(255, 150, 60, 255),  IM_COL32(110, 210, 110, 255),
-                           IM_COL32(235, 95, 120, 255), IM_COL32(190, 140, 255, 255), IM_COL32(240, 220, 90, 255),
-                           IM_COL32(80, 215, 210, 255), IM_COL32(230, 230, 230, 255)};
-  const ImU32 classes[10] = {IM_COL32(90, 170, 255, 255), IM_COL32(255, 150, 60, 255),  IM_COL32(110, 210, 110, 255),
-                             IM_COL32(235, 95, 120, 255), IM_COL32(190, 140, 255, 255), IM_COL32(240, 220, 90, 255),
-                             IM_COL32(80, 215, 210, 255), IM_COL32(200, 160, 120, 255), IM_COL32(250, 170, 220, 255),
-                             IM_COL32(170, 170, 170, 255)};
-  std::copy(series, series + 8, t.series);
-  std::copy(classes, classes + 10, t.classes);
-  t.outline = IM_COL32(120, 126, 140, 255);
-  t.select = IM_COL32(60, 255, 120, 255);
-  t.field = IM_COL32(120, 220, 255, 170);
-  t.grid = IM_COL32(255, 255, 255, 28);
-  t.grid_minor = IM_COL32(255, 255, 255, 14);
-  t.plot_frame = IM_COL32(255, 255, 255, 40);
-  t.crosshair = IM_COL32(255, 255, 255, 90);
-  t.legend_bg = IM_COL32(20, 22, 27, 200);
-  t.alarm_bg = IM_COL32(90, 20, 20, 230);
-  t.alarm_text = IM_COL32(255, 170, 160, 255);
-  t.muted = IM_COL32(110, 120, 140, 255);
-  t.dark_text = IM_COL32(20, 20, 20, 255);
-  t.light_text = IM_COL32(255, 255, 255, 255);
-  t.border_size = 1.0f;
-  return t;
-}
-
-static Theme MakeHighContrast() {
-  Theme t;
-  t.kind = ThemeKind::high_contrast;
-  t.name = "high contrast";
-  t.dim = ImVec4(0.86f, 0.86f, 0.86f, 1);
-  t.error = ImVec4(1.0f, 0.60f, 0.55f, 1);
-  t.ok = ImVec4(0.45f, 1.0f, 0.45f, 1);
-  t.warning = ImVec4(1.0f, 0.85f, 0.30f, 1);
-  t.highlight = ImVec4(1.0f, 1.0f, 0.0f, 1);
-  t.shape = ImVec4(0.55f, 0.92f, 1.0f, 1);
-  t.lock = ImVec4(1.0f, 0.90f, 0.40f, 1);
-  t.note_bg = ImVec4(0.06f, 0.08f, 0.18f, 1);
-  t.train_button = ImVec4(0.0f, 0.28f, 0.05f, 1);
-  t.train_button_hovered = ImVec4(0.0f, 0.38f, 0.10f, 1);
-  t.accent = IM_COL32(0, 210, 255, 255);
-  const ImU32 series[8] = {IM_COL32(0, 200, 255, 255),   IM_COL32(255, 150, 0, 255),   IM_COL32(60, 255, 60, 255),
-                           IM_COL32(255, 100, 180, 255), IM_COL32(200, 150, 255, 255), IM_COL32(255, 255, 0, 255),
-                           IM_COL32(150, 255, 255, 255), IM_COL32(255, 255, 255, 255)};
-  const ImU32 classes[10] = {IM_COL32(0, 200, 255, 255),   IM_COL32(255, 150, 0, 255),   IM_COL32(60, 255, 60, 255),
-                             IM_COL32(255, 100, 180, 255), IM_COL32(200, 150, 255, 255), IM_COL32(255, 255, 0, 255),
-                             IM_COL32(150, 255, 255, 255), IM_COL32(255, 200, 140, 255), IM_COL32(255, 190, 230, 255),
-                             IM_COL32(200, 200, 200, 255)};
-  std::copy(series, series + 8, t.series);
-  std::copy(classes, classes + 10, t.classes);
-  t.outline = IM_COL32(255, 255, 255, 255);
-  t.select = IM_COL32(0, 255, 80, 255);
-  t.field = IM_COL32(0, 255, 255, 255);
-  t.grid = IM_COL32(255, 255, 255, 70);
-  t.grid_minor = IM_COL32(255, 255, 255, 35);
-  t.plot_frame = IM_COL32(255, 255, 255, 200);
-  t.crosshair = IM_COL32(255, 255, 255, 200);
-  t.legend_bg = IM_COL32(0, 0, 0, 235);
-  t.alarm_bg = IM_COL32(130, 0, 0, 255);
-  t.alarm_text = IM_COL32(255, 255, 255, 255);
-  t.muted = IM_COL32(160, 160, 160, 255);
-  t.dark_text = IM_COL32(0, 0, 0, 255);
-  t.light_text = IM_COL32(255, 255, 255, 255);
-  t.border_size = 2.0f;
+  t.kind = kind;
+  t.name = pick("dark", "high contrast");
+  t.dim = pick(ImVec4(0.62f, 0.65f, 0.72f, 1), ImVec4(0.86f, 0.86f, 0.86f, 1));
+  t.error = pick(ImVec4(1.0f, 0.45f, 0.40f, 1), ImVec4(1.0f, 0.60f, 0.55f, 1));
+  t.ok = pick(ImVec4(0.50f, 0.85f, 0.50f, 1), ImVec4(0.45f, 1.0f, 0.45f, 1));
+  t.warning = pick(ImVec4(1.0f, 0.78f, 0.45f, 1), ImVec4(1.0f, 0.85f, 0.30f, 1));
+  t.highlight = pick(ImVec4(1.0f, 0.85f, 0.35f, 1), ImVec4(1.0f, 1.0f, 0.0f, 1));
+  t.shape = pick(ImVec4(0.55f, 0.80f, 1.0f, 1), ImVec4(0.55f, 0.92f, 1.0f, 1));
+  t.lock = pick(ImVec4(0.95f, 0.80f, 0.40f, 1), ImVec4(1.0f, 0.90f, 0.40f, 1));
+  t.note_bg = pick(ImVec4(0.16f, 0.20f, 0.28f, 1), ImVec4(0.06f, 0.08f, 0.18f, 1));
+  t.train_button = pick(ImVec4(0.16f, 0.40f, 0.22f, 1), ImVec4(0.0f, 0.28f, 0.05f, 1));
+  t.train_button_hovered = pick(ImVec4(0.21f, 0.50f, 0.29f, 1), ImVec4(0.0f, 0.38f, 0.10f, 1));
+  t.accent = pick(IM_COL32(110, 170, 255, 255), IM_COL32(0, 210, 255, 255));
+  // the plots' series, then the class colours (8 and 10 of them)
+  const ImU32 series[2][8] = {{IM_COL32(90, 170, 255, 255), IM_COL32(255, 150, 60, 255), IM_COL32(110, 210, 110, 255),
+                               IM_COL32(235, 95, 120, 255), IM_COL32(190, 140, 255, 255), IM_COL32(240, 220, 90, 255),
+                               IM_COL32(80, 215, 210, 255), IM_COL32(230, 230, 230, 255)},
+                              {IM_COL32(0, 200, 255, 255), IM_COL32(255, 150, 0, 255), IM_COL32(60, 255, 60, 255),
+                               IM_COL32(255, 100, 180, 255), IM_COL32(200, 150, 255, 255), IM_COL32(255, 255, 0, 255),
+                               IM_COL32(150, 255, 255, 255), IM_COL32(255, 255, 255, 255)}};
+  const ImU32 classes[2][10] = {
+      {IM_COL32(90, 170, 255, 255), IM_COL32(255, 150, 60, 255), IM_COL32(110, 210, 110, 255),
+       IM_COL32(235, 95, 120, 255), IM_COL32(190, 140, 255, 255), IM_COL32(240, 220, 90, 255),
+       IM_COL32(80, 215, 210, 255), IM_COL32(200, 160, 120, 255), IM_COL32(250, 170, 220, 255),
+       IM_COL32(170, 170, 170, 255)},
+      {IM_COL32(0, 200, 255, 255), IM_COL32(255, 150, 0, 255), IM_COL32(60, 255, 60, 255), IM_COL32(255, 100, 180, 255),
+       IM_COL32(200, 150, 255, 255), IM_COL32(255, 255, 0, 255), IM_COL32(150, 255, 255, 255),
+       IM_COL32(255, 200, 140, 255), IM_COL32(255, 190, 230, 255), IM_COL32(200, 200, 200, 255)}};
+  std::copy(series[hc], series[hc] + 8, t.series);
+  std::copy(classes[hc], classes[hc] + 10, t.classes);
+  t.outline = pick(IM_COL32(120, 126, 140, 255), IM_COL32(255, 255, 255, 255));
+  t.select = pick(IM_COL32(60, 255, 120, 255), IM_COL32(0, 255, 80, 255));
+  t.field = pick(IM_COL32(120, 220, 255, 170), IM_COL32(0, 255, 255, 255));
+  t.grid = pick(IM_COL32(255, 255, 255, 28), IM_COL32(255, 255, 255, 70));
+  t.grid_minor = pick(IM_COL32(255, 255, 255, 14), IM_COL32(255, 255, 255, 35));
+  t.plot_frame = pick(IM_COL32(255, 255, 255, 40), IM_COL32(255, 255, 255, 200));
+  t.crosshair = pick(IM_COL32(255, 255, 255, 90), IM_COL32(255, 255, 255, 200));
+  t.legend_bg = pick(IM_COL32(20, 22, 27, 200), IM_COL32(0, 0, 0, 235));
+  t.alarm_bg = pick(IM_COL32(90, 20, 20, 230), IM_COL32(130, 0, 0, 255));
+  t.alarm_text = pick(IM_COL32(255, 170, 160, 255), IM_COL32(255, 255, 255, 255));
+  t.muted = pick(IM_COL32(110, 120, 140, 255), IM_COL32(160, 160, 160, 255));
+  t.dark_text = pick(IM_COL32(20, 20, 20, 255), IM_COL32(0, 0, 0, 255));
+  t.light_text = pick(IM_COL32(255, 255, 255, 255), IM_COL32(255, 255, 255, 255));
+  t.border_size = pick(1.0f, 2.0f);
   return t;
 }
 
 const Theme& ThemeOf(ThemeKind kind) {
-  static const Theme dark = MakeDark(), high_contrast = MakeHighContrast();
+  static const Theme dark = MakeTheme(ThemeKind::dark), high_contrast = MakeTheme(ThemeKind::high_contrast);
   return kind == ThemeKind::high_contrast ? high_contrast : dark;
 }
 // One current theme, overwritten by ThemeSet: panels may keep a reference to a role
