@@ -6,6 +6,24 @@
 
 #include "lab_link.h"
 
+namespace {
+
+// A fragment the decoder must refuse, and a phrase its message must hold.
+struct Refused {
+  const char* frag;
+  const char* says;
+};
+
+// Decodes r.frag into *keep: it must be refused, with r.says in the message, which is returned.
+std::string Refusal(const Refused& r, LabLink* keep) {
+  std::string err;
+  CHECK_FALSE(LabLinkDecode(r.frag, keep, &err));
+  CHECK_MESSAGE(err.find(r.says) != std::string::npos, err);
+  return err;
+}
+
+}  // namespace
+
 TEST_CASE("lab_link: the page's view keys round-trip beside the engine's state") {
   LabLink l;
   l.lab.has_preset = true;
@@ -30,11 +48,7 @@ TEST_CASE("lab_link: the page's view keys round-trip beside the engine's state")
 }
 
 TEST_CASE("lab_link: bad view keys are refused with a message, the output untouched") {
-  struct Bad {
-    const char* frag;
-    const char* says;
-  };
-  const Bad bad[] = {
+  const Refused bad[] = {
       {"tab=settings", "not one of designer, analysis, data or lessons"},
       {"lesson=../etc/passwd", "is not a lesson name"},
       {"lesson=", "is not a lesson name"},
@@ -45,13 +59,11 @@ TEST_CASE("lab_link: bad view keys are refused with a message, the output untouc
       {"tab=data&tab=data", "given twice"},
       {"lr=0&tab=data", "'lr': 0 is out of range (0, 10]"},
   };
-  for (const Bad& b : bad) {
+  for (const Refused& b : bad) {
     CAPTURE(b.frag);
     LabLink keep;
     keep.embed = true;
-    std::string err;
-    CHECK_FALSE(LabLinkDecode(b.frag, &keep, &err));
-    CHECK_MESSAGE(err.find(b.says) != std::string::npos, err);
+    const std::string err = Refusal(b, &keep);
     CHECK(err.find("The link's settings could not be read") == 0);
     CHECK(keep.embed);
     CHECK(keep.panels.empty());
@@ -95,11 +107,7 @@ TEST_CASE("lab_link: parent= lists the origins allowed to script an embed; it ro
 }
 
 TEST_CASE("lab_link: a malformed parent origin is refused with what is wrong") {
-  struct Bad {
-    const char* frag;
-    const char* says;
-  };
-  const Bad bad[] = {
+  const Refused bad[] = {
       {"parent=course.example.org", "does not start with https:// or http://"},
       {"parent=ftp://x.org", "does not start with https:// or http://"},
       {"parent=https://x.org/", "has a path or a trailing '/'"},
@@ -117,13 +125,10 @@ TEST_CASE("lab_link: a malformed parent origin is refused with what is wrong") {
       {"parent=http://a,http://b,http://c,http://d,http://e,http://f,http://g,http://h,http://i",
        "more than 8 origins"},
   };
-  for (const Bad& b : bad) {
+  for (const Refused& b : bad) {
     CAPTURE(b.frag);
     LabLink keep;
-    std::string err;
-    CHECK_FALSE(LabLinkDecode(b.frag, &keep, &err));
-    CHECK_MESSAGE(err.find(b.says) != std::string::npos, err);
-    CHECK(err.find("'parent': ") != std::string::npos);
+    CHECK(Refusal(b, &keep).find("'parent': ") != std::string::npos);
     CHECK(keep.parents.empty());
   }
   CHECK(LabLinkOriginProblem("http://localhost:8080") == "");
