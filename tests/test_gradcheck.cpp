@@ -8,6 +8,7 @@
 
 #include "cnn/net.h"
 #include "cnn/rng.h"
+#include "spec_tests.h"
 
 using namespace cnn;
 
@@ -190,16 +191,9 @@ TEST_CASE("gradcheck: small cases and kinks") {
 }
 
 TEST_CASE("gradcheck: the presets LeNet-5 and VGG-small, as the page's button runs it") {
-  for (const char* file : {"lenet5.txt", "vgg-small.txt"}) {
-    CAPTURE(file);
-    std::string path = std::string(CNN_SOURCE_DIR) + "/assets/presets/" + file;
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    REQUIRE_MESSAGE(f != nullptr, path);
-    std::string text;
-    char buf[4096];
-    size_t got;
-    while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, got);
-    std::fclose(f);
+  for (const char* preset : {"lenet5", "vgg-small"}) {
+    CAPTURE(preset);
+    const std::string text = spec_tests::read_preset(preset);
     Network net;
     std::string err;
     REQUIRE_MESSAGE(network_build_from_text(&net, text, 2, &err), err);
@@ -210,7 +204,7 @@ TEST_CASE("gradcheck: the presets LeNet-5 and VGG-small, as the page's button ru
     int32_t labels[2] = {3, 7};
     GradCheckResult r = network_gradient_check(net, x.data(), labels, nullptr, 2);
     REQUIRE(r.message.empty());
-    MESSAGE(std::string(file) << ": max relative error " << r.max_error << " (layer " << r.worst_layer + 1 << ")");
+    MESSAGE(std::string(preset) << ": max relative error " << r.max_error << " (layer " << r.worst_layer + 1 << ")");
     CHECK(r.max_error < 1e-3);
     for (const GradCheckLayer& g : r.layers) CHECK(g.checked > 0);
   }

@@ -12,6 +12,7 @@
 #include "cnn/rng.h"
 #include "cnn/spec.h"
 #include "net_tests.h"
+#include "spec_tests.h"
 
 using namespace cnn;
 
@@ -472,15 +473,8 @@ TEST_CASE("spec: the presets parse, and their numbers are the notes'") {
   const Preset presets[] = {{"lenet5", 61706}, {"rf-example", -1}, {"alexnet-conv1", 34944}, {"vgg-small", -1},
                             {"tiny-mlp", -1},  {"wide", -1},       {"vgg16", 138357544}};
   for (const Preset& p : presets) {
-    std::string path = std::string(CNN_SOURCE_DIR) + "/assets/presets/" + p.name + ".txt";
-    CAPTURE(path);
-    FILE* f = std::fopen(path.c_str(), "rb");
-    REQUIRE(f);
-    std::string text;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-    std::fclose(f);
+    CAPTURE(p.name);
+    const std::string text = spec_tests::read_preset(p.name);
     CHECK(text.rfind("# ", 0) == 0);  // starts with its description
     CHECK(model_description(text).size() > 40);
     Result r = run(text);
@@ -494,15 +488,7 @@ TEST_CASE("spec: the presets parse, and their numbers are the notes'") {
 // Issue 15 item 14: the budget limits training, not analysis. VGG-16 on 224x224x3 (13 conv, 3
 // dense) gets its whole table, with its training memory reported against the 1 GiB budget.
 TEST_CASE("spec: VGG-16's table, analyzed although it is far beyond the memory budget") {
-  std::string path = std::string(CNN_SOURCE_DIR) + "/assets/presets/vgg16.txt";
-  FILE* f = std::fopen(path.c_str(), "rb");
-  REQUIRE(f);
-  std::string text;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
-  Result r = run(text);
+  Result r = run(spec_tests::read_preset("vgg16"));
   REQUIRE_MESSAGE(r.ok, r.err.to_string());
   int convs = 0, denses = 0;
   for (const LayerSpec& l : r.spec.layers) {
