@@ -7,6 +7,29 @@
     if (!window.cnnSandbox.ready()) throw new Error('cnnSandbox: the lab is still loading (wait for cnnSandbox.ready())');
     return Module.ccall(name, ret, types || [], args || []);
   }
+  // A hidden file picker (#id, the types it offers), there from the start so that tests and
+  // assistive tools can find it; the chosen file goes to onFile (a failure is logged). Returns the
+  // function that opens it.
+  function filePicker(id, accept, onFile) {
+    let input = null;
+    function make() {
+      if (input) return input;
+      input = document.createElement('input');
+      input.type = 'file';
+      input.id = id;
+      input.accept = accept;
+      input.style.display = 'none';
+      input.addEventListener('change', () => {
+        const f = input.files && input.files[0];
+        input.value = '';
+        if (f) Promise.resolve(onFile(f)).catch((e) => console.warn(id + ':', e));
+      });
+      document.body.appendChild(input);
+      return input;
+    }
+    if (document.body) make(); else document.addEventListener('DOMContentLoaded', make);
+    return () => make().click();
+  }
   window.cnnSandbox = {
     // true once main() has run and the first frame can be drawn
     ready: () => !!(window.Module && Module.appReady && typeof Module._cnn_get_state === 'function'),
@@ -25,5 +48,10 @@
     curvesCsv: () => call('cnn_curves_csv', 'string'),
     // the input layer (main.cpp, input.js): frames drawn, idle, tooltip shown, active text field, touch style
     inputState: () => JSON.parse(call('cnn_get_input_state', 'string')),
+    // for the page's other scripts (lessons.js, share.js): an exported C function once the lab is
+    // ready, one whose string result is JSON, and a file picker
+    call,
+    callJson: (name, types, args) => JSON.parse(call(name, 'string', types, args)),
+    filePicker,
   };
 })();

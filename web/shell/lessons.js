@@ -13,11 +13,7 @@
 (function () {
   const S = window.cnnSandbox;
   if (!S) throw new Error('lessons.js needs api.js (window.cnnSandbox) loaded first');
-  function call(name, ret, types, args) {
-    if (!S.ready()) throw new Error('cnnSandbox: the lab is still loading (wait for cnnSandbox.ready())');
-    return Module.ccall(name, ret, types || [], args || []);
-  }
-  const json = (name, types, args) => JSON.parse(call(name, 'string', types, args));
+  const call = S.call, json = S.callJson;
   const MAX_LESSON_BYTES = 64 * 1024;
 
   function openText(text, fileName) {
@@ -29,24 +25,8 @@
     if (f.size > 256 * MAX_LESSON_BYTES) return { ok: false, message: f.name + ' is ' + f.size + ' bytes: a lesson has at most ' + MAX_LESSON_BYTES };
     return openText(await f.text(), f.name);
   }
-  let input = null;
-  function fileInput() {
-    if (input) return input;
-    input = document.createElement('input');
-    input.type = 'file';
-    input.id = 'lesson-file-input';
-    input.accept = '.txt,.lesson,text/plain';
-    input.style.display = 'none';
-    input.addEventListener('change', () => {
-      const f = input.files && input.files[0];
-      input.value = '';
-      if (f) loadFile(f).catch((e) => console.warn('lesson file:', e));
-    });
-    document.body.appendChild(input);
-    return input;
-  }
-  if (document.body) fileInput(); else document.addEventListener('DOMContentLoaded', fileInput);
-  window.cnnLessons = { pickFile: () => fileInput().click(), loadFile };
+  const pickFile = S.filePicker('lesson-file-input', '.txt,.lesson,text/plain', loadFile);
+  window.cnnLessons = { pickFile, loadFile };
 
   Object.assign(S, {
     openLesson: (nameOrText) => openText(nameOrText, ''),

@@ -6,32 +6,12 @@
 (function () {
   const S = window.cnnSandbox;
   if (!S) throw new Error('share.js needs api.js (window.cnnSandbox) loaded first');
-  function call(name, ret, types, args) {
-    if (!S.ready()) throw new Error('cnnSandbox: the lab is still loading (wait for cnnSandbox.ready())');
-    return Module.ccall(name, ret, types || [], args || []);
-  }
-  const json = (name, types, args) => JSON.parse(call(name, 'string', types, args));
+  const call = S.call, json = S.callJson;
 
   // --- files and clipboard (used by the buttons in share.cpp) ---
-  let input = null;
-  function fileInput() {
-    if (input) return input;
-    input = document.createElement('input');
-    input.type = 'file';
-    input.id = 'model-file-input';
-    input.accept = '.cnnmodel,application/octet-stream';
-    input.style.display = 'none';
-    input.addEventListener('change', async () => {
-      const f = input.files && input.files[0];
-      input.value = '';
-      if (!f) return;
-      // the file is read here and handed to the engine: it never leaves the machine
-      const bytes = new Uint8Array(await f.arrayBuffer());
-      S.loadModelFile(bytes);
-    });
-    document.body.appendChild(input);
-    return input;
-  }
+  // the file is read here and handed to the engine: it never leaves the machine
+  const pickModelFile = S.filePicker('model-file-input', '.cnnmodel,application/octet-stream', async (f) =>
+    S.loadModelFile(new Uint8Array(await f.arrayBuffer())));
   function loadBytes(bytes) {
     const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     const p = Module._malloc(Math.max(u8.length, 1));
@@ -46,14 +26,12 @@
     }
   }
   window.cnnShare = {
-    pickModelFile: () => fileInput().click(),
+    pickModelFile,
     copyText: (text) => {
       window.cnnShareLastLink = text;
       if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(() => {});
     },
   };
-  // the picker exists from the start, so tests (and assistive tools) can find it
-  if (document.body) fileInput(); else document.addEventListener('DOMContentLoaded', fileInput);
 
   // --- the lesson API ---
   const baseSetModel = S.setModel, baseTrain = S.train;
