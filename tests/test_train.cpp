@@ -633,9 +633,10 @@ TEST_CASE("train: a time budget stops between slices; the open step goes on and 
   CHECK(tr.step_done == 0);
 }
 
-TEST_CASE("train: the automatic micro-batch follows the model's cost; batchnorm keeps whole batches") {
+TEST_CASE("train: the automatic micro-batch follows the model's cost in a frame; elsewhere whole batches") {
   cnn::TrainConfig c;
   c.batch = 32;
+  c.shares_frame = true;  // a page training in its frame (no worker)
   struct Case {
     const char* text;
     int micro;
@@ -656,6 +657,10 @@ TEST_CASE("train: the automatic micro-batch follows the model's cost; batchnorm 
     cnn::Network net;
     build(&net, cs.text, 1);  // no need to allocate a batch to ask
     CHECK(cnn::train_micro_batch(c, net) == cs.micro);
+    // the command line and the page's worker: the whole batch, whatever the model costs
+    cnn::TrainConfig whole = c;
+    whole.shares_frame = false;
+    CHECK(cnn::train_micro_batch(whole, net) == 32);
   }
   cnn::Network net;
   build(&net, kSmallCnn, 1);

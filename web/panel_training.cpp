@@ -228,7 +228,14 @@ void ShowTrainingPanel(AppState& app) {
     // The lanes of this build's ISA (issue 15.9): AVX2 8 natively, SIMD128 4 in wasm.
     ItemTooltip(app, "simd_help", cnn::simd_switch_help(label, cnn::simd_lanes()));
   }
-  if (speed_hovered) {
+  if (speed_hovered && SessionTrainsInWorker(app)) {
+    const int micro = app.session ? app.session->trainer.micro : 0;
+    ImGui::SetTooltip(
+        "Training runs in a Web Worker, beside the page: minibatches of %d computed %s.\n"
+        "The page draws each of its reports (about 10 a second) once and skips the frames between\n"
+        "them, which would show the same picture. Input is drawn at once.",
+        app.settings.batch, micro >= app.settings.batch ? "whole" : "in slices");
+  } else if (speed_hovered) {
     const int micro = app.session ? app.session->trainer.micro : 0;
     ImGui::SetTooltip(
         "frame interval %.1f ms mean, %.1f ms max (last 2 s)\nwork per frame %.1f ms, of which training up to %.1f ms\n"

@@ -493,6 +493,7 @@ bool SessionEnsure(AppState& app) {
     }
     std::string err;
     cnn::TrainConfig cfg = cnn::train_config_from_settings(app.settings);
+    cfg.shares_frame = !SessionWorkerOn(s);  // in the frame: automatic micro-batches are slices
     if (!cnn::train_config_check(cfg, &err)) {
       s.error = err;
       return false;
@@ -520,7 +521,9 @@ bool SessionEnsure(AppState& app) {
   // rebuilt above): a refused change is tried again, and said again, until the settings change.
   if (s.ready && app.settings != s.trainer_settings) {
     std::string err;
-    if (!cnn::trainer_update_config(&s.trainer, cnn::train_config_from_settings(app.settings), &err)) {
+    cnn::TrainConfig cfg = cnn::train_config_from_settings(app.settings);
+    cfg.shares_frame = s.trainer.cfg.shares_frame;  // a run goes on where it started (worker or frame)
+    if (!cnn::trainer_update_config(&s.trainer, cfg, &err)) {
       app.status = err;
       app.status_is_error = true;
     } else {

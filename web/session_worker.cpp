@@ -252,7 +252,7 @@ CNN_EXPORT void cnn_worker_event(int kind, const char* message) {
 
 #ifdef __EMSCRIPTEN__
 // cnnSandbox.trainerState(): where training runs and what the worker has sent (tests, the bench).
-CNN_EXPORT const char* cnn_worker_state() {
+CNN_EXPORT const char* cnn_get_worker_state() {
   AppState& app = AppGlobal();
   const Session& s = SessionGet(app);
   const WorkerLink& wl = s.worker;

@@ -98,7 +98,7 @@ bool train_config_check(const TrainConfig& c, std::string* err) {
 
 int train_micro_batch(const TrainConfig& c, const Network& net) {
   if (c.micro_batch > 0) return std::min(c.micro_batch, c.batch);
-  if (c.micro_batch == 0) return c.batch;
+  if (c.micro_batch == 0 || !c.shares_frame) return c.batch;
   // Batchnorm's statistics are over the minibatch: slicing it would change what the layer computes.
   for (const LayerSpec& l : net.spec.layers)
     if (l.kind == LayerKind::batchnorm) return c.batch;

@@ -59,5 +59,5 @@
     terminate: (why) => fail(why || 'terminated'),
   };
   // cnnSandbox.trainerState(): { where: 'worker' | 'page', state, threads, reports, snapshots, ... }
-  if (window.cnnSandbox) window.cnnSandbox.trainerState = () => JSON.parse(Module.ccall('cnn_worker_state', 'string', [], []));
+  if (window.cnnSandbox) window.cnnSandbox.trainerState = () => JSON.parse(Module.ccall('cnn_get_worker_state', 'string', [], []));
 })();

@@ -50,12 +50,17 @@ struct TrainConfig {
   int batch = kDefaultSettings.batch;
   // Samples computed at a time within a step. A step is always one update on the gradient averaged
   // over its whole minibatch (Algorithm 1); the minibatch is just computed in slices of micro_batch
-  // samples whose gradients add up (backward accumulates), so the page can stop between slices and
-  // draw a frame. 0 = the whole batch at once; -1 = automatic: slices of about kSliceMacs
-  // multiply-accumulates of forward work (whole batch for a model with batchnorm, whose statistics
-  // are over the minibatch). Results equal the whole-batch step up to float rounding; the same
-  // setting gives bit-identical runs natively, in wasm and in the page.
+  // samples whose gradients add up (backward accumulates), so a page that trains in its frame can
+  // stop between slices and draw. 0 = the whole batch at once; -1 = automatic: the whole batch,
+  // except with shares_frame, where it is slices of about kSliceMacs multiply-accumulates of forward
+  // work (whole batch for a model with batchnorm, whose statistics are over the minibatch). Results
+  // equal the whole-batch step up to float rounding; the same resolved size gives bit-identical runs
+  // natively, in wasm, in the page's worker and in its frame.
   int micro_batch = -1;
+  // Not a setting: the trainer runs in the frame that draws the page (no training worker), so the
+  // automatic micro-batch is sliced. The command line and the page's worker train whole batches:
+  // slices of 2 samples (the Wide net) cost ~28% more CPU a step than the batch of 32 at once.
+  bool shares_frame = false;
   int epochs = kDefaultSettings.epochs;
   uint64_t seed = uint64_t(kDefaultSettings.seed);  // weight init, shuffling, augmentation, dropout
   int eval_every = kDefaultSettings.eval_every;     // steps between evaluations; 0 = once at the end of every epoch
@@ -66,7 +71,7 @@ struct TrainConfig {
   float smoothing = 0.95f;                          // of the smoothed loss curve (exponential, bias-corrected)
 };
 
-// Forward multiply-accumulates per slice for micro_batch = -1. Training costs about 3x the forward
+// Forward multiply-accumulates per slice for micro_batch = -1 with shares_frame. Training costs about 3x the forward
 // pass, so a slice is ~72M multiply-adds: ~5 ms of wasm SIMD here (LeNet-5 takes its batch of 32
 // whole, the Wide net slices of 2 samples, vgg-small of 4).
 constexpr int64_t kSliceMacs = 24'000'000;
