@@ -228,15 +228,14 @@ void ShowTrainingPanel(AppState& app) {
     // The lanes of this build's ISA (issue 15.9): AVX2 8 natively, SIMD128 4 in wasm.
     ItemTooltip(app, "simd_help", cnn::simd_switch_help(label, cnn::simd_lanes()));
   }
+  const int micro = app.session ? app.session->trainer.micro : 0;
   if (speed_hovered && SessionTrainsInWorker(app)) {
-    const int micro = app.session ? app.session->trainer.micro : 0;
     ImGui::SetTooltip(
         "Training runs in a Web Worker, beside the page: minibatches of %d computed %s.\n"
         "The page draws each of its reports (about 10 a second) once and skips the frames between\n"
         "them, which would show the same picture. Input is drawn at once.",
         app.settings.batch, micro >= app.settings.batch ? "whole" : "in slices");
   } else if (speed_hovered) {
-    const int micro = app.session ? app.session->trainer.micro : 0;
     ImGui::SetTooltip(
         "frame interval %.1f ms mean, %.1f ms max (last 2 s)\nwork per frame %.1f ms, of which training up to %.1f ms\n"
         "Training gets what the interface leaves of a 33 ms frame (30 fps), in slices of %d sample%s:\n"

@@ -58,18 +58,26 @@ static bool Offered(const cnn::DatasetInfo& d) {
 #endif
 }
 
+// The offered sets, listed once (the Data panel asks every frame).
+static const std::vector<cnn::DatasetInfo>& Catalog() {
+  static const std::vector<cnn::DatasetInfo> offered = [] {
+    std::vector<cnn::DatasetInfo> v;
+    for (const cnn::DatasetInfo& d : cnn::dataset_list())
+      if (Offered(d)) v.push_back(d);
+    return v;
+  }();
+  return offered;
+}
+
 const cnn::DatasetInfo* CatalogInfo(const std::string& name) {
-  static const std::vector<cnn::DatasetInfo> all = cnn::dataset_list();
-  for (const cnn::DatasetInfo& d : all)
-    if (d.name == name && Offered(d)) return &d;
+  for (const cnn::DatasetInfo& d : Catalog())
+    if (d.name == name) return &d;
   return nullptr;
 }
 
 static Session& S(AppState& app) {
   if (!app.session) {
     app.session.reset(new Session());
-    for (const cnn::DatasetInfo& d : cnn::dataset_list())
-      if (Offered(d)) app.session->catalog.push_back(d);
     SessionWorkerStart(*app.session);  // the trainer's Web Worker, where the page has one
   }
   return *app.session;
@@ -78,8 +86,7 @@ Session& SessionGet(AppState& app) { return S(app); }
 
 std::vector<std::string> DatasetNames() {
   std::vector<std::string> names;
-  for (const cnn::DatasetInfo& d : cnn::dataset_list())
-    if (Offered(d)) names.push_back(d.name);
+  for (const cnn::DatasetInfo& d : Catalog()) names.push_back(d.name);
   if (!g_upload_name.empty()) names.push_back(g_upload_name);
   return names;
 }
@@ -384,7 +391,7 @@ static void PickDatasetForModel(AppState& app, Session& s) {
     if (d.kind == cnn::DataKind::regression) return d.target_dim == outs;
     return d.num_classes == outs || (d.num_classes == 2 && outs == 1);
   };
-  for (const cnn::DatasetInfo& d : s.catalog)
+  for (const cnn::DatasetInfo& d : Catalog())
     if (d.name == app.dataset_name && fits(d)) return;
   if (s.data_ok && s.data_name == app.dataset_name && IsUploadName(s.data_name)) {  // the learner's own set
     cnn::DatasetInfo mine;
@@ -394,7 +401,7 @@ static void PickDatasetForModel(AppState& app, Session& s) {
     mine.kind = s.data.regression() ? cnn::DataKind::regression : cnn::DataKind::image;
     if (fits(mine)) return;
   }
-  for (const cnn::DatasetInfo& d : s.catalog)
+  for (const cnn::DatasetInfo& d : Catalog())
     if (fits(d) && !d.needs_files) {
       app.dataset_name = d.name;
       return;
@@ -478,7 +485,7 @@ bool SessionEnsure(AppState& app) {
     const cnn::Dataset& d = s.data;
     if (spec.input != d.shape) {
       bool any = false;
-      for (const cnn::DatasetInfo& c : s.catalog) any |= c.shape == spec.input;
+      for (const cnn::DatasetInfo& c : Catalog()) any |= c.shape == spec.input;
       if (!any) {
         s.error = "This model is for analysis only: no dataset here has " +
                   cnn::shape_text(spec.input, cnn::ShapeForm::count_if_flat) +
@@ -718,7 +725,7 @@ DatasetView SessionDatasetView(AppState& app) {
   v.target_dim = d.target_dim;
   v.norm_mean = d.norm_mean;
   v.norm_std = d.norm_std;
-  for (const cnn::DatasetInfo& c : s.catalog)
+  for (const cnn::DatasetInfo& c : Catalog())
     if (c.name == s.data_name) {
       v.description = c.description;
 #ifdef __EMSCRIPTEN__

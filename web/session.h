@@ -34,8 +34,7 @@ struct WorkerLink {
 
 struct Session {
   // Dataset
-  std::vector<cnn::DatasetInfo> catalog;  // dataset_list(), filtered for this platform
-  std::string data_name;                  // what `data` holds ("" = nothing yet)
+  std::string data_name;  // what `data` holds ("" = nothing yet)
   cnn::Dataset data;
   bool data_ok = false;
   std::string data_error;

@@ -227,7 +227,7 @@ test('while the worker trains untouched, the page draws once per report; input d
   assert.ok(drawn <= reports + 2, `at most one frame per report (${drawn} frames, ${reports} reports)`);
   assert.ok(drawn >= Math.min(5, reports / 2), `the reports are drawn (${drawn} frames, ${reports} reports)`);
   assert.ok(drawn < animationFrames / 2 || animationFrames < 2 * reports, `frames between reports are skipped (${drawn} drawn of ${animationFrames} animation frames)`);
-  // the curve on screen is the trainer's: the training panel's step counter as drawn (a11y mirror) follows
+  // the page's curve holds every step the reports brought
   const s = await state(page);
   assert.ok(s.lossHistoryLength >= b.steps - 1, `the curve holds the steps reported (${s.lossHistoryLength} points, step ${b.steps})`);
   await screenshot(page, 'worker-training-draws-per-report');
