@@ -171,9 +171,11 @@ static void Rect(const char* name, ImVec2 pos, ImVec2 size) {
   (void)name;
 }
 
+// The tiled windows cover the screen and draw no background: the canvas is cleared to it
+// (ThemeClearColor), one blended full-screen quad fewer a frame.
 static constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                            ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
-                                           ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                           ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
 
 // Records the current window's rect under `name` (the layout test checks windows do not overlap).
 static void SaveWindowRect(AppState& app, const char* name) {

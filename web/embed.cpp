@@ -51,7 +51,7 @@ void EmbedLayout(AppState& app) {
   const ImGuiStyle& st = ImGui::GetStyle();
   const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                                 ImGuiWindowFlags_NoTitleBar;
+                                 ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoBackground;  // see app.cpp's kFixed
   app.narrow = true;
   const float left_w = std::floor(size.x * 0.42f);
   const float right_w = size.x - left_w;

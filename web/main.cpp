@@ -320,6 +320,8 @@ static double g_wake_until = 0;  // ... and for this long (ImGui's short fades, 
 static bool g_visible = true, g_paused = false, g_always_draw = false;
 static bool g_report_unseen = false;  // a training worker's report arrived since the last frame
 static int g_frames_drawn = 0;
+static double g_painted = 0;      // the last frame's painted area over the canvas's (PaintedArea)
+static std::string g_painted_by;  // the same by window, as JSON: {"Training###training":0.081,...}
 constexpr int kWakeFrames = 4;
 constexpr double kWakeMs = 250;
 
@@ -531,13 +533,49 @@ CNN_EXPORT const char* cnn_get_input_state() {
       buf, sizeof buf,
       "{\"framesDrawn\":%d,\"idle\":%s,\"tooltip\":%s,\"textFieldActive\":%s,\"multiline\":%s,"
       "\"queued\":%d,\"touchStyle\":%s,\"frameHeightCss\":%.2f,\"touchScrollY\":%.1f,\"activeId\":%u,\"activeIsWindow\":%s,"
-      "\"hoveredWindow\":\"%.60s\"}",
+      "\"hoveredWindow\":\"%.60s\",\"painted\":%.3f,\"paintedBy\":",
       g_frames_drawn, g_paused ? "true" : "false", tooltip ? "true" : "false", g_field.active ? "true" : "false",
       g_field.multiline ? "true" : "false", int(g_input.size()), g_touch_style ? "true" : "false",
       ImGui::GetFrameHeight() / g_app.dpr, scroll_y, unsigned(g.ActiveId), active_is_window ? "true" : "false",
-      g.HoveredWindow ? g.HoveredWindow->Name : "");
+      g.HoveredWindow ? g.HoveredWindow->Name : "", g_painted);
   s = buf;
+  s += g_painted_by.empty() ? "{}" : g_painted_by;
+  s += "}";
   return s.c_str();
+}
+
+// How many times the last frame painted each pixel of the canvas, on average: the area of every
+// triangle ImGui drew (its corners held to its command's clip rectangle, exact for the rectangles
+// that are nearly all of it) over the canvas's. Software WebGL's time for a frame follows it
+// (bench/RESULTS.md); tests keep it down.
+static double PaintedArea(const ImDrawData* dd, std::string* by_window) {
+  const double screen = double(dd->DisplaySize.x) * dd->DisplaySize.y;
+  if (screen <= 0) return 0;
+  double total = 0;
+  *by_window = "{";
+  for (int l = 0; l < dd->CmdListsCount; l++) {
+    const ImDrawList* dl = dd->CmdLists[l];
+    double area = 0;
+    for (const ImDrawCmd& cmd : dl->CmdBuffer) {
+      if (cmd.UserCallback) continue;
+      const ImVec4 c = cmd.ClipRect;
+      auto at = [&](unsigned i) {
+        const ImVec2 p = dl->VtxBuffer[int(cmd.VtxOffset + i)].pos;
+        return ImVec2(std::clamp(p.x, c.x, c.z), std::clamp(p.y, c.y, c.w));
+      };
+      for (unsigned e = 0; e + 2 < cmd.ElemCount; e += 3) {
+        const ImDrawIdx* ix = &dl->IdxBuffer[int(cmd.IdxOffset + e)];
+        const ImVec2 a = at(ix[0]), b = at(ix[1]), d = at(ix[2]);
+        area += 0.5 * std::fabs(double(b.x - a.x) * (d.y - a.y) - double(d.x - a.x) * (b.y - a.y));
+      }
+    }
+    char item[160];
+    std::snprintf(item, sizeof item, "%s\"%.60s\":%.3f", l ? "," : "", dl->_OwnerName ? dl->_OwnerName : "", area / screen);
+    *by_window += item;
+    total += area;
+  }
+  *by_window += "}";
+  return total / screen;
 }
 
 static void Frame() {
@@ -571,10 +609,11 @@ static void Frame() {
   A11yShortcuts(g_app);  // js_api_a11y.cpp: t, s, 1-8, c, +, -, ? typed outside a text field
   ReportTextField(dpr);
   ImGui::Render();
+  g_painted = PaintedArea(ImGui::GetDrawData(), &g_painted_by);
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(g_window, &fb_w, &fb_h);
   glViewport(0, 0, fb_w, fb_h);
-  const ImVec4 clear = Th().kind == ThemeKind::high_contrast ? ImVec4(0, 0, 0, 1) : ImVec4(0.10f, 0.11f, 0.13f, 1.0f);
+  const ImVec4 clear = ThemeClearColor(Th().kind);  // the tiled windows' background (they draw none)
   glClearColor(clear.x, clear.y, clear.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
@@ -680,6 +719,13 @@ int main(int argc, char** argv) {
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  // ImGui draws with neither depth nor stencil, and the canvas is opaque (every frame clears it to
+  // the window background): a WebGL context without those buffers, and without alpha, so that the
+  // browser's compositor need not blend the canvas over the page. Measured under software WebGL:
+  // bench/RESULTS.md.
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
+  glfwWindowHint(GLFW_ALPHA_BITS, 0);
   const char* glsl_version = "#version 300 es";
   double css_w = 1280, css_h = 720;
   emscripten_get_element_css_size("#canvas", &css_w, &css_h);

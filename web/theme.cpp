@@ -166,6 +166,12 @@ ImVec4 Over(const ImVec4& fg, const ImVec4& bg) {
   const float a = fg.w;
   return ImVec4(fg.x * a + bg.x * (1 - a), fg.y * a + bg.y * (1 - a), fg.z * a + bg.z * (1 - a), 1);
 }
+ImVec4 ThemeClearColor(ThemeKind kind) {
+  ImGuiStyle style;
+  ThemeStyle(kind, style);
+  const ImVec4 base = kind == ThemeKind::high_contrast ? ImVec4(0, 0, 0, 1) : ImVec4(0.10f, 0.11f, 0.13f, 1);
+  return Over(style.Colors[ImGuiCol_WindowBg], base);
+}
 double ContrastRatio(const ImVec4& fg, const ImVec4& bg) {
   const double l1 = RelativeLuminance(Over(fg, bg)), l2 = RelativeLuminance(bg);
   return (std::max(l1, l2) + 0.05) / (std::min(l1, l2) + 0.05);
@@ -176,8 +182,7 @@ std::vector<ContrastPair> ThemeContrastPairs(ThemeKind kind) {
   ImGuiStyle style;
   ThemeStyle(kind, style);
   const ImVec4* c = style.Colors;
-  const ImVec4 clear(0.10f, 0.11f, 0.13f, 1);  // main.cpp's glClearColor, under every window
-  const ImVec4 win = Over(c[ImGuiCol_WindowBg], clear);
+  const ImVec4 win = ThemeClearColor(kind);  // main.cpp's glClearColor: the tiled windows' background
   const ImVec4 popup = Over(c[ImGuiCol_PopupBg], win);
   const ImVec4 u = ImVec4(1, 1, 1, 1);
   auto col = [](ImU32 v) { return ImGui::ColorConvertU32ToFloat4(v); };

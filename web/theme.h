@@ -43,6 +43,11 @@ void ThemeStyle(ThemeKind kind, ImGuiStyle& style);
 double RelativeLuminance(const ImVec4& c);
 double ContrastRatio(const ImVec4& fg, const ImVec4& bg);
 ImVec4 Over(const ImVec4& fg, const ImVec4& bg);  // fg composited over an opaque bg
+// The colour main.cpp clears the canvas to: the style's WindowBg composited over the page's base
+// colour. The tiled windows that cover the screen draw no background of their own
+// (ImGuiWindowFlags_NoBackground): the clear is their background. Under software WebGL each
+// full-screen blended quad costs ~15 ms of CPU a frame at 1280x720 (bench/RESULTS.md).
+ImVec4 ThemeClearColor(ThemeKind kind);
 
 struct ContrastPair {
   std::string what;  // "Text on ButtonHovered"

@@ -243,3 +243,47 @@ test('while the worker trains untouched, the page draws once per report; input d
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+// The colours of the canvas at the given CSS pixels, read from a screenshot (the compositor's picture).
+async function pixels(page, points) {
+  const png = await page.locator('#canvas').screenshot();
+  return page.evaluate(async ([b64, points]) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width; c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    return points.map(([x, y]) => Array.from(g.getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3)));
+  }, [png.toString('base64'), points]);
+}
+
+// Drawing is what leaves the trainer less than the whole machine under software WebGL, and its cost
+// follows the area painted (bench/RESULTS.md). The tiled windows cover the screen and draw no
+// background of their own: the canvas is cleared to it. A window background would add 1.0 alone.
+test('a frame paints each pixel less than once on average; the windows\' background is the clear colour', async () => {
+  for (const [w, h, hash, theme, bg] of [[1280, 720, 'preset=lenet5&data=digits', 'dark', [27, 29, 34]],
+                                         [1280, 720, 'preset=lenet5&data=digits', 'high contrast', [0, 0, 0]],
+                                         [390, 844, 'preset=lenet5&data=digits', 'dark', [27, 29, 34]],
+                                         [900, 600, 'preset=lenet5&data=digits&embed=1', 'dark', [27, 29, 34]]]) {
+    const page = await openLab(lab, { width: w, height: h, hash });
+    await waitState(page, () => true, 'the lab');
+    if (theme === 'high contrast') await page.evaluate(() => window.cnnA11y.setDisplay({ highContrast: true }));
+    await page.waitForTimeout(500);
+    const s = await page.evaluate(() => window.cnnSandbox.inputState());
+    const top = Object.entries(s.paintedBy).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} ${v}`).join(', ');
+    console.log(`${w}x${h} ${hash} (${theme}): painted ${s.painted} of the canvas a frame; most: ${top}`);
+    assert.ok(s.painted > 0.1 && s.painted < 1.0, `${w}x${h} ${theme}: painted ${s.painted} (at most once per pixel on average)`);
+    for (const [name, a] of Object.entries(s.paintedBy)) assert.ok(a < 0.5, `${name} paints ${a} of the canvas`);
+    // each tiled window's bottom-left corner, inside its padding, shows the window background
+    const rects = Object.entries((await state(page)).rects).filter(([k]) => k.startsWith('win_') || k === 'embed_layout');
+    assert.ok(rects.length >= 1, 'the windows\' rectangles are reported');
+    const seen = await pixels(page, rects.map(([, r]) => [r[0] + 4, r[3] - 4]));
+    rects.forEach(([k], i) => seen[i].forEach((v, j) => assert.ok(Math.abs(v - bg[j]) <= 1, `${w}x${h} ${theme}: ${k}'s background is rgb(${bg}) (found rgb(${seen[i]}))`)));
+    await screenshot(page, `worker-painted-${w}x${h}${theme === 'dark' ? '' : '-contrast'}${hash.includes('embed') ? '-embed' : ''}`);
+    if (theme !== 'dark') await page.evaluate(() => window.cnnA11y.setDisplay({ highContrast: false }));
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
