@@ -570,7 +570,8 @@ static double PaintedArea(const ImDrawData* dd, std::string* by_window) {
       }
     }
     char item[160];
-    std::snprintf(item, sizeof item, "%s\"%.60s\":%.3f", l ? "," : "", dl->_OwnerName ? dl->_OwnerName : "", area / screen);
+    std::snprintf(item, sizeof item, "%s\"%.60s\":%.3f", l ? "," : "", dl->_OwnerName ? dl->_OwnerName : "",
+                  area / screen);
     *by_window += item;
     total += area;
   }
