@@ -10,12 +10,14 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cnn/data.h"
 #include "cnn/kernels.h"
 #include "cnn/net.h"
 #include "cnn/nn.h"
+#include "cnn/optim.h"
 #include "cnn/parallel.h"
 #include "cnn/rng.h"
 #include "cnn/train.h"
@@ -92,6 +94,30 @@ ConvDims make_conv(int c, int h, int w, int oc, int k, int stride, int pad, int 
   d.ow = (w + 2 * pad - dil * (k - 1) - 1) / stride + 1;
   return d;
 }
+
+PoolDims make_pool(int c, int h, int w, int k, int stride, int pad) {
+  PoolDims d;
+  d.c = c;
+  d.h = h;
+  d.w = w;
+  d.kh = d.kw = k;
+  d.sh = d.sw = stride;
+  d.pad.top = d.pad.bottom = d.pad.left = d.pad.right = pad;
+  d.oh = (h + 2 * pad - k) / stride + 1;
+  d.ow = (w + 2 * pad - k) / stride + 1;
+  return d;
+}
+
+// Values in [-1, 1] with exact zeros, negative zeros and repeats: relu's kink, pooling's ties.
+std::vector<float> values_with_ties(Rng& rng, int64_t n) {
+  std::vector<float> v = random_vec(rng, n);
+  for (size_t i = 0; i < v.size(); i += 7) v[i] = 0.0f;
+  for (size_t i = 3; i < v.size(); i += 11) v[i] = -0.0f;
+  for (size_t i = 5; i + 1 < v.size(); i += 13) v[i + 1] = v[i];
+  return v;
+}
+
+std::vector<float> as_floats(const std::vector<int32_t>& a) { return std::vector<float>(a.begin(), a.end()); }
 
 std::string preset(const char* name) {
   std::vector<uint8_t> text;
@@ -277,39 +303,227 @@ TEST_CASE("threads: conv forward and backward on 1, 2, 3 threads equal the sampl
   }
 }
 
-TEST_CASE("threads: 1, 2 and 3 threads train LeNet-5, Wide and a batchnorm/dense stack to the same bits") {
-  // K training steps (Adam; for the batchnorm stack SGD with momentum and dropout) from the same
-  // seed: the weights, the loss curve and the evaluation must not depend on the thread count, for
-  // the SIMD kernels and the scalar references (the page's SIMD switch).
+TEST_CASE("threads: a pass stays on the calling thread below the work threshold, and is split above it") {
   ThreadSettings keep;
-  set_parallel_min_work(int64_t(1) << 18);  // the default: what the trainer meets in use
+  set_parallel_min_work(int64_t(1) << 18);  // the default
+  const int nt = set_num_threads(2);
+  // parallel_for's parts: how many, and whether they cover [0, count) in order, in whole grains.
+  auto parts_of = [](int64_t count, int64_t item_work, int64_t grain) {
+    std::vector<Range> parts(kMaxThreads, Range{-1, -1});
+    int calls = 0;
+    parallel_for(
+        count, item_work,
+        [&](int64_t b, int64_t e) {
+          const int t = int(b == 0 ? 0 : 1);  // two threads at most here: the first part starts at 0
+          parts[size_t(t)] = Range{b, e};
+        },
+        grain);
+    for (const Range& r : parts) calls += r.begin >= 0 ? 1 : 0;
+    return std::make_pair(calls, parts);
+  };
+  // 2^18 / kElementWork elements is the edge: a relu over 32 K floats is not worth a second thread.
+  const int64_t edge = (int64_t(1) << 18) / kElementWork;
+  auto [below, below_parts] = parts_of(edge - 1, kElementWork, kElementGrain);
+  CHECK(below == 1);
+  CHECK(below_parts[0].begin == 0);
+  CHECK(below_parts[0].end == edge - 1);
+  auto [above, above_parts] = parts_of(edge * 4 + 5, kElementWork, kElementGrain);
+  CHECK(above == nt);
+  if (nt == 2) {
+    CHECK(above_parts[0].end == above_parts[1].begin);
+    CHECK(above_parts[0].end % kElementGrain == 0);
+    CHECK(above_parts[1].end == edge * 4 + 5);
+  }
+  // A costlier item (Adam's 4 elements' work) splits a shorter array.
+  CHECK(parts_of(edge / 2, 4 * kElementWork, kElementGrain).first == nt);
+  CHECK(parts_of(0, kElementWork, kElementGrain).first == 0);  // nothing to do: no call
+}
+
+TEST_CASE("threads: activations, pooling, optimizer updates, zero and copy on 1, 2, 3 threads give one thread's bits") {
+  // Every element-wise pass a training step runs, split over the threads (parallel_for): with the
+  // threshold at 0 every size is split, at lengths around the 16-float grain and over it, for the SIMD
+  // kernels and the scalar references. One thread runs each pass whole, as before threads.
+  ThreadSettings keep;
+  Rng rng(23);
+  const int64_t counts[] = {1, 15, 16, 17, 1000, 4099};
+  for (KernelSet ks : {KernelSet::simd, KernelSet::reference}) {
+    set_kernel_set(ks);
+    for (int64_t count : counts) {
+      CAPTURE(int(ks));
+      CAPTURE(count);
+      const std::vector<float> x = values_with_ties(rng, count), dy = random_vec(rng, count);
+      const std::vector<float> dx0 = random_vec(rng, count), g = random_vec(rng, count);
+      std::vector<float> m0 = random_vec(rng, count), v0 = random_vec(rng, count);
+      for (float& v : v0) v = v * v;  // Adam's second moment is not negative
+      auto run = [&] {
+        std::vector<std::vector<float>> out;
+        std::vector<float> y(static_cast<size_t>(count)), dx = dx0;
+        relu_forward(y.data(), x.data(), count);
+        out.push_back(y);
+        relu_backward(dx.data(), dy.data(), x.data(), count);
+        out.push_back(dx);
+        leakyrelu_forward(y.data(), x.data(), count, 0.1f);
+        out.push_back(y);
+        dx = dx0;
+        leakyrelu_backward(dx.data(), dy.data(), x.data(), count, 0.1f);
+        out.push_back(dx);
+        sigmoid_forward(y.data(), x.data(), count);
+        out.push_back(y);
+        dx = dx0;
+        sigmoid_backward(dx.data(), dy.data(), y.data(), count);
+        out.push_back(dx);
+        tanh_forward(y.data(), x.data(), count);
+        out.push_back(y);
+        dx = dx0;
+        tanh_backward(dx.data(), dy.data(), y.data(), count);
+        out.push_back(dx);
+        std::vector<float> w = x, m = m0, v = v0;
+        sgd_update(w.data(), g.data(), count, 0.05f, 1e-3f);
+        out.push_back(w);
+        momentum_update(w.data(), g.data(), m.data(), count, 0.05f, 0.9f, false, 0.0f);
+        out.push_back(w);
+        out.push_back(m);
+        momentum_update(w.data(), g.data(), m.data(), count, 0.05f, 0.9f, true, 1e-3f);
+        out.push_back(w);
+        out.push_back(m);
+        m = m0;
+        adam_update(w.data(), g.data(), m.data(), v.data(), count, 0.003f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f);
+        out.push_back(w);
+        out.push_back(m);
+        out.push_back(v);
+        std::vector<float> copy(size_t(count), 7.0f);
+        parallel_copy(copy.data(), dy.data(), count);
+        out.push_back(copy);
+        parallel_zero(copy.data(), count);
+        out.push_back(copy);
+        return out;
+      };
+      set_num_threads(1);
+      const std::vector<std::vector<float>> want = run();
+      // One thread: what the passes computed before threads, spelled out for the plainest of them.
+      CHECK(want[0][0] == (x[0] > 0.0f ? x[0] : 0.0f));
+      CHECK(bit_equal(want[16], dy));
+      CHECK(std::all_of(want[17].begin(), want[17].end(), [](float f) { return f == 0.0f && !std::signbit(f); }));
+      for (int nt : {2, 3}) {
+        CAPTURE(nt);
+        set_num_threads(nt);
+        const std::vector<std::vector<float>> got = run();
+        REQUIRE(got.size() == want.size());
+        for (size_t i = 0; i < got.size(); ++i) {
+          CAPTURE(i);
+          CHECK(bit_equal(got[i], want[i]));
+        }
+      }
+    }
+    // Pooling, split over the n*c planes: 2x2 stride 2 (the SIMD kernel), 3x3 stride 2 padded
+    // (windows cut by the padding), odd sizes, one plane.
+    struct PoolCase {
+      PoolDims d;
+      int n;
+    };
+    const PoolCase pools[] = {{make_pool(6, 28, 28, 2, 2, 0), 5},
+                              {make_pool(3, 11, 9, 3, 2, 1), 4},
+                              {make_pool(5, 7, 7, 2, 2, 0), 3},
+                              {make_pool(1, 6, 6, 3, 1, 1), 1}};
+    for (const PoolCase& pc : pools) {
+      const PoolDims& d = pc.d;
+      CAPTURE(int(ks));
+      CAPTURE(d.c);
+      CAPTURE(d.h);
+      CAPTURE(d.kh);
+      CAPTURE(pc.n);
+      const int64_t in = int64_t(pc.n) * d.c * d.h * d.w, out = int64_t(pc.n) * d.c * d.oh * d.ow;
+      const std::vector<float> x = values_with_ties(rng, in), dy = random_vec(rng, out), dx0 = random_vec(rng, in);
+      const std::vector<float> gdy = random_vec(rng, int64_t(pc.n) * d.c);
+      auto run = [&] {
+        std::vector<std::vector<float>> res;
+        std::vector<float> y(static_cast<size_t>(out)), dx = dx0;
+        std::vector<int32_t> argmax(size_t(out), -7);
+        maxpool_forward(y.data(), argmax.data(), x.data(), pc.n, d);
+        res.push_back(y);
+        res.push_back(as_floats(argmax));
+        maxpool_backward(dx.data(), dy.data(), argmax.data(), pc.n, d);
+        res.push_back(dx);
+        avgpool_forward(y.data(), x.data(), pc.n, d);
+        res.push_back(y);
+        dx = dx0;
+        avgpool_backward(dx.data(), dy.data(), pc.n, d);
+        res.push_back(dx);
+        std::vector<float> gy(size_t(pc.n) * size_t(d.c));
+        gap_forward(gy.data(), x.data(), pc.n, d.c, d.h * d.w);
+        res.push_back(gy);
+        dx = dx0;
+        gap_backward(dx.data(), gdy.data(), pc.n, d.c, d.h * d.w);
+        res.push_back(dx);
+        return res;
+      };
+      set_num_threads(1);
+      const std::vector<std::vector<float>> want = run();
+      CHECK(std::none_of(want[1].begin(), want[1].end(), [](float a) { return a == -7.0f; }));  // every argmax set
+      for (int nt : {2, 3}) {
+        CAPTURE(nt);
+        set_num_threads(nt);
+        const std::vector<std::vector<float>> got = run();
+        for (size_t i = 0; i < got.size(); ++i) {
+          CAPTURE(i);
+          CHECK(bit_equal(got[i], want[i]));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("threads: 1, 2 and 3 threads train and evaluate LeNet-5, Wide and other stacks to the same bits") {
+  // K training steps from the same seed with Adam, SGD and momentum: the weights, the optimizer's
+  // state, the loss curve and the evaluations (the trainer's, and a whole test-split evaluate()
+  // after the steps: loss, accuracy, confusion) must not depend on the thread count, for the SIMD
+  // kernels and the scalar references (the page's SIMD switch). At the default work threshold, what
+  // the trainer meets in use, and for the small stacks at 0 too, so that every pass is split.
+  ThreadSettings keep;
   DataOptions o;
   o.n_train = 96;
-  o.n_test = 32;
+  o.n_test = 40;
   Dataset digits;
   std::string err;
   REQUIRE_MESSAGE(dataset_make("digits", o, &digits, &err), err);
+  const int64_t kDefaultWork = int64_t(1) << 18;
   struct Case {
     std::string name, text;
     int batch, micro, steps;
     OptimizerKind opt;
+    bool nesterov;
+    int64_t min_work;
   };
+  const std::string lenet_like =  // sigmoid, tanh, both poolings and gap: every element-wise pass
+      "input 28x28x1\nconv 6 k5 p2\nsigmoid\nmaxpool k3 s2 p1\nconv 16 k5\ntanh\navgpool k2\n"
+      "conv 10 k3\ngap\nsoftmax\n";
   const Case cases[] = {
-      {"lenet5", preset("lenet5.txt"), 16, 0, 4, OptimizerKind::adam},
-      {"wide", preset("wide.txt"), 8, -1, 2, OptimizerKind::adam},  // the page's slices (2 samples)
+      {"lenet5 adam", preset("lenet5.txt"), 16, 0, 4, OptimizerKind::adam, false, kDefaultWork},
+      {"lenet5 sgd", preset("lenet5.txt"), 16, 0, 3, OptimizerKind::sgd, false, kDefaultWork},
+      {"wide adam", preset("wide.txt"), 8, -1, 2, OptimizerKind::adam, false, kDefaultWork},  // the page's slices
+      {"wide sgd", preset("wide.txt"), 8, 0, 2, OptimizerKind::sgd, false, kDefaultWork},
+      {"lenet-like nesterov", lenet_like, 16, 0, 3, OptimizerKind::momentum, true, kDefaultWork},
+      {"lenet-like adam, all split", lenet_like, 16, 0, 3, OptimizerKind::adam, false, 0},
       {"batchnorm+dense",
        "input 28x28x1\nconv 8 k3 s2\nbatchnorm\nrelu\nconv 12 k3 p1\nleakyrelu\n"
        "avgpool k2\ndense 40\ndropout 0.25\ntanh\ndense 10\nsoftmax\n",
-       12, 0, 5, OptimizerKind::momentum},
+       12, 0, 5, OptimizerKind::momentum, false, kDefaultWork},
+      {"batchnorm+dense sgd, all split",
+       "input 28x28x1\nconv 8 k3 s2\nbatchnorm\nrelu\nconv 12 k3 p1\nleakyrelu\n"
+       "avgpool k2\ndense 40\ntanh\ndense 10\nsoftmax\n",
+       12, 0, 3, OptimizerKind::sgd, false, 0},
   };
   for (KernelSet ks : {KernelSet::simd, KernelSet::reference}) {
     set_kernel_set(ks);
     for (const Case& cs : cases) {
-      if (ks == KernelSet::reference && cs.name == "wide") continue;  // seconds in wasm; the others cover it
+      // The references' Wide takes seconds in wasm; the other stacks cover the references.
+      if (ks == KernelSet::reference && cs.name.rfind("wide", 0) == 0) continue;
       CAPTURE(cs.name);
       CAPTURE(int(ks));
-      std::vector<float> ref_params, ref_loss;
+      set_parallel_min_work(cs.min_work);
+      std::vector<float> ref_params, ref_loss, ref_m, ref_v;
       float ref_test_loss = 0;
+      EvalResult ref_eval;
       for (int nt : {1, 2, 3}) {
         CAPTURE(nt);
         set_num_threads(nt);
@@ -317,6 +531,7 @@ TEST_CASE("threads: 1, 2 and 3 threads train LeNet-5, Wide and a batchnorm/dense
         REQUIRE_MESSAGE(network_build_from_text(&net, cs.text, cs.batch, &err), err);
         TrainConfig c;
         c.optimizer = cs.opt;
+        c.nesterov = cs.nesterov;
         c.lr = cs.opt == OptimizerKind::adam ? 0.003f : 0.05f;
         c.batch = cs.batch;
         c.micro_batch = cs.micro;
@@ -329,17 +544,33 @@ TEST_CASE("threads: 1, 2 and 3 threads train LeNet-5, Wide and a batchnorm/dense
         REQUIRE(trainer_step(&tr, cs.steps) == cs.steps);
         REQUIRE(tr.history.loss.size() == size_t(cs.steps));
         REQUIRE(!tr.history.test_loss.empty());
+        const EvalResult ev = evaluate(&net, digits, Split::test, 0);
+        REQUIRE(ev.n == o.n_test);
         if (nt == 1) {
           ref_params = net.params;
           ref_loss = tr.history.loss;
+          ref_m = tr.opt.m;
+          ref_v = tr.opt.v;
           ref_test_loss = tr.history.test_loss.back();
+          ref_eval = ev;
           for (float l : ref_loss) CHECK((std::isfinite(l) && l > 0.01f));  // a real run: no NaNs, no zeros
           CHECK(tr.history.loss.back() != tr.history.loss.front());
+          CHECK(ref_m.size() == (cs.opt == OptimizerKind::sgd ? 0 : net.params.size()));
+          CHECK(std::isfinite(ev.loss));
+          CHECK(ev.loss > 0.01f);
+          int64_t in_confusion = 0;
+          for (int32_t k : ev.confusion) in_confusion += k;
+          CHECK(in_confusion == o.n_test);
           continue;
         }
         CHECK(bit_equal(net.params, ref_params));
         CHECK(bit_equal(tr.history.loss, ref_loss));
+        CHECK(bit_equal(tr.opt.m, ref_m));
+        CHECK(bit_equal(tr.opt.v, ref_v));
         CHECK(std::memcmp(&tr.history.test_loss.back(), &ref_test_loss, sizeof(float)) == 0);
+        CHECK(std::memcmp(&ev.loss_sum, &ref_eval.loss_sum, sizeof(double)) == 0);
+        CHECK(ev.correct == ref_eval.correct);
+        CHECK(ev.confusion == ref_eval.confusion);
       }
     }
   }

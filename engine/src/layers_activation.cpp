@@ -3,54 +3,77 @@
 
 #include "cnn/kernels.h"
 #include "cnn/nn.h"
+#include "cnn/parallel.h"
 #include "layer_table.h"
 
 namespace cnn {
 
+// Threads (parallel.h): each pass is split over its elements (parallel_for); every element is
+// computed by the same code on whichever thread, so the bits do not depend on the count.
 void relu_forward(float* y, const float* x, int64_t count) {
-  if (kernel_set() == KernelSet::simd) {
-    relu_forward_f32(y, x, count);
-    return;
-  }  // same bits
-  for (int64_t i = 0; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  const bool simd = kernel_set() == KernelSet::simd;
+  parallel_for(count, kElementWork, [&](int64_t b, int64_t e) {
+    if (simd) {
+      relu_forward_f32(y + b, x + b, e - b);
+      return;
+    }  // same bits
+    for (int64_t i = b; i < e; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  });
 }
 void relu_backward(float* dx, const float* dy, const float* x, int64_t count) {
-  if (kernel_set() == KernelSet::simd) {
-    relu_backward_f32(dx, dy, x, count);
-    return;
-  }  // same bits
-  // The notes (Appendix B): dh/da = 1 for a >= 0, 0 otherwise. So a = 0 passes the gradient.
-  for (int64_t i = 0; i < count; ++i) dx[i] += x[i] >= 0.0f ? dy[i] : 0.0f;
+  const bool simd = kernel_set() == KernelSet::simd;
+  parallel_for(count, kElementWork, [&](int64_t b, int64_t e) {
+    if (simd) {
+      relu_backward_f32(dx + b, dy + b, x + b, e - b);
+      return;
+    }  // same bits
+    // The notes (Appendix B): dh/da = 1 for a >= 0, 0 otherwise. So a = 0 passes the gradient.
+    for (int64_t i = b; i < e; ++i) dx[i] += x[i] >= 0.0f ? dy[i] : 0.0f;
+  });
 }
 
 void leakyrelu_forward(float* y, const float* x, int64_t count, float alpha) {
-  for (int64_t i = 0; i < count; ++i) y[i] = x[i] >= 0.0f ? x[i] : alpha * x[i];
+  parallel_for(count, kElementWork, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) y[i] = x[i] >= 0.0f ? x[i] : alpha * x[i];
+  });
 }
 void leakyrelu_backward(float* dx, const float* dy, const float* x, int64_t count, float alpha) {
-  for (int64_t i = 0; i < count; ++i) dx[i] += x[i] >= 0.0f ? dy[i] : alpha * dy[i];
+  parallel_for(count, kElementWork, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) dx[i] += x[i] >= 0.0f ? dy[i] : alpha * dy[i];
+  });
 }
 
+// exp and tanh are libm calls, several times a simple pass's time per element: counted as 4
+// elements' work, which errs toward one thread.
 void sigmoid_forward(float* y, const float* x, int64_t count) {
-  // Two branches so exp never overflows: for x < 0, e^x / (1 + e^x).
-  for (int64_t i = 0; i < count; ++i) {
-    const float v = x[i];
-    if (v >= 0.0f) {
-      y[i] = 1.0f / (1.0f + std::exp(-v));
-    } else {
-      const float e = std::exp(v);
-      y[i] = e / (1.0f + e);
+  parallel_for(count, 4 * kElementWork, [&](int64_t b, int64_t e) {
+    // Two branches so exp never overflows: for x < 0, e^x / (1 + e^x).
+    for (int64_t i = b; i < e; ++i) {
+      const float v = x[i];
+      if (v >= 0.0f) {
+        y[i] = 1.0f / (1.0f + std::exp(-v));
+      } else {
+        const float ev = std::exp(v);
+        y[i] = ev / (1.0f + ev);
+      }
     }
-  }
+  });
 }
 void sigmoid_backward(float* dx, const float* dy, const float* y, int64_t count) {
-  for (int64_t i = 0; i < count; ++i) dx[i] += dy[i] * y[i] * (1.0f - y[i]);
+  parallel_for(count, kElementWork, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) dx[i] += dy[i] * y[i] * (1.0f - y[i]);
+  });
 }
 
 void tanh_forward(float* y, const float* x, int64_t count) {
-  for (int64_t i = 0; i < count; ++i) y[i] = std::tanh(x[i]);
+  parallel_for(count, 4 * kElementWork, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) y[i] = std::tanh(x[i]);
+  });
 }
 void tanh_backward(float* dx, const float* dy, const float* y, int64_t count) {
-  for (int64_t i = 0; i < count; ++i) dx[i] += dy[i] * (1.0f - y[i] * y[i]);
+  parallel_for(count, kElementWork, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) dx[i] += dy[i] * (1.0f - y[i] * y[i]);
+  });
 }
 
 void softmax_forward(float* y, const float* x, int n, int k) {

@@ -1,6 +1,7 @@
 // Max pooling (with its argmax cache), average pooling and global average pooling, NCHW.
 #include "cnn/kernels.h"
 #include "cnn/nn.h"
+#include "cnn/parallel.h"
 #include "layer_table.h"
 
 namespace cnn {
@@ -25,40 +26,50 @@ inline void for_each_window(const PoolDims& d, F f) {
 }
 }  // namespace
 
+// Threads (parallel.h): every pass below is split over the n*c planes, each plane computed whole by
+// one thread (pooling never mixes planes): the bits do not depend on the count. The work estimate
+// counts one element's work per input value.
+
 void maxpool_forward(float* y, int32_t* argmax, const float* x, int n, const PoolDims& d) {
-  // 2x2, stride 2, unpadded (the common case): a branch-free SIMD kernel, same ties (kernels.h).
-  if (d.kh == 2 && d.kw == 2 && d.sh == 2 && d.sw == 2 && d.pad.top == 0 && d.pad.left == 0 && d.oh == d.h / 2 &&
-      d.ow == d.w / 2 && kernel_set() == KernelSet::simd) {
-    maxpool2x2_forward(y, argmax, x, int64_t(n) * d.c, d.h, d.w);
-    return;
-  }
   const int64_t planes = int64_t(n) * d.c;
   const int64_t in_plane = int64_t(d.h) * d.w, out_plane = int64_t(d.oh) * d.ow;
-  for (int64_t p = 0; p < planes; ++p) {
-    const float* xp = x + p * in_plane;
-    float* yp = y + p * out_plane;
-    int32_t* ap = argmax + p * out_plane;
-    for_each_window(d, [&](int64_t o, int y0, int ky0, int ky1, int x0, int kx0, int kx1) {
-      int32_t best = -1;
-      float bv = 0.0f;
-      if (ky0 < ky1 && kx0 < kx1) {
-        best = (y0 + ky0) * d.w + x0 + kx0;
-        bv = xp[best];
-        for (int ky = ky0; ky < ky1; ++ky) {
-          const int row = (y0 + ky) * d.w + x0;
-          for (int kx = kx0; kx < kx1; ++kx) {
-            const float v = xp[row + kx];
-            if (v > bv) {  // strict >: ties keep the first
-              best = row + kx;
-              bv = v;
-            }
-          }
+  // 2x2, stride 2, unpadded (the common case): a branch-free SIMD kernel, same ties (kernels.h).
+  const bool simd2x2 = d.kh == 2 && d.kw == 2 && d.sh == 2 && d.sw == 2 && d.pad.top == 0 && d.pad.left == 0 &&
+                       d.oh == d.h / 2 && d.ow == d.w / 2 && kernel_set() == KernelSet::simd;
+  parallel_for(
+      planes, in_plane * kElementWork,
+      [&](int64_t p0, int64_t p1) {
+        if (simd2x2) {
+          maxpool2x2_forward(y + p0 * out_plane, argmax + p0 * out_plane, x + p0 * in_plane, p1 - p0, d.h, d.w);
+          return;
         }
-      }
-      yp[o] = bv;
-      ap[o] = best;
-    });
-  }
+        for (int64_t p = p0; p < p1; ++p) {
+          const float* xp = x + p * in_plane;
+          float* yp = y + p * out_plane;
+          int32_t* ap = argmax + p * out_plane;
+          for_each_window(d, [&](int64_t o, int y0, int ky0, int ky1, int x0, int kx0, int kx1) {
+            int32_t best = -1;
+            float bv = 0.0f;
+            if (ky0 < ky1 && kx0 < kx1) {
+              best = (y0 + ky0) * d.w + x0 + kx0;
+              bv = xp[best];
+              for (int ky = ky0; ky < ky1; ++ky) {
+                const int row = (y0 + ky) * d.w + x0;
+                for (int kx = kx0; kx < kx1; ++kx) {
+                  const float v = xp[row + kx];
+                  if (v > bv) {  // strict >: ties keep the first
+                    best = row + kx;
+                    bv = v;
+                  }
+                }
+              }
+            }
+            yp[o] = bv;
+            ap[o] = best;
+          });
+        }
+      },
+      1);
 }
 
 void maxpool_backward(float* dx, const float* dy, const int32_t* argmax, int n, const PoolDims& d) {
@@ -67,67 +78,92 @@ void maxpool_backward(float* dx, const float* dy, const int32_t* argmax, int n, 
   // natively): one read-modify-write per window is already all the memory traffic there is.
   const int64_t planes = int64_t(n) * d.c;
   const int64_t in_plane = int64_t(d.h) * d.w, out_plane = int64_t(d.oh) * d.ow;
-  for (int64_t p = 0; p < planes; ++p) {
-    float* dxp = dx + p * in_plane;
-    const float* dyp = dy + p * out_plane;
-    const int32_t* ap = argmax + p * out_plane;
-    for (int64_t o = 0; o < out_plane; ++o)
-      if (ap[o] >= 0) dxp[ap[o]] += dyp[o];
-  }
+  parallel_for(
+      planes, in_plane * kElementWork,
+      [&](int64_t p0, int64_t p1) {
+        for (int64_t p = p0; p < p1; ++p) {
+          float* dxp = dx + p * in_plane;
+          const float* dyp = dy + p * out_plane;
+          const int32_t* ap = argmax + p * out_plane;
+          for (int64_t o = 0; o < out_plane; ++o)
+            if (ap[o] >= 0) dxp[ap[o]] += dyp[o];
+        }
+      },
+      1);
 }
 
 void avgpool_forward(float* y, const float* x, int n, const PoolDims& d) {
   const int64_t planes = int64_t(n) * d.c;
   const int64_t in_plane = int64_t(d.h) * d.w, out_plane = int64_t(d.oh) * d.ow;
   const float inv = 1.0f / float(d.kh * d.kw);  // padded cells count (count_include_pad=True)
-  for (int64_t p = 0; p < planes; ++p) {
-    const float* xp = x + p * in_plane;
-    float* yp = y + p * out_plane;
-    for_each_window(d, [&](int64_t o, int y0, int ky0, int ky1, int x0, int kx0, int kx1) {
-      float acc = 0.0f;
-      for (int ky = ky0; ky < ky1; ++ky) {
-        const float* r = xp + int64_t(y0 + ky) * d.w + x0;
-        for (int kx = kx0; kx < kx1; ++kx) acc += r[kx];
-      }
-      yp[o] = acc * inv;
-    });
-  }
+  parallel_for(
+      planes, in_plane * kElementWork,
+      [&](int64_t p0, int64_t p1) {
+        for (int64_t p = p0; p < p1; ++p) {
+          const float* xp = x + p * in_plane;
+          float* yp = y + p * out_plane;
+          for_each_window(d, [&](int64_t o, int y0, int ky0, int ky1, int x0, int kx0, int kx1) {
+            float acc = 0.0f;
+            for (int ky = ky0; ky < ky1; ++ky) {
+              const float* r = xp + int64_t(y0 + ky) * d.w + x0;
+              for (int kx = kx0; kx < kx1; ++kx) acc += r[kx];
+            }
+            yp[o] = acc * inv;
+          });
+        }
+      },
+      1);
 }
 
 void avgpool_backward(float* dx, const float* dy, int n, const PoolDims& d) {
   const int64_t planes = int64_t(n) * d.c;
   const int64_t in_plane = int64_t(d.h) * d.w, out_plane = int64_t(d.oh) * d.ow;
   const float inv = 1.0f / float(d.kh * d.kw);
-  for (int64_t p = 0; p < planes; ++p) {
-    float* dxp = dx + p * in_plane;
-    const float* dyp = dy + p * out_plane;
-    for_each_window(d, [&](int64_t o, int y0, int ky0, int ky1, int x0, int kx0, int kx1) {
-      const float g = dyp[o] * inv;
-      for (int ky = ky0; ky < ky1; ++ky) {
-        float* r = dxp + int64_t(y0 + ky) * d.w + x0;
-        for (int kx = kx0; kx < kx1; ++kx) r[kx] += g;
-      }
-    });
-  }
+  parallel_for(
+      planes, in_plane * kElementWork,
+      [&](int64_t p0, int64_t p1) {
+        for (int64_t p = p0; p < p1; ++p) {
+          float* dxp = dx + p * in_plane;
+          const float* dyp = dy + p * out_plane;
+          for_each_window(d, [&](int64_t o, int y0, int ky0, int ky1, int x0, int kx0, int kx1) {
+            const float g = dyp[o] * inv;
+            for (int ky = ky0; ky < ky1; ++ky) {
+              float* r = dxp + int64_t(y0 + ky) * d.w + x0;
+              for (int kx = kx0; kx < kx1; ++kx) r[kx] += g;
+            }
+          });
+        }
+      },
+      1);
 }
 
 void gap_forward(float* y, const float* x, int n, int c, int hw) {
   const float inv = 1.0f / float(hw);
-  for (int64_t p = 0; p < int64_t(n) * c; ++p) {
-    const float* xp = x + p * hw;
-    float acc = 0.0f;
-    for (int i = 0; i < hw; ++i) acc += xp[i];
-    y[p] = acc * inv;
-  }
+  parallel_for(
+      int64_t(n) * c, int64_t(hw) * kElementWork,
+      [&](int64_t p0, int64_t p1) {
+        for (int64_t p = p0; p < p1; ++p) {
+          const float* xp = x + p * hw;
+          float acc = 0.0f;
+          for (int i = 0; i < hw; ++i) acc += xp[i];
+          y[p] = acc * inv;
+        }
+      },
+      kElementGrain);  // one output each: whole cache lines of y
 }
 
 void gap_backward(float* dx, const float* dy, int n, int c, int hw) {
   const float inv = 1.0f / float(hw);
-  for (int64_t p = 0; p < int64_t(n) * c; ++p) {
-    float* dxp = dx + p * hw;
-    const float g = dy[p] * inv;
-    for (int i = 0; i < hw; ++i) dxp[i] += g;
-  }
+  parallel_for(
+      int64_t(n) * c, int64_t(hw) * kElementWork,
+      [&](int64_t p0, int64_t p1) {
+        for (int64_t p = p0; p < p1; ++p) {
+          float* dxp = dx + p * hw;
+          const float g = dy[p] * inv;
+          for (int i = 0; i < hw; ++i) dxp[i] += g;
+        }
+      },
+      1);
 }
 
 // --- this file's rows of the layer table (layer_table.h) -----------------------------------------

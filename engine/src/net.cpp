@@ -10,6 +10,7 @@
 
 #include "cnn/format.h"
 #include "cnn/nn.h"
+#include "cnn/parallel.h"
 #include "layer_table.h"
 
 namespace cnn {
@@ -269,9 +270,7 @@ float network_loss(Network* net, const int32_t* labels, const float* targets) {
 
 // --- backward ---------------------------------------------------------------------------------------
 
-void network_zero_grad(Network* net) {
-  if (!net->grads.empty()) std::memset(net->grads.data(), 0, sizeof(float) * net->grads.size());
-}
+void network_zero_grad(Network* net) { parallel_zero(net->grads.data(), int64_t(net->grads.size())); }
 
 // The kind's backward from the layer table: accumulates into dx (zeroed first) when wanted, and into
 // the parameter gradients when param_grads. A kind without parameters runs only when dx is wanted.
@@ -282,7 +281,7 @@ static void layer_backward(Network* net, int i, int n, bool want_dx, bool param_
   float* dx = nullptr;
   if (want_dx) {
     dx = net->dacts[size_t(i)].data();
-    std::memset(dx, 0, sizeof(float) * size_t(int64_t(n) * li.in.size()));
+    parallel_zero(dx, int64_t(n) * li.in.size());
   }
   const LayerKindDesc& d = layer_kind_desc(l.kind);
   if (!dx && !d.has_params) return;

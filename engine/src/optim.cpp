@@ -9,56 +9,69 @@
 #include <cstring>
 
 #include "cnn/format.h"
+#include "cnn/parallel.h"
 namespace cnn {
 
 const char* const kOptimizerNames[] = {"sgd", "momentum", "adam"};  // OptimizerKind order
 const char* optimizer_name(OptimizerKind k) { return enum_name(k, kOptimizerNames); }
 bool optimizer_from_name(const char* name, OptimizerKind* out) { return enum_from_name(name, kOptimizerNames, out); }
 
+// Threads (parallel.h): each update is split over the parameter array (parallel_for); every
+// parameter is updated by the same code on whichever thread, so the bits do not depend on the count.
 void sgd_update(float* w, const float* g, int64_t n, float lr, float weight_decay) {
-  if (kernel_set() == KernelSet::simd) {
-    sgd_update_f32(w, g, n, lr, weight_decay);
-    return;
-  }  // same bits
-  for (int64_t i = 0; i < n; ++i) {
-    float gi = g[i] + weight_decay * w[i];
-    w[i] -= lr * gi;
-  }
+  const bool simd = kernel_set() == KernelSet::simd;
+  parallel_for(n, kElementWork, [&](int64_t b, int64_t e) {
+    if (simd) {
+      sgd_update_f32(w + b, g + b, e - b, lr, weight_decay);
+      return;
+    }  // same bits
+    for (int64_t i = b; i < e; ++i) {
+      float gi = g[i] + weight_decay * w[i];
+      w[i] -= lr * gi;
+    }
+  });
 }
 
 void momentum_update(float* w, const float* g, float* v, int64_t n, float lr, float mu, bool nesterov,
                      float weight_decay) {
-  if (kernel_set() == KernelSet::simd) {  // the same bits (kernels.h)
-    momentum_update_f32(w, g, v, n, lr, mu, nesterov, weight_decay);
-    return;
-  }
-  for (int64_t i = 0; i < n; ++i) {
-    float gi = g[i] + weight_decay * w[i];
-    float vi = mu * v[i] + gi;  // PyTorch, dampening 0; v starts at 0 so v_1 = g_1
-    v[i] = vi;
-    // Nesterov looks ahead: the step uses the gradient plus the velocity it is about to add.
-    float d = nesterov ? gi + mu * vi : vi;
-    w[i] -= lr * d;
-  }
+  const bool simd = kernel_set() == KernelSet::simd;
+  parallel_for(n, 2 * kElementWork, [&](int64_t b, int64_t e) {
+    if (simd) {  // the same bits (kernels.h)
+      momentum_update_f32(w + b, g + b, v + b, e - b, lr, mu, nesterov, weight_decay);
+      return;
+    }
+    for (int64_t i = b; i < e; ++i) {
+      float gi = g[i] + weight_decay * w[i];
+      float vi = mu * v[i] + gi;  // PyTorch, dampening 0; v starts at 0 so v_1 = g_1
+      v[i] = vi;
+      // Nesterov looks ahead: the step uses the gradient plus the velocity it is about to add.
+      float d = nesterov ? gi + mu * vi : vi;
+      w[i] -= lr * d;
+    }
+  });
 }
 
+// Adam reads four arrays and writes three, with a division and a square root: 4 elements' work.
 void adam_update(float* w, const float* g, float* m, float* v, int64_t n, float lr, float beta1, float beta2, float eps,
                  float weight_decay, float bias1, float bias2) {
-  if (kernel_set() == KernelSet::simd) {  // the same bits (kernels.h)
-    adam_update_f32(w, g, m, v, n, lr, beta1, beta2, eps, weight_decay, bias1, bias2);
-    return;
-  }
-  const float one_m_b1 = 1.0f - beta1, one_m_b2 = 1.0f - beta2;
-  for (int64_t i = 0; i < n; ++i) {
-    float gi = g[i] + weight_decay * w[i];
-    float mi = beta1 * m[i] + one_m_b1 * gi;       // biased first moment estimate
-    float vi = beta2 * v[i] + one_m_b2 * gi * gi;  // biased second raw moment estimate
-    m[i] = mi;
-    v[i] = vi;
-    float m_hat = mi / bias1;  // bias-corrected estimates
-    float v_hat = vi / bias2;
-    w[i] -= lr * m_hat / (std::sqrt(v_hat) + eps);
-  }
+  const bool simd = kernel_set() == KernelSet::simd;
+  parallel_for(n, 4 * kElementWork, [&](int64_t b, int64_t e) {
+    if (simd) {  // the same bits (kernels.h)
+      adam_update_f32(w + b, g + b, m + b, v + b, e - b, lr, beta1, beta2, eps, weight_decay, bias1, bias2);
+      return;
+    }
+    const float one_m_b1 = 1.0f - beta1, one_m_b2 = 1.0f - beta2;
+    for (int64_t i = b; i < e; ++i) {
+      float gi = g[i] + weight_decay * w[i];
+      float mi = beta1 * m[i] + one_m_b1 * gi;       // biased first moment estimate
+      float vi = beta2 * v[i] + one_m_b2 * gi * gi;  // biased second raw moment estimate
+      m[i] = mi;
+      v[i] = vi;
+      float m_hat = mi / bias1;  // bias-corrected estimates
+      float v_hat = vi / bias2;
+      w[i] -= lr * m_hat / (std::sqrt(v_hat) + eps);
+    }
+  });
 }
 
 int64_t optimizer_state_floats(OptimizerKind k, int64_t n_params) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <new>
 #include <stdexcept>
@@ -274,6 +275,18 @@ void parallel_run(int64_t max_parts, int64_t work, ParallelBody body) {
 }
 
 #endif  // CNN_NO_THREADS
+
+// Measured as kElementWork's figures: a memset takes 0.07 ns a float (half an element's work), a
+// memcpy 0.14 (one element: it reads one array and writes another, as relu forward does).
+void parallel_zero(float* p, int64_t count) {
+  parallel_for(count, kElementWork / 2,
+               [&](int64_t b, int64_t e) { std::memset(p + b, 0, sizeof(float) * size_t(e - b)); });
+}
+
+void parallel_copy(float* dst, const float* src, int64_t count) {
+  parallel_for(count, kElementWork,
+               [&](int64_t b, int64_t e) { std::memcpy(dst + b, src + b, sizeof(float) * size_t(e - b)); });
+}
 
 void sgemm_threads(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb,
                    float beta, float* c, int ldc) {

@@ -15,6 +15,7 @@
 #endif
 
 #include "cnn/format.h"
+#include "cnn/parallel.h"
 
 namespace cnn {
 
@@ -338,19 +339,37 @@ double trainer_epoch_progress(const Trainer* t) {
   return double(t->step) / double(t->steps_per_epoch);
 }
 
+// A float is infinite or NaN when its exponent bits are all ones. An integer OR over the array
+// (associative, so the compiler vectorizes it, where a float sum must keep its order), split over
+// the threads: each part says whether it found one, and the answer is the same for any split.
 static bool all_finite(const float* a, int64_t n) {
-  // x - x is 0 for every finite x and NaN for NaN and +-inf; summing those keeps the loop simple
-  // and vectorizable, and any non-finite value poisons the sum.
-  float acc = 0.0f;
-  for (int64_t i = 0; i < n; ++i) acc += a[i] - a[i];
-  return acc == 0.0f;
+  uint32_t bad[kMaxThreads] = {};
+  parallel_run((n + kElementGrain - 1) / kElementGrain, n * (kElementWork / 2), [&](int t, int nt) {
+    const Range r = split_range(n, t, nt, kElementGrain);
+    uint32_t found = 0;
+    for (int64_t i = r.begin; i < r.end; ++i) {
+      uint32_t bits;
+      std::memcpy(&bits, a + i, sizeof bits);
+      found |= uint32_t((bits & 0x7f800000u) == 0x7f800000u);
+    }
+    bad[t] = found;
+  });
+  uint32_t any = 0;
+  for (uint32_t b : bad) any |= b;
+  return any == 0;
+}
+
+// dst = src, the copy split over the threads (the snapshot copies every weight at every step).
+static void copy_floats(std::vector<float>* dst, const std::vector<float>& src) {
+  dst->resize(src.size());  // the same size every time: no allocation after the first step
+  parallel_copy(dst->data(), src.data(), int64_t(src.size()));
 }
 
 static void take_snapshot(Trainer* t) {
   Network* net = t->net;
-  t->snap_params = net->params;  // same size every time: no allocation after the first step
-  t->snap_m = t->opt.m;
-  t->snap_v = t->opt.v;
+  copy_floats(&t->snap_params, net->params);
+  copy_floats(&t->snap_m, t->opt.m);
+  copy_floats(&t->snap_v, t->opt.v);
   t->snap_t = t->opt.t;
   t->snap_beta1_pow = t->opt.beta1_pow;
   t->snap_beta2_pow = t->opt.beta2_pow;

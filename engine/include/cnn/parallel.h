@@ -1,5 +1,7 @@
 // parallel.h: the engine's threads. One small pool of worker threads for the whole engine; the
-// convolution and dense layers split each minibatch's GEMMs over it.
+// convolution and dense layers split each minibatch's GEMMs over it, and the element-wise passes of
+// a training step (activations, pooling, zeroing the gradients, the optimizer's update, the
+// trainer's checks and snapshot) split their arrays over it.
 //
 // Determinism. N threads give the same bits as one, for every N: work is split only where no sum
 // crosses a split. The per-sample work of a batch (a convolution's forward and its input gradient)
@@ -7,8 +9,10 @@
 // dimension it sums (every element of C sums its k products in the same blocks, whatever part of C
 // a call computes); a weight gradient, summed over the batch's samples, is split over the weights
 // (a thread owns some input channels or output maps of it and adds every sample into them in the
-// batch's order, as one thread does). So nothing depends on the number of threads, and one thread
-// runs exactly the code the golden values of the tests were recorded with.
+// batch's order, as one thread does); an element-wise pass is split over its elements (or a
+// pooling's planes), each computed by the same code whoever computes it. So nothing depends on the
+// number of threads, and one thread runs exactly the code the golden values of the tests were
+// recorded with.
 //
 // The count is a run-time setting (default 1: the calling thread alone): `cnn-sandbox train
 // --threads N`, `bench --threads N`, the page's worker when the page is cross-origin isolated. A
@@ -62,6 +66,35 @@ struct Range {
   int64_t size() const { return end - begin; }
 };
 Range split_range(int64_t count, int t, int nt, int64_t grain = 1);
+
+// --- element-wise passes over the threads ----------------------------------------------------------
+// What one element of an element-wise pass (relu, pooling, an optimizer update, a copy) costs in
+// the multiply-adds parallel_run's `work` counts. Such a pass streams memory: measured here (avx2,
+// `cnn-sandbox bench --kernel ...` against `bench --gemm`), relu forward takes 0.12 ns an element,
+// its backward 0.23, maxpool 0.17 an input value, Adam 0.74 a parameter, while the GEMM does a
+// multiply-add in 0.024 ns. So an element of a simple pass is worth about 8 multiply-adds, and such a
+// pass stays on one thread below 2^18 / 8 = 32 K elements (128 KB, a few microseconds): about what
+// waking the pool costs. A costlier pass passes a multiple (Adam: 4).
+constexpr int64_t kElementWork = 8;
+// Parts of an element-wise pass are whole 64-byte cache lines of floats: no two threads write the
+// same line, and a part starts as aligned as the array.
+constexpr int64_t kElementGrain = 16;
+
+// Runs f(begin, end) on parts of the items [0, count) (split_range in grains of `grain` items), one
+// part per thread, or f(0, count) on the calling thread when count * item_work (multiply-adds, as
+// parallel_run's work) is small. For passes where each item's result depends on that item alone:
+// the bits are those of one thread for any split.
+template <class F>
+void parallel_for(int64_t count, int64_t item_work, const F& f, int64_t grain = kElementGrain) {
+  if (count <= 0) return;
+  parallel_run((count + grain - 1) / grain, count * item_work, [&](int t, int nt) {
+    const Range r = split_range(count, t, nt, grain);
+    if (r.size() > 0) f(r.begin, r.end);
+  });
+}
+// memset to 0 and memcpy of `count` floats, split over the threads.
+void parallel_zero(float* p, int64_t count);
+void parallel_copy(float* dst, const float* src, int64_t count);
 
 // Thread t's scratch of at least `floats` floats (t >= 1; thread 0 uses the caller's workspace),
 // kept between calls, 64-byte aligned. Throws std::bad_alloc when memory runs out.
