@@ -24,6 +24,18 @@ inline void for_each_window(const PoolDims& d, F f) {
     }
   }
 }
+
+// Calls body(p) for each plane p in [0, planes), the planes split over the threads (parallel.h),
+// each plane whole on one thread; plane_work: one plane's work.
+template <class F>
+inline void for_each_plane(int64_t planes, int64_t plane_work, F body) {
+  parallel_for(
+      planes, plane_work,
+      [&](int64_t p0, int64_t p1) {
+        for (int64_t p = p0; p < p1; ++p) body(p);
+      },
+      1);
+}
 }  // namespace
 
 // Threads (parallel.h): every pass below is split over the n*c planes, each plane computed whole by
@@ -78,63 +90,48 @@ void maxpool_backward(float* dx, const float* dy, const int32_t* argmax, int n, 
   // natively): one read-modify-write per window is already all the memory traffic there is.
   const int64_t planes = int64_t(n) * d.c;
   const int64_t in_plane = int64_t(d.h) * d.w, out_plane = int64_t(d.oh) * d.ow;
-  parallel_for(
-      planes, in_plane * kElementWork,
-      [&](int64_t p0, int64_t p1) {
-        for (int64_t p = p0; p < p1; ++p) {
-          float* dxp = dx + p * in_plane;
-          const float* dyp = dy + p * out_plane;
-          const int32_t* ap = argmax + p * out_plane;
-          for (int64_t o = 0; o < out_plane; ++o)
-            if (ap[o] >= 0) dxp[ap[o]] += dyp[o];
-        }
-      },
-      1);
+  for_each_plane(planes, in_plane * kElementWork, [&](int64_t p) {
+    float* dxp = dx + p * in_plane;
+    const float* dyp = dy + p * out_plane;
+    const int32_t* ap = argmax + p * out_plane;
+    for (int64_t o = 0; o < out_plane; ++o)
+      if (ap[o] >= 0) dxp[ap[o]] += dyp[o];
+  });
 }
 
 void avgpool_forward(float* y, const float* x, int n, const PoolDims& d) {
   const int64_t planes = int64_t(n) * d.c;
   const int64_t in_plane = int64_t(d.h) * d.w, out_plane = int64_t(d.oh) * d.ow;
   const float inv = 1.0f / float(d.kh * d.kw);  // padded cells count (count_include_pad=True)
-  parallel_for(
-      planes, in_plane * kElementWork,
-      [&](int64_t p0, int64_t p1) {
-        for (int64_t p = p0; p < p1; ++p) {
-          const float* xp = x + p * in_plane;
-          float* yp = y + p * out_plane;
-          for_each_window(d, [&](int64_t o, int y0, int ky0, int ky1, int x0, int kx0, int kx1) {
-            float acc = 0.0f;
-            for (int ky = ky0; ky < ky1; ++ky) {
-              const float* r = xp + int64_t(y0 + ky) * d.w + x0;
-              for (int kx = kx0; kx < kx1; ++kx) acc += r[kx];
-            }
-            yp[o] = acc * inv;
-          });
-        }
-      },
-      1);
+  for_each_plane(planes, in_plane * kElementWork, [&](int64_t p) {
+    const float* xp = x + p * in_plane;
+    float* yp = y + p * out_plane;
+    for_each_window(d, [&](int64_t o, int y0, int ky0, int ky1, int x0, int kx0, int kx1) {
+      float acc = 0.0f;
+      for (int ky = ky0; ky < ky1; ++ky) {
+        const float* r = xp + int64_t(y0 + ky) * d.w + x0;
+        for (int kx = kx0; kx < kx1; ++kx) acc += r[kx];
+      }
+      yp[o] = acc * inv;
+    });
+  });
 }
 
 void avgpool_backward(float* dx, const float* dy, int n, const PoolDims& d) {
   const int64_t planes = int64_t(n) * d.c;
   const int64_t in_plane = int64_t(d.h) * d.w, out_plane = int64_t(d.oh) * d.ow;
   const float inv = 1.0f / float(d.kh * d.kw);
-  parallel_for(
-      planes, in_plane * kElementWork,
-      [&](int64_t p0, int64_t p1) {
-        for (int64_t p = p0; p < p1; ++p) {
-          float* dxp = dx + p * in_plane;
-          const float* dyp = dy + p * out_plane;
-          for_each_window(d, [&](int64_t o, int y0, int ky0, int ky1, int x0, int kx0, int kx1) {
-            const float g = dyp[o] * inv;
-            for (int ky = ky0; ky < ky1; ++ky) {
-              float* r = dxp + int64_t(y0 + ky) * d.w + x0;
-              for (int kx = kx0; kx < kx1; ++kx) r[kx] += g;
-            }
-          });
-        }
-      },
-      1);
+  for_each_plane(planes, in_plane * kElementWork, [&](int64_t p) {
+    float* dxp = dx + p * in_plane;
+    const float* dyp = dy + p * out_plane;
+    for_each_window(d, [&](int64_t o, int y0, int ky0, int ky1, int x0, int kx0, int kx1) {
+      const float g = dyp[o] * inv;
+      for (int ky = ky0; ky < ky1; ++ky) {
+        float* r = dxp + int64_t(y0 + ky) * d.w + x0;
+        for (int kx = kx0; kx < kx1; ++kx) r[kx] += g;
+      }
+    });
+  });
 }
 
 void gap_forward(float* y, const float* x, int n, int c, int hw) {
@@ -154,16 +151,11 @@ void gap_forward(float* y, const float* x, int n, int c, int hw) {
 
 void gap_backward(float* dx, const float* dy, int n, int c, int hw) {
   const float inv = 1.0f / float(hw);
-  parallel_for(
-      int64_t(n) * c, int64_t(hw) * kElementWork,
-      [&](int64_t p0, int64_t p1) {
-        for (int64_t p = p0; p < p1; ++p) {
-          float* dxp = dx + p * hw;
-          const float g = dy[p] * inv;
-          for (int i = 0; i < hw; ++i) dxp[i] += g;
-        }
-      },
-      1);
+  for_each_plane(int64_t(n) * c, int64_t(hw) * kElementWork, [&](int64_t p) {
+    float* dxp = dx + p * hw;
+    const float g = dy[p] * inv;
+    for (int i = 0; i < hw; ++i) dxp[i] += g;
+  });
 }
 
 // --- this file's rows of the layer table (layer_table.h) -----------------------------------------

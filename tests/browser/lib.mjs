@@ -98,10 +98,11 @@ export async function screenshot(page, name) {
 }
 
 // Statistics of the canvas pixels, read back from a screenshot of the canvas element (WebGL
-// buffers are not preserved, so the compositor's picture is the honest one).
-export async function canvasStats(page) {
+// buffers are not preserved, so the compositor's picture is the honest one); `points` ([x, y] in
+// CSS pixels, dpr 1) adds the colours there: atPoints, [r, g, b] each.
+export async function canvasStats(page, points = []) {
   const png = await page.locator('#canvas').screenshot();
-  return page.evaluate(async (b64) => {
+  return page.evaluate(async ([b64, points]) => {
     const img = new Image();
     img.src = 'data:image/png;base64,' + b64;
     await img.decode();
@@ -118,8 +119,9 @@ export async function canvasStats(page) {
       if (d[i] + d[i + 1] + d[i + 2] === 0) black++;
       if (colors.size < 5000) colors.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
     }
-    return { width: c.width, height: c.height, distinctColors: colors.size, minLuma: min, maxLuma: max, blackShare: black / n };
-  }, png.toString('base64'));
+    const atPoints = points.map(([x, y]) => { const i = 4 * (Math.round(y) * c.width + Math.round(x)); return [d[i], d[i + 1], d[i + 2]]; });
+    return { width: c.width, height: c.height, distinctColors: colors.size, minLuma: min, maxLuma: max, blackShare: black / n, atPoints };
+  }, [png.toString('base64'), points]);
 }
 
 // The page's state through the JS API (window.cnnSandbox.getState()).

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { startLab, openLab, screenshot, state, waitState, repoRoot, siteDir } from './lib.mjs';
+import { startLab, openLab, screenshot, state, waitState, canvasStats, repoRoot, siteDir } from './lib.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
@@ -244,21 +244,6 @@ test('while the worker trains untouched, the page draws once per report; input d
   await page.context().close();
 });
 
-// The colours of the canvas at the given CSS pixels, read from a screenshot (the compositor's picture).
-async function pixels(page, points) {
-  const png = await page.locator('#canvas').screenshot();
-  return page.evaluate(async ([b64, points]) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    return points.map(([x, y]) => Array.from(g.getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3)));
-  }, [png.toString('base64'), points]);
-}
-
 // Drawing is what leaves the trainer less than the whole machine under software WebGL, and its cost
 // follows the area painted (bench/RESULTS.md). The tiled windows cover the screen and draw no
 // background of their own: the canvas is cleared to it. A window background would add 1.0 alone.
@@ -279,7 +264,7 @@ test('a frame paints each pixel less than once on average; the windows\' backgro
     // each tiled window's bottom-left corner, inside its padding, shows the window background
     const rects = Object.entries((await state(page)).rects).filter(([k]) => k.startsWith('win_') || k === 'embed_layout');
     assert.ok(rects.length >= 1, 'the windows\' rectangles are reported');
-    const seen = await pixels(page, rects.map(([, r]) => [r[0] + 4, r[3] - 4]));
+    const seen = (await canvasStats(page, rects.map(([, r]) => [r[0] + 4, r[3] - 4]))).atPoints;
     rects.forEach(([k], i) => seen[i].forEach((v, j) => assert.ok(Math.abs(v - bg[j]) <= 1, `${w}x${h} ${theme}: ${k}'s background is rgb(${bg}) (found rgb(${seen[i]}))`)));
     await screenshot(page, `worker-painted-${w}x${h}${theme === 'dark' ? '' : '-contrast'}${hash.includes('embed') ? '-embed' : ''}`);
     if (theme !== 'dark') await page.evaluate(() => window.cnnA11y.setDisplay({ highContrast: false }));
