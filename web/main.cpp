@@ -320,8 +320,6 @@ static double g_wake_until = 0;  // ... and for this long (ImGui's short fades, 
 static bool g_visible = true, g_paused = false, g_always_draw = false;
 static bool g_report_unseen = false;  // a training worker's report arrived since the last frame
 static int g_frames_drawn = 0;
-static double g_painted = 0;      // the last frame's painted area over the canvas's (PaintedArea)
-static std::string g_painted_by;  // the same by window, as JSON: {"Training###training":0.081,...}
 constexpr int kWakeFrames = 4;
 constexpr double kWakeMs = 250;
 
@@ -517,37 +515,10 @@ CNN_EXPORT void cnn_clipboard_copy(int cut, int synthesize) {
   FlushInput();
 }
 #endif
-// For tests: what the input layer did (frames drawn, idle, a tooltip on screen, the text field).
-CNN_EXPORT const char* cnn_get_input_state() {
-  static std::string s;
-  ImGuiContext& g = *GImGui;
-  bool tooltip = false;
-  float scroll_y = -1;
-  for (ImGuiWindow* w : g.Windows) {
-    tooltip |= (w->Flags & ImGuiWindowFlags_Tooltip) && w->WasActive;
-    if (w->Name == g_touch_scrolled) scroll_y = w->Scroll.y / g_app.dpr;
-  }
-  const bool active_is_window = g.ActiveId != 0 && g.ActiveIdWindow && g.ActiveId == g.ActiveIdWindow->MoveId;
-  char buf[512];
-  std::snprintf(
-      buf, sizeof buf,
-      "{\"framesDrawn\":%d,\"idle\":%s,\"tooltip\":%s,\"textFieldActive\":%s,\"multiline\":%s,"
-      "\"queued\":%d,\"touchStyle\":%s,\"frameHeightCss\":%.2f,\"touchScrollY\":%.1f,\"activeId\":%u,\"activeIsWindow\":%s,"
-      "\"hoveredWindow\":\"%.60s\",\"painted\":%.3f,\"paintedBy\":",
-      g_frames_drawn, g_paused ? "true" : "false", tooltip ? "true" : "false", g_field.active ? "true" : "false",
-      g_field.multiline ? "true" : "false", int(g_input.size()), g_touch_style ? "true" : "false",
-      ImGui::GetFrameHeight() / g_app.dpr, scroll_y, unsigned(g.ActiveId), active_is_window ? "true" : "false",
-      g.HoveredWindow ? g.HoveredWindow->Name : "", g_painted);
-  s = buf;
-  s += g_painted_by.empty() ? "{}" : g_painted_by;
-  s += "}";
-  return s.c_str();
-}
-
 // How many times the last frame painted each pixel of the canvas, on average: the area of every
 // triangle ImGui drew (its corners held to its command's clip rectangle, exact for the rectangles
 // that are nearly all of it) over the canvas's. Software WebGL's time for a frame follows it
-// (bench/RESULTS.md); tests keep it down.
+// (bench/RESULTS.md); tests keep it down. Computed when asked, from the last frame's draw data.
 static double PaintedArea(const ImDrawData* dd, std::string* by_window) {
   const double screen = double(dd->DisplaySize.x) * dd->DisplaySize.y;
   if (screen <= 0) return 0;
@@ -577,6 +548,36 @@ static double PaintedArea(const ImDrawData* dd, std::string* by_window) {
   }
   *by_window += "}";
   return total / screen;
+}
+
+// For tests: what the input layer did (frames drawn, idle, a tooltip on screen, the text field).
+CNN_EXPORT const char* cnn_get_input_state() {
+  static std::string s;
+  ImGuiContext& g = *GImGui;
+  bool tooltip = false;
+  float scroll_y = -1;
+  for (ImGuiWindow* w : g.Windows) {
+    tooltip |= (w->Flags & ImGuiWindowFlags_Tooltip) && w->WasActive;
+    if (w->Name == g_touch_scrolled) scroll_y = w->Scroll.y / g_app.dpr;
+  }
+  const bool active_is_window = g.ActiveId != 0 && g.ActiveIdWindow && g.ActiveId == g.ActiveIdWindow->MoveId;
+  std::string painted_by;
+  const ImDrawData* dd = ImGui::GetDrawData();  // the last frame's, valid until the next NewFrame
+  const double painted = dd ? PaintedArea(dd, &painted_by) : 0;
+  char buf[512];
+  std::snprintf(
+      buf, sizeof buf,
+      "{\"framesDrawn\":%d,\"idle\":%s,\"tooltip\":%s,\"textFieldActive\":%s,\"multiline\":%s,"
+      "\"queued\":%d,\"touchStyle\":%s,\"frameHeightCss\":%.2f,\"touchScrollY\":%.1f,\"activeId\":%u,\"activeIsWindow\":%s,"
+      "\"hoveredWindow\":\"%.60s\",\"painted\":%.3f,\"paintedBy\":",
+      g_frames_drawn, g_paused ? "true" : "false", tooltip ? "true" : "false", g_field.active ? "true" : "false",
+      g_field.multiline ? "true" : "false", int(g_input.size()), g_touch_style ? "true" : "false",
+      ImGui::GetFrameHeight() / g_app.dpr, scroll_y, unsigned(g.ActiveId), active_is_window ? "true" : "false",
+      g.HoveredWindow ? g.HoveredWindow->Name : "", painted);
+  s = buf;
+  s += painted_by.empty() ? "{}" : painted_by;
+  s += "}";
+  return s.c_str();
 }
 
 static void Frame() {
@@ -610,7 +611,6 @@ static void Frame() {
   A11yShortcuts(g_app);  // js_api_a11y.cpp: t, s, 1-8, c, +, -, ? typed outside a text field
   ReportTextField(dpr);
   ImGui::Render();
-  g_painted = PaintedArea(ImGui::GetDrawData(), &g_painted_by);
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(g_window, &fb_w, &fb_h);
   glViewport(0, 0, fb_w, fb_h);
