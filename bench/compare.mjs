@@ -571,7 +571,6 @@ if (pageTrain.length) {
   const cols = ['page sps', 'hidden sps', 'tab bench', 'page/bench', 'page/hidden', 'node wasm', 'drawn paused', 'drawn train', 'raf paused', 'raf train'];
   console.log('net'.padEnd(8) + 'trainer'.padEnd(44) + cols.map((c) => c.padStart(12)).join(''));
   const pageChecks = [];
-  const ratio = (a, b) => (a && b ? a / b : null);
   for (const r of pageTrain) {
     if (r.error && !r.net) { console.log(`  ${r.error}`); continue; }
     const nodeSps = num(WW, `${r.net}/train`);
