@@ -158,8 +158,14 @@ if (!skip.has('chromium')) await chromiumBench();
 // (the page's default), which the bench does not: the hidden row shows what that costs, and the
 // "no evaluation" row (eval every 1,000,000 steps: none in the measured seconds) does the bench's work.
 // The default page draws on change: paused and untouched it draws nothing, and while the worker
-// trains it draws each report once (about 10 a second). ?redraw=always draws every animation frame,
-// paused too: the frame rate a learner gets while the page changes all the time (a drag, a hover).
+// trains it draws each report once (about 10 a second). Each frame paints only the part of the
+// canvas that changed (web/damage.h): a report repaints the training and curves windows, about half
+// of the canvas at 1280x720. ?redraw=always builds every animation frame, paused too, each painting
+// what changed; ?redraw=full paints the whole canvas every frame: the worst case, a learner's input
+// changing all of the canvas all the time (what every frame cost before the partial repaints).
+// Chromium's flags are the tests' (tests/browser/lib.mjs: SwiftShader as the GPU, compositing
+// included); CHROMIUM_DROP='--use-angle=swiftshader' gives Chromium's own choice on a machine
+// without a GPU (software compositing, WebGL on SwiftShader).
 // The machine is shared: every (net, way) is measured `pageReps` times, the rounds interleaved in
 // time (round 1 of every row, then round 2, ...), and each figure is the median over the rounds;
 // ratios (page/bench, 2 threads/1) are taken within a round and their median reported.
@@ -167,6 +173,7 @@ const pageVariants = [
   { label: 'worker, draws on change', query: '' },
   { label: 'worker, on change, no evaluation', query: '', hash: '&eval_every=1000000' },
   { label: 'worker, draws every frame', query: '?redraw=always' },
+  { label: 'worker, every frame, whole canvas', query: '?redraw=full' },
   { label: 'worker, isolated, on change', query: '?threads=1', isolated: true },
   { label: 'worker, isolated, on change', query: '?threads=2', isolated: true },
   { label: 'in frame, every frame', query: '?redraw=always&worker=0' },

@@ -17,6 +17,7 @@
 #include <GLFW/glfw3.h>
 
 #include "app.h"
+#include "damage.h"
 #include "cnn/train.h"
 #include "imgui.h"
 #include "imgui_internal.h"
@@ -69,6 +70,7 @@ static void BuildFontsAndStyle(float dpr) {
   io.Fonts->Build();
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
+  DamageAll();
   ImGuiStyle style;
   ThemeStyle(Th().kind, style);
   if (g_touch_style) {
@@ -310,7 +312,8 @@ static void ScrollByTouchDrag() {
 // ---------------------------------------------------------------------------------------------
 // Idle: when nothing trains, loads, animates or is touched, the loop stops after a few frames and
 // input, a JS API call (input.js wraps Module.ccall) or a resize wakes it. A hidden tab or an
-// embed scrolled out of view draws nothing. ?redraw=always keeps the old draw-every-frame loop.
+// embed scrolled out of view draws nothing. ?redraw=always keeps the old draw-every-frame loop
+// (each frame still paints only what changed); ?redraw=full also paints the whole canvas each time.
 // Training in the worker (issue 19) is a change the page sees only when a report arrives (about
 // 10 a second, trainer_worker.cpp): each report is drawn once, and the frames between reports,
 // which would show the same picture, are not drawn. On software WebGL a frame of the lab costs
@@ -320,6 +323,10 @@ static double g_wake_until = 0;  // ... and for this long (ImGui's short fades, 
 static bool g_visible = true, g_paused = false, g_always_draw = false;
 static bool g_report_unseen = false;  // a training worker's report arrived since the last frame
 static int g_frames_drawn = 0;
+static bool g_keeps_pixels = false;  // the canvas's preserveDrawingBuffer (main)
+static bool g_repaint_all = false;   // ?redraw=full: every frame paints the whole canvas
+static int g_frames_painted = 0;     // frames that painted something
+static float g_last_painted = 0;     // the part of the canvas the last frame painted (0 to 1)
 constexpr int kWakeFrames = 4;
 constexpr double kWakeMs = 250;
 
@@ -434,6 +441,11 @@ static void FlushInput() {
 }
 
 CNN_EXPORT void cnn_wake() { Wake(); }
+// The next frame paints the whole canvas (tests compare it with what the partial frames left).
+CNN_EXPORT void cnn_repaint_all() {
+  DamageAll();
+  Wake();
+}
 // trainer_client.js, after each report: one frame shows it while the worker is busy; a report that
 // ends the work (Pause, the last step, a fault) wakes the page as any other change does.
 CNN_EXPORT void cnn_worker_report_arrived() {
@@ -569,15 +581,57 @@ CNN_EXPORT const char* cnn_get_input_state() {
       buf, sizeof buf,
       "{\"framesDrawn\":%d,\"idle\":%s,\"tooltip\":%s,\"textFieldActive\":%s,\"multiline\":%s,"
       "\"queued\":%d,\"touchStyle\":%s,\"frameHeightCss\":%.2f,\"touchScrollY\":%.1f,\"activeId\":%u,\"activeIsWindow\":%s,"
-      "\"hoveredWindow\":\"%.60s\",\"painted\":%.3f,\"paintedBy\":",
+      "\"hoveredWindow\":\"%.60s\",\"painted\":%.3f,\"triangles\":%d,\"framesPainted\":%d,"
+      "\"repainted\":%.4f,\"keepsPixels\":%s,\"paintedBy\":",
       g_frames_drawn, g_paused ? "true" : "false", tooltip ? "true" : "false", g_field.active ? "true" : "false",
       g_field.multiline ? "true" : "false", int(g_input.size()), g_touch_style ? "true" : "false",
       ImGui::GetFrameHeight() / g_app.dpr, scroll_y, unsigned(g.ActiveId), active_is_window ? "true" : "false",
-      g.HoveredWindow ? g.HoveredWindow->Name : "", painted);
+      g.HoveredWindow ? g.HoveredWindow->Name : "", painted, dd ? dd->TotalIdxCount / 3 : 0, g_frames_painted,
+      g_last_painted, g_keeps_pixels ? "true" : "false");
   s = buf;
   s += painted_by.empty() ? "{}" : painted_by;
   s += "}";
   return s.c_str();
+}
+
+// Paints the frame: only the part that changed (damage.h) where the canvas keeps its pixels
+// between frames, else all of it. The part is cleared to the tiled windows' background (they draw
+// none) and every list is drawn with its clip rectangles held to it.
+static ImVec4 g_last_clear(-1, -1, -1, -1);
+
+static void Paint(ImDrawData* dd) {
+  int fb_w = 0, fb_h = 0;
+  glfwGetFramebufferSize(g_window, &fb_w, &fb_h);
+  const ImVec4 clear = ThemeClearColor(Th().kind);
+  if (!g_keeps_pixels || g_repaint_all || std::memcmp(&clear, &g_last_clear, sizeof clear) != 0) DamageAll();
+  g_last_clear = clear;
+  DamageRect r = DamageCompute(dd);
+  const float screen = dd->DisplaySize.x * dd->DisplaySize.y;
+  g_last_painted = screen > 0 ? r.Area() / screen : 0;
+  if (r.Empty()) return;
+  g_frames_painted++;
+  // display coordinates to framebuffer pixels (1:1 in the page; the desktop window may scale)
+  const ImVec2 sc = dd->FramebufferScale, o = dd->DisplayPos;
+  const int x0 = int((r.x0 - o.x) * sc.x), x1 = int((r.x1 - o.x) * sc.x + 0.5f);
+  const int y0 = int((r.y0 - o.y) * sc.y), y1 = int((r.y1 - o.y) * sc.y + 0.5f);
+  glViewport(0, 0, fb_w, fb_h);
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(x0, fb_h - y1, x1 - x0, y1 - y0);
+  glClearColor(clear.x, clear.y, clear.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  glDisable(GL_SCISSOR_TEST);
+  static std::vector<ImVec4> clips;
+  clips.clear();
+  for (int l = 0; l < dd->CmdListsCount; l++)
+    for (ImDrawCmd& c : dd->CmdLists[l]->CmdBuffer) {
+      clips.push_back(c.ClipRect);
+      c.ClipRect = ImVec4(std::max(c.ClipRect.x, r.x0), std::max(c.ClipRect.y, r.y0), std::min(c.ClipRect.z, r.x1),
+                          std::min(c.ClipRect.w, r.y1));
+    }
+  ImGui_ImplOpenGL3_RenderDrawData(dd);
+  size_t k = 0;  // the draw data as ImGui made it (inputState's painted area reads it)
+  for (int l = 0; l < dd->CmdListsCount; l++)
+    for (ImDrawCmd& c : dd->CmdLists[l]->CmdBuffer) c.ClipRect = clips[k++];
 }
 
 static void Frame() {
@@ -611,13 +665,7 @@ static void Frame() {
   A11yShortcuts(g_app);  // js_api_a11y.cpp: t, s, 1-8, c, +, -, ? typed outside a text field
   ReportTextField(dpr);
   ImGui::Render();
-  int fb_w = 0, fb_h = 0;
-  glfwGetFramebufferSize(g_window, &fb_w, &fb_h);
-  glViewport(0, 0, fb_w, fb_h);
-  const ImVec4 clear = ThemeClearColor(Th().kind);  // the tiled windows' background (they draw none)
-  glClearColor(clear.x, clear.y, clear.z, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  Paint(ImGui::GetDrawData());
   AppAfterRender(g_app);
   if (g_after_draw) g_after_draw();
   glfwSwapBuffers(g_window);
@@ -727,6 +775,16 @@ int main(int argc, char** argv) {
   glfwWindowHint(GLFW_DEPTH_BITS, 0);
   glfwWindowHint(GLFW_STENCIL_BITS, 0);
   glfwWindowHint(GLFW_ALPHA_BITS, 0);
+  // The same context, made here first with preserveDrawingBuffer (GLFW's hints have no such
+  // attribute; the canvas returns this context to GLFW's own getContext): the canvas keeps its
+  // pixels from frame to frame, and a frame repaints only what changed (damage.h).
+  // clang-format off
+  g_keeps_pixels = EM_ASM_INT({
+    var c = Module['canvas'] || document.getElementById('canvas');
+    var gl = c && c.getContext('webgl2', {alpha: false, depth: false, stencil: false, antialias: false, preserveDrawingBuffer: true});
+    return gl && gl.getContextAttributes().preserveDrawingBuffer ? 1 : 0;
+  });
+  // clang-format on
   const char* glsl_version = "#version 300 es";
   double css_w = 1280, css_h = 720;
   emscripten_get_element_css_size("#canvas", &css_w, &css_h);
@@ -771,7 +829,8 @@ int main(int argc, char** argv) {
   // clang-format on
   g_app.touch_style = g_touch_style;
   // clang-format off
-  g_always_draw = EM_ASM_INT(return new URLSearchParams(location.search).get('redraw') === 'always' ? 1 : 0);
+  g_repaint_all = EM_ASM_INT(return new URLSearchParams(location.search).get('redraw') === 'full' ? 1 : 0);
+  g_always_draw = g_repaint_all || EM_ASM_INT(return new URLSearchParams(location.search).get('redraw') === 'always' ? 1 : 0);
   // clang-format on
   io.SetClipboardTextFn = SetClipboard;
   io.GetClipboardTextFn = GetClipboard;

@@ -1,6 +1,8 @@
 // texture.cpp: OpenGL ES 3 / desktop GL texture upload (the calls exist in both: GL 1.1 subset).
 #include "texture.h"
 
+#include "damage.h"
+
 #ifdef __EMSCRIPTEN__
 #include <GLES3/gl3.h>
 #else
@@ -22,6 +24,7 @@ void TextureUpload(Texture& t, const uint8_t* rgba, int w, int h, bool nearest) 
   glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
   t.w = w;
   t.h = h;
+  DamageTexture(t.id);
 }
 
 void TextureFree(Texture& t) {

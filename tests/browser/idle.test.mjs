@@ -1,7 +1,7 @@
 // Idle costs nothing (issue 16): with nothing training, loading or touched, the lab draws only on
 // input or change (a few frames after each) and stops drawing in an embed scrolled out of view.
 // Measured in one run: frames drawn and the page's main-thread CPU time (CDP Performance metrics)
-// over 10 s idle, with the idle loop and with ?redraw=always (the old draw-every-frame loop).
+// over 10 s idle, with the idle loop and with ?redraw=full (the old loop: every frame, all of it).
 // Input, a JS API call and training still draw.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +28,7 @@ const fmt = (r) => `${r.frames} frames drawn, main-thread task time ${r.taskMs.t
 
 test('an idle lab draws a few frames in 10 s, wakes on input and API calls, and draws while training', async () => {
   // before: the old loop (every animation frame), then after: the idle loop, same build, same run
-  const always = await openLab(lab, { query: '?redraw=always' });
+  const always = await openLab(lab, { query: '?redraw=full' });
   await always.waitForTimeout(1500);
   const before = await measureIdle(always, 10000);
   await always.context().close();

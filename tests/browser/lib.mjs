@@ -23,11 +23,16 @@ export const repoRoot = resolve(here, '..', '..');
 export const siteDir = resolve(process.env.SITE_DIR || join(repoRoot, 'build', 'wasm', 'site'));
 export const artifactDir = join(here, 'artifacts');
 
+// Chromium's flags: SwiftShader stands in for a GPU, for WebGL and for compositing. For the
+// benchmarks (bench/compare.mjs), CHROMIUM_ARGS adds flags and CHROMIUM_DROP removes some (both
+// space-separated): CHROMIUM_DROP='--use-angle=swiftshader' is Chromium's own choice on a machine
+// without a GPU (chrome://gpu: compositing software only, WebGL software only).
 const chromiumArgs = [
   '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--no-first-run', '--disable-quic', '--disable-features=Translate,MediaRouter',
-];
+  ...(process.env.CHROMIUM_ARGS ? process.env.CHROMIUM_ARGS.split(' ') : []),
+].filter((a) => !(process.env.CHROMIUM_DROP || '').split(' ').includes(a));
 
 // Starts the server and the browser once for a test file. Returns { url, browser, close() }.
 // isolated: serve the page cross-origin isolated (COOP + COEP, as scripts/serve.mjs does by
@@ -97,8 +102,8 @@ export async function screenshot(page, name) {
   return file;
 }
 
-// Statistics of the canvas pixels, read back from a screenshot of the canvas element (WebGL
-// buffers are not preserved, so the compositor's picture is the honest one); `points` ([x, y] in
+// Statistics of the canvas pixels, read back from a screenshot of the canvas element (the
+// compositor's picture: what the learner sees); `points` ([x, y] in
 // CSS pixels, dpr 1) adds the colours there: atPoints, [r, g, b] each.
 export async function canvasStats(page, points = []) {
   const png = await page.locator('#canvas').screenshot();

@@ -272,3 +272,94 @@ test('a frame paints each pixel less than once on average; the windows\' backgro
     await page.context().close();
   }
 });
+
+// The pixels two screenshots differ in (decoded in the page), and the box around them.
+async function pixelDiff(page, a, b) {
+  return page.evaluate(async ([a, b]) => {
+    const read = async (b64) => {
+      const img = new Image();
+      img.src = 'data:image/png;base64,' + b64;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width; c.height = img.height;
+      c.getContext('2d').drawImage(img, 0, 0);
+      return c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    };
+    const [x, y] = [await read(a), await read(b)];
+    let n = 0, box = [1e9, 1e9, -1, -1];
+    for (let i = 0; i < x.data.length; i += 4) {
+      if (x.data[i] === y.data[i] && x.data[i + 1] === y.data[i + 1] && x.data[i + 2] === y.data[i + 2]) continue;
+      const p = i / 4, px = p % x.width, py = Math.floor(p / x.width);
+      n++; box = [Math.min(box[0], px), Math.min(box[1], py), Math.max(box[2], px), Math.max(box[3], py)];
+    }
+    return { pixels: n, box };
+  }, [a.toString('base64'), b.toString('base64')]);
+}
+
+test('a frame repaints only what changed, and the canvas then shows what a whole repaint shows', async () => {
+  for (const [w, h, hash] of [[1280, 720, 'preset=lenet5&data=digits&seed=3'], [390, 844, 'preset=lenet5&data=digits&seed=3'],
+                              [900, 600, 'preset=lenet5&data=digits&seed=3&embed=1']]) {
+    const page = await openLab(lab, { width: w, height: h, hash });
+    await waitState(page, () => true, 'the lab');
+    await page.waitForTimeout(600);
+    const s0 = await page.evaluate(() => window.cnnSandbox.inputState());
+    assert.equal(s0.keepsPixels, true, 'the canvas keeps its pixels between frames (preserveDrawingBuffer)');
+    // training untouched: each report repaints the windows it changed, not the whole canvas (the
+    // curves on screen, also in the phone's one-view layout)
+    await page.evaluate(() => window.cnnSandbox.inspect.show('curves'));
+    await page.evaluate(() => window.cnnSandbox.train());
+    const seen = [];
+    for (let i = 0; i < 25; i++) {
+      await page.waitForTimeout(80);
+      seen.push((await page.evaluate(() => window.cnnSandbox.inputState())).repainted);
+    }
+    const most = Math.max(...seen);
+    console.log(`${w}x${h}${hash.includes('embed') ? ' embed' : ''}: part of the canvas repainted per frame while training: ${seen.map((v) => v.toFixed(2)).join(' ')}`);
+    assert.ok(most > 0, 'training repaints something');
+    if (w === 1280) assert.ok(most < 0.7, `a report repaints ${most} of the canvas (the model window stays as it is)`);
+    // input while it trains: hovering, a tooltip, another tab and back
+    for (const [x, y] of [[100, 140], [w - 200, 60], [w / 2, h / 2], [60, h - 60]]) {
+      await page.mouse.move(x, y, { steps: 4 });
+      await page.waitForTimeout(150);
+    }
+    if (!hash.includes('embed')) {
+      // the filters (heatmaps drawn by a callback, new textures with each report), the data tab, back
+      assert.equal(await page.evaluate(() => window.cnnSandbox.inspect.show('inside', 'filters')), true);
+      await page.waitForTimeout(700);
+      assert.equal(await page.evaluate(() => window.cnnSandbox.setTab('data')), true);
+      await page.waitForTimeout(400);
+      await page.evaluate(() => { window.cnnSandbox.setTab('designer'); window.cnnSandbox.inspect.show('curves'); });
+    }
+    await page.evaluate(() => window.cnnSandbox.pause());
+    await waitState(page, (s) => !s.training, 'paused');
+    await page.waitForTimeout(800);
+    const partial = await page.locator('#canvas').screenshot();
+    const before = (await page.evaluate(() => window.cnnSandbox.inputState())).framesPainted;
+    await page.evaluate(() => window.cnnSandbox.repaintAll());
+    await page.waitForTimeout(600);
+    const after = await page.evaluate(() => window.cnnSandbox.inputState());
+    assert.ok(after.framesPainted > before, 'repaintAll painted a frame');
+    const whole = await page.locator('#canvas').screenshot();
+    const d = await pixelDiff(page, partial, whole);
+    if (d.pixels) await screenshot(page, `worker-repaint-${w}x${h}-whole`);
+    assert.equal(d.pixels, 0, `${w}x${h}: the partly repainted canvas differs from a whole repaint in ${d.pixels} pixels, within [${d.box}]`);
+    await screenshot(page, `worker-repaint-${w}x${h}${hash.includes('embed') ? '-embed' : ''}`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+  // ?redraw=always draws every frame and paints only changes: none while idle; ?redraw=full paints each
+  for (const [query, paintsAll] of [['?redraw=always', false], ['?redraw=full', true]]) {
+    const page = await openLab(lab, { query, hash: 'preset=lenet5&data=digits' });
+    await page.waitForTimeout(800);
+    const a = await page.evaluate(() => window.cnnSandbox.inputState());
+    await page.waitForTimeout(1000);
+    const b = await page.evaluate(() => window.cnnSandbox.inputState());
+    const drawn = b.framesDrawn - a.framesDrawn, painted = b.framesPainted - a.framesPainted;
+    console.log(`${query}: ${drawn} frames drawn in 1 s untouched, ${painted} painted`);
+    assert.ok(drawn >= 5, `${query} draws frames while untouched (${drawn})`);
+    if (paintsAll) assert.ok(painted >= drawn - 1 && b.repainted === 1, `${query}: ${painted} of ${drawn} frames painted, the last ${b.repainted} of the canvas`);
+    else assert.equal(painted, 0, `${query}: nothing changed, nothing painted`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});

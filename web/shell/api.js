@@ -48,6 +48,8 @@
     curvesCsv: () => call('cnn_curves_csv', 'string'),
     // the input layer (main.cpp, input.js): frames drawn, idle, tooltip shown, active text field, touch style
     inputState: () => JSON.parse(call('cnn_get_input_state', 'string')),
+    // the next frame paints the whole canvas, not only what changed (main.cpp, damage.h)
+    repaintAll: () => call('cnn_repaint_all', null),
     // for the page's other scripts (lessons.js, share.js): an exported C function once the lab is
     // ready, one whose string result is JSON, and a file picker
     call,
