@@ -50,10 +50,11 @@ DamageRect Union(DamageRect a, DamageRect b) {
 ListRecord Record(const ImDrawList* dl) {
   uint64_t h = MixBytes(0x243F6A8885A308D3ull, dl->VtxBuffer.Data, size_t(dl->VtxBuffer.Size) * sizeof(ImDrawVert));
   h = MixBytes(h, dl->IdxBuffer.Data, size_t(dl->IdxBuffer.Size) * sizeof(ImDrawIdx));
-  DamageRect clip{};
+  DamageRect clip{}, calls{};  // the union of the drawing commands' clip rectangles; the callbacks'
   for (const ImDrawCmd& c : dl->CmdBuffer) {
-    if (c.UserCallback && c.UserCallback != ImDrawCallback_ResetRenderState) h = Mix(h, ~g_frame);  // always repainted
-    if (!c.UserCallback && c.ElemCount == 0) continue;
+    const bool call = c.UserCallback && c.UserCallback != ImDrawCallback_ResetRenderState;
+    if (call) h = Mix(h, ~g_frame);  // its pixels depend on more than this list: repainted every frame
+    if (!call && c.ElemCount == 0) continue;
     const unsigned tex = unsigned(uintptr_t(c.TextureId));
     const auto v = g_texture_version.find(tex);
     const float cmd[4] = {c.ClipRect.x, c.ClipRect.y, c.ClipRect.z, c.ClipRect.w};
@@ -61,19 +62,16 @@ ListRecord Record(const ImDrawList* dl) {
     h = Mix(h, uint64_t(uintptr_t(c.TextureId)) ^ (uint64_t(v == g_texture_version.end() ? 0 : v->second) << 40));
     h = Mix(h, uint64_t(c.VtxOffset) << 32 | c.IdxOffset);
     h = Mix(h, uint64_t(c.ElemCount) << 1 | (c.UserCallback != nullptr));
-    clip = Union(clip, {c.ClipRect.x, c.ClipRect.y, c.ClipRect.z, c.ClipRect.w});
+    (call ? calls : clip) = Union(call ? calls : clip, {c.ClipRect.x, c.ClipRect.y, c.ClipRect.z, c.ClipRect.w});
   }
   DamageRect box{1e30f, 1e30f, -1e30f, -1e30f};
   for (const ImDrawVert& v : dl->VtxBuffer) {
     box.x0 = std::min(box.x0, v.pos.x), box.y0 = std::min(box.y0, v.pos.y);
     box.x1 = std::max(box.x1, v.pos.x), box.y1 = std::max(box.y1, v.pos.y);
   }
-  // a callback draws within its command's clip rectangle, whatever the vertices say
-  bool callback = false;
-  for (const ImDrawCmd& c : dl->CmdBuffer)
-    callback |= c.UserCallback && c.UserCallback != ImDrawCallback_ResetRenderState;
-  if (callback || box.Empty()) box = callback ? clip : DamageRect{};
   box = {std::max(box.x0, clip.x0), std::max(box.y0, clip.y0), std::min(box.x1, clip.x1), std::min(box.y1, clip.y1)};
+  // a callback draws anywhere within its command's clip rectangle, whatever the vertices say
+  box = Union(box.Empty() ? DamageRect{} : box, calls);
   return {dl, h, box.Empty() ? DamageRect{} : box};
 }
 
