@@ -20,10 +20,10 @@ constexpr float kW = 1000, kH = 600;
 // What a frame shows: the right window's text, an image in the left one, a popup-like window, ...
 struct Scene {
   std::string right_text = "step 1";
-  bool overlay = false;         // a small window over the right one (a tooltip, a popup)
+  bool overlay = false;  // a small window over the right one (a tooltip, a popup)
   ImVec2 overlay_pos{700, 100};
-  bool callback = false;        // the left window draws through a callback (as the GPU heatmaps do)
-  bool left_on_top = false;     // the left window overlaps the right one and is drawn after it
+  bool callback = false;     // the left window draws through a callback (as the GPU heatmaps do)
+  bool left_on_top = false;  // the left window overlaps the right one and is drawn after it
   ImVec2 display{kW, kH};
 };
 
