@@ -327,6 +327,7 @@ static bool g_keeps_pixels = false;  // the canvas's preserveDrawingBuffer (main
 static bool g_repaint_all = false;   // ?redraw=full: every frame paints the whole canvas
 static int g_frames_painted = 0;     // frames that painted something
 static float g_last_painted = 0;     // the part of the canvas the last frame painted (0 to 1)
+static int g_last_rects = 0;         // ... in this many rectangles
 constexpr int kWakeFrames = 4;
 constexpr double kWakeMs = 250;
 
@@ -576,18 +577,18 @@ CNN_EXPORT const char* cnn_get_input_state() {
   std::string painted_by;
   const ImDrawData* dd = ImGui::GetDrawData();  // the last frame's, valid until the next NewFrame
   const double painted = dd ? PaintedArea(dd, &painted_by) : 0;
-  char buf[512];
+  char buf[768];
   std::snprintf(
       buf, sizeof buf,
       "{\"framesDrawn\":%d,\"idle\":%s,\"tooltip\":%s,\"textFieldActive\":%s,\"multiline\":%s,"
       "\"queued\":%d,\"touchStyle\":%s,\"frameHeightCss\":%.2f,\"touchScrollY\":%.1f,\"activeId\":%u,\"activeIsWindow\":%s,"
       "\"hoveredWindow\":\"%.60s\",\"painted\":%.3f,\"triangles\":%d,\"framesPainted\":%d,"
-      "\"repainted\":%.4f,\"keepsPixels\":%s,\"paintedBy\":",
+      "\"repainted\":%.4f,\"repaintedRects\":%d,\"keepsPixels\":%s,\"paintedBy\":",
       g_frames_drawn, g_paused ? "true" : "false", tooltip ? "true" : "false", g_field.active ? "true" : "false",
       g_field.multiline ? "true" : "false", int(g_input.size()), g_touch_style ? "true" : "false",
       ImGui::GetFrameHeight() / g_app.dpr, scroll_y, unsigned(g.ActiveId), active_is_window ? "true" : "false",
       g.HoveredWindow ? g.HoveredWindow->Name : "", painted, dd ? dd->TotalIdxCount / 3 : 0, g_frames_painted,
-      g_last_painted, g_keeps_pixels ? "true" : "false");
+      g_last_painted, g_last_rects, g_keeps_pixels ? "true" : "false");
   s = buf;
   s += painted_by.empty() ? "{}" : painted_by;
   s += "}";
@@ -605,31 +606,38 @@ static void Paint(ImDrawData* dd) {
   const ImVec4 clear = ThemeClearColor(Th().kind);
   if (!g_keeps_pixels || g_repaint_all || std::memcmp(&clear, &g_last_clear, sizeof clear) != 0) DamageAll();
   g_last_clear = clear;
-  DamageRect r = DamageCompute(dd);
+  const std::vector<DamageRect>& rects = DamageCompute(dd);
   const float screen = dd->DisplaySize.x * dd->DisplaySize.y;
-  g_last_painted = screen > 0 ? r.Area() / screen : 0;
-  if (r.Empty()) return;
+  float area = 0;
+  for (const DamageRect& r : rects) area += r.Area();
+  g_last_painted = screen > 0 ? area / screen : 0;
+  g_last_rects = int(rects.size());
+  if (rects.empty()) return;
   g_frames_painted++;
-  // display coordinates to framebuffer pixels (1:1 in the page; the desktop window may scale)
-  const ImVec2 sc = dd->FramebufferScale, o = dd->DisplayPos;
-  const int x0 = int((r.x0 - o.x) * sc.x), x1 = int((r.x1 - o.x) * sc.x + 0.5f);
-  const int y0 = int((r.y0 - o.y) * sc.y), y1 = int((r.y1 - o.y) * sc.y + 0.5f);
   glViewport(0, 0, fb_w, fb_h);
-  glEnable(GL_SCISSOR_TEST);
-  glScissor(x0, fb_h - y1, x1 - x0, y1 - y0);
   glClearColor(clear.x, clear.y, clear.z, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  glDisable(GL_SCISSOR_TEST);
-  static std::vector<ImVec4> clips;
+  static std::vector<ImVec4> clips;  // the draw data as ImGui made it (restored: inputState reads it)
   clips.clear();
   for (int l = 0; l < dd->CmdListsCount; l++)
-    for (ImDrawCmd& c : dd->CmdLists[l]->CmdBuffer) {
-      clips.push_back(c.ClipRect);
-      c.ClipRect = ImVec4(std::max(c.ClipRect.x, r.x0), std::max(c.ClipRect.y, r.y0), std::min(c.ClipRect.z, r.x1),
-                          std::min(c.ClipRect.w, r.y1));
-    }
-  ImGui_ImplOpenGL3_RenderDrawData(dd);
-  size_t k = 0;  // the draw data as ImGui made it (inputState's painted area reads it)
+    for (const ImDrawCmd& c : dd->CmdLists[l]->CmdBuffer) clips.push_back(c.ClipRect);
+  for (const DamageRect& r : rects) {
+    // display coordinates to framebuffer pixels (1:1 in the page; the desktop window may scale)
+    const ImVec2 sc = dd->FramebufferScale, o = dd->DisplayPos;
+    const int x0 = int((r.x0 - o.x) * sc.x), x1 = int((r.x1 - o.x) * sc.x + 0.5f);
+    const int y0 = int((r.y0 - o.y) * sc.y), y1 = int((r.y1 - o.y) * sc.y + 0.5f);
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(x0, fb_h - y1, x1 - x0, y1 - y0);
+    glClear(GL_COLOR_BUFFER_BIT);
+    glDisable(GL_SCISSOR_TEST);
+    size_t k = 0;
+    for (int l = 0; l < dd->CmdListsCount; l++)
+      for (ImDrawCmd& c : dd->CmdLists[l]->CmdBuffer) {
+        const ImVec4 m = clips[k++];
+        c.ClipRect = ImVec4(std::max(m.x, r.x0), std::max(m.y, r.y0), std::min(m.z, r.x1), std::min(m.w, r.y1));
+      }
+    ImGui_ImplOpenGL3_RenderDrawData(dd);
+  }
+  size_t k = 0;
   for (int l = 0; l < dd->CmdListsCount; l++)
     for (ImDrawCmd& c : dd->CmdLists[l]->CmdBuffer) c.ClipRect = clips[k++];
 }

@@ -8,6 +8,8 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "damage.h"
@@ -20,6 +22,8 @@ constexpr float kW = 1000, kH = 600;
 // What a frame shows: the right window's text, an image in the left one, a popup-like window, ...
 struct Scene {
   std::string right_text = "step 1";
+  std::string left_text = "model 1";
+  float progress = 0.3f;
   bool overlay = false;  // a small window over the right one (a tooltip, a popup)
   ImVec2 overlay_pos{700, 100};
   bool callback = false;     // the left window draws through a callback (as the GPU heatmaps do)
@@ -29,6 +33,8 @@ struct Scene {
 
 void DrawNothing(const ImDrawList*, const ImDrawCmd*) {}
 
+// The frame's damage as one box (the union of DamageCompute's rectangles) and how many there were.
+int g_rect_count = 0;
 DamageRect Frame(const Scene& s) {
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = s.display;
@@ -40,7 +46,7 @@ DamageRect Frame(const Scene& s) {
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(s.left_on_top ? 600 : 500, kH));
     ImGui::Begin("left", nullptr, fixed);
-    ImGui::Text("the model");
+    ImGui::Text("%s", s.left_text.c_str());
     ImGui::Image((ImTextureID)(intptr_t)7, ImVec2(64, 64));
     if (s.callback) ImGui::GetWindowDrawList()->AddCallback(DrawNothing, nullptr);
     ImGui::End();
@@ -50,6 +56,10 @@ DamageRect Frame(const Scene& s) {
     ImGui::SetNextWindowSize(ImVec2(500, kH));
     ImGui::Begin("right", nullptr, fixed);
     ImGui::Text("%s", s.right_text.c_str());
+    for (int i = 0; i < 12; i++) ImGui::Text("a line that stays as it is, number %d", i);
+    char label[32];
+    std::snprintf(label, sizeof label, "%.0f%%", 100 * s.progress);
+    ImGui::ProgressBar(s.progress, ImVec2(-1, 0), label);
     ImGui::End();
   };
   left();
@@ -63,7 +73,15 @@ DamageRect Frame(const Scene& s) {
     ImGui::End();
   }
   ImGui::Render();
-  return DamageCompute(ImGui::GetDrawData());
+  const std::vector<DamageRect>& rects = DamageCompute(ImGui::GetDrawData());
+  g_rect_count = int(rects.size());
+  DamageRect u{};
+  for (const DamageRect& r : rects) {
+    CHECK(!r.Empty());
+    u = u.Empty() ? r
+                  : DamageRect{std::min(u.x0, r.x0), std::min(u.y0, r.y0), std::max(u.x1, r.x1), std::max(u.y1, r.y1)};
+  }
+  return u;
 }
 
 // r lies within [x0, x1) x [y0, y1), give or take 3 pixels: a window's anti-aliased border reaches
@@ -107,11 +125,36 @@ TEST_CASE("a change in one window repaints within that window only") {
   Scene s;
   Frame(s);
   s.right_text = "step 2";
-  const DamageRect r = Frame(s);
+  DamageRect r = Frame(s);
   INFO("damage ", r.x0, ",", r.y0, " - ", r.x1, ",", r.y1);
   CHECK(!r.Empty());
-  CHECK(Within(r, 500, 0, kW, kH));  // the right window (one pixel of margin)
-  CHECK(Frame(s).Empty());           // and then nothing
+  CHECK(Within(r, 500, 0, kW, kH));  // the right window
+  CHECK(r.y1 - r.y0 <= 24);          // the same triangles, one glyph changed: that glyph's line
+  CHECK(r.x1 - r.x0 <= 40);
+  CHECK(Frame(s).Empty());   // and then nothing
+  s.right_text = "step 10";  // one glyph more: other triangles, the whole list repaints
+  r = Frame(s);
+  CHECK(Within(r, 500, 0, kW, kH));
+  CHECK(r.y1 - r.y0 >= kH - 4);
+}
+
+TEST_CASE("a progress bar that moves repaints its row; changes far apart repaint two rectangles") {
+  Context c;
+  Scene s;
+  Frame(s);
+  s.progress = 0.5f;  // the bar's fill and its label's digits ("30%" -> "50%")
+  DamageRect r = Frame(s);
+  INFO("bar: ", r.x0, ",", r.y0, " - ", r.x1, ",", r.y1);
+  CHECK(g_rect_count == 1);
+  CHECK(Within(r, 500, 200, kW, 300));  // below the twelve lines
+  CHECK(r.y1 - r.y0 <= 26);
+  s.left_text = "model 2";  // and a glyph at the top of the left window
+  s.progress = 0.6f;
+  r = Frame(s);
+  INFO("two: ", r.x0, ",", r.y0, " - ", r.x1, ",", r.y1);
+  CHECK(g_rect_count == 2);
+  CHECK(Within(r, 0, 0, kW, 300));
+  CHECK(Frame(s).Empty());
 }
 
 TEST_CASE("a window that appears repaints where it is, one that goes away where it was") {
