@@ -319,6 +319,7 @@ bool LessonsSetUp(AppState& app, const std::string& name, std::string* err) {
   }
   LabTrackChanges(app);  // an edit not yet recorded stays its own undo step
   if (!LabApplyUrlState(app, link, false, err)) return false;
+  LabTrackChanges(app);  // the set-up lab is an undo step now, in the frame that made it
   for (const std::string& p : l.panels) OpenPanel(app, p);
   app.lessons.setups++;
   app.lessons.message = "The lab is set up for this lesson. Undo (Ctrl+Z) brings your own design back.";

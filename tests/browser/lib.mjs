@@ -88,10 +88,17 @@ export async function openLab(lab, { hash = '', query = '', width = 1280, height
   return page;
 }
 
-// Waits until the app has rendered `n` more frames (the status box is hidden once main() runs).
+// Waits for `n` more animation frames (the status box is hidden once main() runs), then until the
+// app has taken every queued input event (one a frame: a click is a hover, a press and a release
+// frame) and for two frames more, in which what the input did shows: a fixed number of frames was
+// not always enough for a click to land once frames that change nothing became cheap (web/damage.h).
 export async function waitForFrames(page, n = 3, timeout = 60000) {
   await page.waitForFunction(() => document.getElementById('status')?.classList.contains('hidden'), null, { timeout });
-  await page.evaluate((k) => new Promise((r) => { let i = 0; const f = () => (++i >= k ? r() : requestAnimationFrame(f)); requestAnimationFrame(f); }), n);
+  const frames = (k) => page.evaluate((k) => new Promise((r) => { let i = 0; const f = () => (++i >= k ? r() : requestAnimationFrame(f)); requestAnimationFrame(f); }), k);
+  await frames(n);
+  if (!(await page.evaluate(() => !!window.cnnSandbox?.inputState))) return;
+  await page.waitForFunction(() => window.cnnSandbox.inputState().queued === 0, null, { timeout, polling: 'raf' });
+  await frames(2);
 }
 
 export async function screenshot(page, name) {
