@@ -5,7 +5,7 @@
 // data; then the ratios the issue sets as targets, and the GEMM's GFLOP/s.
 //
 //   cd bench && npm ci && node compare.mjs [--native PATH] [--wasm PATH.js] [--site DIR] [--clock cpu|wall]
-//                                          [--runs 5] [--quick] [--slow] [--skip NAME,...]
+//                                          [--runs 5] [--quick] [--slow] [--skip NAME,...] [--page-variants 0,1,...]
 //                                          [--before-native PATH] [--before-wasm PATH.js]
 //
 // NAME: native, wasm, native-novec, chromium, tfjs-wasm, tfjs-cpu, convnetjs, pytorch, gemm, threads. Our
@@ -155,8 +155,10 @@ if (!skip.has('chromium')) await chromiumBench();
 // frames the page drew (inputState().framesDrawn) and requestAnimationFrame callbacks, per second.
 // Wall clock (a tab has no CPU clock). Samples = steps x 32 (digits: 6,000 samples, 188 steps per
 // epoch, the last one of 16: within 0.3%). The trainer evaluates 500 test samples every 50 steps
-// (the page's default), which the bench does not: the hidden row shows what that costs, and the
-// "no evaluation" row (eval every 1,000,000 steps: none in the measured seconds) does the bench's work.
+// (the page's default), which the bench does not. The worker hands each evaluation to a worker of
+// its own (the evaluator) and trains on; "evaluated by the trainer" (?evaluator=0) evaluates
+// between its steps instead; the "no evaluation" rows (eval every 1,000,000 steps: none in the
+// measured seconds) do the bench's work. The hidden figure shows what drawing costs.
 // The default page draws on change: paused and untouched it draws nothing, and while the worker
 // trains it draws each report once (about 10 a second). Each frame paints only the part of the
 // canvas that changed (web/damage.h): a report repaints the training and curves windows, about half
@@ -171,13 +173,18 @@ if (!skip.has('chromium')) await chromiumBench();
 // ratios (page/bench, 2 threads/1) are taken within a round and their median reported.
 const pageVariants = [
   { label: 'worker, draws on change', query: '' },
+  { label: 'worker, on change, evaluated by the trainer', query: '?evaluator=0' },
   { label: 'worker, on change, no evaluation', query: '', hash: '&eval_every=1000000' },
   { label: 'worker, draws every frame', query: '?redraw=always' },
   { label: 'worker, every frame, whole canvas', query: '?redraw=full' },
   { label: 'worker, isolated, on change', query: '?threads=1', isolated: true },
   { label: 'worker, isolated, on change', query: '?threads=2', isolated: true },
+  { label: 'worker, isolated, no evaluation', query: '?threads=1', isolated: true, hash: '&eval_every=1000000' },
+  { label: 'worker, isolated, no evaluation', query: '?threads=2', isolated: true, hash: '&eval_every=1000000' },
   { label: 'in frame, every frame', query: '?redraw=always&worker=0' },
 ];
+// --page-variants 0,1,...: only those rows of pageVariants (a run about one change)
+const pageOnly = opt('--page-variants', '') ? new Set(opt('--page-variants', '').split(',').map(Number)) : null;
 const pageSeconds = quick ? 4 : 5;
 const pageReps = quick ? 1 : 3;
 const pageTrain = [];  // { net, variant, where, threads, rounds: [{ paused, train, sps, hiddenSps, benchSps }], medians }
@@ -231,7 +238,8 @@ async function pageTrainingBench() {
   try {
     const lib = await import(join(root, 'tests/browser/lib.mjs'));
     ({ openLab, waitState } = lib);
-    for (const net of nets) for (const v of pageVariants) pageTrain.push({ net, variant: v.label, v, rounds: [] });
+    for (const net of nets)
+      pageVariants.forEach((v, i) => { if (!pageOnly || pageOnly.has(i)) pageTrain.push({ net, variant: v.label, v, rounds: [] }); });
     for (let k = 0; k < pageReps; k++)
       for (const row of pageTrain) {
         const key = row.v.isolated ? 'isolated' : 'plain';
@@ -599,14 +607,14 @@ if (pageTrain.length) {
     }
   }
   // The isolated page training on 2 threads against 1 (the same page, the same net, one after the other)
-  for (const net of nets) {
-    const iso = pageTrain.filter((r) => r.net === net && r.where === 'worker' && r.variant.includes('isolated') && r.sps);
+  for (const net of nets) for (const variant of new Set(pageTrain.filter((r) => r.variant?.includes('isolated')).map((r) => r.variant))) {
+    const iso = pageTrain.filter((r) => r.net === net && r.variant === variant && r.where === 'worker' && r.sps);
     const one = iso.find((r) => r.threads === 1), two = iso.find((r) => r.threads === 2);
     // within each round (the two pages were measured one after the other), then the median
     if (!one || !two) continue;
     const per = (f) => { const v = one.rounds.map((r, k) => two.rounds[k] && f(two.rounds[k]) / f(r)).filter((q) => Number.isFinite(q)); return v.length ? median(v) : NaN; };
     const x = per((r) => r.sps), xh = per((r) => r.hiddenSps);
-    pageChecks.push(`  ${net !== 'wide' ? 'INFO' : x >= 1.6 ? 'PASS' : 'MISS'}  ${net}: the isolated page training on 2 threads / 1: ${x.toFixed(2)}x` +
+    pageChecks.push(`  ${net !== 'wide' ? 'INFO' : x >= 1.6 ? 'PASS' : 'MISS'}  ${net}: the page (${variant}) training on 2 threads / 1: ${x.toFixed(2)}x` +
                                     (Number.isFinite(xh) ? `, page hidden ${xh.toFixed(2)}x` : '') + (net === 'wide' ? ' (target >= 1.6x)' : ''));
   }
   if (pageChecks.length) console.log('\nissue 19 targets:\n' + pageChecks.join('\n'));

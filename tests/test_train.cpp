@@ -675,3 +675,110 @@ TEST_CASE("train: the automatic micro-batch follows the model's cost in a frame;
   c.micro_batch = -2;
   CHECK_FALSE(cnn::train_config_check(c, &err));
 }
+
+// The page's worker hands each evaluation to a second worker and trains on (eval_elsewhere). The
+// history must be the one evaluating in place gives, bit for bit, with batchnorm's running
+// statistics and dropout in the network (their state is the request's, and evaluation draws no
+// random numbers); Step's count waits while kMaxEvalsWaiting are unanswered; the run finishes with
+// its last answer; a reset run's late answers match nothing.
+TEST_CASE("train: evaluation elsewhere (requests answered later, by another network) gives the in-place history") {
+  const char* model =
+      "input 8x8x1\n"
+      "conv 4 k3 p1\n"
+      "batchnorm\n"
+      "relu\n"
+      "maxpool k2\n"
+      "dropout 0.25\n"
+      "dense 3\n"
+      "softmax\n";
+  cnn::Dataset d = make_bar_set(96, 45, 3);
+  cnn::TrainConfig c = small_config();
+  c.eval_every = 2;   // 6 steps an epoch, 4 epochs: points at steps 2, 4, 6 (+ end of epoch) ...
+  c.eval_limit = 40;  // ... on the first 40 of the 45 test samples
+  c.micro_batch = 5;  // the chunk the trainer evaluates in: 15
+  cnn::TrainHistory ref;
+  cnn::EvalResult ref_last;
+  std::vector<float> ref_w;
+  {
+    cnn::Network net;
+    build(&net, model, 16);
+    cnn::Trainer tr;
+    train_tests::run_to_end(&tr, &net, &d, c);
+    ref = tr.history;
+    ref_last = tr.last_eval;
+    ref_w = net.params;
+  }
+  REQUIRE(ref.eval_step.size() == 12);
+
+  cnn::Network net, evaluator;
+  build(&net, model, 16);
+  build(&evaluator, model, 16);
+  cnn::Trainer tr;
+  tr.eval_elsewhere = true;
+  train_tests::setup(&tr, &net, &d, c);
+  std::string err;
+  auto answer_oldest = [&]() {
+    REQUIRE_FALSE(tr.evals_waiting.empty());
+    const cnn::EvalRequest& q = tr.evals_waiting.front();
+    CHECK(q.chunk == 15);
+    CHECK(q.n == 40);
+    cnn::EvalResult r;
+    REQUIRE_MESSAGE(cnn::evaluate_request(&evaluator, d, q, &r, &err), err);
+    CHECK(r.n == 40);
+    REQUIRE(cnn::trainer_eval_answer(&tr, q.id, r));
+  };
+  // Step: two requests wait after 4 steps; the fifth waits for an answer and keeps its count.
+  int64_t left = 5;
+  CHECK(cnn::trainer_step_for(&tr, &left, 1e9) == 4);
+  CHECK(left == 1);
+  CHECK(tr.evals_waiting.size() == 2);
+  CHECK(cnn::trainer_eval_blocked(&tr));
+  CHECK(tr.history.eval_step.empty());
+  CHECK(cnn::trainer_run_for(&tr, 1e9) == 0);
+  CHECK_FALSE(cnn::trainer_eval_answer(&tr, tr.evals_waiting.back().id, cnn::EvalResult()));  // not the oldest
+  answer_oldest();
+  CHECK(tr.history.eval_step.size() == 1);
+  CHECK(cnn::trainer_step_for(&tr, &left, 1e9) == 1);
+  CHECK(left == 0);
+  // The rest in time budgets, answering whenever the trainer stops for answers.
+  int guard = 0;
+  while (!tr.finished && guard++ < 10000) {
+    cnn::trainer_run_for(&tr, 0.0);
+    if (cnn::trainer_eval_blocked(&tr) || (tr.epoch >= c.epochs && !tr.evals_waiting.empty())) answer_oldest();
+  }
+  REQUIRE(tr.finished);
+  CHECK(tr.evals_waiting.empty());
+  CHECK(bit_equal(net.params, ref_w));
+  CHECK(bit_equal(tr.history.loss, ref.loss));
+  CHECK(bit_equal(tr.history.eval_step, ref.eval_step));
+  CHECK(bit_equal(tr.history.train_loss, ref.train_loss));
+  CHECK(bit_equal(tr.history.train_acc, ref.train_acc));
+  CHECK(bit_equal(tr.history.test_loss, ref.test_loss));
+  CHECK(bit_equal(tr.history.test_acc, ref.test_acc));
+  CHECK(tr.last_eval.confusion == ref_last.confusion);
+  CHECK(tr.last_eval.loss == ref_last.loss);
+
+  // Finished only when the last evaluation is answered.
+  cnn::trainer_reset(&tr);
+  const uint64_t before_reset = tr.eval_ids;
+  CHECK(tr.evals_waiting.empty());
+  c.epochs = 1;
+  c.eval_every = 0;
+  REQUIRE(cnn::trainer_update_config(&tr, c, &err));
+  while (tr.step < 6) cnn::trainer_run_for(&tr, 1e9);
+  CHECK(tr.evals_waiting.size() == 1);
+  CHECK_FALSE(tr.finished);
+  CHECK(cnn::trainer_run_for(&tr, 1e9) == 0);
+  // A request of the run before a reset matches nothing.
+  CHECK_FALSE(cnn::trainer_eval_answer(&tr, before_reset, cnn::EvalResult()));
+  answer_oldest();
+  CHECK(tr.finished);
+  CHECK(tr.history.eval_step.size() == 1);
+  // A request that does not fit the evaluating network is refused with a message.
+  cnn::EvalRequest bad;
+  bad.params.resize(3);
+  bad.chunk = 1;
+  cnn::EvalResult r;
+  CHECK_FALSE(cnn::evaluate_request(&evaluator, d, bad, &r, &err));
+  CHECK(err.find("does not fit") != std::string::npos);
+}

@@ -231,7 +231,10 @@ std::string FormatSI(double v);  // 1.2e6 -> "1.2 M"
 bool SessionEnsure(AppState& app);  // builds dataset/network for the current settings if needed
 void SessionTrainSlice(AppState& app, double budget_ms);
 bool SessionTrainsInWorker(const AppState& app);  // the training worker is on (it trains, not the frame)
-void SessionReset(AppState& app);                 // new weights, new run
+// The step of the oldest evaluation point the worker has made and the page has not received yet
+// (its evaluator is still at it); -1 when none.
+int64_t SessionEvalWaitingStep(const AppState& app);
+void SessionReset(AppState& app);  // new weights, new run
 void SessionTrainPressed(AppState& app);
 void SessionPause(AppState& app);
 void SessionStep(AppState& app, int n);

@@ -70,11 +70,21 @@ CNN_EXPORT const char* cnn_share_metrics() {
   return JsonReply(app, j);
 }
 
+// Epochs completed with their evaluations in the curves (onEpoch's metrics hold the epoch's last
+// evaluation): while the worker's evaluator is still at a point of epoch k, epoch k is not done yet.
 CNN_EXPORT int cnn_share_epoch() {
   AppState& app = AppGlobal();
-  return app.session && app.session->ready ? int(app.session->trainer.epoch) : 0;
+  if (!app.session || !app.session->ready) return 0;
+  const cnn::Trainer& t = app.session->trainer;
+  const int64_t waiting = SessionEvalWaitingStep(app);
+  if (waiting > 0 && t.steps_per_epoch > 0) return int(std::min<int64_t>(t.epoch, (waiting - 1) / t.steps_per_epoch));
+  return t.epoch;
 }
-CNN_EXPORT int cnn_share_pending() { return AppGlobal().pending_steps; }
+// Steps train(n) still waits for, and 1 while an evaluation the steps made is not in the curves.
+CNN_EXPORT int cnn_share_pending() {
+  AppState& app = AppGlobal();
+  return app.pending_steps > 0 ? app.pending_steps : SessionEvalWaitingStep(app) >= 0 ? 1 : 0;
+}
 CNN_EXPORT int cnn_share_locked() { return AppGlobal().share.locked ? 1 : 0; }
 
 // Network outputs for the first n test samples (inference mode), n <= the batch size.

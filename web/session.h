@@ -27,6 +27,12 @@ struct WorkerLink {
   std::string data_key;   // the dataset the worker holds (name#revision)
   int kernels_sent = -1;  // the SIMD switch as the worker has it
   int threads = 1;        // as the worker reports it
+  // The worker's evaluator (a worker of its own): 0 none (the worker evaluates), 1 loading (also
+  // before the worker's first report says), 2 in use.
+  int evaluator = 1;
+  std::string evaluator_failure;                    // why it does not ("" = never had an evaluator problem)
+  int64_t evaluator_answers = 0, steps_beside = 0;  // evaluations it made; steps taken meanwhile
+  int64_t eval_waiting_step = -1;                   // the step of the oldest evaluation not in the curves yet; -1 none
   int64_t reports = 0, snapshots = 0, weights_step = -1;
   std::vector<uint8_t> checkpoint;  // the last report carrying the whole trainer state
   int64_t checkpoint_step = -1;

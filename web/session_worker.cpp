@@ -22,6 +22,7 @@ namespace wp = worker_protocol;
 #include <emscripten.h>
 
 #include "js_export.h"
+#include "js_reply.h"
 // clang-format off
 EM_JS(int, WorkerJsStart, (), {
   return window.cnnTrainer && window.cnnTrainer.start(window.cnnSandboxBuild || 'simd') ? 1 : 0;
@@ -38,6 +39,9 @@ static void WorkerJsPost(const uint8_t*, int) {}
 
 bool SessionWorkerOn(const Session& s) { return s.worker.state != WorkerLink::kOff; }
 bool SessionTrainsInWorker(const AppState& app) { return app.session && SessionWorkerOn(*app.session); }
+int64_t SessionEvalWaitingStep(const AppState& app) {
+  return SessionTrainsInWorker(app) ? app.session->worker.eval_waiting_step : -1;
+}
 
 void SessionWorkerStart(Session& s) {
   if (s.worker.started) return;
@@ -139,6 +143,10 @@ static bool ApplyReport(AppState& app, Session& s, const uint8_t* p, size_t n, b
   const bool ok = r.Pod<uint8_t>() != 0;
   const std::string error = r.Str();
   wl.threads = r.Pod<int32_t>();
+  wl.evaluator = r.Pod<uint8_t>();
+  wl.evaluator_failure = r.Str();
+  wl.evaluator_answers = r.Pod<int64_t>();
+  wl.steps_beside = r.Pod<int64_t>();
   if (!ok) {
     if (!restore) SessionWorkerFailed(app, "it could not set up this network (" + error + ")");
     return false;
@@ -178,6 +186,7 @@ static bool ApplyReport(AppState& app, Session& s, const uint8_t* p, size_t n, b
   t.samples_per_second = rep.samples_per_second;
   t.train_ms = rep.train_ms;
   t.last_eval = rep.last_eval;
+  wl.eval_waiting_step = restore ? -1 : rep.eval_waiting_step;
   bool checkpoint = false;
   if (rep.has_weights) {
     if (wp::ReadNetState(r, &s.net)) {
@@ -224,6 +233,7 @@ void SessionWorkerFailed(AppState& app, const std::string& why) {
                         ApplyReport(app, s, s.worker.checkpoint.data(), s.worker.checkpoint.size(), true);
   s.worker.state = WorkerLink::kOff;
   s.worker.failure = why;
+  s.worker.eval_waiting_step = -1;
   s.worker.checkpoint.clear();
   char buf[500];
   std::snprintf(buf, sizeof buf,
@@ -252,26 +262,30 @@ CNN_EXPORT void cnn_worker_event(int kind, const char* message) {
 
 #ifdef __EMSCRIPTEN__
 // cnnSandbox.trainerState(): where training runs and what the worker has sent (tests, the bench).
+// evaluator: who evaluates the worker's evaluation points ('worker': a worker of its own, beside
+// training; 'loading': that worker is starting, the trainer evaluates meanwhile; 'trainer': the
+// training worker itself, between steps; 'page' without a worker).
 CNN_EXPORT const char* cnn_get_worker_state() {
   AppState& app = AppGlobal();
   const Session& s = SessionGet(app);
   const WorkerLink& wl = s.worker;
-  char buf[700];
-  std::string failure;
-  for (char c : wl.failure) {  // as a JSON string
-    if (c == '"' || c == '\\') failure += '\\';
-    if (static_cast<unsigned char>(c) >= 0x20) failure += c;
-  }
-  std::snprintf(
-      buf, sizeof buf,
-      "{\"where\":\"%s\",\"state\":\"%s\",\"threads\":%d,\"reports\":%lld,\"snapshots\":%lld,\"weightsStep\":%lld,\"checkpointStep\":%lld,\"failure\":\"",
-      SessionWorkerOn(s) ? "worker" : "page",
-      wl.state == WorkerLink::kReady     ? "ready"
-      : wl.state == WorkerLink::kLoading ? "loading"
-                                         : "off",
-      wl.threads, (long long)wl.reports, (long long)wl.snapshots, (long long)wl.weights_step,
-      (long long)wl.checkpoint_step);
-  app.js_out = buf + failure + "\"}";
-  return app.js_out.c_str();
+  nlohmann::json j;
+  j["where"] = SessionWorkerOn(s) ? "worker" : "page";
+  j["state"] = wl.state == WorkerLink::kReady ? "ready" : wl.state == WorkerLink::kLoading ? "loading" : "off";
+  j["threads"] = wl.threads;
+  j["reports"] = wl.reports;
+  j["snapshots"] = wl.snapshots;
+  j["weightsStep"] = wl.weights_step;
+  j["checkpointStep"] = wl.checkpoint_step;
+  j["failure"] = wl.failure;
+  j["evaluator"] = !SessionWorkerOn(s) ? "page"
+                   : wl.evaluator == 2 ? "worker"
+                   : wl.evaluator == 1 ? "loading"
+                                       : "trainer";
+  j["evaluatorFailure"] = wl.evaluator_failure;
+  j["evalWaitingStep"] = wl.eval_waiting_step;
+  j["evaluatorAnswers"] = wl.evaluator_answers;  // evaluations the evaluator made
+  j["stepsBeside"] = wl.steps_beside;            // steps the trainer took while one was being made
+  return JsonReply(app, j);
 }
 #endif

@@ -323,8 +323,9 @@ bool trainer_update_config(Trainer* t, const TrainConfig& cfg, std::string* err)
   t->augment_meta.augment = cfg.augment;
   t->micro = train_micro_batch(cfg, *t->net);  // an open step goes on in the new slices
   t->total_steps = t->steps_per_epoch * cfg.epochs;
-  if (t->epoch < cfg.epochs && !t->eval_pending) t->finished = false;
-  if (t->epoch >= cfg.epochs && !t->eval_pending) t->finished = true;
+  const bool evaluating = t->eval_pending || !t->evals_waiting.empty();
+  if (t->epoch < cfg.epochs && !evaluating) t->finished = false;
+  if (t->epoch >= cfg.epochs && !evaluating) t->finished = true;
   return true;
 }
 
@@ -433,49 +434,109 @@ static void on_fault(Trainer* t, FaultKind kind, float loss, float lr) {
                ". Try " + lr_text(lower) + " (10x lower), then resume or reset.";
 }
 
-static void schedule_eval(Trainer* t) {
-  const Dataset& d = *t->data;
-  t->eval_pending = true;
-  t->eval_cursor = 0;
-  int64_t n = d.n_test();
+// Test samples an evaluation covers, and the chunk it runs them in: inference costs about a third of
+// training per sample, so chunks of 3 slices take about one slice's time.
+static int64_t eval_samples(const Trainer* t) {
+  int64_t n = t->data->n_test();
   if (t->cfg.eval_limit > 0) n = std::min<int64_t>(n, t->cfg.eval_limit);
-  t->eval_end = n;
-  t->eval_acc = evaluate_start(d);
-  t->eval_train_loss = t->window_samples > 0 ? float(t->window_loss / double(t->window_samples)) : 0.0f;
-  t->eval_train_acc = t->window_samples > 0 ? float(double(t->window_correct) / double(t->window_samples)) : 0.0f;
-  t->eval_at_step = t->step;
-  t->window_loss = 0;
-  t->window_correct = t->window_samples = t->window_steps = 0;
+  return n;
+}
+static int64_t eval_chunk(const Trainer* t) {
+  return std::min<int64_t>(t->net->max_batch, 3 * int64_t(std::max(t->micro, 1)));
 }
 
-// Evaluates up to one network batch of the pending evaluation; records the point when done.
+static void schedule_eval(Trainer* t) {
+  const Dataset& d = *t->data;
+  const float train_loss = t->window_samples > 0 ? float(t->window_loss / double(t->window_samples)) : 0.0f;
+  const float train_acc = t->window_samples > 0 ? float(double(t->window_correct) / double(t->window_samples)) : 0.0f;
+  t->window_loss = 0;
+  t->window_correct = t->window_samples = t->window_steps = 0;
+  if (t->eval_elsewhere) {  // the network's state now, for whoever evaluates it
+    EvalRequest& q = t->evals_waiting.emplace_back();
+    q.id = ++t->eval_ids;
+    q.at_step = t->step;
+    q.train_loss = train_loss;
+    q.train_acc = train_acc;
+    q.n = eval_samples(t);
+    q.chunk = eval_chunk(t);
+    q.params = t->net->params;
+    q.running.resize(t->net->state.size());
+    for (size_t i = 0; i < t->net->state.size(); ++i) {
+      const LayerState& s = t->net->state[i];
+      q.running[i] = s.running_mean;
+      q.running[i].insert(q.running[i].end(), s.running_var.begin(), s.running_var.end());
+    }
+    return;
+  }
+  t->eval_pending = true;
+  t->eval_cursor = 0;
+  t->eval_end = eval_samples(t);
+  t->eval_acc = evaluate_start(d);
+  t->eval_train_loss = train_loss;
+  t->eval_train_acc = train_acc;
+  t->eval_at_step = t->step;
+}
+
+// An evaluation point enters the history (in place or answered).
+static void record_eval(Trainer* t, int64_t at_step, float train_loss, float train_acc, const EvalResult& r) {
+  t->last_eval = r;
+  TrainHistory& h = t->history;
+  h.eval_step.push_back(float(at_step));
+  h.eval_epoch.push_back(float(double(at_step) / double(t->steps_per_epoch)));
+  h.train_loss.push_back(train_loss);
+  h.test_loss.push_back(std::isfinite(r.loss) ? r.loss : 0.0f);
+  if (r.classification) {
+    h.train_acc.push_back(train_acc);
+    h.test_acc.push_back(r.accuracy);
+    h.test_error.push_back(r.zero_one);
+  }
+  if (t->epoch >= t->cfg.epochs && !t->eval_pending && t->evals_waiting.empty()) {
+    t->finished = true;
+    t->message = fmt("Training finished: %g epochs", t->cfg.epochs) + fmt(", %g steps.", double(t->step));
+  }
+}
+
+// Evaluates up to one chunk of the pending evaluation; records the point when done.
 static void eval_advance(Trainer* t) {
   const Dataset& d = *t->data;
   if (t->eval_cursor < t->eval_end) {
-    // inference costs about a third of training per sample: chunks of 3 slices take about one slice's time
-    const int64_t chunk = std::min<int64_t>(t->net->max_batch, 3 * int64_t(std::max(t->micro, 1)));
-    int64_t end = std::min<int64_t>(t->eval_end, t->eval_cursor + chunk);
+    int64_t end = std::min<int64_t>(t->eval_end, t->eval_cursor + eval_chunk(t));
     evaluate_add(t->net, d, Split::test, t->eval_cursor, end, &t->eval_acc);
     t->eval_cursor = end;
   }
   if (t->eval_cursor < t->eval_end) return;
   evaluate_finish(&t->eval_acc);
-  t->last_eval = t->eval_acc;
-  TrainHistory& h = t->history;
-  h.eval_step.push_back(float(t->eval_at_step));
-  h.eval_epoch.push_back(float(double(t->eval_at_step) / double(t->steps_per_epoch)));
-  h.train_loss.push_back(t->eval_train_loss);
-  h.test_loss.push_back(std::isfinite(t->eval_acc.loss) ? t->eval_acc.loss : 0.0f);
-  if (t->eval_acc.classification) {
-    h.train_acc.push_back(t->eval_train_acc);
-    h.test_acc.push_back(t->eval_acc.accuracy);
-    h.test_error.push_back(t->eval_acc.zero_one);
-  }
   t->eval_pending = false;
-  if (t->epoch >= t->cfg.epochs) {
-    t->finished = true;
-    t->message = fmt("Training finished: %g epochs", t->cfg.epochs) + fmt(", %g steps.", double(t->step));
+  record_eval(t, t->eval_at_step, t->eval_train_loss, t->eval_train_acc, t->eval_acc);
+}
+
+bool trainer_eval_blocked(const Trainer* t) { return t->evals_waiting.size() >= kMaxEvalsWaiting; }
+
+bool trainer_eval_answer(Trainer* t, uint64_t id, const EvalResult& r) {
+  if (t->evals_waiting.empty() || t->evals_waiting.front().id != id) return false;
+  const EvalRequest q = std::move(t->evals_waiting.front());
+  t->evals_waiting.pop_front();
+  record_eval(t, q.at_step, q.train_loss, q.train_acc, r);
+  return true;
+}
+
+bool evaluate_request(Network* net, const Dataset& d, const EvalRequest& q, EvalResult* out, std::string* err) {
+  bool fits = q.params.size() == net->params.size() && q.running.size() == net->state.size() && q.chunk > 0 &&
+              q.n >= 0 && q.n <= d.n_test();
+  for (size_t i = 0; fits && i < q.running.size(); ++i)
+    fits = q.running[i].size() == net->state[i].running_mean.size() + net->state[i].running_var.size();
+  if (!fits) return fail(err, "an evaluation request does not fit this network or dataset");
+  std::copy(q.params.begin(), q.params.end(), net->params.begin());  // the arena keeps its address
+  for (size_t i = 0; i < q.running.size(); ++i) {
+    LayerState& s = net->state[i];
+    const auto mid = q.running[i].begin() + long(s.running_mean.size());
+    std::copy(q.running[i].begin(), mid, s.running_mean.begin());
+    std::copy(mid, q.running[i].end(), s.running_var.begin());
   }
+  *out = evaluate_start(d);
+  for (int64_t b = 0; b < q.n; b += q.chunk) evaluate_add(net, d, Split::test, b, std::min(q.n, b + q.chunk), out);
+  evaluate_finish(out);
+  return true;
 }
 
 static void eval_complete(Trainer* t) {
@@ -609,7 +670,7 @@ static int step_slice(Trainer* t) {
 // finished or on a fault.
 static bool step_once(Trainer* t) {
   if (!t->step_open) {
-    if (t->finished || t->epoch >= t->cfg.epochs) return false;
+    if (t->finished || t->epoch >= t->cfg.epochs || trainer_eval_blocked(t)) return false;
     step_begin(t);
   }
   for (;;) {
@@ -646,7 +707,7 @@ int trainer_run_for(Trainer* t, double budget_ms) {
       t->eval_slice_ms = t->eval_slice_ms > 0 ? 0.8 * t->eval_slice_ms + 0.2 * ms : ms;
     } else {
       if (!t->step_open) {
-        if (t->finished || t->epoch >= t->cfg.epochs) break;
+        if (t->finished || t->epoch >= t->cfg.epochs || trainer_eval_blocked(t)) break;
         step_begin(t);
       }
       const int r = step_slice(t);
@@ -665,6 +726,7 @@ int trainer_step_for(Trainer* t, int64_t* steps_left, double budget_ms) {
   const double start = now_ms();
   int done = 0;
   while (*steps_left > 0) {
+    if (!t->step_open && trainer_eval_blocked(t)) break;  // Step's count waits for the answers
     if (trainer_step(t, 1) == 0) {
       *steps_left = 0;
       break;

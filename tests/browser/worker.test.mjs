@@ -18,10 +18,20 @@ after(async () => { await lab?.close(); });
 
 const f32 = (x) => Math.fround(x);
 const trainer = (page) => page.evaluate(() => window.cnnSandbox.trainerState());
+// the trainer's state once its evaluator has loaded (or failed to)
+async function evaluatorSettled(page) {
+  let w = await trainer(page);
+  for (let i = 0; i < 600 && w.evaluator === 'loading'; i++) {
+    await page.waitForTimeout(50);
+    w = await trainer(page);
+  }
+  return w;
+}
 const fileBytes = async (page) => Buffer.from(await page.evaluate(() => Array.from(window.cnnSandbox.saveModelFile())));
 
 // `cnn-sandbox train` (the wasm build under node, beside the site): one epoch of LeNet-5 on digits
-// with seed 1 (188 steps), its last step's loss and its weights file.
+// with seed 1 (188 steps), evaluating as the page does (500 test samples every 50 steps), its last
+// step's loss, its last evaluation and its weights file.
 let cliRun = null;
 function cli() {
   if (cliRun) return cliRun;
@@ -29,7 +39,7 @@ function cli() {
   assert.ok(existsSync(tool), `${tool} is missing: build it (cmake --build --preset wasm --target cnn-sandbox)`);
   const out = join(mkdtempSync(join(tmpdir(), 'cnn-worker-')), 'w.bin');
   const r = spawnSync('node', ['--no-experimental-fetch', tool, 'train', '--model', join(repoRoot, 'assets/presets/lenet5.txt'), '--data', 'digits',
-    '--epochs', '1', '--seed', '1', '--json', '--save', out], { encoding: 'utf8' });
+    '--epochs', '1', '--seed', '1', '--eval-every', '50', '--eval-samples', '500', '--json', '--save', out], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout.trim().split('\n').at(-1));
   assert.equal(j.steps, 188);
@@ -37,8 +47,10 @@ function cli() {
   return cliRun;
 }
 
-// The page's run equals the command line's: the last step's loss and every weight's bits (the
-// weights file's bytes appear inside the page's model file).
+// The page's run equals the command line's: the last step's loss, the last evaluation, and every
+// weight's bits (the weights file's bytes appear inside the page's model file). The evaluation
+// points (every 50 steps and the epoch's end) equal the first run's, bit for bit.
+let firstEvals = null;
 async function assertSameAsCli(page, what) {
   const c = cli();
   const m = await page.evaluate(() => window.cnnSandbox.getMetrics());
@@ -46,16 +58,23 @@ async function assertSameAsCli(page, what) {
   assert.equal(m.loss.length, 188);
   assert.ok(m.loss.every(Number.isFinite));
   assert.equal(f32(m.loss.at(-1)), f32(c.json.final_step_loss), `${what}: the last step's loss is the CLI's`);
+  assert.deepEqual(m.evalStep, [50, 100, 150, 188], `${what}: evaluation points`);
+  assert.equal(f32(m.testLoss.at(-1)), f32(c.json.test_loss), `${what}: the last test loss is the CLI's`);
+  assert.equal(f32(m.testAccuracy.at(-1)), f32(c.json.test_accuracy), `${what}: the last test accuracy is the CLI's`);
+  const evals = { testLoss: m.testLoss, testAccuracy: m.testAccuracy };
+  if (firstEvals) assert.deepEqual(evals, firstEvals, `${what}: every evaluation point is the first run's`);
+  else firstEvals = evals;
   const file = await fileBytes(page);
   assert.ok(file.indexOf(c.weights.subarray(16)) >= 0 || file.indexOf(c.weights) >= 0, `${what}: the page's weights are the CLI's, bit for bit`);
   return m;
 }
 
 test('through the worker, Train + Pause + Step make the CLI curve and weights bit for bit; reset and seed too', async () => {
-  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1' });
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1&epochs=1' });
   await waitState(page, () => true, 'the lab');
-  let w = await trainer(page);
+  let w = await evaluatorSettled(page);
   assert.equal(w.where, 'worker', `training runs in the worker (${w.failure})`);
+  assert.equal(w.evaluator, 'worker', `evaluations run in a worker of the trainer's (${w.evaluatorFailure})`);
   assert.equal(await page.evaluate(() => window.crossOriginIsolated), false, 'this page is not cross-origin isolated');
   // Train, then Pause somewhere: Pause stops between steps and nothing runs while paused.
   await page.evaluate(() => window.cnnSandbox.train());
@@ -96,7 +115,7 @@ test('through the worker, Train + Pause + Step make the CLI curve and weights bi
 });
 
 test('without a worker (?worker=0) the page trains in the frame, to the same bits', async () => {
-  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1', query: '?worker=0' });
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1&epochs=1', query: '?worker=0' });
   const w = await trainer(page);
   assert.equal(w.where, 'page');
   assert.match(w.failure, /no worker in this page/);
@@ -128,7 +147,7 @@ test('a worker that cannot load: the page falls back to in-frame training and sa
 });
 
 test('a worker that stops mid-run: the page goes on from its last checkpoint, train(n) still ends at n, the bits are the CLI\'s', async () => {
-  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1' });
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1&epochs=1' });
   assert.equal((await trainer(page)).where, 'worker');
   const done = page.evaluate(() => window.cnnSandbox.train(188));
   // the worker sends its whole state about once a second: wait for the first checkpoint (not for a
@@ -150,6 +169,51 @@ test('a worker that stops mid-run: the page goes on from its last checkpoint, tr
   await screenshot(page, 'worker-stopped');
   await assertSameAsCli(page, 'run handed over to the page');
   await page.context().close();
+});
+
+test('evaluations run beside training; onEpoch sees the epoch\'s evaluation; a stopped evaluator hands its work back, nothing lost', async () => {
+  // Beside: while the trainer trains on, an evaluation point is waiting for the evaluator's answer
+  // (the curves get it in order), and onEpoch's metrics hold the epoch's last evaluation.
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1&epochs=1' });
+  assert.equal((await evaluatorSettled(page)).evaluator, 'worker');
+  await page.evaluate(() => { window.epochSeen = []; window.cnnSandbox.onEpoch((k, m) => window.epochSeen.push({ k, evalStep: m.evalStep.slice() })); });
+  const done = page.evaluate(() => window.cnnSandbox.train(188));
+  let w = await trainer(page);
+  for (let i = 0; i < 4000 && w.evaluatorAnswers < 2; i++) {
+    await page.waitForTimeout(5);
+    w = await trainer(page);
+  }
+  console.log(`before the evaluator stops: ${JSON.stringify(w)}`);
+  assert.ok(w.evaluatorAnswers >= 2, 'the evaluator answered the points of steps 50 and 100');
+  assert.ok(w.stepsBeside > 0, `the trainer took ${w.stepsBeside} steps while an evaluation was being made elsewhere`);
+  // Stop the evaluator as a crash would: the trainer evaluates what it had not answered, and on.
+  await page.evaluate(() => window.cnnTrainer.stopEvaluator('stopped by the test'));
+  const m = await done;
+  assert.equal(m.steps, 188);
+  w = await trainer(page);
+  assert.equal(w.where, 'worker', 'the worker trains on');
+  assert.equal(w.evaluator, 'trainer', 'the trainer evaluates now');
+  assert.match(w.evaluatorFailure, /stopped by the test/);
+  assert.equal(w.evalWaitingStep, -1);
+  await assertSameAsCli(page, 'run whose evaluator stopped');
+  await page.waitForTimeout(300);  // onEpoch polls each animation frame
+  const seen = await page.evaluate(() => window.epochSeen);
+  assert.equal(seen.length, 1, `one epoch: ${JSON.stringify(seen)}`);
+  assert.deepEqual(seen[0], { k: 1, evalStep: [50, 100, 150, 188] }, 'onEpoch(1) sees the epoch\'s last evaluation');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+  // ?evaluator=0: the trainer evaluates between its steps, to the same bits.
+  const p2 = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1&epochs=1', query: '?evaluator=0' });
+  w = await trainer(p2);
+  assert.equal(w.where, 'worker');
+  const m2 = await p2.evaluate(() => window.cnnSandbox.train(188));
+  assert.equal(m2.steps, 188);
+  w = await trainer(p2);
+  assert.equal(w.evaluator, 'trainer');
+  assert.match(w.evaluatorFailure, /turned off/);
+  await assertSameAsCli(p2, 'run evaluated by the trainer');
+  assert.deepEqual(p2.errors, []);
+  await p2.context().close();
 });
 
 test('a numerical fault in the worker (lr 1000): reported, paused, the last good weights kept', async () => {

@@ -38,7 +38,9 @@
       try {
         // ?threads=N on the page caps the worker's threads (an isolated page; bench/compare.mjs)
         const asked = /[?&]threads=(\d+)/.exec(location.search);
-        const q = [build === 'scalar' ? 'build=scalar' : '', asked ? 'threads=' + asked[1] : ''].filter(Boolean).join('&');
+        // ?evaluator=0: the worker evaluates between its steps, not in a worker of its own (bench/compare.mjs)
+        const noEvaluator = /[?&]evaluator=0\b/.test(location.search);
+        const q = [build === 'scalar' ? 'build=scalar' : '', asked ? 'threads=' + asked[1] : '', noEvaluator ? 'evaluator=0' : ''].filter(Boolean).join('&');
         worker = new Worker('trainer_worker.js' + (q ? '?' + q : ''));
       } catch (err) {
         worker = null;
@@ -57,6 +59,8 @@
     active: () => !!worker,
     // For tests: stop the worker as a crash would.
     terminate: (why) => fail(why || 'terminated'),
+    // For tests: stop the worker's evaluator as a crash would (the worker evaluates from then on).
+    stopEvaluator: (why) => { if (worker) worker.postMessage({ type: 'stop-evaluator', message: String(why || 'stopped by the page') }); },
   };
   // cnnSandbox.trainerState(): { where: 'worker' | 'page', state, threads, reports, snapshots, ... }
   if (window.cnnSandbox) window.cnnSandbox.trainerState = () => JSON.parse(Module.ccall('cnn_get_worker_state', 'string', [], []));

@@ -10,15 +10,23 @@
 // min(navigator.hardwareConcurrency, 4) threads, with the same bits as one; otherwise one thread.
 // ?threads=N in this script's URL asks for N (1 loads the one-thread build).
 //
+// Evaluations beside training: once loaded, the trainer starts a second worker from this script
+// with ?role=evaluator (the one-thread build of the same kind), hands it each evaluation point's
+// network state and trains on; the answers come back in order (web/worker/trainer_worker.cpp). Without
+// Worker here, with ?evaluator=0 in this script's URL, or when the evaluator fails, the trainer
+// evaluates between its steps, as before; nothing is lost (it keeps each request until answered).
+// {type: 'stop-evaluator', message} from the page stops the evaluator as a crash would (tests).
+//
 // Everything but Module lives in the closure: importScripts puts Emscripten's globals (run, abort,
 // ...) in this same global scope.
 'use strict';
 var Module;
 (function () {
   const build = /[?&]build=scalar\b/.test(self.location.search) ? 'scalar' : 'simd';
+  const evaluatorRole = /[?&]role=evaluator\b/.test(self.location.search);
   const kMaxThreads = 4;
   const asked = /[?&]threads=(\d+)/.exec(self.location.search);
-  const threads = build === 'simd' && self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function'
+  const threads = !evaluatorRole && build === 'simd' && self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function'
     ? Math.max(1, Math.min(asked ? Number(asked[1]) : (navigator.hardwareConcurrency || 1), kMaxThreads)) : 1;
   const script = build === 'scalar' ? 'cnn-trainer-worker-scalar.js'
     : threads > 1 ? 'cnn-trainer-worker-threads.js' : 'cnn-trainer-worker.js';
@@ -39,6 +47,12 @@ var Module;
     mainScriptUrlOrBlob: script,
     onRuntimeInitialized: () => {
       started = true;
+      if (evaluatorRole) {
+        postMessage({ type: 'ready' });
+        while (queue.length) evaluate(queue.shift());
+        return;
+      }
+      startEvaluator();
       const used = threads > 1 ? Module._cnn_worker_set_threads(threads) : 1;
       postMessage({ type: 'ready', build: build, threads: used, isolated: self.crossOriginIsolated === true });
       while (queue.length) {
@@ -48,6 +62,62 @@ var Module;
     },
     onAbort: (what) => fatal('the engine stopped: ' + what),
   };
+  // ---- the evaluator (a worker of this trainer's) ----
+  let evaluator = null;
+  function withHeap(buf, f) {
+    const u8 = new Uint8Array(buf);
+    const p = Module._malloc(Math.max(u8.length, 1));
+    Module.HEAPU8.set(u8, p);  // HEAPU8 after _malloc: a grown memory has a new view
+    try { f(p, u8.length); } finally { Module._free(p); }
+  }
+  function setEvaluator(on, why) {
+    withHeap(new TextEncoder().encode(String(why)), (p, n) => Module._cnn_worker_set_evaluator(on, p, n));
+  }
+  function evaluatorLost(why) {
+    if (!evaluator) return;
+    try { evaluator.terminate(); } catch (e) { /* gone */ }
+    evaluator = null;
+    self.cnnPostToEvaluator = null;
+    setEvaluator(0, why);
+    schedule();
+  }
+  function startEvaluator() {
+    if (typeof Worker !== 'function') {
+      setEvaluator(0, 'no Worker inside a worker in this browser');
+      return;
+    }
+    if (/[?&]evaluator=0\b/.test(self.location.search)) {
+      setEvaluator(0, 'turned off (?evaluator=0)');
+      return;
+    }
+    try {
+      evaluator = new Worker(self.location.pathname + '?role=evaluator' + (build === 'scalar' ? '&build=scalar' : ''));
+    } catch (err) {
+      evaluator = null;
+      setEvaluator(0, 'could not start: ' + (err && err.message ? err.message : err));
+      return;
+    }
+    setEvaluator(2, '');  // loading
+    evaluator.onmessage = (e) => {
+      if (e.data instanceof ArrayBuffer) {
+        try { withHeap(e.data, (p, n) => Module._cnn_worker_eval_answer(p, n)); } catch (err) { fatal(err && err.message ? err.message : err); return; }
+        schedule();
+        return;
+      }
+      if (e.data && e.data.type === 'ready') {
+        self.cnnPostToEvaluator = (b) => { if (evaluator) evaluator.postMessage(b, [b]); };
+        setEvaluator(1, '');
+        schedule();
+      }
+      if (e.data && e.data.type === 'fatal') evaluatorLost('it stopped: ' + e.data.message);
+    };
+    evaluator.onerror = (e) => { e.preventDefault(); evaluatorLost('it stopped: ' + (e.message || 'its script failed to load')); };
+    evaluator.onmessageerror = () => evaluatorLost('a message could not be read');
+  }
+  // the evaluator's side: each command from its trainer, answered at once from C++
+  function evaluate(buf) {
+    try { withHeap(buf, (p, n) => Module._cnn_evaluator_command(p, n)); } catch (err) { fatal(err && err.message ? err.message : err); }
+  }
   function schedule() {
     if (scheduled) return;
     scheduled = true;
@@ -63,11 +133,7 @@ var Module;
   };
   function command(buf) {
     try {
-      const u8 = new Uint8Array(buf);
-      const p = Module._malloc(Math.max(u8.length, 1));
-      Module.HEAPU8.set(u8, p);  // HEAPU8 after _malloc: a grown memory has a new view
-      Module._cnn_worker_command(p, u8.length);
-      Module._free(p);
+      withHeap(buf, (p, n) => Module._cnn_worker_command(p, n));
     } catch (err) {
       fatal(err && err.message ? err.message : err);
       return;
@@ -91,6 +157,15 @@ var Module;
     postMessage({ type: 'bench', result: JSON.parse(new TextDecoder().decode(Module.HEAPU8.slice(r, end))) });
   }
   self.onmessage = (e) => {
+    if (evaluatorRole) {
+      if (!(e.data instanceof ArrayBuffer)) return;
+      if (!started) queue.push(e.data); else evaluate(e.data);
+      return;
+    }
+    if (e.data && e.data.type === 'stop-evaluator') {
+      if (!started) queue.push(e.data); else evaluatorLost(String(e.data.message || 'stopped by the page'));
+      return;
+    }
     if (e.data && e.data.type === 'bench') {
       if (!started) { queue.push(e.data); return; }
       try { bench(e.data); } catch (err) { postMessage({ type: 'bench', result: { error: String(err && err.message ? err.message : err) } }); }

@@ -7,6 +7,13 @@
 // second and whenever it stops, the weights). The page (web/session_worker.cpp) mirrors the report
 // into its own engine instance, whose network the inspection views read.
 //
+// Evaluations run beside training: trainer_worker.js starts a second worker, the evaluator (this
+// build, one thread, cnn_evaluator_command), and this trainer hands it each evaluation point's
+// network state (cnn::Trainer::eval_elsewhere) and trains on; the answers come back in order and
+// enter the history as the in-place evaluation would have made them, bit for bit. Without an
+// evaluator (none in this browser, ?evaluator=0, or it failed), or for requests it had not answered
+// when it failed, this worker evaluates them itself, on a second network.
+//
 // Meanings are the page's: Step is one minibatch (trainer_step), Pause stops between steps, a
 // numerical fault pauses with the last good weights (the trainer restores them; the report carries
 // them), and the trainer, network and data are the same code the page and `cnn-sandbox train` run,
@@ -43,8 +50,31 @@ struct WorkerState {
   bool dirty = false;                     // a command changed something the page has not been told
   double last_weights_ms = -1e9, last_checkpoint_ms = -1e9;
   int threads = 1;  // kThreads; the engine honours it where built with threads
+  // The setup's network, to build the evaluating one from.
+  std::string model;
+  int batch = 1, loss = 0;
+  uint32_t setups = 0, data_serial = 0;  // Setups done, datasets taken
+  // The evaluator: in use, what it has been sent, and why it is not in use.
+  bool evaluator = false;
+  bool evaluator_loading = false;  // started, not ready yet
+  uint32_t eval_setup_sent = 0, eval_data_sent = 0;
+  std::string evaluator_failure;
+  int64_t evaluator_answers = 0;  // evaluations the evaluator made (taken into the history)
+  int64_t steps_beside = 0;       // steps taken while an evaluation was with the evaluator
+  // Evaluations done here (no evaluator): a network built from `model` when first needed.
+  cnn::Network eval_net;
+  uint32_t eval_net_setup = 0;
 };
 WorkerState W;
+
+// The evaluator's side (the same build in the other worker).
+struct EvaluatorState {
+  cnn::Network net;
+  cnn::Dataset data;
+  bool ready = false;
+  std::string error;
+};
+EvaluatorState E;
 
 constexpr double kWeightsEveryMs = 100;      // snapshots for the views: at most ~10 a second
 constexpr double kCheckpointEveryMs = 1000;  // the whole trainer state: about once a second
@@ -53,6 +83,11 @@ constexpr double kCheckpointEveryMs = 1000;  // the whole trainer state: about o
 EM_JS(void, PostToPage, (const uint8_t* p, int n), {
   const b = HEAPU8.slice(p, p + n).buffer;
   postMessage(b, [b]);
+});
+// (trainer_worker.js defines it while it has an evaluator)
+EM_JS(void, PostToEvaluator, (const uint8_t* p, int n), {
+  const b = HEAPU8.slice(p, p + n).buffer;
+  if (self.cnnPostToEvaluator) self.cnnPostToEvaluator(b);
 });
 // clang-format on
 
@@ -64,6 +99,10 @@ void SendReport(bool weights) {
   w.Pod(uint8_t(W.ready));
   w.Str(W.error);
   w.Pod(int32_t(W.threads));
+  w.Pod(uint8_t(W.evaluator ? 2 : W.evaluator_loading ? 1 : 0));
+  w.Str(W.evaluator_failure);
+  w.Pod(W.evaluator_answers);
+  w.Pod(W.steps_beside);
   if (W.ready) {
     cnn::Trainer& t = W.trainer;
     if (t.history.loss.size() < W.sent_steps || t.history.eval_step.size() < W.sent_evals)
@@ -73,7 +112,7 @@ void SendReport(bool weights) {
     const bool checkpoint = weights &&
                             (!(W.running || W.steps_left > 0) || now - W.last_checkpoint_ms >= kCheckpointEveryMs);
     wp::WriteReport(w, t, W.steps_left, W.running, W.sent_steps, W.sent_evals, weights, checkpoint);
-    if (checkpoint && !t.step_open && !t.eval_pending) W.last_checkpoint_ms = now;
+    if (checkpoint && !t.step_open && !t.eval_pending && t.evals_waiting.empty()) W.last_checkpoint_ms = now;
     W.sent_steps = t.history.loss.size();
     W.sent_evals = t.history.eval_step.size();
     if (weights) W.last_weights_ms = now;
@@ -107,6 +146,7 @@ void Setup(wp::Reader& r) {
     }
     W.data = std::move(d);
     W.have_data = true;
+    W.data_serial++;
   } else if (mode == wp::kDataBytes) {
     cnn::Dataset d;
     wp::ReadDataset(r, &d);
@@ -117,6 +157,7 @@ void Setup(wp::Reader& r) {
     }
     W.data = std::move(d);
     W.have_data = true;
+    W.data_serial++;
   }
   if (r.bad) {
     W.error = "the page's setup message was cut short";
@@ -130,9 +171,144 @@ void Setup(wp::Reader& r) {
   if (!cnn::train_config_check(cfg, &W.error)) return;
   if (!cnn::network_build_from_text(&W.net, model, std::max(batch, 1), &W.error)) return;
   if (cnn::LossKind(loss) != W.net.loss && !cnn::network_set_loss(&W.net, cnn::LossKind(loss), &W.error)) return;
+  W.trainer.eval_elsewhere = W.evaluator;
   if (!cnn::trainer_setup(&W.trainer, &W.net, &W.data, cfg, &W.error)) return;
+  W.model = model;
+  W.batch = std::max(batch, 1);
+  W.loss = loss;
+  W.setups++;
   W.error.clear();
   W.ready = true;
+}
+
+// ---- evaluations ---------------------------------------------------------------------------------
+
+// Builds a network from the setup's model text (the evaluating network: the evaluator's or this
+// worker's own).
+bool BuildLike(cnn::Network* net, const std::string& model, int batch, int loss, std::string* err) {
+  if (!cnn::network_build_from_text(net, model, batch, err)) return false;
+  return cnn::LossKind(loss) == net->loss || cnn::network_set_loss(net, cnn::LossKind(loss), err);
+}
+
+// Answers every waiting request here (no evaluator, or it stopped before answering them).
+void EvaluateHere() {
+  cnn::Trainer& t = W.trainer;
+  while (!t.evals_waiting.empty()) {
+    const cnn::EvalRequest& q = t.evals_waiting.front();
+    cnn::EvalResult r = cnn::evaluate_start(W.data);
+    std::string err;
+    if (W.eval_net_setup != W.setups) {
+      W.eval_net_setup = BuildLike(&W.eval_net, W.model, W.batch, W.loss, &err) ? W.setups : 0;
+    }
+    if (W.eval_net_setup != W.setups || !cnn::evaluate_request(&W.eval_net, W.data, q, &r, &err)) {
+      t.message = "an evaluation could not be made: " + err;  // the point shows nothing evaluated
+      r = cnn::evaluate_start(W.data);
+      cnn::evaluate_finish(&r);
+    }
+    cnn::trainer_eval_answer(&t, q.id, r);
+    W.dirty = true;
+  }
+}
+
+// The evaluator stopped (or never came): this worker evaluates from now on, starting with what
+// the evaluator had not answered.
+void EvaluatorLost(const std::string& why) {
+  W.evaluator = W.evaluator_loading = false;
+  W.evaluator_failure = why;
+  W.trainer.eval_elsewhere = false;
+  if (W.ready) EvaluateHere();
+  W.dirty = true;
+}
+
+// Hands the evaluator the requests it has not had (after the network and data, when they are new).
+void SendEvalRequests() {
+  cnn::Trainer& t = W.trainer;
+  if (!W.ready || !W.evaluator) return;
+  bool any = false;
+  for (const cnn::EvalRequest& q : t.evals_waiting) any = any || !q.sent;
+  if (!any) return;
+  if (W.eval_setup_sent != W.setups) {
+    wp::Writer w;
+    wp::WriteHeader(w, wp::Header{wp::kEvalSetup, 0, W.gen});
+    w.Str(W.model);
+    w.Pod(int32_t(W.batch));
+    w.Pod(int32_t(W.loss));
+    const bool data = W.eval_data_sent != W.data_serial;
+    w.Pod(uint8_t(data));
+    if (data) wp::WriteDataset(w, W.data, false);
+    PostToEvaluator(w.bytes.data(), int(w.bytes.size()));
+    W.eval_setup_sent = W.setups;
+    W.eval_data_sent = W.data_serial;
+  }
+  const uint8_t kernels = cnn::kernel_set() == cnn::KernelSet::reference ? 1 : 0;
+  for (cnn::EvalRequest& q : t.evals_waiting) {
+    if (q.sent) continue;
+    wp::Writer w;
+    wp::WriteHeader(w, wp::Header{wp::kEvalRun, 0, W.gen});
+    w.Pod(kernels);
+    wp::WriteEvalRequest(w, q);
+    PostToEvaluator(w.bytes.data(), int(w.bytes.size()));
+    q.sent = true;
+  }
+}
+
+// An answer from the evaluator.
+void EvalAnswer(const uint8_t* p, size_t n) {
+  wp::Reader r(p, n);
+  const wp::Header h = wp::ReadHeader(r);
+  const uint64_t id = r.Pod<uint64_t>();
+  const bool ok = r.Pod<uint8_t>() != 0;
+  const std::string error = r.Str();
+  cnn::EvalResult e;
+  wp::ReadEvalResult(r, &e);
+  if (r.bad || h.type != wp::kEvalAnswer) {
+    EvaluatorLost("its answer was cut short");
+    return;
+  }
+  if (!ok) {
+    EvaluatorLost(error);
+    return;
+  }
+  if (W.ready && cnn::trainer_eval_answer(&W.trainer, id, e)) {  // else a dropped run's
+    W.evaluator_answers++;
+    W.dirty = true;
+  }
+}
+
+// The evaluator: one command at a time, each answered at once.
+void EvaluatorCommand(const uint8_t* p, size_t n) {
+  wp::Reader r(p, n);
+  const wp::Header h = wp::ReadHeader(r);
+  if (r.bad) return;
+  if (h.type == wp::kEvalSetup) {
+    const std::string model = r.Str();
+    const int batch = r.Pod<int32_t>();
+    const int loss = r.Pod<int32_t>();
+    if (r.Pod<uint8_t>()) wp::ReadDataset(r, &E.data);
+    E.ready = false;
+    if (r.bad) E.error = "the trainer's setup message was cut short";
+    else if (BuildLike(&E.net, model, std::max(batch, 1), loss, &E.error)) E.ready = true;
+    return;
+  }
+  if (h.type != wp::kEvalRun) return;
+  const uint8_t kernels = r.Pod<uint8_t>();
+  cnn::EvalRequest q;
+  wp::ReadEvalRequest(r, &q);
+  cnn::EvalResult e;
+  std::string err = E.error;
+  bool ok = false;
+  if (r.bad) err = "the trainer's evaluation message was cut short";
+  else if (E.ready) {
+    cnn::set_kernel_set(kernels ? cnn::KernelSet::reference : cnn::KernelSet::simd);
+    ok = cnn::evaluate_request(&E.net, E.data, q, &e, &err);
+  }
+  wp::Writer w;
+  wp::WriteHeader(w, wp::Header{wp::kEvalAnswer, 0, h.gen});
+  w.Pod(uint64_t(q.id));
+  w.Pod(uint8_t(ok));
+  w.Str(ok ? std::string() : "the evaluator could not evaluate (" + err + ")");
+  wp::WriteEvalResult(w, e);
+  PostToPage(w.bytes.data(), int(w.bytes.size()));  // to its parent: the trainer
 }
 
 void Command(const uint8_t* p, size_t n) {
@@ -196,6 +372,8 @@ int Tick(double budget_ms) {
   cnn::Trainer& t = W.trainer;
   const int64_t before = t.step;
   const bool was_busy = W.running || W.steps_left > 0;
+  // (answers come in between ticks: one waiting now waits through this tick's steps)
+  const bool beside = W.evaluator && !t.evals_waiting.empty();
   if (W.steps_left > 0) {
     cnn::trainer_step_for(&t, &W.steps_left, budget_ms);
   } else if (W.running) {
@@ -206,7 +384,12 @@ int Tick(double budget_ms) {
     W.steps_left = 0;
   }
   if (t.finished) W.running = false;
+  if (beside) W.steps_beside += t.step - before;
+  if (W.evaluator) SendEvalRequests();
+  else if (!t.evals_waiting.empty()) EvaluateHere();  // (set while an evaluator was in use)
   const bool busy = W.running || W.steps_left > 0;
+  // Nothing to do until the evaluator answers: the answer ticks again (no spinning meanwhile).
+  const bool stalled = !t.evals_waiting.empty() && (cnn::trainer_eval_blocked(&t) || t.epoch >= t.cfg.epochs || !busy);
   // (a fault stops the work without a step: that is news too)
   const bool moved = t.step != before || W.dirty || was_busy;
   // While busy, weights at most every kWeightsEveryMs (counters and curves with them); when the
@@ -219,9 +402,9 @@ int Tick(double budget_ms) {
       cnn::trainer_run_for(&t, 0);
     if (t.fault != cnn::FaultKind::none || t.finished) W.running = false;
     SendReport(true);
-    return (W.running || W.steps_left > 0) ? 1 : 0;
+    return (W.running || W.steps_left > 0) && !stalled ? 1 : 0;
   }
-  return busy ? 1 : 0;
+  return busy && !stalled ? 1 : 0;
 }
 
 }  // namespace
@@ -230,6 +413,28 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE void cnn_worker_command(const uint8_t* p, int n) { Command(p, size_t(std::max(n, 0))); }
 EMSCRIPTEN_KEEPALIVE int cnn_worker_tick(double budget_ms) { return Tick(budget_ms); }
 EMSCRIPTEN_KEEPALIVE int cnn_worker_threads() { return W.threads; }
+// trainer_worker.js: the evaluator is loading (2), ready (1), or stopped or could not start (0, with why).
+EMSCRIPTEN_KEEPALIVE void cnn_worker_set_evaluator(int on, const char* why_p, int why_n) {
+  if (on == 2) {
+    W.evaluator_loading = true;
+    W.dirty = true;
+  } else if (on) {
+    W.evaluator = true;
+    W.evaluator_loading = false;
+    W.evaluator_failure.clear();
+    W.eval_setup_sent = W.eval_data_sent = 0;
+    W.trainer.eval_elsewhere = true;  // (evaluations still waiting here are done by the next tick)
+    W.dirty = true;
+  } else {
+    EvaluatorLost(std::string(why_p, size_t(std::max(why_n, 0))));
+  }
+}
+// trainer_worker.js: an answer from the evaluator.
+EMSCRIPTEN_KEEPALIVE void cnn_worker_eval_answer(const uint8_t* p, int n) { EvalAnswer(p, size_t(std::max(n, 0))); }
+// The evaluator's trainer_worker.js: a command from its trainer.
+EMSCRIPTEN_KEEPALIVE void cnn_evaluator_command(const uint8_t* p, int n) {
+  EvaluatorCommand(p, size_t(std::max(n, 0)));
+}
 // trainer_worker.js, once loaded: the threads this worker's engine computes with (the count in effect).
 EMSCRIPTEN_KEEPALIVE int cnn_worker_set_threads(int n) {
   W.threads = cnn::set_num_threads(n);

@@ -8,6 +8,13 @@
 //   page -> worker   Header{type, seq, gen} then the fields of the command (below)
 //   worker -> page   Header{kReport, seq of the last command done, gen} then a WorkerReport
 //
+// The trainer hands each evaluation to a worker of its own, the evaluator (the same build, one
+// thread), and trains on meanwhile (cnn::Trainer::eval_elsewhere):
+//
+//   trainer -> evaluator   Header{kEvalSetup} (the network; the test split when it changed),
+//                          Header{kEvalRun} (an EvalRequest: the network's state at the point)
+//   evaluator -> trainer   Header{kEvalAnswer}: the request's id and its EvalResult, or an error
+//
 // Numbers are little-endian PODs (wasm is little-endian on both sides); a string or a vector is
 // its element count (uint64) and its elements. The settings travel as one double per row of
 // cnn/settings.inc (setting_get/setting_set), so the worker reads the page's one settings list.
@@ -36,8 +43,13 @@ enum MsgType : uint32_t {
   kWeights = 7,  // the page's network weights (a loaded model file): params, running statistics
   kThreads = 8,  // int32 n: threads the worker's engine may use (1 = none; honoured where built)
   kKernels = 9,  // uint8: 0 the SIMD kernels, 1 the scalar references (the page's SIMD switch)
+  // trainer -> evaluator
+  kEvalSetup = 20,  // model text, batch, loss, uint8 has_data then the test split (WriteDataset)
+  kEvalRun = 21,    // uint8 kernels (as kKernels), then an EvalRequest (WriteEvalRequest)
   // worker -> page
   kReport = 100,
+  // evaluator -> trainer
+  kEvalAnswer = 101,  // uint64 id, uint8 ok, string error, then the EvalResult (WriteEvalResult)
 };
 
 // How the dataset of a kSetup travels.
@@ -150,7 +162,8 @@ inline cnn::Settings ReadSettings(Reader& r) {
   return s;
 }
 
-inline void WriteDataset(Writer& w, const cnn::Dataset& d) {
+// with_train false: the test split only (the evaluator's), the training vectors empty.
+inline void WriteDataset(Writer& w, const cnn::Dataset& d, bool with_train = true) {
   w.Str(d.name);
   w.Pod(d.shape.h);
   w.Pod(d.shape.w);
@@ -159,11 +172,12 @@ inline void WriteDataset(Writer& w, const cnn::Dataset& d) {
   w.Pod(uint64_t(d.class_names.size()));
   for (const std::string& c : d.class_names) w.Str(c);
   w.Pod(int32_t(d.target_dim));
-  w.Vec(d.train_x);
+  const size_t k = with_train ? ~size_t(0) : 0;  // training entries written
+  w.Vec(d.train_x.data(), std::min(k, d.train_x.size()));
   w.Vec(d.test_x);
-  w.Vec(d.train_y);
+  w.Vec(d.train_y.data(), std::min(k, d.train_y.size()));
   w.Vec(d.test_y);
-  w.Vec(d.train_t);
+  w.Vec(d.train_t.data(), std::min(k, d.train_t.size()));
   w.Vec(d.test_t);
   w.Pod(d.norm_mean);
   w.Pod(d.norm_std);
@@ -231,6 +245,49 @@ inline bool ReadNetState(Reader& r, cnn::Network* net) {
     net->state[i].running_var = var[i];
   }
   return true;
+}
+
+// An evaluation's result (the last evaluation of a report, an evaluator's answer).
+inline void WriteEvalResult(Writer& w, const cnn::EvalResult& e) {
+  w.Pod(int64_t(e.n));
+  w.Pod(e.loss);
+  w.Pod(uint8_t(e.classification));
+  w.Pod(e.accuracy);
+  w.Pod(e.zero_one);
+  w.Pod(int32_t(e.num_classes));
+  w.Vec(e.confusion);
+}
+inline void ReadEvalResult(Reader& r, cnn::EvalResult* e) {
+  e->n = r.Pod<int64_t>();
+  e->loss = r.Pod<float>();
+  e->classification = r.Pod<uint8_t>() != 0;
+  e->accuracy = r.Pod<float>();
+  e->zero_one = r.Pod<float>();
+  e->num_classes = r.Pod<int32_t>();
+  r.Vec(&e->confusion);
+}
+
+// What the evaluator needs of an EvalRequest: its id, the samples, the chunk and the network's state.
+inline void WriteEvalRequest(Writer& w, const cnn::EvalRequest& q) {
+  w.Pod(uint64_t(q.id));
+  w.Pod(int64_t(q.n));
+  w.Pod(int64_t(q.chunk));
+  w.Vec(q.params);
+  w.Pod(uint64_t(q.running.size()));
+  for (const std::vector<float>& v : q.running) w.Vec(v);
+}
+inline void ReadEvalRequest(Reader& r, cnn::EvalRequest* q) {
+  q->id = r.Pod<uint64_t>();
+  q->n = r.Pod<int64_t>();
+  q->chunk = r.Pod<int64_t>();
+  r.Vec(&q->params);
+  const uint64_t k = r.Pod<uint64_t>();
+  if (r.bad || k > (uint64_t(1) << 20)) {
+    r.bad = true;
+    return;
+  }
+  q->running.resize(size_t(k));
+  for (std::vector<float>& v : q->running) r.Vec(&v);
 }
 
 // Everything else a run needs to go on exactly as it would have (the data order and its random
@@ -350,8 +407,9 @@ struct Report {
   uint64_t from_step = 0, from_eval = 0;  // history index of the first entry sent
   cnn::TrainHistory history;              // entries from from_step / from_eval on
   cnn::EvalResult last_eval;
-  uint8_t has_weights = 0;  // then the network's state follows (ReadNetState), then
-                            // uint8 has_checkpoint and the checkpoint (ReadCheckpoint)
+  int64_t eval_waiting_step = -1;  // the step of the oldest evaluation not yet in the history; -1: none
+  uint8_t has_weights = 0;         // then the network's state follows (ReadNetState), then
+                                   // uint8 has_checkpoint and the checkpoint (ReadCheckpoint)
 };
 
 inline void WriteReport(Writer& w, const cnn::Trainer& t, int64_t steps_left, bool running, size_t from_step,
@@ -382,18 +440,13 @@ inline void WriteReport(Writer& w, const cnn::Trainer& t, int64_t steps_left, bo
   w.Tail(h.test_loss, from_eval);
   w.Tail(h.test_acc, from_eval);
   w.Tail(h.test_error, from_eval);
-  const cnn::EvalResult& e = t.last_eval;
-  w.Pod(int64_t(e.n));
-  w.Pod(e.loss);
-  w.Pod(uint8_t(e.classification));
-  w.Pod(e.accuracy);
-  w.Pod(e.zero_one);
-  w.Pod(int32_t(e.num_classes));
-  w.Vec(e.confusion);
+  WriteEvalResult(w, t.last_eval);
+  w.Pod(int64_t(t.evals_waiting.empty() ? -1 : t.evals_waiting.front().at_step));
   w.Pod(uint8_t(weights));
   if (weights) {
     WriteNetState(w, *t.net, true);
-    checkpoint = checkpoint && !t.step_open && !t.eval_pending;
+    // (a checkpoint holds no evaluation in progress: the page's trainer evaluates in place)
+    checkpoint = checkpoint && !t.step_open && !t.eval_pending && t.evals_waiting.empty();
     w.Pod(uint8_t(checkpoint));
     if (checkpoint) WriteCheckpoint(w, t);
   }
@@ -427,14 +480,8 @@ inline void ReadReport(Reader& r, Report* o) {
   r.Vec(&h.test_loss);
   r.Vec(&h.test_acc);
   r.Vec(&h.test_error);
-  cnn::EvalResult& e = o->last_eval;
-  e.n = r.Pod<int64_t>();
-  e.loss = r.Pod<float>();
-  e.classification = r.Pod<uint8_t>() != 0;
-  e.accuracy = r.Pod<float>();
-  e.zero_one = r.Pod<float>();
-  e.num_classes = r.Pod<int32_t>();
-  r.Vec(&e.confusion);
+  ReadEvalResult(r, &o->last_eval);
+  o->eval_waiting_step = r.Pod<int64_t>();
   o->has_weights = r.Pod<uint8_t>();
 }
 

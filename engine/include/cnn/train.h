@@ -24,6 +24,7 @@
 // retries the failed step. The history only ever holds finite numbers, so plots never break.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -133,6 +134,19 @@ struct TrainHistory {
 
 enum class FaultKind : uint8_t { none, loss, gradient, weights };
 
+// An evaluation handed to someone else (Trainer::eval_elsewhere): the network's state at the
+// evaluation point and what the trainer would have evaluated with it.
+struct EvalRequest {
+  uint64_t id = 0;                          // Trainer::eval_ids at the time: answers name it
+  int64_t at_step = 0;                      // the point's step (the history's eval_step)
+  float train_loss = 0, train_acc = 0;      // the training window's means up to the point
+  int64_t n = 0;                            // the first n test samples ...
+  int64_t chunk = 0;                        // ... chunk at a time, as the trainer would have run them
+  std::vector<float> params;                // the network's parameters at the point
+  std::vector<std::vector<float>> running;  // per layer: batchnorm's running_mean then running_var
+  bool sent = false;                        // the caller's: handed out already
+};
+
 // Everything one run has: progress, history, speed and the internals of a step or evaluation in
 // progress. trainer_reset starts a run with one assignment of a fresh TrainerRun, so a new field
 // can never be forgotten there. (A base of Trainer, so its fields read as tr.step, tr.history.)
@@ -188,6 +202,8 @@ struct TrainerRun {
   EvalResult eval_acc;
   float eval_train_loss = 0, eval_train_acc = 0;
   int64_t eval_at_step = 0;
+  // Evaluations handed out (eval_elsewhere) and not yet answered, oldest first.
+  std::deque<EvalRequest> evals_waiting;
 };
 
 struct Trainer : TrainerRun {
@@ -195,7 +211,16 @@ struct Trainer : TrainerRun {
   const Dataset* data = nullptr;
   TrainConfig cfg;
   Optimizer opt;
+  // Evaluation elsewhere (the page's training worker hands each evaluation to a second worker and
+  // trains on meanwhile): an evaluation point copies the network's state into an EvalRequest
+  // (evals_waiting) instead of evaluating, and its answer (trainer_eval_answer, in order) puts
+  // the point into the history, which is then the one evaluating in place gives, bit for bit. No
+  // step begins while kMaxEvalsWaiting are unanswered (trainer_eval_blocked); the last epoch's run
+  // is finished when its last evaluation is answered. Set it between runs, with none waiting.
+  bool eval_elsewhere = false;
+  uint64_t eval_ids = 0;  // requests made (never reset: a reset run's late answers match nothing)
 };
+constexpr size_t kMaxEvalsWaiting = 2;
 
 // What the trainer adds to the memory plan (spec.h): the optimizer's state per parameter, the
 // dataset's targets per sample and its training samples (epoch order). d may be null (no dataset
@@ -228,8 +253,20 @@ int trainer_run_for(Trainer* t, double budget_ms);
 // budget_ms lasts, at least one, even while paused: each step taken comes off *steps_left, which
 // drops to 0 when a step cannot be taken (training finished or a fault). Returns the steps taken.
 int trainer_step_for(Trainer* t, int64_t* steps_left, double budget_ms);
-// Runs until finished or a fault (the command-line tool). Returns the steps taken.
+// Runs until finished or a fault (the command-line tool; evaluating in place). Returns the steps taken.
 int64_t trainer_run_to_end(Trainer* t);
+
+// Evaluation elsewhere (Trainer::eval_elsewhere). True while no step may begin: kMaxEvalsWaiting
+// evaluations are unanswered (trainer_run_for and trainer_step_for then return without taking one,
+// and Step's count is kept).
+bool trainer_eval_blocked(const Trainer* t);
+// The answer to the oldest waiting request, which must be `id` (false, and nothing changes, for
+// any other: a reset or a new setup dropped the request). Records the evaluation point.
+bool trainer_eval_answer(Trainer* t, uint64_t id, const EvalResult& r);
+// Runs a request: loads its state into net (a network built from the same model text and batch as
+// the trainer's) and evaluates as the trainer would have. False with a message when the state
+// does not fit net.
+bool evaluate_request(Network* net, const Dataset& d, const EvalRequest& q, EvalResult* out, std::string* err);
 
 void trainer_pause(Trainer* t);
 void trainer_resume(Trainer* t);  // also clears a fault (after, say, the learner lowered lr)
