@@ -216,6 +216,23 @@ test('evaluations run beside training; onEpoch sees the epoch\'s evaluation; a s
   await p2.context().close();
 });
 
+test('an evaluator that stops answering without an error: the worker gives up on it after its patience, evaluates itself, nothing lost', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1&epochs=1', query: '?evalPatience=1500' });
+  assert.equal((await evaluatorSettled(page)).evaluator, 'worker');
+  await page.evaluate(() => window.cnnTrainer.muteEvaluator());
+  const t0 = Date.now();
+  const m = await page.evaluate(() => window.cnnSandbox.train(188));
+  assert.equal(m.steps, 188);
+  const w = await trainer(page);
+  console.log(`the muted evaluator was given up: ${JSON.stringify(w)}, train(188) took ${Date.now() - t0} ms`);
+  assert.equal(w.evaluator, 'trainer');
+  assert.match(w.evaluatorFailure, /did not answer for 1\.5 s/);
+  assert.equal(w.evaluatorAnswers, 0);
+  await assertSameAsCli(page, 'run whose evaluator went silent');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('a numerical fault in the worker (lr 1000): reported, paused, the last good weights kept', async () => {
   const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1&opt=sgd' });
   assert.equal(await page.evaluate(() => window.cnnSandbox.set('lr', 1000)), true);

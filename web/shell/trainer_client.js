@@ -40,7 +40,10 @@
         const asked = /[?&]threads=(\d+)/.exec(location.search);
         // ?evaluator=0: the worker evaluates between its steps, not in a worker of its own (bench/compare.mjs)
         const noEvaluator = /[?&]evaluator=0\b/.test(location.search);
-        const q = [build === 'scalar' ? 'build=scalar' : '', asked ? 'threads=' + asked[1] : '', noEvaluator ? 'evaluator=0' : ''].filter(Boolean).join('&');
+        // ?evalPatience=ms: how long the worker waits for its evaluator's answer before evaluating itself
+        const patience = /[?&]evalPatience=(\d+)/.exec(location.search);
+        const q = [build === 'scalar' ? 'build=scalar' : '', asked ? 'threads=' + asked[1] : '', noEvaluator ? 'evaluator=0' : '',
+          patience ? 'evalPatience=' + patience[1] : ''].filter(Boolean).join('&');
         worker = new Worker('trainer_worker.js' + (q ? '?' + q : ''));
       } catch (err) {
         worker = null;
@@ -61,6 +64,8 @@
     terminate: (why) => fail(why || 'terminated'),
     // For tests: stop the worker's evaluator as a crash would (the worker evaluates from then on).
     stopEvaluator: (why) => { if (worker) worker.postMessage({ type: 'stop-evaluator', message: String(why || 'stopped by the page') }); },
+    // For tests: the evaluator stops answering without an error (the worker gives up on it after ?evalPatience).
+    muteEvaluator: () => { if (worker) worker.postMessage({ type: 'mute-evaluator' }); },
   };
   // cnnSandbox.trainerState(): { where: 'worker' | 'page', state, threads, reports, snapshots, ... }
   if (window.cnnSandbox) window.cnnSandbox.trainerState = () => JSON.parse(Module.ccall('cnn_get_worker_state', 'string', [], []));

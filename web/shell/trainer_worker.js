@@ -16,6 +16,9 @@
 // Worker here, with ?evaluator=0 in this script's URL, or when the evaluator fails, the trainer
 // evaluates between its steps, as before; nothing is lost (it keeps each request until answered).
 // {type: 'stop-evaluator', message} from the page stops the evaluator as a crash would (tests).
+// An evaluator that stops answering without an error (a worker the browser dropped) is given up
+// after kEvalPatienceMs without an answer (?evalPatience=ms in this script's URL), the same way;
+// {type: 'mute-evaluator'} (tests) drops the requests from then on, as such an evaluator would.
 //
 // Everything but Module lives in the closure: importScripts puts Emscripten's globals (run, abort,
 // ...) in this same global scope.
@@ -64,6 +67,22 @@ var Module;
   };
   // ---- the evaluator (a worker of this trainer's) ----
   let evaluator = null;
+  const patience = /[?&]evalPatience=(\d+)/.exec(self.location.search);
+  const kEvalPatienceMs = patience ? Math.max(100, Number(patience[1])) : 60000;
+  const kEvalRun = 21;  // worker_protocol.h: a request (the only message answered)
+  let evalOut = 0, evalSince = 0, muted = false;  // requests unanswered; since when nothing came back
+  function postToEvaluator(b) {
+    if (!evaluator) return;
+    if (new Uint32Array(b, 0, 1)[0] === kEvalRun) {
+      if (evalOut++ === 0) evalSince = performance.now();
+      if (muted) return;
+    }
+    evaluator.postMessage(b, [b]);
+  }
+  setInterval(() => {
+    if (evaluator && evalOut > 0 && performance.now() - evalSince > kEvalPatienceMs)
+      evaluatorLost(`it did not answer for ${(kEvalPatienceMs / 1000).toFixed(kEvalPatienceMs % 1000 ? 1 : 0)} s`);
+  }, Math.min(kEvalPatienceMs / 4, 5000));
   function withHeap(buf, f) {
     const u8 = new Uint8Array(buf);
     const p = Module._malloc(Math.max(u8.length, 1));
@@ -78,6 +97,7 @@ var Module;
     try { evaluator.terminate(); } catch (e) { /* gone */ }
     evaluator = null;
     self.cnnPostToEvaluator = null;
+    evalOut = 0;
     setEvaluator(0, why);
     schedule();
   }
@@ -100,12 +120,14 @@ var Module;
     setEvaluator(2, '');  // loading
     evaluator.onmessage = (e) => {
       if (e.data instanceof ArrayBuffer) {
+        evalOut = Math.max(0, evalOut - 1);
+        evalSince = performance.now();
         try { withHeap(e.data, (p, n) => Module._cnn_worker_eval_answer(p, n)); } catch (err) { fatal(err && err.message ? err.message : err); return; }
         schedule();
         return;
       }
       if (e.data && e.data.type === 'ready') {
-        self.cnnPostToEvaluator = (b) => { if (evaluator) evaluator.postMessage(b, [b]); };
+        self.cnnPostToEvaluator = postToEvaluator;
         setEvaluator(1, '');
         schedule();
       }
@@ -160,6 +182,10 @@ var Module;
     if (evaluatorRole) {
       if (!(e.data instanceof ArrayBuffer)) return;
       if (!started) queue.push(e.data); else evaluate(e.data);
+      return;
+    }
+    if (e.data && e.data.type === 'mute-evaluator') {
+      muted = true;
       return;
     }
     if (e.data && e.data.type === 'stop-evaluator') {
