@@ -14,6 +14,7 @@
 #include "cnn/kernels.h"
 #include "cnn/train.h"
 #include "inspect.h"
+#include "theme.h"
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "session.h"
@@ -121,6 +122,26 @@ void SameLineOrWrap(float w) {
   const ImGuiWindow* win = ImGui::GetCurrentWindow();
   const float x = win->DC.CursorPosPrevLine.x + ImGui::GetStyle().ItemSpacing.x;
   if (x + w <= ImGui::GetContentRegionMaxAbs().x + 0.5f) ImGui::SameLine();
+}
+void ProgressBarLabelled(float fraction, const ImVec2& size, const char* label) {
+  fraction = ImSaturate(fraction);
+  ImGui::ProgressBar(fraction, size, "");  // "" draws no label of ImGui's (it would sit on the fill)
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+  const float b = st.FrameBorderSize;
+  const float split = lo.x + b + (hi.x - lo.x - 2 * b) * fraction;  // where ImGui's fill ends
+  const ImVec2 ts = ImGui::CalcTextSize(label);
+  const ImVec2 at(IM_FLOOR(std::max(lo.x + st.FramePadding.x, (lo.x + hi.x - ts.x) * 0.5f)),
+                  IM_FLOOR((lo.y + hi.y - ts.y) * 0.5f));
+  const ImVec4* c = st.Colors;
+  const ImVec4 under = Over(c[ImGuiCol_FrameBg], ThemeClearColor(Th().kind));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(lo, ImVec2(split, hi.y), true);
+  dl->AddText(at, TextOn(Over(c[ImGuiCol_PlotHistogram], under)), label);
+  dl->PopClipRect();
+  dl->PushClipRect(ImVec2(split, lo.y), hi, true);
+  dl->AddText(at, ImGui::GetColorU32(ImGuiCol_Text), label);
+  dl->PopClipRect();
 }
 float ButtonWidth(const char* label) {
   return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;

@@ -214,6 +214,9 @@ void ItemTooltip(AppState& app, const std::string& name, const std::string& text
 // In place of SameLine() before an item `w` px wide: beside the last item if it fits in the
 // window (or table cell), else on the next line, so rows wrap on a phone instead of running off.
 void SameLineOrWrap(float w);
+// ImGui::ProgressBar with its label centred and readable everywhere: over the fill in the theme's
+// dark or light text (whichever contrasts more, theme.h TextOn), over the rest in Text.
+void ProgressBarLabelled(float fraction, const ImVec2& size, const char* label);
 float ButtonWidth(const char* label);    // what ImGui::Button(label) will take
 float CheckboxWidth(const char* label);  // ... and ImGui::Checkbox(label, ...)
 // The left column's tabs (Designer or `designer_label`, Analysis, Data), their rects saved as

@@ -271,10 +271,10 @@ static void ShowLoadControls(AppState& app, Session& s) {
     ImGui::AlignTextToFramePadding();
     ImGui::Text(s.unpacking ? "Unpacking %s" : "Fetching %s", s.fetch_name.c_str());
     ImGui::SameLine();
-    ImGui::ProgressBar(s.unpacking         ? 1.0f
-                       : s.fetch_total > 0 ? float(s.fetch_bytes / s.fetch_total)
-                                           : 0.0f,
-                       ImVec2(fs * 12, 0), buf);
+    ProgressBarLabelled(s.unpacking         ? 1.0f
+                        : s.fetch_total > 0 ? float(s.fetch_bytes / s.fetch_total)
+                                            : 0.0f,
+                        ImVec2(fs * 12, 0), buf);
     SaveRect(app, "data_progress");
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) SessionCancelFetch(app, "Download cancelled; the current dataset stays.");
@@ -286,8 +286,8 @@ static void ShowLoadControls(AppState& app, Session& s) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Reading your files");
     ImGui::SameLine();
-    ImGui::ProgressBar(s.upload_total > 0 ? float(s.upload_done) / float(s.upload_total) : 0.0f, ImVec2(fs * 12, 0),
-                       buf);
+    ProgressBarLabelled(s.upload_total > 0 ? float(s.upload_done) / float(s.upload_total) : 0.0f, ImVec2(fs * 12, 0),
+                        buf);
   }
   if (!s.data_message.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, s.data_message_error ? Th().error : Th().ok);

@@ -263,7 +263,7 @@ void ShowTrainingPanel(AppState& app) {
   else
     std::snprintf(overlay, sizeof overlay, "epoch %d/%d  step %lld  %.0f%%", cur_epoch, epochs,
                   (long long)SessionStepCount(app), frac * 100);
-  ImGui::ProgressBar(float(frac), ImVec2(-1, 0), overlay);
+  ProgressBarLabelled(float(frac), ImVec2(-1, 0), overlay);
   SaveRect(app, "progress");
 
   // --- status line ---

@@ -177,6 +177,12 @@ double ContrastRatio(const ImVec4& fg, const ImVec4& bg) {
   return (std::max(l1, l2) + 0.05) / (std::min(l1, l2) + 0.05);
 }
 
+ImU32 TextOn(const ImVec4& bg) {
+  const Theme& t = Th();
+  const ImVec4 dark = ImGui::ColorConvertU32ToFloat4(t.dark_text), light = ImGui::ColorConvertU32ToFloat4(t.light_text);
+  return ContrastRatio(dark, bg) >= ContrastRatio(light, bg) ? t.dark_text : t.light_text;
+}
+
 std::vector<ContrastPair> ThemeContrastPairs(ThemeKind kind) {
   const Theme& t = ThemeOf(kind);
   ImGuiStyle style;
@@ -238,6 +244,12 @@ std::vector<ContrastPair> ThemeContrastPairs(ThemeKind kind) {
   add("dim text on the note box", t.dim, t.note_bg, 4.5);
   add("alarm label on its box", col(t.alarm_text), Over(col(t.alarm_bg), win), 4.5);
   add("Text on a legend box", c[ImGuiCol_Text], Over(col(t.legend_bg), Over(c[ImGuiCol_FrameBg], win)), 4.5);
+  // a progress bar's label (ProgressBarLabelled): over the fill in the better of dark and light text,
+  // over the rest in Text (on FrameBg, above)
+  const ImVec4 fill = Over(c[ImGuiCol_PlotHistogram], Over(c[ImGuiCol_FrameBg], win));
+  const ImVec4 dark = col(t.dark_text), light = col(t.light_text);
+  add("a progress bar's label on its fill", ContrastRatio(dark, fill) >= ContrastRatio(light, fill) ? dark : light,
+      fill, 4.5);
   add("dark text on the lightest matrix cell", col(t.dark_text), ImVec4(1, 1, 1, 1), 4.5);
   add("light text on the darkest matrix cell", col(t.light_text), ImVec4(0, 0, 0, 1), 4.5);
   // 1.4.11: component edges, the focus indicator, controls' states, essential graphics 3:1

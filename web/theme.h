@@ -43,6 +43,9 @@ void ThemeStyle(ThemeKind kind, ImGuiStyle& style);
 double RelativeLuminance(const ImVec4& c);
 double ContrastRatio(const ImVec4& fg, const ImVec4& bg);
 ImVec4 Over(const ImVec4& fg, const ImVec4& bg);  // fg composited over an opaque bg
+// The theme's dark_text or light_text, whichever contrasts more with an opaque bg (labels over a
+// progress bar's fill, over colour-mapped cells).
+ImU32 TextOn(const ImVec4& bg);
 // The colour main.cpp clears the canvas to: the style's WindowBg composited over the page's base
 // colour. The tiled windows that cover the screen draw no background of their own
 // (ImGuiWindowFlags_NoBackground): the clear is their background. Under software WebGL each
