@@ -194,14 +194,17 @@ CNN_EXPORT const char* cnn_a11y_state() {
   j["curves"] = curves;
   j["inside"] = InsideJson(app);
   j["runs"] = app.runs.size();
-  json legends = json::object();
+  json legends = json::object(), places = json::object();
   for (const char* title : {"Loss", "Test accuracy"}) {
     json l = json::array();
     for (const Plot::LegendEntry& e : Plot::LastLegend(title)) l.push_back({{"label", e.label}, {"marker", e.marker}});
     legends[title] = l;
+    const Plot::LegendPlace p = Plot::LastLegendPlace(title);
+    places[title] = {{"corner", p.corner}, {"hidden", p.hidden}};
   }
   j["legends"] = legends;
-  {  // ImGui's keyboard focus (the amber frame): its window and rect in CSS px, for tests
+  j["legendPlaces"] = places;  // where each legend is and how many points it covers (tests)
+  {                            // ImGui's keyboard focus (the amber frame): its window and rect in CSS px, for tests
     ImGuiContext& g = *ImGui::GetCurrentContext();
     json nav = nullptr;
     if (g.NavWindow && g.NavId != 0) {

@@ -88,6 +88,12 @@ static std::map<std::string, std::vector<YTick>> g_ticks;
 
 const std::vector<YTick>& LastYTicks(const std::string& title) { return g_ticks[title]; }
 static std::map<std::string, std::vector<LegendEntry>> g_legends;
+static std::map<std::string, int> g_legend_corner;  // where each plot's legend was last drawn
+static std::map<std::string, LegendPlace> g_legend_place;
+constexpr int kCorners = 5;
+static const char* const kCornerNames[kCorners] = {"top right", "bottom right", "top left", "bottom left",
+                                                   "middle right"};
+LegendPlace LastLegendPlace(const std::string& title) { return g_legend_place[title]; }
 const std::vector<LegendEntry>& LastLegend(const std::string& title) { return g_legends[title]; }
 static bool g_last_hover_valid = false;
 static double g_last_hover_x = 0, g_last_hover_y = 0;
@@ -423,17 +429,46 @@ void EndPlot() {
   }
   dl->PopClipRect();
 
-  // --- legend (top right, inside the area) ---
+  // --- legend (inside the area, in the corner that hides the fewest points) ---
   {
-    float y = area.Min.y + fs * 0.3f;
     float swatch = fs * 0.9f;
     float maxw = 0;
     // a line with no points yet (a run not evaluated yet) has no entry drawn: the legend would
     // name nothing and cover the plot's empty-state message in a small plot
     auto drawn = [](const Series& s) { return !(s.flags & LineFlags_NoLegend) && !s.x.empty(); };
+    int rows = 0;
     for (const Series& s : g.series)
-      if (drawn(s)) maxw = std::max(maxw, ImGui::CalcTextSize(s.label.c_str()).x);
-    float x = area.Max.x - maxw - swatch - fs * 0.8f;
+      if (drawn(s)) {
+        maxw = std::max(maxw, ImGui::CalcTextSize(s.label.c_str()).x);
+        rows++;
+      }
+    // Top right unless data lies under it there (a test accuracy near 100% at the last step): then
+    // the place, of the four corners and the right side's middle (where an accuracy curve near 1 and
+    // its error line near 0 leave room), with the fewest points under the box; the place it had stays
+    // on a tie, so the legend moves only when data comes under it and another place is clearer.
+    const float box_w = maxw + swatch + fs * 0.8f, box_h = std::min(rows * (fs + 2), area.GetHeight() - fs * 0.6f);
+    auto box_at = [&](int corner) {  // kCornerNames
+      const float bx = corner < 2 || corner == 4 ? area.Max.x - box_w : area.Min.x + fs * 0.3f;
+      const float by = corner == 4       ? std::floor(area.GetCenter().y - box_h * 0.5f)
+                       : corner % 2 == 0 ? area.Min.y + fs * 0.3f
+                                         : area.Max.y - box_h - fs * 0.3f;
+      return ImRect(ImVec2(bx - fs * 0.3f, by - fs * 0.15f), ImVec2(bx + box_w - fs * 0.3f, by + box_h));
+    };
+    int& corner = g_legend_corner[g.title];
+    int hidden[kCorners] = {};
+    if (rows > 0) {
+      for (const Series& s : g.series)
+        for (size_t i = 0; i < s.x.size(); ++i) {
+          const ImVec2 p(MapX(s.x[i]), MapY(logy ? std::log10(double(s.y[i])) : s.y[i]));
+          for (int k = 0; k < kCorners; ++k) hidden[k] += box_at(k).Contains(p);
+        }
+      for (int k = 0; k < kCorners; ++k)
+        if (hidden[k] < hidden[corner]) corner = k;
+    }
+    const ImRect box = box_at(corner);
+    g_legend_place[g.title] = rows > 0 ? LegendPlace{kCornerNames[corner], hidden[corner]} : LegendPlace{};
+    float x = box.Min.x + fs * 0.3f;
+    float y = box.Min.y + fs * 0.15f;
     int shown = 0;
     std::vector<LegendEntry>& legend = g_legends[g.title];
     legend.clear();
@@ -442,13 +477,7 @@ void EndPlot() {
     for (const Series& s : g.series) {
       if (!drawn(s)) continue;
       if (y + fs > area.Max.y) break;
-      if (shown == 0) {
-        int rows = 0;
-        for (const Series& t : g.series) rows += drawn(t);
-        float h = std::min(rows * (fs + 2), area.GetHeight() - fs * 0.6f);
-        dl->AddRectFilled(ImVec2(x - fs * 0.3f, y - fs * 0.15f), ImVec2(area.Max.x - fs * 0.3f, y + h), Th().legend_bg,
-                          3);
-      }
+      if (shown == 0) dl->AddRectFilled(box.Min, box.Max, Th().legend_bg, 3);
       dl->AddLine(ImVec2(x, y + fs * 0.5f), ImVec2(x + swatch, y + fs * 0.5f), s.color, 3.0f);
       if (ShapeOf(s.color) != Marker_Circle)
         DrawMarker(dl, ImVec2(x + swatch * 0.5f, y + fs * 0.5f), ShapeOf(s.color), fs * 0.28f, s.color);

@@ -61,4 +61,12 @@ struct LegendEntry {
   const char* marker;
 };
 const std::vector<LegendEntry>& LastLegend(const std::string& title);
+// Where the last EndPlot of `title` put its legend: "top right", "bottom right", "top left", "bottom
+// left" or "middle right" ("" when it drew none) and how many of the plot's points lie under it (tests:
+// a legend hides no point when some corner is clear).
+struct LegendPlace {
+  const char* corner = "";
+  int hidden = 0;
+};
+LegendPlace LastLegendPlace(const std::string& title);
 }  // namespace Plot

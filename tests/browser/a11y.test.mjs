@@ -288,6 +288,22 @@ test('runs are told apart by more than colour: each run has its own marker shape
   await page.context().close();
 });
 
+test('a legend hides no point of its plot: at 94% test accuracy the accuracy legend leaves the top right corner', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1' });
+  await page.evaluate(() => window.cnnSandbox.train(60));
+  await waitForFrames(page, 4);
+  const m = await page.evaluate(() => window.cnnSandbox.getMetrics());
+  assert.ok(m.testAccuracy[0] > 0.9, `the evaluation at step 50 is near the top: ${m.testAccuracy[0]}`);
+  const p = (await a11yState(page)).legendPlaces;
+  console.log(`legends: ${JSON.stringify(p)}`);
+  assert.deepEqual(p.Loss, { corner: 'top right', hidden: 0 }, 'the loss legend stays top right, over no point');
+  assert.equal(p['Test accuracy'].hidden, 0, 'the accuracy legend covers no point');
+  assert.notEqual(p['Test accuracy'].corner, 'top right', 'where the step-50 point is');
+  await screenshot(page, 'a11y-legend-clear-of-points');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('the Inside views in words: the prediction, each layer\'s strongest map, the clicked unit\'s field, the confusion matrix', async () => {
   const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=2' });
   await page.evaluate(() => window.cnnSandbox.train(60));
