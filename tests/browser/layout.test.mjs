@@ -6,7 +6,7 @@
 // past its right edge (state.truncated, app.cpp ReportCutContent).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, openLab, screenshot, waitForFrames, state } from './lib.mjs';
+import { startLab, openLab, screenshot, waitForFrames, state, browserName } from './lib.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
@@ -105,8 +105,29 @@ const sizes = [
   { width: 1280, height: 720, dpr: 1, single: false },   // a laptop
 ];
 
+// WebKitGTK's compositor thread here sometimes crashes inside Mesa's software rasterizer
+// (swrast_dri.so, a segfault the kernel logs) when the Inside tab first draws: the page's process
+// is gone and WebKitWebDriver answers "Could not parse script result". Seen about once in five
+// openings at 360x640 and 820x1180 with and without this page's training evaluator and its kept
+// canvas pixels; never in Chromium or Firefox. That size is checked again once, from a new page,
+// and the test says so; any other failure, or a second crash, fails the test.
+const webkitCrashed = (e) => browserName === 'webkit' && /Could not parse script result/.test(String(e?.message));
+async function checkSize(args) {
+  try {
+    await checkSizeOnce(args);
+  } catch (e) {
+    if (!webkitCrashed(e)) throw e;
+    console.log(`${args.width}x${args.height}: WebKit's web process stopped (${e.message}); checking this size again from a new page`);
+    await checkSizeOnce(args);
+  }
+}
+
 for (const { width, height, dpr, single } of sizes) {
-  test(`${width}x${height} (dpr ${dpr}): ${single ? 'one column with a switcher' : 'two columns'}, every panel fits`, async () => {
+  test(`${width}x${height} (dpr ${dpr}): ${single ? 'one column with a switcher' : 'two columns'}, every panel fits`, () => checkSize({ width, height, dpr, single }));
+}
+
+async function checkSizeOnce({ width, height, dpr, single }) {
+  {
     const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&batch=32&seed=3', width, height, dpr });
     await page.evaluate(() => window.cnnSandbox.train(30));  // curves and trained filters to show
     await waitForFrames(page, 4);
@@ -140,7 +161,7 @@ for (const { width, height, dpr, single } of sizes) {
     assert.deepEqual(problems, [], `${tag}: nothing cut off, outside the screen or overlapping`);
     assert.deepEqual(page.errors, []);
     await page.context().close();
-  });
+  }
 }
 
 test('900x600 embed: the compact layout, no label cut short', async () => {
