@@ -366,6 +366,27 @@ static void copy_floats(std::vector<float>* dst, const std::vector<float>& src) 
   parallel_copy(dst->data(), src.data(), int64_t(src.size()));
 }
 
+// Batchnorm's running statistics, per layer: running_mean then running_var (a fault's snapshot,
+// an evaluation request).
+static void copy_running(const Network& net, std::vector<std::vector<float>>* out) {
+  out->resize(net.state.size());
+  for (size_t i = 0; i < net.state.size(); ++i) {
+    const LayerState& s = net.state[i];
+    std::vector<float>& r = (*out)[i];
+    r.resize(s.running_mean.size() + s.running_var.size());
+    std::copy(s.running_mean.begin(), s.running_mean.end(), r.begin());
+    std::copy(s.running_var.begin(), s.running_var.end(), r.begin() + long(s.running_mean.size()));
+  }
+}
+static void load_running(Network* net, const std::vector<std::vector<float>>& in) {
+  for (size_t i = 0; i < net->state.size() && i < in.size(); ++i) {
+    LayerState& s = net->state[i];
+    const std::vector<float>& r = in[i];
+    std::copy(r.begin(), r.begin() + long(s.running_mean.size()), s.running_mean.begin());
+    std::copy(r.begin() + long(s.running_mean.size()), r.end(), s.running_var.begin());
+  }
+}
+
 static void take_snapshot(Trainer* t) {
   Network* net = t->net;
   copy_floats(&t->snap_params, net->params);
@@ -374,14 +395,7 @@ static void take_snapshot(Trainer* t) {
   t->snap_t = t->opt.t;
   t->snap_beta1_pow = t->opt.beta1_pow;
   t->snap_beta2_pow = t->opt.beta2_pow;
-  t->snap_running.resize(net->state.size());
-  for (size_t i = 0; i < net->state.size(); ++i) {
-    const LayerState& s = net->state[i];
-    std::vector<float>& r = t->snap_running[i];
-    r.resize(s.running_mean.size() + s.running_var.size());
-    std::copy(s.running_mean.begin(), s.running_mean.end(), r.begin());
-    std::copy(s.running_var.begin(), s.running_var.end(), r.begin() + long(s.running_mean.size()));
-  }
+  copy_running(*net, &t->snap_running);
   t->snap_step = t->step + 1;
   t->have_snapshot = true;
 }
@@ -395,12 +409,7 @@ static void restore_snapshot(Trainer* t) {
   t->opt.t = t->snap_t;
   t->opt.beta1_pow = t->snap_beta1_pow;
   t->opt.beta2_pow = t->snap_beta2_pow;
-  for (size_t i = 0; i < net->state.size() && i < t->snap_running.size(); ++i) {
-    LayerState& s = net->state[i];
-    const std::vector<float>& r = t->snap_running[i];
-    std::copy(r.begin(), r.begin() + long(s.running_mean.size()), s.running_mean.begin());
-    std::copy(r.begin() + long(s.running_mean.size()), r.end(), s.running_var.begin());
-  }
+  load_running(net, t->snap_running);
 }
 
 static std::string lr_text(float lr) { return fmt("%g", lr); }
@@ -460,12 +469,7 @@ static void schedule_eval(Trainer* t) {
     q.n = eval_samples(t);
     q.chunk = eval_chunk(t);
     q.params = t->net->params;
-    q.running.resize(t->net->state.size());
-    for (size_t i = 0; i < t->net->state.size(); ++i) {
-      const LayerState& s = t->net->state[i];
-      q.running[i] = s.running_mean;
-      q.running[i].insert(q.running[i].end(), s.running_var.begin(), s.running_var.end());
-    }
+    copy_running(*t->net, &q.running);
     return;
   }
   t->eval_pending = true;
@@ -527,12 +531,7 @@ bool evaluate_request(Network* net, const Dataset& d, const EvalRequest& q, Eval
     fits = q.running[i].size() == net->state[i].running_mean.size() + net->state[i].running_var.size();
   if (!fits) return fail(err, "an evaluation request does not fit this network or dataset");
   std::copy(q.params.begin(), q.params.end(), net->params.begin());  // the arena keeps its address
-  for (size_t i = 0; i < q.running.size(); ++i) {
-    LayerState& s = net->state[i];
-    const auto mid = q.running[i].begin() + long(s.running_mean.size());
-    std::copy(q.running[i].begin(), mid, s.running_mean.begin());
-    std::copy(mid, q.running[i].end(), s.running_var.begin());
-  }
+  load_running(net, q.running);
   *out = evaluate_start(d);
   for (int64_t b = 0; b < q.n; b += q.chunk) evaluate_add(net, d, Split::test, b, std::min(q.n, b + q.chunk), out);
   evaluate_finish(out);

@@ -121,6 +121,13 @@ void SendReport(bool weights) {
   W.dirty = false;
 }
 
+// Builds a network from the setup's model text (the evaluating network: the evaluator's or this
+// worker's own).
+bool BuildLike(cnn::Network* net, const std::string& model, int batch, int loss, std::string* err) {
+  if (!cnn::network_build_from_text(net, model, batch, err)) return false;
+  return cnn::LossKind(loss) == net->loss || cnn::network_set_loss(net, cnn::LossKind(loss), err);
+}
+
 void Setup(wp::Reader& r) {
   const std::string model = r.Str();
   const int batch = r.Pod<int32_t>();
@@ -169,8 +176,7 @@ void Setup(wp::Reader& r) {
   }
   cnn::TrainConfig cfg = cnn::train_config_from_settings(settings);
   if (!cnn::train_config_check(cfg, &W.error)) return;
-  if (!cnn::network_build_from_text(&W.net, model, std::max(batch, 1), &W.error)) return;
-  if (cnn::LossKind(loss) != W.net.loss && !cnn::network_set_loss(&W.net, cnn::LossKind(loss), &W.error)) return;
+  if (!BuildLike(&W.net, model, std::max(batch, 1), loss, &W.error)) return;
   W.trainer.eval_elsewhere = W.evaluator;
   if (!cnn::trainer_setup(&W.trainer, &W.net, &W.data, cfg, &W.error)) return;
   W.model = model;
@@ -182,13 +188,6 @@ void Setup(wp::Reader& r) {
 }
 
 // ---- evaluations ---------------------------------------------------------------------------------
-
-// Builds a network from the setup's model text (the evaluating network: the evaluator's or this
-// worker's own).
-bool BuildLike(cnn::Network* net, const std::string& model, int batch, int loss, std::string* err) {
-  if (!cnn::network_build_from_text(net, model, batch, err)) return false;
-  return cnn::LossKind(loss) == net->loss || cnn::network_set_loss(net, cnn::LossKind(loss), err);
-}
 
 // Answers every waiting request here (no evaluator, or it stopped before answering them).
 void EvaluateHere() {
@@ -385,8 +384,7 @@ int Tick(double budget_ms) {
   }
   if (t.finished) W.running = false;
   if (beside) W.steps_beside += t.step - before;
-  if (W.evaluator) SendEvalRequests();
-  else if (!t.evals_waiting.empty()) EvaluateHere();  // (set while an evaluator was in use)
+  SendEvalRequests();  // (without an evaluator nothing waits: EvaluatorLost answered it all)
   const bool busy = W.running || W.steps_left > 0;
   // Nothing to do until the evaluator answers: the answer ticks again (no spinning meanwhile).
   const bool stalled = !t.evals_waiting.empty() && (cnn::trainer_eval_blocked(&t) || t.epoch >= t.cfg.epochs || !busy);
@@ -423,7 +421,7 @@ EMSCRIPTEN_KEEPALIVE void cnn_worker_set_evaluator(int on, const char* why_p, in
     W.evaluator_loading = false;
     W.evaluator_failure.clear();
     W.eval_setup_sent = W.eval_data_sent = 0;
-    W.trainer.eval_elsewhere = true;  // (evaluations still waiting here are done by the next tick)
+    W.trainer.eval_elsewhere = true;
     W.dirty = true;
   } else {
     EvaluatorLost(std::string(why_p, size_t(std::max(why_n, 0))));
