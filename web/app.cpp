@@ -75,6 +75,13 @@ static void UpdateFrameStats(AppState& app, double start, double end, double tra
   s.max_interval_ms = float(mx);
   s.mean_work_ms = float(work / std::max(s.count, 1));
   s.fps = s.mean_interval_ms > 0 ? 1000.0f / s.mean_interval_ms : 0;
+  // samples/s over windows of a second of training; none while paused, so the first figure after
+  // Train is a second of this run (not the samples of one step spread over the pause before it)
+  if (!app.training && app.pending_steps <= 0) {
+    s.samples_per_sec = 0;
+    s.sps_window_samples = 0;
+    s.sps_window_start = end;
+  }
   double win = end - s.sps_window_start;
   if (win >= 1000.0) {
     s.samples_per_sec = double(s.sps_window_samples) * 1000.0 / win;

@@ -200,10 +200,10 @@ CNN_EXPORT const char* cnn_a11y_state() {
     for (const Plot::LegendEntry& e : Plot::LastLegend(title)) l.push_back({{"label", e.label}, {"marker", e.marker}});
     legends[title] = l;
     const Plot::LegendPlace p = Plot::LastLegendPlace(title);
-    places[title] = {{"corner", p.corner}, {"hidden", p.hidden}};
+    places[title] = {{"corner", p.corner}, {"hidden", p.hidden}, {"segments", p.segments}};
   }
   j["legends"] = legends;
-  j["legendPlaces"] = places;  // where each legend is and how many points it covers (tests)
+  j["legendPlaces"] = places;  // where each legend is and how many points and segments it covers (tests)
   {                            // ImGui's keyboard focus (the amber frame): its window and rect in CSS px, for tests
     ImGuiContext& g = *ImGui::GetCurrentContext();
     json nav = nullptr;

@@ -201,12 +201,13 @@ void ShowTrainingPanel(AppState& app) {
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     ImGui::SetTooltip("New weights from the seed; the curves of this run stay in the plots");
   char speed[96];
+  // (samples/s is measured over each second of training: "measuring" until the first has passed)
+  const std::string sps = app.stats.samples_per_sec > 0 ? FormatSI(app.stats.samples_per_sec) : "measuring";
   if ((app.training || app.pending_steps > 0) && SessionTrainsInWorker(app))  // main.cpp: a frame per report
-    std::snprintf(speed, sizeof speed, "%s samples/s in the worker, page %.0f fps",
-                  FormatSI(app.stats.samples_per_sec).c_str(), app.stats.fps);
+    std::snprintf(speed, sizeof speed, "%s samples/s in the worker, page %.0f fps", sps.c_str(), app.stats.fps);
   else if (app.training || app.pending_steps > 0)
     std::snprintf(speed, sizeof speed, "%.0f fps (%.0f ms), %s samples/s", app.stats.fps, app.stats.mean_interval_ms,
-                  FormatSI(app.stats.samples_per_sec).c_str());
+                  sps.c_str());
   else  // idle, the page draws only on input (main.cpp): no frame rate to show
     std::snprintf(speed, sizeof speed, "idle: redraws on input");
   ImGui::SameLine();

@@ -94,6 +94,26 @@ constexpr int kCorners = 5;
 static const char* const kCornerNames[kCorners] = {"top right", "bottom right", "top left", "bottom left",
                                                    "middle right"};
 LegendPlace LastLegendPlace(const std::string& title) { return g_legend_place[title]; }
+
+// Whether the segment a-b has a point in r (Liang-Barsky: clip the segment's parameter t in [0, 1]
+// against each of r's four sides).
+static bool SegmentMeetsRect(ImVec2 a, ImVec2 b, const ImRect& r) {
+  const float d[2] = {b.x - a.x, b.y - a.y};
+  const float lo[2] = {r.Min.x - a.x, r.Min.y - a.y}, hi[2] = {r.Max.x - a.x, r.Max.y - a.y};
+  float t0 = 0, t1 = 1;
+  for (int axis = 0; axis < 2; ++axis) {
+    if (d[axis] == 0) {
+      if (lo[axis] > 0 || hi[axis] < 0) return false;  // parallel to this axis's sides, outside them
+      continue;
+    }
+    float ta = lo[axis] / d[axis], tb = hi[axis] / d[axis];
+    if (ta > tb) std::swap(ta, tb);
+    t0 = std::max(t0, ta);
+    t1 = std::min(t1, tb);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
 const std::vector<LegendEntry>& LastLegend(const std::string& title) { return g_legends[title]; }
 static bool g_last_hover_valid = false;
 static double g_last_hover_x = 0, g_last_hover_y = 0;
@@ -454,19 +474,31 @@ void EndPlot() {
                                          : area.Max.y - box_h - fs * 0.3f;
       return ImRect(ImVec2(bx - fs * 0.3f, by - fs * 0.15f), ImVec2(bx + box_w - fs * 0.3f, by + box_h));
     };
+    // A line's segments count as well as its points: a legend over the stretch between two
+    // evaluations hides the line there as surely as over a point.
     int& corner = g_legend_corner[g.title];
-    int hidden[kCorners] = {};
+    int hidden[kCorners] = {}, crossed[kCorners] = {};
     if (rows > 0) {
-      for (const Series& s : g.series)
+      ImRect boxes[kCorners];
+      for (int k = 0; k < kCorners; ++k) boxes[k] = box_at(k);
+      for (const Series& s : g.series) {
+        const bool line = !(s.flags & LineFlags_Markers);
+        ImVec2 prev;
         for (size_t i = 0; i < s.x.size(); ++i) {
           const ImVec2 p(MapX(s.x[i]), MapY(logy ? std::log10(double(s.y[i])) : s.y[i]));
-          for (int k = 0; k < kCorners; ++k) hidden[k] += box_at(k).Contains(p);
+          for (int k = 0; k < kCorners; ++k) {
+            hidden[k] += boxes[k].Contains(p);
+            crossed[k] += line && i > 0 && SegmentMeetsRect(prev, p, boxes[k]);
+          }
+          prev = p;
         }
+      }
       for (int k = 0; k < kCorners; ++k)
-        if (hidden[k] < hidden[corner]) corner = k;
+        if (hidden[k] + crossed[k] < hidden[corner] + crossed[corner]) corner = k;
     }
     const ImRect box = box_at(corner);
-    g_legend_place[g.title] = rows > 0 ? LegendPlace{kCornerNames[corner], hidden[corner]} : LegendPlace{};
+    g_legend_place[g.title] = rows > 0 ? LegendPlace{kCornerNames[corner], hidden[corner], crossed[corner]}
+                                       : LegendPlace{};
     float x = box.Min.x + fs * 0.3f;
     float y = box.Min.y + fs * 0.15f;
     int shown = 0;

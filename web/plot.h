@@ -62,11 +62,12 @@ struct LegendEntry {
 };
 const std::vector<LegendEntry>& LastLegend(const std::string& title);
 // Where the last EndPlot of `title` put its legend: "top right", "bottom right", "top left", "bottom
-// left" or "middle right" ("" when it drew none) and how many of the plot's points lie under it (tests:
-// a legend hides no point when some corner is clear).
+// left" or "middle right" ("" when it drew none), how many of the plot's points lie under it and how
+// many of its lines' segments pass under it (tests: a legend hides nothing when some place is clear).
 struct LegendPlace {
   const char* corner = "";
-  int hidden = 0;
+  int hidden = 0;    // points
+  int segments = 0;  // line segments (between points) that pass under the box
 };
 LegendPlace LastLegendPlace(const std::string& title);
 }  // namespace Plot

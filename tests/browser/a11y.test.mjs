@@ -142,8 +142,9 @@ test('shortcuts on the canvas, the help, and Escape that leaves a text field kee
   await page.keyboard.press('t');
   await waitState(page, (x) => !x.training, 'key t again: pause', 10000);
   // the help: a dialog with the focus on Close; Escape closes it and the focus comes back
+  // '?' reaches the page from ImGui's next frame (A11yShortcuts), not from the key event itself
   await page.keyboard.press('Shift+Slash');
-  assert.equal(await page.isVisible('#tv-help'), true);
+  await page.waitForSelector('#tv-help', { state: 'visible', timeout: 10000 });
   assert.equal(await active(page), 'tv-help-close');
   await screenshot(page, 'a11y-help');
   // the single-key shortcuts can be turned off (WCAG 2.1.4)
@@ -288,7 +289,7 @@ test('runs are told apart by more than colour: each run has its own marker shape
   await page.context().close();
 });
 
-test('a legend hides no point of its plot: at 94% test accuracy the accuracy legend leaves the top right corner', async () => {
+test('a legend hides no point and no line of its plot: at 94% test accuracy the accuracy legend leaves the top right corner', async () => {
   const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1' });
   await page.evaluate(() => window.cnnSandbox.train(60));
   await waitForFrames(page, 4);
@@ -296,12 +297,31 @@ test('a legend hides no point of its plot: at 94% test accuracy the accuracy leg
   assert.ok(m.testAccuracy[0] > 0.9, `the evaluation at step 50 is near the top: ${m.testAccuracy[0]}`);
   const p = (await a11yState(page)).legendPlaces;
   console.log(`legends: ${JSON.stringify(p)}`);
-  assert.deepEqual(p.Loss, { corner: 'top right', hidden: 0 }, 'the loss legend stays top right, over no point');
+  assert.deepEqual(p.Loss, { corner: 'top right', hidden: 0, segments: 0 }, 'the loss legend stays top right, over no point nor line');
   assert.equal(p['Test accuracy'].hidden, 0, 'the accuracy legend covers no point');
+  assert.equal(p['Test accuracy'].segments, 0, 'nor a line between points');
   assert.notEqual(p['Test accuracy'].corner, 'top right', 'where the step-50 point is');
   await screenshot(page, 'a11y-legend-clear-of-points');
   assert.deepEqual(page.errors, []);
   await page.context().close();
+  // A run of one epoch, whose curves reach the right edge: accuracy near 1 along the top, its
+  // zero-one error near 0 along the bottom. When only points counted, the accuracy legend left the
+  // top right at step 50 for the bottom right and stayed there, over the error line's last segment.
+  const p2 = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1&epochs=1' });
+  await p2.evaluate(() => window.cnnSandbox.train(60));
+  await waitForFrames(p2, 4);
+  console.log(`legends of the one-epoch run at step 60: ${JSON.stringify((await a11yState(p2)).legendPlaces)}`);
+  await p2.evaluate(() => window.cnnSandbox.train(128));
+  await waitForFrames(p2, 4);
+  const q = (await a11yState(p2)).legendPlaces;
+  console.log(`legends at the epoch's end: ${JSON.stringify(q)}`);
+  for (const t of ['Loss', 'Test accuracy']) {
+    assert.equal(q[t].hidden, 0, `the ${t} legend covers no point`);
+    assert.equal(q[t].segments, 0, `the ${t} legend covers no line`);
+  }
+  await screenshot(p2, 'a11y-legend-clear-after-epoch');
+  assert.deepEqual(p2.errors, []);
+  await p2.context().close();
 });
 
 test('the Inside views in words: the prediction, each layer\'s strongest map, the clicked unit\'s field, the confusion matrix', async () => {

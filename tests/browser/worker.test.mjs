@@ -233,6 +233,30 @@ test('an evaluator that stops answering without an error: the worker gives up on
   await page.context().close();
 });
 
+test('an evaluator whose answer cannot be read: the trainer gives it up and ends its Worker, evaluates itself, nothing lost', async () => {
+  const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1&epochs=1' });
+  assert.equal((await evaluatorSettled(page)).evaluator, 'worker');
+  // the page's dedicated workers: the trainer and, nested in it, the evaluator
+  const urls = () => page.workers().map((w) => w.url());
+  const evaluators = () => urls().filter((u) => /role=evaluator/.test(u)).length;
+  console.log(`workers with the evaluator: ${JSON.stringify(urls())}`);
+  assert.equal(evaluators(), 1, 'the evaluator is a worker of the page');
+  await page.evaluate(() => window.cnnTrainer.garbleEvaluator());
+  const m = await page.evaluate(() => window.cnnSandbox.train(188));
+  assert.equal(m.steps, 188);
+  const w = await trainer(page);
+  console.log(`the garbled evaluator was given up: ${JSON.stringify(w)}`);
+  assert.equal(w.evaluator, 'trainer');
+  assert.match(w.evaluatorFailure, /its answer was cut short/);
+  assert.equal(w.evaluatorAnswers, 0);
+  for (let i = 0; i < 100 && evaluators() > 0; i++) await page.waitForTimeout(50);
+  console.log(`workers after: ${JSON.stringify(urls())}`);
+  assert.equal(evaluators(), 0, 'its Worker was ended, not left idle');
+  await assertSameAsCli(page, 'run whose evaluator answered garbage');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('a numerical fault in the worker (lr 1000): reported, paused, the last good weights kept', async () => {
   const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1&opt=sgd' });
   assert.equal(await page.evaluate(() => window.cnnSandbox.set('lr', 1000)), true);

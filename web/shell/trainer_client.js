@@ -66,6 +66,8 @@
     stopEvaluator: (why) => { if (worker) worker.postMessage({ type: 'stop-evaluator', message: String(why || 'stopped by the page') }); },
     // For tests: the evaluator stops answering without an error (the worker gives up on it after ?evalPatience).
     muteEvaluator: () => { if (worker) worker.postMessage({ type: 'mute-evaluator' }); },
+    // For tests: the evaluator's answers arrive cut short (the trainer gives it up and ends its Worker).
+    garbleEvaluator: () => { if (worker) worker.postMessage({ type: 'garble-evaluator' }); },
   };
   // cnnSandbox.trainerState(): { where: 'worker' | 'page', state, threads, reports, snapshots, ... }
   if (window.cnnSandbox) window.cnnSandbox.trainerState = () => JSON.parse(Module.ccall('cnn_get_worker_state', 'string', [], []));

@@ -18,7 +18,9 @@
 // {type: 'stop-evaluator', message} from the page stops the evaluator as a crash would (tests).
 // An evaluator that stops answering without an error (a worker the browser dropped) is given up
 // after kEvalPatienceMs without an answer (?evalPatience=ms in this script's URL), the same way;
-// {type: 'mute-evaluator'} (tests) drops the requests from then on, as such an evaluator would.
+// {type: 'mute-evaluator'} (tests) drops the requests from then on, as such an evaluator would;
+// {type: 'garble-evaluator'} (tests) cuts its answers short, which the trainer (C++) refuses,
+// giving the evaluator up and ending its Worker (cnnDropEvaluator).
 //
 // Everything but Module lives in the closure: importScripts puts Emscripten's globals (run, abort,
 // ...) in this same global scope.
@@ -71,6 +73,7 @@ var Module;
   const kEvalPatienceMs = patience ? Math.max(100, Number(patience[1])) : 60000;
   const kEvalRun = 21;  // worker_protocol.h: a request (the only message answered)
   let evalOut = 0, evalSince = 0, muted = false;  // requests unanswered; since when nothing came back
+  let garbled = false;  // tests: answers arrive cut short (the trainer gives the evaluator up)
   function postToEvaluator(b) {
     if (!evaluator) return;
     if (new Uint32Array(b, 0, 1)[0] === kEvalRun) {
@@ -92,12 +95,19 @@ var Module;
   function setEvaluator(on, why) {
     withHeap(new TextEncoder().encode(String(why)), (p, n) => Module._cnn_worker_set_evaluator(on, p, n));
   }
-  function evaluatorLost(why) {
-    if (!evaluator) return;
+  // Ends the evaluator's Worker; C++ calls it too (cnnDropEvaluator) when it gives the evaluator up
+  // for an error it answered with or an answer it could not read.
+  function dropEvaluator() {
+    if (!evaluator) return false;
     try { evaluator.terminate(); } catch (e) { /* gone */ }
     evaluator = null;
     self.cnnPostToEvaluator = null;
     evalOut = 0;
+    return true;
+  }
+  self.cnnDropEvaluator = dropEvaluator;
+  function evaluatorLost(why) {
+    if (!dropEvaluator()) return;
     setEvaluator(0, why);
     schedule();
   }
@@ -122,7 +132,8 @@ var Module;
       if (e.data instanceof ArrayBuffer) {
         evalOut = Math.max(0, evalOut - 1);
         evalSince = performance.now();
-        try { withHeap(e.data, (p, n) => Module._cnn_worker_eval_answer(p, n)); } catch (err) { fatal(err && err.message ? err.message : err); return; }
+        const answer = garbled ? e.data.slice(0, 12) : e.data;
+        try { withHeap(answer, (p, n) => Module._cnn_worker_eval_answer(p, n)); } catch (err) { fatal(err && err.message ? err.message : err); return; }
         schedule();
         return;
       }
@@ -186,6 +197,10 @@ var Module;
     }
     if (e.data && e.data.type === 'mute-evaluator') {
       muted = true;
+      return;
+    }
+    if (e.data && e.data.type === 'garble-evaluator') {
+      garbled = true;
       return;
     }
     if (e.data && e.data.type === 'stop-evaluator') {

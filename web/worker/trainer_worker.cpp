@@ -89,6 +89,11 @@ EM_JS(void, PostToEvaluator, (const uint8_t* p, int n), {
   const b = HEAPU8.slice(p, p + n).buffer;
   if (self.cnnPostToEvaluator) self.cnnPostToEvaluator(b);
 });
+// The evaluator's JS Worker, ended when this trainer gives it up for an answer it could not read or
+// an error it reported (it would idle until the page closes otherwise).
+EM_JS(void, DropEvaluatorWorker, (), {
+  if (self.cnnDropEvaluator) self.cnnDropEvaluator();
+});
 // clang-format on
 
 // An error report (setup failed): a report with the trainer's counters at zero and the message.
@@ -212,6 +217,7 @@ void EvaluateHere() {
 // The evaluator stopped (or never came): this worker evaluates from now on, starting with what
 // the evaluator had not answered.
 void EvaluatorLost(const std::string& why) {
+  DropEvaluatorWorker();
   W.evaluator = W.evaluator_loading = false;
   W.evaluator_failure = why;
   W.trainer.eval_elsewhere = false;
