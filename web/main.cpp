@@ -315,9 +315,10 @@ static void ScrollByTouchDrag() {
 // embed scrolled out of view draws nothing. ?redraw=always keeps the old draw-every-frame loop
 // (each frame still paints only what changed); ?redraw=full also paints the whole canvas each time.
 // Training in the worker (issue 19) is a change the page sees only when a report arrives (about
-// 10 a second, trainer_worker.cpp): each report is drawn once, and the frames between reports,
-// which would show the same picture, are not drawn. On software WebGL a frame of the lab costs
-// tens of milliseconds of rasterizing, which the worker's core would otherwise pay.
+// 10 a second, 5 when the worker trains on every core: trainer_worker.cpp): each report is drawn
+// once, and the frames between reports, which would show the same picture, are not drawn. On
+// software WebGL a frame of the lab costs tens of milliseconds of rasterizing, which the worker's
+// core would otherwise pay.
 static int g_wake_frames = 0;    // frames still to draw after the last wake
 static double g_wake_until = 0;  // ... and for this long (ImGui's short fades, a tooltip settling)
 static bool g_visible = true, g_paused = false, g_always_draw = false;

@@ -231,11 +231,14 @@ void ShowTrainingPanel(AppState& app) {
   }
   const int micro = app.session ? app.session->trainer.micro : 0;
   if (speed_hovered && SessionTrainsInWorker(app)) {
+    const WorkerLink& wl = app.session->worker;
     ImGui::SetTooltip(
-        "Training runs in a Web Worker, beside the page: minibatches of %d computed %s.\n"
-        "The page draws each of its reports (about 10 a second) once and skips the frames between\n"
+        "Training runs in a Web Worker, beside the page: minibatches of %d computed %s, on %d thread%s.\n"
+        "The page draws each of its reports (about %d a second%s) once and skips the frames between\n"
         "them, which would show the same picture. Input is drawn at once.",
-        app.settings.batch, micro >= app.settings.batch ? "whole" : "in slices");
+        app.settings.batch, micro >= app.settings.batch ? "whole" : "in slices", wl.threads, wl.threads == 1 ? "" : "s",
+        int(std::lround(1000.0 / std::max(wl.report_every_ms, 1))),
+        wl.report_every_ms > 100 ? ": the worker uses every core, and each frame drawn takes from training" : "");
   } else if (speed_hovered) {
     ImGui::SetTooltip(
         "frame interval %.1f ms mean, %.1f ms max (last 2 s)\nwork per frame %.1f ms, of which training up to %.1f ms\n"

@@ -19,14 +19,15 @@ struct WorkerLink {
   enum State { kOff, kLoading, kReady };
   State state = kOff;
   bool started = false;
-  std::string failure;    // why the page trains in the frame ("" = never had a worker problem)
-  int32_t gen = 0;        // setup generation: reports of an older network are dropped
-  uint32_t seq = 0;       // commands posted
-  uint32_t ctl_seq = 0;   // the last command that changes what runs (steps, pause, reset...)
-  uint32_t base_seq = 0;  // the last setup or reset: older reports belong to another run
-  std::string data_key;   // the dataset the worker holds (name#revision)
-  int kernels_sent = -1;  // the SIMD switch as the worker has it
-  int threads = 1;        // as the worker reports it
+  std::string failure;        // why the page trains in the frame ("" = never had a worker problem)
+  int32_t gen = 0;            // setup generation: reports of an older network are dropped
+  uint32_t seq = 0;           // commands posted
+  uint32_t ctl_seq = 0;       // the last command that changes what runs (steps, pause, reset...)
+  uint32_t base_seq = 0;      // the last setup or reset: older reports belong to another run
+  std::string data_key;       // the dataset the worker holds (name#revision)
+  int kernels_sent = -1;      // the SIMD switch as the worker has it
+  int threads = 1;            // as the worker reports it
+  int report_every_ms = 100;  // the worker's reports while it trains: one every this many ms
   // The worker's evaluator (a worker of its own): 0 none (the worker evaluates), 1 loading (also
   // before the worker's first report says), 2 in use.
   int evaluator = 1;

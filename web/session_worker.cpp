@@ -143,6 +143,7 @@ static bool ApplyReport(AppState& app, Session& s, const uint8_t* p, size_t n, b
   const bool ok = r.Pod<uint8_t>() != 0;
   const std::string error = r.Str();
   wl.threads = r.Pod<int32_t>();
+  wl.report_every_ms = r.Pod<int32_t>();
   wl.evaluator = r.Pod<uint8_t>();
   wl.evaluator_failure = r.Str();
   wl.evaluator_answers = r.Pod<int64_t>();
@@ -273,6 +274,7 @@ CNN_EXPORT const char* cnn_get_worker_state() {
   j["where"] = SessionWorkerOn(s) ? "worker" : "page";
   j["state"] = wl.state == WorkerLink::kReady ? "ready" : wl.state == WorkerLink::kLoading ? "loading" : "off";
   j["threads"] = wl.threads;
+  j["reportEveryMs"] = wl.report_every_ms;
   j["reports"] = wl.reports;
   j["snapshots"] = wl.snapshots;
   j["weightsStep"] = wl.weights_step;

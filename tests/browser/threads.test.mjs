@@ -95,6 +95,10 @@ test('the isolated page trains on 2 threads and gives the curve of one thread an
     const w = await page.evaluate(() => window.cnnSandbox.trainerState());
     assert.equal(w.where, 'worker', `${name}: training runs in the worker (${w.failure})`);
     assert.equal(w.threads, name === 'isolated' ? 2 : 1, `${name}: the worker's engine computes on ${name === 'isolated' ? 2 : 1} thread(s)`);
+    // On every core (2 of this machine's 2), reports come every 200 ms, since each one the page
+    // draws takes from training; on one, every 100 ms.
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    assert.equal(w.reportEveryMs, w.threads >= cores ? 200 : 100, `${name}: ${w.threads} thread(s) of ${cores} cores, reports every ${w.reportEveryMs} ms`);
     assert.equal(m.steps, 188);
     assert.ok(m.loss.every(Number.isFinite));
     const file = Buffer.from(await page.evaluate(() => Array.from(window.cnnSandbox.saveModelFile())));

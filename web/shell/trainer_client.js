@@ -42,8 +42,10 @@
         const noEvaluator = /[?&]evaluator=0\b/.test(location.search);
         // ?evalPatience=ms: how long the worker waits for its evaluator's answer before evaluating itself
         const patience = /[?&]evalPatience=(\d+)/.exec(location.search);
+        // ?reportMs=ms: the worker's reports while it trains, one every ms (bench/compare.mjs)
+        const reportMs = /[?&]reportMs=(\d+)/.exec(location.search);
         const q = [build === 'scalar' ? 'build=scalar' : '', asked ? 'threads=' + asked[1] : '', noEvaluator ? 'evaluator=0' : '',
-          patience ? 'evalPatience=' + patience[1] : ''].filter(Boolean).join('&');
+          patience ? 'evalPatience=' + patience[1] : '', reportMs ? 'reportMs=' + reportMs[1] : ''].filter(Boolean).join('&');
         worker = new Worker('trainer_worker.js' + (q ? '?' + q : ''));
       } catch (err) {
         worker = null;

@@ -59,6 +59,11 @@ var Module;
       }
       startEvaluator();
       const used = threads > 1 ? Module._cnn_worker_set_threads(threads) : 1;
+      // Reports (each drawn once by the page) every 100 ms, or every 200 ms when this trainer computes
+      // on every core the machine has: each frame the page draws then takes a core's time from
+      // training (on software WebGL, tens of ms a frame). ?reportMs=N in this script's URL sets it.
+      const askedReport = /[?&]reportMs=(\d+)/.exec(self.location.search);
+      Module._cnn_worker_set_report_every(askedReport ? Number(askedReport[1]) : used >= (navigator.hardwareConcurrency || 1) ? 200 : 100);
       postMessage({ type: 'ready', build: build, threads: used, isolated: self.crossOriginIsolated === true });
       while (queue.length) {
         const m = queue.shift();

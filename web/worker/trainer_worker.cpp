@@ -4,7 +4,7 @@
 // web/shell/trainer_worker.js loads this build and hands every message from the page to
 // cnn_worker_command; between messages it calls cnn_worker_tick, which trains for a slice of time
 // and posts a report (counters, new history entries, the last evaluation and, at most ~10 times a
-// second and whenever it stops, the weights). The page (web/session_worker.cpp) mirrors the report
+// second (5 when it trains on every core) and whenever it stops, the weights). The page (web/session_worker.cpp) mirrors the report
 // into its own engine instance, whose network the inspection views read.
 //
 // Evaluations run beside training: trainer_worker.js starts a second worker, the evaluator (this
@@ -50,6 +50,10 @@ struct WorkerState {
   bool dirty = false;                     // a command changed something the page has not been told
   double last_weights_ms = -1e9, last_checkpoint_ms = -1e9;
   int threads = 1;  // kThreads; the engine honours it where built with threads
+  // Reports with weights while busy, at most one every this many ms (trainer_worker.js sets it: 200
+  // when this trainer computes on every core the machine has, since each report the page draws then
+  // takes a core's time from training; else 100).
+  double report_every_ms = 100;
   // The setup's network, to build the evaluating one from.
   std::string model;
   int batch = 1, loss = 0;
@@ -76,7 +80,6 @@ struct EvaluatorState {
 };
 EvaluatorState E;
 
-constexpr double kWeightsEveryMs = 100;      // snapshots for the views: at most ~10 a second
 constexpr double kCheckpointEveryMs = 1000;  // the whole trainer state: about once a second
 
 // clang-format off
@@ -104,6 +107,7 @@ void SendReport(bool weights) {
   w.Pod(uint8_t(W.ready));
   w.Str(W.error);
   w.Pod(int32_t(W.threads));
+  w.Pod(int32_t(W.report_every_ms));
   w.Pod(uint8_t(W.evaluator ? 2 : W.evaluator_loading ? 1 : 0));
   w.Str(W.evaluator_failure);
   w.Pod(W.evaluator_answers);
@@ -396,10 +400,10 @@ int Tick(double budget_ms) {
   const bool stalled = !t.evals_waiting.empty() && (cnn::trainer_eval_blocked(&t) || t.epoch >= t.cfg.epochs || !busy);
   // (a fault stops the work without a step: that is news too)
   const bool moved = t.step != before || W.dirty || was_busy;
-  // While busy, weights at most every kWeightsEveryMs (counters and curves with them); when the
+  // While busy, weights at most every report_every_ms (counters and curves with them); when the
   // work stops, always (what the page shows paused is exactly the worker's state).
   if (!busy && moved) SendReport(true);
-  else if (busy && cnn::now_ms() - W.last_weights_ms >= kWeightsEveryMs) {
+  else if (busy && cnn::now_ms() - W.last_weights_ms >= W.report_every_ms) {
     // Between steps, so the weights and gradients are a step's (a step of the Wide net in slices
     // may be half done): finish the open step (and an evaluation due), as the next tick would.
     while (W.running && (t.step_open || t.eval_pending) && !t.paused && !t.finished && t.fault == cnn::FaultKind::none)
@@ -443,6 +447,11 @@ EMSCRIPTEN_KEEPALIVE void cnn_evaluator_command(const uint8_t* p, int n) {
 EMSCRIPTEN_KEEPALIVE int cnn_worker_set_threads(int n) {
   W.threads = cnn::set_num_threads(n);
   return W.threads;
+}
+// trainer_worker.js, once loaded: the reports' interval while busy, in ms (clamped to 20..1000).
+EMSCRIPTEN_KEEPALIVE int cnn_worker_set_report_every(int ms) {
+  W.report_every_ms = std::clamp(ms, 20, 1000);
+  return int(W.report_every_ms);
 }
 // A benchmark in this worker's engine (trainer_worker.js's {type: 'bench'} message: bench/compare.mjs,
 // tests/browser/threads.test.mjs): cnn::bench_model with the thread counts of `threads` side by side
