@@ -182,6 +182,9 @@ const pageVariants = [
   { label: 'worker, isolated, no evaluation', query: '?threads=1', isolated: true, hash: '&eval_every=1000000' },
   { label: 'worker, isolated, no evaluation', query: '?threads=2', isolated: true, hash: '&eval_every=1000000' },
   { label: 'in frame, every frame', query: '?redraw=always&worker=0' },
+  // the reports' interval the worker had on every core before (100 ms; now 200 on every core)
+  { label: 'worker, isolated, reports 10/s', query: '?threads=1&reportMs=100', isolated: true },
+  { label: 'worker, isolated, reports 10/s', query: '?threads=2&reportMs=100', isolated: true },
 ];
 // --page-variants 0,1,...: only those rows of pageVariants (a run about one change)
 const pageOnly = opt('--page-variants', '') ? new Set(opt('--page-variants', '').split(',').map(Number)) : null;
