@@ -13,6 +13,7 @@
 
 #ifdef __EMSCRIPTEN__
 #include <GLES3/gl3.h>
+#include <emscripten.h>
 static const char* kShaderDir = "/shaders";
 static const char* kVersion = "#version 300 es";
 #else
@@ -94,6 +95,24 @@ GLuint Compile(GLenum kind, const std::string& src, std::string* log) {
 bool InitGpu() {
   if (g_gpu.tried) return g_gpu.ok;
   g_gpu.tried = true;
+#ifdef __EMSCRIPTEN__
+  // ?heatmaps=cpu: the CPU's colour mapping (RGBA8 textures), the same colours. The default in
+  // WebKitGTK (WebKit on Linux, not Chromium): there its compositor thread crashed inside Mesa's
+  // software rasterizer (swrast_dri.so) in 9 of 85 openings of the Inside tab with the R32F
+  // textures and the shaders, and in none of 85 with this path (bench/RESULTS.md). ?heatmaps=gpu:
+  // the shaders wherever they compile.
+  // clang-format off
+  const int choice = EM_ASM_INT({
+    const q = new URLSearchParams(location.search).get('heatmaps');
+    if (q === 'cpu') return 1;
+    if (q === 'gpu') return 0;
+    const ua = navigator.userAgent;
+    return /Linux/.test(ua) && /AppleWebKit/.test(ua) && !/Chrome|Chromium|Android/.test(ua) ? 2 : 0;
+  });
+  // clang-format on
+  if (choice == 1) return Fail("turned off (?heatmaps=cpu)");
+  if (choice == 2) return Fail("WebKitGTK: its compositor crashed in Mesa with them; ?heatmaps=gpu to try");
+#endif
   std::string vs, fs, log;
   if (!ReadShader("colormap.vert", &vs) || !ReadShader("colormap.frag", &fs))
     return Fail(std::string("shader files not found in ") + kShaderDir);

@@ -72,6 +72,64 @@ for (const preset of ['lenet5', 'tiny-mlp', 'vgg-small', 'wide', 'alexnet-conv1'
   });
 }
 
+// The heatmaps coloured on the CPU (?heatmaps=cpu: RGBA8 textures; WebKitGTK's default, where the
+// shader path crashed its compositor) show what the shaders show: the same trained filters, maps
+// and field. A pixel matches when the other picture has its colour, within 2 levels, there or at a
+// neighbour (where two cells of a heatmap meet, the shader's sampling and the texture's may put the
+// boundary a pixel apart).
+test('the heatmaps coloured on the CPU (?heatmaps=cpu) look as the shaders colour them', async () => {
+  const pixels = async (page) => {
+    const png = await page.locator('#canvas').screenshot();
+    return page.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = 'data:image/png;base64,' + b64;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width; c.height = img.height;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      return { width: c.width, data: Array.from(g.getImageData(0, 0, c.width, c.height).data) };
+    }, png.toString('base64'));
+  };
+  const shots = {};
+  for (const q of ['', '?heatmaps=cpu']) {
+    const page = await openWithInspect({ hash: 'preset=lenet5&data=digits&seed=3', query: q, width: 1280, height: 720 });
+    await page.evaluate(() => window.cnnSandbox.train(30));
+    const ins = await inspect(page);
+    assert.equal(ins.gpuColormap, q === '', `${q || 'default'}: colour-mapped ${q ? 'on the CPU' : 'by the shaders'}`);
+    for (const v of ['filters', 'maps', 'field']) {
+      assert.equal(await show(page, 'inside', v), true);
+      await page.mouse.move(2, 2);
+      await waitForFrames(page, 4);
+      await screenshot(page, `inspect-heatmaps-${q ? 'cpu' : 'gpu'}-${v}`);
+      (shots[v] ??= []).push(await pixels(page));
+    }
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+  for (const [v, [{ width: w, data: a }, { data: b }]] of Object.entries(shots)) {
+    assert.equal(a.length, b.length);
+    const h = a.length / 4 / w;
+    const near = (i, j) => Math.abs(a[i] - b[j]) <= 2 && Math.abs(a[i + 1] - b[j + 1]) <= 2 && Math.abs(a[i + 2] - b[j + 2]) <= 2;
+    let exact = 0, differ = 0;
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const i = 4 * (y * w + x);
+        if (near(i, i)) continue;
+        exact++;
+        let found = false;
+        for (let dy = -1; dy <= 1 && !found; dy++)
+          for (let dx = -1; dx <= 1 && !found; dx++) {
+            const yy = y + dy, xx = x + dx;
+            if (yy >= 0 && yy < h && xx >= 0 && xx < w) found = near(i, 4 * (yy * w + xx));
+          }
+        if (!found) differ++;
+      }
+    console.log(`${v}: ${exact} pixels differ by more than 2 levels between the shaders' picture and the CPU's; ${differ} have no match at a neighbour either`);
+    assert.equal(differ, 0, `${v}: the CPU's colours are the shaders' (${differ} pixels differ)`);
+  }
+});
+
 test('the 900x600 window: every view of lenet5 and tiny-mlp renders', async () => {
   const page = await openWithInspect({ width: 900, height: 600 });
   for (const preset of ['lenet5', 'tiny-mlp']) {

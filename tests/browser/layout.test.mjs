@@ -105,12 +105,12 @@ const sizes = [
   { width: 1280, height: 720, dpr: 1, single: false },   // a laptop
 ];
 
-// WebKitGTK's compositor thread here sometimes crashes inside Mesa's software rasterizer
-// (swrast_dri.so, a segfault the kernel logs) when the Inside tab first draws: the page's process
-// is gone and WebKitWebDriver answers "Could not parse script result". Seen about once in five
-// openings at 360x640 and 820x1180 with and without this page's training evaluator and its kept
-// canvas pixels; never in Chromium or Firefox. That size is checked again once, from a new page,
-// and the test says so; any other failure, or a second crash, fails the test.
+// WebKitGTK's compositor thread here crashed inside Mesa's software rasterizer (swrast_dri.so, a
+// segfault the kernel logs) when the Inside tab first drew its heatmaps through the R32F textures
+// and shaders (9 of 85 openings at 360x640; never in Chromium or Firefox): the page's process is
+// gone and WebKitWebDriver answers "Could not parse script result". WebKitGTK now colours them on
+// the CPU (colormap.cpp: 0 of 85). Should the process still stop, the size is checked again once,
+// from a new page, and the test says so; any other failure, or a second crash, fails the test.
 const webkitCrashed = (e) => browserName === 'webkit' && /Could not parse script result/.test(String(e?.message));
 async function checkSize(args) {
   try {
