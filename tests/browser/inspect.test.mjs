@@ -5,7 +5,7 @@
 // on a linear network; the drawing pad changes the prediction; the zero-one curve is a staircase.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, openLab, screenshot, canvasStats, waitForFrames, state, waitState } from './lib.mjs';
+import { startLab, openLab, screenshot, canvasStats, canvasPixels, waitForFrames, state, waitState } from './lib.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
@@ -78,19 +78,6 @@ for (const preset of ['lenet5', 'tiny-mlp', 'vgg-small', 'wide', 'alexnet-conv1'
 // neighbour (where two cells of a heatmap meet, the shader's sampling and the texture's may put the
 // boundary a pixel apart).
 test('the heatmaps coloured on the CPU (?heatmaps=cpu) look as the shaders colour them', async () => {
-  const pixels = async (page) => {
-    const png = await page.locator('#canvas').screenshot();
-    return page.evaluate(async (b64) => {
-      const img = new Image();
-      img.src = 'data:image/png;base64,' + b64;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width; c.height = img.height;
-      const g = c.getContext('2d');
-      g.drawImage(img, 0, 0);
-      return { width: c.width, data: Array.from(g.getImageData(0, 0, c.width, c.height).data) };
-    }, png.toString('base64'));
-  };
   const shots = {};
   for (const q of ['', '?heatmaps=cpu']) {
     const page = await openWithInspect({ hash: 'preset=lenet5&data=digits&seed=3', query: q, width: 1280, height: 720 });
@@ -102,7 +89,7 @@ test('the heatmaps coloured on the CPU (?heatmaps=cpu) look as the shaders colou
       await page.mouse.move(2, 2);
       await waitForFrames(page, 4);
       await screenshot(page, `inspect-heatmaps-${q ? 'cpu' : 'gpu'}-${v}`);
-      (shots[v] ??= []).push(await pixels(page));
+      (shots[v] ??= []).push(await canvasPixels(page));
     }
     assert.deepEqual(page.errors, []);
     await page.context().close();

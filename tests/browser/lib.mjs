@@ -109,12 +109,11 @@ export async function screenshot(page, name) {
   return file;
 }
 
-// Statistics of the canvas pixels, read back from a screenshot of the canvas element (the
-// compositor's picture: what the learner sees); `points` ([x, y] in
-// CSS pixels, dpr 1) adds the colours there: atPoints, [r, g, b] each.
-export async function canvasStats(page, points = []) {
+// The canvas's pixels, read back from a screenshot of the canvas element (the compositor's
+// picture: what the learner sees): { width, height, data } with data RGBA, row by row from the top.
+export async function canvasPixels(page) {
   const png = await page.locator('#canvas').screenshot();
-  return page.evaluate(async ([b64, points]) => {
+  const r = await page.evaluate(async (b64) => {
     const img = new Image();
     img.src = 'data:image/png;base64,' + b64;
     await img.decode();
@@ -123,17 +122,27 @@ export async function canvasStats(page, points = []) {
     const g = c.getContext('2d');
     g.drawImage(img, 0, 0);
     const d = g.getImageData(0, 0, c.width, c.height).data;
-    const colors = new Set();
-    let min = 255, max = 0, black = 0, n = 0;
-    for (let i = 0; i < d.length; i += 4 * 7, n++) {
-      const v = (d[i] * 299 + d[i + 1] * 587 + d[i + 2] * 114) / 1000;
-      if (v < min) min = v; if (v > max) max = v;
-      if (d[i] + d[i + 1] + d[i + 2] === 0) black++;
-      if (colors.size < 5000) colors.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-    }
-    const atPoints = points.map(([x, y]) => { const i = 4 * (Math.round(y) * c.width + Math.round(x)); return [d[i], d[i + 1], d[i + 2]]; });
-    return { width: c.width, height: c.height, distinctColors: colors.size, minLuma: min, maxLuma: max, blackShare: black / n, atPoints };
-  }, [png.toString('base64'), points]);
+    let s = '';
+    for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode.apply(null, d.subarray(i, i + 0x8000));
+    return { width: c.width, height: c.height, rgba: btoa(s) };
+  }, png.toString('base64'));
+  return { width: r.width, height: r.height, data: Buffer.from(r.rgba, 'base64') };
+}
+
+// Statistics of the canvas pixels (canvasPixels); `points` ([x, y] in CSS pixels, dpr 1) adds the
+// colours there: atPoints, [r, g, b] each.
+export async function canvasStats(page, points = []) {
+  const { width, height, data: d } = await canvasPixels(page);
+  const colors = new Set();
+  let min = 255, max = 0, black = 0, n = 0;
+  for (let i = 0; i < d.length; i += 4 * 7, n++) {
+    const v = (d[i] * 299 + d[i + 1] * 587 + d[i + 2] * 114) / 1000;
+    if (v < min) min = v; if (v > max) max = v;
+    if (d[i] + d[i + 1] + d[i + 2] === 0) black++;
+    if (colors.size < 5000) colors.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+  }
+  const atPoints = points.map(([x, y]) => { const i = 4 * (Math.round(y) * width + Math.round(x)); return [d[i], d[i + 1], d[i + 2]]; });
+  return { width, height, distinctColors: colors.size, minLuma: min, maxLuma: max, blackShare: black / n, atPoints };
 }
 
 // The page's state through the JS API (window.cnnSandbox.getState()).
