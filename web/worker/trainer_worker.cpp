@@ -4,8 +4,9 @@
 // web/shell/trainer_worker.js loads this build and hands every message from the page to
 // cnn_worker_command; between messages it calls cnn_worker_tick, which trains for a slice of time
 // and posts a report (counters, new history entries, the last evaluation and, at most ~10 times a
-// second (5 when it trains on every core) and whenever it stops, the weights). The page (web/session_worker.cpp) mirrors the report
-// into its own engine instance, whose network the inspection views read.
+// second (5 when it trains on every core) and whenever it stops, the weights). The page
+// (web/session_worker.cpp) mirrors the report into its own engine instance, whose network the
+// inspection views read.
 //
 // Evaluations run beside training: trainer_worker.js starts a second worker, the evaluator (this
 // build, one thread, cnn_evaluator_command), and this trainer hands it each evaluation point's
