@@ -475,12 +475,17 @@ void EndPlot() {
       return ImRect(ImVec2(bx - fs * 0.3f, by - fs * 0.15f), ImVec2(bx + box_w - fs * 0.3f, by + box_h));
     };
     // A line's segments count as well as its points: a legend over the stretch between two
-    // evaluations hides the line there as surely as over a point.
+    // evaluations hides the line there as surely as over a point. Each box counts with a margin of
+    // a third of the font size around it: a line running along the legend's edge (a zero-one error
+    // near 0 under a bottom-right legend) is as hard to read as one under it.
     int& corner = g_legend_corner[g.title];
     int hidden[kCorners] = {}, crossed[kCorners] = {};
     if (rows > 0) {
       ImRect boxes[kCorners];
-      for (int k = 0; k < kCorners; ++k) boxes[k] = box_at(k);
+      for (int k = 0; k < kCorners; ++k) {
+        boxes[k] = box_at(k);
+        boxes[k].Expand(fs * 0.33f);
+      }
       for (const Series& s : g.series) {
         const bool line = !(s.flags & LineFlags_Markers);
         ImVec2 prev;

@@ -63,7 +63,8 @@ struct LegendEntry {
 const std::vector<LegendEntry>& LastLegend(const std::string& title);
 // Where the last EndPlot of `title` put its legend: "top right", "bottom right", "top left", "bottom
 // left" or "middle right" ("" when it drew none), how many of the plot's points lie under it and how
-// many of its lines' segments pass under it (tests: a legend hides nothing when some place is clear).
+// many of its lines' segments pass under it, each counted within a third of the font size of the box
+// (tests: a legend hides nothing when some place is clear).
 struct LegendPlace {
   const char* corner = "";
   int hidden = 0;    // points
