@@ -146,6 +146,26 @@ test('a worker that cannot load: the page falls back to in-frame training and sa
   await context.close();
 });
 
+test('a worker stuck loading (no error ever comes): given up after its patience, the page trains in the frame', async () => {
+  const context = await lab.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  await context.route(/cnn-trainer-worker(-scalar)?\.wasm$/, () => {});  // never answered
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(`exception: ${e.message}`));
+  await page.goto(lab.url + '?workerPatience=2000#preset=lenet5&data=digits&seed=1&epochs=1');
+  await page.waitForFunction(() => document.getElementById('status')?.classList.contains('hidden'), null, { timeout: 60000 });
+  const t0 = Date.now();
+  const m = await page.evaluate(() => window.cnnSandbox.train(188));
+  assert.equal(m.steps, 188, 'train(188) resolves after 188 steps');
+  const w = await trainer(page);
+  console.log(`stuck worker: ${JSON.stringify(w)}; train(188) took ${Date.now() - t0} ms`);
+  assert.equal(w.where, 'page');
+  assert.match(w.failure, /did not load within 2 s/);
+  await assertSameAsCli(page, 'run whose worker never loaded');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test('a worker that stops mid-run: the page goes on from its last checkpoint, train(n) still ends at n, the bits are the CLI\'s', async () => {
   const page = await openLab(lab, { hash: 'preset=lenet5&data=digits&seed=1&epochs=1' });
   assert.equal((await trainer(page)).where, 'worker');

@@ -8,6 +8,12 @@
 (function () {
   let worker = null;
   let failed = false;
+  // A worker that has not said 'ready' after this long (its script or engine stuck loading: no
+  // error event ever comes) is given up like one that failed: train(n) would otherwise wait forever.
+  // ?workerPatience=ms (tests).
+  const patience = /[?&]workerPatience=(\d+)/.exec(location.search);
+  const kLoadPatienceMs = patience ? Math.max(100, Number(patience[1])) : 30000;
+  let loadTimer = 0;
   const pending = [];  // reports that arrive before the page's runtime is up (never, in practice)
   function deliver(buf) {
     if (!window.Module || typeof Module._cnn_worker_report !== 'function') { pending.push(buf); return; }
@@ -26,6 +32,7 @@
   function fail(why) {
     if (failed) return;
     failed = true;
+    clearTimeout(loadTimer);
     if (worker) { try { worker.terminate(); } catch (e) { /* already gone */ } }
     worker = null;
     console.warn('CNN Sandbox: the training worker stopped (' + why + '); training goes on in the page.');
@@ -53,11 +60,15 @@
       }
       worker.onmessage = (e) => {
         if (e.data instanceof ArrayBuffer) { deliver(e.data); return; }
-        if (e.data && e.data.type === 'ready') Module.ccall('cnn_worker_event', null, ['number', 'string'], [1, '']);
+        if (e.data && e.data.type === 'ready') {
+          clearTimeout(loadTimer);
+          Module.ccall('cnn_worker_event', null, ['number', 'string'], [1, '']);
+        }
         if (e.data && e.data.type === 'fatal') fail(e.data.message);
       };
       worker.onerror = (e) => { e.preventDefault(); fail(e.message || 'the worker script failed to load'); };
       worker.onmessageerror = () => fail('a message could not be read');
+      loadTimer = setTimeout(() => fail(`it did not load within ${(kLoadPatienceMs / 1000).toFixed(kLoadPatienceMs % 1000 ? 1 : 0)} s`), kLoadPatienceMs);
       return true;
     },
     post: (buf) => { if (worker) worker.postMessage(buf, [buf]); },
