@@ -175,8 +175,10 @@ void ShowTrainingPanel(AppState& app) {
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, Th().train_button_hovered);
   bool finished = app.session && app.session->ready && app.session->trainer.finished;
   bool resumable = app.current_run >= 0 && SessionStepCount(app) > 0 && !finished;
-  // "Train" starts a run (a finished one starts over as a new run), "Resume" continues a paused one
-  if (ImGui::Button(resumable ? "Resume" : "Train", bsize)) SessionTrainPressed(app);
+  // "Train" starts a run (a finished one starts over as a new run), "Resume" continues a paused one;
+  // while it trains the (disabled) button says so. One ID for the three, so keyboard focus stays.
+  const char* train_label = app.training ? "Training###train" : resumable ? "Resume###train" : "Train###train";
+  if (ImGui::Button(train_label, bsize)) SessionTrainPressed(app);
   ImGui::PopStyleColor(2);
   ImGui::EndDisabled();
   SaveRect(app, "train");
