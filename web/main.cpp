@@ -410,8 +410,8 @@ static void ReportTextField(float dpr) {
   g_field = r;
 #ifdef __EMSCRIPTEN__
   // clang-format off
-  EM_ASM({ if (window.cnnInput) window.cnnInput.field($0, $1, UTF8ToString($2), $3, $4, $5, $6, $7, $8); }, r.active,
-         r.multiline, r.text.c_str(), r.sel0, r.sel1, r.x, r.y, r.h, r.lagging);
+  EM_ASM({ if (window.cnnInput) window.cnnInput.field($0, $1, UTF8ToString($2), $3, $4, $5, $6, $7, $8, $9 >>> 0); },
+         r.active, r.multiline, r.text.c_str(), r.sel0, r.sel1, r.x, r.y, r.h, r.lagging, r.id);
   // clang-format on
 #endif
 }

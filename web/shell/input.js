@@ -27,7 +27,7 @@
     ['enterkeyhint', 'enter']]) ta.setAttribute(k, v);
   document.body.appendChild(ta);
 
-  const field = { active: false, multiline: false, text: '', s0: 0, s1: 0 };
+  const field = { active: false, id: 0, multiline: false, text: '', s0: 0, s1: 0 };
   let synced = '';          // the DOM field's value as last synchronised with ImGui
   let lastSel = [0, 0];     // the DOM selection as last set or sent
   let composing = false;
@@ -36,8 +36,18 @@
   let clipOut = null;       // text ImGui copied during a copy/cut event
   let inClipEvent = false;
 
-  function syncFromImGui() {
+  function syncFromImGui(sameField) {
     if (composing) return;
+    // A selection made in the DOM field whose selectionchange event has not come yet (it is queued;
+    // a frame may run first) is newer than ImGui's: in the same field over the same text it stays,
+    // and ImGui follows.
+    const a = ta.selectionStart, b = ta.selectionEnd;
+    if (sameField && ta.value === field.text && document.activeElement === ta && (a !== lastSel[0] || b !== lastSel[1])) {
+      synced = field.text;
+      lastSel = [a, b];
+      if (a !== field.s0 || b !== field.s1) M().ccall('cnn_text_select', null, ['number', 'number'], [a, b]);
+      return;
+    }
     if (ta.value !== field.text) ta.value = field.text;
     synced = field.text;
     if (ta.selectionStart !== field.s0 || ta.selectionEnd !== field.s1) ta.setSelectionRange(field.s0, field.s1);
@@ -50,19 +60,20 @@
 
   window.cnnInput = {
     // main.cpp: the active ImGui text field changed (text, selection in UTF-16 units, caret in CSS px;
-    // lagging: edits made here are still queued, ImGui's text is behind the DOM field's)
-    field(active, multiline, text, s0, s1, x, y, h, lagging) {
+    // lagging: edits made here are still queued, ImGui's text is behind the DOM field's; id: ImGui's)
+    field(active, multiline, text, s0, s1, x, y, h, lagging, id) {
+      const sameField = field.active && !!active && field.id === id;
       field.active = !!active;
       if (!active) {
         if (document.activeElement === ta) { ta.blur(); canvas.focus({ preventScroll: true }); }
         return;
       }
-      Object.assign(field, { multiline: !!multiline, text, s0, s1 });
+      Object.assign(field, { id, multiline: !!multiline, text, s0, s1 });
       ta.style.left = Math.max(0, Math.min(x, innerWidth - 4)) + 'px';
       ta.style.top = Math.max(0, Math.min(y, innerHeight - h)) + 'px';
       ta.style.height = h + 'px';
       // edits of the DOM field still queued: ImGui's text lags behind it, the report after them syncs
-      if (!lagging) syncFromImGui();
+      if (!lagging) syncFromImGui(sameField);
       focusField();
     },
     // main.cpp: ImGui copied text (Ctrl+C/X in a field)
@@ -72,6 +83,7 @@
     },
     isMac,
     textField: ta,
+    fieldId: () => (field.active ? field.id : 0),  // the active field's ImGui ID (tests)
   };
 
   // What the DOM field's own editing did (an on-screen keyboard, autocorrect, an IME, a menu's
