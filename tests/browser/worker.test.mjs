@@ -126,34 +126,33 @@ test('without a worker (?worker=0) the page trains in the frame, to the same bit
   await page.context().close();
 });
 
-test('a worker that cannot load: the page falls back to in-frame training and says why', async () => {
+// The lab (lab.url + `rest`) in a context of its own whose requests matching `pattern` go to
+// `handler` instead of the server: a worker that cannot load, or never does.
+async function openRouted(pattern, handler, rest) {
   const context = await lab.browser.newContext({ viewport: { width: 1280, height: 720 } });
-  await context.route(/cnn-trainer-worker(-scalar)?\.js$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await context.route(pattern, handler);
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(`exception: ${e.message}`));
-  await page.goto(lab.url + '#preset=lenet5&data=digits&seed=1');
+  await page.goto(lab.url + rest);
   await page.waitForFunction(() => document.getElementById('status')?.classList.contains('hidden'), null, { timeout: 60000 });
+  return page;
+}
+
+test('a worker that cannot load: the page falls back to in-frame training and says why', async () => {
+  const page = await openRouted(/cnn-trainer-worker(-scalar)?\.js$/, (route) => route.fulfill({ status: 404, body: 'gone' }), '#preset=lenet5&data=digits&seed=1');
   const m = await page.evaluate(() => window.cnnSandbox.train(20));
   assert.equal(m.steps, 20, 'train(20) resolves after 20 steps');
   const w = await waitState(page, () => true, 'state').then(() => trainer(page));
   assert.equal(w.where, 'page', `fell back: ${JSON.stringify(w)}`);
   assert.match(w.failure, /engine|load|script/i);
-  const c = cli();
   assert.ok(m.loss.every(Number.isFinite));
   assert.deepEqual(page.errors, []);
-  void c;
-  await context.close();
+  await page.context().close();
 });
 
 test('a worker stuck loading (no error ever comes): given up after its patience, the page trains in the frame', async () => {
-  const context = await lab.browser.newContext({ viewport: { width: 1280, height: 720 } });
-  await context.route(/cnn-trainer-worker(-scalar)?\.wasm$/, () => {});  // never answered
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(`exception: ${e.message}`));
-  await page.goto(lab.url + '?workerPatience=2000#preset=lenet5&data=digits&seed=1&epochs=1');
-  await page.waitForFunction(() => document.getElementById('status')?.classList.contains('hidden'), null, { timeout: 60000 });
+  const page = await openRouted(/cnn-trainer-worker(-scalar)?\.wasm$/, () => {} /* never answered */, '?workerPatience=2000#preset=lenet5&data=digits&seed=1&epochs=1');
   const t0 = Date.now();
   const m = await page.evaluate(() => window.cnnSandbox.train(188));
   assert.equal(m.steps, 188, 'train(188) resolves after 188 steps');
@@ -163,7 +162,7 @@ test('a worker stuck loading (no error ever comes): given up after its patience,
   assert.match(w.failure, /did not load within 2 s/);
   await assertSameAsCli(page, 'run whose worker never loaded');
   assert.deepEqual(page.errors, []);
-  await context.close();
+  await page.context().close();
 });
 
 test('a worker that stops mid-run: the page goes on from its last checkpoint, train(n) still ends at n, the bits are the CLI\'s', async () => {

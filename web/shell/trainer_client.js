@@ -11,8 +11,8 @@
   // A worker that has not said 'ready' after this long (its script or engine stuck loading: no
   // error event ever comes) is given up like one that failed: train(n) would otherwise wait forever.
   // ?workerPatience=ms (tests).
-  const patience = /[?&]workerPatience=(\d+)/.exec(location.search);
-  const kLoadPatienceMs = patience ? Math.max(100, Number(patience[1])) : 30000;
+  const loadPatience = /[?&]workerPatience=(\d+)/.exec(location.search);
+  const kLoadPatienceMs = loadPatience ? Math.max(100, Number(loadPatience[1])) : 30000;
   let loadTimer = 0;
   const pending = [];  // reports that arrive before the page's runtime is up (never, in practice)
   function deliver(buf) {
